@@ -1,0 +1,115 @@
+package dev.ariadne.api.context;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * An immutable set of values carried along a request: the active span, baggage and anything else
+ * keyed by a {@link ContextKey}. One context is current per thread; {@link #makeCurrent()} changes
+ * it for the length of a {@link Scope}, and the {@code wrap} methods carry it to other threads.
+ */
+public final class Context {
+  private static final Context ROOT = new Context(new Object[0]);
+
+  /** Alternating keys and values; small, so a linear scan beats a map. */
+  private final Object[] entries;
+
+  private Context(Object[] entries) {
+    this.entries = entries;
+  }
+
+  /** The empty context, current on a thread where nothing was made current. */
+  public static Context root() {
+    return ROOT;
+  }
+
+  /** The context current on the calling thread. */
+  public static Context current() {
+    return ScopeStack.current();
+  }
+
+  @SuppressWarnings("unchecked")
+  public <V> V get(ContextKey<V> key) {
+    for (int i = 0; i < entries.length; i += 2) {
+      if (entries[i] == key) return (V) entries[i + 1];
+    }
+    return null;
+  }
+
+  /** Returns a context like this one with {@code value} under {@code key}. */
+  public <V> Context with(ContextKey<V> key, V value) {
+    Objects.requireNonNull(key, "key");
+    for (int i = 0; i < entries.length; i += 2) {
+      if (entries[i] == key) {
+        if (entries[i + 1] == value) return this;
+        Object[] copy = entries.clone();
+        copy[i + 1] = value;
+        return new Context(copy);
+      }
+    }
+    Object[] copy = Arrays.copyOf(entries, entries.length + 2);
+    copy[entries.length] = key;
+    copy[entries.length + 1] = value;
+    return new Context(copy);
+  }
+
+  /** Returns a context like this one that also holds {@code value}, a span or baggage. */
+  public Context with(ImplicitContextKeyed value) {
+    return value.storeInContext(this);
+  }
+
+  /** Makes this context current on the calling thread until the returned scope is closed. */
+  public Scope makeCurrent() {
+    return ScopeStack.attach(this);
+  }
+
+  /** Returns a runnable that runs {@code task} with this context current. */
+  public Runnable wrap(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    return () -> {
+      try (Scope ignored = makeCurrent()) {
+        task.run();
+      }
+    };
+  }
+
+  /** Returns a callable that calls {@code task} with this context current. */
+  public <T> Callable<T> wrap(Callable<T> task) {
+    Objects.requireNonNull(task, "task");
+    return () -> {
+      try (Scope ignored = makeCurrent()) {
+        return task.call();
+      }
+    };
+  }
+
+  /**
+   * Returns an executor that runs each task with the context that was current when the task was
+   * submitted.
+   */
+  public static Executor taskWrapping(Executor executor) {
+    Objects.requireNonNull(executor, "executor");
+    return task -> executor.execute(current().wrap(task));
+  }
+
+  /**
+   * Returns an executor service that runs each task with the context that was current when the
+   * task was submitted; shutdown and termination are passed through.
+   */
+  public static ExecutorService taskWrapping(ExecutorService executor) {
+    return new ContextExecutorService(Objects.requireNonNull(executor, "executor"));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("Context{");
+    for (int i = 0; i < entries.length; i += 2) {
+      if (i > 0) b.append(", ");
+      b.append(entries[i]).append('=').append(entries[i + 1]);
+    }
+    return b.append('}').toString();
+  }
+}

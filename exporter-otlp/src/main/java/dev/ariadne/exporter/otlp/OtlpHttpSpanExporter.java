@@ -1,0 +1,477 @@
+package dev.ariadne.exporter.otlp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.export.SpanExporter;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sends finished spans to a collector or agent as OTLP/HTTP: a protobuf {@code
+ * ExportTraceServiceRequest}, gzipped by default, posted to {@code {endpoint}/v1/traces}.
+ *
+ * <p>{@link #export} encodes the spans on the calling thread (CPU only) and returns at once; the
+ * request travels on the exporter's own daemon threads. Its future completes normally on a 2xx
+ * answer. On 429, 502, 503, 504 or a connection error the request is sent again after a jittered
+ * exponential backoff (by default 1 s growing by 1.5 up to 5 s, each delay drawn from half to all
+ * of it), or after the collector's {@code Retry-After}, for as long as the next attempt can start
+ * within 30 s of the first; other answers fail at once. A failed future means the spans are lost,
+ * and they are counted. The collector's partial success is read: rejected spans are counted and
+ * its message is logged once. Nothing here throws from {@code export}; errors arrive through the
+ * future. Thread-safe.
+ */
+public final class OtlpHttpSpanExporter implements SpanExporter {
+  static final String DEFAULT_ENDPOINT = "http://localhost:4318";
+  static final String TRACES_PATH = "/v1/traces";
+
+  private static final System.Logger LOGGER =
+      System.getLogger(OtlpHttpSpanExporter.class.getName());
+  private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+
+  private final URI endpoint;
+  private final Map<String, String> headers;
+  private final Duration timeout;
+  private final boolean gzip;
+  private final RetryPolicy retryPolicy;
+  private final ExecutorService executor;
+  private final HttpClient client;
+  private final HttpRequest.Builder requestTemplate;
+
+  private final LongAdder exportedSpans = new LongAdder();
+  private final LongAdder failedSpans = new LongAdder();
+  private final LongAdder rejectedSpans = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final AtomicBoolean partialSuccessReported = new AtomicBoolean();
+  private final AtomicBoolean failureReported = new AtomicBoolean();
+
+  private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Object lifecycleLock = new Object();
+  private volatile boolean shutdown;
+
+  private OtlpHttpSpanExporter(Builder builder) {
+    this.endpoint = builder.endpoint;
+    this.headers = Map.copyOf(builder.headers);
+    this.timeout = builder.timeout;
+    this.gzip = builder.gzip;
+    this.retryPolicy =
+        new RetryPolicy(
+            builder.initialBackoff, builder.maxBackoff, builder.multiplier, builder.maxRetryTime);
+    this.executor =
+        Executors.newCachedThreadPool(
+            task -> {
+              String name = "ariadne-otlp-http-" + THREAD_NUMBER.incrementAndGet();
+              Thread thread = new Thread(task, name);
+              thread.setDaemon(true);
+              return thread;
+            });
+    HttpClient.Builder client = HttpClient.newBuilder().executor(executor).connectTimeout(timeout);
+    // Plain http stays on HTTP/1.1: some servers mishandle the h2c upgrade on a POST.
+    if ("http".equalsIgnoreCase(endpoint.getScheme())) client.version(HttpClient.Version.HTTP_1_1);
+    this.client = client.build();
+    this.requestTemplate = HttpRequest.newBuilder(endpoint).timeout(timeout);
+    builder.headers.forEach(requestTemplate::setHeader);
+    requestTemplate.setHeader("Content-Type", "application/x-protobuf");
+    requestTemplate.setHeader("User-Agent", "Ariadne-OTLP-Exporter-Java/" + version());
+    if (gzip) requestTemplate.setHeader("Content-Encoding", "gzip");
+  }
+
+  /** A builder whose defaults send to {@code http://localhost:4318/v1/traces}, gzipped. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Spans the collector accepted: those in 2xx answers, less the ones it said it rejected. */
+  public long exportedSpanCount() {
+    return exportedSpans.sum();
+  }
+
+  /** Spans lost: not sent or given up on after retries, or refused with a non-retryable status. */
+  public long failedSpanCount() {
+    return failedSpans.sum();
+  }
+
+  /** Spans a collector's partial success said it rejected. */
+  public long rejectedSpanCount() {
+    return rejectedSpans.sum();
+  }
+
+  /** Requests sent again after a retryable failure. */
+  public long retryCount() {
+    return retries.sum();
+  }
+
+  @Override
+  public CompletableFuture<Void> export(Collection<SpanData> spans) {
+    if (spans == null) return lose(0, new NullPointerException("spans"));
+    int count = spans.size();
+    if (shutdown) return lose(count, new IllegalStateException("exporter is shut down"));
+    if (count == 0) return CompletableFuture.completedFuture(null);
+    HttpRequest request;
+    try {
+      byte[] body = TraceRequestMarshaler.encode(spans, gzip);
+      request = requestTemplate.copy().POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    } catch (IOException | RuntimeException e) {
+      return lose(count, new IOException("could not encode " + count + " spans", e));
+    }
+    Delivery delivery = new Delivery(request, count);
+    synchronized (lifecycleLock) {
+      if (shutdown) return lose(count, new IllegalStateException("exporter is shut down"));
+      inFlight.add(delivery.result);
+    }
+    delivery.result.whenComplete((ignored, error) -> inFlight.remove(delivery.result));
+    delivery.send();
+    return delivery.result;
+  }
+
+  /**
+   * Completes normally once every export started before this call has completed, whether it
+   * succeeded or not: failures are reported by each export's own future and by the counters.
+   */
+  @Override
+  public CompletableFuture<Void> flush() {
+    CompletableFuture<?>[] pending = inFlight.toArray(new CompletableFuture<?>[0]);
+    return CompletableFuture.allOf(pending).handle((ignored, error) -> null);
+  }
+
+  /**
+   * Makes later exports fail at once, and completes when the exports in flight have completed,
+   * retries included. The daemon threads end by themselves once idle.
+   */
+  @Override
+  public CompletableFuture<Void> shutdown() {
+    synchronized (lifecycleLock) {
+      shutdown = true;
+    }
+    return flush();
+  }
+
+  URI endpoint() {
+    return endpoint;
+  }
+
+  Map<String, String> headers() {
+    return headers;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  boolean gzip() {
+    return gzip;
+  }
+
+  @Override
+  public String toString() {
+    // Headers are left out: they often carry credentials.
+    return "OtlpHttpSpanExporter{endpoint=" + endpoint + ", compression=" + (gzip ? "gzip" : "none")
+        + ", timeout=" + timeout + '}';
+  }
+
+  private CompletableFuture<Void> lose(int spanCount, Throwable reason) {
+    recordLoss(spanCount, reason);
+    return CompletableFuture.failedFuture(reason);
+  }
+
+  private void recordLoss(int spanCount, Throwable reason) {
+    failedSpans.add(spanCount);
+    if (failureReported.compareAndSet(false, true)) {
+      LOGGER.log(
+          Level.WARNING,
+          "OTLP export to " + endpoint + " failed and " + spanCount + " spans were lost. Reported"
+              + " once; later losses are counted in failedSpanCount().",
+          reason);
+    }
+  }
+
+  private static String version() {
+    String version = OtlpHttpSpanExporter.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /** One request's trip to the collector, with its retries. */
+  private final class Delivery {
+    final CompletableFuture<Void> result = new CompletableFuture<>();
+    private final HttpRequest request;
+    private final int spanCount;
+    private final long deadline;
+    private long backoffNanos;
+    private int attempts;
+
+    Delivery(HttpRequest request, int spanCount) {
+      this.request = request;
+      this.spanCount = spanCount;
+      this.deadline = System.nanoTime() + retryPolicy.maxRetryTimeNanos;
+      this.backoffNanos = retryPolicy.initialBackoffNanos;
+    }
+
+    void send() {
+      attempts++;
+      try {
+        client
+            .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+            .whenComplete(this::onResponse);
+      } catch (RuntimeException e) {
+        giveUp(new IOException("could not send to " + endpoint, e));
+      }
+    }
+
+    private void onResponse(HttpResponse<byte[]> response, Throwable error) {
+      try {
+        if (error != null) {
+          Throwable cause = unwrap(error);
+          if (cause instanceof IOException) {
+            retryOrGiveUp((IOException) cause, -1);
+          } else {
+            giveUp(cause);
+          }
+          return;
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+          succeed(response);
+          return;
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        String detail = CollectorResponse.describeError(contentType, response.body());
+        IOException failure =
+            new IOException(
+                "HTTP " + status + " from " + endpoint + (detail.isEmpty() ? "" : ": " + detail));
+        if (RetryPolicy.isRetryable(status)) {
+          String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+          retryOrGiveUp(failure, RetryPolicy.retryAfterNanos(retryAfter, Instant.now()));
+        } else {
+          giveUp(failure);
+        }
+      } catch (RuntimeException e) {
+        giveUp(e);
+      }
+    }
+
+    private void succeed(HttpResponse<byte[]> response) {
+      CollectorResponse answer = CollectorResponse.FULL_SUCCESS;
+      String contentType = response.headers().firstValue("Content-Type").orElse("");
+      if (contentType.contains("protobuf")) {
+        try {
+          answer = CollectorResponse.parse(response.body());
+        } catch (IllegalArgumentException e) {
+          LOGGER.log(Level.DEBUG, "Unreadable OTLP response from " + endpoint, e);
+        }
+      }
+      long rejected = Math.max(0, Math.min(answer.rejectedSpans, spanCount));
+      rejectedSpans.add(rejected);
+      exportedSpans.add(spanCount - rejected);
+      if (answer.isPartialSuccess() && partialSuccessReported.compareAndSet(false, true)) {
+        LOGGER.log(
+            Level.WARNING,
+            "The collector at " + endpoint + " rejected " + answer.rejectedSpans + " of "
+                + spanCount + " spans: " + answer.errorMessage + ". Reported once; rejected"
+                + " spans are counted in rejectedSpanCount().");
+      }
+      result.complete(null);
+    }
+
+    private void retryOrGiveUp(IOException failure, long retryAfterNanos) {
+      long delay = retryAfterNanos >= 0 ? retryAfterNanos : RetryPolicy.jitter(backoffNanos);
+      backoffNanos = retryPolicy.nextBackoff(backoffNanos);
+      if (delay > deadline - System.nanoTime()) {
+        giveUp(
+            new IOException(
+                "gave up after " + attempts + (attempts == 1 ? " attempt" : " attempts")
+                    + " (retry time bound " + Duration.ofNanos(retryPolicy.maxRetryTimeNanos)
+                    + "): " + describe(failure),
+                failure));
+        return;
+      }
+      retries.increment();
+      CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, executor).execute(this::send);
+    }
+
+    private void giveUp(Throwable reason) {
+      recordLoss(spanCount, reason);
+      result.completeExceptionally(reason);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static String describe(Throwable error) {
+    String message = error.getMessage();
+    return message == null ? error.getClass().getSimpleName() : message;
+  }
+
+  /**
+   * Configures an {@link OtlpHttpSpanExporter}. Setters check their argument and throw {@link
+   * IllegalArgumentException} naming it and what is allowed. Not thread-safe.
+   */
+  public static final class Builder {
+    private URI endpoint = URI.create(DEFAULT_ENDPOINT + TRACES_PATH);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private Duration timeout = Duration.ofSeconds(10);
+    private boolean gzip = true;
+    private Duration initialBackoff = Duration.ofSeconds(1);
+    private Duration maxBackoff = Duration.ofSeconds(5);
+    private double multiplier = 1.5;
+    private Duration maxRetryTime = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /**
+     * The collector's base URL, {@code http://localhost:4318} by default; spans are posted to
+     * {@code endpoint + "/v1/traces"}, as for {@code OTEL_EXPORTER_OTLP_ENDPOINT}.
+     */
+    public Builder setEndpoint(String endpoint) {
+      requireNonNull(endpoint, "endpoint");
+      checkUrl("endpoint", endpoint);
+      int end = endpoint.endsWith("/") ? endpoint.length() - 1 : endpoint.length();
+      String base = endpoint.substring(0, end);
+      this.endpoint = checkUrl("endpoint", base + TRACES_PATH);
+      return this;
+    }
+
+    /**
+     * The full URL spans are posted to, used as given, as for {@code
+     * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}.
+     */
+    public Builder setTracesEndpoint(String url) {
+      requireNonNull(url, "url");
+      this.endpoint = checkUrl("url", url);
+      return this;
+    }
+
+    /** Adds a header sent with every request, replacing an earlier one of the same name. */
+    public Builder addHeader(String name, String value) {
+      requireNonNull(name, "name");
+      requireNonNull(value, "value");
+      try {
+        HttpRequest.newBuilder().header(name, value);
+      } catch (IllegalArgumentException e) {
+        // The value is left out of the message: headers often carry credentials.
+        throw new IllegalArgumentException(
+            "header: " + name + " (expected: a valid name and value that the JDK HTTP client may"
+                + " send; connection, content-length, expect, host and upgrade are reserved)");
+      }
+      headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+      headers.put(name, value);
+      return this;
+    }
+
+    /** How long one attempt may take to connect and receive the answer; 10 s by default. */
+    public Builder setTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** {@code gzip} (the default) or {@code none}. */
+    public Builder setCompression(String compression) {
+      requireNonNull(compression, "compression");
+      switch (compression.toLowerCase(Locale.ROOT)) {
+        case "gzip":
+          gzip = true;
+          return this;
+        case "none":
+          gzip = false;
+          return this;
+        default:
+          throw new IllegalArgumentException(
+              "compression: " + compression + " (expected: gzip, none)");
+      }
+    }
+
+    /**
+     * The backoff between attempts: {@code initial} after the first failure, multiplied by
+     * {@code multiplier} after each further one, at most {@code max}; each delay is drawn from
+     * half to all of it. 1 s, 5 s and 1.5 by default.
+     */
+    public Builder setRetryBackoff(Duration initial, Duration max, double multiplier) {
+      requireNonNull(initial, "initial");
+      requireNonNull(max, "max");
+      if (initial.isNegative() || initial.isZero()) {
+        throw new IllegalArgumentException("initial: " + initial + " (expected: > 0)");
+      }
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException(
+            "max: " + max + " (expected: >= initial " + initial + ")");
+      }
+      if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+        throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: >= 1.0)");
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    /**
+     * How long after the first attempt a retry may still start; 30 s by default, zero for no
+     * retries. A {@code Retry-After} longer than what is left ends the retries.
+     */
+    public Builder setMaxRetryTime(Duration maxRetryTime) {
+      requireNonNull(maxRetryTime, "maxRetryTime");
+      if (maxRetryTime.isNegative()) {
+        throw new IllegalArgumentException("maxRetryTime: " + maxRetryTime + " (expected: >= 0)");
+      }
+      this.maxRetryTime = maxRetryTime;
+      return this;
+    }
+
+    public OtlpHttpSpanExporter build() {
+      return new OtlpHttpSpanExporter(this);
+    }
+
+    private static URI checkUrl(String name, String url) {
+      URI uri = parseUrl(url);
+      if (uri == null) {
+        throw new IllegalArgumentException(
+            name + ": " + url + " (expected: an http:// or https:// URL with a host)");
+      }
+      return uri;
+    }
+  }
+
+  /** The URL as a URI if it is an absolute http or https URL with a host, else null. */
+  static URI parseUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme();
+      boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+      return http && uri.getHost() != null ? uri : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+}

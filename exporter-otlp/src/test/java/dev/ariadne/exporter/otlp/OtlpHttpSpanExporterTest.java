@@ -1,0 +1,385 @@
+package dev.ariadne.exporter.otlp;
+
+import static dev.ariadne.exporter.otlp.TestObjects.fullSpan;
+import static dev.ariadne.exporter.otlp.TestObjects.rootSpan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.exporter.otlp.CollectorServer.Answer;
+import dev.ariadne.exporter.otlp.CollectorServer.Request;
+import dev.ariadne.sdk.data.SpanData;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The exporter against a real HTTP server on a loopback port. */
+class OtlpHttpSpanExporterTest {
+  private static final List<SpanData> TWO_SPANS = List.of(fullSpan(), rootSpan());
+
+  private CollectorServer collector;
+  private OtlpHttpSpanExporter exporter;
+
+  @BeforeEach
+  void startCollector() throws IOException {
+    collector = CollectorServer.start();
+  }
+
+  @AfterEach
+  void stopCollector() throws Exception {
+    if (exporter != null) exporter.shutdown().get(10, TimeUnit.SECONDS);
+    collector.close();
+  }
+
+  /** Quick retries so tests stay short; tests that measure timing set their own. */
+  private OtlpHttpSpanExporter.Builder exporterBuilder() {
+    return OtlpHttpSpanExporter.builder()
+        .setEndpoint(collector.baseUrl())
+        .setTimeout(Duration.ofSeconds(5))
+        .setRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40), 1.5)
+        .setMaxRetryTime(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void postsAGzippedProtobufRequestToV1TracesWithTheConfiguredHeaders() throws Exception {
+    exporter = exporterBuilder().addHeader("Authorization", "Bearer s3cret").build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    Request request = collector.takeRequest();
+    assertThat(request.method()).isEqualTo("POST");
+    assertThat(request.path()).isEqualTo("/v1/traces");
+    assertThat(request.headers().getFirst("Content-Type")).isEqualTo("application/x-protobuf");
+    assertThat(request.headers().getFirst("Content-Encoding")).isEqualTo("gzip");
+    assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer s3cret");
+    assertThat(request.headers().getFirst("User-Agent")).startsWith("Ariadne-OTLP-Exporter-Java/");
+    assertThat(request.body()).startsWith((byte) 0x1f, (byte) 0x8b);
+    assertThat(request.decode()).isEqualTo(ExpectedProto.request(TWO_SPANS));
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.failedSpanCount()).isZero();
+    assertThat(exporter.retryCount()).isZero();
+  }
+
+  @Test
+  void sendsAnUncompressedBodyWhenCompressionIsNone() throws Exception {
+    exporter = exporterBuilder().setCompression("none").build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    Request request = collector.takeRequest();
+    assertThat(request.headers().containsKey("Content-Encoding")).isFalse();
+    assertThat(request.body()).isEqualTo(ExpectedProto.request(TWO_SPANS).toByteArray());
+  }
+
+  @Test
+  void postsToTheTracesEndpointAsGiven() throws Exception {
+    exporter = exporterBuilder().setTracesEndpoint(collector.baseUrl() + "/custom/path").build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    assertThat(collector.takeRequest().path()).isEqualTo("/custom/path");
+  }
+
+  @Test
+  void retriesA503AndThenSucceeds() throws Exception {
+    collector.enqueue(Answer.status(503), Answer.ok());
+    exporter = exporterBuilder().build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    Request first = collector.takeRequest();
+    Request second = collector.takeRequest();
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(exporter.retryCount()).isEqualTo(1);
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.failedSpanCount()).isZero();
+  }
+
+  @Test
+  void retriesTooManyRequestsAndEveryGatewayError() throws Exception {
+    collector.enqueue(Answer.status(429), Answer.status(502), Answer.status(504), Answer.ok());
+    exporter = exporterBuilder().build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.retryCount()).isEqualTo(3);
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+  }
+
+  @Test
+  void waitsAtLeastTheRetryAfterHintBeforeRetrying() throws Exception {
+    collector.enqueue(Answer.status(503).withHeader("Retry-After", "1"), Answer.ok());
+    exporter = exporterBuilder().build(); // backoff alone would wait 5 to 10 ms
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    long first = collector.takeRequest().receivedNanos();
+    long second = collector.takeRequest().receivedNanos();
+    assertThat(Duration.ofNanos(second - first)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(exporter.retryCount()).isEqualTo(1);
+  }
+
+  @Test
+  void givesUpAtOnceWhenRetryAfterAsksForMoreThanTheTimeLeft() throws Exception {
+    collector.enqueue(Answer.status(429).withHeader("Retry-After", "3600"));
+    exporter = exporterBuilder().build();
+
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+
+    assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("gave up after 1 attempt")
+        .hasMessageContaining("HTTP 429");
+    assertThat(exporter.retryCount()).isZero();
+    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+  }
+
+  @Test
+  void doesNotRetryA400AndCountsTheSpansAsFailed() throws Exception {
+    collector.enqueue(
+        Answer.status(400).withBody("text/plain", "span name is empty".getBytes(StandardCharsets.UTF_8)));
+    exporter = exporterBuilder().build();
+
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+
+    assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("HTTP 400 from " + collector.baseUrl() + "/v1/traces: span name is empty");
+    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    assertThat(exporter.exportedSpanCount()).isZero();
+    assertThat(exporter.retryCount()).isZero();
+    collector.takeRequest();
+    Thread.sleep(100); // several backoffs' worth: a retry would have arrived
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void doesNotRetryA500() throws Exception {
+    collector.enqueue(Answer.status(500));
+    exporter = exporterBuilder().build();
+
+    assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("HTTP 500");
+    assertThat(exporter.retryCount()).isZero();
+  }
+
+  @Test
+  void givesUpWhenTheRetryTimeBoundHasPassedAndCountsTheLoss() throws Exception {
+    collector.otherwiseAnswer(Answer.status(503));
+    exporter =
+        exporterBuilder()
+            .setRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(100), 2)
+            .setMaxRetryTime(Duration.ofMillis(600))
+            .build();
+    long start = System.nanoTime();
+
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+
+    assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("gave up after")
+        .hasMessageContaining("retry time bound PT0.6S")
+        .hasMessageContaining("HTTP 503");
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    // It stops only when the next delay (at most 100 ms) would pass the 600 ms bound.
+    assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(5));
+    assertThat(exporter.retryCount()).isGreaterThanOrEqualTo(4);
+    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    assertThat(exporter.exportedSpanCount()).isZero();
+  }
+
+  @Test
+  void retriesARefusedConnectionAndThenFails() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    exporter =
+        exporterBuilder()
+            .setEndpoint("http://127.0.0.1:" + closedPort)
+            .setMaxRetryTime(Duration.ofMillis(300))
+            .build();
+
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+
+    assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("gave up after")
+        .hasStackTraceContaining(ConnectException.class.getName());
+    assertThat(exporter.retryCount()).isGreaterThanOrEqualTo(1);
+    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+  }
+
+  @Test
+  void retriesAnAttemptThatTimesOut() throws Exception {
+    collector.enqueue(Answer.ok().delayedBy(3_000), Answer.ok());
+    exporter = exporterBuilder().setTimeout(Duration.ofMillis(300)).build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.retryCount()).isEqualTo(1);
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+  }
+
+  @Test
+  void failsWithTheTimeoutWhenNoRetryIsAllowed() throws Exception {
+    collector.enqueue(Answer.ok().delayedBy(3_000));
+    exporter =
+        exporterBuilder().setTimeout(Duration.ofMillis(300)).setMaxRetryTime(Duration.ZERO).build();
+
+    assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(HttpTimeoutException.class);
+    assertThat(exporter.retryCount()).isZero();
+  }
+
+  @Test
+  void countsTheSpansAPartialSuccessRejectedAndWarnsOnce() throws Exception {
+    byte[] partialSuccess =
+        ExportTraceServiceResponse.newBuilder()
+            .setPartialSuccess(
+                ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(1)
+                    .setErrorMessage("span too old"))
+            .build()
+            .toByteArray();
+    collector.otherwiseAnswer(Answer.ok().withBody("application/x-protobuf", partialSuccess));
+    exporter = exporterBuilder().build();
+    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = recordingHandler(records);
+    logger.addHandler(handler);
+    try {
+      exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+      exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    assertThat(exporter.rejectedSpanCount()).isEqualTo(2);
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.failedSpanCount()).isZero();
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+              assertThat(r.getMessage()).contains("rejected 1 of 2 spans: span too old");
+            });
+  }
+
+  @Test
+  void returnsBeforeTheCollectorAnswers() throws Exception {
+    collector.enqueue(Answer.ok().delayedBy(2_000));
+    exporter = exporterBuilder().build();
+
+    long start = System.nanoTime();
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+    Duration exportCall = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(exportCall).isLessThan(Duration.ofSeconds(1));
+    assertThat(result).isNotDone();
+    result.get(10, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void flushCompletesNormallyWhenTheExportsInFlightHaveCompletedEvenIfOneFailed() throws Exception {
+    collector.enqueue(Answer.ok().delayedBy(500), Answer.status(400).delayedBy(500));
+    exporter = exporterBuilder().build();
+    CompletableFuture<Void> first = exporter.export(List.of(fullSpan()));
+    CompletableFuture<Void> second = exporter.export(List.of(rootSpan()));
+
+    CompletableFuture<Void> flushed = exporter.flush();
+
+    assertThat(flushed).isNotDone();
+    flushed.get(10, TimeUnit.SECONDS);
+    assertThat(first).isDone();
+    assertThat(second).isDone();
+    // Which request the server answered with 400 depends on which arrived first.
+    assertThat(first.isCompletedExceptionally()).isNotEqualTo(second.isCompletedExceptionally());
+  }
+
+  @Test
+  void flushCompletesAtOnceWhenNothingIsInFlight() {
+    exporter = exporterBuilder().build();
+
+    assertThat(exporter.flush()).isCompleted();
+  }
+
+  @Test
+  void shutdownWaitsForExportsInFlightThenMakesLaterExportsFailFast() throws Exception {
+    collector.enqueue(Answer.ok().delayedBy(300));
+    exporter = exporterBuilder().build();
+    CompletableFuture<Void> inFlight = exporter.export(TWO_SPANS);
+
+    exporter.shutdown().get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> late = exporter.export(TWO_SPANS);
+
+    assertThat(inFlight).isCompleted();
+    assertThat(late).isCompletedExceptionally();
+    assertThatThrownBy(late::join).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    collector.takeRequest();
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void neverThrowsFromExportEvenWhenGivenNull() {
+    exporter = exporterBuilder().build();
+
+    CompletableFuture<Void> result = exporter.export(null);
+
+    assertThat(result).isCompletedExceptionally();
+    assertThatThrownBy(result::join).hasCauseInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void sendsNothingForAnEmptyBatch() throws Exception {
+    exporter = exporterBuilder().build();
+
+    assertThat(exporter.export(List.of())).isCompleted();
+    Thread.sleep(100);
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void leavesHeadersOutOfItsDescription() {
+    exporter = exporterBuilder().addHeader("api-key", "s3cret").build();
+
+    assertThat(exporter.toString()).contains(collector.baseUrl()).doesNotContain("s3cret");
+  }
+
+  private static Handler recordingHandler(List<LogRecord> records) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+}

@@ -1,0 +1,212 @@
+package dev.ariadne.sdk.config;
+
+import dev.ariadne.api.GlobalTracing;
+import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.common.AttributesBuilder;
+import dev.ariadne.api.propagation.TextMapPropagator;
+import dev.ariadne.sdk.SdkTracerProvider;
+import dev.ariadne.sdk.SpanLimits;
+import dev.ariadne.sdk.data.Resource;
+import dev.ariadne.sdk.export.BatchSpanProcessor;
+import dev.ariadne.sdk.export.SpanExporter;
+import dev.ariadne.sdk.propagation.Propagators;
+import dev.ariadne.sdk.sampling.Sampler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Builds a tracer provider and propagator from the OpenTelemetry environment variables and system
+ * properties that deployments already set: {@code OTEL_SERVICE_NAME}, {@code
+ * OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER(_ARG)}, {@code OTEL_PROPAGATORS}, {@code
+ * OTEL_TRACES_EXPORTER}, {@code OTEL_EXPORTER_OTLP_*} (read by the exporter), {@code OTEL_BSP_*}
+ * and the span limits. An invalid value fails with a {@link ConfigurationException} that names
+ * the setting and the allowed values.
+ */
+public final class AutoConfiguration {
+  private static final String SAMPLERS =
+      "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
+          + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
+
+  private final SdkTracerProvider tracerProvider;
+  private final TextMapPropagator propagator;
+
+  private AutoConfiguration(SdkTracerProvider tracerProvider, TextMapPropagator propagator) {
+    this.tracerProvider = tracerProvider;
+    this.propagator = propagator;
+  }
+
+  /** Configures from this process's system properties and environment. */
+  public static AutoConfiguration fromEnvironment() {
+    return configure(ConfigProperties.fromEnvironment());
+  }
+
+  public static AutoConfiguration configure(ConfigProperties config) {
+    TextMapPropagator propagator = propagator(config);
+    SdkTracerProvider.Builder provider =
+        SdkTracerProvider.builder()
+            .setResource(resource(config))
+            .setSampler(sampler(config))
+            .setSpanLimits(spanLimits(config));
+    for (SpanExporter exporter : exporters(config)) {
+      provider.addSpanProcessor(batchProcessor(config, exporter));
+    }
+    return new AutoConfiguration(provider.build(), propagator);
+  }
+
+  public SdkTracerProvider getTracerProvider() {
+    return tracerProvider;
+  }
+
+  public TextMapPropagator getPropagator() {
+    return propagator;
+  }
+
+  /** Installs the provider and propagator into {@link GlobalTracing}. */
+  public AutoConfiguration installGlobally() {
+    GlobalTracing.install(tracerProvider, propagator);
+    return this;
+  }
+
+  static Resource resource(ConfigProperties config) {
+    AttributesBuilder attributes = Attributes.builder();
+    config.getMap("otel.resource.attributes").forEach(attributes::put);
+    String serviceName = config.getString("otel.service.name");
+    if (serviceName != null) attributes.put(Resource.SERVICE_NAME, serviceName);
+    return Resource.create(attributes.build());
+  }
+
+  static Sampler sampler(ConfigProperties config) {
+    String name = config.getString("otel.traces.sampler", "parentbased_always_on");
+    switch (name) {
+      case "always_on":
+        return Sampler.alwaysOn();
+      case "always_off":
+        return Sampler.alwaysOff();
+      case "traceidratio":
+        return Sampler.traceIdRatioBased(ratio(config));
+      case "parentbased_always_on":
+        return Sampler.parentBased(Sampler.alwaysOn());
+      case "parentbased_always_off":
+        return Sampler.parentBased(Sampler.alwaysOff());
+      case "parentbased_traceidratio":
+        return Sampler.parentBased(Sampler.traceIdRatioBased(ratio(config)));
+      case "ratelimiting":
+        return Sampler.rateLimiting(tracesPerSecond(config));
+      case "parentbased_ratelimiting":
+        return Sampler.parentBased(Sampler.rateLimiting(tracesPerSecond(config)));
+      default:
+        throw ConfigProperties.invalid("otel.traces.sampler", name, "one of " + SAMPLERS);
+    }
+  }
+
+  private static double ratio(ConfigProperties config) {
+    double ratio = config.getDouble("otel.traces.sampler.arg", 1.0);
+    if (!(ratio >= 0 && ratio <= 1)) {
+      throw ConfigProperties.invalid(
+          "otel.traces.sampler.arg", config.getString("otel.traces.sampler.arg"), "a ratio from 0.0 to 1.0");
+    }
+    return ratio;
+  }
+
+  private static double tracesPerSecond(ConfigProperties config) {
+    double rate = config.getDouble("otel.traces.sampler.arg", 1.0);
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw ConfigProperties.invalid(
+          "otel.traces.sampler.arg", config.getString("otel.traces.sampler.arg"),
+          "traces per second, a number > 0");
+    }
+    return rate;
+  }
+
+  static TextMapPropagator propagator(ConfigProperties config) {
+    List<String> names = config.getList("otel.propagators");
+    if (names.isEmpty()) names = List.of("tracecontext", "baggage");
+    try {
+      return Propagators.fromNames(names);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
+    }
+  }
+
+  static SpanLimits spanLimits(ConfigProperties config) {
+    int attributeCount = nonNegative(config, "otel.attribute.count.limit", 128);
+    int valueLength = nonNegative(config, "otel.attribute.value.length.limit", Integer.MAX_VALUE);
+    return SpanLimits.builder()
+        .setMaxAttributes(nonNegative(config, "otel.span.attribute.count.limit", attributeCount))
+        .setMaxAttributeValueLength(
+            nonNegative(config, "otel.span.attribute.value.length.limit", valueLength))
+        .setMaxEvents(nonNegative(config, "otel.span.event.count.limit", 128))
+        .setMaxLinks(nonNegative(config, "otel.span.link.count.limit", 128))
+        .setMaxAttributesPerEvent(nonNegative(config, "otel.event.attribute.count.limit", attributeCount))
+        .setMaxAttributesPerLink(nonNegative(config, "otel.link.attribute.count.limit", attributeCount))
+        .build();
+  }
+
+  private static int nonNegative(ConfigProperties config, String name, int defaultValue) {
+    int value = config.getInt(name, defaultValue);
+    if (value < 0) throw ConfigProperties.invalid(name, String.valueOf(value), "an integer >= 0");
+    return value;
+  }
+
+  private static int positive(ConfigProperties config, String name, int defaultValue) {
+    int value = config.getInt(name, defaultValue);
+    if (value < 1) throw ConfigProperties.invalid(name, String.valueOf(value), "an integer >= 1");
+    return value;
+  }
+
+  static BatchSpanProcessor batchProcessor(ConfigProperties config, SpanExporter exporter) {
+    int queueSize = positive(config, "otel.bsp.max.queue.size", 2048);
+    int batchSize = positive(config, "otel.bsp.max.export.batch.size", 512);
+    if (batchSize > queueSize) {
+      throw ConfigProperties.invalid(
+          "otel.bsp.max.export.batch.size", String.valueOf(batchSize),
+          "an integer >= 1 and <= OTEL_BSP_MAX_QUEUE_SIZE (" + queueSize + ")");
+    }
+    Duration delay = positive(config, "otel.bsp.schedule.delay", Duration.ofSeconds(5));
+    Duration timeout = positive(config, "otel.bsp.export.timeout", Duration.ofSeconds(30));
+    return BatchSpanProcessor.builder(exporter)
+        .setMaxQueueSize(queueSize)
+        .setMaxExportBatchSize(batchSize)
+        .setScheduleDelay(delay)
+        .setExportTimeout(timeout)
+        .build();
+  }
+
+  private static Duration positive(ConfigProperties config, String name, Duration defaultValue) {
+    Duration value = config.getDuration(name, defaultValue);
+    if (value.isZero()) throw ConfigProperties.invalid(name, config.getString(name), "a duration > 0");
+    return value;
+  }
+
+  static List<SpanExporter> exporters(ConfigProperties config) {
+    List<String> names = config.getList("otel.traces.exporter");
+    if (names.isEmpty()) names = List.of("otlp");
+    if (names.contains("none")) {
+      if (names.size() > 1) {
+        throw ConfigProperties.invalid(
+            "otel.traces.exporter", String.join(",", names), "\"none\" alone, or a list of exporters");
+      }
+      return List.of();
+    }
+    Map<String, SpanExporterProvider> available = new TreeMap<>();
+    for (SpanExporterProvider provider : ServiceLoader.load(SpanExporterProvider.class)) {
+      available.put(provider.name(), provider);
+    }
+    List<SpanExporter> exporters = new ArrayList<>();
+    for (String name : names) {
+      SpanExporterProvider provider = available.get(name);
+      if (provider == null) {
+        throw ConfigProperties.invalid(
+            "otel.traces.exporter", name,
+            "one of " + String.join(", ", available.keySet()) + (available.isEmpty() ? "" : ", ")
+                + "none; add ariadne-exporter-otlp to the class path for otlp and logging");
+      }
+      exporters.add(provider.create(config));
+    }
+    return exporters;
+  }
+}

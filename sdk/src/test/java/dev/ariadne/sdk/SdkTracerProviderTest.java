@@ -1,0 +1,182 @@
+package dev.ariadne.sdk;
+
+import static dev.ariadne.api.common.AttributeKey.stringKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.trace.Span;
+import dev.ariadne.api.trace.Tracer;
+import dev.ariadne.sdk.data.InstrumentationScope;
+import dev.ariadne.sdk.data.Resource;
+import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.sampling.Sampler;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class SdkTracerProviderTest {
+  private final CapturingSpanProcessor processor = new CapturingSpanProcessor();
+  private final SdkTracerProvider provider =
+      SdkTracerProvider.builder()
+          .setClock(new TestClock())
+          .setIdGenerator(TestObjects.sequentialIds())
+          .addSpanProcessor(processor)
+          .build();
+
+  @Test
+  void cachesOneTracerPerInstrumentationScope() {
+    Tracer tracer = provider.get("http");
+
+    assertThat(provider.get("http")).isSameAs(tracer);
+    assertThat(provider.get("http", null)).isSameAs(tracer);
+    assertThat(provider.get("http", "2.0"))
+        .isNotSameAs(tracer)
+        .isSameAs(provider.get("http", "2.0"));
+    assertThat(provider.get("grpc")).isNotSameAs(tracer);
+  }
+
+  @Test
+  void stampsSpansWithTheirTracersScope() {
+    provider.get("http", "2.0").spanBuilder("a").startSpan().end();
+    provider.get("grpc").spanBuilder("b").startSpan().end();
+
+    assertThat(processor.ended())
+        .extracting(SpanData::getInstrumentationScope)
+        .containsExactly(
+            InstrumentationScope.create("http", "2.0"), InstrumentationScope.create("grpc", null));
+  }
+
+  @Test
+  void namesAScopeWithoutNameUnknown() {
+    provider.get(null).spanBuilder("a").startSpan().end();
+    provider.get("").spanBuilder("b").startSpan().end();
+
+    assertThat(provider.get(null)).isSameAs(provider.get(""));
+    assertThat(processor.ended())
+        .extracting(s -> s.getInstrumentationScope().getName())
+        .containsExactly("unknown", "unknown");
+  }
+
+  @Test
+  void usesTheDefaultResourceUnlessOneIsSet() {
+    assertThat(provider.getResource()).isEqualTo(Resource.getDefault());
+    assertThat(provider.getResource().getServiceName()).isEqualTo("unknown_service:java");
+  }
+
+  @Test
+  void mergesAGivenResourceOverTheDefault() {
+    SdkTracerProvider withResource =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(
+                    Attributes.builder()
+                        .put("service.name", "checkout")
+                        .put("host.name", "web-1")
+                        .build()))
+            .addSpanProcessor(processor)
+            .build();
+    withResource.get("test").spanBuilder("span").startSpan().end();
+
+    Resource resource = processor.onlyEnded().getResource();
+    assertThat(resource).isSameAs(withResource.getResource());
+    assertThat(resource.getServiceName()).isEqualTo("checkout");
+    assertThat(resource.getAttribute(stringKey("host.name"))).isEqualTo("web-1");
+    assertThat(resource.getAttribute(stringKey("telemetry.sdk.name"))).isEqualTo("ariadne");
+    assertThat(resource.getAttribute(stringKey("telemetry.sdk.language"))).isEqualTo("java");
+    assertThat(resource.getAttribute(stringKey("telemetry.sdk.version"))).isNotEmpty();
+  }
+
+  @Test
+  void samplesParentBasedAlwaysOnByDefault() {
+    assertThat(provider.getSampler().getDescription())
+        .isEqualTo(Sampler.parentBased(Sampler.alwaysOn()).getDescription());
+    assertThat(provider.getSpanLimits()).isSameAs(SpanLimits.getDefault());
+  }
+
+  @Test
+  void shutdownStopsRecordingAndIsIdempotent() {
+    CompletableFuture<Void> first = provider.shutdown();
+    CompletableFuture<Void> second = provider.shutdown();
+
+    assertThat(first).isDone();
+    assertThat(second).isDone();
+    assertThat(processor.shutdownCount()).isEqualTo(1);
+    Span span = provider.get("test").spanBuilder("after-shutdown").startSpan();
+    assertThat(span.isRecording()).isFalse();
+    assertThat(span.getSpanContext().isValid()).isTrue();
+    assertThat(span.getSpanContext().isSampled()).isFalse();
+    span.end();
+    assertThat(processor.started()).isEmpty();
+    assertThat(processor.ended()).isEmpty();
+  }
+
+  @Test
+  void aSpanStartedBeforeShutdownStillEnds() {
+    Span span = provider.get("test").spanBuilder("before-shutdown").startSpan();
+    provider.shutdown();
+    span.end();
+
+    assertThat(processor.ended()).extracting(SpanData::getName).containsExactly("before-shutdown");
+  }
+
+  @Test
+  void forceFlushReachesTheProcessors() {
+    assertThat(provider.forceFlush()).isDone();
+    assertThat(processor.flushCount()).isEqualTo(1);
+  }
+
+  @Test
+  void callsProcessorsInTheOrderAdded() {
+    List<String> log = new CopyOnWriteArrayList<>();
+    SdkTracerProvider twoProcessors =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new CapturingSpanProcessor("first", log))
+            .addSpanProcessor(new CapturingSpanProcessor("second", log))
+            .build();
+    twoProcessors.get("test").spanBuilder("span").startSpan().end();
+
+    assertThat(log)
+        .containsExactly("first:onStart", "second:onStart", "first:onEnd", "second:onEnd");
+  }
+
+  @Test
+  void recordsWithoutAnyProcessor() {
+    Span span = SdkTracerProvider.builder().build().get("test").spanBuilder("span").startSpan();
+
+    assertThat(span.isRecording()).isTrue();
+    span.end();
+    assertThat(span.isRecording()).isFalse();
+  }
+
+  @Test
+  void rejectsNullsNamingTheParameter() {
+    SdkTracerProvider.Builder builder = SdkTracerProvider.builder();
+
+    assertThatThrownBy(() -> builder.setResource(null)).hasMessage("resource");
+    assertThatThrownBy(() -> builder.setSampler(null)).hasMessage("sampler");
+    assertThatThrownBy(() -> builder.setSpanLimits(null)).hasMessage("spanLimits");
+    assertThatThrownBy(() -> builder.setIdGenerator(null)).hasMessage("idGenerator");
+    assertThatThrownBy(() -> builder.setClock(null)).hasMessage("clock");
+    assertThatThrownBy(() -> builder.addSpanProcessor(null)).hasMessage("processor");
+  }
+
+  @Test
+  void theRandomIdGeneratorNeverReturnsZero() {
+    IdGenerator ids = IdGenerator.random();
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(ids.generateSpanId()).isNotZero();
+      assertThat(ids.generateTraceIdLow()).isNotZero();
+    }
+  }
+
+  @Test
+  void theSystemClockReadsTheWallClockInNanoseconds() {
+    long before = System.currentTimeMillis();
+    long now = Clock.system().now();
+
+    assertThat(now / 1_000_000).isBetween(before - 1_000, before + 60_000);
+    assertThat(Clock.system().nanoTime()).isLessThanOrEqualTo(System.nanoTime());
+  }
+}

@@ -1,0 +1,345 @@
+package dev.ariadne.sdk.export;
+
+import static dev.ariadne.sdk.TestObjects.span;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.sdk.CapturingSpanExporter;
+import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
+import dev.ariadne.sdk.TestObjects;
+import dev.ariadne.sdk.data.SpanData;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchSpanProcessorTest {
+  /** Long enough that no test sees a scheduled export unless it asks for one. */
+  private static final Duration NEVER = Duration.ofMinutes(5);
+
+  private final CapturingSpanExporter exporter = new CapturingSpanExporter();
+  private BatchSpanProcessor processor;
+
+  @AfterEach
+  void shutDown() throws Exception {
+    exporter.release();
+    if (processor != null) processor.shutdown().get(10, TimeUnit.SECONDS);
+  }
+
+  private BatchSpanProcessor.Builder builder() {
+    return BatchSpanProcessor.builder(exporter).setScheduleDelay(NEVER);
+  }
+
+  private void endSpans(int from, int to) {
+    for (int i = from; i < to; i++) processor.onEnd(span(i, true));
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0)
+        throw new AssertionError("timed out waiting until " + what);
+      Thread.sleep(1);
+    }
+  }
+
+  private static List<Long> indexes(List<SpanData> spans) {
+    return spans.stream().map(TestObjects::indexOf).collect(Collectors.toList());
+  }
+
+  @Test
+  void exportsAsSoonAsAFullBatchIsQueued() throws Exception {
+    processor = builder().setMaxExportBatchSize(3).build();
+
+    endSpans(0, 3);
+
+    assertThat(exporter.awaitExportCalls(1)).as("a full batch goes out without waiting").isTrue();
+    assertThat(exporter.calls()).containsExactly("export:3");
+  }
+
+  @Test
+  void exportsAFullBatchEvenWhenTheWorkerAlreadyHoldsPartOfIt() throws Exception {
+    processor = builder().setMaxExportBatchSize(3).build();
+    endSpans(0, 4);
+    assertThat(exporter.awaitExportCalls(1)).isTrue();
+    await(() -> processor.getQueueSize() == 0, "the worker took span 3 into its next batch");
+
+    endSpans(4, 6); // with span 3 these make a full batch, though only two are in the queue
+
+    assertThat(exporter.awaitExportCalls(2))
+        .as("the second full batch goes out without waiting")
+        .isTrue();
+    assertThat(exporter.batches())
+        .extracting(BatchSpanProcessorTest::indexes)
+        .containsExactly(List.of(0L, 1L, 2L), List.of(3L, 4L, 5L));
+  }
+
+  @Test
+  void splitsWhatItHoldsIntoBatchesOfAtMostTheMaxSize() throws Exception {
+    processor = builder().setMaxExportBatchSize(3).build();
+    endSpans(0, 7);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.calls()).containsExactly("export:3", "export:3", "export:1", "flush");
+    assertThat(indexes(exporter.spans())).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(processor.getExportedCount()).isEqualTo(7);
+  }
+
+  @Test
+  void exportsAPartialBatchOnceTheScheduleDelayPasses() throws Exception {
+    processor = builder().setScheduleDelay(Duration.ofMillis(20)).build();
+
+    endSpans(0, 2);
+
+    assertThat(exporter.awaitExportCalls(1)).isTrue();
+    await(() -> processor.getExportedCount() == 2, "both spans are exported");
+    assertThat(exporter.spans()).hasSize(2);
+    assertThat(exporter.calls()).doesNotContain("flush");
+  }
+
+  @Test
+  void forceFlushExportsEverythingAndCompletes() throws Exception {
+    processor = builder().build();
+    endSpans(0, 10);
+
+    CompletableFuture<Void> flushed = processor.forceFlush();
+    flushed.get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.spans()).hasSize(10);
+    assertThat(exporter.calls()).containsExactly("export:10", "flush");
+    assertThat(processor.getExportedCount()).isEqualTo(10);
+    assertThat(processor.getQueueSize()).isZero();
+  }
+
+  @Test
+  void forceFlushCompletesOnlyOnceTheSpansEndedBeforeItAreExported() throws Exception {
+    processor = builder().build();
+    CompletableFuture<CompletableFuture<Void>> second = new CompletableFuture<>();
+    // While the worker completes the first flush, a span ends and a second flush is asked for.
+    exporter.onNextFlush(
+        () -> {
+          processor.onEnd(span(1, true));
+          second.complete(processor.forceFlush());
+        });
+    endSpans(0, 1);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+
+    assertThat(indexes(exporter.spans())).containsExactly(0L, 1L);
+    assertThat(exporter.calls()).containsExactly("export:1", "flush", "export:1", "flush");
+  }
+
+  @Test
+  void forceFlushWithNothingQueuedCompletes() throws Exception {
+    processor = builder().build();
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.calls()).containsExactly("flush");
+  }
+
+  @Test
+  void ignoresUnsampledSpans() throws Exception {
+    processor = builder().build();
+    processor.onEnd(span(0, false));
+    processor.onEnd(span(1, true));
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(indexes(exporter.spans())).containsExactly(1L);
+    assertThat(processor.getDroppedCount()).isZero();
+  }
+
+  @Test
+  void dropsAndCountsWhenTheQueueIsFull() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    processor = builder().setMaxQueueSize(4).setMaxExportBatchSize(2).build();
+    endSpans(0, 1);
+    processor.forceFlush();
+    assertThat(exporter.awaitExportCalls(1)).as("the worker waits on the first export").isTrue();
+
+    endSpans(1, 8);
+
+    assertThat(processor.getQueueSize()).isEqualTo(4);
+    assertThat(processor.getDroppedCount()).isEqualTo(3);
+    exporter.release();
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    assertThat(indexes(exporter.spans())).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(processor.getExportedCount()).isEqualTo(5);
+    assertThat(processor.getDroppedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void neverBlocksTheCallerEvenWhenTheExporterHangs() throws Exception {
+    exporter.behave(Behavior.BLOCK);
+    processor = builder().setMaxQueueSize(16).setMaxExportBatchSize(4).build();
+    endSpans(0, 1);
+    processor.forceFlush();
+    assertThat(exporter.awaitExportCalls(1)).as("the worker is stuck inside export").isTrue();
+
+    CountDownLatch allEnded = new CountDownLatch(1);
+    Thread application =
+        new Thread(
+            () -> {
+              endSpans(1, 1_001);
+              allEnded.countDown();
+            },
+            "application");
+    application.start();
+
+    assertThat(allEnded.await(10, TimeUnit.SECONDS)).as("every onEnd returned").isTrue();
+    assertThat(exporter.batches()).as("the exporter is still stuck").hasSize(1);
+    assertThat(processor.getExportedCount()).isZero();
+    assertThat(processor.getQueueSize()).isEqualTo(16);
+    assertThat(processor.getDroppedCount()).isEqualTo(1_000 - 16);
+  }
+
+  @Test
+  void countsAnExportThatTimesOutAsFailedAndMovesOn() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    processor = builder().setExportTimeout(Duration.ofMillis(50)).build();
+    endSpans(0, 2);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getFailedCount()).isEqualTo(2);
+    assertThat(processor.getExportedCount()).isZero();
+    exporter.behave(Behavior.SUCCEED);
+    endSpans(2, 3);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    assertThat(processor.getExportedCount()).isEqualTo(1);
+    assertThat(indexes(exporter.batches().get(1))).containsExactly(2L);
+  }
+
+  @Test
+  void countsAFailedExportAsFailed() throws Exception {
+    exporter.behave(Behavior.FAIL);
+    processor = builder().build();
+    endSpans(0, 3);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getFailedCount()).isEqualTo(3);
+    assertThat(processor.getExportedCount()).isZero();
+  }
+
+  @Test
+  void countsAnExporterThatThrowsAsFailedAndKeepsWorking() throws Exception {
+    exporter.behave(Behavior.THROW);
+    processor = builder().build();
+    endSpans(0, 2);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    exporter.behave(Behavior.SUCCEED);
+    endSpans(2, 3);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getFailedCount()).isEqualTo(2);
+    assertThat(processor.getExportedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsWorkingWhenTheExporterThrowsFromFlushAndShutdown() throws Exception {
+    exporter.throwFromFlushAndShutdown();
+    processor = builder().build();
+    endSpans(0, 1);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    endSpans(1, 2);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.calls())
+        .containsExactly("export:1", "flush", "export:1", "flush", "flush", "shutdown");
+  }
+
+  @Test
+  void shutdownExportsWhatIsQueuedThenShutsTheExporterDown() throws Exception {
+    processor = builder().build();
+    endSpans(0, 5);
+
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.calls()).containsExactly("export:5", "flush", "shutdown");
+    assertThat(processor.getExportedCount()).isEqualTo(5);
+  }
+
+  @Test
+  void dropsAndCountsSpansEndedAfterShutdown() throws Exception {
+    processor = builder().build();
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+
+    endSpans(0, 3);
+
+    assertThat(processor.getDroppedCount()).isEqualTo(3);
+    assertThat(processor.getQueueSize()).isZero();
+    assertThat(processor.forceFlush()).isDone();
+    assertThat(exporter.calls()).containsExactly("flush", "shutdown");
+  }
+
+  @Test
+  void forceFlushDuringShutdownCompletesWhenShutdownDoes() throws Exception {
+    exporter.blockShutdown();
+    processor = builder().build();
+    endSpans(0, 1);
+    CompletableFuture<Void> terminated = processor.shutdown();
+    assertThat(exporter.awaitShutdownCall()).as("the worker is inside exporter.shutdown").isTrue();
+
+    CompletableFuture<Void> flushed = processor.forceFlush();
+    exporter.release();
+
+    terminated.get(10, TimeUnit.SECONDS);
+    flushed.get(10, TimeUnit.SECONDS);
+    assertThat(exporter.calls()).containsExactly("export:1", "flush", "shutdown");
+  }
+
+  @Test
+  void shutdownTwiceReturnsTheSameTermination() throws Exception {
+    processor = builder().build();
+
+    CompletableFuture<Void> first = processor.shutdown();
+    first.get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.shutdown()).isSameAs(first);
+    assertThat(exporter.calls()).containsOnlyOnce("shutdown");
+  }
+
+  @Test
+  void rejectsInvalidSettingsNamingThem() {
+    BatchSpanProcessor.Builder builder = BatchSpanProcessor.builder(exporter);
+
+    assertThatThrownBy(() -> BatchSpanProcessor.builder(null)).hasMessage("exporter");
+    assertThatThrownBy(() -> builder.setMaxQueueSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueueSize: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> builder.setMaxExportBatchSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxExportBatchSize: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> builder.setScheduleDelay(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("scheduleDelay: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> builder.setExportTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("exportTimeout: PT-0.001S (expected: > 0)");
+    assertThatThrownBy(() -> builder.setScheduleDelay(null)).hasMessage("scheduleDelay");
+    assertThatThrownBy(() -> builder.setExportTimeout(null)).hasMessage("exportTimeout");
+  }
+
+  @Test
+  void rejectsABatchLargerThanTheQueue() {
+    BatchSpanProcessor.Builder builder =
+        BatchSpanProcessor.builder(exporter).setMaxQueueSize(10).setMaxExportBatchSize(11);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxExportBatchSize: 11 (expected: <= maxQueueSize 10)");
+  }
+}
