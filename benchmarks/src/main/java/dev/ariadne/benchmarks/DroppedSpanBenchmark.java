@@ -4,6 +4,7 @@ import dev.ariadne.api.context.Context;
 import dev.ariadne.api.trace.Span;
 import dev.ariadne.api.trace.Tracer;
 import dev.ariadne.sdk.SdkTracerProvider;
+import dev.ariadne.sdk.export.BatchSpanProcessor;
 import dev.ariadne.sdk.sampling.Sampler;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,7 +19,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * A span that the sampler drops: a root span under a trace-ID ratio sampler of 0, and a child of an
  * unsampled local parent under the default parent-based sampler. Each SDK returns a span that the
- * caller ends; the span is returned so that the work cannot be optimised away.
+ * caller ends; the span is returned so that the work cannot be optimised away. Both providers have
+ * a batch processor, as an application's would: OpenTelemetry hands out a no-op tracer when a
+ * provider has no processor at all, which would measure nothing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,19 +36,38 @@ public class DroppedSpanBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    ariadneOff = SdkTracerProvider.builder().setSampler(Sampler.traceIdRatioBased(0.0)).build().get("benchmark");
-    ariadneParentBased = SdkTracerProvider.builder().build().get("benchmark");
+    ariadneOff = ariadne(Sampler.traceIdRatioBased(0.0));
+    ariadneParentBased = ariadne(Sampler.parentBased(Sampler.alwaysOn()));
     Span parent = ariadneOff.spanBuilder("parent").startSpan();
     ariadneUnsampledParent = Context.root().with(parent);
 
-    otelOff =
-        io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
-            .setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.traceIdRatioBased(0.0))
-            .build()
-            .get("benchmark");
-    otelParentBased = io.opentelemetry.sdk.trace.SdkTracerProvider.builder().build().get("benchmark");
+    otelOff = otel(io.opentelemetry.sdk.trace.samplers.Sampler.traceIdRatioBased(0.0));
+    otelParentBased =
+        otel(
+            io.opentelemetry.sdk.trace.samplers.Sampler.parentBased(
+                io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOn()));
     io.opentelemetry.api.trace.Span otelParent = otelOff.spanBuilder("parent").startSpan();
     otelUnsampledParent = io.opentelemetry.context.Context.root().with(otelParent);
+  }
+
+  private static Tracer ariadne(Sampler sampler) {
+    return SdkTracerProvider.builder()
+        .setSampler(sampler)
+        .addSpanProcessor(BatchSpanProcessor.builder(new SpanBenchmark.CountingExporter()).build())
+        .build()
+        .get("benchmark");
+  }
+
+  private static io.opentelemetry.api.trace.Tracer otel(
+      io.opentelemetry.sdk.trace.samplers.Sampler sampler) {
+    return io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+        .setSampler(sampler)
+        .addSpanProcessor(
+            io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(
+                    new SpanBenchmark.OtelCountingExporter())
+                .build())
+        .build()
+        .get("benchmark");
   }
 
   @Benchmark

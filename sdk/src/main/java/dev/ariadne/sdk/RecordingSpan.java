@@ -102,8 +102,8 @@ final class RecordingSpan implements Span, SpanData {
       anchorNano = p.anchorNanoTime;
       start = anchorEpoch + (clock.nanoTime() - anchorNano);
     } else {
-      anchorEpoch = clock.now();
       anchorNano = clock.nanoTime();
+      anchorEpoch = clock.epochNanosAt(anchorNano);
       start = anchorEpoch;
     }
     return new RecordingSpan(

@@ -2,7 +2,6 @@ package dev.ariadne.sdk;
 
 import dev.ariadne.api.common.AttributeKey;
 import dev.ariadne.api.common.Attributes;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,7 +41,13 @@ final class SpanAttributes implements Attributes {
   private static boolean fitsLength(Attributes attributes, int maxValueLength) {
     if (maxValueLength == Integer.MAX_VALUE) return true;
     for (int i = 0; i < attributes.size(); i++) {
-      if (truncate(attributes.getValue(i), maxValueLength) != attributes.getValue(i)) return false;
+      Object value = attributes.getValue(i);
+      if (value instanceof String && ((String) value).length() > maxValueLength) return false;
+      if (value instanceof List) {
+        for (Object element : (List<?>) value) {
+          if (element instanceof String && ((String) element).length() > maxValueLength) return false;
+        }
+      }
     }
     return true;
   }
@@ -51,19 +56,22 @@ final class SpanAttributes implements Attributes {
     for (int i = 0; i < attributes.size(); i++) put(attributes.getKey(i), attributes.getValue(i));
   }
 
-  /** Stores a value; invalid ones (null, empty name, arrays holding null) are ignored. */
+  /**
+   * Stores a value; invalid ones (null, empty name, a value not of the key's type, arrays holding
+   * null) are ignored. Dispatches on the key's type rather than on {@code instanceof} an interface,
+   * which is the slow kind of type check on the hot path.
+   */
   void put(AttributeKey<?> key, Object value) {
-    if (key == null || value == null || key.getName().isEmpty()) return;
-    if (value instanceof List) {
-      value = copyOf((List<?>) value);
-      if (value == null) return;
-    }
-    value = truncate(value, maxValueLength);
+    if (key == null || value == null) return;
     String name = key.getName();
+    if (name.isEmpty()) return;
+    Object stored = checked(key, value);
+    if (stored == null) return;
     for (int i = 0; i < size; i += 2) {
-      if (((AttributeKey<?>) entries[i]).getName().equals(name)) {
+      Object existing = entries[i];
+      if (existing == key || ((AttributeKey<?>) existing).getName().equals(name)) {
         entries[i] = key;
-        entries[i + 1] = value;
+        entries[i + 1] = stored;
         return;
       }
     }
@@ -73,39 +81,53 @@ final class SpanAttributes implements Attributes {
     }
     if (size == entries.length) entries = Arrays.copyOf(entries, Math.max(4, size * 2));
     entries[size] = key;
-    entries[size + 1] = value;
+    entries[size + 1] = stored;
     size += 2;
+  }
+
+  /** The value to store for {@code key}: truncated and copied as needed, or null if invalid. */
+  private Object checked(AttributeKey<?> key, Object value) {
+    switch (key.getType()) {
+      case STRING:
+        return value instanceof String ? truncate((String) value, maxValueLength) : null;
+      case LONG:
+        return value instanceof Long ? value : null;
+      case DOUBLE:
+        return value instanceof Double ? value : null;
+      case BOOLEAN:
+        return value instanceof Boolean ? value : null;
+      case STRING_ARRAY:
+        return checkedList(value, String.class, maxValueLength);
+      case LONG_ARRAY:
+        return checkedList(value, Long.class, maxValueLength);
+      case DOUBLE_ARRAY:
+        return checkedList(value, Double.class, maxValueLength);
+      default:
+        return checkedList(value, Boolean.class, maxValueLength);
+    }
+  }
+
+  private static String truncate(String value, int maxLength) {
+    return value.length() > maxLength ? value.substring(0, maxLength) : value;
+  }
+
+  /**
+   * An unmodifiable copy of a list whose elements are all of {@code type}, strings truncated; null
+   * if it is not such a list.
+   */
+  private static List<?> checkedList(Object value, Class<?> type, int maxLength) {
+    if (!(value instanceof List)) return null;
+    List<?> list = (List<?>) value;
+    Object[] copy = list.toArray();
+    for (int i = 0; i < copy.length; i++) {
+      if (!type.isInstance(copy[i])) return null;
+      if (type == String.class) copy[i] = truncate((String) copy[i], maxLength);
+    }
+    return Collections.unmodifiableList(Arrays.asList(copy));
   }
 
   int getDroppedCount() {
     return dropped;
-  }
-
-  private static Object truncate(Object value, int maxLength) {
-    if (maxLength == Integer.MAX_VALUE) return value;
-    if (value instanceof String) {
-      String s = (String) value;
-      return s.length() > maxLength ? s.substring(0, maxLength) : s;
-    }
-    if (value instanceof List && !((List<?>) value).isEmpty() && ((List<?>) value).get(0) instanceof String) {
-      List<?> list = (List<?>) value;
-      List<Object> cut = null;
-      for (int i = 0; i < list.size(); i++) {
-        Object element = list.get(i);
-        Object truncated = truncate(element, maxLength);
-        if (truncated != element && cut == null) cut = new ArrayList<>(list.subList(0, i));
-        if (cut != null) cut.add(truncated);
-      }
-      return cut == null ? value : Collections.unmodifiableList(cut);
-    }
-    return value;
-  }
-
-  private static List<?> copyOf(List<?> list) {
-    for (Object o : list) {
-      if (o == null) return null;
-    }
-    return List.copyOf(list);
   }
 
   @Override

@@ -172,6 +172,18 @@ class SdkTracerProviderTest {
   }
 
   @Test
+  void theSystemClockMapsAMonotonicReadingToTheWallClock() {
+    long nanoTime = Clock.system().nanoTime();
+    long epochNanos = Clock.system().epochNanosAt(nanoTime);
+    long wallClock = Clock.system().now();
+
+    assertThat(Math.abs(wallClock - epochNanos)).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+    // Equal unless the shared anchor is renewed in between, which may move it by the clocks' drift.
+    assertThat(Clock.system().epochNanosAt(nanoTime + 5_000))
+        .isCloseTo(epochNanos + 5_000, org.assertj.core.data.Offset.offset(1_000_000L));
+  }
+
+  @Test
   void theSystemClockReadsTheWallClockInNanoseconds() {
     long before = System.currentTimeMillis();
     long now = Clock.system().now();

@@ -1,6 +1,5 @@
 package dev.ariadne.api.context;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -50,7 +49,8 @@ public final class Context {
         return new Context(copy);
       }
     }
-    Object[] copy = Arrays.copyOf(entries, entries.length + 2);
+    Object[] copy = new Object[entries.length + 2];
+    System.arraycopy(entries, 0, copy, 0, entries.length);
     copy[entries.length] = key;
     copy[entries.length + 1] = value;
     return new Context(copy);

@@ -1,32 +1,57 @@
 package dev.ariadne.api.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
 /**
  * Lower-case hex rendering and parsing of IDs, shared by the API and the SDK's propagators. Not
  * part of the public API: its signatures may change without notice.
  */
 public final class Hex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+  /** Two characters per byte value, so rendering takes one lookup per byte. */
+  private static final char[] BYTE_CHARS = new char[512];
+  /** Digit values of characters below 128; -1 where not a hex digit. */
   private static final byte[] VALUES = new byte[128];
+  /** Like {@link #VALUES}, but lower case only, as W3C Trace Context requires. */
+  private static final byte[] LOWER_VALUES = new byte[128];
 
   static {
-    java.util.Arrays.fill(VALUES, (byte) -1);
-    for (int i = 0; i < 16; i++) VALUES[DIGITS[i]] = (byte) i;
+    for (int b = 0; b < 256; b++) {
+      BYTE_CHARS[b * 2] = DIGITS[b >>> 4];
+      BYTE_CHARS[b * 2 + 1] = DIGITS[b & 0xf];
+    }
+    Arrays.fill(VALUES, (byte) -1);
+    Arrays.fill(LOWER_VALUES, (byte) -1);
+    for (int i = 0; i < 16; i++) {
+      VALUES[DIGITS[i]] = (byte) i;
+      LOWER_VALUES[DIGITS[i]] = (byte) i;
+      VALUES[Character.toUpperCase(DIGITS[i])] = (byte) i;
+    }
   }
+
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private Hex() {}
 
   /** Writes {@code value} as 16 lower-case hex characters at {@code offset}. */
   public static void writeLong(long value, char[] dest, int offset) {
-    for (int i = 15; i >= 0; i--) {
-      dest[offset + i] = DIGITS[(int) (value & 0xf)];
-      value >>>= 4;
+    for (int i = 0; i < 8; i++) {
+      int b = (int) (value >>> (56 - 8 * i)) & 0xff;
+      dest[offset + 2 * i] = BYTE_CHARS[b * 2];
+      dest[offset + 2 * i + 1] = BYTE_CHARS[b * 2 + 1];
     }
   }
 
   /** Writes {@code value} as 2 lower-case hex characters at {@code offset}. */
   public static void writeByte(byte value, char[] dest, int offset) {
-    dest[offset] = DIGITS[(value >> 4) & 0xf];
-    dest[offset + 1] = DIGITS[value & 0xf];
+    int b = value & 0xff;
+    dest[offset] = BYTE_CHARS[b * 2];
+    dest[offset + 1] = BYTE_CHARS[b * 2 + 1];
   }
 
   public static String toHex(long value) {
@@ -47,14 +72,35 @@ public final class Hex {
     if (offset < 0 || offset + length > s.length()) return false;
     for (int i = offset; i < offset + length; i++) {
       char c = s.charAt(i);
-      if (c >= 128 || VALUES[c] < 0) return false;
+      if (c >= 128 || LOWER_VALUES[c] < 0) return false;
     }
     return true;
   }
 
+  /**
+   * Parses 8 lower-case hex ASCII bytes at {@code offset}: the value (0 to 2^32-1), or -1 if any
+   * byte is not a lower-case hex digit. Works on all 8 bytes at once in one long (SWAR), with no
+   * loop and no table: the W3C extract path runs it six times per header. Callers check bounds.
+   */
+  public static long parseLowerHex32(byte[] s, int offset) {
+    long x = (long) BIG_ENDIAN_LONGS.get(s, offset);
+    // Each byte below 0x80, so adding up to 0x7f per byte cannot carry into the next byte.
+    if ((x & HIGH_BITS) != 0) return -1;
+    long atLeast0 = (x + 0x5050505050505050L) & HIGH_BITS; // byte >= '0'
+    long above9 = (x + 0x4646464646464646L) & HIGH_BITS; // byte > '9'
+    long atLeastA = (x + 0x1f1f1f1f1f1f1f1fL) & HIGH_BITS; // byte >= 'a'
+    long aboveF = (x + 0x1919191919191919L) & HIGH_BITS; // byte > 'f'
+    long letters = atLeastA & ~aboveF;
+    if (((atLeast0 & ~above9) | letters) != HIGH_BITS) return -1;
+    // '0'..'9' -> 0..9 from the low nibble; 'a'..'f' -> 1..6 from the low nibble, plus 9.
+    long nibbles = (x & 0x0f0f0f0f0f0f0f0fL) + (letters >>> 7) * 9;
+    nibbles = (nibbles | (nibbles >>> 4)) & 0x00ff00ff00ff00ffL;
+    nibbles = (nibbles | (nibbles >>> 8)) & 0x0000ffff0000ffffL;
+    return (nibbles | (nibbles >>> 16)) & 0xffffffffL;
+  }
+
   /** The value of one hex digit (either case), or -1 for any other character. */
   public static int digit(char c) {
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return c < 128 ? VALUES[c] : -1;
   }
 
