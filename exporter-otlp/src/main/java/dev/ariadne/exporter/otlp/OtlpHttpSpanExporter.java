@@ -104,22 +104,22 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
   }
 
   /** Spans the collector accepted: those in 2xx answers, less the ones it said it rejected. */
-  public long exportedSpanCount() {
+  public long getExportedCount() {
     return exportedSpans.sum();
   }
 
   /** Spans lost: not sent or given up on after retries, or refused with a non-retryable status. */
-  public long failedSpanCount() {
+  public long getFailedCount() {
     return failedSpans.sum();
   }
 
   /** Spans a collector's partial success said it rejected. */
-  public long rejectedSpanCount() {
+  public long getRejectedCount() {
     return rejectedSpans.sum();
   }
 
   /** Requests sent again after a retryable failure. */
-  public long retryCount() {
+  public long getRetryCount() {
     return retries.sum();
   }
 
@@ -202,7 +202,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
       LOGGER.log(
           Level.WARNING,
           "OTLP export to " + endpoint + " failed and " + spanCount + " spans were lost. Reported"
-              + " once; later losses are counted in failedSpanCount().",
+              + " once; later losses are counted in getFailedCount().",
           reason);
     }
   }
@@ -289,7 +289,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
             Level.WARNING,
             "The collector at " + endpoint + " rejected " + answer.rejectedSpans + " of "
                 + spanCount + " spans: " + answer.errorMessage + ". Reported once; rejected"
-                + " spans are counted in rejectedSpanCount().");
+                + " spans are counted in getRejectedCount().");
       }
       result.complete(null);
     }

@@ -72,9 +72,9 @@ class OtlpHttpSpanExporterTest {
     assertThat(request.headers().getFirst("User-Agent")).startsWith("Ariadne-OTLP-Exporter-Java/");
     assertThat(request.body()).startsWith((byte) 0x1f, (byte) 0x8b);
     assertThat(request.decode()).isEqualTo(ExpectedProto.request(TWO_SPANS));
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
-    assertThat(exporter.failedSpanCount()).isZero();
-    assertThat(exporter.retryCount()).isZero();
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isZero();
+    assertThat(exporter.getRetryCount()).isZero();
   }
 
   @Test
@@ -107,9 +107,9 @@ class OtlpHttpSpanExporterTest {
     Request first = collector.takeRequest();
     Request second = collector.takeRequest();
     assertThat(second.body()).isEqualTo(first.body());
-    assertThat(exporter.retryCount()).isEqualTo(1);
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
-    assertThat(exporter.failedSpanCount()).isZero();
+    assertThat(exporter.getRetryCount()).isEqualTo(1);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isZero();
   }
 
   @Test
@@ -119,8 +119,8 @@ class OtlpHttpSpanExporterTest {
 
     exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
 
-    assertThat(exporter.retryCount()).isEqualTo(3);
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.getRetryCount()).isEqualTo(3);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
   }
 
   @Test
@@ -133,7 +133,7 @@ class OtlpHttpSpanExporterTest {
     long first = collector.takeRequest().receivedNanos();
     long second = collector.takeRequest().receivedNanos();
     assertThat(Duration.ofNanos(second - first)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-    assertThat(exporter.retryCount()).isEqualTo(1);
+    assertThat(exporter.getRetryCount()).isEqualTo(1);
   }
 
   @Test
@@ -147,8 +147,8 @@ class OtlpHttpSpanExporterTest {
         .hasCauseInstanceOf(IOException.class)
         .hasMessageContaining("gave up after 1 attempt")
         .hasMessageContaining("HTTP 429");
-    assertThat(exporter.retryCount()).isZero();
-    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    assertThat(exporter.getRetryCount()).isZero();
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
   }
 
   @Test
@@ -163,9 +163,9 @@ class OtlpHttpSpanExporterTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IOException.class)
         .hasMessageContaining("HTTP 400 from " + collector.baseUrl() + "/v1/traces: span name is empty");
-    assertThat(exporter.failedSpanCount()).isEqualTo(2);
-    assertThat(exporter.exportedSpanCount()).isZero();
-    assertThat(exporter.retryCount()).isZero();
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isZero();
+    assertThat(exporter.getRetryCount()).isZero();
     collector.takeRequest();
     Thread.sleep(100); // several backoffs' worth: a retry would have arrived
     assertThat(collector.pendingRequests()).isZero();
@@ -178,7 +178,7 @@ class OtlpHttpSpanExporterTest {
 
     assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
         .hasMessageContaining("HTTP 500");
-    assertThat(exporter.retryCount()).isZero();
+    assertThat(exporter.getRetryCount()).isZero();
   }
 
   @Test
@@ -201,9 +201,9 @@ class OtlpHttpSpanExporterTest {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     // It stops only when the next delay (at most 100 ms) would pass the 600 ms bound.
     assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(5));
-    assertThat(exporter.retryCount()).isGreaterThanOrEqualTo(4);
-    assertThat(exporter.failedSpanCount()).isEqualTo(2);
-    assertThat(exporter.exportedSpanCount()).isZero();
+    assertThat(exporter.getRetryCount()).isGreaterThanOrEqualTo(4);
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isZero();
   }
 
   @Test
@@ -223,8 +223,8 @@ class OtlpHttpSpanExporterTest {
     assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
         .hasMessageContaining("gave up after")
         .hasStackTraceContaining(ConnectException.class.getName());
-    assertThat(exporter.retryCount()).isGreaterThanOrEqualTo(1);
-    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    assertThat(exporter.getRetryCount()).isGreaterThanOrEqualTo(1);
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
   }
 
   @Test
@@ -234,8 +234,8 @@ class OtlpHttpSpanExporterTest {
 
     exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
 
-    assertThat(exporter.retryCount()).isEqualTo(1);
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
+    assertThat(exporter.getRetryCount()).isEqualTo(1);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
   }
 
   @Test
@@ -246,7 +246,7 @@ class OtlpHttpSpanExporterTest {
 
     assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
         .hasRootCauseInstanceOf(HttpTimeoutException.class);
-    assertThat(exporter.retryCount()).isZero();
+    assertThat(exporter.getRetryCount()).isZero();
   }
 
   @Test
@@ -272,9 +272,9 @@ class OtlpHttpSpanExporterTest {
       logger.removeHandler(handler);
     }
 
-    assertThat(exporter.rejectedSpanCount()).isEqualTo(2);
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
-    assertThat(exporter.failedSpanCount()).isZero();
+    assertThat(exporter.getRejectedCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isZero();
     assertThat(records)
         .singleElement()
         .satisfies(
@@ -336,8 +336,8 @@ class OtlpHttpSpanExporterTest {
     assertThat(inFlight).isCompleted();
     assertThat(late).isCompletedExceptionally();
     assertThatThrownBy(late::join).hasCauseInstanceOf(IllegalStateException.class);
-    assertThat(exporter.exportedSpanCount()).isEqualTo(2);
-    assertThat(exporter.failedSpanCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
     collector.takeRequest();
     assertThat(collector.pendingRequests()).isZero();
   }
