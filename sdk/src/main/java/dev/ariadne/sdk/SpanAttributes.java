@@ -4,9 +4,7 @@ import dev.ariadne.api.common.AttributeKey;
 import dev.ariadne.api.common.Attributes;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The attributes of a span, event or link while it is built: a flat key/value array that enforces
@@ -157,13 +155,6 @@ final class SpanAttributes implements Attributes {
   @Override
   public Object getValue(int index) {
     return entries[index * 2 + 1];
-  }
-
-  @Override
-  public Map<AttributeKey<?>, Object> asMap() {
-    Map<AttributeKey<?>, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < size; i += 2) map.put((AttributeKey<?>) entries[i], entries[i + 1]);
-    return Collections.unmodifiableMap(map);
   }
 
   /** A copy frozen as it is now, for readers of a span that has not ended. */

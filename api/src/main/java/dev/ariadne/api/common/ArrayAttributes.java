@@ -1,8 +1,5 @@
 package dev.ariadne.api.common;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@link Attributes} over a flat array of alternating keys and values. */
 final class ArrayAttributes implements Attributes {
@@ -41,13 +38,6 @@ final class ArrayAttributes implements Attributes {
   @Override
   public Object getValue(int index) {
     return entries[index * 2 + 1];
-  }
-
-  @Override
-  public Map<AttributeKey<?>, Object> asMap() {
-    Map<AttributeKey<?>, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < entries.length; i += 2) map.put((AttributeKey<?>) entries[i], entries[i + 1]);
-    return Collections.unmodifiableMap(map);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.ariadne.api.common;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,8 +26,12 @@ public interface Attributes {
   /** The value of the entry at {@code index}, whose Java type follows {@link #getKey(int)}. */
   Object getValue(int index);
 
-  /** A read-only map view in insertion order, for tests and tools; not for hot paths. */
-  Map<AttributeKey<?>, Object> asMap();
+  /** A read-only copy as a map in insertion order, for tests and tools; not for hot paths. */
+  default Map<AttributeKey<?>, Object> asMap() {
+    Map<AttributeKey<?>, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < size(); i++) map.put(getKey(i), getValue(i));
+    return Collections.unmodifiableMap(map);
+  }
 
   static Attributes empty() {
     return ArrayAttributes.EMPTY;
