@@ -33,7 +33,7 @@ final class RetryPolicy {
 
   /** The backoff after {@code backoffNanos}: grown by the multiplier, at most the maximum. */
   long nextBackoff(long backoffNanos) {
-    return (long) Math.min(maxBackoffNanos, backoffNanos * multiplier);
+    return (long) Math.min((double) maxBackoffNanos, backoffNanos * multiplier);
   }
 
   /**

@@ -159,6 +159,7 @@ final class TraceRequestMarshaler {
   // Grouping. There are few resources and scopes, and spans of one tracer share their instances,
   // so a linear search that tries identity first beats hashing attributes.
 
+  @SuppressWarnings("ReferenceEquality") // identity first, as a fast path
   private static List<ResourceGroup> group(Collection<SpanData> spans) {
     List<ResourceGroup> groups = new ArrayList<>(1);
     ResourceGroup last = null;
@@ -170,6 +171,7 @@ final class TraceRequestMarshaler {
     return groups;
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity first, as a fast path
   private static ResourceGroup find(List<ResourceGroup> groups, Resource resource) {
     for (int i = 0; i < groups.size(); i++) {
       if (groups.get(i).resource == resource) return groups.get(i);
@@ -191,12 +193,14 @@ final class TraceRequestMarshaler {
       this.resource = resource;
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity first, as a fast path
     void add(SpanData span) {
       InstrumentationScope scope = span.getInstrumentationScope();
       if (last == null || last.scope != scope) last = find(scope);
       last.spans.add(span);
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity first, as a fast path
     private ScopeGroup find(InstrumentationScope scope) {
       for (int i = 0; i < scopes.size(); i++) {
         if (scopes.get(i).scope == scope) return scopes.get(i);
@@ -556,6 +560,7 @@ final class TraceRequestMarshaler {
   // Mappings shared by both passes.
 
   /** The W3C {@code tracestate} header value, or null; remembers the last one converted. */
+  @SuppressWarnings("ReferenceEquality") // identity first, as a fast path
   private String traceState(TraceState state) {
     if (state.isEmpty()) return null;
     if (state != lastTraceState) {

@@ -127,9 +127,13 @@ public final class ConfigProperties {
     String value = getString(name);
     if (value == null) return Collections.emptyList();
     List<String> result = new java.util.ArrayList<>();
-    for (String part : value.split(",")) {
-      String trimmed = part.trim();
+    int from = 0;
+    while (from <= value.length()) {
+      int comma = value.indexOf(',', from);
+      int to = comma < 0 ? value.length() : comma;
+      String trimmed = value.substring(from, to).trim();
       if (!trimmed.isEmpty()) result.add(trimmed);
+      from = to + 1;
     }
     return Collections.unmodifiableList(result);
   }
