@@ -1,0 +1,80 @@
+package dev.ariadne.storage;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where spans are kept: the one interface the collector writes through and the query APIs read
+ * through. Every backend passes the shared {@code StorageContract} test suite.
+ *
+ * <p>Calls block until done and may come from many threads at once: implementations are
+ * thread-safe. A write is visible to every read that starts after it returns. Returned lists are
+ * unmodifiable snapshots. Spans are stored as given: a span written twice is held twice.
+ */
+public interface Storage extends Closeable {
+
+  /**
+   * Stores a batch of spans of any traces. Returns once the batch is stored (by a durable backend,
+   * durably); if it throws, the caller must treat the whole batch as not stored.
+   */
+  void write(List<Span> spans) throws IOException;
+
+  /**
+   * Every span of the trace as stored, in no particular order; empty if the trace is unknown. All
+   * spans come back, orphans included, so the caller can tell whether the root is present, which
+   * parents are missing and which spans fall outside their parent's time.
+   */
+  List<Span> trace(TraceId traceId) throws IOException;
+
+  /**
+   * Summaries of the traces that {@linkplain TraceQuery#matches(Span) one span matches}, newest
+   * trace start first, at most {@link TraceQuery#limit()} of them. A summary describes the whole
+   * trace as stored, not only the matching span.
+   */
+  List<TraceSummary> search(TraceQuery query) throws IOException;
+
+  /** The names of all services that have spans stored, sorted. */
+  List<String> services() throws IOException;
+
+  /** The span names of a service, once per kind they were seen with; sorted by name, then kind. */
+  List<Operation> operations(String serviceName) throws IOException;
+
+  /**
+   * Searchable attribute keys (span and resource attributes, see {@link
+   * TraceQuery#searchableText}) of one service, or of all services when {@code serviceName} is
+   * empty; sorted, the first {@code limit}.
+   *
+   * @throws IllegalArgumentException if {@code limit} is less than 1
+   */
+  List<String> attributeKeys(Optional<String> serviceName, int limit) throws IOException;
+
+  /**
+   * The {@linkplain TraceQuery#searchableText text forms} of the values seen for an attribute key
+   * in one service, or in all services when {@code serviceName} is empty; sorted, the first {@code
+   * limit}.
+   *
+   * @throws IllegalArgumentException if {@code limit} is less than 1
+   */
+  List<String> attributeValues(Optional<String> serviceName, String key, int limit)
+      throws IOException;
+
+  /**
+   * The calls between services in a time range, sorted by parent then child. Each span whose start
+   * is in {@code [startEpochNanos, endEpochNanos)} and whose parent span is stored with another
+   * service counts one call from the parent's service to the span's. The call is an error if the
+   * span's status is ERROR, or if the parent is a CLIENT or PRODUCER span (the caller's side of
+   * that same call) with status ERROR. When a span ID is shared by a CLIENT and a SERVER span (as
+   * Zipkin clients do), children of that ID belong to the SERVER span.
+   *
+   * @throws IllegalArgumentException if {@code endEpochNanos} is not after {@code startEpochNanos}
+   */
+  List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos) throws IOException;
+
+  /** Releases the backend's resources; no other call may follow. */
+  @Override
+  void close() throws IOException;
+}

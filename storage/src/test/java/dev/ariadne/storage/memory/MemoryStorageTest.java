@@ -1,0 +1,206 @@
+package dev.ariadne.storage.memory;
+
+import static dev.ariadne.storage.TestSpans.MILLIS;
+import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.randomSpanId;
+import static dev.ariadne.storage.TestSpans.randomTraceId;
+import static dev.ariadne.storage.TestSpans.span;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.DependencyLink;
+import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.StorageContract;
+import dev.ariadne.storage.TraceQuery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class MemoryStorageTest extends StorageContract {
+  private static final TraceId FIRST = new TraceId(0, 1);
+  private static final TraceId SECOND = new TraceId(0, 2);
+  private static final TraceId THIRD = new TraceId(0, 3);
+
+  @Override
+  protected Storage newStorage() {
+    return MemoryStorage.create(1_000_000);
+  }
+
+  @Test
+  void rejectsAMaxSpanCountBelowOne() {
+    assertThatThrownBy(() -> MemoryStorage.create(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxSpanCount: 0 (expected: >= 1)");
+  }
+
+  @Test
+  void countsStartAtZero() {
+    MemoryStorage memory = MemoryStorage.create(10);
+
+    assertThat(memory.spanCount()).isZero();
+    assertThat(memory.traceCount()).isZero();
+    assertThat(memory.evictedTraces()).isZero();
+    assertThat(memory.evictedSpans()).isZero();
+  }
+
+  @Test
+  void evictsTheOldestTracesFirstWhenFullAndCountsThem() {
+    MemoryStorage memory = MemoryStorage.create(10);
+    memory.write(spans(FIRST, "a", 4));
+    memory.write(spans(SECOND, "b", 4));
+    memory.write(spans(THIRD, "c", 4));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.trace(SECOND)).hasSize(4);
+    assertThat(memory.trace(THIRD)).hasSize(4);
+    assertThat(memory.spanCount()).isEqualTo(8);
+    assertThat(memory.traceCount()).isEqualTo(2);
+    assertThat(memory.evictedTraces()).isEqualTo(1);
+    assertThat(memory.evictedSpans()).isEqualTo(4);
+  }
+
+  @Test
+  void evictionFollowsFirstArrivalEvenWhenTheOldestTraceKeepsGrowing() {
+    MemoryStorage memory = MemoryStorage.create(10);
+    memory.write(spans(FIRST, "a", 3));
+    memory.write(spans(SECOND, "b", 3));
+    memory.write(spans(FIRST, "a", 3));
+    memory.write(spans(THIRD, "c", 3));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.trace(SECOND)).hasSize(3);
+    assertThat(memory.trace(THIRD)).hasSize(3);
+    assertThat(memory.evictedSpans()).isEqualTo(6);
+  }
+
+  @Test
+  void aTraceLargerThanTheBoundIsEvictedWhole() {
+    MemoryStorage memory = MemoryStorage.create(10);
+    memory.write(spans(FIRST, "a", 11));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.spanCount()).isZero();
+    assertThat(memory.evictedTraces()).isEqualTo(1);
+    assertThat(memory.evictedSpans()).isEqualTo(11);
+  }
+
+  @Test
+  void evictedTracesLeaveNoServiceOperationAttributeOrLinkBehind() {
+    MemoryStorage memory = MemoryStorage.create(4);
+    memory.write(List.of(
+        span(FIRST, 1, 0, "old", "GET /", SpanKind.SERVER, TODAY, MILLIS)
+            .attributes(List.of(Attribute.of("version", "1"))).build(),
+        span(FIRST, 2, 1, "older", "GET /", SpanKind.SERVER, TODAY, MILLIS).build()));
+    memory.write(spans(SECOND, "new", 3));
+
+    assertThat(memory.services()).containsExactly("new");
+    assertThat(memory.operations("old")).isEmpty();
+    assertThat(memory.attributeKeys(Optional.of("old"), 10)).isEmpty();
+    assertThat(memory.attributeValues(Optional.empty(), "version", 10)).isEmpty();
+    assertThat(memory.attributeValues(Optional.empty(), "service.name", 10))
+        .containsExactly("new");
+    assertThat(memory.search(TraceQuery.builder().serviceName("old").build())).isEmpty();
+    assertThat(memory.dependencies(TODAY, TODAY + 1)).isEmpty();
+  }
+
+  @Test
+  void evictionKeepsWhatTheRemainingSpansStillUse() {
+    MemoryStorage memory = MemoryStorage.create(4);
+    memory.write(List.of(
+        span(FIRST, 1, 0, "shop", "op 0", SpanKind.SERVER, TODAY, MILLIS).build(),
+        span(FIRST, 2, 1, "shop", "old op", SpanKind.CLIENT, TODAY, MILLIS)
+            .attributes(List.of(Attribute.of("index", "old"), Attribute.of("version", "1")))
+            .build()));
+    memory.write(spans(SECOND, "shop", 2));
+    memory.write(List.of(
+        span(THIRD, 1, 0, "shop", "op 0", SpanKind.SERVER, TODAY, MILLIS).build(),
+        span(THIRD, 2, 1, "pay", "charge", SpanKind.SERVER, TODAY, MILLIS).build()));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.operations("shop")).containsExactly(
+        new Operation("op 0", SpanKind.SERVER), new Operation("op 1", SpanKind.INTERNAL));
+    assertThat(memory.attributeValues(Optional.of("shop"), "index", 10))
+        .containsExactly("0", "1");
+    assertThat(memory.attributeKeys(Optional.of("shop"), 10))
+        .containsExactly("index", "service.name");
+    assertThat(memory.search(TraceQuery.builder().serviceName("shop").spanName("op 1").build()))
+        .hasSize(1);
+    assertThat(memory.dependencies(TODAY, TODAY + 1))
+        .containsExactly(new DependencyLink("shop", "pay", 1, 0));
+  }
+
+  @Test
+  void boundIsRespectedUnderConcurrentLoad() throws Exception {
+    int maxSpanCount = 1000;
+    int writers = 4;
+    int batchesPerWriter = 500;
+    MemoryStorage memory = MemoryStorage.create(maxSpanCount);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService executor = Executors.newFixedThreadPool(writers + 1);
+    long written = 0;
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Long>> writes = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        writes.add(executor.submit(() -> {
+          start.await();
+          long spans = 0;
+          for (int b = 0; b < batchesPerWriter; b++) {
+            int size = 1 + ThreadLocalRandom.current().nextInt(20);
+            List<Span> batch = spans(randomTraceId(), "load", size);
+            memory.write(batch);
+            spans += batch.size();
+          }
+          return spans;
+        }));
+      }
+      Future<Integer> largestSeen = executor.submit(() -> {
+        start.await();
+        int largest = 0;
+        while (writing.get()) {
+          largest = Math.max(largest, memory.spanCount());
+        }
+        return largest;
+      });
+      start.countDown();
+      for (Future<Long> write : writes) {
+        written += write.get(60, TimeUnit.SECONDS);
+      }
+      writing.set(false);
+      assertThat(largestSeen.get(60, TimeUnit.SECONDS)).isBetween(1, maxSpanCount);
+    } finally {
+      writing.set(false);
+      executor.shutdownNow();
+    }
+
+    assertThat(memory.spanCount()).isLessThanOrEqualTo(maxSpanCount);
+    assertThat(memory.spanCount() + memory.evictedSpans()).isEqualTo(written);
+    assertThat(memory.traceCount() + memory.evictedTraces()).isEqualTo(writers * batchesPerWriter);
+  }
+
+  /** {@code count} spans of one trace in one service, named "op 0", "op 1"…, the first a root. */
+  private static List<Span> spans(TraceId traceId, String service, int count) {
+    List<Span> spans = new ArrayList<>();
+    long rootId = randomSpanId();
+    for (int i = 0; i < count; i++) {
+      spans.add(span(traceId, i == 0 ? rootId : randomSpanId(), i == 0 ? 0 : rootId, service,
+          "op " + i, i == 0 ? SpanKind.SERVER : SpanKind.INTERNAL, TODAY, MILLIS)
+          .attributes(List.of(Attribute.of("index", (long) i)))
+          .build());
+    }
+    return spans;
+  }
+}
