@@ -1,0 +1,213 @@
+package dev.ariadne.collector;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.ariadne.storage.Storage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Receives spans over OTLP/HTTP, OTLP/gRPC and Zipkin's HTTP API, validates them and writes them
+ * to a {@link Storage}. Mount its services on an Armeria server: {@link #otlpHttp()} at {@code POST
+ * /v1/traces}, {@link #otlpGrpc()} as is, {@link #zipkinHttp()} at {@code POST /api/v2/spans}.
+ *
+ * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
+ * {@link Storage#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
+ * past its bounded queues the collector refuses work with 429 / {@code RESOURCE_EXHAUSTED} and a
+ * retry hint instead of buffering it; a bad request is answered 400 / {@code INVALID_ARGUMENT}
+ * (413 when too large, 415 for an unsupported content type or encoding) with a message naming the
+ * problem, and harms no other request. Thread-safe. {@link #close()} does not close the storage.
+ */
+public final class Collector implements AutoCloseable {
+  private final Meters meters;
+  private final Ingest ingest;
+  private final HttpService otlpHttp;
+  private final GrpcService otlpGrpc;
+  private final HttpService zipkinHttp;
+
+  private Collector(Builder builder) {
+    meters = new Meters(builder.meterRegistry);
+    ingest = new Ingest(
+        builder.storage,
+        new Validator(builder.maxAttributes, builder.maxAttributeValueLength),
+        meters,
+        builder.maxRequestBytes,
+        builder.maxQueuedSpans,
+        builder.maxQueuedBytes,
+        builder.decoderThreads,
+        builder.writerThreads);
+    otlpHttp = new OtlpHttpReceiver(ingest, meters, builder.maxRequestBytes);
+    otlpGrpc = OtlpGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
+    zipkinHttp = new ZipkinHttpReceiver(ingest, meters, builder.maxRequestBytes);
+  }
+
+  /** A builder of a collector that writes to {@code storage}. */
+  public static Builder builder(Storage storage) {
+    return new Builder(requireNonNull(storage, "storage"));
+  }
+
+  /**
+   * OTLP/HTTP traces, to serve at {@code POST /v1/traces}: {@code application/x-protobuf} or
+   * {@code application/json} bodies, optionally gzip-encoded. Answers in the request's format, with
+   * OTLP partial success when some spans were rejected.
+   */
+  public HttpService otlpHttp() {
+    return otlpHttp;
+  }
+
+  /** OTLP/gRPC: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}. */
+  public GrpcService otlpGrpc() {
+    return otlpGrpc;
+  }
+
+  /**
+   * Zipkin v2 spans, to serve at {@code POST /api/v2/spans}: {@code application/json} or {@code
+   * application/x-protobuf} (proto3) bodies, optionally gzip-encoded. Answers 202 when stored.
+   */
+  public HttpService zipkinHttp() {
+    return zipkinHttp;
+  }
+
+  /**
+   * Stops taking requests (later ones answer 503 / {@code UNAVAILABLE}), finishes decoding and
+   * writing the ones already taken, waiting up to ten seconds for each, and removes the
+   * collector's meters.
+   */
+  @Override
+  public void close() {
+    ingest.close();
+    meters.close();
+  }
+
+  /** Configures a {@link Collector}; every setting has a default. Not thread-safe. */
+  public static final class Builder {
+    private static final int MAX_REQUEST_BYTES_LIMIT = 1 << 30;
+
+    private final Storage storage;
+    private int maxRequestBytes = 4 * 1024 * 1024;
+    private int maxQueuedSpans = 100_000;
+    private long maxQueuedBytes = 64L * 1024 * 1024;
+    private int maxAttributes = 1024;
+    private int maxAttributeValueLength = 64 * 1024;
+    private MeterRegistry meterRegistry;
+    private int decoderThreads = Runtime.getRuntime().availableProcessors();
+    private int writerThreads = 2;
+
+    private Builder(Storage storage) {
+      this.storage = storage;
+    }
+
+    /**
+     * The largest request body, in bytes, both as received and once gzip is inflated; a larger
+     * one is answered 413 (gRPC: {@code INVALID_ARGUMENT}) naming this setting. Default 4 MiB.
+     * For gRPC the server's own {@code maxRequestLength} (10 MiB by default) must allow it too.
+     */
+    public Builder maxRequestBytes(int maxRequestBytes) {
+      if (maxRequestBytes < 1 || maxRequestBytes > MAX_REQUEST_BYTES_LIMIT) {
+        throw new IllegalArgumentException("maxRequestBytes: " + maxRequestBytes
+            + " (expected: 1 to " + MAX_REQUEST_BYTES_LIMIT + ")");
+      }
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /**
+     * The most valid spans waiting for, or in, a storage write; past it requests are refused with
+     * 429 / {@code RESOURCE_EXHAUSTED}. Default 100,000.
+     */
+    public Builder maxQueuedSpans(int maxQueuedSpans) {
+      if (maxQueuedSpans < 1) {
+        throw new IllegalArgumentException(
+            "maxQueuedSpans: " + maxQueuedSpans + " (expected: > 0)");
+      }
+      this.maxQueuedSpans = maxQueuedSpans;
+      return this;
+    }
+
+    /**
+     * The most request body bytes waiting to be decoded (each request also counts 1 KiB); past it
+     * requests are refused with 429 / {@code RESOURCE_EXHAUSTED}. At least {@link
+     * #maxRequestBytes}. Default 64 MiB.
+     */
+    public Builder maxQueuedBytes(long maxQueuedBytes) {
+      if (maxQueuedBytes < 1) {
+        throw new IllegalArgumentException(
+            "maxQueuedBytes: " + maxQueuedBytes + " (expected: > 0)");
+      }
+      this.maxQueuedBytes = maxQueuedBytes;
+      return this;
+    }
+
+    /**
+     * The most attributes kept in one list (of a span, an event, a link or a resource); the rest
+     * are dropped and added to the list's dropped count. Default 1024.
+     */
+    public Builder maxAttributes(int maxAttributes) {
+      if (maxAttributes < 0) {
+        throw new IllegalArgumentException(
+            "maxAttributes: " + maxAttributes + " (expected: >= 0)");
+      }
+      this.maxAttributes = maxAttributes;
+      return this;
+    }
+
+    /**
+     * The longest attribute name, string value (in UTF-16 characters) or bytes value kept, at any
+     * depth of arrays and maps; longer ones are cut to it. Default 65,536.
+     */
+    public Builder maxAttributeValueLength(int maxAttributeValueLength) {
+      if (maxAttributeValueLength < 1) {
+        throw new IllegalArgumentException("maxAttributeValueLength: " + maxAttributeValueLength
+            + " (expected: > 0)");
+      }
+      this.maxAttributeValueLength = maxAttributeValueLength;
+      return this;
+    }
+
+    /** Where the {@code ariadne.collector.*} meters go. Default: a private registry. */
+    public Builder meterRegistry(MeterRegistry meterRegistry) {
+      this.meterRegistry = requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /** Threads that inflate, decode and validate bodies. Default: the number of processors. */
+    public Builder decoderThreads(int decoderThreads) {
+      if (decoderThreads < 1) {
+        throw new IllegalArgumentException(
+            "decoderThreads: " + decoderThreads + " (expected: > 0)");
+      }
+      this.decoderThreads = decoderThreads;
+      return this;
+    }
+
+    /**
+     * Threads that call {@link Storage#write}, each with a batch of queued requests. Default 2.
+     */
+    public Builder writerThreads(int writerThreads) {
+      if (writerThreads < 1) {
+        throw new IllegalArgumentException(
+            "writerThreads: " + writerThreads + " (expected: > 0)");
+      }
+      this.writerThreads = writerThreads;
+      return this;
+    }
+
+    /**
+     * A running collector.
+     *
+     * @throws IllegalStateException if {@code maxQueuedBytes} is less than {@code maxRequestBytes}
+     */
+    public Collector build() {
+      if (maxQueuedBytes < maxRequestBytes) {
+        throw new IllegalStateException("maxQueuedBytes: " + maxQueuedBytes
+            + " (expected: >= maxRequestBytes, " + maxRequestBytes + ")");
+      }
+      if (meterRegistry == null) {
+        meterRegistry = new SimpleMeterRegistry();
+      }
+      return new Collector(this);
+    }
+  }
+}

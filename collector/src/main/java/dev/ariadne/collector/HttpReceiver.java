@@ -1,0 +1,164 @@
+package dev.ariadne.collector;
+
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.common.util.Exceptions;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceOptions;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.ariadne.collector.Outcome.Kind;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What the HTTP receivers share: only {@code POST}; the body format chosen by {@code
+ * Content-Type}; {@code gzip} or no {@code Content-Encoding}; bodies over {@code maxRequestBytes}
+ * refused before they are read when their length is declared, and as soon as they pass it
+ * otherwise (the receiver enforces the limit instead of Armeria, so that its answer names it).
+ * On the event loop it only reads headers and gathers the body; the {@link Ingest} does the rest.
+ */
+abstract class HttpReceiver implements HttpService {
+
+  /** A body format a receiver reads. */
+  record Format(Protocol protocol, Ingest.Decoder decoder, MediaType mediaType) {}
+
+  private final Ingest ingest;
+  private final Meters meters;
+  private final String receiver;
+  private final int maxRequestBytes;
+  private final ServiceOptions options;
+
+  HttpReceiver(Ingest ingest, Meters meters, String receiver, int maxRequestBytes) {
+    this.ingest = ingest;
+    this.meters = meters;
+    this.receiver = receiver;
+    this.maxRequestBytes = maxRequestBytes;
+    // Armeria's own limit would answer before the receiver could name the limit; 0 turns it off.
+    options = ServiceOptions.builder().maxRequestLength(0).build();
+  }
+
+  /** The format of a body of this type, or null if the receiver does not read it. */
+  abstract Format format(MediaType contentType);
+
+  /** The content types {@link #format} accepts, for error messages. */
+  abstract String expectedContentTypes();
+
+  /** The answer to a request in {@code format}. */
+  abstract HttpResponse response(Format format, Outcome outcome);
+
+  @Override
+  public ServiceOptions options() {
+    return options;
+  }
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    long start = System.nanoTime();
+    if (req.method() != HttpMethod.POST) {
+      meters.request(receiver, Kind.UNSUPPORTED, System.nanoTime() - start);
+      return HttpResponse.of(
+          ResponseHeaders.builder(HttpStatus.METHOD_NOT_ALLOWED)
+              .contentType(MediaType.PLAIN_TEXT_UTF_8)
+              .set(HttpHeaderNames.ALLOW, "POST")
+              .build(),
+          HttpData.ofUtf8("method " + req.method() + " is not allowed (expected: POST)"));
+    }
+    MediaType contentType = req.contentType();
+    Format format = format(contentType);
+    if (format == null) {
+      return text(start, Outcome.failed(Kind.UNSUPPORTED, "Content-Type: "
+          + (contentType == null ? "missing" : contentType.toString())
+          + " (expected: " + expectedContentTypes() + ")"));
+    }
+    String encoding = req.headers().get(HttpHeaderNames.CONTENT_ENCODING, "identity").trim();
+    boolean gzip = encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip");
+    if (!gzip && !encoding.equalsIgnoreCase("identity")) {
+      return text(start, Outcome.failed(Kind.UNSUPPORTED,
+          "Content-Encoding: " + encoding + " (expected: gzip or identity)"));
+    }
+    long length = req.headers().contentLength();
+    if (length > maxRequestBytes) {
+      return answer(start, format, tooLarge(length + " bytes"));
+    }
+    CompletableFuture<HttpResponse> response = req.peekData(new BodyLimit(maxRequestBytes))
+        .aggregate()
+        .thenCompose(body ->
+            ingest.submit(format.protocol(), body.content().array(), gzip, format.decoder()))
+        .exceptionally(this::unreadable)
+        .thenApply(outcome -> answer(start, format, outcome));
+    return HttpResponse.of(response);
+  }
+
+  private Outcome tooLarge(String size) {
+    return Outcome.failed(Kind.TOO_LARGE,
+        "request body of " + size + " is larger than maxRequestBytes (" + maxRequestBytes + ")");
+  }
+
+  private Outcome unreadable(Throwable failure) {
+    Throwable cause = Exceptions.peel(failure);
+    if (cause instanceof BodyLimit.TooLargeException) {
+      return tooLarge("more bytes");
+    }
+    return Outcome.failed(Kind.INVALID, "could not read the request body: " + cause);
+  }
+
+  /** Fails the request body as soon as it passes the limit, so it is never held whole. */
+  private static final class BodyLimit implements Consumer<HttpData> {
+    private final int limit;
+    private long received;
+
+    BodyLimit(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public void accept(HttpData data) {
+      received += data.length();
+      if (received > limit) {
+        throw new TooLargeException();
+      }
+    }
+
+    static final class TooLargeException extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      TooLargeException() {
+        super("request body over maxRequestBytes", null, false, false);
+      }
+    }
+  }
+
+  private HttpResponse answer(long start, Format format, Outcome outcome) {
+    meters.request(receiver, outcome.kind(), System.nanoTime() - start);
+    return response(format, outcome);
+  }
+
+  private HttpResponse text(long start, Outcome outcome) {
+    meters.request(receiver, outcome.kind(), System.nanoTime() - start);
+    return textResponse(outcome);
+  }
+
+  /** The outcome as plain text: its message, its HTTP status, and Retry-After if it has one. */
+  static HttpResponse textResponse(Outcome outcome) {
+    return HttpResponse.of(
+        headers(outcome, MediaType.PLAIN_TEXT_UTF_8),
+        HttpData.ofUtf8(outcome.message()));
+  }
+
+  /** The status of the outcome, with {@code Retry-After} when the client should retry. */
+  static ResponseHeaders headers(Outcome outcome, MediaType contentType) {
+    HttpStatus status = outcome.kind().httpStatus();
+    ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(contentType);
+    if (outcome.kind().retryable()) {
+      headers.setInt(HttpHeaderNames.RETRY_AFTER, Ingest.RETRY_AFTER_SECONDS);
+    }
+    return headers.build();
+  }
+}

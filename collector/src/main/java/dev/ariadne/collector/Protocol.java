@@ -1,0 +1,19 @@
+package dev.ariadne.collector;
+
+/** A wire format spans arrive in; its tag names the {@code protocol} of the span counters. */
+enum Protocol {
+  OTLP_HTTP("otlp_http"),
+  OTLP_GRPC("otlp_grpc"),
+  ZIPKIN_JSON("zipkin_json"),
+  ZIPKIN_PROTO3("zipkin_proto3");
+
+  private final String tag;
+
+  Protocol(String tag) {
+    this.tag = tag;
+  }
+
+  String tag() {
+    return tag;
+  }
+}

@@ -1,0 +1,247 @@
+package dev.ariadne.collector;
+
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.DecodeResult;
+import dev.ariadne.model.Event;
+import dev.ariadne.model.Ids;
+import dev.ariadne.model.Link;
+import dev.ariadne.model.Resource;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+
+/**
+ * Applies the collector's rules to decoded spans. A span that ends before it starts is rejected
+ * (the decoders already reject missing, malformed and all-zero IDs). Every attribute list (span,
+ * event, link, resource) keeps its first {@code maxAttributes} attributes and adds the rest to its
+ * dropped count; attribute names, string values and byte values longer than {@code
+ * maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to it.
+ * Thread-safe: each call has its own state.
+ */
+final class Validator {
+  /** How many of the validator's own problems an answer quotes; all are counted. */
+  private static final int MAX_MESSAGES = 5;
+
+  private final int maxAttributes;
+  private final int maxAttributeValueLength;
+
+  Validator(int maxAttributes, int maxAttributeValueLength) {
+    this.maxAttributes = maxAttributes;
+    this.maxAttributeValueLength = maxAttributeValueLength;
+  }
+
+  /** The spans to store, all rejections (the decoder's included) and what the limits changed. */
+  record Checked(
+      List<Span> spans, int rejected, String message, int droppedAttributes, int truncatedValues) {}
+
+  Checked check(DecodeResult decoded) {
+    Pass pass = new Pass();
+    List<Span> valid = new ArrayList<>(decoded.spans().size());
+    for (Span span : decoded.spans()) {
+      if (Long.compareUnsigned(span.endEpochNanos(), span.startEpochNanos()) < 0) {
+        pass.reject("span " + span.traceId().toHex() + "/" + Ids.toHex(span.spanId())
+            + ": endTimeUnixNano " + Long.toUnsignedString(span.endEpochNanos())
+            + " is before startTimeUnixNano " + Long.toUnsignedString(span.startEpochNanos()));
+      } else {
+        valid.add(pass.limit(span));
+      }
+    }
+    return new Checked(
+        valid,
+        decoded.rejectedCount() + pass.rejected,
+        pass.message(decoded.errorMessage()),
+        pass.droppedAttributes,
+        pass.truncatedValues);
+  }
+
+  /** The state of one call. */
+  private final class Pass {
+    private final IdentityHashMap<Resource, Limited> resources = new IdentityHashMap<>();
+    private final List<String> messages = new ArrayList<>(MAX_MESSAGES);
+    private int rejected;
+    private int droppedAttributes;
+    private int truncatedValues;
+
+    void reject(String message) {
+      if (rejected++ < MAX_MESSAGES) {
+        messages.add(message);
+      }
+    }
+
+    String message(String decoderMessage) {
+      if (messages.isEmpty()) {
+        return decoderMessage;
+      }
+      String own = String.join("; ", messages);
+      if (rejected > messages.size()) {
+        own += " (and " + (rejected - messages.size()) + " more)";
+      }
+      return decoderMessage.isEmpty() ? own : decoderMessage + "; " + own;
+    }
+
+    /** The span within the limits; the same instance when it already was. */
+    Span limit(Span span) {
+      Limited resource = resources.computeIfAbsent(span.resource(), this::limit);
+      if (!resource.changed() && fits(span)) {
+        return span;
+      }
+      List<Event> events = new ArrayList<>(span.events().size());
+      for (Event event : span.events()) {
+        events.add(fits(event.attributes()) ? event : new Event(event.epochNanos(), event.name(),
+            attributes(event.attributes()),
+            dropped(event.droppedAttributesCount(), event.attributes())));
+      }
+      List<Link> links = new ArrayList<>(span.links().size());
+      for (Link link : span.links()) {
+        links.add(fits(link.attributes()) ? link : new Link(link.traceId(), link.spanId(),
+            link.traceState(), attributes(link.attributes()),
+            dropped(link.droppedAttributesCount(), link.attributes()), link.followsFrom()));
+      }
+      boolean attributesFit = fits(span.attributes());
+      return new Span(
+          span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind(),
+          span.startEpochNanos(), span.endEpochNanos(), resource.resource(), span.scope(),
+          attributesFit ? span.attributes() : attributes(span.attributes()), events, links,
+          span.statusCode(), span.statusMessage(), span.traceState(), span.flags(),
+          dropped(span.droppedAttributesCount(), span.attributes()), span.droppedEventsCount(),
+          span.droppedLinksCount());
+    }
+
+    private Limited limit(Resource resource) {
+      if (fits(resource.attributes())) {
+        return new Limited(resource, false);
+      }
+      return new Limited(new Resource(resource.serviceName(), attributes(resource.attributes()),
+          dropped(resource.droppedAttributesCount(), resource.attributes())), true);
+    }
+
+    private boolean fits(Span span) {
+      if (!fits(span.attributes())) {
+        return false;
+      }
+      for (Event event : span.events()) {
+        if (!fits(event.attributes())) {
+          return false;
+        }
+      }
+      for (Link link : span.links()) {
+        if (!fits(link.attributes())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean fits(List<Attribute> attributes) {
+      if (attributes.size() > maxAttributes) {
+        return false;
+      }
+      for (Attribute attribute : attributes) {
+        if (!fits(attribute)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean fits(Attribute attribute) {
+      return attribute.key().length() <= maxAttributeValueLength && fits(attribute.value());
+    }
+
+    private boolean fits(Value value) {
+      if (value instanceof Value.Str str) {
+        return str.value().length() <= maxAttributeValueLength;
+      }
+      if (value instanceof Value.Bytes bytes) {
+        return bytes.value().length <= maxAttributeValueLength;
+      }
+      if (value instanceof Value.Array array) {
+        for (Value element : array.values()) {
+          if (!fits(element)) {
+            return false;
+          }
+        }
+      } else if (value instanceof Value.KvList map) {
+        for (Attribute entry : map.attributes()) {
+          if (!fits(entry)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /** The owner's dropped count plus what {@link #attributes} drops of its list. */
+    private int dropped(int droppedCount, List<Attribute> attributes) {
+      return add(droppedCount, Math.max(0, attributes.size() - maxAttributes));
+    }
+
+    /** The list cut to the attribute limit, names and values cut to length; counted. */
+    private List<Attribute> attributes(List<Attribute> attributes) {
+      int keep = Math.min(attributes.size(), maxAttributes);
+      droppedAttributes += attributes.size() - keep;
+      List<Attribute> result = new ArrayList<>(keep);
+      for (int i = 0; i < keep; i++) {
+        result.add(attribute(attributes.get(i)));
+      }
+      return result;
+    }
+
+    /** Names and values cut, at any depth; no count limit inside a value. */
+    private Attribute attribute(Attribute attribute) {
+      return fits(attribute)
+          ? attribute
+          : new Attribute(cut(attribute.key()), value(attribute.value()));
+    }
+
+    private Value value(Value value) {
+      if (fits(value)) {
+        return value;
+      }
+      if (value instanceof Value.Str str) {
+        return new Value.Str(cut(str.value()));
+      }
+      if (value instanceof Value.Bytes bytes) {
+        truncatedValues++;
+        return new Value.Bytes(Arrays.copyOf(bytes.value(), maxAttributeValueLength));
+      }
+      if (value instanceof Value.Array array) {
+        List<Value> values = new ArrayList<>(array.values().size());
+        for (Value element : array.values()) {
+          values.add(value(element));
+        }
+        return new Value.Array(values);
+      }
+      Value.KvList map = (Value.KvList) value;
+      List<Attribute> entries = new ArrayList<>(map.attributes().size());
+      for (Attribute entry : map.attributes()) {
+        entries.add(attribute(entry));
+      }
+      return new Value.KvList(entries);
+    }
+
+    /** The text cut to the limit, never between the two halves of a surrogate pair. */
+    private String cut(String text) {
+      if (text.length() <= maxAttributeValueLength) {
+        return text;
+      }
+      truncatedValues++;
+      int end = maxAttributeValueLength;
+      if (Character.isHighSurrogate(text.charAt(end - 1))) {
+        end--;
+      }
+      return text.substring(0, end);
+    }
+  }
+
+  /** A resource within the limits, and whether making it so changed it. */
+  private record Limited(Resource resource, boolean changed) {}
+
+  private static int add(int count, int more) {
+    long sum = (long) count + more;
+    return sum > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) sum;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.ariadne.collector;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The answer to an OTLP/gRPC call made by hand over HTTP/2, for bodies no stub would send and for
+ * the status details a stub hides.
+ */
+record GrpcResponse(int status, String message, Optional<Status> details) {
+
+  static GrpcResponse export(ServerExtension server, byte[] message) {
+    return exportAsync(server, message).join();
+  }
+
+  static CompletableFuture<GrpcResponse> exportAsync(ServerExtension server, byte[] message) {
+    ByteBuffer framed = ByteBuffer.allocate(5 + message.length);
+    framed.put((byte) 0).putInt(message.length).put(message);
+    return WebClient.of(server.uri(SessionProtocol.H2C))
+        .execute(
+            RequestHeaders.builder(HttpMethod.POST,
+                    "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+                .contentType(MediaType.parse("application/grpc"))
+                .set("te", "trailers")
+                .build(),
+            framed.array())
+        .aggregate()
+        .thenApply(GrpcResponse::of);
+  }
+
+  /** The retry delay in the status details, in seconds, or -1 without one. */
+  long retryDelaySeconds() throws InvalidProtocolBufferException {
+    for (Any detail : details.orElseThrow().getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        return detail.unpack(RetryInfo.class).getRetryDelay().getSeconds();
+      }
+    }
+    return -1;
+  }
+
+  private static GrpcResponse of(AggregatedHttpResponse response) {
+    // A trailers-only answer carries the status in its headers.
+    HttpHeaders trailers = response.trailers().contains("grpc-status")
+        ? response.trailers()
+        : response.headers();
+    String message = trailers.get("grpc-message", "");
+    String details = trailers.get("grpc-status-details-bin");
+    try {
+      return new GrpcResponse(
+          trailers.getInt("grpc-status", -1),
+          URLDecoder.decode(message.replace("+", "%2B"), UTF_8),
+          details == null
+              ? Optional.empty()
+              : Optional.of(Status.parseFrom(Base64.getDecoder().decode(details))));
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("grpc-status-details-bin is not a google.rpc.Status", e);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.ariadne.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.collector.Outcome.Kind;
+import dev.ariadne.model.DecodeResult;
+import dev.ariadne.model.MalformedException;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The ingest pipeline alone: decoders are lambdas, storage is gated. */
+class IngestTest {
+  final GatedStorage storage = new GatedStorage();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final Meters meters = new Meters(registry);
+  Ingest ingest = ingest(4, 1L << 20, 1);
+
+  Ingest ingest(int maxQueuedSpans, long maxQueuedBytes, int writerThreads) {
+    return new Ingest(storage, new Validator(100, 100), meters, 1 << 20, maxQueuedSpans,
+        maxQueuedBytes, 1, writerThreads);
+  }
+
+  @AfterEach
+  void close() {
+    storage.open();
+    ingest.close();
+    meters.close();
+  }
+
+  /** A decoder that ignores the body and returns {@code count} valid spans of a new trace. */
+  static Ingest.Decoder spans(int count) {
+    TraceId traceId = TestRequests.randomTraceId();
+    List<Span> spans = LongStream.rangeClosed(1, count)
+        .mapToObj(id -> Span.builder().traceId(traceId).spanId(id).endEpochNanos(1).build())
+        .toList();
+    return body -> new DecodeResult(spans, 0, "");
+  }
+
+  CompletableFuture<Outcome> submit(Ingest.Decoder decoder) {
+    return ingest.submit(Protocol.OTLP_HTTP, new byte[0], false, decoder);
+  }
+
+  @Test
+  void acknowledgesOnlyAfterTheWriteReturned() throws Exception {
+    storage.closeGate();
+    CompletableFuture<Outcome> outcome = submit(spans(2));
+    storage.awaitWrite();
+
+    Thread.sleep(100);
+    assertThat(outcome).isNotDone();
+
+    storage.open();
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.accepted(2, 0, ""));
+    assertThat(storage.writes).containsExactly(2);
+  }
+
+  @Test
+  void answersUnavailableWhenTheWriteFailsAndStoresNothing() throws Exception {
+    storage.failWith(new IOException("disk full"));
+
+    Outcome outcome = submit(spans(2)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(outcome.message()).isEqualTo("storage failed; nothing was stored");
+    assertThat(storage.memory.spanCount()).isZero();
+    assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
+    assertThat(ingest.queuedSpans()).isZero();
+  }
+
+  @Test
+  void refusesSpansPastMaxQueuedSpans() throws Exception {
+    storage.closeGate();
+    CompletableFuture<Outcome> writing = submit(spans(3));
+    storage.awaitWrite();
+
+    Outcome refused = submit(spans(2)).get(10, TimeUnit.SECONDS);
+
+    assertThat(refused.kind()).isEqualTo(Kind.REFUSED);
+    assertThat(refused.message()).isEqualTo(
+        "the collector is busy: the ingest queue is at maxQueuedSpans (4); retry later");
+    assertThat(meters.spans(Protocol.OTLP_HTTP).refused.count()).isEqualTo(2);
+    assertThat(submit(spans(1))).as("one more span still fits").isNotDone();
+  }
+
+  @Test
+  void answersTooLargeWhenOneRequestHasMoreSpansThanTheQueueHolds() throws Exception {
+    Outcome outcome = submit(spans(5)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.TOO_LARGE);
+    assertThat(outcome.message())
+        .isEqualTo("request has 5 valid spans, more than maxQueuedSpans (4)");
+  }
+
+  @Test
+  void refusesBodiesPastMaxQueuedBytes() throws Exception {
+    ingest.close();
+    ingest = ingest(100, 3000, 1);
+    CountDownLatch decoding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Outcome> first = ingest.submit(Protocol.OTLP_HTTP, new byte[1000], false,
+        body -> {
+          decoding.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return new DecodeResult(List.of(), 0, "");
+        });
+    assertThat(decoding.await(10, TimeUnit.SECONDS)).isTrue();
+    // Waiting: 1000 + 1024 bytes for the first body (being decoded) is still counted.
+
+    Outcome refused = ingest.submit(Protocol.OTLP_HTTP, new byte[1000], false, spans(1))
+        .get(10, TimeUnit.SECONDS);
+
+    assertThat(refused.kind()).isEqualTo(Kind.REFUSED);
+    assertThat(refused.message()).isEqualTo("the collector is busy: request bodies waiting to be "
+        + "decoded are at maxQueuedBytes (3000); retry later");
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+  }
+
+  @Test
+  void writesQueuedRequestsInOneBatch() throws Exception {
+    ingest.close();
+    ingest = ingest(100, 1L << 20, 1);
+    storage.closeGate();
+    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+    outcomes.add(submit(spans(1)));
+    storage.awaitWrite();
+    for (int i = 0; i < 3; i++) {
+      outcomes.add(submit(spans(2)));
+    }
+    while (ingest.queuedSpans() < 7) {
+      Thread.sleep(5);
+    }
+
+    storage.open();
+
+    assertThat(outcomes).allSatisfy(outcome ->
+        assertThat(outcome.get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED));
+    assertThat(storage.writes).containsExactly(1, 6);
+  }
+
+  @Test
+  void answersInvalidForAMalformedBody() throws Exception {
+    Outcome outcome = submit(body -> {
+      throw new MalformedException("OTLP protobuf: nonsense");
+    }).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome).isEqualTo(Outcome.failed(Kind.INVALID, "OTLP protobuf: nonsense"));
+  }
+
+  @Test
+  void survivesADecoderBug() throws Exception {
+    Outcome outcome = submit(body -> {
+      throw new IllegalStateException("bug");
+    }).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.INTERNAL);
+    assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+  }
+
+  @Test
+  void closeWritesWhatWasTakenAndRefusesTheRest() throws Exception {
+    storage.closeGate();
+    CompletableFuture<Outcome> taken = submit(spans(1));
+    storage.awaitWrite();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(ingest::close);
+    Thread.sleep(100);
+
+    storage.open();
+    closing.get(10, TimeUnit.SECONDS);
+
+    assertThat(taken.get().kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(submit(spans(1)).get()).isEqualTo(
+        Outcome.failed(Kind.UNAVAILABLE, "the collector is closed"));
+  }
+}

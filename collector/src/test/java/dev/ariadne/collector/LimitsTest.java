@@ -1,0 +1,52 @@
+package dev.ariadne.collector;
+
+import static dev.ariadne.collector.TestRequests.otlpRequest;
+import static dev.ariadne.collector.TestRequests.otlpSpan;
+import static dev.ariadne.collector.TestRequests.randomTraceId;
+import static dev.ariadne.collector.TestRequests.stringAttribute;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Absurd attributes are cut down to the configured limits, counted, and the span is kept. */
+class LimitsTest {
+  @RegisterExtension
+  static final CollectorServer server = new CollectorServer(
+      builder -> builder.maxAttributes(2).maxAttributeValueLength(32));
+
+  @Test
+  void truncatesAndCountsAttributesOverTheLimits() {
+    TraceId traceId = randomTraceId();
+    byte[] body = otlpRequest("frontend", List.of(otlpSpan(traceId, 1, "GET /")
+        .addAttributes(stringAttribute("http.request.method", "GET"))
+        .addAttributes(stringAttribute("url.full", "https://example.com/" + "a".repeat(100_000)))
+        .addAttributes(stringAttribute("dropped", "x"))
+        .build()))
+        .toByteArray();
+
+    AggregatedHttpResponse response = server.blockingWebClient().execute(
+        RequestHeaders.builder(HttpMethod.POST, "/v1/traces")
+            .contentType(MediaType.X_PROTOBUF)
+            .build(),
+        body);
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    Span span = server.memory.trace(traceId).get(0);
+    assertThat(span.attributes()).containsExactly(
+        Attribute.of("http.request.method", "GET"),
+        Attribute.of("url.full", "https://example.com/" + "a".repeat(12)));
+    assertThat(span.droppedAttributesCount()).isEqualTo(1);
+    assertThat(server.count("attributes.dropped", Protocol.OTLP_HTTP)).isEqualTo(1);
+    assertThat(server.count("attributes.truncated", Protocol.OTLP_HTTP)).isEqualTo(1);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.ariadne.collector;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.ByteString;
+import dev.ariadne.model.Ids;
+import dev.ariadne.model.TraceId;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Request bodies for receiver tests, in one place. IDs are random, so tests sharing a server (and
+ * its storage) never see each other's spans.
+ */
+final class TestRequests {
+  /** 2024-01-01T00:00:00Z in nanoseconds. */
+  static final long START = 1_704_067_200_000_000_000L;
+
+  private TestRequests() {}
+
+  static TraceId randomTraceId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new TraceId(random.nextLong() | 1, random.nextLong() | 1);
+  }
+
+  /** An OTLP span of {@code service}'s request, 10 ms long. */
+  static Span.Builder otlpSpan(TraceId traceId, long spanId, String name) {
+    return Span.newBuilder()
+        .setTraceId(ByteString.copyFrom(
+            ByteBuffer.allocate(16).putLong(traceId.high()).putLong(traceId.low()).flip()))
+        .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(spanId).flip()))
+        .setName(name)
+        .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+        .setStartTimeUnixNano(START)
+        .setEndTimeUnixNano(START + 10_000_000);
+  }
+
+  static ExportTraceServiceRequest otlpRequest(String service, List<Span> spans) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder()
+            .setResource(
+                Resource.newBuilder().addAttributes(stringAttribute("service.name", service)))
+            .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
+        .build();
+  }
+
+  /** One OTLP span as a whole request. */
+  static byte[] otlpProtobuf(TraceId traceId, long spanId) {
+    return otlpRequest("frontend", List.of(otlpSpan(traceId, spanId, "GET /").build()))
+        .toByteArray();
+  }
+
+  /** OTLP/JSON of one span per span ID, in {@code service}. */
+  static byte[] otlpJson(String service, TraceId traceId, long... spanIds) {
+    StringBuilder spans = new StringBuilder();
+    for (long spanId : spanIds) {
+      if (spans.length() > 0) {
+        spans.append(',');
+      }
+      spans.append("""
+          {"traceId":"%s","spanId":"%s","name":"GET /","kind":2,
+           "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
+           "attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}}]}"""
+          .formatted(traceId.toHex(), Ids.toHex(spanId), START, START + 10_000_000));
+    }
+    return """
+        {"resourceSpans":[{"resource":{"attributes":[
+          {"key":"service.name","value":{"stringValue":"%s"}}]},
+          "scopeSpans":[{"scope":{"name":"test"},"spans":[%s]}]}]}"""
+        .formatted(service, spans)
+        .getBytes(UTF_8);
+  }
+
+  static KeyValue stringAttribute(String key, String value) {
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

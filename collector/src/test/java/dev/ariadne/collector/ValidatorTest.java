@@ -1,0 +1,148 @@
+package dev.ariadne.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.collector.Validator.Checked;
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.DecodeResult;
+import dev.ariadne.model.Event;
+import dev.ariadne.model.Link;
+import dev.ariadne.model.Resource;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.model.Value;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ValidatorTest {
+  static final TraceId TRACE_ID = new TraceId(1, 2);
+  final Validator validator = new Validator(2, 4);
+
+  static Span.Builder span(long spanId) {
+    return Span.builder().traceId(TRACE_ID).spanId(spanId).startEpochNanos(10).endEpochNanos(20);
+  }
+
+  Checked check(Span... spans) {
+    return validator.check(new DecodeResult(List.of(spans), 0, ""));
+  }
+
+  @Test
+  void keepsASpanWithinTheLimitsAsItIs() {
+    Span span = span(1).attributes(List.of(Attribute.of("k", "abcd"), Attribute.of("n", 5L)))
+        .build();
+
+    Checked checked = check(span);
+
+    assertThat(checked.spans()).singleElement().isSameAs(span);
+    assertThat(checked).extracting(Checked::rejected, Checked::message,
+        Checked::droppedAttributes, Checked::truncatedValues).containsExactly(0, "", 0, 0);
+  }
+
+  @Test
+  void acceptsAZeroLengthSpan() {
+    assertThat(check(span(1).endEpochNanos(10).build()).spans()).hasSize(1);
+  }
+
+  @Test
+  void rejectsASpanThatEndsBeforeItStarts() {
+    Checked checked = check(span(1).build(), span(0xab).endEpochNanos(9).build());
+
+    assertThat(checked.spans()).extracting(Span::spanId).containsExactly(1L);
+    assertThat(checked.rejected()).isEqualTo(1);
+    assertThat(checked.message()).isEqualTo(
+        "span 00000000000000010000000000000002/00000000000000ab:"
+            + " endTimeUnixNano 9 is before startTimeUnixNano 10");
+  }
+
+  @Test
+  void addsItsRejectionsToTheDecoders() {
+    Checked checked = validator.check(new DecodeResult(
+        List.of(span(1).endEpochNanos(0).build()), 2, "spans[0].traceId: missing"));
+
+    assertThat(checked.rejected()).isEqualTo(3);
+    assertThat(checked.message()).startsWith("spans[0].traceId: missing; span ");
+  }
+
+  @Test
+  void quotesTheFirstFiveRejectionsAndCountsTheRest() {
+    Span[] spans = new Span[7];
+    for (int i = 0; i < spans.length; i++) {
+      spans[i] = span(i + 1).endEpochNanos(0).build();
+    }
+
+    Checked checked = check(spans);
+
+    assertThat(checked.rejected()).isEqualTo(7);
+    assertThat(checked.message().split("; ")).hasSize(5);
+    assertThat(checked.message()).endsWith(" (and 2 more)");
+  }
+
+  @Test
+  void dropsAttributesPastTheLimitAndCountsThem() {
+    Span span = span(1)
+        .attributes(List.of(Attribute.of("a", 1L), Attribute.of("b", 2L), Attribute.of("c", 3L)))
+        .droppedAttributesCount(5)
+        .build();
+
+    Checked checked = check(span);
+
+    Span limited = checked.spans().get(0);
+    assertThat(limited.attributes()).extracting(Attribute::key).containsExactly("a", "b");
+    assertThat(limited.droppedAttributesCount()).isEqualTo(6);
+    assertThat(checked.droppedAttributes()).isEqualTo(1);
+  }
+
+  @Test
+  void cutsLongNamesAndValuesAtAnyDepthAndCountsThem() {
+    Span span = span(1).attributes(List.of(
+        Attribute.of("longkey", "v"),
+        new Attribute("nested", new Value.Array(List.of(
+            Value.of("abcdef"),
+            new Value.KvList(List.of(new Attribute("k", new Value.Bytes(new byte[9])))))))))
+        .build();
+
+    Checked checked = check(span);
+
+    assertThat(checked.spans().get(0).attributes()).containsExactly(
+        Attribute.of("long", "v"),
+        new Attribute("nest", new Value.Array(List.of(
+            Value.of("abcd"),
+            new Value.KvList(List.of(new Attribute("k", new Value.Bytes(new byte[4]))))))));
+    assertThat(checked.truncatedValues()).isEqualTo(4);
+    assertThat(checked.droppedAttributes()).isZero();
+  }
+
+  @Test
+  void neverCutsASurrogatePairInHalf() {
+    Span span = span(1).attributes(List.of(Attribute.of("k", "abc\uD83D\uDE00"))).build();
+
+    assertThat(check(span).spans().get(0).attributes())
+        .containsExactly(Attribute.of("k", "abc"));
+  }
+
+  @Test
+  void limitsEventLinkAndResourceAttributes() {
+    List<Attribute> three =
+        List.of(Attribute.of("a", 1L), Attribute.of("b", 2L), Attribute.of("c", 3L));
+    Resource resource = new Resource("svc", three, 0);
+    Span span = span(1)
+        .resource(resource)
+        .events(List.of(new Event(15, "e", three, 1)))
+        .links(List.of(new Link(TRACE_ID, 9, "", three, 0, true)))
+        .build();
+
+    Checked checked = check(span, span(2).resource(resource).build());
+
+    Span first = checked.spans().get(0);
+    assertThat(first.resource().attributes()).hasSize(2);
+    assertThat(first.resource().droppedAttributesCount()).isEqualTo(1);
+    assertThat(first.events().get(0).attributes()).hasSize(2);
+    assertThat(first.events().get(0).droppedAttributesCount()).isEqualTo(2);
+    assertThat(first.links().get(0).attributes()).hasSize(2);
+    assertThat(first.links().get(0).droppedAttributesCount()).isEqualTo(1);
+    assertThat(first.links().get(0).followsFrom()).isTrue();
+    assertThat(checked.spans().get(1).resource()).as("a shared resource is limited once")
+        .isSameAs(first.resource());
+    assertThat(checked.droppedAttributes()).isEqualTo(3);
+  }
+}

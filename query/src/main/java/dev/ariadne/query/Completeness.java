@@ -1,0 +1,121 @@
+package dev.ariadne.query;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How complete a trace is as stored: whether a root span (one without a parent) is present, which
+ * spans are orphans (their parent was never received), which spans start before or end after their
+ * parent (possible clock skew: times are shown as received, never adjusted), and which span IDs
+ * were received more than once with identical content (a client retry). When a CLIENT and a SERVER
+ * span share an ID (Zipkin's shared spans), the SERVER span is the parent of that ID's children, as
+ * in storage.
+ */
+final class Completeness {
+  /** A span outside its parent's time: by how much it starts before and ends after it. */
+  record Skew(Span span, Span parent, long startsBeforeParentNanos, long endsAfterParentNanos) {}
+
+  private final boolean rootPresent;
+  private final List<Span> orphans;
+  private final List<Skew> skews;
+  private final List<Long> duplicateSpanIds;
+  private final Set<Long> duplicateSet;
+  private final IdentityHashMap<Span, Boolean> orphanSet;
+  private final IdentityHashMap<Span, Skew> skewBySpan;
+
+  private Completeness(boolean rootPresent, List<Span> orphans, List<Skew> skews,
+      List<Long> duplicateSpanIds) {
+    this.rootPresent = rootPresent;
+    this.orphans = Collections.unmodifiableList(orphans);
+    this.skews = Collections.unmodifiableList(skews);
+    this.duplicateSpanIds = Collections.unmodifiableList(duplicateSpanIds);
+    duplicateSet = Set.copyOf(duplicateSpanIds);
+    orphanSet = new IdentityHashMap<>();
+    for (Span orphan : orphans) {
+      orphanSet.put(orphan, Boolean.TRUE);
+    }
+    skewBySpan = new IdentityHashMap<>();
+    for (Skew skew : skews) {
+      skewBySpan.put(skew.span(), skew);
+    }
+  }
+
+  /** Examines every span of one trace, in the given order. */
+  static Completeness of(List<Span> spans) {
+    Map<Long, Span> parentById = new HashMap<>();
+    Map<Long, Span> firstById = new HashMap<>();
+    Set<Long> duplicates = new LinkedHashSet<>();
+    boolean rootPresent = false;
+    for (Span span : spans) {
+      rootPresent |= span.parentSpanId() == 0;
+      Span first = firstById.putIfAbsent(span.spanId(), span);
+      if (first != null && first.equals(span)) {
+        duplicates.add(span.spanId());
+      }
+      Span parent = parentById.get(span.spanId());
+      if (parent == null || (span.kind() == SpanKind.SERVER && parent.kind() != SpanKind.SERVER)) {
+        parentById.put(span.spanId(), span);
+      }
+    }
+    List<Span> orphans = new ArrayList<>();
+    List<Skew> skews = new ArrayList<>();
+    for (Span span : spans) {
+      if (span.parentSpanId() == 0) {
+        continue;
+      }
+      Span parent = parentById.get(span.parentSpanId());
+      if (parent == null) {
+        orphans.add(span);
+        continue;
+      }
+      long before = parent.startEpochNanos() - span.startEpochNanos();
+      long after = span.endEpochNanos() - parent.endEpochNanos();
+      if (before > 0 || after > 0) {
+        skews.add(new Skew(span, parent, Math.max(0, before), Math.max(0, after)));
+      }
+    }
+    return new Completeness(rootPresent, orphans, skews, List.copyOf(duplicates));
+  }
+
+  boolean rootPresent() {
+    return rootPresent;
+  }
+
+  /** No root missing and no orphan: every span hangs from the root. Skew does not count. */
+  boolean complete() {
+    return rootPresent && orphans.isEmpty();
+  }
+
+  List<Span> orphans() {
+    return orphans;
+  }
+
+  List<Skew> skews() {
+    return skews;
+  }
+
+  List<Long> duplicateSpanIds() {
+    return duplicateSpanIds;
+  }
+
+  boolean isDuplicate(long spanId) {
+    return duplicateSet.contains(spanId);
+  }
+
+  boolean isOrphan(Span span) {
+    return orphanSet.containsKey(span);
+  }
+
+  /** The span's skew against its parent, or null when it lies within its parent's time. */
+  Skew skewOf(Span span) {
+    return skewBySpan.get(span);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.ariadne.query;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses durations as Go writes them and Jaeger's UI sends them ({@code 100ms}, {@code 1.2s},
+ * {@code 1h30m}, units {@code ns us µs ms s m h}), plus {@code d} for days as in the UI's
+ * lookback.
+ */
+final class Durations {
+  private static final Pattern PART =
+      Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)");
+  private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private Durations() {}
+
+  /**
+   * Nanoseconds in {@code text}.
+   *
+   * @throws BadParameterException naming {@code parameter} if the text is no such duration
+   */
+  static long parseNanos(String parameter, String text) {
+    Matcher part = PART.matcher(text);
+    BigDecimal nanos = BigDecimal.ZERO;
+    int position = 0;
+    while (position < text.length() && part.find(position) && part.start() == position) {
+      nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unitNanos(part.group(2))));
+      position = part.end();
+    }
+    if (text.isEmpty() || position != text.length() || nanos.compareTo(MAX_NANOS) > 0) {
+      throw new BadParameterException(parameter, parameter + ": " + Params.quote(text)
+          + " (expected: a duration such as 250ms, 1.5s or 2h; units ns, us, ms, s, m, h, d)");
+    }
+    return nanos.setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  private static BigDecimal unitNanos(String unit) {
+    return BigDecimal.valueOf(switch (unit) {
+      case "ns" -> 1L;
+      case "us", "\u00b5s", "\u03bcs" -> 1_000L;
+      case "ms" -> 1_000_000L;
+      case "s" -> 1_000_000_000L;
+      case "m" -> 60_000_000_000L;
+      case "h" -> 3_600_000_000_000L;
+      default -> 86_400_000_000_000L;
+    });
+  }
+}

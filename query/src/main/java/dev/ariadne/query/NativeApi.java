@@ -1,0 +1,366 @@
+package dev.ariadne.query;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Event;
+import dev.ariadne.model.Link;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.model.Value;
+import dev.ariadne.storage.DependencyLink;
+import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.TraceSummary;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Ariadne's own JSON API under {@code /api/v1/}, documented in {@code docs/api.md}. */
+final class NativeApi {
+  static final long DEFAULT_LOOKBACK_NANOS = 24 * 3_600_000_000_000L;
+  static final int DEFAULT_NAME_LIMIT = 1_000;
+
+  /** Earliest start first, then by span ID: the order a timeline draws. */
+  static final Comparator<Span> TIMELINE = Comparator.comparingLong(Span::startEpochNanos)
+      .thenComparing(Span::spanId, Long::compareUnsigned);
+
+  private final Storage storage;
+
+  NativeApi(Storage storage) {
+    this.storage = requireNonNull(storage, "storage");
+  }
+
+  Handler.Answer trace(Params params) throws IOException {
+    TraceId traceId = params.traceId("traceId", params.path("traceId"));
+    List<Span> spans = new ArrayList<>(storage.trace(traceId));
+    if (spans.isEmpty()) {
+      throw new NotFoundException(traceId);
+    }
+    spans.sort(TIMELINE);
+    Completeness completeness = Completeness.of(spans);
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeStringField("traceId", traceId.toHex());
+      json.writeNumberField("spanCount", spans.size());
+      writeCompleteness(completeness, json);
+      json.writeArrayFieldStart("spans");
+      for (Span span : spans) {
+        writeSpan(span, json);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    };
+  }
+
+  Handler.Answer search(Params params) throws IOException {
+    TraceQuery.Builder query = TraceQuery.builder();
+    params.optional("service").ifPresent(query::serviceName);
+    params.optional("operation").ifPresent(query::spanName);
+    params.kind("spanKind").ifPresent(query::kind);
+    for (String attribute : params.all("attribute")) {
+      int equals = attribute.indexOf('=');
+      if (equals < 1) {
+        throw new BadParameterException("attribute", "attribute: " + Params.quote(attribute)
+            + " (expected: key=value, with a non-empty key)");
+      }
+      query.attribute(attribute.substring(0, equals), attribute.substring(equals + 1));
+    }
+    OptionalLong min = params.duration("minDuration");
+    OptionalLong max = params.duration("maxDuration");
+    if (min.isPresent() && max.isPresent() && max.getAsLong() < min.getAsLong()) {
+      throw new BadParameterException("maxDuration", "maxDuration: " + max.getAsLong()
+          + " ns (expected: >= minDuration " + min.getAsLong() + " ns)");
+    }
+    min.ifPresent(query::minDurationNanos);
+    max.ifPresent(query::maxDurationNanos);
+    long[] range = timeRange(params);
+    query.startEpochNanos(range[0]).endEpochNanos(range[1]);
+    query.limit(params.limit("limit", TraceQuery.DEFAULT_LIMIT));
+    List<TraceSummary> summaries = storage.search(query.build());
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeArrayFieldStart("traces");
+      for (TraceSummary summary : summaries) {
+        writeSummary(summary, json);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    };
+  }
+
+  Handler.Answer services(Params params) throws IOException {
+    List<String> services = storage.services();
+    return body -> writeStrings("services", services, body.json());
+  }
+
+  Handler.Answer operations(Params params) throws IOException {
+    List<Operation> operations = storage.operations(params.path("service"));
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeArrayFieldStart("operations");
+      for (Operation operation : operations) {
+        json.writeStartObject();
+        json.writeStringField("name", operation.spanName());
+        json.writeStringField("spanKind", operation.kind().name());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    };
+  }
+
+  Handler.Answer attributeKeys(Params params) throws IOException {
+    List<String> keys = storage.attributeKeys(
+        params.optional("service"), params.limit("limit", DEFAULT_NAME_LIMIT));
+    return body -> writeStrings("keys", keys, body.json());
+  }
+
+  Handler.Answer attributeValues(Params params) throws IOException {
+    String key = params.required("key");
+    List<String> values = storage.attributeValues(
+        params.optional("service"), key, params.limit("limit", DEFAULT_NAME_LIMIT));
+    return body -> writeStrings("values", values, body.json());
+  }
+
+  Handler.Answer dependencies(Params params) throws IOException {
+    long[] range = timeRange(params);
+    List<DependencyLink> links = storage.dependencies(range[0], range[1]);
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeArrayFieldStart("links");
+      for (DependencyLink link : links) {
+        json.writeStartObject();
+        json.writeStringField("parent", link.parent());
+        json.writeStringField("child", link.child());
+        json.writeNumberField("callCount", link.callCount());
+        json.writeNumberField("errorCount", link.errorCount());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    };
+  }
+
+  /** {@code [start, end)}: end defaults to now, start to end minus the lookback (24h). */
+  private static long[] timeRange(Params params) {
+    long end = params.epochNanos("end").orElse(params.nowEpochNanos());
+    OptionalLong start = params.epochNanos("start");
+    long lookback = params.duration("lookback").orElse(DEFAULT_LOOKBACK_NANOS);
+    long from = start.isPresent() ? start.getAsLong() : saturatedSubtract(end, lookback);
+    if (end <= from) {
+      throw new BadParameterException(
+          "end", "end: " + end + " (expected: after start " + from + ")");
+    }
+    return new long[] {from, end};
+  }
+
+  static long saturatedSubtract(long a, long b) {
+    long difference = a - b;
+    return ((a ^ b) & (a ^ difference)) < 0 ? Long.MIN_VALUE : difference;
+  }
+
+  private static void writeStrings(String field, List<String> values, JsonGenerator json)
+      throws IOException {
+    json.writeStartObject();
+    json.writeArrayFieldStart(field);
+    for (String value : values) {
+      json.writeString(value);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeSummary(TraceSummary summary, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("traceId", summary.traceId().toHex());
+    json.writeBooleanField("rootPresent", summary.rootServiceName().isPresent());
+    writeOptional("rootServiceName", summary.rootServiceName(), json);
+    writeOptional("rootSpanName", summary.rootSpanName(), json);
+    json.writeStringField("startEpochNanos", Long.toString(summary.startEpochNanos()));
+    json.writeNumberField("durationNanos", summary.durationNanos());
+    json.writeNumberField("spanCount", summary.spanCount());
+    json.writeNumberField("errorCount", summary.errorCount());
+    json.writeArrayFieldStart("services");
+    for (TraceSummary.ServiceSpans service : summary.services()) {
+      json.writeStartObject();
+      json.writeStringField("serviceName", service.serviceName());
+      json.writeNumberField("spanCount", service.spanCount());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeOptional(String field, Optional<String> value, JsonGenerator json)
+      throws IOException {
+    json.writeFieldName(field);
+    if (value.isPresent()) {
+      json.writeString(value.get());
+    } else {
+      json.writeNull();
+    }
+  }
+
+  private static void writeCompleteness(Completeness completeness, JsonGenerator json)
+      throws IOException {
+    json.writeObjectFieldStart("completeness");
+    json.writeBooleanField("complete", completeness.complete());
+    json.writeBooleanField("rootPresent", completeness.rootPresent());
+    json.writeArrayFieldStart("orphanSpanIds");
+    for (Span orphan : completeness.orphans()) {
+      json.writeString(Json.hex(orphan.spanId()));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("clockSkew");
+    for (Completeness.Skew skew : completeness.skews()) {
+      json.writeStartObject();
+      json.writeStringField("spanId", Json.hex(skew.span().spanId()));
+      json.writeStringField("parentSpanId", Json.hex(skew.parent().spanId()));
+      json.writeNumberField("startsBeforeParentNanos", skew.startsBeforeParentNanos());
+      json.writeNumberField("endsAfterParentNanos", skew.endsAfterParentNanos());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("duplicateSpanIds");
+    for (long spanId : completeness.duplicateSpanIds()) {
+      json.writeString(Json.hex(spanId));
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeSpan(Span span, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("spanId", Json.hex(span.spanId()));
+    if (span.parentSpanId() != 0) {
+      json.writeStringField("parentSpanId", Json.hex(span.parentSpanId()));
+    }
+    json.writeStringField("name", span.name());
+    json.writeStringField("kind", span.kind().name());
+    json.writeStringField("serviceName", span.serviceName());
+    json.writeStringField("startEpochNanos", Long.toString(span.startEpochNanos()));
+    json.writeStringField("endEpochNanos", Long.toString(span.endEpochNanos()));
+    json.writeNumberField("durationNanos", span.durationNanos());
+    json.writeObjectFieldStart("status");
+    json.writeStringField("code", span.statusCode().name());
+    if (!span.statusMessage().isEmpty()) {
+      json.writeStringField("message", span.statusMessage());
+    }
+    json.writeEndObject();
+    writeAttributes(span.attributes(), span.droppedAttributesCount(), json);
+    json.writeArrayFieldStart("events");
+    for (Event event : span.events()) {
+      json.writeStartObject();
+      json.writeStringField("epochNanos", Long.toString(event.epochNanos()));
+      json.writeStringField("name", event.name());
+      writeAttributes(event.attributes(), event.droppedAttributesCount(), json);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    if (span.droppedEventsCount() > 0) {
+      json.writeNumberField("droppedEventsCount", span.droppedEventsCount());
+    }
+    json.writeArrayFieldStart("links");
+    for (Link link : span.links()) {
+      json.writeStartObject();
+      json.writeStringField("traceId", link.traceId().toHex());
+      json.writeStringField("spanId", Json.hex(link.spanId()));
+      json.writeBooleanField("followsFrom", link.followsFrom());
+      if (!link.traceState().isEmpty()) {
+        json.writeStringField("traceState", link.traceState());
+      }
+      writeAttributes(link.attributes(), link.droppedAttributesCount(), json);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    if (span.droppedLinksCount() > 0) {
+      json.writeNumberField("droppedLinksCount", span.droppedLinksCount());
+    }
+    json.writeObjectFieldStart("resource");
+    writeAttributes(span.resource().attributes(),
+        span.resource().droppedAttributesCount(), json);
+    json.writeEndObject();
+    if (!span.scope().name().isEmpty() || !span.scope().version().isEmpty()
+        || !span.scope().attributes().isEmpty()) {
+      json.writeObjectFieldStart("scope");
+      json.writeStringField("name", span.scope().name());
+      json.writeStringField("version", span.scope().version());
+      writeAttributes(span.scope().attributes(), 0, json);
+      json.writeEndObject();
+    }
+    if (!span.traceState().isEmpty()) {
+      json.writeStringField("traceState", span.traceState());
+    }
+    json.writeNumberField("flags", span.flags());
+    json.writeEndObject();
+  }
+
+  /** Attributes as a list of typed values, and how many the client dropped when any. */
+  private static void writeAttributes(List<Attribute> attributes, int droppedCount,
+      JsonGenerator json) throws IOException {
+    json.writeArrayFieldStart("attributes");
+    for (Attribute attribute : attributes) {
+      json.writeStartObject();
+      json.writeStringField("key", attribute.key());
+      writeTypedValue(attribute.value(), json);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    if (droppedCount > 0) {
+      json.writeNumberField("droppedAttributesCount", droppedCount);
+    }
+  }
+
+  /** The {@code type} and {@code value} fields of a typed value. */
+  private static void writeTypedValue(Value value, JsonGenerator json) throws IOException {
+    if (value instanceof Value.Array array) {
+      json.writeStringField("type", "array");
+      json.writeArrayFieldStart("value");
+      for (Value element : array.values()) {
+        json.writeStartObject();
+        writeTypedValue(element, json);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      return;
+    }
+    if (value instanceof Value.KvList list) {
+      json.writeStringField("type", "map");
+      json.writeArrayFieldStart("value");
+      for (Attribute attribute : list.attributes()) {
+        json.writeStartObject();
+        json.writeStringField("key", attribute.key());
+        writeTypedValue(attribute.value(), json);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      return;
+    }
+    json.writeStringField("type", typeName(value));
+    json.writeFieldName("value");
+    Json.writePlain(value, json);
+  }
+
+  private static String typeName(Value value) {
+    if (value instanceof Value.Str) {
+      return "string";
+    } else if (value instanceof Value.Bool) {
+      return "bool";
+    } else if (value instanceof Value.Int) {
+      return "int";
+    } else if (value instanceof Value.Dbl) {
+      return "double";
+    }
+    return "bytes";
+  }
+}

@@ -1,0 +1,117 @@
+package dev.ariadne.query;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.ariadne.storage.Storage;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The query APIs over one {@link Storage}: Ariadne's own JSON API, the Jaeger query API and the
+ * Zipkin v2 read API, each bound to an Armeria {@link ServerBuilder} by its {@code serve} method.
+ * Every endpoint is GET only, runs its storage calls on the server's blocking task executor, and
+ * streams large traces. Thread-safe; holds no state besides the storage and the meter registry.
+ */
+public final class QueryApi {
+  private final NativeApi nativeApi;
+  private final JaegerApi jaegerApi;
+  private final ZipkinApi zipkinApi;
+  private final MeterRegistry registry;
+
+  private QueryApi(Storage storage, MeterRegistry registry) {
+    nativeApi = new NativeApi(storage);
+    jaegerApi = new JaegerApi(storage);
+    zipkinApi = new ZipkinApi(storage);
+    this.registry = registry;
+  }
+
+  /** Query APIs that record no metrics. */
+  public static QueryApi create(Storage storage) {
+    return builder(storage).build();
+  }
+
+  public static Builder builder(Storage storage) {
+    return new Builder(storage);
+  }
+
+  /** Binds Ariadne's own API: {@code GET /api/v1/...}, as {@code docs/api.md} describes. */
+  public void serveNative(ServerBuilder sb) {
+    Routes routes = new Routes(sb, "native", Problem::writePlain);
+    routes.get("/api/v1/traces/{traceId}", nativeApi::trace);
+    routes.get("/api/v1/traces", nativeApi::search);
+    routes.get("/api/v1/services", nativeApi::services);
+    routes.get("/api/v1/services/{service}/operations", nativeApi::operations);
+    routes.get("/api/v1/attributes/keys", nativeApi::attributeKeys);
+    routes.get("/api/v1/attributes/values", nativeApi::attributeValues);
+    routes.get("/api/v1/dependencies", nativeApi::dependencies);
+  }
+
+  /** Binds the Jaeger query API: {@code GET /api/services}, {@code /api/traces} and the rest. */
+  public void serveJaeger(ServerBuilder sb) {
+    Routes routes = new Routes(sb, "jaeger", JaegerApi::writeProblem);
+    routes.get("/api/services", jaegerApi::services);
+    routes.get("/api/services/{service}/operations", jaegerApi::serviceOperations);
+    routes.get("/api/operations", jaegerApi::operations);
+    routes.get("/api/traces", jaegerApi::search);
+    routes.get("/api/traces/{traceID}", jaegerApi::trace);
+    routes.get("/api/dependencies", jaegerApi::dependencies);
+  }
+
+  /**
+   * Binds the Zipkin v2 read API: {@code GET /api/v2/...}. {@code POST /api/v2/spans} is left to
+   * the collector on the same server.
+   */
+  public void serveZipkin(ServerBuilder sb) {
+    Routes routes = new Routes(sb, "zipkin", Problem::writePlain);
+    routes.get("/api/v2/services", zipkinApi::services);
+    routes.get("/api/v2/spans", zipkinApi::spanNames);
+    routes.get("/api/v2/remoteServices", zipkinApi::remoteServices);
+    routes.get("/api/v2/traces", zipkinApi::traces);
+    routes.get("/api/v2/trace/{traceId}", zipkinApi::trace);
+    routes.get("/api/v2/traceMany", zipkinApi::traceMany);
+    routes.get("/api/v2/dependencies", zipkinApi::dependencies);
+    routes.get("/api/v2/autocompleteKeys", zipkinApi::autocompleteKeys);
+    routes.get("/api/v2/autocompleteValues", zipkinApi::autocompleteValues);
+  }
+
+  /** Binds the GET endpoints of one API, which share a name and an error format. */
+  private final class Routes {
+    private final ServerBuilder sb;
+    private final String api;
+    private final Problem.Format problems;
+
+    Routes(ServerBuilder sb, String api, Problem.Format problems) {
+      this.sb = requireNonNull(sb, "sb");
+      this.api = api;
+      this.problems = problems;
+    }
+
+    void get(String path, Handler handler) {
+      sb.route().get(path).build(new Endpoint(api, path, handler, problems, registry));
+    }
+  }
+
+  /** Configures {@link QueryApi}; not thread-safe. */
+  public static final class Builder {
+    private final Storage storage;
+    private MeterRegistry registry;
+
+    private Builder(Storage storage) {
+      this.storage = requireNonNull(storage, "storage");
+    }
+
+    /**
+     * Records the latency of every request, to the last byte, as the timer {@code
+     * ariadne.query.requests} tagged with {@code api} (native, jaeger, zipkin), {@code endpoint}
+     * (the path pattern) and {@code status}.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    public QueryApi build() {
+      return new QueryApi(storage, registry);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ariadne.query;
+
+import static dev.ariadne.storage.TestSpans.CART;
+import static dev.ariadne.storage.TestSpans.FRONTEND;
+import static dev.ariadne.storage.TestSpans.MILLIS;
+import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.TRACE_ID;
+import static dev.ariadne.storage.TestSpans.span;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.storage.TestSpans;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompletenessTest {
+  @Test
+  void findsNothingWrongWithACompleteTrace() {
+    Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY));
+
+    assertThat(completeness.complete()).isTrue();
+    assertThat(completeness.orphans()).isEmpty();
+    assertThat(completeness.skews()).isEmpty();
+    assertThat(completeness.duplicateSpanIds()).isEmpty();
+  }
+
+  @Test
+  void measuresSkewAgainstTheServerHalfOfASharedSpan() {
+    Span root = span(TRACE_ID, 1, 0, FRONTEND, "GET /", SpanKind.SERVER, TODAY, 100 * MILLIS)
+        .build();
+    Span client = span(TRACE_ID, 2, 1, FRONTEND, "GET /cart", SpanKind.CLIENT,
+        TODAY + 10 * MILLIS, 30 * MILLIS).build();
+    Span server = span(TRACE_ID, 2, 1, CART, "GET /cart", SpanKind.SERVER,
+        TODAY + 12 * MILLIS, 26 * MILLIS).build();
+    Span child = span(TRACE_ID, 3, 2, CART, "SELECT", SpanKind.CLIENT,
+        TODAY + 11 * MILLIS, 2 * MILLIS).build();
+
+    Completeness completeness = Completeness.of(List.of(root, server, child, client));
+
+    assertThat(completeness.complete()).isTrue();
+    assertThat(completeness.duplicateSpanIds()).as("a shared ID is no duplicate").isEmpty();
+    assertThat(completeness.skews()).containsExactly(
+        new Completeness.Skew(child, server, MILLIS, 0));
+    assertThat(completeness.skewOf(child).parent()).isSameAs(server);
+    assertThat(completeness.skewOf(server)).isNull();
+  }
+
+  @Test
+  void countsAllOrphansOfAMissingParent() {
+    Span a = span(TRACE_ID, 2, 9, CART, "a", SpanKind.SERVER, TODAY, MILLIS).build();
+    Span b = span(TRACE_ID, 3, 9, CART, "b", SpanKind.SERVER, TODAY, MILLIS).build();
+
+    Completeness completeness = Completeness.of(List.of(a, b));
+
+    assertThat(completeness.rootPresent()).isFalse();
+    assertThat(completeness.orphans()).containsExactly(a, b);
+    assertThat(completeness.isOrphan(a)).isTrue();
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ariadne.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+  @ParameterizedTest(name = "{0} is {1} ns")
+  @CsvSource({
+      "10ns, 10",
+      "100us, 100000",
+      "1.5\u00b5s, 1500",
+      "2\u03bcs, 2000",
+      "100ms, 100000000",
+      "1.2s, 1200000000",
+      ".5s, 500000000",
+      "1h30m, 5400000000000",
+      "2d, 172800000000000",
+      "0s, 0",
+  })
+  void parsesGoDurations(String text, long nanos) {
+    assertThat(Durations.parseNanos("d", text)).isEqualTo(nanos);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "5", "ms", "-1s", "1y", "1.2.3s", "1 s", "s1", "9999999999999h"})
+  void rejectsOtherTextNamingTheParameter(String text) {
+    assertThatThrownBy(() -> Durations.parseNanos("minDuration", text))
+        .isInstanceOf(BadParameterException.class)
+        .hasMessageStartingWith("minDuration: \"" + text + "\" (expected: a duration")
+        .extracting(e -> ((BadParameterException) e).parameter())
+        .isEqualTo("minDuration");
+  }
+
+  @ParameterizedTest(name = "{0} ns reads {1}")
+  @CsvSource({"999, 999ns", "1500, 1.5\u00b5s", "2000000, 2ms", "2500000000, 2.5s"})
+  void printsShortDurationsForWarnings(long nanos, String text) {
+    assertThat(JaegerApi.duration(nanos)).isEqualTo(text);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.ariadne.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.ariadne.collector.Collector;
+import dev.ariadne.query.QueryApi;
+import dev.ariadne.storage.memory.MemoryStorage;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
+ * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411).
+ * {@link #close()} stops accepting, drains in-flight requests, then closes the collector and the
+ * storage.
+ */
+final class AriadneServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
+
+  private final MemoryStorage storage;
+  private final Collector collector;
+  private final Map<String, Server> servers;
+  private final PrometheusMeterRegistry registry;
+
+  private AriadneServer(
+      MemoryStorage storage, Collector collector, Map<String, Server> servers, PrometheusMeterRegistry registry) {
+    this.storage = storage;
+    this.collector = collector;
+    this.servers = servers;
+    this.registry = registry;
+  }
+
+  static AriadneServer start(ServerConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    MemoryStorage storage = MemoryStorage.create(config.memoryMaxSpans());
+    Gauge.builder("ariadne.storage.memory.spans", storage, MemoryStorage::spanCount)
+        .description("Spans held by the memory backend")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.memory.evicted.traces", storage, MemoryStorage::evictedTraces)
+        .description("Traces evicted because the memory backend was full")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.memory.evicted.spans", storage, MemoryStorage::evictedSpans)
+        .description("Spans evicted because the memory backend was full")
+        .register(registry);
+    Collector collector =
+        Collector.builder(storage)
+            .maxRequestBytes(config.maxRequestBytes())
+            .maxQueuedSpans(config.maxQueuedSpans())
+            .meterRegistry(registry)
+            .build();
+    QueryApi query = QueryApi.create(storage);
+
+    Map<String, ServerBuilder> builders = new LinkedHashMap<>();
+    ServerBuilder queryServer = builder(config, config.queryPort());
+    query.serveNative(queryServer);
+    query.serveJaeger(queryServer);
+    queryServer.service("/metrics", metrics(registry));
+    queryServer.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
+    builders.put("query (native and Jaeger APIs, /metrics)", queryServer);
+    if (config.otlpGrpc().enabled()) {
+      builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port()).service(collector.otlpGrpc()));
+    }
+    if (config.otlpHttp().enabled()) {
+      builders.put(
+          "OTLP HTTP (/v1/traces)",
+          builder(config, config.otlpHttp().port()).service("/v1/traces", collector.otlpHttp()));
+    }
+    if (config.zipkin().enabled()) {
+      ServerBuilder zipkin = builder(config, config.zipkin().port());
+      zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
+      query.serveZipkin(zipkin);
+      builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
+    }
+
+    Map<String, Server> servers = new LinkedHashMap<>();
+    builders.forEach((name, b) -> servers.put(name, b.build()));
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    servers.values().forEach(s -> started.add(s.start()));
+    try {
+      CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).join();
+    } catch (RuntimeException e) {
+      servers.values().forEach(Server::stop);
+      collector.close();
+      throw e;
+    }
+    return new AriadneServer(storage, collector, servers, registry);
+  }
+
+  private static ServerBuilder builder(ServerConfig config, int port) {
+    Duration drain = Duration.ofSeconds(config.drainSeconds());
+    return Server.builder()
+        .http(new InetSocketAddress(config.host(), port))
+        .gracefulShutdownTimeout(drain, drain.plusSeconds(5));
+  }
+
+  private static HttpService metrics(PrometheusMeterRegistry registry) {
+    return (ctx, req) ->
+        HttpResponse.of(
+            () ->
+                HttpResponse.of(
+                    HttpStatus.OK,
+                    MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                    registry.scrape()),
+            ctx.blockingTaskExecutor());
+  }
+
+  /** The port each server listens on, by name; useful when a configured port is 0. */
+  Map<String, Integer> ports() {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    servers.forEach((name, server) -> ports.put(name, server.activeLocalPort()));
+    return ports;
+  }
+
+  void printEndpoints(PrintStream out) {
+    out.println("ariadne: listening");
+    ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
+    out.println("ariadne: storage memory, at most " + storage.maxSpanCount() + " spans");
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> stopped = new ArrayList<>();
+    servers.values().forEach(s -> stopped.add(s.stop()));
+    CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0])).join();
+    collector.close();
+    try {
+      storage.close();
+    } catch (RuntimeException e) {
+      log.warn("closing the storage failed", e);
+    }
+    registry.close();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.ariadne.server;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ariadne server}: the all-in-one server. Settings come from the defaults, a YAML file, the
+ * {@code ARIADNE_*} environment variables and these flags, each overriding the one before.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the all-in-one server: every receiver, the storage and the query APIs in one process.",
+      "Settings: defaults < YAML file (--config) < ARIADNE_* environment variables < flags;"
+          + " see docs/configuration.md."
+    })
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
+  Path configFile;
+
+  @Option(names = "--host", description = "Address to listen on (default: 0.0.0.0).")
+  String host;
+
+  @Option(names = "--storage", description = "Storage backend: memory (the embedded engine is not there yet).")
+  String storage;
+
+  @Option(names = "--memory-max-spans", paramLabel = "N", description = "Spans the memory backend keeps before evicting the oldest traces.")
+  String memoryMaxSpans;
+
+  @Option(names = "--query-port", paramLabel = "PORT", description = "Query APIs (native and Jaeger) (default: 16686).")
+  String queryPort;
+
+  @Option(names = "--otlp-grpc-port", paramLabel = "PORT", description = "OTLP gRPC receiver (default: 4317).")
+  String otlpGrpcPort;
+
+  @Option(names = "--otlp-http-port", paramLabel = "PORT", description = "OTLP HTTP receiver (default: 4318).")
+  String otlpHttpPort;
+
+  @Option(names = "--zipkin-port", paramLabel = "PORT", description = "Zipkin receiver and API (default: 9411).")
+  String zipkinPort;
+
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: otlp-grpc, otlp-http, zipkin.")
+  List<String> disable = List.of();
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set collector.max-queued-spans=50000).")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    try {
+      config = ServerConfig.from(Settings.load(configFile, System.getenv(), flags()));
+    } catch (ConfigException e) {
+      System.err.println("ariadne server: " + e.getMessage());
+      return 2;
+    }
+    AriadneServer server = AriadneServer.start(config);
+    server.printEndpoints(System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("ariadne: stopping, draining in-flight requests");
+                  server.close();
+                  stopped.countDown();
+                },
+                "ariadne-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The flags given, as setting keys. */
+  Map<String, String> flags() throws ConfigException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    putIfSet(flags, "host", host);
+    putIfSet(flags, "storage", storage);
+    putIfSet(flags, "memory.max-spans", memoryMaxSpans);
+    putIfSet(flags, "query.port", queryPort);
+    putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);
+    putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);
+    putIfSet(flags, "receivers.zipkin.port", zipkinPort);
+    for (String receiver : disable) {
+      String key = "receivers." + receiver.trim() + ".enabled";
+      if (!Settings.DEFAULTS.containsKey(key)) {
+        throw new ConfigException(
+            "--disable: \"" + receiver + "\" is not a receiver (expected: otlp-grpc, otlp-http, zipkin)");
+      }
+      flags.put(key, "false");
+    }
+    flags.putAll(set);
+    return flags;
+  }
+
+  private static void putIfSet(Map<String, String> flags, String key, String value) {
+    if (value != null) flags.put(key, value);
+  }
+}

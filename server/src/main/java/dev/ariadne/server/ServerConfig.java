@@ -1,0 +1,41 @@
+package dev.ariadne.server;
+
+import java.util.Set;
+
+/** The validated settings of {@code ariadne server}. */
+record ServerConfig(
+    String host,
+    String storage,
+    int memoryMaxSpans,
+    int queryPort,
+    Receiver otlpGrpc,
+    Receiver otlpHttp,
+    Receiver zipkin,
+    int maxRequestBytes,
+    int maxQueuedSpans,
+    int drainSeconds) {
+
+  /** A receiver's switch and port; port 0 picks a free port. */
+  record Receiver(boolean enabled, int port) {}
+
+  private static final String PORT = "a port number from 0 to 65535";
+
+  static ServerConfig from(Settings s) throws ConfigException {
+    return new ServerConfig(
+        s.get("host"),
+        s.getChoice("storage", Set.of("memory")),
+        s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        s.getInt("query.port", 0, 65535, PORT),
+        receiver(s, "otlp-grpc"),
+        receiver(s, "otlp-http"),
+        receiver(s, "zipkin"),
+        s.getInt("collector.max-request-bytes", 1024, Integer.MAX_VALUE, "a whole number of bytes >= 1024"),
+        s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
+  }
+
+  private static Receiver receiver(Settings s, String name) throws ConfigException {
+    String prefix = "receivers." + name + ".";
+    return new Receiver(s.getBoolean(prefix + "enabled"), s.getInt(prefix + "port", 0, 65535, PORT));
+  }
+}

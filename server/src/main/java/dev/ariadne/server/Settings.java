@@ -1,0 +1,164 @@
+package dev.ariadne.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The server's settings as text, layered: the defaults, then a YAML file, then {@code ARIADNE_*}
+ * environment variables, then command-line flags, each overriding the one before. Keys are dotted
+ * ({@code receivers.zipkin.port}); the environment variable of a key is {@code ARIADNE_} and the
+ * key upper-cased with dots and dashes as underscores ({@code ARIADNE_RECEIVERS_ZIPKIN_PORT}). An
+ * unknown key in the file or the flags is an error, so a typo never goes unnoticed.
+ */
+final class Settings {
+  /** Every setting with its default, in the order {@code docs/configuration.md} lists them. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private final Map<String, String> values;
+  private final Map<String, String> sources;
+
+  private Settings(Map<String, String> values, Map<String, String> sources) {
+    this.values = values;
+    this.sources = sources;
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("host", "0.0.0.0");
+    d.put("storage", "memory");
+    d.put("memory.max-spans", "1000000");
+    d.put("query.port", "16686");
+    d.put("receivers.otlp-grpc.enabled", "true");
+    d.put("receivers.otlp-grpc.port", "4317");
+    d.put("receivers.otlp-http.enabled", "true");
+    d.put("receivers.otlp-http.port", "4318");
+    d.put("receivers.zipkin.enabled", "true");
+    d.put("receivers.zipkin.port", "9411");
+    d.put("collector.max-request-bytes", "4194304");
+    d.put("collector.max-queued-spans", "100000");
+    d.put("shutdown.drain-seconds", "10");
+    return Collections.unmodifiableMap(d);
+  }
+
+  /** The environment variable that sets {@code key}. */
+  static String envName(String key) {
+    return "ARIADNE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * Layers the sources. {@code file} may be null; {@code flags} are keys and values from the
+   * command line.
+   */
+  static Settings load(Path file, Map<String, String> env, Map<String, String> flags)
+      throws ConfigException {
+    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    Map<String, String> sources = new LinkedHashMap<>();
+    DEFAULTS.keySet().forEach(k -> sources.put(k, "default"));
+    if (file != null) {
+      for (Map.Entry<String, String> e : readYaml(file).entrySet()) {
+        put(values, sources, e.getKey(), e.getValue(), "file " + file);
+      }
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String value = env.get(envName(key));
+      if (value != null) put(values, sources, key, value, "environment " + envName(key));
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      put(values, sources, e.getKey(), e.getValue(), "flag");
+    }
+    return new Settings(values, sources);
+  }
+
+  private static void put(
+      Map<String, String> values, Map<String, String> sources, String key, String value, String source)
+      throws ConfigException {
+    if (!DEFAULTS.containsKey(key)) {
+      throw new ConfigException(
+          "unknown setting \"" + key + "\" (from " + source + "); known settings: "
+              + String.join(", ", DEFAULTS.keySet()));
+    }
+    values.put(key, value.trim());
+    sources.put(key, source);
+  }
+
+  private static Map<String, String> readYaml(Path file) throws ConfigException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root == null || root.isNull() || root.isMissingNode()) return flat;
+    if (!root.isObject()) {
+      throw new ConfigException("config file " + file + ": expected a mapping of settings at the top");
+    }
+    flatten("", root, flat, file);
+    return flat;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file)
+      throws ConfigException {
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+      JsonNode value = field.getValue();
+      if (value.isObject()) {
+        flatten(key, value, out, file);
+      } else if (value.isValueNode() && !value.isNull()) {
+        out.put(key, value.asText());
+      } else {
+        throw new ConfigException(
+            "config file " + file + ": " + key + " must be a single value, not " + value.getNodeType());
+      }
+    }
+  }
+
+  String get(String key) {
+    return values.get(key);
+  }
+
+  /** Where the value of {@code key} came from, for error messages. */
+  String source(String key) {
+    return sources.get(key);
+  }
+
+  int getInt(String key, int min, int max, String expected) throws ConfigException {
+    String value = get(key);
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) return parsed;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(key, expected);
+  }
+
+  boolean getBoolean(String key) throws ConfigException {
+    String value = get(key).toLowerCase(Locale.ROOT);
+    if (value.equals("true")) return true;
+    if (value.equals("false")) return false;
+    throw invalid(key, "true or false");
+  }
+
+  String getChoice(String key, Set<String> allowed) throws ConfigException {
+    String value = get(key);
+    if (allowed.contains(value)) return value;
+    throw invalid(key, "one of " + String.join(", ", new TreeSet<>(allowed)));
+  }
+
+  ConfigException invalid(String key, String expected) {
+    return new ConfigException(
+        key + " (" + envName(key) + ", from " + source(key) + "): \"" + get(key)
+            + "\" is invalid (expected: " + expected + ")");
+  }
+}

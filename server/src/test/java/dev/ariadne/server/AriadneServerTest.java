@@ -1,0 +1,105 @@
+package dev.ariadne.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.trace.Span;
+import dev.ariadne.api.trace.SpanKind;
+import dev.ariadne.exporter.otlp.OtlpHttpSpanExporter;
+import dev.ariadne.sdk.SdkTracerProvider;
+import dev.ariadne.sdk.data.Resource;
+import dev.ariadne.sdk.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The all-in-one server on free loopback ports, fed by Ariadne's own SDK and read back. */
+class AriadneServerTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AriadneServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    Map<String, String> flags =
+        Map.of(
+            "host", "127.0.0.1",
+            "query.port", "0",
+            "receivers.otlp-grpc.port", "0",
+            "receivers.otlp-http.port", "0",
+            "receivers.zipkin.port", "0",
+            "shutdown.drain-seconds", "1");
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private int port(String prefix) {
+    return server.ports().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aSpanSentOverOtlpHttpIsReadBackThroughTheZipkinAndJaegerApis() throws Exception {
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder().setEndpoint("http://127.0.0.1:" + port("OTLP HTTP")).build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, "checkout")))
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    Span span =
+        provider.get("test").spanBuilder("POST /cart").setSpanKind(SpanKind.SERVER).startSpan();
+    span.setAttribute("http.request.method", "POST");
+    span.end();
+    provider.forceFlush().join();
+    String traceId = span.getSpanContext().getTraceId();
+
+    HttpResponse<String> zipkin = get(port("Zipkin"), "/api/v2/trace/" + traceId);
+    HttpResponse<String> jaeger = get(port("query"), "/api/traces/" + traceId);
+
+    assertThat(exporter.getExportedCount()).isEqualTo(1);
+    assertThat(zipkin.statusCode()).isEqualTo(200);
+    assertThat(zipkin.body()).contains(traceId).contains("\"serviceName\":\"checkout\"").contains("post /cart");
+    assertThat(jaeger.statusCode()).isEqualTo(200);
+    assertThat(jaeger.body()).contains(traceId).contains("POST /cart").contains("http.request.method");
+    provider.shutdown().join();
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    HttpResponse<String> metrics = get(port("query"), "/metrics");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(metrics.body()).contains("ariadne_storage_memory_spans").contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void aDisabledReceiverHasNoPort() throws Exception {
+    server.close();
+    Map<String, String> flags =
+        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
+            "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false");
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+
+    assertThat(server.ports().keySet()).noneMatch(name -> name.startsWith("OTLP gRPC") || name.startsWith("Zipkin"));
+    assertThat(server.ports().keySet()).anyMatch(name -> name.startsWith("OTLP HTTP"));
+  }
+}

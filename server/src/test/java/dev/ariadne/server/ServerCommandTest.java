@@ -1,0 +1,51 @@
+package dev.ariadne.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+
+  private static String run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(out));
+    cli.execute(args);
+    return out.toString();
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    assertThat(run("--help")).contains("server").contains("Usage: ariadne");
+    assertThat(run("server", "--help"))
+        .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--disable", "--set");
+  }
+
+  @Test
+  void flagsBecomeSettingKeys() throws Exception {
+    ServerCommand command = new ServerCommand();
+    new CommandLine(command)
+        .parseArgs("--zipkin-port", "1", "--disable", "otlp-grpc,otlp-http", "--set", "memory.max-spans=5");
+
+    assertThat(command.flags())
+        .containsEntry("receivers.zipkin.port", "1")
+        .containsEntry("receivers.otlp-grpc.enabled", "false")
+        .containsEntry("receivers.otlp-http.enabled", "false")
+        .containsEntry("memory.max-spans", "5");
+  }
+
+  @Test
+  void disablingAnUnknownReceiverNamesTheKnownOnes() {
+    ServerCommand command = new ServerCommand();
+    new CommandLine(command).parseArgs("--disable", "jaeger");
+
+    assertThatThrownBy(command::flags)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--disable: \"jaeger\" is not a receiver (expected: otlp-grpc, otlp-http, zipkin)");
+  }
+}

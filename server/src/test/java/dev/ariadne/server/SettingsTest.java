@@ -1,0 +1,113 @@
+package dev.ariadne.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws IOException {
+    Path file = dir.resolve("ariadne.yaml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void usesTheDefaultsWhenNothingIsSet() throws Exception {
+    ServerConfig config = ServerConfig.from(Settings.load(null, Map.of(), Map.of()));
+
+    assertThat(config.queryPort()).isEqualTo(16686);
+    assertThat(config.otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
+    assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
+    assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
+    assertThat(config.storage()).isEqualTo("memory");
+  }
+
+  @Test
+  void theFileOverridesDefaultsTheEnvironmentOverridesTheFileAndFlagsOverrideBoth() throws Exception {
+    Path file = yaml("query:\n  port: 1000\nreceivers:\n  zipkin:\n    port: 2000\n  otlp-http:\n    port: 3000\n");
+    Map<String, String> env =
+        Map.of("ARIADNE_RECEIVERS_ZIPKIN_PORT", "2001", "ARIADNE_RECEIVERS_OTLP_HTTP_PORT", "3001");
+    Map<String, String> flags = Map.of("receivers.otlp-http.port", "3002");
+
+    ServerConfig config = ServerConfig.from(Settings.load(file, env, flags));
+
+    assertThat(config.queryPort()).isEqualTo(1000);
+    assertThat(config.zipkin().port()).isEqualTo(2001);
+    assertThat(config.otlpHttp().port()).isEqualTo(3002);
+  }
+
+  @Test
+  void namesTheSettingItsVariableItsSourceAndTheAllowedValues() {
+    Map<String, String> env = Map.of("ARIADNE_RECEIVERS_ZIPKIN_PORT", "99999");
+
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, env, Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from environment"
+                + " ARIADNE_RECEIVERS_ZIPKIN_PORT): \"99999\" is invalid (expected: a port number from 0 to 65535)");
+  }
+
+  @Test
+  void rejectsAStorageItDoesNotHaveNamingTheOnesItHas() {
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of("storage", "cassandra"))))
+        .hasMessageContaining("storage (ARIADNE_STORAGE, from flag): \"cassandra\" is invalid (expected: one of memory)");
+  }
+
+  @Test
+  void rejectsABooleanThatIsNotTrueOrFalse() {
+    Map<String, String> flags = Map.of("receivers.otlp-grpc.enabled", "yes");
+
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), flags)))
+        .hasMessageContaining("receivers.otlp-grpc.enabled")
+        .hasMessageContaining("expected: true or false");
+  }
+
+  @Test
+  void rejectsAnUnknownKeyInTheFileListingTheKnownOnes() throws Exception {
+    Path file = yaml("reciever:\n  zipkin:\n    port: 1\n");
+
+    assertThatThrownBy(() -> Settings.load(file, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting \"reciever.zipkin.port\"")
+        .hasMessageContaining("receivers.zipkin.port");
+  }
+
+  @Test
+  void rejectsAFileThatIsNotYamlOrNotAMapping() throws Exception {
+    assertThatThrownBy(() -> Settings.load(yaml("query: [1, 2"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config file");
+    assertThatThrownBy(() -> Settings.load(yaml("- 1\n- 2\n"), Map.of(), Map.of()))
+        .hasMessageContaining("expected a mapping of settings");
+    assertThatThrownBy(() -> Settings.load(yaml("query:\n  port: [1]\n"), Map.of(), Map.of()))
+        .hasMessageContaining("query.port must be a single value");
+  }
+
+  @Test
+  void anEmptyFileChangesNothing() throws Exception {
+    assertThat(ServerConfig.from(Settings.load(yaml(""), Map.of(), Map.of())).queryPort()).isEqualTo(16686);
+  }
+
+  @Test
+  void aMissingFileIsAnErrorNamingIt() {
+    Path missing = dir.resolve("nope.yaml");
+
+    assertThatThrownBy(() -> Settings.load(missing, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.yaml");
+  }
+
+  @Test
+  void everySettingHasAnEnvironmentVariable() {
+    assertThat(Settings.envName("receivers.otlp-grpc.port")).isEqualTo("ARIADNE_RECEIVERS_OTLP_GRPC_PORT");
+    assertThat(Settings.envName("memory.max-spans")).isEqualTo("ARIADNE_MEMORY_MAX_SPANS");
+  }
+}
