@@ -109,10 +109,13 @@ final class AriadneServer implements AutoCloseable {
   }
 
   private static ServerBuilder builder(ServerConfig config, int port) {
+    // On stop: refuse new connections, wait until no request has been active for the quiet period
+    // (at most a second), and give in-flight requests up to the drain time in all.
     Duration drain = Duration.ofSeconds(config.drainSeconds());
+    Duration quiet = drain.compareTo(Duration.ofSeconds(1)) < 0 ? drain : Duration.ofSeconds(1);
     return Server.builder()
         .http(new InetSocketAddress(config.host(), port))
-        .gracefulShutdownTimeout(drain, drain.plusSeconds(5));
+        .gracefulShutdownTimeout(quiet, drain);
   }
 
   private static HttpService metrics(PrometheusMeterRegistry registry) {

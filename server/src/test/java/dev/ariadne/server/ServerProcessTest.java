@@ -1,0 +1,63 @@
+package dev.ariadne.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code ariadne server} as its own process, the way a user runs it. */
+class ServerProcessTest {
+
+  private static Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  @Test
+  void printsWhereItListensAndStopsCleanlyOnSigterm() throws Exception {
+    Process server =
+        start("server", "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
+            "--otlp-http-port", "0", "--zipkin-port", "0", "--set", "shutdown.drain-seconds=2");
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        lines.add(line);
+        if (line.startsWith("ariadne: storage")) break;
+      }
+      server.toHandle().destroy(); // SIGTERM, leaving our end of its output open
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+      while ((line = out.readLine()) != null) lines.add(line);
+    } finally {
+      server.destroyForcibly();
+    }
+
+    assertThat(lines).contains("ariadne: listening");
+    assertThat(lines).anyMatch(l -> l.contains("OTLP HTTP") && l.matches(".*port \\d+"));
+    assertThat(lines).contains("ariadne: stopping, draining in-flight requests");
+  }
+
+  @Test
+  void anInvalidSettingStopsStartUpWithAMessageNamingIt() throws Exception {
+    Process server = start("server", "--zipkin-port", "http");
+    String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isEqualTo(2);
+    assertThat(output)
+        .contains("receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from flag): \"http\" is invalid");
+  }
+}
