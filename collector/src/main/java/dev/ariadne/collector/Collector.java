@@ -9,9 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Receives spans over OTLP/HTTP, OTLP/gRPC and Zipkin's HTTP API, validates them and writes them
- * to a {@link Storage}. Mount its services on an Armeria server: {@link #otlpHttp()} at {@code POST
- * /v1/traces}, {@link #otlpGrpc()} as is, {@link #zipkinHttp()} at {@code POST /api/v2/spans}.
+ * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API and Jaeger's Thrift over HTTP,
+ * validates them and writes them to a {@link Storage}. Mount its services on an Armeria server:
+ * {@link #otlpHttp()} at {@code POST /v1/traces}, {@link #otlpGrpc()} as is, {@link #zipkinHttp()}
+ * at {@code POST /api/v2/spans}, {@link #jaegerThriftHttp()} at {@code POST /api/traces}.
  *
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
  * {@link Storage#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
@@ -26,6 +27,7 @@ public final class Collector implements AutoCloseable {
   private final HttpService otlpHttp;
   private final GrpcService otlpGrpc;
   private final HttpService zipkinHttp;
+  private final HttpService jaegerThriftHttp;
 
   private Collector(Builder builder) {
     meters = new Meters(builder.meterRegistry);
@@ -41,6 +43,7 @@ public final class Collector implements AutoCloseable {
     otlpHttp = new OtlpHttpReceiver(ingest, meters, builder.maxRequestBytes);
     otlpGrpc = OtlpGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
     zipkinHttp = new ZipkinHttpReceiver(ingest, meters, builder.maxRequestBytes);
+    jaegerThriftHttp = new JaegerThriftHttpReceiver(ingest, meters, builder.maxRequestBytes);
   }
 
   /** A builder of a collector that writes to {@code storage}. */
@@ -68,6 +71,16 @@ public final class Collector implements AutoCloseable {
    */
   public HttpService zipkinHttp() {
     return zipkinHttp;
+  }
+
+  /**
+   * Jaeger Thrift spans, to serve at {@code POST /api/traces}: a {@code Batch} in the binary
+   * protocol ({@code application/x-thrift}, as jaeger-client's HttpSender sends it, or {@code
+   * application/vnd.apache.thrift.binary}) or the compact one ({@code
+   * application/vnd.apache.thrift.compact}), optionally gzip-encoded. Answers 202 when stored.
+   */
+  public HttpService jaegerThriftHttp() {
+    return jaegerThriftHttp;
   }
 
   /**

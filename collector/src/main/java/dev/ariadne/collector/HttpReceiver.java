@@ -152,6 +152,23 @@ abstract class HttpReceiver implements HttpService {
         HttpData.ofUtf8(outcome.message()));
   }
 
+  /**
+   * The plain-text answer of the Zipkin and Jaeger collectors: 202 with no body when every span
+   * was stored; 202 with a body naming the rejected spans when only some were (neither protocol
+   * has partial success); otherwise as {@link #textResponse}.
+   */
+  static HttpResponse acceptedResponse(Outcome outcome) {
+    if (outcome.kind() != Kind.ACCEPTED) {
+      return textResponse(outcome);
+    }
+    if (outcome.rejected() == 0 && outcome.message().isEmpty()) {
+      return HttpResponse.of(ResponseHeaders.of(HttpStatus.ACCEPTED));
+    }
+    return HttpResponse.of(HttpStatus.ACCEPTED, MediaType.PLAIN_TEXT_UTF_8,
+        "accepted " + outcome.accepted() + " spans, rejected " + outcome.rejected() + ": "
+            + outcome.message());
+  }
+
   /** The status of the outcome, with {@code Retry-After} when the client should retry. */
   static ResponseHeaders headers(Outcome outcome, MediaType contentType) {
     HttpStatus status = outcome.kind().httpStatus();

@@ -5,7 +5,8 @@ enum Protocol {
   OTLP_HTTP("otlp_http"),
   OTLP_GRPC("otlp_grpc"),
   ZIPKIN_JSON("zipkin_json"),
-  ZIPKIN_PROTO3("zipkin_proto3");
+  ZIPKIN_PROTO3("zipkin_proto3"),
+  JAEGER_THRIFT("jaeger_thrift");
 
   private final String tag;
 

@@ -1,10 +1,7 @@
 package dev.ariadne.collector;
 
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
-import dev.ariadne.collector.Outcome.Kind;
 import dev.ariadne.model.zipkin.ZipkinDecoder;
 
 /**
@@ -42,14 +39,6 @@ final class ZipkinHttpReceiver extends HttpReceiver {
 
   @Override
   HttpResponse response(Format format, Outcome outcome) {
-    if (outcome.kind() != Kind.ACCEPTED) {
-      return textResponse(outcome);
-    }
-    if (outcome.rejected() == 0 && outcome.message().isEmpty()) {
-      return HttpResponse.of(ResponseHeaders.of(HttpStatus.ACCEPTED));
-    }
-    return HttpResponse.of(HttpStatus.ACCEPTED, MediaType.PLAIN_TEXT_UTF_8,
-        "accepted " + outcome.accepted() + " spans, rejected " + outcome.rejected() + ": "
-            + outcome.message());
+    return acceptedResponse(outcome);
   }
 }

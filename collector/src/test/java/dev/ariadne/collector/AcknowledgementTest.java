@@ -1,5 +1,6 @@
 package dev.ariadne.collector;
 
+import static dev.ariadne.collector.TestRequests.jaegerThrift;
 import static dev.ariadne.collector.TestRequests.otlpProtobuf;
 import static dev.ariadne.collector.TestRequests.randomTraceId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,14 +43,18 @@ class AcknowledgementTest {
     TraceId traceId = randomTraceId();
     CompletableFuture<AggregatedHttpResponse> response =
         post("/v1/traces", MediaType.X_PROTOBUF, otlpProtobuf(traceId, 1));
+    CompletableFuture<AggregatedHttpResponse> jaeger =
+        post("/api/traces", JaegerThriftHttpReceiverTest.X_THRIFT, jaegerThrift(traceId, 2));
     storage.awaitWrite();
     Thread.sleep(200);
 
     assertThat(response).isNotDone();
+    assertThat(jaeger).isNotDone();
     storage.open();
 
     assertThat(response.get(10, TimeUnit.SECONDS).status()).isEqualTo(HttpStatus.OK);
-    assertThat(storage.trace(traceId)).hasSize(1);
+    assertThat(jaeger.get(10, TimeUnit.SECONDS).status()).isEqualTo(HttpStatus.ACCEPTED);
+    assertThat(storage.trace(traceId)).hasSize(2);
   }
 
   @Test
@@ -69,6 +74,8 @@ class AcknowledgementTest {
             List.of(ZipkinHttpReceiverTest.zipkinSpan(traceId, "b"))))
         .get();
     GrpcResponse grpc = GrpcResponse.export(server, otlpProtobuf(traceId, 3));
+    AggregatedHttpResponse jaeger = post("/api/traces", JaegerThriftHttpReceiverTest.X_THRIFT,
+        jaegerThrift(traceId, 4)).get();
 
     assertThat(otlp.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
     assertThat(otlp.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
@@ -79,10 +86,13 @@ class AcknowledgementTest {
     assertThat(zipkin.contentUtf8()).isEqualTo("storage failed; nothing was stored");
     assertThat(grpc.status()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE.value());
     assertThat(grpc.retryDelaySeconds()).isEqualTo(1);
+    assertThat(jaeger.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(jaeger.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
+    assertThat(jaeger.contentUtf8()).isEqualTo("storage failed; nothing was stored");
     assertThat(storage.trace(traceId)).isEmpty();
     assertThat(server.count("spans.failed", Protocol.OTLP_HTTP)).isEqualTo(failed + 1);
     assertThat(server.count("spans.accepted", Protocol.OTLP_HTTP)).isEqualTo(accepted);
-    assertThat(failedWrites.count()).isEqualTo(failedWritesBefore + 3);
+    assertThat(failedWrites.count()).isEqualTo(failedWritesBefore + 4);
   }
 
   private static CompletableFuture<AggregatedHttpResponse> post(

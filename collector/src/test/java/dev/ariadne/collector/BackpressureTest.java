@@ -1,5 +1,6 @@
 package dev.ariadne.collector;
 
+import static dev.ariadne.collector.TestRequests.jaegerThrift;
 import static dev.ariadne.collector.TestRequests.otlpJson;
 import static dev.ariadne.collector.TestRequests.otlpProtobuf;
 import static dev.ariadne.collector.TestRequests.otlpRequest;
@@ -56,6 +57,8 @@ class BackpressureTest {
         SpanBytesEncoder.JSON_V2.encodeList(
             List.of(ZipkinHttpReceiverTest.zipkinSpan(randomTraceId(), "a"))))
         .get(5, TimeUnit.SECONDS);
+    AggregatedHttpResponse jaeger = postAsync("/api/traces", JaegerThriftHttpReceiverTest.X_THRIFT,
+        jaegerThrift(randomTraceId(), 1)).get(5, TimeUnit.SECONDS);
     GrpcResponse grpc = GrpcResponse.exportAsync(server, otlpProtobuf(randomTraceId(), 1))
         .get(5, TimeUnit.SECONDS);
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -70,6 +73,11 @@ class BackpressureTest {
     assertThat(zipkin.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     assertThat(zipkin.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
 
+    assertThat(jaeger.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    assertThat(jaeger.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
+    assertThat(jaeger.contentUtf8()).isEqualTo(
+        "the collector is busy: the ingest queue is at maxQueuedSpans (4); retry later");
+
     assertThat(grpc.status()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED.value());
     assertThat(grpc.message()).contains("maxQueuedSpans (4)");
     assertThat(grpc.retryDelaySeconds()).isEqualTo(1);
@@ -80,6 +88,7 @@ class BackpressureTest {
     assertThat(server.count("spans.refused", Protocol.OTLP_HTTP)).isEqualTo(1);
     assertThat(server.count("spans.refused", Protocol.ZIPKIN_JSON)).isEqualTo(1);
     assertThat(server.count("spans.refused", Protocol.OTLP_GRPC)).isEqualTo(1);
+    assertThat(server.count("spans.refused", Protocol.JAEGER_THRIFT)).isEqualTo(1);
 
     storage.open();
 

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Armeria server on an ephemeral port with a collector mounted as the server module mounts
- * it: OTLP/HTTP at {@code /v1/traces}, OTLP/gRPC, Zipkin at {@code /api/v2/spans}. Spans go to
- * {@link #memory}, through {@code storage} when one is given; meters go to {@link #registry}.
+ * it: OTLP/HTTP at {@code /v1/traces}, OTLP/gRPC, Zipkin at {@code /api/v2/spans}, Jaeger Thrift at
+ * {@code /api/traces}. Spans go to {@link #memory}, through {@code storage} when one is given;
+ * meters go to {@link #registry}.
  */
 final class CollectorServer extends ServerExtension {
   final MemoryStorage memory = MemoryStorage.create(1_000_000);
@@ -46,6 +47,7 @@ final class CollectorServer extends ServerExtension {
     sb.service("/v1/traces", collector.otlpHttp());
     sb.service(collector.otlpGrpc());
     sb.service("/api/v2/spans", collector.zipkinHttp());
+    sb.service("/api/traces", collector.jaegerThriftHttp());
   }
 
   @Override

@@ -64,7 +64,8 @@ class CollectorTest {
         .allMatch(name -> name.startsWith("ariadne.collector."));
     assertThat(registry.find("ariadne.collector.spans.accepted").counters())
         .extracting(counter -> counter.getId().getTag("protocol"))
-        .containsExactlyInAnyOrder("otlp_http", "otlp_grpc", "zipkin_json", "zipkin_proto3");
+        .containsExactlyInAnyOrder(
+            "otlp_http", "otlp_grpc", "zipkin_json", "zipkin_proto3", "jaeger_thrift");
     assertThat(registry.get("ariadne.collector.queue.capacity").gauge().value())
         .isEqualTo(100_000);
 

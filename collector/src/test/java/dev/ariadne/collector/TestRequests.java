@@ -5,6 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.google.protobuf.ByteString;
 import dev.ariadne.model.Ids;
 import dev.ariadne.model.TraceId;
+import io.jaegertracing.thriftjava.Batch;
+import io.jaegertracing.thriftjava.Process;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -16,9 +18,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPOutputStream;
+import org.apache.thrift.TBase;
+import org.apache.thrift.TException;
+import org.apache.thrift.TSerializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TProtocolFactory;
 
 /**
  * Request bodies for receiver tests, in one place. IDs are random, so tests sharing a server (and
@@ -88,6 +97,31 @@ final class TestRequests {
         .setKey(key)
         .setValue(AnyValue.newBuilder().setStringValue(value))
         .build();
+  }
+
+  /** A sampled Jaeger Thrift span with only the required fields, 10 ms long. */
+  static io.jaegertracing.thriftjava.Span jaegerSpan(TraceId traceId, long spanId, String name) {
+    return new io.jaegertracing.thriftjava.Span(
+        traceId.low(), traceId.high(), spanId, 0, name, 1, START / 1000, 10_000);
+  }
+
+  static Batch jaegerBatch(String service, io.jaegertracing.thriftjava.Span... spans) {
+    return new Batch(new Process(service), new ArrayList<>(Arrays.asList(spans)));
+  }
+
+  /** One Jaeger span as a binary Thrift {@code Batch}, as jaeger-client's HttpSender posts it. */
+  static byte[] jaegerThrift(TraceId traceId, long spanId) {
+    return thrift(jaegerBatch("frontend", jaegerSpan(traceId, spanId, "GET /")),
+        new TBinaryProtocol.Factory());
+  }
+
+  /** A Thrift struct's bytes in {@code protocol}. */
+  static byte[] thrift(TBase<?, ?> struct, TProtocolFactory protocol) {
+    try {
+      return new TSerializer(protocol).serialize(struct);
+    } catch (TException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static byte[] gzip(byte[] body) {

@@ -394,12 +394,29 @@ final class JaegerApi {
     return text.toString();
   }
 
+  /**
+   * Jaeger's flags: sampled (1) from the W3C sampled bit, debug (2) from a debug mark that Zipkin or
+   * Jaeger clients sent. The rest of the stored flags word (W3C's random-trace-ID bit, OTLP's
+   * remote-parent bits) means something else in Jaeger, so it is not passed on.
+   */
+  private static int jaegerFlags(Span span) {
+    int flags = span.flags() & 1;
+    for (Attribute attribute : span.attributes()) {
+      if ((attribute.key().equals("zipkin.debug") || attribute.key().equals("jaeger.debug"))
+          && attribute.value() instanceof Value.Bool debug
+          && debug.value()) {
+        flags |= 2;
+      }
+    }
+    return flags;
+  }
+
   private static void writeSpan(String traceId, Span span, String processId,
       Completeness completeness, JsonGenerator json) throws IOException {
     json.writeStartObject();
     json.writeStringField("traceID", traceId);
     json.writeStringField("spanID", Json.hex(span.spanId()));
-    json.writeNumberField("flags", span.flags());
+    json.writeNumberField("flags", jaegerFlags(span));
     json.writeStringField("operationName", span.name());
     json.writeArrayFieldStart("references");
     if (span.parentSpanId() != 0) {

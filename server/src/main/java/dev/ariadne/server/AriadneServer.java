@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
- * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411).
- * {@link #close()} stops accepting, drains in-flight requests, then closes the collector and the
- * storage.
+ * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
+ * Jaeger Thrift over HTTP on 14268). {@link #close()} stops accepting, drains in-flight requests,
+ * then closes the collector and the storage.
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
@@ -92,6 +92,11 @@ final class AriadneServer implements AutoCloseable {
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
+    }
+    if (config.jaegerThriftHttp().enabled()) {
+      ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
+      jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
+      builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
 
     Map<String, Server> servers = new LinkedHashMap<>();

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class ServerCommand implements Callable<Integer> {
+  private static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http";
+
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
 
@@ -46,7 +48,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--zipkin-port", paramLabel = "PORT", description = "Zipkin receiver and API (default: 9411).")
   String zipkinPort;
 
-  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: otlp-grpc, otlp-http, zipkin.")
+  @Option(names = "--jaeger-thrift-http-port", paramLabel = "PORT", description = "Jaeger Thrift over HTTP receiver (default: 14268).")
+  String jaegerThriftHttpPort;
+
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set collector.max-queued-spans=50000).")
@@ -87,11 +92,12 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);
     putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
+    putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
     for (String receiver : disable) {
       String key = "receivers." + receiver.trim() + ".enabled";
       if (!Settings.DEFAULTS.containsKey(key)) {
         throw new ConfigException(
-            "--disable: \"" + receiver + "\" is not a receiver (expected: otlp-grpc, otlp-http, zipkin)");
+            "--disable: \"" + receiver + "\" is not a receiver (expected: " + RECEIVERS + ")");
       }
       flags.put(key, "false");
     }

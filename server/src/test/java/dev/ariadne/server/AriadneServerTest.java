@@ -9,11 +9,18 @@ import dev.ariadne.exporter.otlp.OtlpHttpSpanExporter;
 import dev.ariadne.sdk.SdkTracerProvider;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.export.SimpleSpanProcessor;
+import io.jaegertracing.thriftjava.Batch;
+import io.jaegertracing.thriftjava.Process;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.thrift.TSerializer;
+import org.apache.thrift.protocol.TBinaryProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +39,7 @@ class AriadneServerTest {
             "receivers.otlp-grpc.port", "0",
             "receivers.otlp-http.port", "0",
             "receivers.zipkin.port", "0",
+            "receivers.jaeger-thrift-http.port", "0",
             "shutdown.drain-seconds", "1");
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
   }
@@ -83,6 +91,29 @@ class AriadneServerTest {
   }
 
   @Test
+  void aBatchPostedAsJaegerThriftIsReadBackThroughTheJaegerApi() throws Exception {
+    long traceIdHigh = 0x463ac35c9f6413adL;
+    long traceIdLow = ThreadLocalRandom.current().nextLong() | 1;
+    io.jaegertracing.thriftjava.Span span = new io.jaegertracing.thriftjava.Span(
+        traceIdLow, traceIdHigh, 0x42, 0, "reserve stock", 1, System.currentTimeMillis() * 1000, 1500);
+    byte[] body = new TSerializer(new TBinaryProtocol.Factory())
+        .serialize(new Batch(new Process("inventory"), new ArrayList<>(List.of(span))));
+    String traceId = String.format("%016x%016x", traceIdHigh, traceIdLow);
+
+    HttpResponse<String> posted = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("Jaeger Thrift HTTP") + "/api/traces"))
+            .header("Content-Type", "application/x-thrift")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> jaeger = get(port("query"), "/api/traces/" + traceId);
+
+    assertThat(posted.statusCode()).isEqualTo(202);
+    assertThat(jaeger.statusCode()).isEqualTo(200);
+    assertThat(jaeger.body()).contains(traceId).contains("\"serviceName\":\"inventory\"").contains("reserve stock");
+  }
+
+  @Test
   void metricsAreServedInPrometheusFormat() throws Exception {
     HttpResponse<String> metrics = get(port("query"), "/metrics");
 
@@ -96,10 +127,12 @@ class AriadneServerTest {
     server.close();
     Map<String, String> flags =
         Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
-            "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false");
+            "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false",
+            "receivers.jaeger-thrift-http.enabled", "false");
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
 
-    assertThat(server.ports().keySet()).noneMatch(name -> name.startsWith("OTLP gRPC") || name.startsWith("Zipkin"));
+    assertThat(server.ports().keySet())
+        .noneMatch(name -> name.startsWith("OTLP gRPC") || name.startsWith("Zipkin") || name.startsWith("Jaeger"));
     assertThat(server.ports().keySet()).anyMatch(name -> name.startsWith("OTLP HTTP"));
   }
 }

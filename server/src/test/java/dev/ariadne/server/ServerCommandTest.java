@@ -23,19 +23,23 @@ class ServerCommandTest {
   void everyCommandHasHelp() {
     assertThat(run("--help")).contains("server").contains("Usage: ariadne");
     assertThat(run("server", "--help"))
-        .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--disable", "--set");
+        .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--jaeger-thrift-http-port",
+            "--disable", "--set");
   }
 
   @Test
   void flagsBecomeSettingKeys() throws Exception {
     ServerCommand command = new ServerCommand();
     new CommandLine(command)
-        .parseArgs("--zipkin-port", "1", "--disable", "otlp-grpc,otlp-http", "--set", "memory.max-spans=5");
+        .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--disable", "otlp-grpc,otlp-http",
+            "--disable", "jaeger-thrift-http", "--set", "memory.max-spans=5");
 
     assertThat(command.flags())
         .containsEntry("receivers.zipkin.port", "1")
+        .containsEntry("receivers.jaeger-thrift-http.port", "2")
         .containsEntry("receivers.otlp-grpc.enabled", "false")
         .containsEntry("receivers.otlp-http.enabled", "false")
+        .containsEntry("receivers.jaeger-thrift-http.enabled", "false")
         .containsEntry("memory.max-spans", "5");
   }
 
@@ -46,6 +50,7 @@ class ServerCommandTest {
 
     assertThatThrownBy(command::flags)
         .isInstanceOf(ConfigException.class)
-        .hasMessage("--disable: \"jaeger\" is not a receiver (expected: otlp-grpc, otlp-http, zipkin)");
+        .hasMessage("--disable: \"jaeger\" is not a receiver"
+            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http)");
   }
 }

@@ -27,6 +27,7 @@ class SettingsTest {
     assertThat(config.otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
+    assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
     assertThat(config.storage()).isEqualTo("memory");
   }
 

@@ -1,0 +1,70 @@
+package dev.ariadne.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The all-in-one server on free loopback ports (every {@code *.port} setting 0), for tests outside
+ * this package: {@link AriadneServer} itself is package-private. Not thread-safe; one per test
+ * class.
+ */
+public final class LoopbackServer implements AutoCloseable {
+  private final AriadneServer server;
+
+  private LoopbackServer(AriadneServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Starts the server with its default settings but the host, the ports and the drain time (none:
+   * nothing is in flight when a test class ends).
+   */
+  public static LoopbackServer start() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("host", "127.0.0.1");
+    for (String key : Settings.DEFAULTS.keySet()) {
+      if (key.endsWith(".port")) {
+        flags.put(key, "0");
+      }
+    }
+    flags.put("shutdown.drain-seconds", "0");
+    try {
+      return new LoopbackServer(
+          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))));
+    } catch (ConfigException e) {
+      throw new IllegalStateException("the settings of a test server: " + e.getMessage(), e);
+    }
+  }
+
+  /** The native and Jaeger query APIs. */
+  public int queryPort() {
+    return port("query");
+  }
+
+  public int otlpGrpcPort() {
+    return port("OTLP gRPC");
+  }
+
+  public int otlpHttpPort() {
+    return port("OTLP HTTP");
+  }
+
+  /** Zipkin in ({@code POST /api/v2/spans}) and out (the Zipkin API v2). */
+  public int zipkinPort() {
+    return port("Zipkin");
+  }
+
+  private int port(String prefix) {
+    return server.ports().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(
+            "no server named " + prefix + "... (running: " + server.ports().keySet() + ")"))
+        .getValue();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
