@@ -1,0 +1,62 @@
+package dev.ariadne.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.NoSuchElementException;
+import java.util.Scanner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Linux's {@code /proc} says about a process at one moment: the CPU time it has used (user
+ * plus system, in clock ticks) and its peak resident set size ({@code VmHWM}).
+ */
+record ProcessSample(long cpuTicks, long peakRssKb) {
+  static ProcessSample read(long pid) throws IOException {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    return new ProcessSample(
+        cpuTicks(Files.readString(proc.resolve("stat"))), peakRssKb(Files.readString(proc.resolve("status"))));
+  }
+
+  /**
+   * {@code utime + stime} from a {@code /proc/PID/stat} line: fields 14 and 15, counted after the
+   * last {@code ')'}, since the command name before it may itself hold spaces and parentheses.
+   */
+  static long cpuTicks(String stat) {
+    int nameEnd = stat.lastIndexOf(')');
+    if (nameEnd < 0) {
+      throw new IllegalArgumentException("not a /proc/PID/stat line: " + stat);
+    }
+    try (Scanner fields = new Scanner(stat.substring(nameEnd + 1))) {
+      for (int field = 3; field < 14; field++) {
+        fields.next();
+      }
+      return fields.nextLong() + fields.nextLong();
+    } catch (NoSuchElementException e) {
+      throw new IllegalArgumentException("/proc/PID/stat has fewer than 15 fields: " + stat, e);
+    }
+  }
+
+  /** {@code VmHWM} from {@code /proc/PID/status}, in KiB. */
+  static long peakRssKb(String status) {
+    for (String line : status.lines().toList()) {
+      if (line.startsWith("VmHWM:")) {
+        try (Scanner value = new Scanner(line.substring("VmHWM:".length()))) {
+          return value.nextLong();
+        }
+      }
+    }
+    throw new IllegalArgumentException("no VmHWM line in /proc/PID/status");
+  }
+
+  /** The kernel's clock tick rate, from {@code getconf CLK_TCK} (usually 100). */
+  static long clockTicksPerSecond() throws IOException, InterruptedException {
+    Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+    String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+    if (!getconf.waitFor(10, TimeUnit.SECONDS) || getconf.exitValue() != 0) {
+      throw new IOException("getconf CLK_TCK failed: " + out);
+    }
+    return Long.parseLong(out);
+  }
+}
