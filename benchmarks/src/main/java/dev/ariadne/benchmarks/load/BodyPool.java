@@ -3,8 +3,7 @@ package dev.ariadne.benchmarks.load;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -12,7 +11,7 @@ import java.util.Set;
  * Request bodies encoded before the run, so that a send costs the generator one copy and a few
  * byte writes instead of an encoding. Each body is handed out many times, and every time it must
  * carry new traces (a resent ID makes a server merge traces instead of storing new ones), so
- * {@link #body} patches it in place:
+ * {@link #body} hands out a patched copy:
  *
  * <ul>
  *   <li>trace IDs: the high 64 bits become a per-run salt and the round (how many times the body
@@ -117,62 +116,95 @@ final class BodyPool {
     return body;
   }
 
-  /** Where the trace IDs and times of {@code spans} are in {@code body}. */
+  /**
+   * Where the trace IDs and times of {@code spans} are in {@code body}, found in one pass: runs of
+   * hex digits in JSON, 8-byte windows in protobuf, each looked up among the values the spans hold.
+   */
   private static Patch[] patches(byte[] body, List<SyntheticSpan> spans, Format format) {
-    Set<List<Long>> traceIds = new LinkedHashSet<>();
-    Set<Long> times = new LinkedHashSet<>();
+    Set<TraceId> traceIds = new HashSet<>();
+    Set<Long> highs = new HashSet<>();
+    Set<Long> times = new HashSet<>();
     for (SyntheticSpan span : spans) {
-      traceIds.add(List.of(span.traceIdHigh(), span.traceIdLow()));
+      traceIds.add(new TraceId(span.traceIdHigh(), span.traceIdLow()));
+      highs.add(span.traceIdHigh());
       times.add(span.startEpochNanos() / format.timeUnitNanos);
       times.add(span.endEpochNanos() / format.timeUnitNanos); // absent from Zipkin's formats
       span.events().forEach(e -> times.add(e.epochNanos() / format.timeUnitNanos));
     }
     List<Patch> patches = new ArrayList<>();
-    for (List<Long> traceId : traceIds) {
-      Kind kind = format.text ? Kind.HEX_TRACE_ID : Kind.BINARY_TRACE_ID;
-      find(body, traceIdBytes(traceId.get(0), traceId.get(1), format.text), kind, traceId.get(1), patches);
+    if (format.text) {
+      int i = 0;
+      while (i < body.length) {
+        int start = i;
+        boolean decimal = true;
+        while (i < body.length && isLowerHex(body[i])) {
+          decimal &= body[i] <= '9';
+          i++;
+        }
+        int width = i - start;
+        if (width == 32 && traceIds.contains(new TraceId(hex(body, start), hex(body, start + 16)))) {
+          patches.add(new Patch(start, width, Kind.HEX_TRACE_ID, hex(body, start + 16)));
+        } else if (decimal && width > 0 && width <= 19 && times.contains(decimal(body, start, width))) {
+          patches.add(new Patch(start, width, Kind.DECIMAL_TIME, decimal(body, start, width)));
+        }
+        i = Math.max(i, start + 1);
+      }
+    } else {
+      for (int i = 0; i + 8 <= body.length; i++) {
+        long high = bigEndian(body, i);
+        if (i + 16 <= body.length && highs.contains(high) && traceIds.contains(new TraceId(high, bigEndian(body, i + 8)))) {
+          patches.add(new Patch(i, 16, Kind.BINARY_TRACE_ID, bigEndian(body, i + 8)));
+          i += 15;
+        } else if (times.contains(littleEndian(body, i))) {
+          patches.add(new Patch(i, 8, Kind.FIXED64_TIME, littleEndian(body, i)));
+          i += 7;
+        }
+      }
     }
-    if (patches.size() != spans.size()) {
-      throw new IllegalStateException(
-          "found " + patches.size() + " trace IDs in a body of " + spans.size() + " spans (expected: one per span)");
-    }
-    for (long time : times) {
-      byte[] pattern = format.text
-          ? Long.toString(time).getBytes(StandardCharsets.US_ASCII)
-          : littleEndian(time);
-      find(body, pattern, format.text ? Kind.DECIMAL_TIME : Kind.FIXED64_TIME, time, patches);
-    }
-    if (patches.size() < 2 * spans.size()) {
-      throw new IllegalStateException("found the start time of fewer than " + spans.size() + " spans in a body");
+    long ids = patches.stream().filter(p -> p.kind == Kind.HEX_TRACE_ID || p.kind == Kind.BINARY_TRACE_ID).count();
+    if (ids != spans.size() || patches.size() - ids < spans.size()) {
+      throw new IllegalStateException("found " + ids + " trace IDs and " + (patches.size() - ids)
+          + " times in a body of " + spans.size() + " spans (expected: a trace ID and at least a time per span)");
     }
     return patches.toArray(new Patch[0]);
   }
 
-  private static void find(byte[] body, byte[] pattern, Kind kind, long value, List<Patch> patches) {
-    for (int i = 0; i <= body.length - pattern.length; i++) {
-      if (body[i] == pattern[0] && Arrays.equals(body, i, i + pattern.length, pattern, 0, pattern.length)) {
-        patches.add(new Patch(i, pattern.length, kind, value));
-        i += pattern.length - 1;
-      }
-    }
+  private record TraceId(long high, long low) {}
+
+  private static boolean isLowerHex(byte b) {
+    return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f');
   }
 
-  private static byte[] traceIdBytes(long high, long low, boolean hex) {
-    byte[] bytes = new byte[hex ? 32 : 16];
-    if (hex) {
-      writeHex(bytes, 0, high);
-      writeHex(bytes, 16, low);
-    } else {
-      writeBigEndian(bytes, 0, high);
-      writeBigEndian(bytes, 8, low);
+  private static long hex(byte[] from, int offset) {
+    long value = 0;
+    for (int i = offset; i < offset + 16; i++) {
+      value = (value << 4) | Character.digit(from[i], 16);
     }
-    return bytes;
+    return value;
   }
 
-  private static byte[] littleEndian(long value) {
-    byte[] bytes = new byte[8];
-    writeLittleEndian(bytes, 0, value);
-    return bytes;
+  private static long decimal(byte[] from, int offset, int width) {
+    long value = 0;
+    for (int i = offset; i < offset + width; i++) {
+      value = value * 10 + (from[i] - '0');
+    }
+    return value;
+  }
+
+  private static long bigEndian(byte[] from, int offset) {
+    long value = 0;
+    for (int i = offset; i < offset + 8; i++) {
+      value = (value << 8) | (from[i] & 0xff);
+    }
+    return value;
+  }
+
+  private static long littleEndian(byte[] from, int offset) {
+    long value = 0;
+    for (int i = offset + 7; i >= offset; i--) {
+      value = (value << 8) | (from[i] & 0xff);
+    }
+    return value;
   }
 
   private static void writeHex(byte[] to, int offset, long value) {
