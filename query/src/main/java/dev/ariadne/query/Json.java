@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Ids;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.ValueJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -39,39 +40,11 @@ final class Json {
   static String text(Value value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = FACTORY.createGenerator(out)) {
-      writePlain(value, json);
+      ValueJson.write(value, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
-  }
-
-  /** A value as plain JSON: bytes as base64, arrays as arrays, maps as objects. */
-  static void writePlain(Value value, JsonGenerator json) throws IOException {
-    if (value instanceof Value.Str str) {
-      json.writeString(str.value());
-    } else if (value instanceof Value.Bool bool) {
-      json.writeBoolean(bool.value());
-    } else if (value instanceof Value.Int number) {
-      json.writeNumber(number.value());
-    } else if (value instanceof Value.Dbl number) {
-      json.writeNumber(number.value());
-    } else if (value instanceof Value.Bytes bytes) {
-      json.writeString(base64(bytes));
-    } else if (value instanceof Value.Array array) {
-      json.writeStartArray();
-      for (Value element : array.values()) {
-        writePlain(element, json);
-      }
-      json.writeEndArray();
-    } else if (value instanceof Value.KvList list) {
-      json.writeStartObject();
-      for (Attribute attribute : list.attributes()) {
-        json.writeFieldName(attribute.key());
-        writePlain(attribute.value(), json);
-      }
-      json.writeEndObject();
-    }
   }
 
   static String base64(Value.Bytes bytes) {

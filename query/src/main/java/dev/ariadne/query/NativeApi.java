@@ -9,6 +9,7 @@ import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.ValueJson;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -348,7 +349,7 @@ final class NativeApi {
     }
     json.writeStringField("type", typeName(value));
     json.writeFieldName("value");
-    Json.writePlain(value, json);
+    ValueJson.write(value, json);
   }
 
   private static String typeName(Value value) {

@@ -10,6 +10,7 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.ValueJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -260,37 +261,10 @@ public final class ZipkinEncoder {
   private static String json(Value value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      write(value, json);
+      ValueJson.write(value, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
-  }
-
-  private static void write(Value value, JsonGenerator json) throws IOException {
-    if (value instanceof Value.Str str) {
-      json.writeString(str.value());
-    } else if (value instanceof Value.Bool bool) {
-      json.writeBoolean(bool.value());
-    } else if (value instanceof Value.Int number) {
-      json.writeNumber(number.value());
-    } else if (value instanceof Value.Dbl number) {
-      json.writeNumber(number.value());
-    } else if (value instanceof Value.Bytes bytes) {
-      json.writeString(Base64.getEncoder().encodeToString(bytes.value()));
-    } else if (value instanceof Value.Array array) {
-      json.writeStartArray();
-      for (Value element : array.values()) {
-        write(element, json);
-      }
-      json.writeEndArray();
-    } else if (value instanceof Value.KvList list) {
-      json.writeStartObject();
-      for (Attribute attribute : list.attributes()) {
-        json.writeFieldName(attribute.key());
-        write(attribute.value(), json);
-      }
-      json.writeEndObject();
-    }
   }
 }
