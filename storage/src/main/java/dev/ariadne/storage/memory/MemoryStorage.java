@@ -9,6 +9,7 @@ import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
+import dev.ariadne.storage.internal.DependencyLinker;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
