@@ -1,0 +1,139 @@
+package dev.ariadne.storage.embedded;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads what {@link ByteSink} writes, checking every bound: a read past the end, an over-long
+ * varint or a length larger than what is left throws {@link CorruptDataException} naming {@code
+ * what} is being read, so that bad bytes on disk never turn into a huge allocation or a wrong
+ * value. Not thread-safe.
+ */
+final class ByteSource {
+  private final byte[] bytes;
+  private final int end;
+  private final String what;
+  private int position;
+
+  /** Reads {@code bytes[offset, offset + length)}; {@code what} names the data in errors. */
+  ByteSource(byte[] bytes, int offset, int length, String what) {
+    if (offset < 0 || length < 0 || offset + length > bytes.length) {
+      throw new IndexOutOfBoundsException(
+          "range [" + offset + ", " + (offset + length) + ") of " + bytes.length);
+    }
+    this.bytes = bytes;
+    this.position = offset;
+    this.end = offset + length;
+    this.what = what;
+  }
+
+  ByteSource(byte[] bytes, String what) {
+    this(bytes, 0, bytes.length, what);
+  }
+
+  int position() {
+    return position;
+  }
+
+  int remaining() {
+    return end - position;
+  }
+
+  boolean hasRemaining() {
+    return position < end;
+  }
+
+  byte[] array() {
+    return bytes;
+  }
+
+  int readByte() throws CorruptDataException {
+    need(1);
+    return bytes[position++] & 0xFF;
+  }
+
+  int readIntLe() throws CorruptDataException {
+    need(4);
+    int value = (bytes[position] & 0xFF)
+        | (bytes[position + 1] & 0xFF) << 8
+        | (bytes[position + 2] & 0xFF) << 16
+        | (bytes[position + 3] & 0xFF) << 24;
+    position += 4;
+    return value;
+  }
+
+  long readLongLe() throws CorruptDataException {
+    need(8);
+    long value = 0;
+    for (int i = 7; i >= 0; i--) {
+      value = (value << 8) | (bytes[position + i] & 0xFF);
+    }
+    position += 8;
+    return value;
+  }
+
+  long readVarLong() throws CorruptDataException {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      need(1);
+      byte b = bytes[position++];
+      value |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+    throw corrupt("varint longer than 10 bytes");
+  }
+
+  /** A varint that must fit an int. */
+  int readVarInt() throws CorruptDataException {
+    long value = readVarLong();
+    if (value >>> 32 != 0) {
+      throw corrupt("varint " + Long.toUnsignedString(value) + " does not fit 32 bits");
+    }
+    return (int) value;
+  }
+
+  /** A varint count or index that must be in {@code [0, max]}. */
+  int readCount(int max) throws CorruptDataException {
+    long value = readVarLong();
+    if (value < 0 || value > max) {
+      throw corrupt("count " + Long.toUnsignedString(value) + " (expected: 0 to " + max + ")");
+    }
+    return (int) value;
+  }
+
+  long readZigZag() throws CorruptDataException {
+    long raw = readVarLong();
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  byte[] readBytes(int length) throws CorruptDataException {
+    need(length);
+    byte[] copy = new byte[length];
+    System.arraycopy(bytes, position, copy, 0, length);
+    position += length;
+    return copy;
+  }
+
+  void skip(int length) throws CorruptDataException {
+    need(length);
+    position += length;
+  }
+
+  String readString() throws CorruptDataException {
+    int length = readCount(remaining());
+    String value = new String(bytes, position, length, StandardCharsets.UTF_8);
+    position += length;
+    return value;
+  }
+
+  CorruptDataException corrupt(String problem) {
+    return new CorruptDataException(what + ": " + problem + " at byte " + position);
+  }
+
+  private void need(int length) throws CorruptDataException {
+    if (length < 0 || length > end - position) {
+      throw corrupt("needs " + length + " bytes, " + (end - position) + " left");
+    }
+  }
+}
