@@ -24,9 +24,10 @@ import java.util.zip.CRC32C;
 
 /**
  * One immutable block file, open for reading; written by {@link BlockWriter}, laid out as {@link
- * BlockFormat} says. Opening reads the footer and the metadata only. The names, index and bloom
- * filter load on first use and stay in memory; search columns, summaries and pages are read from
- * the file each time they are needed, and not cached.
+ * BlockFormat} says. Opening reads the header, the footer and the metadata only, so opening many
+ * blocks costs little whatever they hold. The names, index, bloom filter and column directory
+ * load on first use and stay in memory; search columns, summaries and pages are read from the
+ * file each time they are needed, and not cached.
  *
  * <p>Bad bytes found at any point are a {@link CorruptDataException} naming the file and the
  * section, never a wrong answer. Thread-safe.
@@ -45,7 +46,7 @@ final class Block implements Closeable {
     this.meta = meta;
     this.sections = sections;
     this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)));
-    this.index = new Lazy<>(() -> TraceIndex.read(readSection(Section.INDEX)));
+    this.index = new Lazy<>(this::readIndex);
     this.bloom = new Lazy<>(() -> BloomFilter.read(readSection(Section.BLOOM)));
     this.columns = new Lazy<>(this::readColumns);
   }
@@ -278,6 +279,15 @@ final class Block implements Closeable {
       i = end;
     }
     return parts;
+  }
+
+  private TraceIndex readIndex() throws IOException {
+    TraceIndex traceIndex = TraceIndex.read(readSection(Section.INDEX));
+    if (traceIndex.traceCount() != meta.traceCount()) {
+      throw file.corrupt(Section.INDEX.label(), traceIndex.traceCount()
+          + " traces where the metadata counts " + meta.traceCount());
+    }
+    return traceIndex;
   }
 
   private SearchColumns readColumns() throws IOException {

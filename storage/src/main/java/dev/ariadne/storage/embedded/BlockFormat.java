@@ -59,6 +59,11 @@ final class BlockFormat {
     return HexFormat.of().toHexDigits(id) + SUFFIX;
   }
 
+  /** The name block {@code id} is written under until it is complete. */
+  static String temporaryFileName(long id) {
+    return HexFormat.of().toHexDigits(id) + TEMPORARY_SUFFIX;
+  }
+
   static int kindCode(SpanKind kind) {
     return SpanCodec.code(KINDS, kind);
   }

@@ -9,7 +9,6 @@ import dev.ariadne.storage.internal.DependencyLinker;
 import dev.ariadne.storage.internal.DependencyLinker.CallSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -33,7 +32,7 @@ import java.util.Map;
  *   <li>starts: per row, the start less the previous row's (zig-zag);
  *   <li>durations: a zig-zag varint per row;
  *   <li>shapes: a varint per row into the shape table, which holds, per distinct set of span
- *       attribute keys, those keys sorted (a key twice if a span has it twice);
+ *       attribute keys, their numbers sorted (a key twice if a span has it twice);
  *   <li>per attribute key (span or resource attribute with a searchable value), a value table (a
  *       {@link StringTable} of its {@linkplain TraceQuery#searchableText text values}) and a
  *       values column: the value number of each of the key's span attributes, in row order.
@@ -44,7 +43,10 @@ import java.util.Map;
  * the caller's service number times 2 plus 1 for an error; the callee's start and service come
  * from the columns.
  *
- * <p>This class is the column directory, read from the block's columns section; immutable.
+ * <p>This class is the column directory, read from the block's columns section: the row count,
+ * the trace count, the least and greatest duration (zig-zag), the extents of the columns above in
+ * that order, then the attribute key count and per key its number and the extents of its value
+ * table and values column. Immutable.
  */
 final class SearchColumns {
   private static final int[] NO_TRACES = {};

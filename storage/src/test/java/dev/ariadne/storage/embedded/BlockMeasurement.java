@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Measures a block of about 200,000 realistic spans: bytes per span and where they go, write
  * time, trace lookup latency and a service + attribute + minimum duration search. Prints the
- * figures; times are not asserted. Run with {@code -Dariadne.measure=true
- * -Dtest=BlockMeasurement}.
+ * figures; times are not asserted. Not a test the build runs: run it with {@code
+ * -Dariadne.measure=true -Dtest=BlockMeasurement}.
  */
 @EnabledIfSystemProperty(named = "ariadne.measure", matches = "true")
 class BlockMeasurement {

@@ -92,7 +92,7 @@ class BlockTest {
     TraceIndex index = BlockLayout.index(block.file());
     assertThat(index.pageCount()).isGreaterThan(3);
     assertThat(index.traceCount()).isEqualTo(3000);
-    for (int i = 0; i < traces.size(); i += 7) {
+    for (int i = 0; i < traces.size(); i += 31) {
       TraceId traceId = traces.get(i).get(0).traceId();
       assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(traces.get(i));
       assertThat(block.part(traceId)).contains(TracePart.of(traceId, traces.get(i)));
@@ -680,7 +680,7 @@ class BlockTest {
       for (int t = 0; t < 4; t++) {
         Random random = new Random(t);
         Callable<Boolean> reader = () -> {
-          for (int i = 0; i < 200; i++) {
+          for (int i = 0; i < 100; i++) {
             List<Span> trace = traces.get(random.nextInt(traces.size()));
             TraceId traceId = trace.get(0).traceId();
             if (!new LinkedHashSet<>(block.trace(traceId)).equals(new LinkedHashSet<>(trace))
