@@ -1,0 +1,346 @@
+package dev.ariadne.storage.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.embedded.BlockFormat.Extent;
+import dev.ariadne.storage.embedded.BlockFormat.Section;
+import dev.ariadne.storage.internal.DependencyLinker;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * One immutable block file, open for reading; written by {@link BlockWriter}, laid out as {@link
+ * BlockFormat} says. Opening reads the header, the footer and the metadata only, so opening many
+ * blocks costs little whatever they hold. The names, index, bloom filter and column directory
+ * load on first use and stay in memory; search columns, summaries and pages are read from the
+ * file each time they are needed, and not cached.
+ *
+ * <p>Bad bytes found at any point are a {@link CorruptDataException} naming the file and the
+ * section, never a wrong answer. Thread-safe.
+ */
+final class Block implements Closeable {
+  private final BlockFile file;
+  private final BlockMeta meta;
+  private final Map<Section, Extent> sections;
+  private final Lazy<StringTable> names;
+  private final Lazy<TraceIndex> index;
+  private final Lazy<BloomFilter> bloom;
+  private final Lazy<SearchColumns> columns;
+
+  private Block(BlockFile file, BlockMeta meta, Map<Section, Extent> sections) {
+    this.file = file;
+    this.meta = meta;
+    this.sections = sections;
+    this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)));
+    this.index = new Lazy<>(this::readIndex);
+    this.bloom = new Lazy<>(() -> BloomFilter.read(readSection(Section.BLOOM)));
+    this.columns = new Lazy<>(this::readColumns);
+  }
+
+  /**
+   * Opens a block file, reading its header, footer and metadata.
+   *
+   * @throws CorruptDataException naming the file if any of them is bad or the file is too short
+   */
+  static Block open(Path path) throws IOException {
+    BlockFile file = new BlockFile(path);
+    try {
+      long size = file.size();
+      if (size < BlockFormat.HEADER_SIZE + BlockFormat.FOOTER_SIZE) {
+        throw file.corrupt("footer", "file of " + size + " bytes is too short for a block");
+      }
+      ByteSource header = file.source(file.read(0, BlockFormat.HEADER_SIZE, "header"), "header");
+      int magic = header.readIntLe();
+      checkMagicAndVersion(file, "header", magic, header.readIntLe());
+      long footerOffset = size - BlockFormat.FOOTER_SIZE;
+      ByteSource footer = file.source(
+          file.read(footerOffset, BlockFormat.FOOTER_SIZE, "footer"), "footer");
+      Map<Section, Extent> sections = new EnumMap<>(Section.class);
+      for (Section section : Section.values()) {
+        sections.put(section, Extent.readFixed(footer));
+      }
+      int storedCrc = footer.readIntLe();
+      int version = footer.readIntLe();
+      checkMagicAndVersion(file, "footer", footer.readIntLe(), version);
+      CRC32C crc = new CRC32C();
+      crc.update(footer.array(), 0, sections.size() * Extent.FIXED_SIZE);
+      if ((int) crc.getValue() != storedCrc) {
+        throw file.corrupt("footer", "checksum mismatch");
+      }
+      for (Map.Entry<Section, Extent> section : sections.entrySet()) {
+        if (!section.getValue().within(BlockFormat.HEADER_SIZE, footerOffset)) {
+          throw file.corrupt("footer",
+              section.getKey().label() + " outside the file: " + section.getValue());
+        }
+      }
+      file.dataEnd(footerOffset);
+      String what = Section.META.label();
+      BlockMeta meta =
+          BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), size);
+      return new Block(file, meta, sections);
+    } catch (IOException | RuntimeException e) {
+      try {
+        file.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static void checkMagicAndVersion(BlockFile file, String what, int magic, int version)
+      throws CorruptDataException {
+    if (magic != BlockFormat.MAGIC) {
+      throw file.corrupt(what, "not a block file (magic " + Integer.toHexString(magic) + ")");
+    }
+    if (version != BlockFormat.VERSION) {
+      throw file.corrupt(what, "format version " + version + " (expected: "
+          + BlockFormat.VERSION + ")");
+    }
+  }
+
+  BlockMeta meta() {
+    return meta;
+  }
+
+  Path file() {
+    return file.path();
+  }
+
+  /** False if the block certainly does not hold the trace; true if it may. */
+  boolean mayContain(TraceId traceId) throws IOException {
+    return bloom.get().mightContain(requireNonNull(traceId, "traceId"));
+  }
+
+  /** Every span of the trace in this block, in no particular order; empty if none. */
+  List<Span> trace(TraceId traceId) throws IOException {
+    int ordinal = ordinal(traceId);
+    if (ordinal < 0) {
+      return List.of();
+    }
+    TraceIndex traceIndex = index.get();
+    List<Span> spans = new ArrayList<>();
+    for (Span span : page(traceIndex.pageOf(ordinal))) {
+      if (span.traceId().equals(traceId)) {
+        spans.add(span);
+      }
+    }
+    if (spans.isEmpty()) {
+      throw file.corrupt("page " + traceIndex.pageOf(ordinal),
+          "no span of trace " + traceId + ", which the index places there");
+    }
+    return List.copyOf(spans);
+  }
+
+  /** The trace's part in this block, read from its summary without decoding its spans. */
+  Optional<TracePart> part(TraceId traceId) throws IOException {
+    int ordinal = ordinal(traceId);
+    return ordinal < 0 ? Optional.empty() : Optional.of(parts(new int[] {ordinal}).get(0));
+  }
+
+  /**
+   * The parts, in trace ID order, of every trace with a span of this block that {@code query}
+   * {@linkplain TraceQuery#matches matches}, found from the metadata and the search columns,
+   * never from the spans themselves; the query's limit is not applied.
+   */
+  List<TracePart> search(TraceQuery query) throws IOException {
+    requireNonNull(query, "query");
+    if (!meta.mayMatch(query)) {
+      return List.of();
+    }
+    boolean startsCovered = query.startEpochNanos() <= meta.minStartEpochNanos()
+        && query.endEpochNanos() > meta.maxStartEpochNanos();
+    int[] ordinals = columns.get().matchingTraces(query, startsCovered, names.get(), file);
+    return parts(ordinals);
+  }
+
+  /** Every call between services in this block's spans, as {@link DependencyLinker#calls} finds. */
+  void calls(DependencyLinker.CallSink sink) throws IOException {
+    requireNonNull(sink, "sink");
+    columns.get().calls(readSection(Section.CALLS), names.get(), file, sink);
+  }
+
+  /**
+   * Every trace's spans in trace ID order, read page by page as the iterator advances: the input
+   * of compaction. A read error surfaces from the iterator as an {@link UncheckedIOException}
+   * whose cause is the {@link IOException}.
+   */
+  Iterator<List<Span>> traces() throws IOException {
+    TraceIndex traceIndex = index.get();
+    return new Iterator<>() {
+      private int nextPage;
+      private final List<List<Span>> pending = new ArrayList<>();
+      private int nextInPage;
+
+      @Override
+      public boolean hasNext() {
+        return nextInPage < pending.size() || nextPage < traceIndex.pageCount();
+      }
+
+      @Override
+      public List<Span> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        if (nextInPage == pending.size()) {
+          try {
+            pending.clear();
+            pending.addAll(tracesOfPage(traceIndex, nextPage++));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          nextInPage = 0;
+        }
+        return pending.get(nextInPage++);
+      }
+    };
+  }
+
+  /** The traces of a page in index order, checked against the index. */
+  private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
+    List<List<Span>> traces = new ArrayList<>();
+    int ordinal = traceIndex.firstTrace(page);
+    List<Span> current = null;
+    for (Span span : page(page)) {
+      if (current == null || !span.traceId().equals(current.get(0).traceId())) {
+        if (ordinal >= traceIndex.endTrace(page)
+            || !span.traceId().equals(traceIndex.traceId(ordinal))) {
+          throw file.corrupt("page " + page, "holds trace " + span.traceId()
+              + " where the index expects trace " + ordinal);
+        }
+        ordinal++;
+        current = new ArrayList<>();
+        traces.add(current);
+      }
+      current.add(span);
+    }
+    if (ordinal != traceIndex.endTrace(page)) {
+      throw file.corrupt("page " + page, "holds " + (ordinal - traceIndex.firstTrace(page))
+          + " traces where the index expects " + (traceIndex.endTrace(page)
+          - traceIndex.firstTrace(page)));
+    }
+    return traces;
+  }
+
+  private int ordinal(TraceId traceId) throws IOException {
+    return mayContain(traceId) ? index.get().find(traceId) : -1;
+  }
+
+  private List<Span> page(int page) throws IOException {
+    String what = "page " + page;
+    ByteSource in = file.source(file.read(index.get().page(page), what), what);
+    List<Span> spans;
+    try {
+      spans = SpanCodec.decode(in);
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      // Bytes that passed their checksum but trip the decoder: corrupt all the same.
+      throw new CorruptDataException(file() + ": " + what + ": does not decode", e);
+    }
+    if (in.hasRemaining()) {
+      throw in.corrupt(in.remaining() + " bytes after the spans");
+    }
+    return spans;
+  }
+
+  /** The parts of the traces with these ordinals, which are ascending. */
+  private List<TracePart> parts(int[] ordinals) throws IOException {
+    TraceIndex traceIndex = index.get();
+    StringTable strings = names.get();
+    List<TracePart> parts = new ArrayList<>(ordinals.length);
+    int i = 0;
+    while (i < ordinals.length) {
+      int chunk = ordinals[i] / TraceIndex.TRACES_PER_CHUNK;
+      int first = chunk * TraceIndex.TRACES_PER_CHUNK;
+      TraceId[] traceIds =
+          new TraceId[Math.min(TraceIndex.TRACES_PER_CHUNK, traceIndex.traceCount() - first)];
+      Arrays.setAll(traceIds, j -> traceIndex.traceId(first + j));
+      int end = i;
+      while (end < ordinals.length && ordinals[end] < first + traceIds.length) {
+        end++;
+      }
+      int[] wanted = Arrays.copyOfRange(ordinals, i, end);
+      String what = "summary chunk " + chunk;
+      TraceSummaries.read(file.source(file.read(traceIndex.summaryChunk(chunk), what), what),
+          traceIds, strings, j -> Arrays.binarySearch(wanted, first + j) >= 0, parts);
+      i = end;
+    }
+    return parts;
+  }
+
+  private TraceIndex readIndex() throws IOException {
+    TraceIndex traceIndex = TraceIndex.read(readSection(Section.INDEX));
+    if (traceIndex.traceCount() != meta.traceCount()) {
+      throw file.corrupt(Section.INDEX.label(), traceIndex.traceCount()
+          + " traces where the metadata counts " + meta.traceCount());
+    }
+    return traceIndex;
+  }
+
+  private SearchColumns readColumns() throws IOException {
+    SearchColumns directory = SearchColumns.read(readSection(Section.COLUMNS), names.get());
+    if (directory.rowCount() != meta.spanCount() || directory.traceCount() != meta.traceCount()) {
+      throw file.corrupt(Section.COLUMNS.label(), directory.rowCount() + " rows of "
+          + directory.traceCount() + " traces where the metadata counts " + meta.spanCount()
+          + " spans of " + meta.traceCount() + " traces");
+    }
+    return directory;
+  }
+
+  private ByteSource readSection(Section section) throws IOException {
+    return file.source(file.read(sections.get(section), section.label()), section.label());
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Block{" + file.path() + "}";
+  }
+
+  /** Reads a section on first use; a failed read is not kept, so the next use tries again. */
+  private static final class Lazy<T> {
+    /** Reads the section. */
+    @FunctionalInterface
+    interface Loader<T> {
+      T load() throws IOException;
+    }
+
+    private final Loader<T> loader;
+    private volatile T value;
+
+    Lazy(Loader<T> loader) {
+      this.loader = loader;
+    }
+
+    T get() throws IOException {
+      T loaded = value;
+      if (loaded == null) {
+        synchronized (this) {
+          loaded = value;
+          if (loaded == null) {
+            loaded = loader.load();
+            value = loaded;
+          }
+        }
+      }
+      return loaded;
+    }
+  }
+}

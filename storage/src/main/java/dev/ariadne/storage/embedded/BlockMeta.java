@@ -1,0 +1,270 @@
+package dev.ariadne.storage.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Span;
+import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.TraceQuery;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a block holds, read when it is opened so that the engine can list services, operations and
+ * attribute values, and skip blocks, without touching anything else. Times are the block's span
+ * starts and ends; an empty block has {@link Long#MAX_VALUE} as its minimum and {@link
+ * Long#MIN_VALUE} as its maxima. Immutable.
+ *
+ * @param coveredWalSegment the last WAL segment whose spans the block holds
+ * @param sources the blocks this one was compacted from; empty for a block cut from the head
+ * @param sizeBytes the file's size; not stored, but measured when the block is opened
+ * @param operations each service's span names with the kinds they were seen with
+ * @param attributeValues each service's searchable attribute keys (span and resource attributes)
+ *     with their {@linkplain TraceQuery#searchableText text values}: every key, but for each only
+ *     the {@value #MAX_VALUES_PER_KEY} values that sort first, so that the first values of several
+ *     blocks together are the first values of all; a key with fewer values has them all
+ */
+record BlockMeta(
+    long id,
+    long coveredWalSegment,
+    List<Long> sources,
+    long minStartEpochNanos,
+    long maxStartEpochNanos,
+    long maxEndEpochNanos,
+    long spanCount,
+    long traceCount,
+    long sizeBytes,
+    Map<String, Set<Operation>> operations,
+    Map<String, Map<String, Set<String>>> attributeValues) {
+
+  static final int MAX_VALUES_PER_KEY = 1000;
+
+  private static final Comparator<Operation> OPERATION_ORDER =
+      Comparator.comparing(Operation::spanName).thenComparing(Operation::kind);
+
+  BlockMeta {
+    sources = List.copyOf(sources);
+    Map<String, Set<Operation>> operationsCopy = new HashMap<>();
+    operations.forEach((service, set) -> operationsCopy.put(service, Set.copyOf(set)));
+    operations = Map.copyOf(operationsCopy);
+    Map<String, Map<String, Set<String>>> valuesCopy = new HashMap<>();
+    attributeValues.forEach((service, keys) -> {
+      Map<String, Set<String>> keysCopy = new HashMap<>();
+      keys.forEach((key, values) -> keysCopy.put(key, Set.copyOf(values)));
+      valuesCopy.put(service, Map.copyOf(keysCopy));
+    });
+    attributeValues = Map.copyOf(valuesCopy);
+  }
+
+  /**
+   * False when no span of this block can match {@code query}, as far as the metadata tells: no
+   * span starts in its time range, or its service, span name, kind or an attribute value is not
+   * in the block.
+   */
+  boolean mayMatch(TraceQuery query) {
+    if (query.endEpochNanos() <= minStartEpochNanos
+        || query.startEpochNanos() > maxStartEpochNanos) {
+      return false;
+    }
+    if (query.serviceName().isPresent()) {
+      String service = query.serviceName().get();
+      return mayMatch(query, operations.getOrDefault(service, Set.of()),
+          attributeValues.getOrDefault(service, Map.of()));
+    }
+    for (String service : operations.keySet()) {
+      if (mayMatch(query, operations.get(service),
+          attributeValues.getOrDefault(service, Map.of()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean mayMatch(
+      TraceQuery query, Set<Operation> operations, Map<String, Set<String>> values) {
+    if (operations.isEmpty()) {
+      return false;
+    }
+    if (query.spanName().isPresent() || query.kind().isPresent()) {
+      boolean found = false;
+      for (Operation operation : operations) {
+        if (query.spanName().map(operation.spanName()::equals).orElse(true)
+            && query.kind().map(operation.kind()::equals).orElse(true)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    for (Map.Entry<String, String> wanted : query.attributes().entrySet()) {
+      Set<String> seen = values.get(wanted.getKey());
+      if (seen == null
+          || (seen.size() < MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Everything but {@code sizeBytes}, services and their contents sorted. */
+  void writeTo(ByteSink out) {
+    out.writeLongLe(id);
+    out.writeLongLe(coveredWalSegment);
+    out.writeVarInt(sources.size());
+    for (long source : sources) {
+      out.writeLongLe(source);
+    }
+    out.writeLongLe(minStartEpochNanos);
+    out.writeLongLe(maxStartEpochNanos);
+    out.writeLongLe(maxEndEpochNanos);
+    out.writeVarLong(spanCount);
+    out.writeVarLong(traceCount);
+    out.writeVarInt(operations.size());
+    for (Map.Entry<String, Set<Operation>> service : new TreeMap<>(operations).entrySet()) {
+      out.writeString(service.getKey());
+      List<Operation> sorted = new ArrayList<>(service.getValue());
+      sorted.sort(OPERATION_ORDER);
+      out.writeVarInt(sorted.size());
+      for (Operation operation : sorted) {
+        out.writeString(operation.spanName());
+        out.writeByte(BlockFormat.kindCode(operation.kind()));
+      }
+    }
+    out.writeVarInt(attributeValues.size());
+    for (Map.Entry<String, Map<String, Set<String>>> service
+        : new TreeMap<>(attributeValues).entrySet()) {
+      out.writeString(service.getKey());
+      out.writeVarInt(service.getValue().size());
+      for (Map.Entry<String, Set<String>> key : new TreeMap<>(service.getValue()).entrySet()) {
+        out.writeString(key.getKey());
+        out.writeVarInt(key.getValue().size());
+        for (String value : new TreeSet<>(key.getValue())) {
+          out.writeString(value);
+        }
+      }
+    }
+  }
+
+  static BlockMeta read(ByteSource in, long sizeBytes) throws CorruptDataException {
+    long id = in.readLongLe();
+    long coveredWalSegment = in.readLongLe();
+    int sourceCount = in.readCount(in.remaining() / 8);
+    List<Long> sources = new ArrayList<>(sourceCount);
+    for (int i = 0; i < sourceCount; i++) {
+      sources.add(in.readLongLe());
+    }
+    long minStart = in.readLongLe();
+    long maxStart = in.readLongLe();
+    long maxEnd = in.readLongLe();
+    long spanCount = in.readVarLong();
+    long traceCount = in.readVarLong();
+    int serviceCount = in.readCount(in.remaining());
+    Map<String, Set<Operation>> operations = new HashMap<>();
+    for (int s = 0; s < serviceCount; s++) {
+      String service = StringTable.readString(in);
+      int count = in.readCount(in.remaining() / 2);
+      Set<Operation> set = new HashSet<>();
+      for (int o = 0; o < count; o++) {
+        String name = StringTable.readString(in);
+        int kind = in.readByte();
+        if (kind >= BlockFormat.KINDS.length) {
+          throw in.corrupt("span kind " + kind);
+        }
+        set.add(new Operation(name, BlockFormat.KINDS[kind]));
+      }
+      operations.put(service, set);
+    }
+    int valueServiceCount = in.readCount(in.remaining());
+    Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
+    for (int s = 0; s < valueServiceCount; s++) {
+      String service = StringTable.readString(in);
+      int keyCount = in.readCount(in.remaining());
+      Map<String, Set<String>> keys = new HashMap<>();
+      for (int k = 0; k < keyCount; k++) {
+        String key = StringTable.readString(in);
+        int valueCount = in.readCount(Math.min(MAX_VALUES_PER_KEY, in.remaining()));
+        Set<String> values = new HashSet<>();
+        for (int v = 0; v < valueCount; v++) {
+          values.add(StringTable.readString(in));
+        }
+        keys.put(key, values);
+      }
+      attributeValues.put(service, keys);
+    }
+    if (in.hasRemaining()) {
+      throw in.corrupt(in.remaining() + " bytes after the metadata");
+    }
+    return new BlockMeta(id, coveredWalSegment, sources, minStart, maxStart, maxEnd, spanCount,
+        traceCount, sizeBytes, operations, attributeValues);
+  }
+
+  /** Gathers the metadata of the spans of a block as they are written. Not thread-safe. */
+  static final class Builder {
+    private long minStart = Long.MAX_VALUE;
+    private long maxStart = Long.MIN_VALUE;
+    private long maxEnd = Long.MIN_VALUE;
+    private long spanCount;
+    private long traceCount;
+    private final Map<String, Set<Operation>> operations = new HashMap<>();
+    private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
+
+    void addTrace(List<Span> spans) {
+      traceCount++;
+      for (Span span : spans) {
+        spanCount++;
+        minStart = Math.min(minStart, span.startEpochNanos());
+        maxStart = Math.max(maxStart, span.startEpochNanos());
+        maxEnd = Math.max(maxEnd, span.endEpochNanos());
+        operations.computeIfAbsent(span.serviceName(), service -> new HashSet<>())
+            .add(new Operation(span.name(), span.kind()));
+        Map<String, Set<String>> keys =
+            attributeValues.computeIfAbsent(span.serviceName(), service -> new HashMap<>());
+        addValues(keys, span.attributes());
+        addValues(keys, span.resource().attributes());
+      }
+    }
+
+    /**
+     * Adds the searchable values of {@code attributes} to their keys' sets: hash sets while a key
+     * has few values, sorted sets that keep the first {@link #MAX_VALUES_PER_KEY} once it has
+     * more, so the common case (a value already seen) costs one hash lookup.
+     */
+    private static void addValues(Map<String, Set<String>> keys, List<Attribute> attributes) {
+      for (Attribute attribute : attributes) {
+        String text = TraceQuery.searchableText(attribute.value()).orElse(null);
+        if (text == null) {
+          continue;
+        }
+        Set<String> values = keys.computeIfAbsent(attribute.key(), key -> new HashSet<>());
+        if (values instanceof HashSet<String> few) {
+          if (few.add(text) && few.size() > MAX_VALUES_PER_KEY) {
+            NavigableSet<String> first = new TreeSet<>(few);
+            first.pollLast();
+            keys.put(attribute.key(), first);
+          }
+        } else {
+          NavigableSet<String> first = (NavigableSet<String>) values;
+          if (text.compareTo(first.last()) < 0 && first.add(text)) {
+            first.pollLast();
+          }
+        }
+      }
+    }
+
+    /** The metadata, with a {@code sizeBytes} of 0 since the file is not written yet. */
+    BlockMeta build(long id, long coveredWalSegment, List<Long> sources) {
+      return new BlockMeta(id, coveredWalSegment, requireNonNull(sources, "sources"), minStart,
+          maxStart, maxEnd, spanCount, traceCount, 0, operations, attributeValues);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.ariadne.storage.embedded;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The strings a block refers to by number: service names, span names and attribute keys, or the
+ * text values of one attribute key. Numbers are given in order of first use, so the most common
+ * strings tend to get the smallest. Grows while a block is written; read back, it is only read
+ * and so safe to share between threads.
+ */
+final class StringTable {
+  private final List<String> strings;
+  private final Map<String, Integer> ids;
+
+  StringTable() {
+    strings = new ArrayList<>();
+    ids = new HashMap<>();
+  }
+
+  private StringTable(List<String> strings) {
+    this.strings = strings;
+    this.ids = new HashMap<>(strings.size() * 2);
+    for (int i = 0; i < strings.size(); i++) {
+      ids.put(strings.get(i), i);
+    }
+  }
+
+  /**
+   * The number of {@code string}, given it now if it has none yet. A string that UTF-8 cannot
+   * hold as is (a lone surrogate) is stored as it will read back, and shares the number of that
+   * form, so the table never holds two strings that read back alike.
+   */
+  int add(String string) {
+    Integer id = ids.get(string);
+    if (id == null) {
+      String stored = storedForm(string);
+      id = ids.get(stored);
+      if (id == null) {
+        id = strings.size();
+        strings.add(stored);
+        ids.put(stored, id);
+      }
+      ids.put(string, id);
+    }
+    return id;
+  }
+
+  /** The number of {@code string}, or -1 if the table does not hold it. */
+  int find(String string) {
+    Integer id = ids.get(string);
+    return id == null ? -1 : id;
+  }
+
+  /**
+   * The number of the string whose UTF-8 form is {@code utf8} in a table written by {@link
+   * #writeTo}, found by comparing bytes without building the table; -1 if it holds none.
+   */
+  static int find(ByteSource in, byte[] utf8) throws CorruptDataException {
+    int count = in.readCount(in.remaining());
+    byte[] bytes = in.array();
+    for (int i = 0; i < count; i++) {
+      int length = in.readCount(in.remaining());
+      int start = in.position();
+      in.skip(length);
+      if (length == utf8.length
+          && Arrays.equals(bytes, start, start + length, utf8, 0, utf8.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads what {@link ByteSink#writeString} wrote, checking the length against the bytes left
+   * after it ({@link ByteSource#readString} checks it against those before it).
+   */
+  static String readString(ByteSource in) throws CorruptDataException {
+    long length = in.readVarLong();
+    if (length < 0 || length > in.remaining()) {
+      throw in.corrupt("string of " + Long.toUnsignedString(length) + " bytes, "
+          + in.remaining() + " left");
+    }
+    int start = in.position();
+    in.skip((int) length);
+    return new String(in.array(), start, (int) length, StandardCharsets.UTF_8);
+  }
+
+  /** The string as it reads back after being written as UTF-8. */
+  static String storedForm(String string) {
+    return new String(string.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+  }
+
+  String get(int id) {
+    return strings.get(id);
+  }
+
+  int size() {
+    return strings.size();
+  }
+
+  /** A varint count, then each string. */
+  void writeTo(ByteSink out) {
+    out.writeVarInt(strings.size());
+    for (String string : strings) {
+      out.writeString(string);
+    }
+  }
+
+  /** Reads what {@link #writeTo} wrote; a repeated string is corrupt. */
+  static StringTable read(ByteSource in) throws CorruptDataException {
+    int count = in.readCount(in.remaining());
+    List<String> strings = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      strings.add(readString(in));
+    }
+    StringTable table = new StringTable(strings);
+    if (table.ids.size() != count) {
+      throw in.corrupt("repeated string in a table of " + count);
+    }
+    return table;
+  }
+
+  /** A string number read from {@code in}, which must be one of this table's. */
+  int readId(ByteSource in) throws CorruptDataException {
+    return in.readCount(strings.size() - 1);
+  }
+}

@@ -1,0 +1,331 @@
+package dev.ariadne.storage.embedded;
+
+import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.TRACE_ID;
+import static dev.ariadne.storage.TestSpans.checkout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.Zstd;
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Span;
+import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.embedded.BlockFormat.Extent;
+import dev.ariadne.storage.embedded.BlockFormat.Section;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged block files: every damage is a {@link CorruptDataException} naming the file and the
+ * part of it that is bad, found when opening (header, footer, metadata) or when the part is first
+ * used, never another exception and never a wrong answer.
+ */
+class BlockCorruptionTest {
+  @TempDir Path directory;
+
+  private List<List<Span>> traces;
+  private Path sound;
+
+  @BeforeEach
+  void writeASoundBlock() throws IOException {
+    traces = new ArrayList<>(BlockFixtures.variedTraces(new Random(1), 3));
+    traces.add(checkout(TRACE_ID, TODAY));
+    traces = BlockFixtures.byTrace(BlockFixtures.flatten(traces));
+    try (Block block = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator())) {
+      sound = block.file();
+    }
+  }
+
+  @Test
+  void everyFlippedByteIsFoundAndNamed() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    Path damaged = directory.resolve("damaged.block");
+    Set<String> parts = new TreeSet<>();
+    for (int offset = 0; offset < bytes.length; offset++) {
+      BlockLayout.withFlippedByte(sound, offset, damaged);
+      CorruptDataException found = readEverything(damaged);
+      assertThat(found).as("flipped byte %d of %d", offset, bytes.length).isNotNull();
+      assertThat(found.getMessage()).startsWith(damaged + ": ");
+      String part = found.getMessage().substring(damaged.toString().length() + 2);
+      parts.add(part.substring(0, part.indexOf(':')));
+    }
+    assertThat(parts).contains("header", "footer", "meta section", "names section",
+        "index section", "bloom section", "columns section", "calls section", "page 0",
+        "summary chunk 0", "columns section, resources column",
+        "columns section, resource table column", "columns section, span names column",
+        "columns section, kinds column", "columns section, starts column",
+        "columns section, durations column", "columns section, shapes column",
+        "columns section, shape table column", "columns section, spans per trace column");
+    assertThat(parts)
+        .anyMatch(part -> part.matches("columns section, attribute \\d+ values column"))
+        .anyMatch(part -> part.matches("columns section, attribute \\d+ value table column"));
+  }
+
+  @Test
+  void truncationsAreFoundWhenOpening() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    Path truncated = directory.resolve("truncated.block");
+    int shortest = BlockFormat.HEADER_SIZE + BlockFormat.FOOTER_SIZE;
+    for (int length = 0; length < bytes.length; length += length < shortest + 64 ? 1 : 29) {
+      Files.write(truncated, Arrays.copyOf(bytes, length));
+      assertThatThrownBy(() -> Block.open(truncated).close())
+          .as("truncated to %d of %d bytes", length, bytes.length)
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(truncated + ": ");
+    }
+  }
+
+  @Test
+  void aBadFooterOrMetadataIsFoundWhenOpening() throws IOException {
+    long size = Files.size(sound);
+    Extent meta = BlockLayout.sections(sound).get(Section.META);
+
+    assertOpenFails(flip(size - BlockFormat.FOOTER_SIZE + 3), "footer: checksum mismatch");
+    assertOpenFails(flip(size - 1), "footer: not a block file");
+    assertOpenFails(flip(0), "header: not a block file");
+    assertOpenFails(flip(meta.offset() + meta.length() / 2), "meta section: checksum mismatch");
+  }
+
+  @Test
+  void aBadIndexBloomFilterOrPageIsFoundByALookup() throws IOException {
+    Map<Section, Extent> sections = BlockLayout.sections(sound);
+
+    assertLookupFails(flip(sections.get(Section.INDEX).offset()), "index section");
+    assertLookupFails(flip(sections.get(Section.BLOOM).offset()), "bloom section");
+    assertLookupFails(flip(BlockFormat.HEADER_SIZE + 4), "page 0");
+  }
+
+  @Test
+  void badColumnsOrNamesAreFoundByASearch() throws IOException {
+    Map<Section, Extent> sections = BlockLayout.sections(sound);
+    TraceQuery byService = TraceQuery.builder().serviceName("cart").build();
+
+    for (Section section : List.of(Section.NAMES, Section.COLUMNS)) {
+      Path damaged = flip(sections.get(section).offset() + 1);
+      try (Block block = Block.open(damaged)) {
+        assertThatThrownBy(() -> block.search(byService))
+            .isInstanceOf(CorruptDataException.class)
+            .hasMessageStartingWith(damaged + ": " + section.label() + ": checksum mismatch");
+        assertThatThrownBy(() -> block.search(byService))
+            .as("not cached")
+            .isInstanceOf(CorruptDataException.class);
+      }
+    }
+  }
+
+  @Test
+  void badCallsAreFoundWhenReadingCalls() throws IOException {
+    Path damaged = flip(BlockLayout.sections(sound).get(Section.CALLS).offset());
+
+    try (Block block = Block.open(damaged)) {
+      assertThatThrownBy(() -> block.calls((start, parent, child, error) -> { }))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(damaged + ": calls section: checksum mismatch");
+    }
+  }
+
+  @Test
+  void compactingADamagedBlockFailsNamingItAndLeavesNoNewBlock() throws IOException {
+    Path damaged = flip(BlockFormat.HEADER_SIZE + 4);
+    Path other = directory.resolve("other");
+    Files.createDirectory(other);
+
+    try (Block block = Block.open(damaged)) {
+      assertThatThrownBy(() -> BlockWriter.compact(other, 2, List.of(block)))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(damaged + ": page 0: ");
+    }
+    try (var files = Files.list(other)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    bytes[bytes.length - 8] = 2;
+    Path future = Files.write(directory.resolve("future.block"), bytes);
+
+    assertOpenFails(future, "footer: format version 2 (expected: 1)");
+  }
+
+  @Test
+  void aFooterThatPointsOutsideTheFileIsRefused() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    int footer = bytes.length - BlockFormat.FOOTER_SIZE;
+    ByteSink forged = new ByteSink(BlockFormat.FOOTER_SIZE);
+    for (Section section : Section.values()) {
+      new Extent(bytes.length * 2L, 10, 10, 0).writeFixed(forged);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(forged.array(), 0, forged.size());
+    forged.writeIntLe((int) crc.getValue());
+    System.arraycopy(forged.array(), 0, bytes, footer, forged.size());
+    Path file = Files.write(directory.resolve("forged.block"), bytes);
+
+    assertOpenFails(file, "footer: names section outside the file");
+  }
+
+  @Test
+  void emptyShortAndForeignFilesAreNotBlocks() throws IOException {
+    Path empty = Files.write(directory.resolve("empty.block"), new byte[0]);
+    byte[] random = new byte[4096];
+    new Random(3).nextBytes(random);
+    Path garbage = Files.write(directory.resolve("garbage.block"), random);
+
+    assertOpenFails(empty, "footer: file of 0 bytes is too short for a block");
+    assertOpenFails(garbage, "header: not a block file");
+  }
+
+  @Test
+  void sectionsThatDecompressButHoldNonsenseAreCorruptOrHarmless() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    Map<Section, Extent> sections = BlockLayout.sections(sound);
+    Random random = new Random(4);
+    Path forged = directory.resolve("forged.block");
+    for (Section section : Section.values()) {
+      Extent extent = sections.get(section);
+      byte[] raw = Zstd.decompress(
+          Arrays.copyOfRange(bytes, (int) extent.offset(), (int) extent.offset() + extent.length()),
+          extent.rawLength());
+      for (int trial = 0; trial < 60; trial++) {
+        Files.write(forged, withSection(bytes, sections, section, mutate(raw, random)));
+        try {
+          readEverything(forged);
+        } catch (RuntimeException e) {
+          throw new AssertionError("nonsense in the " + section.label() + " (trial " + trial
+              + ") threw " + e, e);
+        }
+      }
+    }
+  }
+
+  /** Raw bytes with a few bytes changed, or cut short, or grown. */
+  private static byte[] mutate(byte[] raw, Random random) {
+    byte[] mutated = Arrays.copyOf(raw, raw.length);
+    switch (random.nextInt(4)) {
+      case 0:
+        return Arrays.copyOf(raw, random.nextInt(raw.length + 1));
+      case 1:
+        mutated = Arrays.copyOf(raw, raw.length + 1 + random.nextInt(16));
+        break;
+      default:
+        break;
+    }
+    for (int i = random.nextInt(3); i >= 0 && mutated.length > 0; i--) {
+      mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(256);
+    }
+    return mutated;
+  }
+
+  /** The block with one section replaced by {@code raw}, checksummed, and the footer redone. */
+  private static byte[] withSection(
+      byte[] bytes, Map<Section, Extent> sections, Section replaced, byte[] raw) {
+    int dataEnd = bytes.length - BlockFormat.FOOTER_SIZE;
+    byte[] stored = Zstd.compress(raw);
+    CRC32C crc = new CRC32C();
+    crc.update(stored);
+    ByteSink out = new ByteSink(bytes.length + stored.length);
+    out.writeBytes(bytes, 0, dataEnd);
+    out.writeBytes(stored);
+    ByteSink footer = new ByteSink(BlockFormat.FOOTER_SIZE);
+    for (Section section : Section.values()) {
+      Extent extent = section == replaced
+          ? new Extent(dataEnd, stored.length, raw.length, (int) crc.getValue())
+          : sections.get(section);
+      extent.writeFixed(footer);
+    }
+    CRC32C footerCrc = new CRC32C();
+    footerCrc.update(footer.array(), 0, footer.size());
+    footer.writeIntLe((int) footerCrc.getValue());
+    footer.writeIntLe(BlockFormat.VERSION);
+    footer.writeIntLe(BlockFormat.MAGIC);
+    out.writeBytes(footer.array(), 0, footer.size());
+    return out.toByteArray();
+  }
+
+  private Path flip(long offset) throws IOException {
+    return BlockLayout.withFlippedByte(sound, offset, directory.resolve("damaged-" + offset));
+  }
+
+  private static void assertOpenFails(Path file, String message) {
+    assertThatThrownBy(() -> Block.open(file).close())
+        .isInstanceOf(CorruptDataException.class)
+        .hasMessageStartingWith(file + ": " + message);
+  }
+
+  private void assertLookupFails(Path file, String part) throws IOException {
+    try (Block block = Block.open(file)) {
+      assertThatThrownBy(() -> block.trace(traces.get(0).get(0).traceId()))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(file + ": " + part + ": ");
+    }
+  }
+
+  /**
+   * Opens the block and uses every byte of it: every lookup, every trace and part, calls, and a
+   * search per attribute key that passes every column. Returns the corruption found, or null.
+   * Any other exception fails the test.
+   */
+  private CorruptDataException readEverything(Path file) throws IOException {
+    try (Block block = Block.open(file)) {
+      for (List<Span> trace : traces) {
+        block.trace(trace.get(0).traceId());
+        block.part(trace.get(0).traceId());
+      }
+      block.traces().forEachRemaining(trace -> { });
+      block.calls((start, parent, child, error) -> { });
+      for (TraceQuery query : searchesReadingEveryColumn()) {
+        block.search(query);
+      }
+      return null;
+    } catch (CorruptDataException e) {
+      return e;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof CorruptDataException corrupt) {
+        return corrupt;
+      }
+      throw e;
+    }
+  }
+
+  /** For each attribute key, a query that the first span with that key meets on every column. */
+  private List<TraceQuery> searchesReadingEveryColumn() {
+    Map<String, TraceQuery> byKey = new LinkedHashMap<>();
+    for (Span span : BlockFixtures.flatten(traces)) {
+      if (span.durationNanos() < 0) {
+        continue;
+      }
+      List<Attribute> attributes = new ArrayList<>(span.attributes());
+      attributes.addAll(span.resource().attributes());
+      for (Attribute attribute : attributes) {
+        TraceQuery.searchableText(attribute.value()).ifPresent(text ->
+            byKey.computeIfAbsent(attribute.key(), key -> TraceQuery.builder()
+                .serviceName(span.serviceName())
+                .spanName(span.name())
+                .kind(span.kind())
+                .attribute(key, text)
+                .startEpochNanos(span.startEpochNanos())
+                .endEpochNanos(span.startEpochNanos() + 1)
+                .minDurationNanos(span.durationNanos())
+                .maxDurationNanos(span.durationNanos())
+                .build()));
+      }
+    }
+    return new ArrayList<>(byKey.values());
+  }
+}
