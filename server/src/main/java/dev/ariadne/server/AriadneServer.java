@@ -8,6 +8,8 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.query.QueryApi;
+import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.memory.MemoryStorage;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,12 +18,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -36,14 +41,17 @@ import org.slf4j.LoggerFactory;
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
-  private final MemoryStorage storage;
+  private final Storage storage;
+  private final String storageDescription;
   private final Collector collector;
   private final Map<String, Server> servers;
   private final PrometheusMeterRegistry registry;
 
   private AriadneServer(
-      MemoryStorage storage, Collector collector, Map<String, Server> servers, PrometheusMeterRegistry registry) {
+      Storage storage, String storageDescription, Collector collector, Map<String, Server> servers,
+      PrometheusMeterRegistry registry) {
     this.storage = storage;
+    this.storageDescription = storageDescription;
     this.collector = collector;
     this.servers = servers;
     this.registry = registry;
@@ -54,16 +62,17 @@ final class AriadneServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    MemoryStorage storage = MemoryStorage.create(config.memoryMaxSpans());
-    Gauge.builder("ariadne.storage.memory.spans", storage, MemoryStorage::spanCount)
-        .description("Spans held by the memory backend")
-        .register(registry);
-    FunctionCounter.builder("ariadne.storage.memory.evicted.traces", storage, MemoryStorage::evictedTraces)
-        .description("Traces evicted because the memory backend was full")
-        .register(registry);
-    FunctionCounter.builder("ariadne.storage.memory.evicted.spans", storage, MemoryStorage::evictedSpans)
-        .description("Spans evicted because the memory backend was full")
-        .register(registry);
+    Storage storage;
+    String storageDescription;
+    if (config.storage().equals("memory")) {
+      storage = memory(config, registry);
+      storageDescription = "memory, at most " + config.memoryMaxSpans() + " spans, lost on stop";
+    } else {
+      storage = embedded(config.embedded(), registry);
+      storageDescription = "embedded, data in " + config.embedded().dataDir().toAbsolutePath()
+          + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
+          + ", retention " + config.embedded().retention() + ")";
+    }
     Collector collector =
         Collector.builder(storage)
             .maxRequestBytes(config.maxRequestBytes())
@@ -108,9 +117,79 @@ final class AriadneServer implements AutoCloseable {
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();
+      closeQuietly(storage);
       throw e;
     }
-    return new AriadneServer(storage, collector, servers, registry);
+    return new AriadneServer(storage, storageDescription, collector, servers, registry);
+  }
+
+  private static Storage memory(ServerConfig config, PrometheusMeterRegistry registry) {
+    MemoryStorage storage = MemoryStorage.create(config.memoryMaxSpans());
+    Gauge.builder("ariadne.storage.memory.spans", storage, MemoryStorage::spanCount)
+        .description("Spans held by the memory backend")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.memory.evicted.traces", storage, MemoryStorage::evictedTraces)
+        .description("Traces evicted because the memory backend was full")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.memory.evicted.spans", storage, MemoryStorage::evictedSpans)
+        .description("Spans evicted because the memory backend was full")
+        .register(registry);
+    return storage;
+  }
+
+  private static Storage embedded(ServerConfig.Embedded config, PrometheusMeterRegistry registry) {
+    EmbeddedStorage storage;
+    try {
+      storage = EmbeddedStorage.builder(config.dataDir())
+          .syncPolicy(config.sync())
+          .syncInterval(config.syncInterval())
+          .headMaxSpans(config.headMaxSpans())
+          .headMaxAge(config.headMaxAge())
+          .compactionTargetSpans(config.compactionTargetSpans())
+          .retention(config.retention())
+          .maxDiskBytes(config.maxDiskBytes())
+          .open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the data directory " + config.dataDir(), e);
+    }
+    Gauge.builder("ariadne.storage.head.spans", storage, EmbeddedStorage::headSpanCount)
+        .description("Spans in the head (in memory, in the WAL, not yet in a block)")
+        .register(registry);
+    Gauge.builder("ariadne.storage.block.spans", storage, EmbeddedStorage::blockSpanCount)
+        .description("Spans in block files")
+        .register(registry);
+    Gauge.builder("ariadne.storage.blocks", storage, EmbeddedStorage::blockCount)
+        .description("Block files")
+        .register(registry);
+    Gauge.builder("ariadne.storage.block.bytes", storage, EmbeddedStorage::blockBytes)
+        .description("Bytes in block files")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("ariadne.storage.wal.bytes", storage, EmbeddedStorage::walBytes)
+        .description("Bytes in WAL segments")
+        .baseUnit("bytes")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.wal.syncs", storage, EmbeddedStorage::walSyncCount)
+        .description("fsyncs of the WAL (one covers every write waiting at that moment)")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.compactions", storage, EmbeddedStorage::compactions)
+        .description("Block compactions done")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.expired.blocks", storage, EmbeddedStorage::expiredBlocks)
+        .description("Blocks deleted for retention or the disk cap")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.corrupt.blocks", storage, EmbeddedStorage::corruptBlocks)
+        .description("Blocks found corrupt and moved aside")
+        .register(registry);
+    return storage;
+  }
+
+  private static void closeQuietly(Storage storage) {
+    try {
+      storage.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("closing the storage failed", e);
+    }
   }
 
   private static ServerBuilder builder(ServerConfig config, int port) {
@@ -144,7 +223,7 @@ final class AriadneServer implements AutoCloseable {
   void printEndpoints(PrintStream out) {
     out.println("ariadne: listening");
     ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
-    out.println("ariadne: storage memory, at most " + storage.maxSpanCount() + " spans");
+    out.println("ariadne: storage " + storageDescription);
   }
 
   PrometheusMeterRegistry registry() {
@@ -157,11 +236,7 @@ final class AriadneServer implements AutoCloseable {
     servers.values().forEach(s -> stopped.add(s.stop()));
     CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0])).join();
     collector.close();
-    try {
-      storage.close();
-    } catch (RuntimeException e) {
-      log.warn("closing the storage failed", e);
-    }
+    closeQuietly(storage);
     registry.close();
   }
 }

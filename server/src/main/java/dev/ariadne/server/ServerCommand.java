@@ -30,8 +30,11 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--host", description = "Address to listen on (default: 0.0.0.0).")
   String host;
 
-  @Option(names = "--storage", description = "Storage backend: memory (the embedded engine is not there yet).")
+  @Option(names = "--storage", description = "Storage backend: embedded (durable, the default) or memory.")
   String storage;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The embedded engine's data directory (default: ./data).")
+  String dataDir;
 
   @Option(names = "--memory-max-spans", paramLabel = "N", description = "Spans the memory backend keeps before evicting the oldest traces.")
   String memoryMaxSpans;
@@ -87,6 +90,7 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, String> flags = new LinkedHashMap<>();
     putIfSet(flags, "host", host);
     putIfSet(flags, "storage", storage);
+    putIfSet(flags, "embedded.data-dir", dataDir);
     putIfSet(flags, "memory.max-spans", memoryMaxSpans);
     putIfSet(flags, "query.port", queryPort);
     putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);

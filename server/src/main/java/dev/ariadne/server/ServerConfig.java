@@ -1,11 +1,16 @@
 package dev.ariadne.server;
 
+import dev.ariadne.storage.embedded.SyncPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 
 /** The validated settings of {@code ariadne server}. */
 record ServerConfig(
     String host,
     String storage,
+    Embedded embedded,
     int memoryMaxSpans,
     int queryPort,
     Receiver otlpGrpc,
@@ -16,6 +21,17 @@ record ServerConfig(
     int maxQueuedSpans,
     int drainSeconds) {
 
+  /** The embedded engine's settings. */
+  record Embedded(
+      Path dataDir,
+      SyncPolicy sync,
+      Duration syncInterval,
+      int headMaxSpans,
+      Duration headMaxAge,
+      int compactionTargetSpans,
+      Duration retention,
+      long maxDiskBytes) {}
+
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
 
@@ -24,7 +40,17 @@ record ServerConfig(
   static ServerConfig from(Settings s) throws ConfigException {
     return new ServerConfig(
         s.get("host"),
-        s.getChoice("storage", Set.of("memory")),
+        s.getChoice("storage", Set.of("embedded", "memory")),
+        new Embedded(
+            Path.of(s.get("embedded.data-dir")),
+            SyncPolicy.valueOf(
+                s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
+            s.getDuration("embedded.sync-interval"),
+            s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+            s.getDuration("embedded.head-max-age"),
+            s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+            s.getDuration("embedded.retention"),
+            s.getBytes("embedded.max-disk")),
         s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("query.port", 0, 65535, PORT),
         receiver(s, "otlp-grpc"),

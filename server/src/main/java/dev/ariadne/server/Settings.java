@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -35,7 +36,15 @@ final class Settings {
   private static Map<String, String> defaults() {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("host", "0.0.0.0");
-    d.put("storage", "memory");
+    d.put("storage", "embedded");
+    d.put("embedded.data-dir", "data");
+    d.put("embedded.sync", "always");
+    d.put("embedded.sync-interval", "200ms");
+    d.put("embedded.head-max-spans", "100000");
+    d.put("embedded.head-max-age", "1m");
+    d.put("embedded.compaction-target-spans", "2000000");
+    d.put("embedded.retention", "7d");
+    d.put("embedded.max-disk", "0");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");
     d.put("receivers.otlp-grpc.enabled", "true");
@@ -150,6 +159,36 @@ final class Settings {
     if (value.equals("true")) return true;
     if (value.equals("false")) return false;
     throw invalid(key, "true or false");
+  }
+
+  private static final Map<String, Long> DURATION_UNITS = Map.of(
+      "ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
+  private static final Map<String, Long> SIZE_UNITS = Map.of(
+      "", 1L, "KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30, "TiB", 1L << 40);
+
+  /** A duration written as a whole number and a unit: {@code 500ms}, {@code 30s}, {@code 7d}. */
+  Duration getDuration(String key) throws ConfigException {
+    long millis = getWithUnit(key, DURATION_UNITS);
+    if (millis > 0) return Duration.ofMillis(millis);
+    throw invalid(key, "a duration above 0 with a unit: ms, s, m, h or d (e.g. 30s, 7d)");
+  }
+
+  /** A size in bytes, with an optional unit: {@code 0}, {@code 512MiB}, {@code 50GiB}. */
+  long getBytes(String key) throws ConfigException {
+    long bytes = getWithUnit(key, SIZE_UNITS);
+    if (bytes >= 0) return bytes;
+    throw invalid(key, "a size in bytes >= 0, optionally with a unit: KiB, MiB, GiB or TiB");
+  }
+
+  /** The value as a number times its unit, or -1 if it is not one. */
+  private long getWithUnit(String key, Map<String, Long> units) {
+    String value = get(key);
+    int digits = 0;
+    while (digits < value.length() && Character.isDigit(value.charAt(digits))) digits++;
+    Long unit = units.get(value.substring(digits));
+    if (digits == 0 || digits > 15 || unit == null) return -1;
+    long number = Long.parseLong(value.substring(0, digits));
+    return number > Long.MAX_VALUE / unit ? -1 : number * unit;
   }
 
   String getChoice(String key, Set<String> allowed) throws ConfigException {

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.thrift.TSerializer;
@@ -24,11 +25,13 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The all-in-one server on free loopback ports, fed by Ariadne's own SDK and read back. */
 class AriadneServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private AriadneServer server;
+  @TempDir Path dataDir;
 
   @BeforeEach
   void start() throws Exception {
@@ -40,7 +43,8 @@ class AriadneServerTest {
             "receivers.otlp-http.port", "0",
             "receivers.zipkin.port", "0",
             "receivers.jaeger-thrift-http.port", "0",
-            "shutdown.drain-seconds", "1");
+            "shutdown.drain-seconds", "1",
+            "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
   }
 
@@ -119,7 +123,7 @@ class AriadneServerTest {
 
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-    assertThat(metrics.body()).contains("ariadne_storage_memory_spans").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("jvm_memory_used_bytes");
   }
 
   @Test
@@ -128,7 +132,7 @@ class AriadneServerTest {
     Map<String, String> flags =
         Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
             "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false",
-            "receivers.jaeger-thrift-http.enabled", "false");
+            "receivers.jaeger-thrift-http.enabled", "false", "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
 
     assertThat(server.ports().keySet())

@@ -1,7 +1,12 @@
 package dev.ariadne.server;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The all-in-one server on free loopback ports (every {@code *.port} setting 0), for tests outside
@@ -10,17 +15,22 @@ import java.util.Map;
  */
 public final class LoopbackServer implements AutoCloseable {
   private final AriadneServer server;
+  private final Path dataDir;
 
-  private LoopbackServer(AriadneServer server) {
+  private LoopbackServer(AriadneServer server, Path dataDir) {
     this.server = server;
+    this.dataDir = dataDir;
   }
 
   /**
-   * Starts the server with its default settings but the host, the ports and the drain time (none:
-   * nothing is in flight when a test class ends).
+   * Starts the server with its default settings but the host, the ports, the drain time (none:
+   * nothing is in flight when a test class ends) and the data directory (a new temporary one,
+   * deleted on close).
    */
-  public static LoopbackServer start() {
+  public static LoopbackServer start() throws IOException {
+    Path dataDir = Files.createTempDirectory("ariadne-loopback-");
     Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("embedded.data-dir", dataDir.toString());
     flags.put("host", "127.0.0.1");
     for (String key : Settings.DEFAULTS.keySet()) {
       if (key.endsWith(".port")) {
@@ -30,7 +40,7 @@ public final class LoopbackServer implements AutoCloseable {
     flags.put("shutdown.drain-seconds", "0");
     try {
       return new LoopbackServer(
-          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))));
+          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))), dataDir);
     } catch (ConfigException e) {
       throw new IllegalStateException("the settings of a test server: " + e.getMessage(), e);
     }
@@ -64,7 +74,12 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
     server.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 }

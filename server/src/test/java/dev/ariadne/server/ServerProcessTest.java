@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ariadne server} as its own process, the way a user runs it. */
 class ServerProcessTest {
@@ -25,10 +26,12 @@ class ServerProcessTest {
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
+  @TempDir Path dataDir;
+
   @Test
   void printsWhereItListensAndStopsCleanlyOnSigterm() throws Exception {
     Process server =
-        start("server", "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
+        start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
             "--otlp-http-port", "0", "--zipkin-port", "0", "--jaeger-thrift-http-port", "0",
             "--set", "shutdown.drain-seconds=2");
     List<String> lines = new ArrayList<>();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.ariadne.storage.embedded.SyncPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,37 @@ class SettingsTest {
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
     assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
-    assertThat(config.storage()).isEqualTo("memory");
+    assertThat(config.storage()).isEqualTo("embedded");
+    assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
+        SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000,
+        Duration.ofDays(7), 0));
+  }
+
+  @Test
+  void durationsAndSizesTakeUnits() throws Exception {
+    ServerConfig config = ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("embedded.retention", "36h", "embedded.max-disk", "50GiB",
+            "embedded.sync", "interval", "embedded.sync-interval", "2s")));
+
+    assertThat(config.embedded().retention()).isEqualTo(Duration.ofHours(36));
+    assertThat(config.embedded().maxDiskBytes()).isEqualTo(50L << 30);
+    assertThat(config.embedded().sync()).isEqualTo(SyncPolicy.INTERVAL);
+    assertThat(config.embedded().syncInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aDurationOrSizeWithoutAKnownUnitIsNamedAsInvalid() {
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("embedded.retention", "7 days"))))
+        .hasMessage("embedded.retention (ARIADNE_EMBEDDED_RETENTION, from flag): \"7 days\" is"
+            + " invalid (expected: a duration above 0 with a unit: ms, s, m, h or d (e.g. 30s, 7d))");
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("embedded.max-disk", "10GB"))))
+        .hasMessageContaining("embedded.max-disk (ARIADNE_EMBEDDED_MAX_DISK, from flag): \"10GB\"")
+        .hasMessageContaining("KiB, MiB, GiB or TiB");
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("embedded.sync", "sometimes"))))
+        .hasMessageContaining("(expected: one of always, interval)");
   }
 
   @Test
@@ -59,7 +91,7 @@ class SettingsTest {
   @Test
   void rejectsAStorageItDoesNotHaveNamingTheOnesItHas() {
     assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of("storage", "cassandra"))))
-        .hasMessageContaining("storage (ARIADNE_STORAGE, from flag): \"cassandra\" is invalid (expected: one of memory)");
+        .hasMessageContaining("storage (ARIADNE_STORAGE, from flag): \"cassandra\" is invalid (expected: one of embedded, memory)");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ariadne.server.interop;
 
 import dev.ariadne.server.LoopbackServer;
+import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ abstract class InteropTest {
   }
 
   @AfterAll
-  void stopTheServer() {
+  void stopTheServer() throws IOException {
     if (server != null) {
       server.close();
     }

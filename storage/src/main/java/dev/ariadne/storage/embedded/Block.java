@@ -168,10 +168,20 @@ final class Block implements Closeable {
     return parts(ordinals);
   }
 
-  /** Every call between services in this block's spans, as {@link DependencyLinker#calls} finds. */
-  void calls(DependencyLinker.CallSink sink) throws IOException {
+  /**
+   * Gives {@code sink} every call between services in this block's spans, as {@link
+   * DependencyLinker#calls} finds them in each trace's spans here, and answers the open traces:
+   * those with a span whose parent is not here, which may make calls with spans elsewhere.
+   */
+  List<TraceId> calls(DependencyLinker.CallSink sink) throws IOException {
     requireNonNull(sink, "sink");
-    columns.get().calls(readSection(Section.CALLS), names.get(), file, sink);
+    int[] open = columns.get().calls(readSection(Section.CALLS), names.get(), file, sink);
+    TraceIndex traceIndex = index.get();
+    List<TraceId> traces = new ArrayList<>(open.length);
+    for (int ordinal : open) {
+      traces.add(traceIndex.traceId(ordinal));
+    }
+    return traces;
   }
 
   /**

@@ -121,7 +121,8 @@ final class ByteSource {
   }
 
   String readString() throws CorruptDataException {
-    int length = readCount(remaining());
+    int length = readVarInt();
+    need(length);
     String value = new String(bytes, position, length, StandardCharsets.UTF_8);
     position += length;
     return value;

@@ -323,13 +323,15 @@ final class SearchColumns {
     return Arrays.copyOf(found, count);
   }
 
-  /** Gives {@code sink} every call in the calls section {@code calls}. */
-  void calls(ByteSource calls, StringTable names, BlockFile file, CallSink sink)
+  /**
+   * Gives {@code sink} every call in the calls section {@code calls}, and answers the ordinals of
+   * the open traces: those with a span whose parent is not in this block.
+   */
+  int[] calls(ByteSource calls, StringTable names, BlockFile file, CallSink sink)
       throws IOException {
     int count = calls.readCount(calls.remaining() / 2);
     if (count == 0) {
-      checkEnd(calls, null);
-      return;
+      return openTraces(calls);
     }
     ResourceTable table = resourceTable(names, file);
     String startsWhat = label("starts");
@@ -354,7 +356,22 @@ final class SearchColumns {
       sink.call(start, names.get((int) (caller >>> 1)), names.get(table.services[resource]),
           (caller & 1) == 1);
     }
+    return openTraces(calls);
+  }
+
+  private int[] openTraces(ByteSource calls) throws CorruptDataException {
+    int count = calls.readCount(traceCount);
+    int[] ordinals = new int[count];
+    int ordinal = 0;
+    for (int i = 0; i < count; i++) {
+      ordinal += calls.readCount(traceCount - 1 - ordinal);
+      if (i > 0 && ordinal == ordinals[i - 1]) {
+        throw calls.corrupt("open trace " + ordinal + " listed twice");
+      }
+      ordinals[i] = ordinal;
+    }
     checkEnd(calls, null);
+    return ordinals;
   }
 
   private static BitSet checkEnd(ByteSource in, BitSet found) throws CorruptDataException {
@@ -421,6 +438,9 @@ final class SearchColumns {
     private long maxDuration = Long.MIN_VALUE;
     private int callCount;
     private int previousCallRow;
+    private final ByteSink openTraces = new ByteSink(64);
+    private int openTraceCount;
+    private int previousOpenTrace;
 
     Writer(StringTable names) {
       this.names = names;
@@ -435,6 +455,12 @@ final class SearchColumns {
         addRow(span);
       }
       DependencyLinker.calls(byStart, new CallRows(byStart, firstRow));
+      if (DependencyLinker.hasMissingParent(byStart)) {
+        int ordinal = traceCount - 1;
+        openTraces.writeVarInt(ordinal - previousOpenTrace);
+        previousOpenTrace = ordinal;
+        openTraceCount++;
+      }
     }
 
     private void addRow(Span span) {
@@ -555,7 +581,10 @@ final class SearchColumns {
 
     /** The calls section. */
     ByteSink finishCalls() {
-      return withCount(callCount, calls);
+      ByteSink out = withCount(callCount, calls);
+      out.writeVarInt(openTraceCount);
+      out.writeBytes(openTraces.array(), 0, openTraces.size());
+      return out;
     }
 
     private static ByteSink withCount(int count, ByteSink body) {

@@ -7,8 +7,10 @@ import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Storage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -52,10 +54,49 @@ public final class DependencyLinker {
     }
   }
 
+  /**
+   * Takes back the calls of some spans of a trace, counted before by {@link #putCall}: when a
+   * trace is stored in parts, each part's calls are counted as found, and for a trace whose parts
+   * call each other the calls of the parts are taken back and those of the whole trace counted.
+   */
+  public void removeCalls(List<Span> spans) {
+    calls(spans, (start, parentService, childService, error) -> {
+      if (start < startEpochNanos || start >= endEpochNanos) {
+        return;
+      }
+      long[] link = counts.computeIfAbsent(parentService, name -> new TreeMap<>())
+          .computeIfAbsent(childService, name -> new long[2]);
+      link[0]--;
+      if (error) {
+        link[1]--;
+      }
+    });
+  }
+
+  /**
+   * True when a span of {@code spans} has a parent that is not among them: the trace's other
+   * spans, stored elsewhere, may call into these.
+   */
+  public static boolean hasMissingParent(List<Span> spans) {
+    Set<Long> ids = new HashSet<>(spans.size() * 2);
+    for (Span span : spans) {
+      ids.add(span.spanId());
+    }
+    for (Span span : spans) {
+      if (span.parentSpanId() != 0 && !ids.contains(span.parentSpanId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public List<DependencyLink> links() {
     List<DependencyLink> links = new ArrayList<>();
-    counts.forEach((parent, children) -> children.forEach((child, link) ->
-        links.add(new DependencyLink(parent, child, link[0], link[1]))));
+    counts.forEach((parent, children) -> children.forEach((child, link) -> {
+      if (link[0] > 0) {
+        links.add(new DependencyLink(parent, child, link[0], link[1]));
+      }
+    }));
     return links;
   }
 

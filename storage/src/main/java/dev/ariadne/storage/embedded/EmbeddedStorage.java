@@ -1,0 +1,907 @@
+package dev.ariadne.storage.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.DependencyLink;
+import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.TraceSummary;
+import dev.ariadne.storage.internal.DependencyLinker;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The embedded storage engine: one data directory, no external service. A write is appended to a
+ * write-ahead log and, once the log is synced as the {@link SyncPolicy} says, added to the head,
+ * the recent spans in memory. The head is cut, by size or by age, into an immutable, compressed
+ * block file with a trace-ID index, a bloom filter and search columns; a background thread merges
+ * small and overlapping blocks (bringing the parts of a late trace together) and deletes blocks
+ * past the retention age or over the disk cap. Open with {@link #builder(Path)}.
+ *
+ * <p>The directory holds {@code wal/} (log segments) and {@code blocks/} (block files); a block
+ * that fails its checksums is renamed to {@code *.corrupt} with an error naming it, and the rest
+ * keeps serving. Only one process may open a directory at a time.
+ */
+public final class EmbeddedStorage implements Storage {
+  private static final System.Logger LOG = System.getLogger(EmbeddedStorage.class.getName());
+  private static final byte RECORD_SPANS = 1;
+  /** How long a block stays open after it was deleted, for the reads that may still use it. */
+  private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final String BLOCK_SUFFIX = ".block";
+
+  private final Path directory;
+  private final Path blockDirectory;
+  private final Builder settings;
+  private final Clock clock;
+  private final FileChannel lockChannel;
+  private final FileLock directoryLock;
+  private final Wal wal;
+  /** Writers hold it shared across WAL append and head add; a cut holds it exclusively. */
+  private final ReentrantReadWriteLock cutLock = new ReentrantReadWriteLock();
+  /** Serialises background work (cut, compaction, expiry), whichever thread asks for it. */
+  private final Lock workLock = new ReentrantLock();
+  private final Lock maintenanceLock = new ReentrantLock();
+  private final Condition maintenanceWanted = maintenanceLock.newCondition();
+  private final Thread maintenance;
+  private final ThreadLocal<ByteSink> recordBuffers = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
+  private final AtomicLong nextBlockId;
+  private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong expiredBlocks = new AtomicLong();
+  private final AtomicLong corruptBlocks = new AtomicLong();
+  /** Guards every change of {@link #state} and {@link #retired}. */
+  private final Object stateLock = new Object();
+  private final List<Retired> retired = new ArrayList<>();
+  private volatile State state;
+  private volatile boolean closed;
+  private boolean maintenanceRequested;
+
+  /** What reads see: the head taking writes, cut heads whose blocks are being written, blocks. */
+  private record State(Head head, List<Head> cut, List<Block> blocks) {
+    State {
+      cut = List.copyOf(cut);
+      blocks = List.copyOf(blocks);
+    }
+
+    Stream<Head> heads() {
+      return Stream.concat(Stream.of(head), cut.stream());
+    }
+  }
+
+  /** A block removed from the state, closed once no read can still be using it. */
+  private record Retired(Block block, long sinceNanos) {}
+
+  private EmbeddedStorage(Builder settings) throws IOException {
+    this.settings = settings;
+    this.directory = settings.directory;
+    this.clock = settings.clock;
+    this.blockDirectory = directory.resolve("blocks");
+    Files.createDirectories(blockDirectory);
+    lockChannel = FileChannel.open(directory.resolve("lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("data directory " + directory
+          + " is in use by another Ariadne server (its lock file is held)");
+    }
+    directoryLock = lock;
+    try {
+      List<Block> blocks = openBlocks();
+      long covered = blocks.stream().mapToLong(b -> b.meta().coveredWalSegment()).max().orElse(0);
+      nextBlockId = new AtomicLong(blocks.stream()
+          .flatMap(b -> Stream.concat(Stream.of(b.meta().id()), b.meta().sources().stream()))
+          .mapToLong(Long::longValue).max().orElse(0) + 1);
+      Head head = new Head(System.nanoTime());
+      wal = Wal.open(directory.resolve("wal"), settings.syncPolicy, settings.syncInterval,
+          (segment, bytes, offset, length) -> {
+            if (segment >= covered) {
+              head.add(decodeRecord(bytes, offset, length));
+            }
+          });
+      wal.deleteSegmentsBefore(covered);
+      state = new State(head, List.of(), blocks);
+    } catch (IOException | RuntimeException e) {
+      directoryLock.release();
+      lockChannel.close();
+      throw e;
+    }
+    maintenance = new Thread(this::maintenanceLoop, "ariadne-storage-maintenance");
+    maintenance.setDaemon(true);
+    maintenance.start();
+  }
+
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  @Override
+  public void write(List<Span> spans) throws IOException {
+    requireNonNull(spans, "spans");
+    if (spans.isEmpty()) {
+      return;
+    }
+    ByteSink record = recordBuffers.get();
+    record.reset();
+    record.writeByte(RECORD_SPANS);
+    SpanCodec.encode(spans, record);
+    Head head;
+    cutLock.readLock().lock();
+    try {
+      checkOpen();
+      wal.append(record.array(), 0, record.size());
+      head = state.head;
+      head.add(spans);
+    } finally {
+      cutLock.readLock().unlock();
+    }
+    if (record.array().length > 4 * 1024 * 1024) {
+      recordBuffers.remove();
+    }
+    if (head.spanCount() >= settings.headMaxSpans) {
+      requestMaintenance();
+    }
+  }
+
+  private static List<Span> decodeRecord(byte[] bytes, int offset, int length)
+      throws CorruptDataException {
+    ByteSource in = new ByteSource(bytes, offset, length, "WAL record");
+    int type = in.readByte();
+    if (type != RECORD_SPANS) {
+      throw in.corrupt("unknown record type " + type);
+    }
+    return SpanCodec.decode(in);
+  }
+
+  @Override
+  public List<Span> trace(TraceId traceId) throws IOException {
+    requireNonNull(traceId, "traceId");
+    State current = state;
+    List<Span> spans = new ArrayList<>();
+    current.heads().forEach(head -> spans.addAll(head.trace(traceId)));
+    for (Block block : current.blocks) {
+      readBlock(block, b -> {
+        if (b.mayContain(traceId)) {
+          spans.addAll(b.trace(traceId));
+        }
+        return null;
+      });
+    }
+    return List.copyOf(spans);
+  }
+
+  @Override
+  public List<TraceSummary> search(TraceQuery query) throws IOException {
+    requireNonNull(query, "query");
+    State current = state;
+    // Each place (a head or a block) gives the parts of the traces that match in it.
+    Map<Object, Map<TraceId, TracePart>> matchedByPlace = new HashMap<>();
+    Map<TraceId, TracePart> matched = new HashMap<>();
+    current.heads().forEach(head -> collect(head, head.search(query), matchedByPlace, matched));
+    for (Block block : current.blocks) {
+      if (mayMatch(block.meta(), query)) {
+        List<TracePart> parts = readBlock(block, b -> b.search(query));
+        if (parts != null) {
+          collect(block, parts, matchedByPlace, matched);
+        }
+      }
+    }
+    // A trace's start is the earliest of all its parts, so parts found elsewhere can only make it
+    // older: walk candidates from the newest start found so far, completing each, until no later
+    // candidate can beat the oldest of the newest `limit`.
+    List<TracePart> candidates = new ArrayList<>(matched.values());
+    candidates.sort(Comparator.comparingLong(TracePart::startEpochNanos).reversed());
+    Comparator<TracePart> newestFirst = Comparator.comparingLong(TracePart::startEpochNanos)
+        .reversed().thenComparing(TracePart::traceId, Head.TRACE_ID_ORDER);
+    PriorityQueue<TracePart> newest = new PriorityQueue<>(newestFirst.reversed());
+    for (TracePart candidate : candidates) {
+      if (newest.size() == query.limit()
+          && candidate.startEpochNanos() < newest.peek().startEpochNanos()) {
+        break;
+      }
+      newest.add(whole(candidate.traceId(), current, matchedByPlace));
+      if (newest.size() > query.limit()) {
+        newest.poll();
+      }
+    }
+    List<TracePart> found = new ArrayList<>(newest);
+    found.sort(newestFirst);
+    List<TraceSummary> summaries = new ArrayList<>(found.size());
+    for (TracePart part : found) {
+      summaries.add(part.summary());
+    }
+    return List.copyOf(summaries);
+  }
+
+  private static void collect(Object place, List<TracePart> parts,
+      Map<Object, Map<TraceId, TracePart>> matchedByPlace, Map<TraceId, TracePart> matched) {
+    Map<TraceId, TracePart> here = new HashMap<>();
+    for (TracePart part : parts) {
+      here.put(part.traceId(), part);
+      matched.merge(part.traceId(), part, TracePart::merge);
+    }
+    matchedByPlace.put(place, here);
+  }
+
+  /** The part of every place that holds the trace, merged. */
+  private TracePart whole(TraceId traceId, State current,
+      Map<Object, Map<TraceId, TracePart>> matchedByPlace) throws IOException {
+    TracePart whole = null;
+    for (Head head : (Iterable<Head>) current.heads()::iterator) {
+      whole = merge(whole, partIn(head, traceId, matchedByPlace, () -> head.part(traceId)));
+    }
+    for (Block block : current.blocks) {
+      whole = merge(whole, partIn(block, traceId, matchedByPlace, () -> {
+        Optional<TracePart> found = readBlock(block,
+            b -> b.mayContain(traceId) ? b.part(traceId) : Optional.<TracePart>empty());
+        return found == null ? Optional.empty() : found;
+      }));
+    }
+    return whole;
+  }
+
+  private static TracePart merge(TracePart whole, TracePart part) {
+    if (whole == null) {
+      return part;
+    }
+    return part == null ? whole : whole.merge(part);
+  }
+
+  /** Reads a part of a trace from one place. */
+  @FunctionalInterface
+  private interface PartReader {
+    Optional<TracePart> read() throws IOException;
+  }
+
+  private static TracePart partIn(Object place, TraceId traceId,
+      Map<Object, Map<TraceId, TracePart>> matchedByPlace, PartReader reader) throws IOException {
+    Map<TraceId, TracePart> matchedHere = matchedByPlace.get(place);
+    TracePart part = matchedHere == null ? null : matchedHere.get(traceId);
+    return part != null ? part : reader.read().orElse(null);
+  }
+
+  /** False when the block's metadata rules out every span matching. */
+  private static boolean mayMatch(BlockMeta meta, TraceQuery query) {
+    if (meta.maxStartEpochNanos() < query.startEpochNanos()
+        || meta.minStartEpochNanos() >= query.endEpochNanos()) {
+      return false;
+    }
+    if (query.serviceName().isEmpty()) {
+      return true;
+    }
+    Set<Operation> operations = meta.operations().get(query.serviceName().get());
+    if (operations == null) {
+      return false;
+    }
+    for (Operation operation : operations) {
+      if (query.spanName().map(operation.spanName()::equals).orElse(true)
+          && query.kind().map(kind -> kind == operation.kind()).orElse(true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public List<String> services() {
+    TreeSet<String> services = new TreeSet<>();
+    forEachCatalog((operations, values) -> services.addAll(operations.keySet()));
+    return List.copyOf(services);
+  }
+
+  @Override
+  public List<Operation> operations(String serviceName) {
+    requireNonNull(serviceName, "serviceName");
+    TreeSet<Operation> operations = new TreeSet<>(
+        Comparator.comparing(Operation::spanName).thenComparing(Operation::kind));
+    forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
+    return List.copyOf(operations);
+  }
+
+  @Override
+  public List<String> attributeKeys(Optional<String> serviceName, int limit) {
+    return firstSorted(serviceName, limit, Map::keySet);
+  }
+
+  @Override
+  public List<String> attributeValues(Optional<String> serviceName, String key, int limit) {
+    requireNonNull(key, "key");
+    return firstSorted(serviceName, limit, values -> values.getOrDefault(key, Set.of()));
+  }
+
+  private List<String> firstSorted(Optional<String> serviceName, int limit,
+      Function<Map<String, Set<String>>, Collection<String>> strings) {
+    requireNonNull(serviceName, "serviceName");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
+    }
+    TreeSet<String> sorted = new TreeSet<>();
+    forEachCatalog((operations, values) -> {
+      if (serviceName.isPresent()) {
+        Map<String, Set<String>> service = values.get(serviceName.get());
+        if (service != null) {
+          sorted.addAll(strings.apply(service));
+        }
+      } else {
+        for (Map<String, Set<String>> service : values.values()) {
+          sorted.addAll(strings.apply(service));
+        }
+      }
+    });
+    return sorted.stream().limit(limit).toList();
+  }
+
+  /** Passes each head's and each block's catalog maps to {@code reader}. */
+  private void forEachCatalog(java.util.function.BiConsumer<Map<String, Set<Operation>>,
+      Map<String, Map<String, Set<String>>>> reader) {
+    State current = state;
+    current.heads().forEach(head -> head.readCatalog(reader));
+    for (Block block : current.blocks) {
+      reader.accept(block.meta().operations(), block.meta().attributeValues());
+    }
+  }
+
+  @Override
+  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos)
+      throws IOException {
+    if (endEpochNanos <= startEpochNanos) {
+      throw new IllegalArgumentException("endEpochNanos: " + endEpochNanos
+          + " (expected: > startEpochNanos " + startEpochNanos + ")");
+    }
+    State current = state;
+    DependencyLinker linker = new DependencyLinker(startEpochNanos, endEpochNanos);
+    // Each place counts the calls within its part of each trace; a trace with a part whose
+    // parent is elsewhere is open: its parts' calls are taken back and the whole trace counted.
+    Set<TraceId> open = new HashSet<>();
+    current.heads().forEach(
+        head -> head.calls(startEpochNanos, endEpochNanos, linker::putCall, open));
+    for (Block block : current.blocks) {
+      BlockMeta meta = block.meta();
+      if (meta.maxStartEpochNanos() >= startEpochNanos
+          && meta.minStartEpochNanos() < endEpochNanos) {
+        List<TraceId> openHere = readBlock(block, b -> b.calls(linker::putCall));
+        if (openHere != null) {
+          open.addAll(openHere);
+        }
+      }
+    }
+    for (TraceId traceId : open) {
+      List<Span> whole = new ArrayList<>();
+      for (Head head : (Iterable<Head>) current.heads()::iterator) {
+        List<Span> part = head.trace(traceId);
+        linker.removeCalls(part);
+        whole.addAll(part);
+      }
+      for (Block block : current.blocks) {
+        List<Span> part = readBlock(block,
+            b -> b.mayContain(traceId) ? b.trace(traceId) : List.<Span>of());
+        if (part != null) {
+          linker.removeCalls(part);
+          whole.addAll(part);
+        }
+      }
+      linker.putTrace(whole);
+    }
+    return List.copyOf(linker.links());
+  }
+
+  /** Spans in the head and in heads being cut. */
+  public long headSpanCount() {
+    return state.heads().mapToLong(Head::spanCount).sum();
+  }
+
+  public int blockCount() {
+    return state.blocks.size();
+  }
+
+  /** Bytes in block files. */
+  public long blockBytes() {
+    return state.blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum();
+  }
+
+  /** Bytes in WAL segments. */
+  public long walBytes() {
+    return wal.sizeBytes();
+  }
+
+  /** Spans in blocks. */
+  public long blockSpanCount() {
+    return state.blocks.stream().mapToLong(b -> b.meta().spanCount()).sum();
+  }
+
+  public long walSyncCount() {
+    return wal.syncCount();
+  }
+
+  public long compactions() {
+    return compactions.get();
+  }
+
+  /** Blocks deleted for retention or for the disk cap. */
+  public long expiredBlocks() {
+    return expiredBlocks.get();
+  }
+
+  /** Blocks found corrupt and moved aside. */
+  public long corruptBlocks() {
+    return corruptBlocks.get();
+  }
+
+  /** Reads a block; a block found corrupt is moved aside, and the read goes on without it. */
+  @FunctionalInterface
+  private interface BlockRead<T> {
+    T read(Block block) throws IOException;
+  }
+
+  private <T> T readBlock(Block block, BlockRead<T> read) throws IOException {
+    try {
+      return read.read(block);
+    } catch (CorruptDataException e) {
+      quarantine(block, e);
+      return null;
+    }
+  }
+
+  private void quarantine(Block block, CorruptDataException e) {
+    synchronized (stateLock) {
+      State current = state;
+      if (!current.blocks.contains(block)) {
+        return;
+      }
+      List<Block> blocks = new ArrayList<>(current.blocks);
+      blocks.remove(block);
+      state = new State(current.head, current.cut, blocks);
+    }
+    corruptBlocks.incrementAndGet();
+    LOG.log(Level.ERROR, "Block " + block.file() + " is corrupt (" + e.getMessage()
+        + "); moved aside, its spans are no longer served");
+    try {
+      block.close();
+      Files.move(block.file(), aside(block.file()), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException moveFailed) {
+      LOG.log(Level.ERROR, "Could not move corrupt block " + block.file() + " aside", moveFailed);
+    }
+  }
+
+  private static Path aside(Path file) {
+    return file.resolveSibling(file.getFileName() + ".corrupt");
+  }
+
+  /** Opens every block; drops blocks a compacted block replaced and moves corrupt ones aside. */
+  private List<Block> openBlocks() throws IOException {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(blockDirectory)) {
+      files = listing.sorted().toList();
+    }
+    List<Block> blocks = new ArrayList<>();
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      if (name.endsWith(".tmp")) {
+        LOG.log(Level.WARNING, "Deleting " + file + ", a block whose write did not finish");
+        Files.delete(file);
+      } else if (name.endsWith(BLOCK_SUFFIX)) {
+        try {
+          blocks.add(Block.open(file));
+        } catch (CorruptDataException e) {
+          corruptBlocks.incrementAndGet();
+          LOG.log(Level.ERROR, "Block " + file + " is corrupt (" + e.getMessage()
+              + "); moved aside, its spans are not served");
+          Files.move(file, aside(file), StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    }
+    Set<Long> replaced = new HashSet<>();
+    blocks.forEach(block -> replaced.addAll(block.meta().sources()));
+    List<Block> live = new ArrayList<>();
+    for (Block block : blocks) {
+      if (replaced.contains(block.meta().id())) {
+        LOG.log(Level.INFO, "Deleting " + block.file() + ", replaced by a compacted block");
+        block.close();
+        Files.delete(block.file());
+      } else {
+        live.add(block);
+      }
+    }
+    return live;
+  }
+
+  private void requestMaintenance() {
+    maintenanceLock.lock();
+    try {
+      maintenanceRequested = true;
+      maintenanceWanted.signalAll();
+    } finally {
+      maintenanceLock.unlock();
+    }
+  }
+
+  private void maintenanceLoop() {
+    while (!closed) {
+      maintenanceLock.lock();
+      try {
+        if (!maintenanceRequested) {
+          maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        maintenanceRequested = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        maintenanceLock.unlock();
+      }
+      if (closed) {
+        return;
+      }
+      try {
+        maintain();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.ERROR, "Storage maintenance failed; it will be retried", e);
+      }
+    }
+  }
+
+  /** One round of background work: cut the head if due, compact, expire, close retired blocks. */
+  void maintain() throws IOException {
+    Head head = state.head;
+    long age = System.nanoTime() - head.createdNanos();
+    if (head.spanCount() >= settings.headMaxSpans
+        || (head.spanCount() > 0 && age >= settings.headMaxAge.toNanos())) {
+      cut();
+    }
+    compact();
+    expire();
+    closeRetired();
+  }
+
+  /** Cuts the head into a block; then the WAL segments it covered are deleted. */
+  void cut() throws IOException {
+    workLock.lock();
+    try {
+      doCut();
+    } finally {
+      workLock.unlock();
+    }
+  }
+
+  private void doCut() throws IOException {
+    Head frozen;
+    long segment;
+    cutLock.writeLock().lock();
+    try {
+      checkOpen();
+      frozen = state.head;
+      if (frozen.spanCount() == 0) {
+        return;
+      }
+      segment = wal.roll();
+      synchronized (stateLock) {
+        State current = state;
+        List<Head> cut = new ArrayList<>(current.cut);
+        cut.add(frozen);
+        state = new State(new Head(System.nanoTime()), cut, current.blocks);
+      }
+    } finally {
+      cutLock.writeLock().unlock();
+    }
+    Block block = BlockWriter.write(blockDirectory, nextBlockId.getAndIncrement(), segment,
+        List.of(), frozen.sortedTraces());
+    CrashPoint.reached("cut-written");
+    synchronized (stateLock) {
+      State current = state;
+      List<Head> cut = new ArrayList<>(current.cut);
+      cut.remove(frozen);
+      List<Block> blocks = new ArrayList<>(current.blocks);
+      blocks.add(block);
+      state = new State(current.head, cut, blocks);
+    }
+    wal.deleteSegmentsBefore(segment);
+  }
+
+  /**
+   * Merges one group of blocks: the first run of blocks, in start-time order, that fit in the
+   * target size together. A block that has reached the target is not merged again.
+   */
+  void compact() throws IOException {
+    workLock.lock();
+    try {
+      doCompact();
+    } finally {
+      workLock.unlock();
+    }
+  }
+
+  private void doCompact() throws IOException {
+    List<Block> group = compactionGroup(state.blocks, settings.compactionTargetSpans);
+    if (group.size() < 2) {
+      return;
+    }
+    Block merged = BlockWriter.compact(blockDirectory, nextBlockId.getAndIncrement(), group);
+    CrashPoint.reached("compaction-written");
+    synchronized (stateLock) {
+      State current = state;
+      List<Block> blocks = new ArrayList<>(current.blocks);
+      blocks.removeAll(group);
+      blocks.add(merged);
+      state = new State(current.head, current.cut, blocks);
+      long now = System.nanoTime();
+      group.forEach(block -> retired.add(new Retired(block, now)));
+    }
+    for (Block block : group) {
+      Files.deleteIfExists(block.file());
+    }
+    compactions.incrementAndGet();
+  }
+
+  /** The blocks to merge next, or fewer than two when there is nothing worth merging. */
+  static List<Block> compactionGroup(List<Block> blocks, long targetSpans) {
+    List<Block> byStart = new ArrayList<>(blocks);
+    byStart.sort(Comparator.comparingLong((Block b) -> b.meta().minStartEpochNanos())
+        .thenComparingLong(b -> b.meta().id()));
+    for (int first = 0; first < byStart.size(); first++) {
+      long spans = byStart.get(first).meta().spanCount();
+      if (spans >= targetSpans) {
+        continue;
+      }
+      int next = first + 1;
+      while (next < byStart.size()
+          && spans + byStart.get(next).meta().spanCount() <= targetSpans) {
+        spans += byStart.get(next).meta().spanCount();
+        next++;
+      }
+      if (next - first >= 2) {
+        return byStart.subList(first, next);
+      }
+    }
+    return List.of();
+  }
+
+  /** Deletes blocks past the retention age, then the oldest while over the disk cap. */
+  void expire() throws IOException {
+    workLock.lock();
+    try {
+      doExpire();
+    } finally {
+      workLock.unlock();
+    }
+  }
+
+  private void doExpire() throws IOException {
+    long oldestKept = oldestKept(clock.millis(), settings.retention);
+    List<Block> expired = new ArrayList<>();
+    synchronized (stateLock) {
+      State current = state;
+      List<Block> blocks = new ArrayList<>(current.blocks);
+      blocks.sort(Comparator.comparingLong((Block b) -> b.meta().maxEndEpochNanos()));
+      long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum();
+      for (Block block : blocks) {
+        boolean tooOld = block.meta().maxEndEpochNanos() < oldestKept;
+        boolean overCap = settings.maxDiskBytes > 0 && bytes > settings.maxDiskBytes;
+        if (!tooOld && !overCap) {
+          break;
+        }
+        expired.add(block);
+        bytes -= block.meta().sizeBytes();
+      }
+      if (expired.isEmpty()) {
+        return;
+      }
+      List<Block> kept = new ArrayList<>(current.blocks);
+      kept.removeAll(expired);
+      state = new State(current.head, current.cut, kept);
+      long now = System.nanoTime();
+      expired.forEach(block -> retired.add(new Retired(block, now)));
+    }
+    for (Block block : expired) {
+      LOG.log(Level.INFO, "Deleting block " + block.file() + " (spans up to "
+          + java.time.Instant.ofEpochSecond(0, block.meta().maxEndEpochNanos())
+          + "): past retention or over the disk cap");
+      Files.deleteIfExists(block.file());
+      expiredBlocks.incrementAndGet();
+    }
+  }
+
+  /** The end before which spans are past retention; retention may be longer than the epoch. */
+  static long oldestKept(long nowMillis, Duration retention) {
+    long nowNanos = nowMillis * 1_000_000L;
+    if (retention.toSeconds() >= Long.MAX_VALUE / 1_000_000_000L) {
+      return Long.MIN_VALUE;
+    }
+    long retentionNanos = retention.toNanos();
+    return nowNanos - retentionNanos > nowNanos ? Long.MIN_VALUE : nowNanos - retentionNanos;
+  }
+
+  private void closeRetired() throws IOException {
+    List<Block> closing = new ArrayList<>();
+    synchronized (stateLock) {
+      long now = System.nanoTime();
+      retired.removeIf(r -> {
+        if (closed || now - r.sinceNanos >= RETIRED_GRACE_NANOS) {
+          closing.add(r.block);
+          return true;
+        }
+        return false;
+      });
+    }
+    for (Block block : closing) {
+      block.close();
+    }
+  }
+
+  private void checkOpen() throws IOException {
+    if (closed) {
+      throw new IOException("the embedded storage is closed");
+    }
+  }
+
+  /** Stops the background work and closes the WAL and the blocks; the head stays in the WAL. */
+  @Override
+  public void close() throws IOException {
+    cutLock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      cutLock.writeLock().unlock();
+    }
+    // Not interrupted: an interrupt closes the file channel a cut may be using.
+    requestMaintenance();
+    try {
+      maintenance.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    IOException failure = null;
+    try {
+      wal.close();
+    } catch (IOException e) {
+      failure = e;
+    }
+    closeRetired();
+    for (Block block : state.blocks) {
+      try {
+        block.close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    directoryLock.release();
+    lockChannel.close();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Settings of the embedded engine; every one has a default. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Path directory;
+    private SyncPolicy syncPolicy = SyncPolicy.ALWAYS;
+    private Duration syncInterval = Duration.ofMillis(200);
+    private int headMaxSpans = 100_000;
+    private Duration headMaxAge = Duration.ofMinutes(1);
+    private long compactionTargetSpans = 2_000_000;
+    private Duration retention = Duration.ofDays(7);
+    private long maxDiskBytes;
+    private Duration maintenanceInterval = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Path directory) {
+      this.directory = requireNonNull(directory, "directory");
+    }
+
+    /** When a write is durable; {@link SyncPolicy#ALWAYS} by default. */
+    public Builder syncPolicy(SyncPolicy syncPolicy) {
+      this.syncPolicy = requireNonNull(syncPolicy, "syncPolicy");
+      return this;
+    }
+
+    /** How often {@link SyncPolicy#INTERVAL} syncs; 200 ms by default. */
+    public Builder syncInterval(Duration syncInterval) {
+      this.syncInterval = positive(syncInterval, "syncInterval");
+      return this;
+    }
+
+    /** The head is cut into a block once it holds this many spans; 100,000 by default. */
+    public Builder headMaxSpans(int headMaxSpans) {
+      if (headMaxSpans < 1) {
+        throw new IllegalArgumentException("headMaxSpans: " + headMaxSpans + " (expected: >= 1)");
+      }
+      this.headMaxSpans = headMaxSpans;
+      return this;
+    }
+
+    /** The head is cut into a block once it is this old; 1 minute by default. */
+    public Builder headMaxAge(Duration headMaxAge) {
+      this.headMaxAge = positive(headMaxAge, "headMaxAge");
+      return this;
+    }
+
+    /** Compaction merges blocks up to about this many spans; 2,000,000 by default. */
+    public Builder compactionTargetSpans(long compactionTargetSpans) {
+      if (compactionTargetSpans < 1) {
+        throw new IllegalArgumentException(
+            "compactionTargetSpans: " + compactionTargetSpans + " (expected: >= 1)");
+      }
+      this.compactionTargetSpans = compactionTargetSpans;
+      return this;
+    }
+
+    /** Blocks whose spans all ended longer ago than this are deleted; 7 days by default. */
+    public Builder retention(Duration retention) {
+      this.retention = positive(retention, "retention");
+      return this;
+    }
+
+    /** The oldest blocks are deleted while block files take more; 0 (the default) is no cap. */
+    public Builder maxDiskBytes(long maxDiskBytes) {
+      if (maxDiskBytes < 0) {
+        throw new IllegalArgumentException("maxDiskBytes: " + maxDiskBytes + " (expected: >= 0)");
+      }
+      this.maxDiskBytes = maxDiskBytes;
+      return this;
+    }
+
+    /** How often background work looks for something to do; 1 second by default. */
+    Builder maintenanceInterval(Duration maintenanceInterval) {
+      this.maintenanceInterval = positive(maintenanceInterval, "maintenanceInterval");
+      return this;
+    }
+
+    /** The clock retention is measured with. */
+    Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Opens the directory, creating it if needed, and replays its WAL. */
+    public EmbeddedStorage open() throws IOException {
+      return new EmbeddedStorage(this);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
+    }
+  }
+}

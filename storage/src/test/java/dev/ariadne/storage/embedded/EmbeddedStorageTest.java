@@ -1,0 +1,346 @@
+package dev.ariadne.storage.embedded;
+
+import static dev.ariadne.storage.TestSpans.CART;
+import static dev.ariadne.storage.TestSpans.FRONTEND;
+import static dev.ariadne.storage.TestSpans.MILLIS;
+import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.checkout;
+import static dev.ariadne.storage.TestSpans.randomTraceId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.TraceSummary;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedStorageTest {
+  private static final Duration FOREVER = Duration.ofDays(365_000);
+
+  @TempDir Path directory;
+
+  private EmbeddedStorage open() throws IOException {
+    return EmbeddedStorage.builder(directory).retention(FOREVER).open();
+  }
+
+  @Test
+  void spansInTheHeadSurviveARestartThroughTheWal() throws IOException {
+    TraceId traceId = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(traceId, TODAY));
+      assertThat(storage.blockCount()).isZero();
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
+      assertThat(storage.headSpanCount()).isEqualTo(5);
+      assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
+    }
+  }
+
+  @Test
+  void aCutMovesTheHeadIntoABlockAndDropsTheWalItCovered() throws IOException {
+    TraceId traceId = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(traceId, TODAY));
+      long walBefore = storage.walBytes();
+      storage.cut();
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.headSpanCount()).isZero();
+      assertThat(storage.blockSpanCount()).isEqualTo(5);
+      assertThat(storage.walBytes()).isLessThan(walBefore);
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.headSpanCount()).isZero();
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
+    }
+  }
+
+  @Test
+  void theHeadIsCutInTheBackgroundOnceFull() throws Exception {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(10).maintenanceInterval(Duration.ofMillis(20)).open()) {
+      for (int i = 0; i < 4; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * MILLIS));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (storage.blockCount() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(storage.blockCount()).isPositive();
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void lateSpansOfOneTraceInDifferentBlocksComeBackTogetherAndCompactionJoinsThem()
+      throws IOException {
+    TraceId traceId = randomTraceId();
+    List<Span> spans = checkout(traceId, TODAY);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(spans.subList(0, 2));
+      storage.cut();
+      storage.write(List.of(checkout(randomTraceId(), TODAY + 60_000 * MILLIS).get(0)));
+      storage.cut();
+      storage.write(spans.subList(2, 5));
+      storage.cut();
+      assertThat(storage.blockCount()).isEqualTo(3);
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans);
+      List<TraceSummary> found = storage.search(
+          TraceQuery.builder().serviceName("payment").build());
+      assertThat(found).singleElement().satisfies(summary -> {
+        assertThat(summary.spanCount()).isEqualTo(5);
+        assertThat(summary.rootServiceName()).contains(FRONTEND);
+        assertThat(summary.durationNanos()).isEqualTo(100 * MILLIS);
+      });
+
+      storage.compact();
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans);
+      assertThat(storage.search(TraceQuery.builder().serviceName("payment").build()))
+          .isEqualTo(found);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans);
+    }
+  }
+
+  @Test
+  void aTraceWithPartsInTheHeadAndInABlockIsSummarisedWhole() throws IOException {
+    TraceId traceId = randomTraceId();
+    List<Span> spans = checkout(traceId, TODAY);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(spans.subList(0, 3));
+      storage.cut();
+      storage.write(spans.subList(3, 5));
+      assertThat(storage.search(TraceQuery.builder().serviceName(CART).spanName("POST /pay").build()))
+          .singleElement()
+          .satisfies(summary -> {
+            assertThat(summary.spanCount()).isEqualTo(5);
+            assertThat(summary.errorCount()).isEqualTo(1);
+            assertThat(summary.rootSpanName()).contains("GET /checkout");
+          });
+    }
+  }
+
+  @Test
+  void retentionDeletesWholeBlocksPastTheAge() throws IOException {
+    Instant now = Instant.ofEpochSecond(0, TODAY).plus(Duration.ofDays(10));
+    TraceId old = randomTraceId();
+    TraceId recent = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+        .retention(Duration.ofDays(7))
+        .clock(Clock.fixed(now, ZoneOffset.UTC))
+        .open()) {
+      storage.write(checkout(old, TODAY));
+      storage.cut();
+      storage.write(checkout(recent, TODAY + Duration.ofDays(9).toNanos()));
+      storage.cut();
+      storage.expire();
+      assertThat(storage.expiredBlocks()).isEqualTo(1);
+      assertThat(storage.trace(old)).isEmpty();
+      assertThat(storage.trace(recent)).hasSize(5);
+      assertThat(blockFiles()).hasSize(1);
+    }
+  }
+
+  @Test
+  void theDiskCapDeletesTheOldestBlocksFirst() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    try (EmbeddedStorage storage = open()) {
+      for (int i = 0; i < 3; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      long oneBlock = storage.blockBytes() / 3;
+      storage.close();
+      try (EmbeddedStorage capped = EmbeddedStorage.builder(directory).retention(FOREVER)
+          .maxDiskBytes(oneBlock * 2 + oneBlock / 2).open()) {
+        capped.expire();
+        assertThat(capped.blockCount()).isEqualTo(2);
+        assertThat(capped.trace(traces.get(0))).isEmpty();
+        assertThat(capped.trace(traces.get(1))).hasSize(5);
+        assertThat(capped.trace(traces.get(2))).hasSize(5);
+      }
+    }
+  }
+
+  @Test
+  void aCorruptBlockIsMovedAsideAtStartAndTheRestKeepsServing() throws IOException {
+    TraceId damaged = randomTraceId();
+    TraceId intact = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(damaged, TODAY));
+      storage.cut();
+      storage.write(checkout(intact, TODAY + 1000 * MILLIS));
+      storage.cut();
+    }
+    Path first = blockFiles().get(0);
+    try (RandomAccessFile file = new RandomAccessFile(first.toFile(), "rw")) {
+      file.seek(file.length() - 9);
+      int b = file.read();
+      file.seek(file.length() - 9);
+      file.write(b ^ 0xFF);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.trace(intact)).hasSize(5);
+      assertThat(storage.trace(damaged)).isEmpty();
+    }
+    assertThat(first.resolveSibling(first.getFileName() + ".corrupt")).exists();
+  }
+
+  @Test
+  void aBlockFoundCorruptWhileReadingIsMovedAsideAndReadsGoOn() throws IOException {
+    TraceId damaged = randomTraceId();
+    TraceId intact = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(damaged, TODAY));
+      storage.cut();
+      storage.write(checkout(intact, TODAY + 1000 * MILLIS));
+      storage.cut();
+      Path first = blockFiles().get(0);
+      // The start of the file is payload, which is read and checked only when a trace is read.
+      try (RandomAccessFile file = new RandomAccessFile(first.toFile(), "rw")) {
+        for (long at = 16; at < Math.min(file.length() / 2, 200); at++) {
+          file.seek(at);
+          int b = file.read();
+          file.seek(at);
+          file.write(b ^ 0x5A);
+        }
+      }
+      assertThat(storage.trace(damaged)).isEmpty();
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.trace(intact)).hasSize(5);
+      assertThat(storage.search(TraceQuery.builder().build())).hasSize(1);
+    }
+  }
+
+  @Test
+  void aTornWalTailIsTruncatedAndStartUpGoesOn() throws IOException {
+    TraceId kept = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(kept, TODAY));
+    }
+    Path segment;
+    try (Stream<Path> files = Files.list(directory.resolve("wal"))) {
+      segment = files.filter(f -> f.toString().endsWith(".wal")).sorted().reduce((a, b) -> b)
+          .orElseThrow();
+    }
+    Files.write(segment, new byte[] {42, 0, 0, 0, 1, 2, 3}, StandardOpenOption.APPEND);
+    TraceId after = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(kept)).hasSize(5);
+      storage.write(checkout(after, TODAY));
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(kept)).hasSize(5);
+      assertThat(storage.trace(after)).hasSize(5);
+    }
+  }
+
+  @Test
+  void oneDirectoryIsOpenedByOneEngineAtATime() throws IOException {
+    try (EmbeddedStorage storage = open()) {
+      assertThatThrownBy(this::open)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("in use by another Ariadne server");
+    }
+    open().close();
+  }
+
+  @Test
+  void writesAfterCloseFail() throws IOException {
+    EmbeddedStorage storage = open();
+    storage.close();
+    assertThatThrownBy(() -> storage.write(checkout(randomTraceId(), TODAY)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void concurrentWritesCutsCompactionsAndReadsLoseNothing() throws Exception {
+    int writers = 4;
+    int tracesPerWriter = 200;
+    List<TraceId> written = new ArrayList<>();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(300).compactionTargetSpans(2_000)
+        .maintenanceInterval(Duration.ofMillis(5)).open()) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+      List<Future<List<TraceId>>> results = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        results.add(pool.submit(() -> {
+          List<TraceId> mine = new ArrayList<>();
+          for (int i = 0; i < tracesPerWriter; i++) {
+            TraceId traceId = randomTraceId();
+            List<Span> spans = checkout(traceId, TODAY + i * MILLIS);
+            storage.write(spans);
+            assertThat(storage.trace(traceId)).hasSize(5);
+            mine.add(traceId);
+          }
+          return mine;
+        }));
+      }
+      Future<?> reader = pool.submit(() -> {
+        for (int i = 0; i < 50; i++) {
+          storage.search(TraceQuery.builder().serviceName(CART).limit(5).build());
+          storage.services();
+        }
+        return null;
+      });
+      for (Future<List<TraceId>> result : results) {
+        written.addAll(result.get());
+      }
+      reader.get();
+      pool.shutdown();
+      for (TraceId traceId : written) {
+        assertThat(storage.trace(traceId)).hasSize(5);
+      }
+      assertThat(storage.headSpanCount() + storage.blockSpanCount())
+          .isEqualTo(writers * tracesPerWriter * 5L);
+    }
+    try (EmbeddedStorage storage = open()) {
+      for (TraceId traceId : written) {
+        assertThat(storage.trace(traceId)).hasSize(5);
+      }
+    }
+  }
+
+  @Test
+  void settingsRejectNonsense() {
+    EmbeddedStorage.Builder builder = EmbeddedStorage.builder(directory);
+    assertThatThrownBy(() -> builder.headMaxSpans(0)).hasMessage("headMaxSpans: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> builder.retention(Duration.ZERO))
+        .hasMessage("retention: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> builder.maxDiskBytes(-1)).hasMessage("maxDiskBytes: -1 (expected: >= 0)");
+  }
+
+  private List<Path> blockFiles() throws IOException {
+    try (Stream<Path> files = Files.list(directory.resolve("blocks"))) {
+      return files.filter(f -> f.toString().endsWith(".block")).sorted().toList();
+    }
+  }
+
+}
