@@ -28,6 +28,7 @@ class SettingsTest {
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
     assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
+    assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
     assertThat(config.storage()).isEqualTo("memory");
   }
 
