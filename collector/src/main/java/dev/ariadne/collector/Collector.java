@@ -9,10 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API and Jaeger's Thrift over HTTP,
- * validates them and writes them to a {@link Storage}. Mount its services on an Armeria server:
- * {@link #otlpHttp()} at {@code POST /v1/traces}, {@link #otlpGrpc()} as is, {@link #zipkinHttp()}
- * at {@code POST /api/v2/spans}, {@link #jaegerThriftHttp()} at {@code POST /api/traces}.
+ * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API, Jaeger's Thrift over HTTP and
+ * Jaeger's gRPC, validates them and writes them to a {@link Storage}. Mount its services on an
+ * Armeria server: {@link #otlpHttp()} at {@code POST /v1/traces}, {@link #otlpGrpc()} as is, {@link
+ * #zipkinHttp()} at {@code POST /api/v2/spans}, {@link #jaegerThriftHttp()} at {@code POST
+ * /api/traces}, {@link #jaegerGrpc()} as is.
  *
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
  * {@link Storage#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
@@ -28,6 +29,7 @@ public final class Collector implements AutoCloseable {
   private final GrpcService otlpGrpc;
   private final HttpService zipkinHttp;
   private final HttpService jaegerThriftHttp;
+  private final GrpcService jaegerGrpc;
 
   private Collector(Builder builder) {
     meters = new Meters(builder.meterRegistry);
@@ -44,6 +46,7 @@ public final class Collector implements AutoCloseable {
     otlpGrpc = OtlpGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
     zipkinHttp = new ZipkinHttpReceiver(ingest, meters, builder.maxRequestBytes);
     jaegerThriftHttp = new JaegerThriftHttpReceiver(ingest, meters, builder.maxRequestBytes);
+    jaegerGrpc = JaegerGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
   }
 
   /** A builder of a collector that writes to {@code storage}. */
@@ -81,6 +84,14 @@ public final class Collector implements AutoCloseable {
    */
   public HttpService jaegerThriftHttp() {
     return jaegerThriftHttp;
+  }
+
+  /**
+   * Jaeger's gRPC collector: {@code jaeger.api_v2.CollectorService/PostSpans}, a protobuf {@code
+   * PostSpansRequest}. Answers an empty {@code PostSpansResponse} when stored.
+   */
+  public GrpcService jaegerGrpc() {
+    return jaegerGrpc;
   }
 
   /**

@@ -6,7 +6,8 @@ enum Protocol {
   OTLP_GRPC("otlp_grpc"),
   ZIPKIN_JSON("zipkin_json"),
   ZIPKIN_PROTO3("zipkin_proto3"),
-  JAEGER_THRIFT("jaeger_thrift");
+  JAEGER_THRIFT("jaeger_thrift"),
+  JAEGER_PROTO("jaeger_proto");
 
   private final String tag;
 

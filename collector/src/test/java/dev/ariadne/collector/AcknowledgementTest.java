@@ -1,5 +1,6 @@
 package dev.ariadne.collector;
 
+import static dev.ariadne.collector.TestRequests.jaegerProto;
 import static dev.ariadne.collector.TestRequests.jaegerThrift;
 import static dev.ariadne.collector.TestRequests.otlpProtobuf;
 import static dev.ariadne.collector.TestRequests.randomTraceId;
@@ -45,16 +46,21 @@ class AcknowledgementTest {
         post("/v1/traces", MediaType.X_PROTOBUF, otlpProtobuf(traceId, 1));
     CompletableFuture<AggregatedHttpResponse> jaeger =
         post("/api/traces", JaegerThriftHttpReceiverTest.X_THRIFT, jaegerThrift(traceId, 2));
+    CompletableFuture<GrpcResponse> jaegerGrpc =
+        GrpcResponse.postSpansAsync(server, jaegerProto(traceId, 3));
     storage.awaitWrite();
     Thread.sleep(200);
 
     assertThat(response).isNotDone();
     assertThat(jaeger).isNotDone();
+    assertThat(jaegerGrpc).isNotDone();
     storage.open();
 
     assertThat(response.get(10, TimeUnit.SECONDS).status()).isEqualTo(HttpStatus.OK);
     assertThat(jaeger.get(10, TimeUnit.SECONDS).status()).isEqualTo(HttpStatus.ACCEPTED);
-    assertThat(storage.trace(traceId)).hasSize(2);
+    assertThat(jaegerGrpc.get(10, TimeUnit.SECONDS).status())
+        .isEqualTo(io.grpc.Status.Code.OK.value());
+    assertThat(storage.trace(traceId)).hasSize(3);
   }
 
   @Test
@@ -76,6 +82,7 @@ class AcknowledgementTest {
     GrpcResponse grpc = GrpcResponse.export(server, otlpProtobuf(traceId, 3));
     AggregatedHttpResponse jaeger = post("/api/traces", JaegerThriftHttpReceiverTest.X_THRIFT,
         jaegerThrift(traceId, 4)).get();
+    GrpcResponse jaegerGrpc = GrpcResponse.postSpans(server, jaegerProto(traceId, 5));
 
     assertThat(otlp.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
     assertThat(otlp.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
@@ -89,10 +96,13 @@ class AcknowledgementTest {
     assertThat(jaeger.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
     assertThat(jaeger.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("1");
     assertThat(jaeger.contentUtf8()).isEqualTo("storage failed; nothing was stored");
+    assertThat(jaegerGrpc.status()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE.value());
+    assertThat(jaegerGrpc.message()).isEqualTo("storage failed; nothing was stored");
+    assertThat(jaegerGrpc.retryDelaySeconds()).isEqualTo(1);
     assertThat(storage.trace(traceId)).isEmpty();
     assertThat(server.count("spans.failed", Protocol.OTLP_HTTP)).isEqualTo(failed + 1);
     assertThat(server.count("spans.accepted", Protocol.OTLP_HTTP)).isEqualTo(accepted);
-    assertThat(failedWrites.count()).isEqualTo(failedWritesBefore + 4);
+    assertThat(failedWrites.count()).isEqualTo(failedWritesBefore + 5);
   }
 
   private static CompletableFuture<AggregatedHttpResponse> post(

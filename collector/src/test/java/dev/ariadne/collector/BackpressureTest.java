@@ -1,5 +1,6 @@
 package dev.ariadne.collector;
 
+import static dev.ariadne.collector.TestRequests.jaegerProto;
 import static dev.ariadne.collector.TestRequests.jaegerThrift;
 import static dev.ariadne.collector.TestRequests.otlpJson;
 import static dev.ariadne.collector.TestRequests.otlpProtobuf;
@@ -61,6 +62,8 @@ class BackpressureTest {
         jaegerThrift(randomTraceId(), 1)).get(5, TimeUnit.SECONDS);
     GrpcResponse grpc = GrpcResponse.exportAsync(server, otlpProtobuf(randomTraceId(), 1))
         .get(5, TimeUnit.SECONDS);
+    GrpcResponse jaegerGrpc = GrpcResponse.postSpansAsync(server, jaegerProto(randomTraceId(), 1))
+        .get(5, TimeUnit.SECONDS);
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(otlp.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
@@ -82,6 +85,11 @@ class BackpressureTest {
     assertThat(grpc.message()).contains("maxQueuedSpans (4)");
     assertThat(grpc.retryDelaySeconds()).isEqualTo(1);
 
+    assertThat(jaegerGrpc.status()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED.value());
+    assertThat(jaegerGrpc.message()).isEqualTo(
+        "the collector is busy: the ingest queue is at maxQueuedSpans (4); retry later");
+    assertThat(jaegerGrpc.retryDelaySeconds()).isEqualTo(1);
+
     assertThat(elapsedMillis).as("refusals are immediate").isLessThan(3000);
     assertThat(first).isNotDone();
     assertThat(second).isNotDone();
@@ -89,6 +97,7 @@ class BackpressureTest {
     assertThat(server.count("spans.refused", Protocol.ZIPKIN_JSON)).isEqualTo(1);
     assertThat(server.count("spans.refused", Protocol.OTLP_GRPC)).isEqualTo(1);
     assertThat(server.count("spans.refused", Protocol.JAEGER_THRIFT)).isEqualTo(1);
+    assertThat(server.count("spans.refused", Protocol.JAEGER_PROTO)).isEqualTo(1);
 
     storage.open();
 

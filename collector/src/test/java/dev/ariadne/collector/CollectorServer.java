@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real Armeria server on an ephemeral port with a collector mounted as the server module mounts
  * it: OTLP/HTTP at {@code /v1/traces}, OTLP/gRPC, Zipkin at {@code /api/v2/spans}, Jaeger Thrift at
- * {@code /api/traces}. Spans go to {@link #memory}, through {@code storage} when one is given;
+ * {@code /api/traces}, Jaeger gRPC. Spans go to {@link #memory}, through {@code storage} when one is given;
  * meters go to {@link #registry}.
  */
 final class CollectorServer extends ServerExtension {
@@ -48,6 +48,7 @@ final class CollectorServer extends ServerExtension {
     sb.service(collector.otlpGrpc());
     sb.service("/api/v2/spans", collector.zipkinHttp());
     sb.service("/api/traces", collector.jaegerThriftHttp());
+    sb.service(collector.jaegerGrpc());
   }
 
   @Override

@@ -65,7 +65,8 @@ class CollectorTest {
     assertThat(registry.find("ariadne.collector.spans.accepted").counters())
         .extracting(counter -> counter.getId().getTag("protocol"))
         .containsExactlyInAnyOrder(
-            "otlp_http", "otlp_grpc", "zipkin_json", "zipkin_proto3", "jaeger_thrift");
+            "otlp_http", "otlp_grpc", "zipkin_json", "zipkin_proto3", "jaeger_thrift",
+            "jaeger_proto");
     assertThat(registry.get("ariadne.collector.queue.capacity").gauge().value())
         .isEqualTo(100_000);
 

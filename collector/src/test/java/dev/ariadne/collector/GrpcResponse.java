@@ -21,22 +21,37 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The answer to an OTLP/gRPC call made by hand over HTTP/2, for bodies no stub would send and for
- * the status details a stub hides.
+ * The answer to an OTLP/gRPC or Jaeger gRPC call made by hand over HTTP/2, for bodies no stub would
+ * send and for the status details a stub hides.
  */
 record GrpcResponse(int status, String message, Optional<Status> details) {
+  static final String EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+  static final String POST_SPANS = "/jaeger.api_v2.CollectorService/PostSpans";
 
   static GrpcResponse export(ServerExtension server, byte[] message) {
     return exportAsync(server, message).join();
   }
 
   static CompletableFuture<GrpcResponse> exportAsync(ServerExtension server, byte[] message) {
+    return callAsync(server, EXPORT, message);
+  }
+
+  static GrpcResponse postSpans(ServerExtension server, byte[] message) {
+    return postSpansAsync(server, message).join();
+  }
+
+  static CompletableFuture<GrpcResponse> postSpansAsync(ServerExtension server, byte[] message) {
+    return callAsync(server, POST_SPANS, message);
+  }
+
+  /** Calls the unary method at {@code path} with {@code message}, framed as gRPC frames it. */
+  static CompletableFuture<GrpcResponse> callAsync(
+      ServerExtension server, String path, byte[] message) {
     ByteBuffer framed = ByteBuffer.allocate(5 + message.length);
     framed.put((byte) 0).putInt(message.length).put(message);
     return WebClient.of(server.uri(SessionProtocol.H2C))
         .execute(
-            RequestHeaders.builder(HttpMethod.POST,
-                    "/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+            RequestHeaders.builder(HttpMethod.POST, path)
                 .contentType(MediaType.parse("application/grpc"))
                 .set("te", "trailers")
                 .build(),

@@ -7,6 +7,8 @@ import dev.ariadne.model.Ids;
 import dev.ariadne.model.TraceId;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Process;
+import io.opentelemetry.exporter.jaeger.proto.api_v2.Collector.PostSpansRequest;
+import io.opentelemetry.exporter.jaeger.proto.api_v2.Model;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -113,6 +115,38 @@ final class TestRequests {
   static byte[] jaegerThrift(TraceId traceId, long spanId) {
     return thrift(jaegerBatch("frontend", jaegerSpan(traceId, spanId, "GET /")),
         new TBinaryProtocol.Factory());
+  }
+
+  /**
+   * A sampled Jaeger protobuf span with IDs, name and times, 10 ms long, built with the classes
+   * protoc generated from Jaeger's IDL.
+   */
+  static Model.Span.Builder jaegerProtoSpan(TraceId traceId, long spanId, String name) {
+    return Model.Span.newBuilder()
+        .setTraceId(ByteString.copyFrom(
+            ByteBuffer.allocate(16).putLong(traceId.high()).putLong(traceId.low()).flip()))
+        .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(spanId).flip()))
+        .setOperationName(name)
+        .setFlags(1)
+        .setStartTime(com.google.protobuf.Timestamp.newBuilder()
+            .setSeconds(START / 1_000_000_000)
+            .setNanos((int) (START % 1_000_000_000)))
+        .setDuration(com.google.protobuf.Duration.newBuilder().setNanos(10_000_000));
+  }
+
+  static PostSpansRequest jaegerProtoRequest(String service, Model.Span.Builder... spans) {
+    Model.Batch.Builder batch = Model.Batch.newBuilder()
+        .setProcess(Model.Process.newBuilder().setServiceName(service));
+    for (Model.Span.Builder span : spans) {
+      batch.addSpans(span);
+    }
+    return PostSpansRequest.newBuilder().setBatch(batch).build();
+  }
+
+  /** One Jaeger span as a protobuf {@code PostSpansRequest}, the message of Jaeger gRPC. */
+  static byte[] jaegerProto(TraceId traceId, long spanId) {
+    return jaegerProtoRequest("frontend", jaegerProtoSpan(traceId, spanId, "GET /"))
+        .toByteArray();
   }
 
   /** A Thrift struct's bytes in {@code protocol}. */

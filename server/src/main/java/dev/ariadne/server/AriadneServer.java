@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268). {@link #close()} stops accepting, drains in-flight requests,
+ * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} stops accepting, drains in-flight requests,
  * then closes the collector and the storage.
  */
 final class AriadneServer implements AutoCloseable {
@@ -106,6 +106,9 @@ final class AriadneServer implements AutoCloseable {
       ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
+    }
+    if (config.jaegerGrpc().enabled()) {
+      builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port()).service(collector.jaegerGrpc()));
     }
 
     Map<String, Server> servers = new LinkedHashMap<>();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class ServerCommand implements Callable<Integer> {
-  private static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http";
+  private static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc";
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
@@ -53,6 +53,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--jaeger-thrift-http-port", paramLabel = "PORT", description = "Jaeger Thrift over HTTP receiver (default: 14268).")
   String jaegerThriftHttpPort;
+
+  @Option(names = "--jaeger-grpc-port", paramLabel = "PORT", description = "Jaeger gRPC receiver (default: 14250).")
+  String jaegerGrpcPort;
 
   @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
@@ -97,6 +100,7 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
     putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
+    putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
     for (String receiver : disable) {
       String key = "receivers." + receiver.trim() + ".enabled";
       if (!Settings.DEFAULTS.containsKey(key)) {

@@ -17,6 +17,7 @@ record ServerConfig(
     Receiver otlpHttp,
     Receiver zipkin,
     Receiver jaegerThriftHttp,
+    Receiver jaegerGrpc,
     int maxRequestBytes,
     int maxQueuedSpans,
     int drainSeconds) {
@@ -57,6 +58,7 @@ record ServerConfig(
         receiver(s, "otlp-http"),
         receiver(s, "zipkin"),
         receiver(s, "jaeger-thrift-http"),
+        receiver(s, "jaeger-grpc"),
         s.getInt("collector.max-request-bytes", 1024, Integer.MAX_VALUE, "a whole number of bytes >= 1024"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));

@@ -55,6 +55,8 @@ final class Settings {
     d.put("receivers.zipkin.port", "9411");
     d.put("receivers.jaeger-thrift-http.enabled", "true");
     d.put("receivers.jaeger-thrift-http.port", "14268");
+    d.put("receivers.jaeger-grpc.enabled", "true");
+    d.put("receivers.jaeger-grpc.port", "14250");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("shutdown.drain-seconds", "10");

@@ -43,6 +43,7 @@ class AriadneServerTest {
             "receivers.otlp-http.port", "0",
             "receivers.zipkin.port", "0",
             "receivers.jaeger-thrift-http.port", "0",
+            "receivers.jaeger-grpc.port", "0",
             "shutdown.drain-seconds", "1",
             "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
@@ -132,7 +133,8 @@ class AriadneServerTest {
     Map<String, String> flags =
         Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
             "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false",
-            "receivers.jaeger-thrift-http.enabled", "false", "embedded.data-dir", dataDir.toString());
+            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
+            "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
 
     assertThat(server.ports().keySet())

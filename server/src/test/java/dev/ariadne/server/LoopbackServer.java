@@ -59,6 +59,16 @@ public final class LoopbackServer implements AutoCloseable {
     return port("OTLP HTTP");
   }
 
+  /** Jaeger Thrift over HTTP ({@code POST /api/traces}). */
+  public int jaegerThriftHttpPort() {
+    return port("Jaeger Thrift HTTP");
+  }
+
+  /** Jaeger gRPC ({@code jaeger.api_v2.CollectorService/PostSpans}). */
+  public int jaegerGrpcPort() {
+    return port("Jaeger gRPC");
+  }
+
   /** Zipkin in ({@code POST /api/v2/spans}) and out (the Zipkin API v2). */
   public int zipkinPort() {
     return port("Zipkin");

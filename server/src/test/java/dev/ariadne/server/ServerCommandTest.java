@@ -24,15 +24,16 @@ class ServerCommandTest {
     assertThat(run("--help")).contains("server").contains("Usage: ariadne");
     assertThat(run("server", "--help"))
         .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--jaeger-thrift-http-port",
-            "--disable", "--set");
+            "--jaeger-grpc-port", "--disable", "--set");
   }
 
   @Test
   void flagsBecomeSettingKeys() throws Exception {
     ServerCommand command = new ServerCommand();
     new CommandLine(command)
-        .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--disable", "otlp-grpc,otlp-http",
-            "--disable", "jaeger-thrift-http", "--set", "memory.max-spans=5");
+        .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--jaeger-grpc-port", "3",
+            "--disable", "otlp-grpc,otlp-http", "--disable", "jaeger-thrift-http,jaeger-grpc", "--set",
+            "memory.max-spans=5");
 
     assertThat(command.flags())
         .containsEntry("receivers.zipkin.port", "1")
@@ -40,6 +41,8 @@ class ServerCommandTest {
         .containsEntry("receivers.otlp-grpc.enabled", "false")
         .containsEntry("receivers.otlp-http.enabled", "false")
         .containsEntry("receivers.jaeger-thrift-http.enabled", "false")
+        .containsEntry("receivers.jaeger-grpc.port", "3")
+        .containsEntry("receivers.jaeger-grpc.enabled", "false")
         .containsEntry("memory.max-spans", "5");
   }
 
@@ -51,6 +54,6 @@ class ServerCommandTest {
     assertThatThrownBy(command::flags)
         .isInstanceOf(ConfigException.class)
         .hasMessage("--disable: \"jaeger\" is not a receiver"
-            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http)");
+            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc)");
   }
 }

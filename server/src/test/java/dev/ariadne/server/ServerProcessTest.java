@@ -33,7 +33,7 @@ class ServerProcessTest {
     Process server =
         start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
             "--otlp-http-port", "0", "--zipkin-port", "0", "--jaeger-thrift-http-port", "0",
-            "--set", "shutdown.drain-seconds=2");
+            "--jaeger-grpc-port", "0", "--set", "shutdown.drain-seconds=2");
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {

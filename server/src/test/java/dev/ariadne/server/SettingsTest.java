@@ -30,6 +30,7 @@ class SettingsTest {
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
     assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
+    assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
     assertThat(config.storage()).isEqualTo("embedded");
     assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
         SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000,

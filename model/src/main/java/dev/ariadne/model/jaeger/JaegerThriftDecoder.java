@@ -2,11 +2,8 @@ package dev.ariadne.model.jaeger;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ariadne.model.Attribute;
 import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.Event;
-import dev.ariadne.model.Ids;
-import dev.ariadne.model.Link;
 import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
@@ -15,7 +12,6 @@ import dev.ariadne.model.Value;
 import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Log;
-import io.jaegertracing.thriftjava.Process;
 import io.jaegertracing.thriftjava.SpanRef;
 import io.jaegertracing.thriftjava.SpanRefType;
 import io.jaegertracing.thriftjava.Tag;
@@ -56,15 +52,6 @@ public enum JaegerThriftDecoder {
 
   private static final String EMIT_BATCH = "emitBatch";
   private static final int MAX_MESSAGE_CHARS = 200;
-
-  /** Jaeger's sampled flag, the same bit as W3C's. */
-  private static final int SAMPLED = 0x01;
-  private static final int DEBUG = 0x02;
-
-  private static final List<Attribute> CHILD_OF =
-      List.of(Attribute.of(SpanTags.REF_TYPE, "child_of"));
-  private static final List<Attribute> FOLLOWS_FROM =
-      List.of(Attribute.of(SpanTags.REF_TYPE, "follows_from"));
 
   /**
    * No limit of its own: the transport learns each body's length, and a read past it fails before
@@ -172,7 +159,7 @@ public enum JaegerThriftDecoder {
   }
 
   private static DecodeResult decode(Batch batch) {
-    Resource resource = resource(batch.process);
+    Resource resource = JaegerSpans.resource(batch.process.serviceName, tags(batch.process.tags));
     List<Span> spans = new ArrayList<>(batch.spans.size());
     Problems problems = new Problems();
     for (int i = 0; i < batch.spans.size(); i++) {
@@ -187,23 +174,9 @@ public enum JaegerThriftDecoder {
     return problems.result(spans);
   }
 
-  /** The place of a span in the batch, for messages. */
   private static String where(int index, io.jaegertracing.thriftjava.Span jaeger) {
-    return "[" + index + "] span " + Ids.toHex(jaeger.spanId)
-        + " of trace " + new TraceId(jaeger.traceIdHigh, jaeger.traceIdLow).toHex();
-  }
-
-  /** The process's name, and its tags after {@code service.name}, which the name wins over. */
-  private static Resource resource(Process process) {
-    String serviceName = process.serviceName.isEmpty()
-        ? Resource.UNKNOWN_SERVICE
-        : process.serviceName;
-    Map<String, Value> tags = tags(process.tags);
-    tags.remove(SpanTags.SERVICE_NAME);
-    List<Attribute> attributes = new ArrayList<>(tags.size() + 1);
-    attributes.add(Attribute.of(SpanTags.SERVICE_NAME, serviceName));
-    attributes.addAll(SpanTags.attributes(tags));
-    return new Resource(serviceName, attributes, 0);
+    return JaegerSpans.where(
+        index, jaeger.spanId, new TraceId(jaeger.traceIdHigh, jaeger.traceIdLow));
   }
 
   /** Why a parsed span cannot be kept, or null if it can. */
@@ -236,94 +209,42 @@ public enum JaegerThriftDecoder {
 
   private static Span toSpan(
       io.jaegertracing.thriftjava.Span jaeger, Resource resource, int index, Problems problems) {
-    Span.Builder span = Span.builder()
-        .traceId(new TraceId(jaeger.traceIdHigh, jaeger.traceIdLow))
-        .spanId(jaeger.spanId)
-        .name(jaeger.operationName)
-        .startEpochNanos(jaeger.startTime * 1000)
-        .endEpochNanos((jaeger.startTime + jaeger.duration) * 1000)
-        .resource(resource)
-        .flags(jaeger.flags & SAMPLED)
-        .events(events(jaeger.logs));
-    references(jaeger, span, index, problems);
-    Map<String, Value> tags = tags(jaeger.tags);
-    span.kind(SpanTags.takeKind(tags));
-    SpanTags.takeStatus(tags, span);
-    SpanTags.takeScope(tags, span);
-    SpanTags.takeTraceState(tags, span);
-    if ((jaeger.flags & DEBUG) != 0) {
-      tags.put(SpanTags.JAEGER_DEBUG, Value.of(true));
-    }
-    return span.attributes(SpanTags.attributes(tags)).build();
-  }
-
-  /**
-   * The parent and the links, as Ariadne's SDK makes them from references: the parent is {@code
-   * parentSpanId}, else the first CHILD_OF reference in the span's trace, else the first such
-   * FOLLOWS_FROM. Every reference becomes a link, except the CHILD_OF that names the parent; a
-   * FOLLOWS_FROM stays a link even when it gives the parent.
-   */
-  private static void references(
-      io.jaegertracing.thriftjava.Span jaeger, Span.Builder span, int index, Problems problems) {
-    List<SpanRef> references = jaeger.references == null ? List.of() : jaeger.references;
-    long parent = jaeger.parentSpanId;
-    if (parent == 0) {
-      parent = firstInTrace(references, SpanRefType.CHILD_OF, jaeger);
-    }
-    if (parent == 0) {
-      parent = firstInTrace(references, SpanRefType.FOLLOWS_FROM, jaeger);
-    }
-    List<Link> links = new ArrayList<>(references.size());
-    boolean parentSeen = false;
+    List<SpanRef> refs = jaeger.references == null ? List.of() : jaeger.references;
+    List<JaegerSpans.Reference> references = new ArrayList<>(refs.size());
     int dropped = 0;
-    for (SpanRef reference : references) {
-      if (reference.spanId == 0 || (reference.traceIdHigh == 0 && reference.traceIdLow == 0)) {
+    for (SpanRef ref : refs) {
+      if (ref.spanId == 0 || (ref.traceIdHigh == 0 && ref.traceIdLow == 0)) {
         dropped++;
-        continue;
+      } else {
+        references.add(new JaegerSpans.Reference(ref.refType == SpanRefType.FOLLOWS_FROM,
+            new TraceId(ref.traceIdHigh, ref.traceIdLow), ref.spanId));
       }
-      boolean followsFrom = reference.refType == SpanRefType.FOLLOWS_FROM;
-      if (!followsFrom && !parentSeen && reference.spanId == parent && inTrace(reference, jaeger)) {
-        parentSeen = true;
-        continue;
-      }
-      links.add(new Link(
-          new TraceId(reference.traceIdHigh, reference.traceIdLow),
-          reference.spanId,
-          "",
-          followsFrom ? FOLLOWS_FROM : CHILD_OF,
-          0,
-          followsFrom));
     }
     if (dropped > 0) {
       problems.warn(where(index, jaeger) + ": " + dropped + " reference(s) with a zero ID dropped");
     }
-    span.parentSpanId(parent).links(links).droppedLinksCount(dropped);
+    return JaegerSpans.toSpan(new JaegerSpans.Parts(
+        new TraceId(jaeger.traceIdHigh, jaeger.traceIdLow),
+        jaeger.spanId,
+        jaeger.parentSpanId,
+        jaeger.operationName,
+        jaeger.startTime * 1000,
+        (jaeger.startTime + jaeger.duration) * 1000,
+        jaeger.flags,
+        resource,
+        references,
+        dropped,
+        tags(jaeger.tags),
+        events(jaeger.logs)));
   }
 
-  private static long firstInTrace(
-      List<SpanRef> references, SpanRefType type, io.jaegertracing.thriftjava.Span jaeger) {
-    for (SpanRef reference : references) {
-      if (reference.refType == type && reference.spanId != 0 && inTrace(reference, jaeger)) {
-        return reference.spanId;
-      }
-    }
-    return 0;
-  }
-
-  private static boolean inTrace(SpanRef reference, io.jaegertracing.thriftjava.Span jaeger) {
-    return reference.traceIdHigh == jaeger.traceIdHigh && reference.traceIdLow == jaeger.traceIdLow;
-  }
-
-  /** Each log as an event named by its {@code event} field (else {@code "log"}). */
   private static List<Event> events(List<Log> logs) {
     if (logs == null) {
       return List.of();
     }
     List<Event> events = new ArrayList<>(logs.size());
     for (Log log : logs) {
-      Map<String, Value> fields = tags(log.fields);
-      String name = SpanTags.takeString(fields, SpanTags.EVENT, "log");
-      events.add(new Event(log.timestamp * 1000, name, SpanTags.attributes(fields), 0));
+      events.add(JaegerSpans.event(log.timestamp * 1000, tags(log.fields)));
     }
     return events;
   }

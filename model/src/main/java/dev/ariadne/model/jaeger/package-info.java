@@ -4,7 +4,11 @@
  * application/x-thrift}, and agent port 6832) and the compact protocol (agent port 6831), either
  * bare or inside the {@code Agent.emitBatch} message that UDP clients send. The generated classes
  * of {@code io.jaegertracing:jaeger-thrift} and libthrift parse the bytes; this package maps them
- * to Ariadne's model.
+ * to Ariadne's model. {@link dev.ariadne.model.jaeger.JaegerProtoDecoder} reads Jaeger's protobuf
+ * {@code PostSpansRequest} ({@code jaeger.api_v2}, the gRPC collector on port 14250) with
+ * protobuf-java's {@code CodedInputStream}, and maps each span the same way: a span gives the same
+ * model in either IDL, except where the protobuf one carries more (nanoseconds, a process per
+ * span).
  *
  * <h2>Jaeger to Ariadne</h2>
  *
@@ -80,5 +84,50 @@
  * other spans are accepted: a zero trace ID, a zero span ID, or a time that does not fit in
  * nanoseconds since 1970 (startTime or startTime + duration before 1970 or past the year 2262, a
  * log timestamp likewise).
+ *
+ * <h2>Jaeger protobuf to Ariadne</h2>
+ *
+ * <p>As Thrift above, field for field ({@code operation_name}, {@code flags}, {@code tags}, {@code
+ * logs}, {@code references}, {@code Process.service_name} and {@code tags}), with these
+ * differences:
+ *
+ * <table>
+ *   <caption>How a Jaeger protobuf span differs from a Thrift one</caption>
+ *   <tr><th>Jaeger protobuf</th><th>Ariadne</th></tr>
+ *   <tr><td>{@code trace_id} (16 bytes, big-endian)</td><td>{@code traceId}; a 64-bit ID has a
+ *       zero high half, as Jaeger writes it; 8 bytes are also read, left-padded</td></tr>
+ *   <tr><td>{@code span_id} (8 bytes, big-endian)</td><td>{@code spanId}</td></tr>
+ *   <tr><td>no {@code parentSpanId}</td><td>{@code parentSpanId}: the first CHILD_OF reference in
+ *       the span's trace, else the first such FOLLOWS_FROM, else 0</td></tr>
+ *   <tr><td>{@code SpanRef.trace_id}, {@code span_id}</td><td>as the span's IDs; a reference
+ *       whose ID has another length is dropped like one with a zero ID, counted in {@code
+ *       droppedLinksCount} and named as a warning</td></tr>
+ *   <tr><td>{@code start_time} (Timestamp), {@code duration} (Duration)</td><td>{@code
+ *       startEpochNanos} and {@code endEpochNanos} to the nanosecond; absent is 0</td></tr>
+ *   <tr><td>{@code Log.timestamp} (Timestamp)</td><td>the event's time, to the nanosecond</td></tr>
+ *   <tr><td>{@code v_type} STRING, BOOL, INT64, FLOAT64, BINARY</td><td>as Thrift's STRING, BOOL,
+ *       LONG, DOUBLE, BINARY</td></tr>
+ *   <tr><td>{@code Span.process}</td><td>the span's resource, instead of the batch's, as Jaeger's
+ *       collector does</td></tr>
+ *   <tr><td>{@code Batch.process}</td><td>the resource of the spans without their own; without
+ *       either, {@code unknown_service}</td></tr>
+ *   <tr><td>strings that are not UTF-8</td><td>read with U+FFFD for each bad sequence: Jaeger
+ *       accepts them</td></tr>
+ * </table>
+ *
+ * <p>Lost on the way, beyond what Thrift loses: {@code process_id} and {@code warnings} (the query
+ * side's fields), and fields this IDL version does not know, or known numbers in another wire type
+ * (skipped, as protobuf does). A message field that comes twice is merged, as protobuf does.
+ *
+ * <p>Errors: a body that is not a {@code PostSpansRequest} throws {@link
+ * dev.ariadne.model.MalformedException} naming the byte where reading stopped: truncated, a length
+ * that is negative or past the end of its message (refused before anything is allocated for it),
+ * an invalid tag or wire type, an end-group tag without its group, groups nested deeper than
+ * protobuf-java's limit of 100, a {@code v_type} or {@code ref_type} Jaeger does not have. An
+ * empty body is a request without spans. A span is rejected, as in Thrift, for a zero trace or
+ * span ID, and also for an ID of the wrong length, or a time out of range: {@code start_time}
+ * before 1970 or past 2262 or with nanos outside 0 to 999,999,999; a {@code duration} whose
+ * seconds and nanos differ in sign, or whose nanos pass &plusmn;999,999,999; a start plus
+ * duration before 1970 or past 2262; a log timestamp like {@code start_time}.
  */
 package dev.ariadne.model.jaeger;

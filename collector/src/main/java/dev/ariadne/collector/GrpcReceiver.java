@@ -1,0 +1,121 @@
+package dev.ariadne.collector;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.ariadne.collector.Outcome.Kind;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What the gRPC receivers share: one unary method whose request message is taken as bytes and
+ * decoded by the {@link Ingest}, off the event loop, so it is parsed once; the answer waits for
+ * the outcome. Errors carry a {@code google.rpc.Status}; {@code RESOURCE_EXHAUSTED} and {@code
+ * UNAVAILABLE} carry a {@code google.rpc.RetryInfo}, which OTLP clients honour.
+ *
+ * @param <R> the response message
+ */
+abstract class GrpcReceiver<R> {
+  private final Ingest ingest;
+  private final Meters meters;
+  private final Protocol protocol;
+  private final String receiver;
+  private final Ingest.Decoder decoder;
+
+  GrpcReceiver(
+      Ingest ingest, Meters meters, Protocol protocol, String receiver, Ingest.Decoder decoder) {
+    this.ingest = ingest;
+    this.meters = meters;
+    this.protocol = protocol;
+    this.receiver = receiver;
+    this.decoder = decoder;
+  }
+
+  /** The response to a request whose spans were stored; some of them may have been rejected. */
+  abstract R response(Outcome outcome);
+
+  /**
+   * The service with the one method. Armeria refuses request messages over {@code
+   * maxRequestBytes} (after {@code grpc-encoding} is undone) before they reach the receiver; they
+   * are answered {@code INVALID_ARGUMENT}, not Armeria's {@code RESOURCE_EXHAUSTED}, which would
+   * read as backpressure.
+   */
+  final GrpcService grpcService(String serviceName, String methodName,
+      MethodDescriptor.Marshaller<R> responses, int maxRequestBytes) {
+    MethodDescriptor<byte[], R> method = MethodDescriptor.<byte[], R>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(serviceName, methodName))
+        .setRequestMarshaller(new BytesMarshaller())
+        .setResponseMarshaller(responses)
+        .build();
+    return GrpcService.builder()
+        .addService(ServerServiceDefinition.builder(serviceName)
+            .addMethod(method, ServerCalls.asyncUnaryCall(this::call))
+            .build())
+        .supportedSerializationFormats(GrpcSerializationFormats.PROTO)
+        .maxRequestMessageLength(maxRequestBytes)
+        // Armeria's answer to an oversize message; the receiver's own answers do not come here.
+        .exceptionHandler((ctx, status, cause, metadata) ->
+            status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                ? io.grpc.Status.INVALID_ARGUMENT.withDescription(
+                    "request message is larger than maxRequestBytes (" + maxRequestBytes + ")")
+                : status)
+        .build();
+  }
+
+  private void call(byte[] body, StreamObserver<R> observer) {
+    long start = System.nanoTime();
+    ServiceRequestContext ctx = ServiceRequestContext.current();
+    ingest.submit(protocol, body, false, decoder)
+        .thenAcceptAsync(outcome -> {
+          meters.request(receiver, outcome.kind(), System.nanoTime() - start);
+          if (outcome.kind() == Kind.ACCEPTED) {
+            observer.onNext(response(outcome));
+            observer.onCompleted();
+          } else {
+            observer.onError(StatusProto.toStatusRuntimeException(status(outcome)));
+          }
+        }, ctx.eventLoop());
+  }
+
+  private static Status status(Outcome outcome) {
+    Status.Builder status = Status.newBuilder()
+        .setCode(outcome.kind().rpcCode().getNumber())
+        .setMessage(outcome.message());
+    if (outcome.kind().retryable()) {
+      status.addDetails(Any.pack(RetryInfo.newBuilder()
+          .setRetryDelay(Duration.newBuilder().setSeconds(Ingest.RETRY_AFTER_SECONDS))
+          .build()));
+    }
+    return status.build();
+  }
+
+  /** A message as its bytes, unparsed. */
+  static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw io.grpc.Status.INTERNAL.withDescription("could not read the request message")
+            .withCause(e)
+            .asRuntimeException();
+      }
+    }
+  }
+}
