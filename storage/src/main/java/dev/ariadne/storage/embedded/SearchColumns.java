@@ -41,7 +41,9 @@ import java.util.Map;
  * The calls between services, found with {@link DependencyLinker#calls}, are a section of their
  * own: the call count, then per call the row of the callee span less the previous call's row, and
  * the caller's service number times 2 plus 1 for an error; the callee's start and service come
- * from the columns.
+ * from the columns. It ends with the open traces: their count, then the ordinal of each less the
+ * previous one's. A trace is open when one of its spans here has a parent that is not here (a
+ * late part, or an orphan): its calls with spans stored elsewhere are found at query time.
  *
  * <p>This class is the column directory, read from the block's columns section: the row count,
  * the trace count, the least and greatest duration (zig-zag), the extents of the columns above in
