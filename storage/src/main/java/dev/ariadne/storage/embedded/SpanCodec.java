@@ -174,9 +174,10 @@ final class SpanCodec {
   }
 
   static byte[] encode(List<Span> spans) {
-    ByteSink out = new ByteSink(64 + 160 * spans.size());
-    encode(spans, out);
-    return out.toByteArray();
+    SpanEncoder encoder = new SpanEncoder(spans);
+    ByteSink out = new ByteSink(encoder.size());
+    encoder.writeTo(out);
+    return out.size() == out.array().length ? out.array() : out.toByteArray();
   }
 
   /**

@@ -27,6 +27,20 @@ import java.util.List;
 final class SpanDecoder {
   /** Lists longer than this grow as they are read rather than being sized from their count. */
   private static final int PREALLOCATED = 64;
+  /** Each stream's name in errors, made once rather than per call. */
+  private static final String[] STREAM_NAMES = new String[SpanCodec.STREAM_NAMES.length];
+  /** The names of the value streams of the first keys. */
+  private static final String[] VALUE_STREAM_NAMES = new String[128];
+
+  static {
+    for (int i = 0; i < STREAM_NAMES.length; i++) {
+      STREAM_NAMES[i] = "span codec " + SpanCodec.STREAM_NAMES[i];
+    }
+    for (int key = 0; key < VALUE_STREAM_NAMES.length; key++) {
+      VALUE_STREAM_NAMES[key] = valueStreamName(key);
+    }
+  }
+
   private static final Value.Bool FALSE = new Value.Bool(false);
   private static final Value.Bool TRUE = new Value.Bool(true);
 
@@ -59,9 +73,9 @@ final class SpanDecoder {
   /** Per string table index, the value stream of the attributes with that key, or null. */
   private final ByteSource[] valueStreams;
 
-  private String[] stringTable = new String[64];
+  private String[] stringTable = new String[32];
   /** Per string table entry, its string value once one has been read. */
-  private Value.Str[] stringValues = new Value.Str[64];
+  private Value.Str[] stringValues = new Value.Str[32];
   private int stringCount;
   private TraceId[] traceTable = new TraceId[16];
   /** Per trace table entry, the index of the trace's latest span so far, or -1. */
@@ -148,15 +162,15 @@ final class SpanDecoder {
     int offset = in.position();
     ByteSource[] streams = new ByteSource[lengths.length];
     for (int i = 0; i < lengths.length; i++) {
-      streams[i] = new ByteSource(
-          in.array(), offset, lengths[i], "span codec " + SpanCodec.STREAM_NAMES[i]);
+      streams[i] = new ByteSource(in.array(), offset, lengths[i], STREAM_NAMES[i]);
       offset += lengths[i];
     }
     ByteSource[] valueStreams =
         new ByteSource[valueKeys.length == 0 ? 0 : valueKeys[valueKeys.length - 1] + 1];
     for (int i = 0; i < valueKeys.length; i++) {
-      valueStreams[valueKeys[i]] = new ByteSource(
-          in.array(), offset, valueLengths[i], "span codec values of key " + valueKeys[i]);
+      int key = valueKeys[i];
+      valueStreams[key] = new ByteSource(in.array(), offset, valueLengths[i],
+          key < VALUE_STREAM_NAMES.length ? VALUE_STREAM_NAMES[key] : valueStreamName(key));
       offset += valueLengths[i];
     }
     in.skip((int) total);
@@ -212,7 +226,8 @@ final class SpanDecoder {
 
     int present = extras.readByte();
     if ((present & ~SpanCodec.ALL_EXTRAS) != 0) {
-      throw extras.corrupt("extras " + present + " (expected: bits of " + SpanCodec.ALL_EXTRAS + ")");
+      throw extras.corrupt(
+          "extras " + present + " (expected: bits of " + SpanCodec.ALL_EXTRAS + ")");
     }
     String statusMessage =
         (present & SpanCodec.HAS_STATUS_MESSAGE) != 0 ? string(extraValues) : "";
@@ -424,7 +439,8 @@ final class SpanDecoder {
       }
       char[] chars = new char[size / 2];
       for (int i = 0; i < chars.length; i++) {
-        chars[i] = (char) ((array[offset + 2 * i] & 0xFF) | (array[offset + 2 * i + 1] & 0xFF) << 8);
+        int at = offset + 2 * i;
+        chars[i] = (char) ((array[at] & 0xFF) | (array[at + 1] & 0xFF) << 8);
       }
       value = new String(chars);
     }
@@ -471,6 +487,10 @@ final class SpanDecoder {
       throw in.corrupt(what + " " + value + " (expected: 0 to " + (size - 1) + ")");
     }
     return value;
+  }
+
+  private static String valueStreamName(int key) {
+    return "span codec values of key " + key;
   }
 
   private static void usedUp(ByteSource stream) throws CorruptDataException {

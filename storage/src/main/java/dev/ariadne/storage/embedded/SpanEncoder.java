@@ -19,18 +19,13 @@ import java.util.Map;
 
 /**
  * Writes one call's spans in the layout {@link SpanCodec} describes: fills every stream in one
- * pass over the spans, then writes the header and the streams. One per call.
+ * pass over the spans when made, then gives the header and the streams. One per call.
  */
 final class SpanEncoder {
-  /** Expected bytes per span in each fixed stream, to size the buffers once. */
-  private static final int[] BYTES_PER_SPAN = {
-    16, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 10, 4, 4, 2, 1, 8, 1
-  };
   private static final int VALUE_STREAM_CAPACITY = 64;
 
   private final List<Span> spans;
   private final int timeUnit;
-  private final long unitNanos;
   private final ByteSink[] streams = new ByteSink[SpanCodec.STREAM_NAMES.length];
   private final ByteSink dictionary;
   private final ByteSink traceIds;
@@ -55,6 +50,7 @@ final class SpanEncoder {
   private final ByteSink extras;
   private final ByteSink extraValues;
   private final ByteSink links;
+  private final ByteSink header;
   /** Per string table index, the value stream of the attributes with that key, or null. */
   private ByteSink[] valueStreams = new ByteSink[16];
 
@@ -81,11 +77,10 @@ final class SpanEncoder {
     }
     spanIndex = new SpanIdIndex(ids, ids.length);
     timeUnit = unit;
-    unitNanos = SpanCodec.TIME_UNITS[unit];
     starts = new long[spans.size()];
     stringTable = new StringIndex(32 + 2 * spans.size());
     for (int i = 0; i < streams.length; i++) {
-      streams[i] = new ByteSink(spans.size() * BYTES_PER_SPAN[i]);
+      streams[i] = new ByteSink(spans.size() * bytesPerSpan(i));
     }
     dictionary = streams[SpanCodec.DICTIONARY];
     traceIds = streams[SpanCodec.TRACE_IDS];
@@ -110,9 +105,78 @@ final class SpanEncoder {
     extras = streams[SpanCodec.EXTRAS];
     extraValues = streams[SpanCodec.EXTRA_VALUES];
     links = streams[SpanCodec.LINKS];
+    writeSpans();
+    header = header();
   }
 
+  /** About how many bytes a span takes in a fixed stream, to size its buffer once. */
+  private static int bytesPerSpan(int stream) {
+    return switch (stream) {
+      case SpanCodec.DICTIONARY -> 16;
+      case SpanCodec.KEYS, SpanCodec.TYPES -> 10;
+      case SpanCodec.SPAN_IDS -> 8;
+      case SpanCodec.START_TIMES, SpanCodec.DURATIONS -> 4;
+      case SpanCodec.NAMES, SpanCodec.COUNTS, SpanCodec.EVENTS -> 2;
+      default -> 1;
+    };
+  }
+
+  /** The byte form's header: everything before the streams. */
+  private ByteSink header() {
+    ByteSink header = new ByteSink(64 + 4 * streams.length);
+    header.writeByte(SpanCodec.VERSION);
+    header.writeVarInt(spans.size());
+    header.writeByte(timeUnit);
+    for (ByteSink stream : streams) {
+      header.writeVarInt(stream.size());
+    }
+    int valueStreamCount = 0;
+    for (ByteSink stream : valueStreams) {
+      if (stream != null) {
+        valueStreamCount++;
+      }
+    }
+    header.writeVarInt(valueStreamCount);
+    int previousKey = -1;
+    for (int key = 0; key < valueStreams.length; key++) {
+      if (valueStreams[key] != null) {
+        header.writeVarInt(key - previousKey - 1);
+        header.writeVarInt(valueStreams[key].size());
+        previousKey = key;
+      }
+    }
+    return header;
+  }
+
+  /** The byte form's length. */
+  int size() {
+    long size = header.size();
+    for (ByteSink stream : streams) {
+      size += stream.size();
+    }
+    for (ByteSink stream : valueStreams) {
+      size += stream == null ? 0 : stream.size();
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("spans of over 2 GiB encoded");
+    }
+    return (int) size;
+  }
+
+  /** Appends the byte form to {@code out}. */
   void writeTo(ByteSink out) {
+    out.writeBytes(header.array(), 0, header.size());
+    for (ByteSink stream : streams) {
+      out.writeBytes(stream.array(), 0, stream.size());
+    }
+    for (ByteSink stream : valueStreams) {
+      if (stream != null) {
+        out.writeBytes(stream.array(), 0, stream.size());
+      }
+    }
+  }
+
+  private void writeSpans() {
     TraceId runTraceId = null;
     int runTrace = -1;
     int runLength = 0;
@@ -135,36 +199,6 @@ final class SpanEncoder {
     if (runLength > 0) {
       traceRuns.writeVarInt(runLength);
     }
-
-    out.writeByte(SpanCodec.VERSION);
-    out.writeVarInt(spans.size());
-    out.writeByte(timeUnit);
-    for (ByteSink stream : streams) {
-      out.writeVarInt(stream.size());
-    }
-    int valueStreamCount = 0;
-    for (ByteSink stream : valueStreams) {
-      if (stream != null) {
-        valueStreamCount++;
-      }
-    }
-    out.writeVarInt(valueStreamCount);
-    int previousKey = -1;
-    for (int key = 0; key < valueStreams.length; key++) {
-      if (valueStreams[key] != null) {
-        out.writeVarInt(key - previousKey - 1);
-        out.writeVarInt(valueStreams[key].size());
-        previousKey = key;
-      }
-    }
-    for (ByteSink stream : streams) {
-      out.writeBytes(stream.array(), 0, stream.size());
-    }
-    for (ByteSink stream : valueStreams) {
-      if (stream != null) {
-        out.writeBytes(stream.array(), 0, stream.size());
-      }
-    }
   }
 
   private void writeSpan(int index, Span span, int trace) {
@@ -185,12 +219,12 @@ final class SpanEncoder {
     string(names, span.name());
     kinds.writeByte(SpanCodec.code(SpanCodec.KINDS, span.kind()));
 
-    long start = span.startEpochNanos() / unitNanos;
+    long start = inUnit(span.startEpochNanos());
     starts[index] = start;
     int previous = latestSpanOfTrace[trace] >= 0 ? latestSpanOfTrace[trace] : index - 1;
     startTimes.writeZigZag(start - (previous >= 0 ? starts[previous] : 0));
     latestSpanOfTrace[trace] = index;
-    durations.writeVarLong(span.endEpochNanos() / unitNanos - start);
+    durations.writeVarLong(inUnit(span.endEpochNanos()) - start);
 
     Resource resource = span.resource();
     int resourceIndex = resourceTable.indexOrAdd(resource);
@@ -214,7 +248,7 @@ final class SpanEncoder {
     eventCounts.writeVarInt(spanEvents.size());
     for (int i = 0; i < spanEvents.size(); i++) {
       Event event = spanEvents.get(i);
-      events.writeZigZag(event.epochNanos() / unitNanos - start);
+      events.writeZigZag(inUnit(event.epochNanos()) - start);
       string(events, event.name());
       events.writeVarInt(event.droppedAttributesCount());
       attributes(event.attributes(), 1);
@@ -417,19 +451,29 @@ final class SpanEncoder {
   }
 
   private static int timeUnit(long nanos, int unit) {
-    while (unit > 0 && nanos % SpanCodec.TIME_UNITS[unit] != 0) {
-      unit--;
+    // Constant divisors, which compile to multiplications.
+    if (unit == 2 && nanos % 1_000_000 != 0) {
+      unit = 1;
+    }
+    if (unit == 1 && nanos % 1_000 != 0) {
+      unit = 0;
     }
     return unit;
   }
 
+  /** {@code nanos} in the time unit, which divides it. */
+  private long inUnit(long nanos) {
+    return timeUnit == 0 ? nanos : timeUnit == 1 ? nanos / 1_000 : nanos / 1_000_000;
+  }
+
   /**
    * Numbers resources or scopes in the order first added, telling them apart by value: by
-   * identity first, since spans of one batch share one instance, then by {@link ExactKey}.
+   * identity first, since spans of one batch share one instance, then by {@link ExactKey}. The
+   * maps are made only once a second instance shows up.
    */
   private static final class ValueTable<T> {
-    private final IdentityHashMap<T, Integer> byIdentity = new IdentityHashMap<>();
-    private final Map<ExactKey, Integer> byValue = new HashMap<>();
+    private IdentityHashMap<T, Integer> byIdentity;
+    private Map<ExactKey, Integer> byValue;
     private T last;
     private int lastIndex;
 
@@ -438,6 +482,17 @@ final class SpanEncoder {
     int indexOrAdd(T value) {
       if (value == last) {
         return lastIndex;
+      }
+      if (last == null) {
+        last = value;
+        lastIndex = 0;
+        return -1;
+      }
+      if (byValue == null) {
+        byIdentity = new IdentityHashMap<>();
+        byValue = new HashMap<>();
+        byIdentity.put(last, 0);
+        byValue.put(new ExactKey(last), 0);
       }
       Integer index = byIdentity.get(value);
       boolean added = false;

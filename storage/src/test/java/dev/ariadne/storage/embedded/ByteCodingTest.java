@@ -47,7 +47,9 @@ class ByteCodingTest {
 
   @Test
   void zigZagKeepsSmallMagnitudesSmallAndExtremesExact() throws Exception {
-    long[] values = {0, -1, 1, -64, 63, -65, 64, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1};
+    long[] values = {
+      0, -1, 1, -64, 63, -65, 64, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1
+    };
     int[] sizes = {1, 1, 1, 1, 1, 2, 2, 10, 10, 10};
     for (int i = 0; i < values.length; i++) {
       ByteSink sink = new ByteSink(0);
