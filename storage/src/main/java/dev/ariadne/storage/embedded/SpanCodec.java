@@ -156,11 +156,6 @@ final class SpanCodec {
   static final int HAS_LINKS = 16;
   static final int ALL_EXTRAS = 31;
 
-  /** The fewest bytes one event takes in its stream: time, name and dropped count. */
-  static final int MIN_EVENT_BYTES = 3;
-  /** The fewest bytes one link takes in its stream: trace, span ID, trace state, counts, flag. */
-  static final int MIN_LINK_BYTES = 12;
-
   private SpanCodec() {}
 
   /**

@@ -27,6 +27,10 @@ import java.util.List;
 final class SpanDecoder {
   /** Lists longer than this grow as they are read rather than being sized from their count. */
   private static final int PREALLOCATED = 64;
+  /** The fewest bytes one event takes in its stream: time, name and dropped count. */
+  private static final int MIN_EVENT_BYTES = 3;
+  /** The fewest bytes one link takes in its stream: trace, span ID, trace state, count, flag. */
+  private static final int MIN_LINK_BYTES = 12;
   /** Each stream's name in errors, made once rather than per call. */
   private static final String[] STREAM_NAMES = new String[SpanCodec.STREAM_NAMES.length];
   /** The names of the value streams of the first keys. */
@@ -266,7 +270,7 @@ final class SpanDecoder {
   }
 
   private List<Event> events(long spanStart) throws CorruptDataException {
-    int size = eventCounts.readCount(events.remaining() / SpanCodec.MIN_EVENT_BYTES);
+    int size = eventCounts.readCount(events.remaining() / MIN_EVENT_BYTES);
     if (size == 0) {
       return List.of();
     }
@@ -284,7 +288,7 @@ final class SpanDecoder {
   }
 
   private List<Link> links() throws CorruptDataException {
-    int size = extraValues.readCount(links.remaining() / SpanCodec.MIN_LINK_BYTES);
+    int size = extraValues.readCount(links.remaining() / MIN_LINK_BYTES);
     Link[] list = new Link[Math.min(size, PREALLOCATED)];
     for (int i = 0; i < size; i++) {
       TraceId traceId = traceTable[traceRef(links)];
