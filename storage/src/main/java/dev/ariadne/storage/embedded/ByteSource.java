@@ -16,7 +16,7 @@ final class ByteSource {
 
   /** Reads {@code bytes[offset, offset + length)}; {@code what} names the data in errors. */
   ByteSource(byte[] bytes, int offset, int length, String what) {
-    if (offset < 0 || length < 0 || offset + length > bytes.length) {
+    if (offset < 0 || length < 0 || length > bytes.length - offset) {
       throw new IndexOutOfBoundsException(
           "range [" + offset + ", " + (offset + length) + ") of " + bytes.length);
     }
@@ -76,6 +76,9 @@ final class ByteSource {
     for (int shift = 0; shift < 64; shift += 7) {
       need(1);
       byte b = bytes[position++];
+      if (shift == 63 && (b & 0x7E) != 0) {
+        throw corrupt("varint over 64 bits");
+      }
       value |= (long) (b & 0x7F) << shift;
       if (b >= 0) {
         return value;
@@ -121,7 +124,7 @@ final class ByteSource {
   }
 
   String readString() throws CorruptDataException {
-    int length = readVarInt();
+    int length = readCount(Integer.MAX_VALUE);
     need(length);
     String value = new String(bytes, position, length, StandardCharsets.UTF_8);
     position += length;

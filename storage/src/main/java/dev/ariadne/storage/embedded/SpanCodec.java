@@ -1,242 +1,187 @@
 package dev.ariadne.storage.embedded;
 
-import dev.ariadne.model.Attribute;
-import dev.ariadne.model.Event;
-import dev.ariadne.model.Link;
-import dev.ariadne.model.Resource;
-import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
-import dev.ariadne.model.TraceId;
-import dev.ariadne.model.Value;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine's byte form of a list of spans, used for WAL records and block pages. Every field
- * of {@link Span} survives a round trip exactly. Self-contained: a decoder needs nothing but the
- * bytes.
+ * The engine's byte form of a list of spans, used for WAL records and block pages. Every field of
+ * {@link Span} survives a round trip exactly, doubles to the bit. Self-contained: a decoder needs
+ * nothing but the bytes. Columnar, so that zstd finds the repetition across spans: each field is
+ * its own stream, attribute values have a stream per key, and repeated strings, trace IDs,
+ * resources and scopes are written once per call.
  *
- * <p>Layout: a varint span count, then each span as its fields in declaration order.
+ * <p>Layout; integers are little-endian, "varint" is unsigned LEB128 and "zig-zag" a zig-zag
+ * encoded signed varint:
+ *
+ * <pre>
+ * byte    version (1)
+ * varint  span count
+ * byte    time unit: 0 nanoseconds, 1 microseconds, 2 milliseconds; the coarsest in which every
+ *         time in the call is whole; the times below are in it
+ * varint  byte length of each of the 23 fixed streams, in the order below
+ * varint  number of value streams; then per value stream, by ascending key: varint key (its
+ *         index in the string table) minus the previous key minus 1 (the first: the key itself),
+ *         and varint byte length
+ * bytes   the fixed streams, then the value streams, each in the order of its length
+ * </pre>
+ *
+ * <p>A "ref" is a reference to one of the tables that start empty in each call: strings, trace
+ * IDs, resources, scopes. It is a varint: 0 for the table's next entry, which is read from the
+ * table's own stream and appended, so entries are stored in the order of their first use; or 1 +
+ * the index of an entry already read. A "string" is a ref to the string table.
+ *
+ * <p>Fixed streams, in order: compressible structure first, then times, then random IDs, so that
+ * zstd's blocks hold bytes alike.
+ *
+ * <pre>
+ *  0 dictionary      the string table: per string a varint (byte length &lt;&lt; 1 | form) and
+ *                    its bytes; form 0 is UTF-8, 1 UTF-16LE (strings with unpaired surrogates)
+ *  1 trace runs      per run of adjacent spans of one trace: trace ref, varint span count
+ *  2 parents         varint per span: 0 no parent; 1 the parent ID is next in parent IDs; n &gt;= 2
+ *                    the parent is the span at (this span's index + zig-zag-decoded (n - 2))
+ *  3 names           string per span
+ *  4 kinds           byte per span: 0 UNSPECIFIED, 1 INTERNAL, 2 SERVER, 3 CLIENT, 4 PRODUCER,
+ *                    5 CONSUMER
+ *  5 statuses        byte per span: 0 UNSET, 1 OK, 2 ERROR
+ *  6 extras          byte per span, the rare fields it has: 1 status message, 2 trace state,
+ *                    4 flags, 8 dropped counts, 16 links
+ *  7 extra values    per span, those it has in that order: status message string, trace state
+ *                    string, varint flags, varint dropped attributes, events and links counts,
+ *                    varint link count
+ *  8 links           per link: trace ref, 8 bytes span ID, trace state string, varint dropped
+ *                    attributes count, byte follows-from (0 or 1), then its attribute list
+ *  9 resources       resource ref per span
+ * 10 resource defs   per resource table entry: service name string, varint dropped attributes
+ *                    count, then its attribute list
+ * 11 scopes          scope ref per span
+ * 12 scope defs      per scope table entry: name string, version string, its attribute list
+ * 13 event counts    varint per span
+ * 14 counts          varint per attribute list (its attributes) and per array value (elements)
+ * 15 keys            string per attribute
+ * 16 types           byte per value: 0 string, 1 boolean, 2 int, 3 double, 4 bytes, 5 array,
+ *                    6 key-value list, 7 decimal double
+ * 17 start times     zig-zag per span: its start minus the start of the previous span of its
+ *                    trace in this call, or of the previous span if none, or 0 for the first
+ * 18 durations       varint per span: end minus start, modulo 2^64
+ * 19 events          per event: zig-zag time minus its span's start, name string, varint dropped
+ *                    attributes count, then its attribute list
+ * 20 trace IDs       the trace table: 16 bytes per trace ID, high half first
+ * 21 span IDs        8 bytes per span
+ * 22 parent IDs      8 bytes per parent ID not found among this call's spans
+ * </pre>
+ *
+ * <p>Value streams hold the payloads of the values of the attributes with their key, by type:
+ * string: a string; boolean: a byte 0 or 1; int: zig-zag; double: its 8 raw bytes; decimal
+ * double: varint (zig-zag mantissa &lt;&lt; 3 | scale), for a double that is exactly mantissa /
+ * 10^scale (as one parsed from short decimal text is) with |mantissa| &lt; 2^53; bytes: varint
+ * length and the bytes; array: nothing (its elements' payloads follow in the same stream).
+ *
+ * <p>A span is written in this order: a new trace run if its trace differs from the previous
+ * span's, parent, name, kind, start, duration, resource, scope, attribute list, events, status,
+ * extras, links. Only the order of refs to one table and of uses of the shared attribute streams
+ * matters across streams. An attribute list is its count, then per attribute its key and value; a
+ * value is its type, then its payload (an array: its count, then its elements as values; a
+ * key-value list: an attribute list). A value directly in an attribute list is at depth 1, and
+ * each array or key-value list adds one; values deeper than {@link #MAX_VALUE_DEPTH} are refused.
+ *
+ * <p>Decoding checks every count against what the stream it counts has left, every ref against
+ * its table, every code against its list, and that every stream is used up, so bad bytes end in a
+ * {@link CorruptDataException} naming the stream and the problem, and what decoding allocates
+ * stays proportional to the bytes it is given.
  */
 final class SpanCodec {
+  static final int VERSION = 1;
+  /** Deeper values than this are refused when written and treated as corrupt when read. */
+  static final int MAX_VALUE_DEPTH = 64;
+
   /** Kinds by their stored code; the codes are part of the file format and never change. */
-  private static final SpanKind[] KINDS = {
+  static final SpanKind[] KINDS = {
     SpanKind.UNSPECIFIED, SpanKind.INTERNAL, SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER,
     SpanKind.CONSUMER
   };
   /** Status codes by their stored code; part of the file format. */
-  private static final StatusCode[] STATUSES = {StatusCode.UNSET, StatusCode.OK, StatusCode.ERROR};
-  /** Deeper values than this are refused when written and treated as corrupt when read. */
-  static final int MAX_VALUE_DEPTH = 64;
+  static final StatusCode[] STATUSES = {StatusCode.UNSET, StatusCode.OK, StatusCode.ERROR};
+  /** Time units by their stored code, in nanoseconds. */
+  static final long[] TIME_UNITS = {1, 1_000, 1_000_000};
+
+  static final int DICTIONARY = 0;
+  static final int TRACE_RUNS = 1;
+  static final int PARENTS = 2;
+  static final int NAMES = 3;
+  static final int SPAN_KINDS = 4;
+  static final int STATUS_CODES = 5;
+  static final int EXTRAS = 6;
+  static final int EXTRA_VALUES = 7;
+  static final int LINKS = 8;
+  static final int RESOURCES = 9;
+  static final int RESOURCE_DEFS = 10;
+  static final int SCOPES = 11;
+  static final int SCOPE_DEFS = 12;
+  static final int EVENT_COUNTS = 13;
+  static final int COUNTS = 14;
+  static final int KEYS = 15;
+  static final int TYPES = 16;
+  static final int START_TIMES = 17;
+  static final int DURATIONS = 18;
+  static final int EVENTS = 19;
+  static final int TRACE_IDS = 20;
+  static final int SPAN_IDS = 21;
+  static final int PARENT_IDS = 22;
+  /** The fixed streams' names, for error messages, by their position. */
+  static final String[] STREAM_NAMES = {
+    "dictionary", "trace runs", "parents", "names", "kinds", "statuses", "extras", "extra values",
+    "links", "resources", "resource defs", "scopes", "scope defs", "event counts", "counts", "keys",
+    "types", "start times", "durations", "events", "trace IDs", "span IDs", "parent IDs"
+  };
+
+  static final int TYPE_STR = 0;
+  static final int TYPE_BOOL = 1;
+  static final int TYPE_INT = 2;
+  static final int TYPE_DBL = 3;
+  static final int TYPE_BYTES = 4;
+  static final int TYPE_ARRAY = 5;
+  static final int TYPE_KVLIST = 6;
+  static final int TYPE_DECIMAL = 7;
+  /** Powers of ten by decimal scale: a decimal double is its mantissa over one of these. */
+  static final double[] DECIMAL_SCALES = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 1e7};
+  /** Decimal mantissas stay within the integers a double holds exactly. */
+  static final long MAX_DECIMAL_MANTISSA = 1L << 53;
+
+  static final int HAS_STATUS_MESSAGE = 1;
+  static final int HAS_TRACE_STATE = 2;
+  static final int HAS_FLAGS = 4;
+  static final int HAS_DROPPED_COUNTS = 8;
+  static final int HAS_LINKS = 16;
+  static final int ALL_EXTRAS = 31;
 
   private SpanCodec() {}
 
+  /**
+   * Appends the byte form of {@code spans} to {@code out}.
+   *
+   * @throws IllegalArgumentException if an attribute value nests deeper than {@link
+   *     #MAX_VALUE_DEPTH}
+   */
   static void encode(List<Span> spans, ByteSink out) {
-    out.writeVarInt(spans.size());
-    for (Span span : spans) {
-      writeTraceId(span.traceId(), out);
-      out.writeLongLe(span.spanId());
-      out.writeLongLe(span.parentSpanId());
-      out.writeString(span.name());
-      out.writeByte(code(KINDS, span.kind()));
-      out.writeZigZag(span.startEpochNanos());
-      out.writeZigZag(span.endEpochNanos() - span.startEpochNanos());
-      out.writeString(span.resource().serviceName());
-      writeAttributes(span.resource().attributes(), out, 0);
-      out.writeVarInt(span.resource().droppedAttributesCount());
-      out.writeString(span.scope().name());
-      out.writeString(span.scope().version());
-      writeAttributes(span.scope().attributes(), out, 0);
-      writeAttributes(span.attributes(), out, 0);
-      out.writeVarInt(span.events().size());
-      for (Event event : span.events()) {
-        out.writeZigZag(event.epochNanos() - span.startEpochNanos());
-        out.writeString(event.name());
-        writeAttributes(event.attributes(), out, 0);
-        out.writeVarInt(event.droppedAttributesCount());
-      }
-      out.writeVarInt(span.links().size());
-      for (Link link : span.links()) {
-        writeTraceId(link.traceId(), out);
-        out.writeLongLe(link.spanId());
-        out.writeString(link.traceState());
-        writeAttributes(link.attributes(), out, 0);
-        out.writeVarInt(link.droppedAttributesCount());
-        out.writeByte(link.followsFrom() ? 1 : 0);
-      }
-      out.writeByte(code(STATUSES, span.statusCode()));
-      out.writeString(span.statusMessage());
-      out.writeString(span.traceState());
-      out.writeVarInt(span.flags());
-      out.writeVarInt(span.droppedAttributesCount());
-      out.writeVarInt(span.droppedEventsCount());
-      out.writeVarInt(span.droppedLinksCount());
-    }
+    new SpanEncoder(spans).writeTo(out);
   }
 
   static byte[] encode(List<Span> spans) {
-    ByteSink out = new ByteSink(256 * spans.size());
-    encode(spans, out);
-    return out.toByteArray();
+    SpanEncoder encoder = new SpanEncoder(spans);
+    ByteSink out = new ByteSink(encoder.size());
+    encoder.writeTo(out);
+    return out.size() == out.array().length ? out.array() : out.toByteArray();
   }
 
+  /**
+   * Reads one byte form of spans from {@code in}, leaving it just after.
+   *
+   * @throws CorruptDataException if the bytes are not such a byte form
+   */
   static List<Span> decode(ByteSource in) throws CorruptDataException {
-    // Each span takes at least 40 bytes, which bounds the count before anything is allocated.
-    int count = in.readCount(in.remaining() / 40);
-    List<Span> spans = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Span.Builder span = Span.builder();
-      span.traceId(readTraceId(in));
-      span.spanId(in.readLongLe());
-      span.parentSpanId(in.readLongLe());
-      span.name(in.readString());
-      span.kind(KINDS[readEnum(in, KINDS.length, "span kind")]);
-      long start = in.readZigZag();
-      span.startEpochNanos(start);
-      span.endEpochNanos(start + in.readZigZag());
-      String service = in.readString();
-      List<Attribute> resourceAttributes = readAttributes(in, 0);
-      span.resource(new Resource(service, resourceAttributes, in.readVarInt()));
-      String scopeName = in.readString();
-      String scopeVersion = in.readString();
-      span.scope(new Scope(scopeName, scopeVersion, readAttributes(in, 0)));
-      span.attributes(readAttributes(in, 0));
-      int eventCount = in.readCount(in.remaining());
-      List<Event> events = new ArrayList<>(eventCount);
-      for (int e = 0; e < eventCount; e++) {
-        long time = start + in.readZigZag();
-        String name = in.readString();
-        List<Attribute> attributes = readAttributes(in, 0);
-        events.add(new Event(time, name, attributes, in.readVarInt()));
-      }
-      span.events(events);
-      int linkCount = in.readCount(in.remaining() / 24);
-      List<Link> links = new ArrayList<>(linkCount);
-      for (int l = 0; l < linkCount; l++) {
-        TraceId traceId = readTraceId(in);
-        long spanId = in.readLongLe();
-        String traceState = in.readString();
-        List<Attribute> attributes = readAttributes(in, 0);
-        int dropped = in.readVarInt();
-        links.add(new Link(traceId, spanId, traceState, attributes, dropped,
-            readEnum(in, 2, "follows-from flag") == 1));
-      }
-      span.links(links);
-      StatusCode status = STATUSES[readEnum(in, STATUSES.length, "status code")];
-      span.status(status, in.readString());
-      span.traceState(in.readString());
-      span.flags(in.readVarInt());
-      span.droppedAttributesCount(in.readVarInt());
-      span.droppedEventsCount(in.readVarInt());
-      span.droppedLinksCount(in.readVarInt());
-      spans.add(span.build());
-    }
-    return spans;
-  }
-
-  private static void writeTraceId(TraceId traceId, ByteSink out) {
-    out.writeLongLe(traceId.high());
-    out.writeLongLe(traceId.low());
-  }
-
-  private static TraceId readTraceId(ByteSource in) throws CorruptDataException {
-    long high = in.readLongLe();
-    return new TraceId(high, in.readLongLe());
-  }
-
-  private static void writeAttributes(List<Attribute> attributes, ByteSink out, int depth) {
-    out.writeVarInt(attributes.size());
-    for (Attribute attribute : attributes) {
-      out.writeString(attribute.key());
-      writeValue(attribute.value(), out, depth);
-    }
-  }
-
-  private static List<Attribute> readAttributes(ByteSource in, int depth)
-      throws CorruptDataException {
-    int count = in.readCount(in.remaining() / 2);
-    List<Attribute> attributes = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      String key = in.readString();
-      attributes.add(new Attribute(key, readValue(in, depth)));
-    }
-    return attributes;
-  }
-
-  private static final int STR = 0;
-  private static final int BOOL = 1;
-  private static final int INT = 2;
-  private static final int DBL = 3;
-  private static final int BYTES = 4;
-  private static final int ARRAY = 5;
-  private static final int KVLIST = 6;
-
-  private static void writeValue(Value value, ByteSink out, int depth) {
-    if (depth > MAX_VALUE_DEPTH) {
-      throw new IllegalArgumentException(
-          "attribute value nested deeper than " + MAX_VALUE_DEPTH + " levels");
-    }
-    if (value instanceof Value.Str str) {
-      out.writeByte(STR);
-      out.writeString(str.value());
-    } else if (value instanceof Value.Bool bool) {
-      out.writeByte(BOOL);
-      out.writeByte(bool.value() ? 1 : 0);
-    } else if (value instanceof Value.Int integer) {
-      out.writeByte(INT);
-      out.writeZigZag(integer.value());
-    } else if (value instanceof Value.Dbl dbl) {
-      out.writeByte(DBL);
-      out.writeLongLe(Double.doubleToRawLongBits(dbl.value()));
-    } else if (value instanceof Value.Bytes bytes) {
-      out.writeByte(BYTES);
-      out.writeVarInt(bytes.value().length);
-      out.writeBytes(bytes.value());
-    } else if (value instanceof Value.Array array) {
-      out.writeByte(ARRAY);
-      out.writeVarInt(array.values().size());
-      for (Value element : array.values()) {
-        writeValue(element, out, depth + 1);
-      }
-    } else if (value instanceof Value.KvList kvList) {
-      out.writeByte(KVLIST);
-      writeAttributes(kvList.attributes(), out, depth + 1);
-    } else {
-      throw new IllegalArgumentException("unknown value type: " + value.getClass());
-    }
-  }
-
-  private static Value readValue(ByteSource in, int depth) throws CorruptDataException {
-    if (depth > MAX_VALUE_DEPTH) {
-      throw in.corrupt("attribute value nested deeper than " + MAX_VALUE_DEPTH + " levels");
-    }
-    int type = in.readByte();
-    switch (type) {
-      case STR:
-        return new Value.Str(in.readString());
-      case BOOL:
-        return new Value.Bool(readEnum(in, 2, "boolean") == 1);
-      case INT:
-        return new Value.Int(in.readZigZag());
-      case DBL:
-        return new Value.Dbl(Double.longBitsToDouble(in.readLongLe()));
-      case BYTES:
-        return new Value.Bytes(in.readBytes(in.readCount(in.remaining())));
-      case ARRAY: {
-        int count = in.readCount(in.remaining());
-        List<Value> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          values.add(readValue(in, depth + 1));
-        }
-        return new Value.Array(values);
-      }
-      case KVLIST:
-        return new Value.KvList(readAttributes(in, depth + 1));
-      default:
-        throw in.corrupt("unknown value type " + type);
-    }
+    return SpanDecoder.decode(in);
   }
 
   /** The stored code of {@code value}: its index in {@code codes}. */
@@ -247,13 +192,5 @@ final class SpanCodec {
       }
     }
     throw new IllegalArgumentException("no stored code for " + value);
-  }
-
-  private static int readEnum(ByteSource in, int size, String what) throws CorruptDataException {
-    int value = in.readByte();
-    if (value >= size) {
-      throw in.corrupt(what + " " + value + " (expected: 0 to " + (size - 1) + ")");
-    }
-    return value;
   }
 }

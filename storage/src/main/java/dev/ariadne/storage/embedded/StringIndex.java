@@ -1,0 +1,76 @@
+package dev.ariadne.storage.embedded;
+
+/**
+ * Numbers distinct strings in the order they are first added: the string table of one {@link
+ * SpanEncoder} call. Open addressing without boxing, with the hashes kept beside the keys so that
+ * probing past other strings does not touch them; the encoder looks up every name, key and string
+ * value of every span. Not thread-safe.
+ */
+final class StringIndex {
+  private String[] keys;
+  private int[] hashes;
+  private int[] indexes;
+  private int size;
+  /** 32 minus the log2 of the capacity: a hash's top bits pick its first slot. */
+  private int shift;
+
+  StringIndex(int expectedSize) {
+    int capacity = Integer.highestOneBit(Math.max(8, expectedSize) * 2 - 1) * 2;
+    keys = new String[capacity];
+    hashes = new int[capacity];
+    indexes = new int[capacity];
+    shift = Integer.numberOfLeadingZeros(capacity) + 1;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The index of {@code value}, or -1 after adding it with the index {@link #size()} had. */
+  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
+  int indexOrAdd(String value) {
+    int hash = value.hashCode();
+    int mask = keys.length - 1;
+    for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
+      String key = keys[slot];
+      if (key == null) {
+        keys[slot] = value;
+        hashes[slot] = hash;
+        indexes[slot] = size++;
+        if (size * 2 > keys.length) {
+          grow();
+        }
+        return -1;
+      }
+      if (hashes[slot] == hash && (key == value || key.equals(value))) {
+        return indexes[slot];
+      }
+    }
+  }
+
+  private void grow() {
+    String[] oldKeys = keys;
+    int[] oldHashes = hashes;
+    int[] oldIndexes = indexes;
+    keys = new String[oldKeys.length * 2];
+    hashes = new int[oldKeys.length * 2];
+    indexes = new int[oldKeys.length * 2];
+    shift--;
+    int mask = keys.length - 1;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != null) {
+        int slot = firstSlot(oldHashes[i]);
+        while (keys[slot] != null) {
+          slot = (slot + 1) & mask;
+        }
+        keys[slot] = oldKeys[i];
+        hashes[slot] = oldHashes[i];
+        indexes[slot] = oldIndexes[i];
+      }
+    }
+  }
+
+  private int firstSlot(int hash) {
+    return (hash * 0x9E3779B9) >>> shift;
+  }
+}
