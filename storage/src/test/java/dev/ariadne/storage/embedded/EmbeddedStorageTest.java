@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -235,6 +236,48 @@ class EmbeddedStorageTest {
       assertThat(storage.corruptBlocks()).isEqualTo(1);
       assertThat(storage.trace(intact)).hasSize(5);
       assertThat(storage.search(TraceQuery.builder().build())).hasSize(1);
+    }
+  }
+
+  @Test
+  void startUpReadsOnlyBlockMetadata() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    try (EmbeddedStorage storage = open()) {
+      for (int i = 0; i < 3; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+    }
+    // Overwrite everything but the header, the metadata section and the footer: pages, summaries,
+    // columns, calls, index, bloom filter and names. Start-up must not notice.
+    for (Path file : blockFiles()) {
+      byte[] bytes = Files.readAllBytes(file);
+      ByteSource footer = new ByteSource(bytes, bytes.length - BlockFormat.FOOTER_SIZE,
+          BlockFormat.FOOTER_SIZE, "footer");
+      BlockFormat.Extent meta = null;
+      for (BlockFormat.Section section : BlockFormat.Section.values()) {
+        BlockFormat.Extent extent = BlockFormat.Extent.readFixed(footer);
+        if (section == BlockFormat.Section.META) {
+          meta = extent;
+        }
+      }
+      for (int at = BlockFormat.HEADER_SIZE; at < meta.offset(); at++) {
+        bytes[at] = 0x55;
+      }
+      Files.write(file, bytes);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.blockCount()).isEqualTo(3);
+      assertThat(storage.corruptBlocks()).isZero();
+      assertThat(storage.blockSpanCount()).isEqualTo(15);
+      assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
+      assertThat(storage.attributeValues(Optional.of(CART), "http.route", 10))
+          .containsExactly("/cart");
+      // The damage is real: the first read that needs more than metadata finds it.
+      assertThat(storage.trace(traces.get(0))).isEmpty();
+      assertThat(storage.corruptBlocks()).isPositive();
     }
   }
 
