@@ -6,11 +6,15 @@ import static dev.ariadne.storage.TestSpans.MILLIS;
 import static dev.ariadne.storage.TestSpans.TODAY;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.randomTraceId;
+import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.DroppedSpans;
+import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
@@ -282,6 +286,58 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void spansPastThePerTraceLimitAreNotStoredButCountedAndTheCountSurvivesARestart()
+      throws IOException {
+    TraceId traceId = randomTraceId();
+    List<Span> spans = checkout(traceId, TODAY);
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(3).open()) {
+      storage.write(spans.subList(0, 2));
+      storage.cut();
+      storage.write(spans.subList(2, 5));
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans.subList(0, 3));
+      assertThat(storage.droppedSpans(traceId)).containsExactly(
+          new DroppedSpans(CART, "POST /pay", 1), new DroppedSpans("payment", "POST /pay", 1));
+      assertThat(storage.droppedSpanCount()).isEqualTo(2);
+      assertThat(storage.droppedSpans(randomTraceId())).isEmpty();
+    }
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(3).open()) {
+      // Counted afresh from storage after the restart: the trace is still full.
+      storage.write(List.of(spans.get(4)));
+      assertThat(storage.trace(traceId)).hasSize(3);
+      assertThat(storage.droppedSpans(traceId)).containsExactly(
+          new DroppedSpans(CART, "POST /pay", 1), new DroppedSpans("payment", "POST /pay", 2));
+    }
+  }
+
+  @Test
+  void concurrentWritesOfOneTraceNeverPassTheLimit() throws Exception {
+    TraceId traceId = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(50).open()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> writes = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        writes.add(pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            storage.write(List.of(span(traceId, TestSpans.randomSpanId(), 0, CART, "step",
+                SpanKind.INTERNAL, TODAY, MILLIS).build()));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+      pool.shutdown();
+      assertThat(storage.trace(traceId)).hasSize(50);
+      assertThat(storage.droppedSpans(traceId))
+          .containsExactly(new DroppedSpans(CART, "step", 50));
+    }
+  }
+
+  @Test
   void aTornWalTailIsTruncatedAndStartUpGoesOn() throws IOException {
     TraceId kept = randomTraceId();
     try (EmbeddedStorage storage = open()) {
@@ -378,6 +434,8 @@ class EmbeddedStorageTest {
     assertThatThrownBy(() -> builder.retention(Duration.ZERO))
         .hasMessage("retention: PT0S (expected: > 0)");
     assertThatThrownBy(() -> builder.maxDiskBytes(-1)).hasMessage("maxDiskBytes: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> builder.maxSpansPerTrace(-1))
+        .hasMessage("maxSpansPerTrace: -1 (expected: >= 0)");
   }
 
   private List<Path> blockFiles() throws IOException {
