@@ -2,6 +2,7 @@ package dev.ariadne.query;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.storage.DroppedSpans;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,13 +28,15 @@ final class Completeness {
   private final List<Span> orphans;
   private final List<Skew> skews;
   private final List<Long> duplicateSpanIds;
+  private final List<DroppedSpans> droppedSpans;
   private final Set<Long> duplicateSet;
   private final IdentityHashMap<Span, Boolean> orphanSet;
   private final IdentityHashMap<Span, Skew> skewBySpan;
 
   private Completeness(boolean rootPresent, List<Span> orphans, List<Skew> skews,
-      List<Long> duplicateSpanIds) {
+      List<Long> duplicateSpanIds, List<DroppedSpans> droppedSpans) {
     this.rootPresent = rootPresent;
+    this.droppedSpans = List.copyOf(droppedSpans);
     this.orphans = Collections.unmodifiableList(orphans);
     this.skews = Collections.unmodifiableList(skews);
     this.duplicateSpanIds = Collections.unmodifiableList(duplicateSpanIds);
@@ -48,8 +51,11 @@ final class Completeness {
     }
   }
 
-  /** Examines every span of one trace, in the given order. */
-  static Completeness of(List<Span> spans) {
+  /**
+   * Examines every span of one trace, in the given order, and what storage did not keep of it
+   * (spans past its per-trace limit).
+   */
+  static Completeness of(List<Span> spans, List<DroppedSpans> droppedSpans) {
     Map<Long, Span> parentById = new HashMap<>();
     Map<Long, Span> firstById = new HashMap<>();
     Set<Long> duplicates = new LinkedHashSet<>();
@@ -82,16 +88,28 @@ final class Completeness {
         skews.add(new Skew(span, parent, Math.max(0, before), Math.max(0, after)));
       }
     }
-    return new Completeness(rootPresent, orphans, skews, List.copyOf(duplicates));
+    return new Completeness(rootPresent, orphans, skews, List.copyOf(duplicates), droppedSpans);
   }
 
   boolean rootPresent() {
     return rootPresent;
   }
 
-  /** No root missing and no orphan: every span hangs from the root. Skew does not count. */
+  /**
+   * No root missing, no orphan and nothing dropped by storage: every span hangs from the root.
+   * Skew does not count.
+   */
   boolean complete() {
-    return rootPresent && orphans.isEmpty();
+    return rootPresent && orphans.isEmpty() && droppedSpans.isEmpty();
+  }
+
+  /** Spans storage did not keep, per service and span name. */
+  List<DroppedSpans> droppedSpans() {
+    return droppedSpans;
+  }
+
+  long droppedSpanCount() {
+    return droppedSpans.stream().mapToLong(DroppedSpans::count).sum();
   }
 
   List<Span> orphans() {

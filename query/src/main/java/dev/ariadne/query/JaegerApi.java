@@ -16,6 +16,7 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
@@ -116,11 +117,12 @@ final class JaegerApi {
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }
+    List<DroppedSpans> dropped = storage.droppedSpans(traceId);
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
       json.writeArrayFieldStart("data");
-      writeTrace(traceId, spans, json);
+      writeTrace(traceId, spans, dropped, json);
       json.writeEndArray();
       endEnvelope(1, json);
     };
@@ -270,7 +272,7 @@ final class JaegerApi {
       if (spans.isEmpty()) {
         missing.add(traceId);
       } else {
-        writeTrace(traceId, spans, json);
+        writeTrace(traceId, spans, storage.droppedSpans(traceId), json);
         found++;
       }
     }
@@ -314,11 +316,11 @@ final class JaegerApi {
   }
 
   /** One trace: spans in timeline order, processes p1, p2, ... and the completeness warnings. */
-  static void writeTrace(TraceId traceId, List<Span> stored, JsonGenerator json)
-      throws IOException {
+  static void writeTrace(TraceId traceId, List<Span> stored, List<DroppedSpans> dropped,
+      JsonGenerator json) throws IOException {
     List<Span> spans = new ArrayList<>(stored);
     spans.sort(NativeApi.TIMELINE);
-    Completeness completeness = Completeness.of(spans);
+    Completeness completeness = Completeness.of(spans, dropped);
     Map<Resource, String> processes = new LinkedHashMap<>();
     for (Span span : spans) {
       processes.computeIfAbsent(span.resource(), resource -> "p" + (processes.size() + 1));
@@ -358,6 +360,14 @@ final class JaegerApi {
 
   private static List<String> traceWarnings(Completeness completeness) {
     List<String> warnings = new ArrayList<>();
+    if (!completeness.droppedSpans().isEmpty()) {
+      List<String> counts = new ArrayList<>();
+      for (DroppedSpans dropped : completeness.droppedSpans()) {
+        counts.add(dropped.serviceName() + " " + dropped.spanName() + ": " + dropped.count());
+      }
+      warnings.add(completeness.droppedSpanCount() + " span(s) not stored: the trace reached"
+          + " the storage's per-trace span limit (" + String.join(", ", counts) + ")");
+    }
     if (!completeness.rootPresent()) {
       warnings.add("root span missing: no span without a parent was received");
     }

@@ -12,6 +12,7 @@ import dev.ariadne.model.Value;
 import dev.ariadne.model.ValueJson;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
@@ -44,7 +45,7 @@ final class NativeApi {
       throw new NotFoundException(traceId);
     }
     spans.sort(TIMELINE);
-    Completeness completeness = Completeness.of(spans);
+    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
@@ -235,6 +236,15 @@ final class NativeApi {
     json.writeArrayFieldStart("duplicateSpanIds");
     for (long spanId : completeness.duplicateSpanIds()) {
       json.writeString(Json.hex(spanId));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("droppedSpans");
+    for (DroppedSpans dropped : completeness.droppedSpans()) {
+      json.writeStartObject();
+      json.writeStringField("serviceName", dropped.serviceName());
+      json.writeStringField("spanName", dropped.spanName());
+      json.writeNumberField("count", dropped.count());
+      json.writeEndObject();
     }
     json.writeEndArray();
     json.writeEndObject();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CompletenessTest {
   @Test
   void findsNothingWrongWithACompleteTrace() {
-    Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY));
+    Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY), List.of());
 
     assertThat(completeness.complete()).isTrue();
     assertThat(completeness.orphans()).isEmpty();
@@ -36,7 +36,7 @@ class CompletenessTest {
     Span child = span(TRACE_ID, 3, 2, CART, "SELECT", SpanKind.CLIENT,
         TODAY + 11 * MILLIS, 2 * MILLIS).build();
 
-    Completeness completeness = Completeness.of(List.of(root, server, child, client));
+    Completeness completeness = Completeness.of(List.of(root, server, child, client), List.of());
 
     assertThat(completeness.complete()).isTrue();
     assertThat(completeness.duplicateSpanIds()).as("a shared ID is no duplicate").isEmpty();
@@ -51,7 +51,7 @@ class CompletenessTest {
     Span a = span(TRACE_ID, 2, 9, CART, "a", SpanKind.SERVER, TODAY, MILLIS).build();
     Span b = span(TRACE_ID, 3, 9, CART, "b", SpanKind.SERVER, TODAY, MILLIS).build();
 
-    Completeness completeness = Completeness.of(List.of(a, b));
+    Completeness completeness = Completeness.of(List.of(a, b), List.of());
 
     assertThat(completeness.rootPresent()).isFalse();
     assertThat(completeness.orphans()).containsExactly(a, b);

@@ -96,7 +96,7 @@ class NativeApiTest {
         .get("completeness");
 
     assertThat(completeness.toString()).isEqualTo("{\"complete\":true,\"rootPresent\":true,"
-        + "\"orphanSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[]}");
+        + "\"orphanSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],\"droppedSpans\":[]}");
   }
 
   @Test
@@ -107,7 +107,7 @@ class NativeApiTest {
         + "\"rootPresent\":false,\"orphanSpanIds\":[\"0000000000000010\"],"
         + "\"clockSkew\":[{\"spanId\":\"0000000000000012\",\"parentSpanId\":\"0000000000000011\","
         + "\"startsBeforeParentNanos\":" + 2 * MILLIS + ",\"endsAfterParentNanos\":" + 5 * MILLIS
-        + "}],\"duplicateSpanIds\":[\"0000000000000011\"]}");
+        + "}],\"duplicateSpanIds\":[\"0000000000000011\"],\"droppedSpans\":[]}");
     assertThat(trace.get("spanCount").asInt()).isEqualTo(4);
     assertThat(trace.get("spans").get(1).get("startEpochNanos").asText())
         .as("times are shown as received")

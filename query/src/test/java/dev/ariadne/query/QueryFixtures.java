@@ -23,6 +23,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.memory.MemoryStorage;
 import java.io.IOException;
@@ -159,7 +160,7 @@ final class QueryFixtures {
     return spans;
   }
 
-  static ServerExtension server(MemoryStorage storage) {
+  static ServerExtension server(Storage storage) {
     QueryApi api = QueryApi.create(storage);
     return new ServerExtension() {
       @Override

@@ -151,6 +151,7 @@ final class AriadneServer implements AutoCloseable {
           .compactionTargetSpans(config.compactionTargetSpans())
           .retention(config.retention())
           .maxDiskBytes(config.maxDiskBytes())
+          .maxSpansPerTrace(config.maxSpansPerTrace())
           .open();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the data directory " + config.dataDir(), e);
@@ -180,6 +181,9 @@ final class AriadneServer implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("ariadne.storage.expired.blocks", storage, EmbeddedStorage::expiredBlocks)
         .description("Blocks deleted for retention or the disk cap")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.dropped.spans", storage, EmbeddedStorage::droppedSpanCount)
+        .description("Spans not stored because their trace had reached embedded.max-spans-per-trace")
         .register(registry);
     FunctionCounter.builder("ariadne.storage.corrupt.blocks", storage, EmbeddedStorage::corruptBlocks)
         .description("Blocks found corrupt and moved aside")

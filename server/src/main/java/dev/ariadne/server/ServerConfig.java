@@ -31,7 +31,8 @@ record ServerConfig(
       Duration headMaxAge,
       int compactionTargetSpans,
       Duration retention,
-      long maxDiskBytes) {}
+      long maxDiskBytes,
+      int maxSpansPerTrace) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
@@ -51,7 +52,9 @@ record ServerConfig(
             s.getDuration("embedded.head-max-age"),
             s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getDuration("embedded.retention"),
-            s.getBytes("embedded.max-disk")),
+            s.getBytes("embedded.max-disk"),
+            s.getInt("embedded.max-spans-per-trace", 0, Integer.MAX_VALUE,
+                "a whole number >= 0 (0: no limit)")),
         s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("query.port", 0, 65535, PORT),
         receiver(s, "otlp-grpc"),

@@ -45,6 +45,7 @@ final class Settings {
     d.put("embedded.compaction-target-spans", "2000000");
     d.put("embedded.retention", "7d");
     d.put("embedded.max-disk", "0");
+    d.put("embedded.max-spans-per-trace", "0");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");
     d.put("receivers.otlp-grpc.enabled", "true");

@@ -34,7 +34,7 @@ class SettingsTest {
     assertThat(config.storage()).isEqualTo("embedded");
     assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
         SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000,
-        Duration.ofDays(7), 0));
+        Duration.ofDays(7), 0, 0));
   }
 
   @Test

@@ -31,6 +31,14 @@ public interface Storage extends Closeable {
   List<Span> trace(TraceId traceId) throws IOException;
 
   /**
+   * What was not stored of the trace because it reached the backend's per-trace span limit, sorted
+   * by service then span name; empty when nothing was dropped or the backend has no such limit.
+   */
+  default List<DroppedSpans> droppedSpans(TraceId traceId) throws IOException {
+    return List.of();
+  }
+
+  /**
    * Summaries of the traces that {@linkplain TraceQuery#matches(Span) one span matches}, newest
    * trace start first, at most {@link TraceQuery#limit()} of them. A summary describes the whole
    * trace as stored, not only the matching span.

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.DependencyLink;
+import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
@@ -67,6 +68,12 @@ public final class EmbeddedStorage implements Storage {
   private final FileChannel lockChannel;
   private final FileLock directoryLock;
   private final Wal wal;
+  /** Records of spans not stored because their trace reached the per-trace limit. */
+  private final Wal droppedWal;
+  private final TraceLimit traceLimit;
+  /** Trace → (service, span name) → spans dropped; guarded by itself. */
+  private final Map<TraceId, Map<List<String>, Long>> dropped = new HashMap<>();
+  private final AtomicLong droppedSpanCount = new AtomicLong();
   /** Writers hold it shared across WAL append and head add; a cut holds it exclusively. */
   private final ReentrantReadWriteLock cutLock = new ReentrantReadWriteLock();
   /** Serialises background work (cut, compaction, expiry), whichever thread asks for it. */
@@ -135,12 +142,17 @@ public final class EmbeddedStorage implements Storage {
             }
           });
       wal.deleteSegmentsBefore(covered);
+      droppedWal = Wal.open(directory.resolve("dropped"), settings.syncPolicy,
+          settings.syncInterval, (segment, bytes, offset, length) -> putDropped(
+              decodeDropped(new ByteSource(bytes, offset, length, "dropped-spans record"))));
       state = new State(head, List.of(), blocks);
     } catch (IOException | RuntimeException e) {
       directoryLock.release();
       lockChannel.close();
       throw e;
     }
+    traceLimit = settings.maxSpansPerTrace == 0 ? null
+        : new TraceLimit(settings.maxSpansPerTrace, this::storedSpanCount);
     maintenance = new Thread(this::maintenanceLoop, "ariadne-storage-maintenance");
     maintenance.setDaemon(true);
     maintenance.start();
@@ -156,17 +168,27 @@ public final class EmbeddedStorage implements Storage {
     if (spans.isEmpty()) {
       return;
     }
+    TraceLimit.Split split =
+        traceLimit == null ? new TraceLimit.Split(spans, Map.of()) : traceLimit.split(spans);
+    List<Span> kept = split.kept();
     ByteSink record = recordBuffers.get();
     record.reset();
     record.writeByte(RECORD_SPANS);
-    SpanCodec.encode(spans, record);
+    SpanCodec.encode(kept, record);
     Head head;
     cutLock.readLock().lock();
     try {
       checkOpen();
-      wal.append(record.array(), 0, record.size());
       head = state.head;
-      head.add(spans);
+      if (!kept.isEmpty()) {
+        wal.append(record.array(), 0, record.size());
+        head.add(kept);
+      }
+      if (!split.dropped().isEmpty()) {
+        byte[] droppedRecord = encodeDropped(split.dropped());
+        droppedWal.append(droppedRecord, 0, droppedRecord.length);
+        putDropped(split.dropped());
+      }
     } finally {
       cutLock.readLock().unlock();
     }
@@ -186,6 +208,92 @@ public final class EmbeddedStorage implements Storage {
       throw in.corrupt("unknown record type " + type);
     }
     return SpanCodec.decode(in);
+  }
+
+  private static byte[] encodeDropped(Map<TraceId, List<DroppedSpans>> dropped) {
+    ByteSink out = new ByteSink(64 * dropped.size());
+    out.writeVarInt(dropped.size());
+    dropped.forEach((traceId, counts) -> {
+      out.writeLongLe(traceId.high());
+      out.writeLongLe(traceId.low());
+      out.writeVarInt(counts.size());
+      for (DroppedSpans count : counts) {
+        out.writeString(count.serviceName());
+        out.writeString(count.spanName());
+        out.writeVarLong(count.count());
+      }
+    });
+    return out.toByteArray();
+  }
+
+  private static Map<TraceId, List<DroppedSpans>> decodeDropped(ByteSource in)
+      throws CorruptDataException {
+    int traces = in.readCount(in.remaining() / 17);
+    Map<TraceId, List<DroppedSpans>> dropped = new HashMap<>();
+    for (int t = 0; t < traces; t++) {
+      long high = in.readLongLe();
+      TraceId traceId = new TraceId(high, in.readLongLe());
+      int keys = in.readCount(in.remaining() / 3);
+      List<DroppedSpans> counts = new ArrayList<>(keys);
+      for (int k = 0; k < keys; k++) {
+        String service = in.readString();
+        String name = in.readString();
+        long count = in.readVarLong();
+        if (count <= 0) {
+          throw in.corrupt("dropped span count " + count + " (expected: > 0)");
+        }
+        counts.add(new DroppedSpans(service, name, count));
+      }
+      dropped.put(traceId, counts);
+    }
+    if (in.hasRemaining()) {
+      throw in.corrupt(in.remaining() + " bytes after the last trace");
+    }
+    return dropped;
+  }
+
+  private void putDropped(Map<TraceId, List<DroppedSpans>> records) {
+    synchronized (dropped) {
+      records.forEach((traceId, counts) -> {
+        Map<List<String>, Long> byKey = dropped.computeIfAbsent(traceId, id -> new HashMap<>());
+        for (DroppedSpans count : counts) {
+          byKey.merge(List.of(count.serviceName(), count.spanName()), count.count(), Long::sum);
+          droppedSpanCount.addAndGet(count.count());
+        }
+      });
+    }
+  }
+
+  /** The spans of a trace held by the heads and the blocks. */
+  private int storedSpanCount(TraceId traceId) throws IOException {
+    State current = state;
+    long count = current.heads().mapToLong(head -> head.trace(traceId).size()).sum();
+    for (Block block : current.blocks) {
+      Optional<TracePart> part = readBlock(block,
+          b -> b.mayContain(traceId) ? b.part(traceId) : Optional.<TracePart>empty());
+      if (part != null && part.isPresent()) {
+        count += part.get().spanCount();
+      }
+    }
+    return (int) Math.min(count, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public List<DroppedSpans> droppedSpans(TraceId traceId) {
+    requireNonNull(traceId, "traceId");
+    List<DroppedSpans> counts = new ArrayList<>();
+    synchronized (dropped) {
+      dropped.getOrDefault(traceId, Map.of()).forEach(
+          (key, count) -> counts.add(new DroppedSpans(key.get(0), key.get(1), count)));
+    }
+    counts.sort(Comparator.comparing(DroppedSpans::serviceName)
+        .thenComparing(DroppedSpans::spanName));
+    return List.copyOf(counts);
+  }
+
+  /** Spans not stored because their trace had reached the per-trace limit, since creation. */
+  public long droppedSpanCount() {
+    return droppedSpanCount.get();
   }
 
   @Override
@@ -788,10 +896,12 @@ public final class EmbeddedStorage implements Storage {
       Thread.currentThread().interrupt();
     }
     IOException failure = null;
-    try {
-      wal.close();
-    } catch (IOException e) {
-      failure = e;
+    for (Wal log : List.of(wal, droppedWal)) {
+      try {
+        log.close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
     }
     closeRetired();
     for (Block block : state.blocks) {
@@ -820,6 +930,7 @@ public final class EmbeddedStorage implements Storage {
     private long compactionTargetSpans = 2_000_000;
     private Duration retention = Duration.ofDays(7);
     private long maxDiskBytes;
+    private int maxSpansPerTrace;
     private Duration maintenanceInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
 
@@ -876,6 +987,19 @@ public final class EmbeddedStorage implements Storage {
         throw new IllegalArgumentException("maxDiskBytes: " + maxDiskBytes + " (expected: >= 0)");
       }
       this.maxDiskBytes = maxDiskBytes;
+      return this;
+    }
+
+    /**
+     * A trace's spans past this many are not stored; each trace keeps a count of those per service
+     * and span name ({@link #droppedSpans}). 0, the default, is no limit.
+     */
+    public Builder maxSpansPerTrace(int maxSpansPerTrace) {
+      if (maxSpansPerTrace < 0) {
+        throw new IllegalArgumentException(
+            "maxSpansPerTrace: " + maxSpansPerTrace + " (expected: >= 0)");
+      }
+      this.maxSpansPerTrace = maxSpansPerTrace;
       return this;
     }
 

@@ -6,11 +6,15 @@ import static dev.ariadne.storage.TestSpans.MILLIS;
 import static dev.ariadne.storage.TestSpans.TODAY;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.randomTraceId;
+import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.DroppedSpans;
+import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -239,6 +244,100 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void startUpReadsOnlyBlockMetadata() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    try (EmbeddedStorage storage = open()) {
+      for (int i = 0; i < 3; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+    }
+    // Overwrite everything but the header, the metadata section and the footer: pages, summaries,
+    // columns, calls, index, bloom filter and names. Start-up must not notice.
+    for (Path file : blockFiles()) {
+      byte[] bytes = Files.readAllBytes(file);
+      ByteSource footer = new ByteSource(bytes, bytes.length - BlockFormat.FOOTER_SIZE,
+          BlockFormat.FOOTER_SIZE, "footer");
+      BlockFormat.Extent meta = null;
+      for (BlockFormat.Section section : BlockFormat.Section.values()) {
+        BlockFormat.Extent extent = BlockFormat.Extent.readFixed(footer);
+        if (section == BlockFormat.Section.META) {
+          meta = extent;
+        }
+      }
+      for (int at = BlockFormat.HEADER_SIZE; at < meta.offset(); at++) {
+        bytes[at] = 0x55;
+      }
+      Files.write(file, bytes);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.blockCount()).isEqualTo(3);
+      assertThat(storage.corruptBlocks()).isZero();
+      assertThat(storage.blockSpanCount()).isEqualTo(15);
+      assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
+      assertThat(storage.attributeValues(Optional.of(CART), "http.route", 10))
+          .containsExactly("/cart");
+      // The damage is real: the first read that needs more than metadata finds it.
+      assertThat(storage.trace(traces.get(0))).isEmpty();
+      assertThat(storage.corruptBlocks()).isPositive();
+    }
+  }
+
+  @Test
+  void spansPastThePerTraceLimitAreNotStoredButCountedAndTheCountSurvivesARestart()
+      throws IOException {
+    TraceId traceId = randomTraceId();
+    List<Span> spans = checkout(traceId, TODAY);
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(3).open()) {
+      storage.write(spans.subList(0, 2));
+      storage.cut();
+      storage.write(spans.subList(2, 5));
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans.subList(0, 3));
+      assertThat(storage.droppedSpans(traceId)).containsExactly(
+          new DroppedSpans(CART, "POST /pay", 1), new DroppedSpans("payment", "POST /pay", 1));
+      assertThat(storage.droppedSpanCount()).isEqualTo(2);
+      assertThat(storage.droppedSpans(randomTraceId())).isEmpty();
+    }
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(3).open()) {
+      // Counted afresh from storage after the restart: the trace is still full.
+      storage.write(List.of(spans.get(4)));
+      assertThat(storage.trace(traceId)).hasSize(3);
+      assertThat(storage.droppedSpans(traceId)).containsExactly(
+          new DroppedSpans(CART, "POST /pay", 1), new DroppedSpans("payment", "POST /pay", 2));
+    }
+  }
+
+  @Test
+  void concurrentWritesOfOneTraceNeverPassTheLimit() throws Exception {
+    TraceId traceId = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxSpansPerTrace(50).open()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> writes = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        writes.add(pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            storage.write(List.of(span(traceId, TestSpans.randomSpanId(), 0, CART, "step",
+                SpanKind.INTERNAL, TODAY, MILLIS).build()));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+      pool.shutdown();
+      assertThat(storage.trace(traceId)).hasSize(50);
+      assertThat(storage.droppedSpans(traceId))
+          .containsExactly(new DroppedSpans(CART, "step", 50));
+    }
+  }
+
+  @Test
   void aTornWalTailIsTruncatedAndStartUpGoesOn() throws IOException {
     TraceId kept = randomTraceId();
     try (EmbeddedStorage storage = open()) {
@@ -335,6 +434,8 @@ class EmbeddedStorageTest {
     assertThatThrownBy(() -> builder.retention(Duration.ZERO))
         .hasMessage("retention: PT0S (expected: > 0)");
     assertThatThrownBy(() -> builder.maxDiskBytes(-1)).hasMessage("maxDiskBytes: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> builder.maxSpansPerTrace(-1))
+        .hasMessage("maxSpansPerTrace: -1 (expected: >= 0)");
   }
 
   private List<Path> blockFiles() throws IOException {
