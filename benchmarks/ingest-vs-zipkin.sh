@@ -12,7 +12,8 @@
 # Zipkin JSON, 5 minutes each, and after Ariadne's workloads the script waits for the head to be cut
 # and compaction to settle and records the block figures from /metrics in storage.tsv),
 # ARIADNE_FORMATS and ZIPKIN_FORMATS (the workloads of each server), WARMUP and DURATION (seconds
-# per workload), SENDERS, BATCH (spans per request), HEAP (-Xmx of both servers), MAX_SPANS (what
+# per workload), SENDERS, BATCH (spans per request), HEAP (-Xmx of both servers; empty for the
+# JVM's default, a quarter of the memory, as the ariadne script runs the server), MAX_SPANS (what
 # each memory storage keeps before evicting the oldest traces), SKIP_BUILD=1 to use the jars
 # already built, WORK (where the Zipkin jar, the logs, the data directory and results.tsv go).
 set -euo pipefail
@@ -36,7 +37,13 @@ esac
 WARMUP=${WARMUP:-20}
 SENDERS=${SENDERS:-4}
 BATCH=${BATCH:-100}
-HEAP=${HEAP:-2g}
+HEAP=${HEAP-2g}
+heap_flags=()
+heap_text="the default heap of the JVM"
+if [ -n "$HEAP" ]; then
+  heap_flags=(-Xmx"$HEAP")
+  heap_text="-Xmx$HEAP"
+fi
 MAX_SPANS=${MAX_SPANS:-100000}
 WORK=${WORK:-$root/benchmarks/target/ingest}
 ZIPKIN_VERSION=3.6.1
@@ -88,10 +95,10 @@ else
   storage_flags=(--storage memory --memory-max-spans "$MAX_SPANS")
   storage_text="memory backend, at most $MAX_SPANS spans"
 fi
-log "starting Ariadne ($storage_text, -Xmx$HEAP)"
+log "starting Ariadne ($storage_text, $heap_text)"
 # Receivers the benchmark does not use listen on free ports (a server that lacks one ignores it).
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
-java -Xmx"$HEAP" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
+java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
   --query-port $ARIADNE_QUERY_PORT \
   --otlp-http-port $ARIADNE_OTLP_HTTP_PORT --zipkin-port $ARIADNE_ZIPKIN_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!
@@ -109,8 +116,8 @@ fi
 stop_server
 
 if [ -n "$ZIPKIN_FORMATS" ]; then
-  log "starting the Zipkin server $ZIPKIN_VERSION (in-memory storage, -Xmx$HEAP, at most $MAX_SPANS spans)"
-  STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java -Xmx"$HEAP" -jar "$zipkin_jar" \
+  log "starting the Zipkin server $ZIPKIN_VERSION (in-memory storage, $heap_text, at most $MAX_SPANS spans)"
+  STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java "${heap_flags[@]}" -jar "$zipkin_jar" \
     "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" \
     "--armeria.ports[0].protocols[0]=http" >"$WORK/zipkin.log" 2>&1 &
   server_pid=$!
