@@ -1,5 +1,8 @@
 package dev.ariadne.model.zipkin;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,6 +15,8 @@ import java.util.Locale;
  * outlives the request. Not thread-safe.
  */
 final class SharedText {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SLOTS = 256;
   private static final int MAX_ENTRIES = SLOTS / 2;
   private static final int MAX_PROBES = 8;
@@ -20,6 +25,7 @@ final class SharedText {
 
   private final byte[] body;
   private final String[] texts = new String[SLOTS];
+  private final int[] hashes = new int[SLOTS];
   /** Where each text is in the body, for texts that came as bytes. */
   private final int[] offsets = new int[SLOTS];
   private final int[] lengths = new int[SLOTS];
@@ -42,18 +48,16 @@ final class SharedText {
     if (length > MAX_LENGTH) {
       return Utf8Text.decode(body, offset, length);
     }
-    int hash = 0;
-    for (int i = offset; i < offset + length; i++) {
-      hash = 31 * hash + body[i];
-    }
+    int hash = hash(body, offset, length);
     int slot = slot(hash);
     for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & (SLOTS - 1)) {
       String text = texts[slot];
       if (text == null) {
-        return keep(slot, Utf8Text.decode(body, offset, length), offset, length);
+        return keep(slot, hash, Utf8Text.decode(body, offset, length), offset, length);
       }
       int seen = offsets[slot];
-      if (lengths[slot] == length
+      if (hashes[slot] == hash
+          && lengths[slot] == length
           && Arrays.equals(body, seen, seen + length, body, offset, offset + length)) {
         return text;
       }
@@ -66,21 +70,52 @@ final class SharedText {
     if (length > MAX_LENGTH) {
       return new String(chars, offset, length);
     }
-    int hash = 0;
-    for (int i = offset; i < offset + length; i++) {
-      hash = 31 * hash + chars[i];
-    }
+    int hash = hash(chars, offset, length);
     int slot = slot(hash);
     for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & (SLOTS - 1)) {
       String text = texts[slot];
       if (text == null) {
-        return keep(slot, new String(chars, offset, length), offset, length);
+        return keep(slot, hash, new String(chars, offset, length), offset, length);
       }
-      if (text.length() == length && hash == text.hashCode() && sameChars(text, chars, offset)) {
+      if (hashes[slot] == hash && lengths[slot] == length && sameChars(text, chars, offset)) {
         return text;
       }
     }
     return new String(chars, offset, length);
+  }
+
+  /**
+   * A hash of a few bytes (the first eight and the last eight) and the length: a lookup costs the
+   * same for long texts as for short ones, and texts that differ elsewhere are told apart by
+   * comparing them.
+   */
+  private static int hash(byte[] bytes, int offset, int length) {
+    long hash;
+    if (length >= Long.BYTES) {
+      hash = (long) LONGS.get(bytes, offset) * 0x9e37_79b9_7f4a_7c15L
+          + (long) LONGS.get(bytes, offset + length - Long.BYTES);
+    } else {
+      hash = 0;
+      for (int i = offset; i < offset + length; i++) {
+        hash = hash << 8 | (bytes[i] & 0xff);
+      }
+    }
+    hash = (hash + length) * 0x9e37_79b9_7f4a_7c15L;
+    return (int) (hash ^ hash >>> 32);
+  }
+
+  /** A hash of a few characters and the length, for the reason given for bytes. */
+  private static int hash(char[] chars, int offset, int length) {
+    long hash = length;
+    if (length > 0) {
+      int end = offset + length - 1;
+      hash = hash * 0x1_0000 + chars[offset];
+      hash = hash * 0x1_0000 + chars[offset + length / 2];
+      hash = hash * 0x1_0000 + chars[end];
+      hash = hash * 0x1_0000 + chars[Math.max(offset, end - 1)];
+    }
+    hash *= 0x9e37_79b9_7f4a_7c15L;
+    return (int) (hash ^ hash >>> 32);
   }
 
   /** {@code text} in lower case, made once for each text that comes again. */
@@ -99,9 +134,10 @@ final class SharedText {
     return (hash ^ hash >>> 16) & (SLOTS - 1);
   }
 
-  private String keep(int slot, String text, int offset, int length) {
+  private String keep(int slot, int hash, String text, int offset, int length) {
     if (count < MAX_ENTRIES) {
       texts[slot] = text;
+      hashes[slot] = hash;
       offsets[slot] = offset;
       lengths[slot] = length;
       count++;
