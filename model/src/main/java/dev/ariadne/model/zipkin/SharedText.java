@@ -34,7 +34,7 @@ final class SharedText {
   private final String[] lowerCaseOf = new String[LOWER_CASE_SLOTS];
   private final String[] lowerCase = new String[LOWER_CASE_SLOTS];
 
-  /** For the texts of {@code body}, or of a JSON parser's characters if it is null. */
+  /** For the texts of one request: {@link #decode} reads {@code body}, {@link #text} any chars. */
   SharedText(byte[] body) {
     this.body = body;
   }
