@@ -1,8 +1,11 @@
 /**
  * Zipkin v2 in and out: {@link dev.ariadne.model.zipkin.ZipkinDecoder} reads the JSON and proto3
  * bodies of {@code POST /api/v2/spans}, {@link dev.ariadne.model.zipkin.ZipkinEncoder} writes the
- * JSON of the Zipkin-compatible query API. Zipkin's own library ({@code io.zipkin.zipkin2:zipkin})
- * parses and writes the bytes; this package maps its spans to and from Ariadne's model.
+ * JSON of the Zipkin-compatible query API. The decoder reads the bytes in one pass straight into
+ * Ariadne's model (JSON with Jackson's streaming parser, proto3 with protobuf's {@code
+ * CodedInputStream}), by the rules of Zipkin's own codec ({@code io.zipkin.zipkin2:zipkin}): what
+ * it accepts, refuses and normalizes, and its messages. The encoder maps the model to Zipkin's
+ * spans and writes them with that library.
  *
  * <h2>Zipkin to Ariadne</h2>
  *
@@ -51,15 +54,26 @@
  * </table>
  *
  * <p>A body that Zipkin cannot parse (not JSON or proto3, truncated, a field of the wrong type, an
- * ID that is not lower-case hex or is too long, an all-zero trace ID or 16-digit span ID) throws
- * {@link dev.ariadne.model.MalformedException} naming the format, with Zipkin's reason cut to 200
- * characters; an empty JSON body is malformed, an empty proto3 body is an empty list. A span that
+ * ID that is not lower-case hex or is too long, an all-zero trace ID or 16-digit span ID, a port
+ * above 65535) throws {@link dev.ariadne.model.MalformedException} naming the format and the
+ * problem, cut to 200 characters: in Zipkin's words where Zipkin's span builder has them (IDs,
+ * missing fields, the port), else with the JSON path ({@code $[0].tags.retry}) or the byte offset
+ * in proto3. An empty JSON body is malformed, an empty proto3 body is an empty list. A span that
  * parses but cannot be kept is rejected and counted in {@link
  * dev.ariadne.model.DecodeResult#rejectedCount()}, the first five named in its message, and
  * the other spans are accepted: no timestamp (absent, 0 or negative), a span ID of zero written
  * short ({@code "0"}, which Zipkin's JSON reader lets through), or a time that does not fit in
  * nanoseconds (timestamp + duration past the year 2262, an annotation before 1970 or past 2262).
- * Zipkin's JSON reader ignores anything after the closing bracket.
+ * As in Zipkin, the JSON reader ignores anything after the closing bracket and the proto3 reader
+ * anything after an empty span. Unlike Zipkin's codec, which decoded such bytes as U+FFFD, text
+ * that is not valid UTF-8 makes the body malformed, and so does a proto3 field that runs past the
+ * end of its message (Zipkin checked only the end of the body).
+ *
+ * <p>The spans of one request share what they have in common: one {@link
+ * dev.ariadne.model.Resource} for each local endpoint, the attributes of each remote endpoint, and
+ * one {@code String} for each short text that comes again (tag keys and values, names, services).
+ * None of it outlives the request; only Jackson keeps the JSON field names it reads (tag keys among
+ * them) in its own bounded table, as it does for OTLP/JSON.
  *
  * <h2>Ariadne to Zipkin</h2>
  *
