@@ -6,11 +6,12 @@
 # frontend service, an attribute, a minimum duration, over the hour up to the newest trace) and the
 # services and operations listings, with the server's RSS. Results go to docs/benchmarks.md.
 #
-# Usage: benchmarks/embedded-at-scale.sh   (about 10 minutes at 50k spans/s, more on a busy machine)
+# Usage: benchmarks/embedded-at-scale.sh   (about 12 minutes at 50k spans/s, more on a busy machine)
 # Settings, from the environment: SPANS, SENDERS, BATCH (spans per request), HEAP (the server's
 # -Xmx; empty, the default, runs it with the JVM's defaults as the ariadne script does), LOOKUPS,
-# SEARCHES, LISTINGS (queries timed of each kind), SKIP_BUILD=1 to use the jars already built, WORK
-# (where the data directory, the log and the .tsv results go).
+# SEARCHES, LISTINGS (queries timed of each kind), QUERY_RUNS (how many times the query benchmark
+# runs on the loaded server; the summary gives medians over them), SKIP_BUILD=1 to use the jars
+# already built, WORK (where the data directory, the log and the .tsv results go).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,7 @@ HEAP=${HEAP:-}
 LOOKUPS=${LOOKUPS:-1000}
 SEARCHES=${SEARCHES:-50}
 LISTINGS=${LISTINGS:-200}
+QUERY_RUNS=${QUERY_RUNS:-3}
 WORK=${WORK:-$root/benchmarks/target/at-scale}
 # Away from the well-known ports, so that a server someone else runs is not measured by mistake.
 QUERY_PORT=26686
@@ -64,12 +66,14 @@ java -Xmx1g -cp "$root/benchmarks/target/benchmarks.jar" dev.ariadne.benchmarks.
   --server-pid "$server_pid" --result-file "$WORK/load.tsv"
 record_storage "http://127.0.0.1:$QUERY_PORT/metrics" "$data_dir" ariadne "$WORK/storage.tsv"
 
-log "timing queries"
-java -Xmx1g -cp "$root/benchmarks/target/benchmarks.jar" dev.ariadne.benchmarks.load.QueryBenchmark \
-  --label ariadne --url "http://127.0.0.1:$QUERY_PORT" --server-pid "$server_pid" \
-  --lookups "$LOOKUPS" --searches "$SEARCHES" --listings "$LISTINGS" \
-  --attribute http.response.status_code=500 --attribute http.route=/api/orders --min-duration 100ms \
-  --result-file "$WORK/queries.tsv"
+for run in $(seq 1 "$QUERY_RUNS"); do
+  log "timing queries, run $run of $QUERY_RUNS"
+  java -Xmx1g -cp "$root/benchmarks/target/benchmarks.jar" dev.ariadne.benchmarks.load.QueryBenchmark \
+    --label "run-$run" --seed "$run" --url "http://127.0.0.1:$QUERY_PORT" --server-pid "$server_pid" \
+    --lookups "$LOOKUPS" --searches "$SEARCHES" --listings "$LISTINGS" \
+    --attribute http.response.status_code=500 --attribute http.route=/api/orders --min-duration 100ms \
+    --result-file "$WORK/queries.tsv"
+done
 stop_server
 
 echo
