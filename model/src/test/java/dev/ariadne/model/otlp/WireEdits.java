@@ -18,8 +18,7 @@ import java.util.Random;
 /**
  * Rewrites of a serialized {@code ExportTraceServiceRequest}, field by field, guided by the
  * descriptors of the generated classes: what a generated serializer never writes but another
- * writer (or an attacker) may. {@link #shuffle} keeps the body valid protobuf, so both decoders
- * must read it the same way; the other rewrites make it invalid in one chosen place.
+ * writer (or an attacker) may. Both decoders must read the result alike, valid or not.
  */
 final class WireEdits {
   private static final Descriptor REQUEST = ExportTraceServiceRequest.getDescriptor();
@@ -28,8 +27,9 @@ final class WireEdits {
 
   /**
    * The body with, at every level, its fields in a random order, message fields now and then
-   * split into two occurrences (which protobuf merges; for a repeated field, two elements), known
-   * fields added with another wire type (unknown fields, then), and unknown fields added.
+   * split into two occurrences (which protobuf merges; for a repeated field, two elements), and
+   * now and then a field added with a random number and wire type: most often unknown, or known
+   * with another wire type (also unknown, then), sometimes a known one whose content is invalid.
    */
   static byte[] shuffle(byte[] body, Random random) {
     return join(shuffled(body, REQUEST, random));
