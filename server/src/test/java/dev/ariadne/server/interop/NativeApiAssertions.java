@@ -34,6 +34,7 @@ final class NativeApiAssertions {
     completeness.putArray("orphanSpanIds");
     completeness.putArray("clockSkew");
     completeness.putArray("duplicateSpanIds");
+    completeness.putArray("droppedSpans");
     ArrayNode spans = trace.putArray("spans");
     expected.spansInTimelineOrder().forEach(span -> spans.add(span(span)));
     return trace;

@@ -47,6 +47,8 @@ final class BlockWriter {
    * page in a few milliseconds.
    */
   static final int PAGE_BYTES = 4 * 1024 * 1024;
+  /** Written bytes flushed at a time while a block is written. */
+  static final long SYNC_EVERY_BYTES = 4L << 20;
   /**
    * On realistic spans, level 6 makes pages a fifth smaller than zstd's default level 3 for about
    * twice the compression time, which blocks, written in the background, can afford; higher
@@ -58,6 +60,7 @@ final class BlockWriter {
   private final FileChannel out;
   private final ZstdCompressCtx zstd;
   private long position;
+  private long syncedPosition;
   private byte[] compressed = new byte[0];
   private final ByteSink page = new ByteSink(PAGE_BYTES / 4);
   private final List<Span> pageSpans = new ArrayList<>();
@@ -271,6 +274,12 @@ final class BlockWriter {
       out.write(buffer);
     }
     position += length;
+    if (position - syncedPosition >= SYNC_EVERY_BYTES) {
+      // A block's dirty pages are flushed as it is written, not all at its end: the filesystem's
+      // journal makes a WAL fsync wait for them, and a large flush would stall acknowledgements.
+      out.force(false);
+      syncedPosition = position;
+    }
   }
 
   /**

@@ -741,8 +741,10 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * Merges one group of blocks: the first run of blocks, in start-time order, that fit in the
-   * target size together. A block that has reached the target is not merged again.
+   * Merges one group of blocks, tier by tier: {@value #COMPACTION_FAN_IN} blocks of the same size
+   * tier, next to each other in start order, become one block of the next tier, as long as they fit
+   * in the target size together. A span is so rewritten about once per tier (log base 4 of the
+   * target over the head size: 2 to 3 times), not once per merge.
    */
   void compact() throws IOException {
     workLock.lock();
@@ -754,8 +756,9 @@ public final class EmbeddedStorage implements Storage {
   }
 
   private void doCompact() throws IOException {
-    List<Block> group = compactionGroup(state.blocks, settings.compactionTargetSpans);
-    if (group.size() < 2) {
+    List<Block> group = compactionGroup(
+        state.blocks, settings.headMaxSpans, settings.compactionTargetSpans);
+    if (group.isEmpty()) {
       return;
     }
     Block merged = BlockWriter.compact(blockDirectory, nextBlockId.getAndIncrement(), group);
@@ -775,24 +778,41 @@ public final class EmbeddedStorage implements Storage {
     compactions.incrementAndGet();
   }
 
-  /** The blocks to merge next, or fewer than two when there is nothing worth merging. */
-  static List<Block> compactionGroup(List<Block> blocks, long targetSpans) {
+  /** How many blocks of one tier compaction merges into one. */
+  static final int COMPACTION_FAN_IN = 4;
+
+  /**
+   * The blocks to merge next, or none: the first {@value #COMPACTION_FAN_IN} consecutive blocks, in
+   * start order, of the lowest size tier that has them, whose spans fit in {@code targetSpans}
+   * together. Tier 0 holds blocks of fewer than {@code unitSpans} × 4 spans, tier 1 up to 16 times,
+   * and so on.
+   */
+  static List<Block> compactionGroup(List<Block> blocks, long unitSpans, long targetSpans) {
     List<Block> byStart = new ArrayList<>(blocks);
     byStart.sort(Comparator.comparingLong((Block b) -> b.meta().minStartEpochNanos())
         .thenComparingLong(b -> b.meta().id()));
-    for (int first = 0; first < byStart.size(); first++) {
-      long spans = byStart.get(first).meta().spanCount();
-      if (spans >= targetSpans) {
-        continue;
+    long tierEnd = unitSpans * COMPACTION_FAN_IN;
+    for (long tierStart = 0; tierStart < targetSpans; tierStart = tierEnd, tierEnd *= COMPACTION_FAN_IN) {
+      List<Block> run = new ArrayList<>();
+      long spans = 0;
+      for (Block block : byStart) {
+        long count = block.meta().spanCount();
+        if (count >= tierStart && count < tierEnd) {
+          run.add(block);
+          spans += count;
+          if (run.size() == COMPACTION_FAN_IN) {
+            if (spans <= targetSpans) {
+              return run;
+            }
+            spans -= run.remove(0).meta().spanCount();
+          }
+        } else {
+          run.clear();
+          spans = 0;
+        }
       }
-      int next = first + 1;
-      while (next < byStart.size()
-          && spans + byStart.get(next).meta().spanCount() <= targetSpans) {
-        spans += byStart.get(next).meta().spanCount();
-        next++;
-      }
-      if (next - first >= 2) {
-        return byStart.subList(first, next);
+      if (tierEnd > Long.MAX_VALUE / COMPACTION_FAN_IN) {
+        break;
       }
     }
     return List.of();

@@ -106,7 +106,9 @@ class EmbeddedStorageTest {
       storage.cut();
       storage.write(spans.subList(2, 5));
       storage.cut();
-      assertThat(storage.blockCount()).isEqualTo(3);
+      storage.write(List.of(checkout(randomTraceId(), TODAY + 120_000 * MILLIS).get(0)));
+      storage.cut();
+      assertThat(storage.blockCount()).isEqualTo(4);
       assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans);
       List<TraceSummary> found = storage.search(
           TraceQuery.builder().serviceName("payment").build());
@@ -126,6 +128,31 @@ class EmbeddedStorageTest {
     try (EmbeddedStorage storage = open()) {
       assertThat(storage.blockCount()).isEqualTo(1);
       assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(spans);
+    }
+  }
+
+  @Test
+  void compactionMergesFourBlocksOfATierIntoOneOfTheNext() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).compactionTargetSpans(1_000).open()) {
+      List<TraceId> traces = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      long before;
+      do {
+        before = storage.compactions();
+        storage.compact();
+      } while (storage.compactions() > before);
+      // 16 blocks of 5 spans → 4 of 20 → 1 of 80: five merges, each span rewritten twice.
+      assertThat(storage.compactions()).isEqualTo(5);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      for (TraceId traceId : traces) {
+        assertThat(storage.trace(traceId)).hasSize(5);
+      }
     }
   }
 
