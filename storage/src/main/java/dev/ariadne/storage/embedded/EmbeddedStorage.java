@@ -321,12 +321,24 @@ public final class EmbeddedStorage implements Storage {
     Map<Object, Map<TraceId, TracePart>> matchedByPlace = new HashMap<>();
     Map<TraceId, TracePart> matched = new HashMap<>();
     current.heads().forEach(head -> collect(head, head.search(query), matchedByPlace, matched));
+    // Blocks newest first: once `limit` traces found start after every span of the blocks left,
+    // those blocks cannot hold a newer trace, and are not read.
+    List<Block> newestBlocks = new ArrayList<>();
     for (Block block : current.blocks) {
       if (mayMatch(block.meta(), query)) {
-        List<TracePart> parts = readBlock(block, b -> b.search(query));
-        if (parts != null) {
-          collect(block, parts, matchedByPlace, matched);
-        }
+        newestBlocks.add(block);
+      }
+    }
+    newestBlocks.sort(
+        Comparator.comparingLong((Block b) -> b.meta().maxStartEpochNanos()).reversed());
+    for (Block block : newestBlocks) {
+      if (foundNewer(block.meta().maxStartEpochNanos(), query.limit(), matched, current,
+          matchedByPlace)) {
+        break;
+      }
+      List<TracePart> parts = readBlock(block, b -> b.search(query));
+      if (parts != null) {
+        collect(block, parts, matchedByPlace, matched);
       }
     }
     // A trace's start is the earliest of all its parts, so parts found elsewhere can only make it
@@ -354,6 +366,34 @@ public final class EmbeddedStorage implements Storage {
       summaries.add(part.summary());
     }
     return List.copyOf(summaries);
+  }
+
+  /** True when at least {@code limit} of the matched traces start after {@code start}. */
+  private boolean foundNewer(long start, int limit, Map<TraceId, TracePart> matched,
+      State current, Map<Object, Map<TraceId, TracePart>> matchedByPlace) throws IOException {
+    if (matched.size() < limit) {
+      return false;
+    }
+    // A part starts no earlier than its trace: only traces whose parts found so far start after
+    // `start` may, and their whole trace says whether they do.
+    List<TracePart> newer = new ArrayList<>();
+    for (TracePart part : matched.values()) {
+      if (part.startEpochNanos() > start) {
+        newer.add(part);
+      }
+    }
+    if (newer.size() < limit) {
+      return false;
+    }
+    newer.sort(Comparator.comparingLong(TracePart::startEpochNanos).reversed());
+    int confirmed = 0;
+    for (TracePart part : newer) {
+      if (whole(part.traceId(), current, matchedByPlace).startEpochNanos() > start
+          && ++confirmed == limit) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void collect(Object place, List<TracePart> parts,
