@@ -95,6 +95,19 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void writesWaitForCutsInsteadOfGrowingTheHeadsWithoutBound() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      for (int i = 0; i < 40; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * MILLIS));
+        assertThat(storage.headSpanCount())
+            .isLessThanOrEqualTo(EmbeddedStorage.HEAD_BACKLOG * 5L + 5);
+      }
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void lateSpansOfOneTraceInDifferentBlocksComeBackTogetherAndCompactionJoinsThem()
       throws IOException {
     TraceId traceId = randomTraceId();
