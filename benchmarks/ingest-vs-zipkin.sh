@@ -1,23 +1,49 @@
 #!/usr/bin/env bash
-# Ingest benchmark: Ariadne's all-in-one server (memory backend) versus the Zipkin server
-# (in-memory storage), one at a time on 127.0.0.1, driven by the load generator
-# (dev.ariadne.benchmarks.load.LoadGenerator) with the same workloads: Zipkin JSON and Zipkin
-# proto3 against both, OTLP protobuf against Ariadne. Each workload warms up, then is measured;
-# the summary gives Ariadne's ratios to Zipkin. Results go to docs/benchmarks.md.
+# Ingest benchmark: Ariadne's all-in-one server versus the Zipkin server (in-memory storage), one at
+# a time on 127.0.0.1, driven by the load generator (dev.ariadne.benchmarks.load.LoadGenerator)
+# with the same workloads: Zipkin JSON and Zipkin proto3 against both, OTLP protobuf against
+# Ariadne. Each workload warms up, then is measured; the summary gives Ariadne's ratios to Zipkin.
+# Results go to docs/benchmarks.md.
 #
 # Usage: benchmarks/ingest-vs-zipkin.sh   (about 8 minutes with the defaults below)
-# Settings, from the environment: WARMUP and DURATION (seconds per workload), SENDERS, BATCH
-# (spans per request), HEAP (-Xmx of both servers), MAX_SPANS (what each server's memory storage
-# keeps before evicting the oldest traces), SKIP_BUILD=1 to use the jars already built, WORK (where
-# the Zipkin jar, the logs and results.tsv go).
+#        STORAGE=embedded benchmarks/ingest-vs-zipkin.sh   (about 12 minutes)
+# Settings, from the environment: STORAGE (Ariadne's backend: memory, or embedded with a fresh data
+# directory under WORK and its default sync policy; then Ariadne runs OTLP protobuf and Zipkin runs
+# Zipkin JSON, 5 minutes each, and after Ariadne's workloads the script waits for the head to be cut
+# and compaction to settle and records the block figures from /metrics in storage.tsv),
+# ARIADNE_FORMATS and ZIPKIN_FORMATS (the workloads of each server), WARMUP and DURATION (seconds
+# per workload), SENDERS, BATCH (spans per request), HEAP (-Xmx of both servers; empty for the
+# JVM's default, a quarter of the memory, as the ariadne script runs the server), MAX_SPANS (what
+# each memory storage keeps before evicting the oldest traces), SKIP_BUILD=1 to use the jars
+# already built, WORK (where the Zipkin jar, the logs, the data directory and results.tsv go).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+script=ingest-vs-zipkin
+# shellcheck source=server-lib.sh
+. "$root/benchmarks/server-lib.sh"
+STORAGE=${STORAGE:-memory}
+case "$STORAGE" in
+  memory)
+    ARIADNE_FORMATS=${ARIADNE_FORMATS:-zipkin-json zipkin-proto3 otlp-proto}
+    ZIPKIN_FORMATS=${ZIPKIN_FORMATS:-zipkin-json zipkin-proto3}
+    DURATION=${DURATION:-40} ;;
+  embedded)
+    ARIADNE_FORMATS=${ARIADNE_FORMATS:-otlp-proto}
+    ZIPKIN_FORMATS=${ZIPKIN_FORMATS:-zipkin-json}
+    DURATION=${DURATION:-300} ;;
+  *) log "STORAGE=$STORAGE (expected: memory or embedded)"; exit 1 ;;
+esac
 WARMUP=${WARMUP:-20}
-DURATION=${DURATION:-40}
 SENDERS=${SENDERS:-4}
 BATCH=${BATCH:-100}
-HEAP=${HEAP:-2g}
+HEAP=${HEAP-2g}
+heap_flags=()
+heap_text="the default heap of the JVM"
+if [ -n "$HEAP" ]; then
+  heap_flags=(-Xmx"$HEAP")
+  heap_text="-Xmx$HEAP"
+fi
 MAX_SPANS=${MAX_SPANS:-100000}
 WORK=${WORK:-$root/benchmarks/target/ingest}
 ZIPKIN_VERSION=3.6.1
@@ -30,41 +56,7 @@ ZIPKIN_PORT=39411
 mkdir -p "$WORK"
 results="$WORK/results.tsv"
 rm -f "$results"
-server_pid=
-
-log() { echo "ingest-vs-zipkin: $*" >&2; }
-
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do
-    kill -0 "$server_pid" 2>/dev/null || { server_pid=; return 0; }
-    sleep 1
-  done
-  log "server $server_pid did not stop in 30 s; killing it"
-  kill -KILL "$server_pid" 2>/dev/null || true
-  server_pid=
-}
 trap stop_server EXIT
-
-require_free() {
-  for port in "$@"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      log "port $port is already in use on 127.0.0.1; stop what listens there first"
-      exit 1
-    fi
-  done
-}
-
-wait_healthy() { # url, log file
-  for _ in $(seq 1 90); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$server_pid" 2>/dev/null || { log "server exited; see $2"; tail -20 "$2" >&2; exit 1; }
-    sleep 1
-  done
-  log "server not healthy after 90 s; see $2"
-  exit 1
-}
 
 load() { # label, format, url
   log "$1: $2 (${WARMUP} s warm-up, ${DURATION} s measured)"
@@ -87,28 +79,54 @@ fi
 
 require_free $ARIADNE_QUERY_PORT $ARIADNE_OTLP_HTTP_PORT $ARIADNE_ZIPKIN_PORT $ZIPKIN_PORT
 
-log "starting Ariadne (memory backend, -Xmx$HEAP, at most $MAX_SPANS spans)"
+ariadne_url() { # format
+  case "$1" in
+    otlp-*) echo "http://127.0.0.1:$ARIADNE_OTLP_HTTP_PORT/v1/traces" ;;
+    *) echo "http://127.0.0.1:$ARIADNE_ZIPKIN_PORT/api/v2/spans" ;;
+  esac
+}
+
+if [ "$STORAGE" = embedded ]; then
+  data_dir="$WORK/data"
+  rm -rf "$data_dir"
+  storage_flags=(--storage embedded --data-dir "$data_dir")
+  storage_text="embedded backend, a fresh data directory"
+else
+  storage_flags=(--storage memory --memory-max-spans "$MAX_SPANS")
+  storage_text="memory backend, at most $MAX_SPANS spans"
+fi
+log "starting Ariadne ($storage_text, $heap_text)"
 # Receivers the benchmark does not use listen on free ports (a server that lacks one ignores it).
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
-java -Xmx"$HEAP" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 --storage memory \
-  --memory-max-spans "$MAX_SPANS" --query-port $ARIADNE_QUERY_PORT \
+java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
+  --query-port $ARIADNE_QUERY_PORT \
   --otlp-http-port $ARIADNE_OTLP_HTTP_PORT --zipkin-port $ARIADNE_ZIPKIN_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!
 wait_healthy "http://127.0.0.1:$ARIADNE_QUERY_PORT/health" "$WORK/ariadne.log"
-load ariadne zipkin-json "http://127.0.0.1:$ARIADNE_ZIPKIN_PORT/api/v2/spans"
-load ariadne zipkin-proto3 "http://127.0.0.1:$ARIADNE_ZIPKIN_PORT/api/v2/spans"
-load ariadne otlp-proto "http://127.0.0.1:$ARIADNE_OTLP_HTTP_PORT/v1/traces"
+grep -m1 'storage' "$WORK/ariadne.log" >&2 || true
+for format in $ARIADNE_FORMATS; do
+  load ariadne "$format" "$(ariadne_url "$format")"
+done
+storage_results=()
+if [ "$STORAGE" = embedded ]; then
+  rm -f "$WORK/storage.tsv"
+  record_storage "http://127.0.0.1:$ARIADNE_QUERY_PORT/metrics" "$data_dir" ariadne "$WORK/storage.tsv"
+  storage_results=("$WORK/storage.tsv")
+fi
 stop_server
 
-log "starting the Zipkin server $ZIPKIN_VERSION (in-memory storage, -Xmx$HEAP, at most $MAX_SPANS spans)"
-STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java -Xmx"$HEAP" -jar "$zipkin_jar" \
-  "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" \
-  "--armeria.ports[0].protocols[0]=http" >"$WORK/zipkin.log" 2>&1 &
-server_pid=$!
-wait_healthy "http://127.0.0.1:$ZIPKIN_PORT/health" "$WORK/zipkin.log"
-load zipkin zipkin-json "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
-load zipkin zipkin-proto3 "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
-stop_server
+if [ -n "$ZIPKIN_FORMATS" ]; then
+  log "starting the Zipkin server $ZIPKIN_VERSION (in-memory storage, $heap_text, at most $MAX_SPANS spans)"
+  STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java "${heap_flags[@]}" -jar "$zipkin_jar" \
+    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" \
+    "--armeria.ports[0].protocols[0]=http" >"$WORK/zipkin.log" 2>&1 &
+  server_pid=$!
+  wait_healthy "http://127.0.0.1:$ZIPKIN_PORT/health" "$WORK/zipkin.log"
+  for format in $ZIPKIN_FORMATS; do
+    load zipkin "$format" "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"
+  done
+  stop_server
+fi
 
 echo
-python3 "$root/benchmarks/ingest_summary.py" "$results"
+python3 "$root/benchmarks/ingest_summary.py" "$results" "${storage_results[@]}"

@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
 """Prints the ingest benchmark's figures (the load generator's --result-file rows) as Markdown
-tables, with Ariadne's ratios to the Zipkin server on the workloads both ran, and the issue's
-targets marked met or missed.
+tables, with Ariadne's ratios to the Zipkin server and the issues' targets marked met or missed.
+Given the storage figures of an embedded-engine run (storage.tsv), it prints them and that
+engine's targets instead of the memory backend's.
 
-Usage: python3 benchmarks/ingest_summary.py results.tsv
+Usage: python3 benchmarks/ingest_summary.py results.tsv [storage.tsv]
 """
 import csv
 import sys
 
-CPU_RATIO_TARGET = 0.5  # Ariadne's server CPU per span, at most this times Zipkin's
+CPU_RATIO_TARGET = 0.5  # memory backend: Ariadne's server CPU per span, at most this times Zipkin's
 OTLP_MICROS_TARGET = 10.0  # Ariadne's server CPU per OTLP protobuf span, in microseconds
+# Embedded engine: its CPU per OTLP protobuf span, at most this times Zipkin's per Zipkin JSON span.
+EMBEDDED_CPU_RATIO_TARGET = 0.3
+EMBEDDED_BYTES_TARGET = 40.0  # bytes per span in blocks, after cutting and compaction
+
+
+def read(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
 
 
 def main():
-    with open(sys.argv[1], newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+    rows = read(sys.argv[1])
+    storage = read(sys.argv[2]) if len(sys.argv) > 2 else None
     print("| server | workload | accepted spans/s | p50 / p90 / p99 ms | non-2xx | failed "
           "| server CPU s per 100k spans | µs per span | server peak RSS MiB | generator CPU s "
           "| other CPU s |")
@@ -28,6 +37,9 @@ def main():
     print()
 
     by = {(r["label"], r["format"]): r for r in rows}
+    if storage is not None:
+        embedded(by, storage)
+        return
     print("| workload | CPU per span, Ariadne ÷ Zipkin | target ≤ 0.5 | spans/s, Ariadne ÷ Zipkin "
           "| target ≥ 1 |")
     print("|---|---|---|---|---|")
@@ -44,6 +56,30 @@ def main():
         print()
         print(f"OTLP protobuf: Ariadne spends {micros:.1f} µs of server CPU per span "
               f"(target ≤ {OTLP_MICROS_TARGET:.0f} µs): {met(micros <= OTLP_MICROS_TARGET)}")
+
+
+def embedded(by, storage):
+    print("| blocks | spans in blocks | block bytes | bytes per span | WAL bytes | compactions "
+          "| data directory bytes | settled after s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in storage:
+        print(f"| {r['blocks']} | {int(r['block_spans']):,} | {int(r['block_bytes']):,} "
+              f"| {float(r['bytes_per_span']):.1f} | {int(r['wal_bytes']):,} | {r['compactions']} "
+              f"| {int(r['data_dir_bytes']):,} | {r['settle_s']} |")
+    print()
+    otlp, zipkin = by.get(("ariadne", "otlp-proto")), by.get(("zipkin", "zipkin-json"))
+    if otlp:
+        micros = float(otlp["server_us_per_span"])
+        print(f"OTLP protobuf, embedded: {micros:.1f} µs of server CPU per span "
+              f"(target ≤ {OTLP_MICROS_TARGET:.0f} µs): {met(micros <= OTLP_MICROS_TARGET)}")
+    if otlp and zipkin:
+        ratio = float(otlp["server_us_per_span"]) / float(zipkin["server_us_per_span"])
+        print(f"CPU per span, Ariadne embedded on OTLP protobuf ÷ Zipkin in-memory on Zipkin JSON: "
+              f"{ratio:.2f} (target ≤ {EMBEDDED_CPU_RATIO_TARGET}): {met(ratio <= EMBEDDED_CPU_RATIO_TARGET)}")
+    for r in storage:
+        per_span = float(r["bytes_per_span"])
+        print(f"Bytes per span in blocks: {per_span:.1f} (target ≤ {EMBEDDED_BYTES_TARGET:.0f}): "
+              f"{met(per_span <= EMBEDDED_BYTES_TARGET)}")
 
 
 def met(ok):

@@ -13,10 +13,18 @@ import java.util.concurrent.TimeUnit;
  * plus system, in clock ticks) and its peak resident set size ({@code VmHWM}).
  */
 record ProcessSample(long cpuTicks, long peakRssKb) {
+  /** A process's resident set size ({@code VmRSS}) and its peak so far ({@code VmHWM}), in KiB. */
+  record Memory(long rssKb, long peakRssKb) {}
+
   static ProcessSample read(long pid) throws IOException {
     Path proc = Path.of("/proc", Long.toString(pid));
     return new ProcessSample(
         cpuTicks(Files.readString(proc.resolve("stat"))), peakRssKb(Files.readString(proc.resolve("status"))));
+  }
+
+  static Memory memory(long pid) throws IOException {
+    String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+    return new Memory(statusKb(status, "VmRSS"), statusKb(status, "VmHWM"));
   }
 
   /**
@@ -40,14 +48,22 @@ record ProcessSample(long cpuTicks, long peakRssKb) {
 
   /** {@code VmHWM} from {@code /proc/PID/status}, in KiB. */
   static long peakRssKb(String status) {
+    return statusKb(status, "VmHWM");
+  }
+
+  /** A {@code kB} line of {@code /proc/PID/status}, such as {@code VmRSS}, in KiB. */
+  static long statusKb(String status, String field) {
+    String prefix = field + ":";
     for (String line : status.lines().toList()) {
-      if (line.startsWith("VmHWM:")) {
-        try (Scanner value = new Scanner(line.substring("VmHWM:".length()))) {
+      if (line.startsWith(prefix)) {
+        try (Scanner value = new Scanner(line.substring(prefix.length()))) {
           return value.nextLong();
+        } catch (NoSuchElementException e) {
+          throw new IllegalArgumentException("/proc/PID/status: no number on the " + field + " line", e);
         }
       }
     }
-    throw new IllegalArgumentException("no VmHWM line in /proc/PID/status");
+    throw new IllegalArgumentException("no " + field + " line in /proc/PID/status");
   }
 
   /** The kernel's clock tick rate, from {@code getconf CLK_TCK} (usually 100). */

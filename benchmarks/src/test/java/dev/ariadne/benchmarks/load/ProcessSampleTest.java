@@ -26,6 +26,21 @@ class ProcessSampleTest {
   }
 
   @Test
+  void readsResidentSetSizeInKibibytes() {
+    assertThat(ProcessSample.statusKb(STATUS, "VmRSS")).isEqualTo(398_120);
+  }
+
+  @Test
+  void rejectsAStatusWithoutTheLineAsked() {
+    assertThatThrownBy(() -> ProcessSample.statusKb(STATUS, "VmSwap"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no VmSwap line");
+    assertThatThrownBy(() -> ProcessSample.statusKb("VmRSS:\t kB\n", "VmRSS"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no number on the VmRSS line");
+  }
+
+  @Test
   void rejectsATruncatedStatLine() {
     assertThatThrownBy(() -> ProcessSample.cpuTicks("4242 (java) S 1 4242"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -37,5 +52,7 @@ class ProcessSampleTest {
     ProcessSample sample = ProcessSample.read(ProcessHandle.current().pid());
     assertThat(sample.cpuTicks()).isPositive();
     assertThat(sample.peakRssKb()).isPositive();
+    ProcessSample.Memory memory = ProcessSample.memory(ProcessHandle.current().pid());
+    assertThat(memory.rssKb()).isPositive().isLessThanOrEqualTo(memory.peakRssKb());
   }
 }
