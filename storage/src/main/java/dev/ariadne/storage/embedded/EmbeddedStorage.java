@@ -12,6 +12,7 @@ import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -76,10 +77,17 @@ public final class EmbeddedStorage implements Storage {
   private final AtomicLong droppedSpanCount = new AtomicLong();
   /** Writers hold it shared across WAL append and head add; a cut holds it exclusively. */
   private final ReentrantReadWriteLock cutLock = new ReentrantReadWriteLock();
-  /** Serialises background work (cut, compaction, expiry), whichever thread asks for it. */
+  /** Serialises cuts, whichever thread asks for one. */
+  private final Lock cutWorkLock = new ReentrantLock();
+  /** Serialises compaction and expiry, whichever thread asks for them. */
   private final Lock workLock = new ReentrantLock();
   private final Lock maintenanceLock = new ReentrantLock();
   private final Condition maintenanceWanted = maintenanceLock.newCondition();
+  /** Signalled when a cut head's block is in place, which makes room for writes. */
+  private final Condition headRoom = maintenanceLock.newCondition();
+  /** Cuts the head when it is due; on its own so that a long compaction never delays a cut. */
+  private final Thread cutter;
+  /** Compaction, expiry, and closing retired blocks. */
   private final Thread maintenance;
   private final ThreadLocal<ByteSink> recordBuffers = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private final AtomicLong nextBlockId;
@@ -153,7 +161,14 @@ public final class EmbeddedStorage implements Storage {
     }
     traceLimit = settings.maxSpansPerTrace == 0 ? null
         : new TraceLimit(settings.maxSpansPerTrace, this::storedSpanCount);
-    maintenance = new Thread(this::maintenanceLoop, "ariadne-storage-maintenance");
+    cutter = new Thread(() -> backgroundLoop(true, this::cutIfDue), "ariadne-storage-cut");
+    cutter.setDaemon(true);
+    cutter.start();
+    maintenance = new Thread(() -> backgroundLoop(false, () -> {
+      compact();
+      expire();
+      closeRetired();
+    }), "ariadne-storage-maintenance");
     maintenance.setDaemon(true);
     maintenance.start();
   }
@@ -168,6 +183,7 @@ public final class EmbeddedStorage implements Storage {
     if (spans.isEmpty()) {
       return;
     }
+    awaitHeadRoom();
     TraceLimit.Split split =
         traceLimit == null ? new TraceLimit.Split(spans, Map.of()) : traceLimit.split(spans);
     List<Span> kept = split.kept();
@@ -321,12 +337,24 @@ public final class EmbeddedStorage implements Storage {
     Map<Object, Map<TraceId, TracePart>> matchedByPlace = new HashMap<>();
     Map<TraceId, TracePart> matched = new HashMap<>();
     current.heads().forEach(head -> collect(head, head.search(query), matchedByPlace, matched));
+    // Blocks newest first: once `limit` traces found start after every span of the blocks left,
+    // those blocks cannot hold a newer trace, and are not read.
+    List<Block> newestBlocks = new ArrayList<>();
     for (Block block : current.blocks) {
       if (mayMatch(block.meta(), query)) {
-        List<TracePart> parts = readBlock(block, b -> b.search(query));
-        if (parts != null) {
-          collect(block, parts, matchedByPlace, matched);
-        }
+        newestBlocks.add(block);
+      }
+    }
+    newestBlocks.sort(
+        Comparator.comparingLong((Block b) -> b.meta().maxStartEpochNanos()).reversed());
+    for (Block block : newestBlocks) {
+      if (foundNewer(block.meta().maxStartEpochNanos(), query.limit(), matched, current,
+          matchedByPlace)) {
+        break;
+      }
+      List<TracePart> parts = readBlock(block, b -> b.search(query));
+      if (parts != null) {
+        collect(block, parts, matchedByPlace, matched);
       }
     }
     // A trace's start is the earliest of all its parts, so parts found elsewhere can only make it
@@ -354,6 +382,34 @@ public final class EmbeddedStorage implements Storage {
       summaries.add(part.summary());
     }
     return List.copyOf(summaries);
+  }
+
+  /** True when at least {@code limit} of the matched traces start after {@code start}. */
+  private boolean foundNewer(long start, int limit, Map<TraceId, TracePart> matched,
+      State current, Map<Object, Map<TraceId, TracePart>> matchedByPlace) throws IOException {
+    if (matched.size() < limit) {
+      return false;
+    }
+    // A part starts no earlier than its trace: only traces whose parts found so far start after
+    // `start` may, and their whole trace says whether they do.
+    List<TracePart> newer = new ArrayList<>();
+    for (TracePart part : matched.values()) {
+      if (part.startEpochNanos() > start) {
+        newer.add(part);
+      }
+    }
+    if (newer.size() < limit) {
+      return false;
+    }
+    newer.sort(Comparator.comparingLong(TracePart::startEpochNanos).reversed());
+    int confirmed = 0;
+    for (TracePart part : newer) {
+      if (whole(part.traceId(), current, matchedByPlace).startEpochNanos() > start
+          && ++confirmed == limit) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void collect(Object place, List<TracePart> parts,
@@ -658,14 +714,27 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  private void maintenanceLoop() {
+  /** One round of background work. */
+  @FunctionalInterface
+  private interface Work {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} every maintenance interval until closed, and at once when a write asks for
+   * it if {@code onRequest}. A failure is logged and the work retried next round: an error such as
+   * running out of memory must not stop cuts, compaction or retention for good.
+   */
+  private void backgroundLoop(boolean onRequest, Work work) {
     while (!closed) {
       maintenanceLock.lock();
       try {
-        if (!maintenanceRequested) {
+        if (!onRequest || !maintenanceRequested) {
           maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
         }
-        maintenanceRequested = false;
+        if (onRequest) {
+          maintenanceRequested = false;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -676,33 +745,68 @@ public final class EmbeddedStorage implements Storage {
         return;
       }
       try {
-        maintain();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.ERROR, "Storage maintenance failed; it will be retried", e);
+        work.run();
+      } catch (IOException | RuntimeException | Error e) {
+        LOG.log(Level.ERROR, "Storage background work failed; it will be retried", e);
       }
     }
   }
 
-  /** One round of background work: cut the head if due, compact, expire, close retired blocks. */
-  void maintain() throws IOException {
+  /** Cuts the head if it holds {@code headMaxSpans} spans or is {@code headMaxAge} old. */
+  private void cutIfDue() throws IOException {
     Head head = state.head;
     long age = System.nanoTime() - head.createdNanos();
     if (head.spanCount() >= settings.headMaxSpans
         || (head.spanCount() > 0 && age >= settings.headMaxAge.toNanos())) {
       cut();
     }
-    compact();
-    expire();
-    closeRetired();
+  }
+
+  /** Heads may hold this many times {@code headMaxSpans} spans before writes wait. */
+  static final int HEAD_BACKLOG = 3;
+
+  private static final Duration HEAD_ROOM_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * Waits while the heads hold {@value #HEAD_BACKLOG} times {@code headMaxSpans} spans, which
+   * happens only when blocks are written more slowly than spans arrive: the write is held back, so
+   * the collector's bounded queue fills and clients are refused with a retry hint, instead of the
+   * heads growing until memory runs out. Gives up after {@link #HEAD_ROOM_WAIT} with an error.
+   */
+  private void awaitHeadRoom() throws IOException {
+    long most = (long) settings.headMaxSpans * HEAD_BACKLOG;
+    if (headSpanCount() < most) {
+      return;
+    }
+    requestMaintenance();
+    long deadline = System.nanoTime() + HEAD_ROOM_WAIT.toNanos();
+    maintenanceLock.lock();
+    try {
+      long spans;
+      while ((spans = headSpanCount()) >= most) {
+        checkOpen();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IOException("the storage is behind: " + spans + " spans wait in memory to be"
+              + " written to blocks (at most " + most + "); retry later");
+        }
+        headRoom.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the head to be cut");
+    } finally {
+      maintenanceLock.unlock();
+    }
   }
 
   /** Cuts the head into a block; then the WAL segments it covered are deleted. */
   void cut() throws IOException {
-    workLock.lock();
+    cutWorkLock.lock();
     try {
       doCut();
     } finally {
-      workLock.unlock();
+      cutWorkLock.unlock();
     }
   }
 
@@ -736,6 +840,12 @@ public final class EmbeddedStorage implements Storage {
       List<Block> blocks = new ArrayList<>(current.blocks);
       blocks.add(block);
       state = new State(current.head, cut, blocks);
+    }
+    maintenanceLock.lock();
+    try {
+      headRoom.signalAll();
+    } finally {
+      maintenanceLock.unlock();
     }
     wal.deleteSegmentsBefore(segment);
   }
@@ -911,6 +1021,7 @@ public final class EmbeddedStorage implements Storage {
     // Not interrupted: an interrupt closes the file channel a cut may be using.
     requestMaintenance();
     try {
+      cutter.join(TimeUnit.SECONDS.toMillis(30));
       maintenance.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -95,6 +95,19 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void writesWaitForCutsInsteadOfGrowingTheHeadsWithoutBound() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      for (int i = 0; i < 40; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * MILLIS));
+        assertThat(storage.headSpanCount())
+            .isLessThanOrEqualTo(EmbeddedStorage.HEAD_BACKLOG * 5L + 5);
+      }
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void lateSpansOfOneTraceInDifferentBlocksComeBackTogetherAndCompactionJoinsThem()
       throws IOException {
     TraceId traceId = randomTraceId();
@@ -153,6 +166,40 @@ class EmbeddedStorageTest {
       for (TraceId traceId : traces) {
         assertThat(storage.trace(traceId)).hasSize(5);
       }
+    }
+  }
+
+  @Test
+  void aSearchStopsReadingBlocksOnceTheNewestTracesAreFound() throws IOException {
+    try (EmbeddedStorage storage = open()) {
+      List<TraceId> newest = new ArrayList<>();
+      for (int b = 0; b < 3; b++) {
+        for (int t = 0; t < 5; t++) {
+          TraceId traceId = randomTraceId();
+          storage.write(checkout(traceId, TODAY + (b * 100 + t) * 1000 * MILLIS));
+          if (b == 2) {
+            newest.add(0, traceId);
+          }
+        }
+        storage.cut();
+      }
+      // The oldest block's columns are damaged: reading them would move the block aside.
+      Path oldest = blockFiles().get(0);
+      try (RandomAccessFile file = new RandomAccessFile(oldest.toFile(), "rw")) {
+        for (long at = 16; at < file.length() / 2; at++) {
+          file.seek(at);
+          file.write(0x5A);
+        }
+      }
+
+      assertThat(storage.search(TraceQuery.builder().serviceName(CART).limit(3).build()))
+          .extracting(TraceSummary::traceId)
+          .containsExactlyElementsOf(newest.subList(0, 3));
+      assertThat(storage.corruptBlocks()).isZero();
+
+      assertThat(storage.search(TraceQuery.builder().serviceName(CART).limit(100).build()))
+          .hasSize(10);
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
     }
   }
 
