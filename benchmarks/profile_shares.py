@@ -14,7 +14,7 @@ import sys
 # (category, test on the thread name, test on the frames), tried in order.
 CATEGORIES = [
     ("garbage collection", lambda t: re.match(r"(GC Thread|G1 |VM Thread)", t), None),
-    ("JIT compiler", lambda t: "CompilerThread" in t, None),
+    ("JIT compiler", lambda t: "CompilerThre" in t or t.startswith("Sweeper"), None),  # names cut at 15
     ("storage: compaction (maintenance thread)", lambda t: t.startswith("ariadne-storage-maintenance"),
      lambda f: "BlockWriter.compact" in f),
     ("storage: cutting the head into a block (maintenance thread)",

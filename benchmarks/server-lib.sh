@@ -52,7 +52,7 @@ record_storage() { # metrics url, data directory, label, storage.tsv
   local text head blocks compactions
   log "$3: waiting for the head to be cut and compaction to settle (quiet for ${quiet} s)"
   while :; do
-    text=$(curl -sf "$1") || { log "cannot read $1"; exit 1; }
+    text=$(curl -sf -m 30 "$1") || { log "cannot read $1 (the server did not answer in 30 s)"; exit 1; }
     head=$(metric "$text" ariadne_storage_head_spans)
     blocks=$(metric "$text" ariadne_storage_blocks)
     compactions=$(metric "$text" ariadne_storage_compactions_total)
