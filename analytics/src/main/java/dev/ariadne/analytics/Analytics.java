@@ -1,0 +1,409 @@
+package dev.ariadne.analytics;
+
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
+import dev.ariadne.model.TraceId;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * RED metrics and the service graph, computed from spans as they are stored.
+ *
+ * <p>{@link #record} adds each span to its series (service × operation × span kind × status, and
+ * service × span kind × status over all operations) in time buckets by the span's start: a count,
+ * a mergeable DDSketch of durations, and exemplars. A background thread flushes the buckets every
+ * {@code flushInterval} to a {@link MetricsStore} (durable in {@code dataDir}, or in memory), which
+ * answers {@link #red}, {@link #operations} and {@link #edges}. The same spans feed Prometheus
+ * series named as Grafana Tempo's metrics-generator names them. The number of series is capped;
+ * spans past the cap are counted in one overflow series.
+ *
+ * <p>On a crash, what was recorded since the last flush is lost from the metrics (never from the
+ * traces): at most {@code flushInterval}, 10 seconds by default.
+ */
+public final class Analytics implements Closeable {
+  private static final System.Logger LOG = System.getLogger(Analytics.class.getName());
+  /** The service and operation of the series that spans past the series cap are counted in. */
+  public static final String OVERFLOW = "__overflow__";
+  private static final List<SpanKind> KINDS = List.of(SpanKind.values());
+  private static final List<StatusCode> STATUSES = List.of(StatusCode.values());
+
+  private final MetricsStore store;
+  private final long bucketMillis;
+  private final int maxSeries;
+  private final Clock clock;
+  private final PrometheusSeries prometheus;
+  private final ConcurrentHashMap<SeriesKey, LiveSeries> live = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SeriesKey, Boolean> admitted = new ConcurrentHashMap<>();
+  private final AtomicLong overflowSpans = new AtomicLong();
+  private final AtomicLong outOfRangeSpans = new AtomicLong();
+  private final AtomicLong flushFailures = new AtomicLong();
+  private final long retentionMillis;
+  private final ScheduledExecutorService background;
+
+  /** The buckets of one series not yet flushed; a lock per series keeps contention low. */
+  private static final class LiveSeries {
+    private Map<Long, Aggregate> buckets = new HashMap<>(4);
+
+    synchronized void add(long bucket, long durationNanos, boolean error, TraceId traceId,
+        long spanId, long startEpochNanos) {
+      buckets.computeIfAbsent(bucket, b -> new Aggregate())
+          .add(durationNanos, error, traceId, spanId, startEpochNanos);
+    }
+
+    synchronized Map<Long, Aggregate> drain() {
+      Map<Long, Aggregate> drained = buckets;
+      buckets = new HashMap<>(4);
+      return drained;
+    }
+  }
+
+  private Analytics(Builder builder, MetricsStore store) {
+    this.store = store;
+    this.bucketMillis = builder.bucket.toMillis();
+    this.maxSeries = builder.maxSeries;
+    this.clock = builder.clock;
+    this.retentionMillis = builder.retention.toMillis();
+    MeterRegistry registry = builder.registry;
+    this.prometheus = new PrometheusSeries(registry);
+    FunctionCounter.builder("ariadne.analytics.series.overflow.spans", overflowSpans, AtomicLong::get)
+        .description("Spans counted in the overflow series because analytics.max-series was reached")
+        .register(registry);
+    FunctionCounter.builder("ariadne.analytics.out.of.range.spans", outOfRangeSpans, AtomicLong::get)
+        .description("Spans left out of the metrics: started before the retention or over an hour ahead")
+        .register(registry);
+    FunctionCounter.builder("ariadne.analytics.flush.failures", flushFailures, AtomicLong::get)
+        .description("Flushes of the metrics to their store that failed; their spans are missing from the stored metrics")
+        .register(registry);
+    background = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "ariadne-analytics-flush");
+      thread.setDaemon(true);
+      return thread;
+    });
+    long flushMillis = builder.flushInterval.toMillis();
+    background.scheduleWithFixedDelay(this::flushQuietly, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The width of a bucket: the finest step a query can ask for. */
+  public Duration bucket() {
+    return Duration.ofMillis(bucketMillis);
+  }
+
+  /** Adds stored spans to the metrics. Thread-safe; called after the storage write. */
+  public void record(List<Span> spans) {
+    long now = clock.millis();
+    long oldest = now - retentionMillis;
+    long newest = now + MetricsStore.HOUR_MILLIS;
+    for (Span span : spans) {
+      long startMillis = Math.floorDiv(span.startEpochNanos(), 1_000_000L);
+      if (startMillis < oldest || startMillis > newest) {
+        outOfRangeSpans.incrementAndGet();
+        continue;
+      }
+      long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
+      SeriesKey.Operation key = admit(
+          new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode()));
+      long duration = span.durationNanos();
+      boolean error = span.statusCode() == StatusCode.ERROR;
+      addTo(key, bucket, duration, error, span);
+      addTo(new SeriesKey.Service(key.service(), key.kind(), key.status()), bucket, duration, error, span);
+      prometheus.span(key, duration);
+    }
+  }
+
+  private void addTo(SeriesKey key, long bucket, long duration, boolean error, Span span) {
+    live.computeIfAbsent(key, k -> new LiveSeries())
+        .add(bucket, duration, error, span.traceId(), span.spanId(), span.startEpochNanos());
+  }
+
+  private SeriesKey.Operation admit(SeriesKey.Operation key) {
+    if (admitted.containsKey(key)) {
+      return key;
+    }
+    if (admitted.size() < maxSeries) {
+      admitted.putIfAbsent(key, Boolean.TRUE);
+      return key;
+    }
+    if (overflowSpans.getAndIncrement() == 0) {
+      LOG.log(Level.WARNING, "analytics: " + maxSeries + " series (analytics.max-series) reached;"
+          + " spans of further service/operation/kind/status combinations are counted in the"
+          + " series of service and operation " + OVERFLOW);
+    }
+    return new SeriesKey.Operation(OVERFLOW, OVERFLOW, key.kind(), key.status());
+  }
+
+  /** Flushes what was recorded to the store; durable (for a durable store) when this returns. */
+  public void flush() throws IOException {
+    Map<SeriesKey, Map<Long, Aggregate>> batch = new HashMap<>();
+    for (Map.Entry<SeriesKey, LiveSeries> entry : live.entrySet()) {
+      Map<Long, Aggregate> buckets = entry.getValue().drain();
+      if (!buckets.isEmpty()) {
+        batch.put(entry.getKey(), buckets);
+      }
+    }
+    if (!batch.isEmpty()) {
+      // On failure the batch is lost from the metrics (and reported by the caller): putting it
+      // back could count twice the hours that the store had already written.
+      store.append(batch);
+    }
+    store.maintain();
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (IOException | RuntimeException e) {
+      flushFailures.incrementAndGet();
+      LOG.log(Level.ERROR, "analytics: flushing the metrics failed; the spans recorded since the last flush are missing from the stored metrics", e);
+    }
+  }
+
+  /** The RED series that {@code query} asks for, one point per step that has requests. */
+  public List<RedPoint> red(RedQuery query) {
+    long step = query.stepMillis();
+    if (step % bucketMillis != 0) {
+      throw new IllegalArgumentException("the step must be a multiple of the bucket ("
+          + bucketMillis + " ms), not " + step + " ms");
+    }
+    long start = Math.floorDiv(query.startMillis(), step) * step;
+    long end = query.endMillis();
+    NavigableMap<Long, Aggregate> byStep = new TreeMap<>();
+    try {
+      for (SeriesKey key : keysOf(query.service(), query.operation(), query.kind())) {
+        for (Map.Entry<Long, Aggregate> bucket : store.buckets(key, start, end).entrySet()) {
+          long at = Math.floorDiv(bucket.getKey(), step) * step;
+          Aggregate existing = byStep.putIfAbsent(at, bucket.getValue());
+          if (existing != null) {
+            existing.merge(bucket.getValue());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the metrics failed", e);
+    }
+    List<RedPoint> points = new ArrayList<>(byStep.size());
+    byStep.forEach((at, a) -> points.add(new RedPoint(
+        at, a.count(), a.errors(), quantiles(a, query.quantiles()), a.exemplars())));
+    return points;
+  }
+
+  /** Per operation and span kind of {@code service}, its totals over [start, end). */
+  public List<OperationSummary> operations(
+      String service, SpanKind kind, long startMillis, long endMillis, List<Double> quantiles) {
+    long start = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
+    Map<SeriesKey.Operation, Aggregate> byOperation = new HashMap<>();
+    try {
+      for (SeriesKey key : store.keys(start, endMillis)) {
+        if (key instanceof SeriesKey.Operation o && o.service().equals(service)
+            && (kind == null || o.kind() == kind)) {
+          Aggregate total = store.total(key, start, endMillis);
+          if (total != null) {
+            SeriesKey.Operation row = new SeriesKey.Operation(service, o.operation(), o.kind(), StatusCode.UNSET);
+            Aggregate existing = byOperation.putIfAbsent(row, total);
+            if (existing != null) {
+              existing.merge(total);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the metrics failed", e);
+    }
+    List<OperationSummary> rows = new ArrayList<>();
+    byOperation.forEach((key, a) -> rows.add(new OperationSummary(
+        key.operation(), key.kind(), a.count(), a.errors(), quantiles(a, quantiles))));
+    rows.sort(Comparator.comparing(OperationSummary::operation)
+        .thenComparing(row -> row.kind().name()));
+    return rows;
+  }
+
+  /** Every edge of the service graph with calls that started in [start, end). */
+  public List<ServiceEdge> edges(long startMillis, long endMillis, List<Double> quantiles) {
+    long start = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
+    List<ServiceEdge> edges = new ArrayList<>();
+    try {
+      for (SeriesKey key : store.keys(start, endMillis)) {
+        if (key instanceof SeriesKey.Edge e) {
+          Aggregate a = store.total(key, start, endMillis);
+          if (a != null) {
+            edges.add(new ServiceEdge(e.client(), e.server(), e.connectionType(), a.count(),
+                a.errors(), quantiles(a, quantiles)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the metrics failed", e);
+    }
+    edges.sort(Comparator.comparing(ServiceEdge::client).thenComparing(ServiceEdge::server)
+        .thenComparing(ServiceEdge::connectionType));
+    return edges;
+  }
+
+  private static List<SeriesKey> keysOf(String service, String operation, SpanKind kind) {
+    List<SeriesKey> keys = new ArrayList<>();
+    for (SpanKind k : KINDS) {
+      if (kind != null && k != kind) {
+        continue;
+      }
+      for (StatusCode status : STATUSES) {
+        keys.add(operation == null
+            ? new SeriesKey.Service(service, k, status)
+            : new SeriesKey.Operation(service, operation, k, status));
+      }
+    }
+    return keys;
+  }
+
+  private static List<Double> quantiles(Aggregate a, List<Double> quantiles) {
+    List<Double> values = new ArrayList<>(quantiles.size());
+    for (double q : quantiles) {
+      values.add(a.quantileNanos(q));
+    }
+    return values;
+  }
+
+  /** Flushes what is left and closes the store. */
+  @Override
+  public void close() throws IOException {
+    background.shutdown();
+    try {
+      if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "analytics: the flush thread did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      flush();
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Settings of {@link Analytics}; every one has a default. */
+  public static final class Builder {
+    private Path dataDir;
+    private Duration bucket = Duration.ofMinutes(1);
+    private Duration retention = Duration.ofDays(30);
+    private Duration flushInterval = Duration.ofSeconds(10);
+    private Duration sealDelay = Duration.ofMinutes(10);
+    private int maxSeries = 10_000;
+    private long memoryMaxBytes = 256L << 20;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Keeps the metrics durably in this directory; without it they are kept in memory. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** The width of a time bucket (default 1 minute); it must divide an hour evenly. */
+    public Builder bucket(Duration bucket) {
+      long millis = bucket.toMillis();
+      if (millis < 1000 || MetricsStore.HOUR_MILLIS % millis != 0) {
+        throw new IllegalArgumentException(
+            "the bucket must be at least 1s and divide an hour evenly, not " + bucket);
+      }
+      this.bucket = bucket;
+      return this;
+    }
+
+    /** How long metrics are kept (default 30 days). */
+    public Builder retention(Duration retention) {
+      if (retention.toMillis() < MetricsStore.HOUR_MILLIS) {
+        throw new IllegalArgumentException("the retention must be at least an hour, not " + retention);
+      }
+      this.retention = retention;
+      return this;
+    }
+
+    /** How often recorded spans are flushed to the store (default 10 s): what a crash can lose. */
+    public Builder flushInterval(Duration flushInterval) {
+      if (flushInterval.toMillis() < 1) {
+        throw new IllegalArgumentException("the flush interval must be positive, not " + flushInterval);
+      }
+      this.flushInterval = flushInterval;
+      return this;
+    }
+
+    /** How long after its end an hour is sealed into its final form (default 10 minutes). */
+    public Builder sealDelay(Duration sealDelay) {
+      if (sealDelay.isNegative()) {
+        throw new IllegalArgumentException("the seal delay cannot be negative");
+      }
+      this.sealDelay = sealDelay;
+      return this;
+    }
+
+    /**
+     * The most service × operation × kind × status series (default 10,000); spans of further ones
+     * are counted in one overflow series, and the same cap holds for the service graph's edges.
+     */
+    public Builder maxSeries(int maxSeries) {
+      if (maxSeries < 1) {
+        throw new IllegalArgumentException("max series must be at least 1, not " + maxSeries);
+      }
+      this.maxSeries = maxSeries;
+      return this;
+    }
+
+    /** Without a data directory, the most bytes of metrics kept in memory (default 256 MiB). */
+    public Builder memoryMaxBytes(long memoryMaxBytes) {
+      if (memoryMaxBytes < 1) {
+        throw new IllegalArgumentException("the memory budget must be positive");
+      }
+      this.memoryMaxBytes = memoryMaxBytes;
+      return this;
+    }
+
+    /** Where the Prometheus series and the analytics' own counters are registered. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Opens the store (replaying a durable one) and starts the flush thread. */
+    public Analytics build() throws IOException {
+      long bucketMillis = bucket.toMillis();
+      MetricsStore store = dataDir == null
+          ? MetricsStore.inMemory(bucketMillis, retention.toMillis(), sealDelay.toMillis(),
+              memoryMaxBytes, clock::millis)
+          : MetricsStore.open(dataDir, bucketMillis, retention.toMillis(), sealDelay.toMillis(),
+              clock::millis);
+      return new Analytics(this, store);
+    }
+  }
+}

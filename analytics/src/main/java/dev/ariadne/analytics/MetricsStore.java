@@ -1,0 +1,469 @@
+package dev.ariadne.analytics;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Time-bucketed aggregates per series, kept by the hour: durable in a directory, or in memory.
+ *
+ * <p>Flushed aggregates are partial (a bucket may be flushed many times as spans arrive), so an
+ * hour that is still open is an append-only log of partial aggregates ({@code HOUR-GEN.log},
+ * framed records with a CRC-32C, fsynced at every append) plus their merge in memory. Once the
+ * hour is over by {@code sealDelay}, it is sealed: merged per series with the hour's total, written
+ * to {@code HOUR.hour} (temporary name, fsync, rename), and its logs deleted. Spans that arrive
+ * later for a sealed hour open a new log generation, sealed in its turn. Hours past the retention
+ * are deleted whole; the memory backend also drops its oldest hours past a byte budget.
+ *
+ * <p>Thread-safe: one lock, held briefly by the flusher, maintenance and queries.
+ */
+final class MetricsStore implements Closeable {
+  private static final System.Logger LOG = System.getLogger(MetricsStore.class.getName());
+  static final long HOUR_MILLIS = 3_600_000L;
+  private static final int MAX_RECORD_BYTES = 64 << 20;
+  private static final Pattern LOG_NAME = Pattern.compile("(\\d+)-(\\d+)\\.log");
+  private static final Pattern SEALED_NAME = Pattern.compile("(\\d+)\\.hour");
+
+  /** What one hour holds: its sealed part, and what was appended since. */
+  private static final class Hour {
+    final long start;
+    SealedHour sealed;
+    final Map<SeriesKey, TreeMap<Long, byte[]>> open = new HashMap<>();
+    long openBytes;
+    /** The newest log generation of this hour; the next log is {@code generation + 1}. */
+    long generation;
+    FileChannel log;
+
+    Hour(long start) {
+      this.start = start;
+    }
+  }
+
+  private final Path dir;
+  private final long bucketMillis;
+  private final long retentionMillis;
+  private final long sealDelayMillis;
+  private final long maxMemoryBytes;
+  private final LongSupplier clock;
+  private final TreeMap<Long, Hour> hours = new TreeMap<>();
+  private long evictedHours;
+  private long corruptFiles;
+
+  private MetricsStore(Path dir, long bucketMillis, long retentionMillis, long sealDelayMillis,
+      long maxMemoryBytes, LongSupplier clock) {
+    if (bucketMillis <= 0 || HOUR_MILLIS % bucketMillis != 0) {
+      throw new IllegalArgumentException(
+          "the bucket must divide an hour evenly, not " + bucketMillis + " ms");
+    }
+    this.dir = dir;
+    this.bucketMillis = bucketMillis;
+    this.retentionMillis = retentionMillis;
+    this.sealDelayMillis = sealDelayMillis;
+    this.maxMemoryBytes = maxMemoryBytes;
+    this.clock = clock;
+  }
+
+  /** A store that keeps everything in memory, at most {@code maxBytes} of sealed hours. */
+  static MetricsStore inMemory(long bucketMillis, long retentionMillis, long sealDelayMillis,
+      long maxBytes, LongSupplier clock) {
+    return new MetricsStore(null, bucketMillis, retentionMillis, sealDelayMillis, maxBytes, clock);
+  }
+
+  /** Opens (creating it if needed) a durable store in {@code dir}, replaying its logs. */
+  static MetricsStore open(Path dir, long bucketMillis, long retentionMillis, long sealDelayMillis,
+      LongSupplier clock) throws IOException {
+    Files.createDirectories(dir);
+    MetricsStore store =
+        new MetricsStore(dir, bucketMillis, retentionMillis, sealDelayMillis, Long.MAX_VALUE, clock);
+    store.recover();
+    return store;
+  }
+
+  long bucketMillis() {
+    return bucketMillis;
+  }
+
+  synchronized long evictedHours() {
+    return evictedHours;
+  }
+
+  synchronized long corruptFiles() {
+    return corruptFiles;
+  }
+
+  synchronized int hourCount() {
+    return hours.size();
+  }
+
+  /** Adds partial aggregates, keyed by series and bucket start; durable when this returns. */
+  synchronized void append(Map<SeriesKey, Map<Long, Aggregate>> batch) throws IOException {
+    Map<Long, List<byte[]>> recordsByHour = new TreeMap<>();
+    RecordWriter record = new RecordWriter(256);
+    for (Map.Entry<SeriesKey, Map<Long, Aggregate>> series : batch.entrySet()) {
+      for (Map.Entry<Long, Aggregate> bucket : series.getValue().entrySet()) {
+        long bucketStart = bucket.getKey();
+        record.reset();
+        SeriesKey.write(series.getKey(), record);
+        record.writeLong(bucketStart);
+        bucket.getValue().write(record);
+        recordsByHour.computeIfAbsent(hourOf(bucketStart), h -> new ArrayList<>())
+            .add(record.toByteArray());
+      }
+    }
+    for (Map.Entry<Long, List<byte[]>> entry : recordsByHour.entrySet()) {
+      Hour hour = hours.computeIfAbsent(entry.getKey(), Hour::new);
+      if (dir != null) {
+        writeLog(hour, entry.getValue());
+      }
+      for (byte[] bytes : entry.getValue()) {
+        mergeOpen(hour, bytes);
+      }
+    }
+  }
+
+  private void writeLog(Hour hour, List<byte[]> records) throws IOException {
+    if (hour.log == null) {
+      hour.generation++;
+      hour.log = FileChannel.open(logFile(hour.start, hour.generation), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+    RecordWriter frames = new RecordWriter(records.size() * 128);
+    for (byte[] bytes : records) {
+      frames.writeInt(bytes.length);
+      frames.writeInt(SealedHour.crc(bytes, 0, bytes.length));
+      frames.writeBytes(bytes, 0, bytes.length);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(frames.array(), 0, frames.size());
+    while (buffer.hasRemaining()) {
+      hour.log.write(buffer);
+    }
+    hour.log.force(false);
+  }
+
+  /** Merges one log record (key, bucket start, aggregate) into the hour's open part. */
+  private static void mergeOpen(Hour hour, byte[] bytes) throws CorruptMetricsException {
+    RecordReader in = new RecordReader(bytes, 0, bytes.length);
+    SeriesKey key = SeriesKey.read(in);
+    long bucketStart = in.readLong();
+    if (hourOf(bucketStart) != hour.start) {
+      throw new CorruptMetricsException("a bucket at " + bucketStart + " in the hour at " + hour.start);
+    }
+    Aggregate aggregate = Aggregate.read(in);
+    TreeMap<Long, byte[]> buckets = hour.open.computeIfAbsent(key, k -> new TreeMap<>());
+    byte[] existing = buckets.get(bucketStart);
+    if (existing != null) {
+      aggregate.merge(decode(existing));
+      hour.openBytes -= existing.length;
+    }
+    RecordWriter out = new RecordWriter(128);
+    aggregate.write(out);
+    byte[] merged = out.toByteArray();
+    buckets.put(bucketStart, merged);
+    hour.openBytes += merged.length;
+  }
+
+  private static Aggregate decode(byte[] bytes) throws CorruptMetricsException {
+    return Aggregate.read(new RecordReader(bytes, 0, bytes.length));
+  }
+
+  /** The aggregate of each bucket of {@code key} that starts in [start, end), merged. */
+  synchronized NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end)
+      throws IOException {
+    NavigableMap<Long, Aggregate> result = new TreeMap<>();
+    for (Hour hour : hoursIn(start, end)) {
+      if (hour.sealed != null) {
+        SealedHour.Series series = hour.sealed.read(key);
+        if (series != null) {
+          series.buckets().subMap(start, end).forEach((t, a) -> merge(result, t, a));
+        }
+      }
+      TreeMap<Long, byte[]> open = hour.open.get(key);
+      if (open != null) {
+        for (Map.Entry<Long, byte[]> bucket : open.subMap(start, end).entrySet()) {
+          merge(result, bucket.getKey(), decode(bucket.getValue()));
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The aggregate of {@code key} over [start, end), both multiples of the bucket, merging one
+   * total per whole sealed hour; null when the series has nothing there.
+   */
+  synchronized Aggregate total(SeriesKey key, long start, long end) throws IOException {
+    Aggregate total = null;
+    for (Hour hour : hoursIn(start, end)) {
+      boolean whole = start <= hour.start && hour.start + HOUR_MILLIS <= end;
+      if (hour.sealed != null) {
+        SealedHour.Series series = hour.sealed.read(key);
+        if (series != null) {
+          if (whole) {
+            total = plus(total, series.total());
+          } else {
+            for (Aggregate a : series.buckets().subMap(start, end).values()) {
+              total = plus(total, a);
+            }
+          }
+        }
+      }
+      TreeMap<Long, byte[]> open = hour.open.get(key);
+      if (open != null) {
+        for (byte[] bytes : open.subMap(start, end).values()) {
+          total = plus(total, decode(bytes));
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Every series with data in an hour that overlaps [start, end). */
+  synchronized Set<SeriesKey> keys(long start, long end) {
+    Set<SeriesKey> keys = new HashSet<>();
+    for (Hour hour : hoursIn(start, end)) {
+      if (hour.sealed != null) {
+        keys.addAll(hour.sealed.keys());
+      }
+      keys.addAll(hour.open.keySet());
+    }
+    return keys;
+  }
+
+  private static Aggregate plus(Aggregate total, Aggregate a) {
+    if (total == null) {
+      return a;
+    }
+    total.merge(a);
+    return total;
+  }
+
+  private static void merge(NavigableMap<Long, Aggregate> into, long time, Aggregate a) {
+    Aggregate existing = into.get(time);
+    if (existing == null) {
+      into.put(time, a);
+    } else {
+      existing.merge(a);
+    }
+  }
+
+  private List<Hour> hoursIn(long start, long end) {
+    if (end <= start) {
+      return List.of();
+    }
+    return new ArrayList<>(hours.subMap(hourOf(start), true, hourOf(end - 1), true).values());
+  }
+
+  static long hourOf(long millis) {
+    return Math.floorDiv(millis, HOUR_MILLIS) * HOUR_MILLIS;
+  }
+
+  /** Seals the hours that are over, deletes those past the retention, and keeps the byte budget. */
+  synchronized void maintain() throws IOException {
+    long now = clock.getAsLong();
+    List<Hour> expired = new ArrayList<>(hours.headMap(hourOf(now - retentionMillis)).values());
+    for (Hour hour : expired) {
+      if (hour.start + HOUR_MILLIS <= now - retentionMillis) {
+        drop(hour);
+      }
+    }
+    for (Hour hour : new ArrayList<>(hours.values())) {
+      if (!hour.open.isEmpty() && hour.start + HOUR_MILLIS + sealDelayMillis <= now) {
+        seal(hour);
+      }
+    }
+    while (hours.size() > 1 && memoryBytes() > maxMemoryBytes) {
+      drop(hours.firstEntry().getValue());
+      evictedHours++;
+    }
+  }
+
+  private long memoryBytes() {
+    long bytes = 0;
+    for (Hour hour : hours.values()) {
+      bytes += hour.openBytes + (hour.sealed == null ? 0 : hour.sealed.size());
+    }
+    return bytes;
+  }
+
+  private void seal(Hour hour) throws IOException {
+    Map<SeriesKey, SealedHour.Series> merged = new HashMap<>();
+    if (hour.sealed != null) {
+      for (SeriesKey key : hour.sealed.keys()) {
+        merged.put(key, hour.sealed.read(key));
+      }
+    }
+    for (Map.Entry<SeriesKey, TreeMap<Long, byte[]>> series : hour.open.entrySet()) {
+      SealedHour.Series into = merged.computeIfAbsent(
+          series.getKey(), k -> new SealedHour.Series(new Aggregate(), new TreeMap<>()));
+      for (Map.Entry<Long, byte[]> bucket : series.getValue().entrySet()) {
+        Aggregate a = decode(bucket.getValue());
+        into.total().merge(a);
+        merge(into.buckets(), bucket.getKey(), a);
+      }
+    }
+    byte[] bytes = SealedHour.encode(hour.start, hour.generation, merged);
+    if (dir == null) {
+      hour.sealed = SealedHour.inMemory(hour.start, bytes);
+    } else {
+      Path target = dir.resolve(hour.start + ".hour");
+      Path temporary = dir.resolve(hour.start + ".hour.tmp");
+      try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        out.force(true);
+      }
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      syncDirectory();
+      hour.sealed = SealedHour.open(hour.start, target);
+      closeLog(hour);
+      for (long generation = 1; generation <= hour.generation; generation++) {
+        Files.deleteIfExists(logFile(hour.start, generation));
+      }
+    }
+    hour.open.clear();
+    hour.openBytes = 0;
+  }
+
+  private void drop(Hour hour) throws IOException {
+    hours.remove(hour.start);
+    if (dir != null) {
+      closeLog(hour);
+      Files.deleteIfExists(dir.resolve(hour.start + ".hour"));
+      for (long generation = 1; generation <= hour.generation; generation++) {
+        Files.deleteIfExists(logFile(hour.start, generation));
+      }
+    }
+  }
+
+  private Path logFile(long hourStart, long generation) {
+    return dir.resolve(hourStart + "-" + generation + ".log");
+  }
+
+  private void syncDirectory() {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems refuse to open a directory; the rename is then as durable as they make it.
+      LOG.log(Level.DEBUG, "cannot fsync " + dir, e);
+    }
+  }
+
+  private static void closeLog(Hour hour) throws IOException {
+    if (hour.log != null) {
+      hour.log.close();
+      hour.log = null;
+    }
+  }
+
+  private void recover() throws IOException {
+    List<Path> logs = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        Matcher sealed = SEALED_NAME.matcher(name);
+        if (sealed.matches()) {
+          long start = Long.parseLong(sealed.group(1));
+          try {
+            Hour hour = hours.computeIfAbsent(start, Hour::new);
+            hour.sealed = SealedHour.open(start, file);
+            hour.generation = Math.max(hour.generation, hour.sealed.coveredGeneration);
+          } catch (CorruptMetricsException e) {
+            quarantine(file, e);
+          }
+        } else if (LOG_NAME.matcher(name).matches()) {
+          logs.add(file);
+        } else if (name.endsWith(".hour.tmp")) {
+          Files.delete(file);
+        }
+      }
+    }
+    logs.sort(null);
+    for (Path file : logs) {
+      Matcher m = LOG_NAME.matcher(file.getFileName().toString());
+      if (!m.matches()) {
+        continue;
+      }
+      long start = Long.parseLong(m.group(1));
+      long generation = Long.parseLong(m.group(2));
+      Hour hour = hours.computeIfAbsent(start, Hour::new);
+      if (hour.sealed != null && generation <= hour.sealed.coveredGeneration) {
+        Files.delete(file);
+        continue;
+      }
+      replay(hour, file);
+      hour.generation = Math.max(hour.generation, generation);
+    }
+  }
+
+  /** Merges a log's records into the hour; a torn or corrupt tail is cut off with a warning. */
+  private void replay(Hour hour, Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    RecordReader in = new RecordReader(bytes, 0, bytes.length);
+    int good = 0;
+    String problem = null;
+    while (in.hasRemaining()) {
+      try {
+        int length = in.readInt();
+        int crc = in.readInt();
+        if (length < 0 || length > MAX_RECORD_BYTES) {
+          throw new CorruptMetricsException("a record of " + length + " bytes");
+        }
+        int start = in.skip(length);
+        if (SealedHour.crc(bytes, start, length) != crc) {
+          throw new CorruptMetricsException("a record that does not match its checksum");
+        }
+        byte[] record = new byte[length];
+        System.arraycopy(bytes, start, record, 0, length);
+        mergeOpen(hour, record);
+        good = in.position();
+      } catch (CorruptMetricsException e) {
+        problem = e.getMessage();
+        break;
+      }
+    }
+    if (problem != null) {
+      LOG.log(Level.WARNING, "metrics log " + file + ": " + problem + " at byte " + good
+          + " of " + bytes.length + "; the rest is cut off and start-up goes on");
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(good);
+        channel.force(true);
+      }
+    }
+  }
+
+  private void quarantine(Path file, CorruptMetricsException e) throws IOException {
+    corruptFiles++;
+    Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+    LOG.log(Level.ERROR, "metrics file " + file + " is corrupt (" + e.getMessage()
+        + "); moved aside to " + aside + ", its hour is missing from the metrics");
+    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    for (Hour hour : hours.values()) {
+      closeLog(hour);
+    }
+  }
+}

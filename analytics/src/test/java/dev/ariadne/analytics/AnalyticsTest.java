@@ -1,0 +1,188 @@
+package dev.ariadne.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.ariadne.model.Resource;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
+import dev.ariadne.model.TraceId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyticsTest {
+  private static final long MINUTE = 60_000;
+  private static final long T0 = 1_700_000_000_000L / MetricsStore.HOUR_MILLIS * MetricsStore.HOUR_MILLIS;
+  private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(T0 + 30 * MINUTE), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+  private long nextId = 1;
+
+  private Span span(String service, String name, SpanKind kind, long startMillis, long durationMillis,
+      StatusCode status) {
+    long id = nextId++;
+    return Span.builder()
+        .traceId(new TraceId(7, id))
+        .spanId(id)
+        .name(name)
+        .kind(kind)
+        .startEpochNanos(startMillis * 1_000_000)
+        .endEpochNanos((startMillis + durationMillis) * 1_000_000)
+        .resource(new Resource(service, List.of(), 0))
+        .status(status, "")
+        .build();
+  }
+
+  private Analytics.Builder builder() {
+    return Analytics.builder().clock(CLOCK).flushInterval(Duration.ofHours(1));
+  }
+
+  @Test
+  void countsErrorsAndPercentilesPerStep() throws IOException {
+    try (Analytics analytics = builder().build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 1; i <= 100; i++) {
+        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 3) * MINUTE, i,
+            i % 10 == 0 ? StatusCode.ERROR : StatusCode.OK));
+      }
+      spans.add(span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET));
+      analytics.record(spans);
+      analytics.flush();
+
+      List<RedPoint> perMinute = analytics.red(new RedQuery("cart", "GET /cart", null, T0,
+          T0 + 10 * MINUTE, MINUTE, RedQuery.STANDARD_QUANTILES));
+      assertThat(perMinute).extracting(RedPoint::startMillis)
+          .containsExactly(T0, T0 + MINUTE, T0 + 2 * MINUTE);
+      assertThat(perMinute).extracting(RedPoint::requests).containsExactly(33L, 34L, 33L);
+
+      List<RedPoint> whole = analytics.red(new RedQuery("cart", "GET /cart", SpanKind.SERVER, T0,
+          T0 + 10 * MINUTE, 5 * MINUTE, RedQuery.STANDARD_QUANTILES));
+      assertThat(whole).hasSize(1);
+      RedPoint point = whole.get(0);
+      assertThat(point.requests()).isEqualTo(100);
+      assertThat(point.errors()).isEqualTo(10);
+      assertThat(point.quantileNanos().get(0)).isCloseTo(50e6, within(0.5e6));
+      assertThat(point.quantileNanos().get(4)).isCloseTo(99e6, within(1e6));
+      assertThat(point.exemplars()).extracting(Exemplar::durationNanos)
+          .contains(100_000_000L, 99_000_000L);
+      assertThat(point.exemplars()).filteredOn(Exemplar::error).extracting(Exemplar::durationNanos)
+          .containsExactly(100_000_000L, 90_000_000L);
+
+      List<RedPoint> service = analytics.red(new RedQuery("cart", null, null, T0,
+          T0 + 10 * MINUTE, 10 * MINUTE, List.of(0.5)));
+      assertThat(service).singleElement().extracting(RedPoint::requests).isEqualTo(101L);
+      assertThat(analytics.red(new RedQuery("cart", null, SpanKind.CLIENT, T0, T0 + 10 * MINUTE,
+          10 * MINUTE, List.of()))).singleElement().extracting(RedPoint::requests).isEqualTo(1L);
+      assertThat(analytics.red(new RedQuery("nobody", null, null, T0, T0 + 10 * MINUTE,
+          MINUTE, List.of()))).isEmpty();
+    }
+  }
+
+  @Test
+  void summarisesEachOperationOfAService() throws IOException {
+    try (Analytics analytics = builder().build()) {
+      analytics.record(List.of(
+          span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK),
+          span("cart", "GET /cart", SpanKind.SERVER, T0 + MINUTE, 30, StatusCode.ERROR),
+          span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET),
+          span("shop", "GET /", SpanKind.SERVER, T0, 5, StatusCode.UNSET)));
+      analytics.flush();
+      List<OperationSummary> rows =
+          analytics.operations("cart", null, T0, T0 + 60 * MINUTE, List.of(1.0));
+      assertThat(rows).extracting(OperationSummary::operation, OperationSummary::kind,
+              OperationSummary::requests, OperationSummary::errors)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("GET /cart", SpanKind.SERVER, 2L, 1L),
+              org.assertj.core.groups.Tuple.tuple("db.query", SpanKind.CLIENT, 1L, 0L));
+      assertThat(rows.get(0).quantileNanos().get(0)).isCloseTo(30e6, within(0.3e6));
+      assertThat(analytics.operations("cart", SpanKind.CLIENT, T0, T0 + 60 * MINUTE, List.of()))
+          .extracting(OperationSummary::operation).containsExactly("db.query");
+    }
+  }
+
+  @Test
+  void metricsSurviveARestartOfADurableStore() throws IOException {
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK)));
+    }
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 20, StatusCode.OK)));
+      analytics.flush();
+      assertThat(analytics.red(new RedQuery("cart", "GET /cart", null, T0, T0 + MINUTE, MINUTE,
+          List.of()))).singleElement().extracting(RedPoint::requests).isEqualTo(2L);
+    }
+  }
+
+  @Test
+  void seriesPastTheCapAreCountedInOneOverflowSeries() throws IOException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Analytics analytics = builder().maxSeries(3).meterRegistry(registry).build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        spans.add(span("cart", "op-" + i, SpanKind.SERVER, T0, 1, StatusCode.UNSET));
+      }
+      analytics.record(spans);
+      analytics.flush();
+      assertThat(registry.find("traces.spanmetrics.calls").counters()).hasSize(4);
+      Counter overflow = registry.get("traces.spanmetrics.calls")
+          .tag("service", Analytics.OVERFLOW).tag("span_name", Analytics.OVERFLOW).counter();
+      assertThat(overflow.count()).isEqualTo(7);
+      assertThat(registry.get("ariadne.analytics.series.overflow.spans").functionCounter().count())
+          .isEqualTo(7);
+      assertThat(analytics.operations(Analytics.OVERFLOW, null, T0, T0 + MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(7L);
+      assertThat(analytics.operations("cart", null, T0, T0 + MINUTE, List.of())).hasSize(3);
+    }
+  }
+
+  @Test
+  void exposesTempoNamedSpanMetrics() throws IOException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Analytics analytics = builder().meterRegistry(registry).build()) {
+      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.ERROR)));
+      assertThat(registry.get("traces.spanmetrics.calls").tag("service", "cart")
+          .tag("span_name", "GET /cart").tag("span_kind", "SPAN_KIND_SERVER")
+          .tag("status_code", "STATUS_CODE_ERROR").counter().count()).isEqualTo(1);
+      assertThat(registry.get("traces.spanmetrics.latency").tag("service", "cart").summary()
+          .totalAmount()).isCloseTo(0.003, within(1e-9));
+    }
+  }
+
+  @Test
+  void spansOutsideTheRetentionOrFarAheadAreCountedNotStored() throws IOException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Analytics analytics = builder().meterRegistry(registry).retention(Duration.ofDays(1)).build()) {
+      analytics.record(List.of(
+          span("cart", "old", SpanKind.SERVER, T0 - 2 * 24 * 60 * MINUTE, 1, StatusCode.OK),
+          span("cart", "future", SpanKind.SERVER, T0 + 3 * 60 * MINUTE, 1, StatusCode.OK)));
+      analytics.flush();
+      assertThat(registry.get("ariadne.analytics.out.of.range.spans").functionCounter().count())
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aStepThatIsNotAMultipleOfTheBucketIsRefused() throws IOException {
+    try (Analytics analytics = builder().build()) {
+      assertThatThrownBy(() -> analytics.red(new RedQuery("cart", null, null, T0, T0 + MINUTE,
+          90_000, List.of())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("multiple of the bucket");
+    }
+    assertThatThrownBy(() -> Analytics.builder().bucket(Duration.ofSeconds(7)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("divide an hour");
+  }
+}
