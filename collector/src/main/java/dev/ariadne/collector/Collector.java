@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.ariadne.model.Span;
 import dev.ariadne.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API, Jaeger's Thrift over HTTP and
@@ -35,6 +38,7 @@ public final class Collector implements AutoCloseable {
     meters = new Meters(builder.meterRegistry);
     ingest = new Ingest(
         builder.storage,
+        builder.onStored,
         new Validator(builder.maxAttributes, builder.maxAttributeValueLength),
         meters,
         builder.maxRequestBytes,
@@ -118,6 +122,7 @@ public final class Collector implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
     private int writerThreads = 2;
+    private Consumer<List<Span>> onStored = spans -> {};
 
     private Builder(Storage storage) {
       this.storage = storage;
@@ -215,6 +220,16 @@ public final class Collector implements AutoCloseable {
             "writerThreads: " + writerThreads + " (expected: > 0)");
       }
       this.writerThreads = writerThreads;
+      return this;
+    }
+
+    /**
+     * Called by a writer thread with the spans of each successful storage write, after their
+     * requests are answered (analytics is computed here). It must be quick; what it throws is
+     * logged and ignored.
+     */
+    public Builder onStored(Consumer<List<Span>> listener) {
+      this.onStored = requireNonNull(listener, "listener");
       return this;
     }
 

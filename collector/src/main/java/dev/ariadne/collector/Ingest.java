@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The path from a request body to storage, in two bounded stages that never run on an event loop.
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       maxQueuedBytes}; each decoder inflates, decodes and validates a body.
  *   <li>Writing: valid spans wait in the ingest queue while it holds at most {@code maxQueuedSpans}
  *       spans; writer threads take the queued requests, as many as fit in one batch, call {@link
- *       Storage#write} once for them, and only then complete each request's outcome.
+ *       Storage#write} once for them, and only then complete each request's outcome; then they
+ *       pass the stored spans to the listener (analytics).
  * </ol>
  *
  * <p>A body that finds either stage full is refused at once ({@link Kind#REFUSED}). Thread-safe;
@@ -68,6 +70,7 @@ final class Ingest implements AutoCloseable {
   }
 
   private final Storage storage;
+  private final Consumer<List<Span>> onStored;
   private final Validator validator;
   private final Meters meters;
   private final int maxRequestBytes;
@@ -81,9 +84,11 @@ final class Ingest implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean writersDone;
 
-  Ingest(Storage storage, Validator validator, Meters meters, int maxRequestBytes,
-      int maxQueuedSpans, long maxQueuedBytes, int decoderThreads, int writerThreads) {
+  Ingest(Storage storage, Consumer<List<Span>> onStored, Validator validator, Meters meters,
+      int maxRequestBytes, int maxQueuedSpans, long maxQueuedBytes, int decoderThreads,
+      int writerThreads) {
     this.storage = storage;
+    this.onStored = onStored;
     this.validator = validator;
     this.meters = meters;
     this.maxRequestBytes = maxRequestBytes;
@@ -253,9 +258,18 @@ final class Ingest implements AutoCloseable {
           pending.result.complete(
               Outcome.accepted(checked.spans().size(), checked.rejected(), checked.message()));
         }
+        notifyStored(spans);
       } else {
         fail(batch, Outcome.failed(Kind.UNAVAILABLE, "storage failed; nothing was stored"));
       }
+    }
+  }
+
+  private void notifyStored(List<Span> spans) {
+    try {
+      onStored.accept(spans);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "the listener of stored spans failed for " + spans.size() + " spans", e);
     }
   }
 

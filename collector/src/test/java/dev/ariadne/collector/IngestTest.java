@@ -26,7 +26,7 @@ class IngestTest {
   Ingest ingest = ingest(4, 1L << 20, 1);
 
   Ingest ingest(int maxQueuedSpans, long maxQueuedBytes, int writerThreads) {
-    return new Ingest(storage, new Validator(100, 100), meters, 1 << 20, maxQueuedSpans,
+    return new Ingest(storage, spans -> {}, new Validator(100, 100), meters, 1 << 20, maxQueuedSpans,
         maxQueuedBytes, 1, writerThreads);
   }
 
@@ -75,6 +75,33 @@ class IngestTest {
     assertThat(storage.memory.spanCount()).isZero();
     assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
     assertThat(ingest.queuedSpans()).isZero();
+  }
+
+  @Test
+  void passesOnlyStoredSpansToTheListener() throws Exception {
+    ingest.close();
+    java.util.concurrent.LinkedBlockingQueue<List<Span>> stored =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    ingest = new Ingest(storage, stored::add, new Validator(100, 100), meters, 1 << 20, 100,
+        1L << 20, 1, 1);
+
+    assertThat(submit(spans(3)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(stored.poll(10, TimeUnit.SECONDS)).hasSize(3);
+
+    storage.failWith(new IOException("disk full"));
+    assertThat(submit(spans(2)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(stored.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void aFailingListenerNeitherFailsTheRequestNorStopsTheWriter() throws Exception {
+    ingest.close();
+    ingest = new Ingest(storage, spans -> {
+      throw new IllegalStateException("listener bug");
+    }, new Validator(100, 100), meters, 1 << 20, 100, 1L << 20, 1, 1);
+
+    assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
   }
 
   @Test
