@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -183,33 +184,76 @@ public final class Analytics implements Closeable {
     }
   }
 
-  /** The RED series that {@code query} asks for, one point per step that has requests. */
+  /**
+   * The RED series that {@code query} asks for: a point per step (at the step's start, from the
+   * start rounded down to the step) that has requests, covering [point, point + step).
+   */
   public List<RedPoint> red(RedQuery query) {
     long step = query.stepMillis();
-    if (step % bucketMillis != 0) {
-      throw new IllegalArgumentException("the step must be a multiple of the bucket ("
-          + bucketMillis + " ms), not " + step + " ms");
-    }
+    checkStep(step);
     long start = Math.floorDiv(query.startMillis(), step) * step;
-    long end = query.endMillis();
+    NavigableMap<Long, Aggregate> buckets = buckets(query, start, query.endMillis());
     NavigableMap<Long, Aggregate> byStep = new TreeMap<>();
+    buckets.forEach((bucket, a) -> {
+      Aggregate existing = byStep.putIfAbsent(Math.floorDiv(bucket, step) * step, a);
+      if (existing != null) {
+        existing.merge(a);
+      }
+    });
+    List<RedPoint> points = new ArrayList<>(byStep.size());
+    byStep.forEach((at, a) -> points.add(point(at, a, query.quantiles())));
+    return points;
+  }
+
+  /**
+   * The RED series of {@code query} over a trailing window, as Prometheus' {@code rate(x[window])}
+   * reads: a point at each step from the start (rounded down to the step) to the end, covering
+   * [point - window, point); points without requests are left out.
+   */
+  public List<RedPoint> trailing(RedQuery query, long windowMillis) {
+    long step = query.stepMillis();
+    checkStep(step);
+    checkStep(windowMillis);
+    long start = Math.floorDiv(query.startMillis(), step) * step;
+    NavigableMap<Long, Aggregate> buckets =
+        buckets(query, start - windowMillis, query.endMillis());
+    List<RedPoint> points = new ArrayList<>();
+    for (long at = start; at <= query.endMillis(); at += step) {
+      Aggregate window = new Aggregate();
+      buckets.subMap(at - windowMillis, at).values().forEach(window::merge);
+      if (window.count() > 0) {
+        points.add(point(at, window, query.quantiles()));
+      }
+    }
+    return points;
+  }
+
+  private void checkStep(long stepMillis) {
+    if (stepMillis <= 0 || stepMillis % bucketMillis != 0) {
+      throw new IllegalArgumentException("the step must be a multiple of the bucket ("
+          + bucketMillis + " ms), not " + stepMillis + " ms");
+    }
+  }
+
+  private NavigableMap<Long, Aggregate> buckets(RedQuery query, long start, long end) {
+    NavigableMap<Long, Aggregate> merged = new TreeMap<>();
     try {
-      for (SeriesKey key : keysOf(query.service(), query.operation(), query.kind())) {
-        for (Map.Entry<Long, Aggregate> bucket : store.buckets(key, start, end).entrySet()) {
-          long at = Math.floorDiv(bucket.getKey(), step) * step;
-          Aggregate existing = byStep.putIfAbsent(at, bucket.getValue());
+      for (SeriesKey key : keysOf(query.service(), query.operation(), query.kinds())) {
+        store.buckets(key, start, end).forEach((bucket, a) -> {
+          Aggregate existing = merged.putIfAbsent(bucket, a);
           if (existing != null) {
-            existing.merge(bucket.getValue());
+            existing.merge(a);
           }
-        }
+        });
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading the metrics failed", e);
     }
-    List<RedPoint> points = new ArrayList<>(byStep.size());
-    byStep.forEach((at, a) -> points.add(new RedPoint(
-        at, a.count(), a.errors(), quantiles(a, query.quantiles()), a.exemplars())));
-    return points;
+    return merged;
+  }
+
+  private static RedPoint point(long at, Aggregate a, List<Double> quantiles) {
+    return new RedPoint(at, a.count(), a.errors(), quantiles(a, quantiles), a.exemplars());
   }
 
   /** Per operation and span kind of {@code service}, its totals over [start, end). */
@@ -264,10 +308,10 @@ public final class Analytics implements Closeable {
     return edges;
   }
 
-  private static List<SeriesKey> keysOf(String service, String operation, SpanKind kind) {
+  private static List<SeriesKey> keysOf(String service, String operation, Set<SpanKind> kinds) {
     List<SeriesKey> keys = new ArrayList<>();
     for (SpanKind k : KINDS) {
-      if (kind != null && k != kind) {
+      if (!kinds.isEmpty() && !kinds.contains(k)) {
         continue;
       }
       for (StatusCode status : STATUSES) {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,13 +62,13 @@ class AnalyticsTest {
       analytics.record(spans);
       analytics.flush();
 
-      List<RedPoint> perMinute = analytics.red(new RedQuery("cart", "GET /cart", null, T0,
+      List<RedPoint> perMinute = analytics.red(new RedQuery("cart", "GET /cart", Set.of(), T0,
           T0 + 10 * MINUTE, MINUTE, RedQuery.STANDARD_QUANTILES));
       assertThat(perMinute).extracting(RedPoint::startMillis)
           .containsExactly(T0, T0 + MINUTE, T0 + 2 * MINUTE);
       assertThat(perMinute).extracting(RedPoint::requests).containsExactly(33L, 34L, 33L);
 
-      List<RedPoint> whole = analytics.red(new RedQuery("cart", "GET /cart", SpanKind.SERVER, T0,
+      List<RedPoint> whole = analytics.red(new RedQuery("cart", "GET /cart", Set.of(SpanKind.SERVER), T0,
           T0 + 10 * MINUTE, 5 * MINUTE, RedQuery.STANDARD_QUANTILES));
       assertThat(whole).hasSize(1);
       RedPoint point = whole.get(0);
@@ -80,13 +81,34 @@ class AnalyticsTest {
       assertThat(point.exemplars()).filteredOn(Exemplar::error).extracting(Exemplar::durationNanos)
           .containsExactly(100_000_000L, 90_000_000L);
 
-      List<RedPoint> service = analytics.red(new RedQuery("cart", null, null, T0,
+      List<RedPoint> service = analytics.red(new RedQuery("cart", null, Set.of(), T0,
           T0 + 10 * MINUTE, 10 * MINUTE, List.of(0.5)));
       assertThat(service).singleElement().extracting(RedPoint::requests).isEqualTo(101L);
-      assertThat(analytics.red(new RedQuery("cart", null, SpanKind.CLIENT, T0, T0 + 10 * MINUTE,
+      assertThat(analytics.red(new RedQuery("cart", null, Set.of(SpanKind.CLIENT), T0, T0 + 10 * MINUTE,
           10 * MINUTE, List.of()))).singleElement().extracting(RedPoint::requests).isEqualTo(1L);
-      assertThat(analytics.red(new RedQuery("nobody", null, null, T0, T0 + 10 * MINUTE,
+      assertThat(analytics.red(new RedQuery("nobody", null, Set.of(), T0, T0 + 10 * MINUTE,
           MINUTE, List.of()))).isEmpty();
+    }
+  }
+
+  @Test
+  void trailingPointsCoverTheWindowBeforeEachPoint() throws IOException {
+    try (Analytics analytics = builder().build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int minute = 0; minute < 10; minute++) {
+        for (int i = 0; i <= minute; i++) {
+          spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + minute * MINUTE, 1,
+              StatusCode.OK));
+        }
+      }
+      analytics.record(spans);
+      analytics.flush();
+      List<RedPoint> points = analytics.trailing(new RedQuery("cart", null,
+          Set.of(SpanKind.SERVER), T0 + 3 * MINUTE, T0 + 5 * MINUTE, MINUTE, List.of()), 3 * MINUTE);
+      // At T0+3m: minutes 0, 1, 2 (1 + 2 + 3 spans); at 4m: 2 + 3 + 4; at 5m: 3 + 4 + 5.
+      assertThat(points).extracting(RedPoint::startMillis)
+          .containsExactly(T0 + 3 * MINUTE, T0 + 4 * MINUTE, T0 + 5 * MINUTE);
+      assertThat(points).extracting(RedPoint::requests).containsExactly(6L, 9L, 12L);
     }
   }
 
@@ -120,7 +142,7 @@ class AnalyticsTest {
     try (Analytics analytics = builder().dataDir(dir).build()) {
       analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 20, StatusCode.OK)));
       analytics.flush();
-      assertThat(analytics.red(new RedQuery("cart", "GET /cart", null, T0, T0 + MINUTE, MINUTE,
+      assertThat(analytics.red(new RedQuery("cart", "GET /cart", Set.of(), T0, T0 + MINUTE, MINUTE,
           List.of()))).singleElement().extracting(RedPoint::requests).isEqualTo(2L);
     }
   }
@@ -176,7 +198,7 @@ class AnalyticsTest {
   @Test
   void aStepThatIsNotAMultipleOfTheBucketIsRefused() throws IOException {
     try (Analytics analytics = builder().build()) {
-      assertThatThrownBy(() -> analytics.red(new RedQuery("cart", null, null, T0, T0 + MINUTE,
+      assertThatThrownBy(() -> analytics.red(new RedQuery("cart", null, Set.of(), T0, T0 + MINUTE,
           90_000, List.of())))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("multiple of the bucket");

@@ -3,6 +3,7 @@ package dev.ariadne.query;
 import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.ariadne.analytics.Analytics;
 import dev.ariadne.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -16,12 +17,14 @@ public final class QueryApi {
   private final NativeApi nativeApi;
   private final JaegerApi jaegerApi;
   private final ZipkinApi zipkinApi;
+  private final MetricsApi metricsApi;
   private final MeterRegistry registry;
 
-  private QueryApi(Storage storage, MeterRegistry registry) {
+  private QueryApi(Storage storage, Analytics analytics, MeterRegistry registry) {
     nativeApi = new NativeApi(storage);
     jaegerApi = new JaegerApi(storage);
     zipkinApi = new ZipkinApi(storage);
+    metricsApi = analytics == null ? null : new MetricsApi(analytics);
     this.registry = registry;
   }
 
@@ -44,6 +47,10 @@ public final class QueryApi {
     routes.get("/api/v1/attributes/keys", nativeApi::attributeKeys);
     routes.get("/api/v1/attributes/values", nativeApi::attributeValues);
     routes.get("/api/v1/dependencies", nativeApi::dependencies);
+    if (metricsApi != null) {
+      routes.get("/api/v1/metrics/red", metricsApi::red);
+      routes.get("/api/v1/metrics/red/operations", metricsApi::operations);
+    }
   }
 
   /** Binds the Jaeger query API: {@code GET /api/services}, {@code /api/traces} and the rest. */
@@ -55,6 +62,12 @@ public final class QueryApi {
     routes.get("/api/traces", jaegerApi::search);
     routes.get("/api/traces/{traceID}", jaegerApi::trace);
     routes.get("/api/dependencies", jaegerApi::dependencies);
+    if (metricsApi != null) {
+      routes.get("/api/metrics/calls", metricsApi::jaegerCalls);
+      routes.get("/api/metrics/errors", metricsApi::jaegerErrors);
+      routes.get("/api/metrics/latencies", metricsApi::jaegerLatencies);
+      routes.get("/api/metrics/minstep", metricsApi::jaegerMinStep);
+    }
   }
 
   /**
@@ -95,6 +108,7 @@ public final class QueryApi {
   public static final class Builder {
     private final Storage storage;
     private MeterRegistry registry;
+    private Analytics analytics;
 
     private Builder(Storage storage) {
       this.storage = requireNonNull(storage, "storage");
@@ -110,8 +124,17 @@ public final class QueryApi {
       return this;
     }
 
+    /**
+     * Serves RED metrics from {@code analytics}: {@code /api/v1/metrics/red...} and Jaeger's
+     * {@code /api/metrics/...}. Without it those endpoints are not bound (404).
+     */
+    public Builder analytics(Analytics analytics) {
+      this.analytics = requireNonNull(analytics, "analytics");
+      return this;
+    }
+
     public QueryApi build() {
-      return new QueryApi(storage, registry);
+      return new QueryApi(storage, analytics, registry);
     }
   }
 }
