@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,15 +45,17 @@ final class AriadneServer implements AutoCloseable {
 
   private final Storage storage;
   private final String storageDescription;
+  private final Analytics analytics;
   private final Collector collector;
   private final Map<String, Server> servers;
   private final PrometheusMeterRegistry registry;
 
   private AriadneServer(
-      Storage storage, String storageDescription, Collector collector, Map<String, Server> servers,
-      PrometheusMeterRegistry registry) {
+      Storage storage, String storageDescription, Analytics analytics, Collector collector,
+      Map<String, Server> servers, PrometheusMeterRegistry registry) {
     this.storage = storage;
     this.storageDescription = storageDescription;
+    this.analytics = analytics;
     this.collector = collector;
     this.servers = servers;
     this.registry = registry;
@@ -73,13 +77,27 @@ final class AriadneServer implements AutoCloseable {
           + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
           + ", retention " + config.embedded().retention() + ")";
     }
-    Collector collector =
+    Analytics analytics;
+    try {
+      analytics = analytics(config, registry);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(storage);
+      throw e instanceof IOException io
+          ? new UncheckedIOException("cannot open the metrics of analytics", io)
+          : (RuntimeException) e;
+    }
+    Collector.Builder collectorBuilder =
         Collector.builder(storage)
             .maxRequestBytes(config.maxRequestBytes())
             .maxQueuedSpans(config.maxQueuedSpans())
-            .meterRegistry(registry)
-            .build();
-    QueryApi query = QueryApi.create(storage);
+            .meterRegistry(registry);
+    QueryApi.Builder queryBuilder = QueryApi.builder(storage);
+    if (analytics != null) {
+      collectorBuilder.onStored(analytics::record);
+      queryBuilder.analytics(analytics);
+    }
+    Collector collector = collectorBuilder.build();
+    QueryApi query = queryBuilder.build();
 
     Map<String, ServerBuilder> builders = new LinkedHashMap<>();
     ServerBuilder queryServer = builder(config, config.queryPort());
@@ -120,10 +138,32 @@ final class AriadneServer implements AutoCloseable {
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();
+      closeQuietly(analytics);
       closeQuietly(storage);
       throw e;
     }
-    return new AriadneServer(storage, storageDescription, collector, servers, registry);
+    return new AriadneServer(
+        storage, storageDescription, analytics, collector, servers, registry);
+  }
+
+  /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
+  private static Analytics analytics(ServerConfig config, PrometheusMeterRegistry registry)
+      throws IOException {
+    ServerConfig.Analytics settings = config.analytics();
+    if (!settings.enabled()) {
+      return null;
+    }
+    Analytics.Builder builder = Analytics.builder()
+        .bucket(settings.bucket())
+        .retention(settings.retention())
+        .maxSeries(settings.maxSeries())
+        .flushInterval(settings.flushInterval())
+        .memoryMaxBytes(settings.memoryMaxBytes())
+        .meterRegistry(registry);
+    if (config.storage().equals("embedded")) {
+      builder.dataDir(config.embedded().dataDir().resolve("metrics"));
+    }
+    return builder.build();
   }
 
   private static Storage memory(ServerConfig config, PrometheusMeterRegistry registry) {
@@ -191,11 +231,14 @@ final class AriadneServer implements AutoCloseable {
     return storage;
   }
 
-  private static void closeQuietly(Storage storage) {
+  private static void closeQuietly(Closeable closeable) {
+    if (closeable == null) {
+      return;
+    }
     try {
-      storage.close();
+      closeable.close();
     } catch (IOException | RuntimeException e) {
-      log.warn("closing the storage failed", e);
+      log.warn("closing {} failed", closeable.getClass().getSimpleName(), e);
     }
   }
 
@@ -231,6 +274,9 @@ final class AriadneServer implements AutoCloseable {
     out.println("ariadne: listening");
     ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
     out.println("ariadne: storage " + storageDescription);
+    out.println("ariadne: analytics " + (analytics == null
+        ? "off (analytics.enabled=false)"
+        : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
   }
 
   PrometheusMeterRegistry registry() {
@@ -243,6 +289,7 @@ final class AriadneServer implements AutoCloseable {
     servers.values().forEach(s -> stopped.add(s.stop()));
     CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0])).join();
     collector.close();
+    closeQuietly(analytics);
     closeQuietly(storage);
     registry.close();
   }

@@ -12,6 +12,7 @@ record ServerConfig(
     String storage,
     Embedded embedded,
     int memoryMaxSpans,
+    Analytics analytics,
     int queryPort,
     Receiver otlpGrpc,
     Receiver otlpHttp,
@@ -33,6 +34,15 @@ record ServerConfig(
       Duration retention,
       long maxDiskBytes,
       int maxSpansPerTrace) {}
+
+  /** RED metrics and the service graph; kept in the embedded engine's data directory, or in memory. */
+  record Analytics(
+      boolean enabled,
+      Duration bucket,
+      Duration retention,
+      int maxSeries,
+      Duration flushInterval,
+      long memoryMaxBytes) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
@@ -56,6 +66,13 @@ record ServerConfig(
             s.getInt("embedded.max-spans-per-trace", 0, Integer.MAX_VALUE,
                 "a whole number >= 0 (0: no limit)")),
         s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        new Analytics(
+            s.getBoolean("analytics.enabled"),
+            bucket(s),
+            s.getDuration("analytics.retention"),
+            s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+            s.getDuration("analytics.flush-interval"),
+            s.getBytes("analytics.memory-max")),
         s.getInt("query.port", 0, 65535, PORT),
         receiver(s, "otlp-grpc"),
         receiver(s, "otlp-http"),
@@ -65,6 +82,16 @@ record ServerConfig(
         s.getInt("collector.max-request-bytes", 1024, Integer.MAX_VALUE, "a whole number of bytes >= 1024"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
+  }
+
+  private static Duration bucket(Settings s) throws ConfigException {
+    Duration bucket = s.getDuration("analytics.bucket");
+    long millis = bucket.toMillis();
+    if (millis < 1000 || 3_600_000 % millis != 0) {
+      throw new ConfigException("analytics.bucket: " + s.get("analytics.bucket")
+          + " (expected: at least 1s, dividing an hour evenly, such as 10s, 1m or 5m)");
+    }
+    return bucket;
   }
 
   private static Receiver receiver(Settings s, String name) throws ConfigException {

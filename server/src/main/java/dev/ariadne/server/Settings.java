@@ -46,6 +46,12 @@ final class Settings {
     d.put("embedded.retention", "7d");
     d.put("embedded.max-disk", "0");
     d.put("embedded.max-spans-per-trace", "0");
+    d.put("analytics.enabled", "true");
+    d.put("analytics.bucket", "1m");
+    d.put("analytics.retention", "30d");
+    d.put("analytics.max-series", "10000");
+    d.put("analytics.flush-interval", "10s");
+    d.put("analytics.memory-max", "256MiB");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");
     d.put("receivers.otlp-grpc.enabled", "true");
