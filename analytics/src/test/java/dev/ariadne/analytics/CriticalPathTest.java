@@ -389,6 +389,35 @@ class CriticalPathTest {
   }
 
   @Test
+  void randomTracesAreCoveredWithoutGapsInsideEachSpanWhateverTheOrder() {
+    Random random = new Random(2024);
+    for (int round = 0; round < 200; round++) {
+      int size = 1 + random.nextInt(60);
+      List<Span> trace = new ArrayList<>(size);
+      trace.add(span(1, 0, 0, 1_000));
+      for (int id = 2; id <= size; id++) {
+        // Any earlier span as parent, times anywhere around the root: skew, outliving, outside.
+        long parent = 1 + random.nextInt(id - 1);
+        long start = random.nextInt(1_200) - 100;
+        long end = start + random.nextInt(400);
+        trace.add(random.nextInt(8) == 0
+            ? follower(id, parent, parent, start, end) : span(id, parent, start, end));
+      }
+      List<Segment> path = CriticalPath.of(trace);
+      Collections.shuffle(trace, random);
+
+      assertContiguous(path, 0, 1_000);
+      for (Segment segment : path) {
+        Span span = trace.stream().filter(s -> s.spanId() == segment.spanId()).findFirst()
+            .orElseThrow();
+        assertThat(segment.startEpochNanos()).isGreaterThanOrEqualTo(span.startEpochNanos());
+        assertThat(segment.endEpochNanos()).isLessThanOrEqualTo(span.endEpochNanos());
+      }
+      assertThat(CriticalPath.of(trace)).isEqualTo(path);
+    }
+  }
+
+  @Test
   void segmentRefusesAnEndBeforeItsStart() {
     assertThatThrownBy(() -> new Segment(0xab, 10, 9))
         .isInstanceOf(IllegalArgumentException.class)
