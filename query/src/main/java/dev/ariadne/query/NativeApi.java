@@ -3,10 +3,12 @@ package dev.ariadne.query;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ariadne.analytics.CriticalPath;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Event;
 import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.model.ValueJson;
@@ -19,7 +21,9 @@ import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -59,6 +63,54 @@ final class NativeApi {
       json.writeEndArray();
       json.writeEndObject();
     };
+  }
+
+  /**
+   * The trace's critical path as {@link CriticalPath} finds it, each segment with its span's
+   * service and name, and the trace's completeness, which says whether the root was there.
+   */
+  Handler.Answer criticalPath(Params params) throws IOException {
+    TraceId traceId = params.traceId("traceId", params.path("traceId"));
+    List<Span> spans = new ArrayList<>(storage.trace(traceId));
+    if (spans.isEmpty()) {
+      throw new NotFoundException(traceId);
+    }
+    spans.sort(TIMELINE);
+    List<CriticalPath.Segment> segments = CriticalPath.of(spans);
+    Map<Long, Span> spanById = countedSpans(spans);
+    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeStringField("traceId", traceId.toHex());
+      writeCompleteness(completeness, json);
+      json.writeArrayFieldStart("segments");
+      for (CriticalPath.Segment segment : segments) {
+        Span span = spanById.get(segment.spanId());
+        json.writeStartObject();
+        json.writeStringField("spanId", Json.hex(segment.spanId()));
+        json.writeStringField("serviceName", span.serviceName());
+        json.writeStringField("name", span.name());
+        json.writeStringField("startEpochNanos", Long.toString(segment.startEpochNanos()));
+        json.writeStringField("endEpochNanos", Long.toString(segment.endEpochNanos()));
+        json.writeNumberField("durationNanos", segment.durationNanos());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    };
+  }
+
+  /** The span {@link CriticalPath} counts for each ID: the SERVER span, else the first. */
+  private static Map<Long, Span> countedSpans(List<Span> spans) {
+    Map<Long, Span> spanById = new HashMap<>();
+    for (Span span : spans) {
+      Span first = spanById.putIfAbsent(span.spanId(), span);
+      if (first != null && span.kind() == SpanKind.SERVER && first.kind() != SpanKind.SERVER) {
+        spanById.put(span.spanId(), span);
+      }
+    }
+    return spanById;
   }
 
   Handler.Answer search(Params params) throws IOException {

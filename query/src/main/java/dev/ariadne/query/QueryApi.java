@@ -41,6 +41,7 @@ public final class QueryApi {
   public void serveNative(ServerBuilder sb) {
     Routes routes = new Routes(sb, "native", Problem::writePlain);
     routes.get("/api/v1/traces/{traceId}", nativeApi::trace);
+    routes.get("/api/v1/traces/{traceId}/critical-path", nativeApi::criticalPath);
     routes.get("/api/v1/traces", nativeApi::search);
     routes.get("/api/v1/services", nativeApi::services);
     routes.get("/api/v1/services/{service}/operations", nativeApi::operations);
