@@ -144,7 +144,7 @@ class ServiceGraphTest {
       graph = new ServiceGraph(WAIT, 10_000, clock::get, edges::add);
       acceptAll(order);
       graph.flush();
-      assertThat(edges).as("order %s", order).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(edges).as("order %s", names(order)).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(graph.expired()).isZero();
     }
   }
@@ -160,7 +160,7 @@ class ServiceGraphTest {
       graph = new ServiceGraph(WAIT, 10_000, clock::get, edges::add);
       acceptAll(order);
       graph.flush();
-      assertThat(edges).as("order %s", order).extracting(e -> e.client() + ">" + e.server())
+      assertThat(edges).as("order %s", names(order)).extracting(e -> e.client() + ">" + e.server())
           .containsExactlyInAnyOrder("a>b", "b>c");
     }
   }
@@ -175,6 +175,21 @@ class ServiceGraphTest {
     advance(Duration.ofNanos(1));
     assertThat(edges).containsExactly(
         new Edge("a", "b", Edge.REQUEST, TRACE, start(2), duration(2), duration(3), false));
+    assertThat(graph.expired()).isZero();
+  }
+
+  @Test
+  void aClientsChildInAnotherServiceIsPairedWhenTheClientsWaitEnds() {
+    graph.accept(span("a", 2, 0, SpanKind.CLIENT).build());
+    advance(Duration.ofSeconds(3));
+    graph.accept(span("b", 3, 2, SpanKind.INTERNAL).build());
+    advance(Duration.ofSeconds(7));
+
+    assertThat(edges).containsExactly(
+        new Edge("a", "b", Edge.REQUEST, TRACE, start(2), duration(2), duration(3), false));
+    assertThat(graph.pending()).isEqualTo(1);
+    advance(WAIT);
+    assertThat(edges).hasSize(1);
     assertThat(graph.expired()).isZero();
   }
 
@@ -429,6 +444,10 @@ class ServiceGraphTest {
 
   private static Link link(TraceId traceId, long spanId) {
     return new Link(traceId, spanId, "", List.of(), 0, false);
+  }
+
+  private static List<String> names(List<Span> spans) {
+    return spans.stream().map(span -> span.serviceName() + ":" + span.name()).toList();
   }
 
   static <T> List<List<T>> permutations(List<T> items) {
