@@ -49,6 +49,8 @@ public final class Analytics implements Closeable {
   public static final String OVERFLOW = "__overflow__";
   private static final List<SpanKind> KINDS = List.of(SpanKind.values());
   private static final List<StatusCode> STATUSES = List.of(StatusCode.values());
+  /** The most spans held while they wait for the other half of a call (about 100 MiB at most). */
+  private static final int PAIR_MAX_PENDING = 500_000;
 
   private final MetricsStore store;
   private final long bucketMillis;
@@ -62,6 +64,8 @@ public final class Analytics implements Closeable {
   private final AtomicLong flushFailures = new AtomicLong();
   private final long retentionMillis;
   private final ScheduledExecutorService background;
+  private final ServiceGraph graph;
+  private final ConcurrentHashMap<SeriesKey, Boolean> admittedEdges = new ConcurrentHashMap<>();
 
   /** The buckets of one series not yet flushed; a lock per series keeps contention low. */
   private static final class LiveSeries {
@@ -88,6 +92,13 @@ public final class Analytics implements Closeable {
     this.retentionMillis = builder.retention.toMillis();
     MeterRegistry registry = builder.registry;
     this.prometheus = new PrometheusSeries(registry);
+    this.graph = new ServiceGraph(builder.pairWait, PAIR_MAX_PENDING, System::nanoTime, this::recordEdge);
+    FunctionCounter.builder("traces.service_graph.expired.edges", graph, ServiceGraph::expired)
+        .description("Halves of calls whose other half did not come within analytics.pair-wait")
+        .register(registry);
+    FunctionCounter.builder("traces.service_graph.dropped.spans", graph, ServiceGraph::dropped)
+        .description("Spans not held for pairing because the pairing table was full")
+        .register(registry);
     FunctionCounter.builder("ariadne.analytics.series.overflow.spans", overflowSpans, AtomicLong::get)
         .description("Spans counted in the overflow series because analytics.max-series was reached")
         .register(registry);
@@ -134,7 +145,28 @@ public final class Analytics implements Closeable {
       addTo(key, bucket, duration, error, span);
       addTo(new SeriesKey.Service(key.service(), key.kind(), key.status()), bucket, duration, error, span);
       prometheus.span(key, duration);
+      graph.accept(span);
     }
+  }
+
+  /** Adds one call between services, from the service graph, to its edge's series. */
+  private void recordEdge(Edge edge) {
+    SeriesKey.Edge key = new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType());
+    if (!admittedEdges.containsKey(key)) {
+      if (admittedEdges.size() < maxSeries) {
+        admittedEdges.putIfAbsent(key, Boolean.TRUE);
+      } else {
+        overflowSpans.incrementAndGet();
+        key = new SeriesKey.Edge(OVERFLOW, OVERFLOW, edge.connectionType());
+      }
+    }
+    long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
+    long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
+    long duration = edge.serverDurationNanos() >= 0
+        ? edge.serverDurationNanos() : Math.max(0, edge.clientDurationNanos());
+    live.computeIfAbsent(key, k -> new LiveSeries())
+        .add(bucket, duration, edge.failed(), edge.traceId(), 0, edge.startEpochNanos());
+    prometheus.edge(key, edge.clientDurationNanos(), edge.serverDurationNanos(), edge.failed());
   }
 
   private void addTo(SeriesKey key, long bucket, long duration, boolean error, Span span) {
@@ -177,6 +209,7 @@ public final class Analytics implements Closeable {
 
   private void flushQuietly() {
     try {
+      graph.expire();
       flush();
     } catch (IOException | RuntimeException e) {
       flushFailures.incrementAndGet();
@@ -343,6 +376,7 @@ public final class Analytics implements Closeable {
       Thread.currentThread().interrupt();
     }
     try {
+      graph.flush();
       flush();
     } finally {
       store.close();
@@ -357,6 +391,7 @@ public final class Analytics implements Closeable {
     private Duration flushInterval = Duration.ofSeconds(10);
     private Duration sealDelay = Duration.ofMinutes(10);
     private int maxSeries = 10_000;
+    private Duration pairWait = Duration.ofSeconds(10);
     private long memoryMaxBytes = 256L << 20;
     private MeterRegistry registry = new SimpleMeterRegistry();
     private Clock clock = Clock.systemUTC();
@@ -416,6 +451,18 @@ public final class Analytics implements Closeable {
         throw new IllegalArgumentException("max series must be at least 1, not " + maxSeries);
       }
       this.maxSeries = maxSeries;
+      return this;
+    }
+
+    /**
+     * How long a span waits for the other half of a call between services (default 10 s); halves
+     * that wait longer are counted as expired, or become calls to a peer that sends no spans.
+     */
+    public Builder pairWait(Duration pairWait) {
+      if (pairWait.isNegative() || pairWait.isZero()) {
+        throw new IllegalArgumentException("the pair wait must be positive, not " + pairWait);
+      }
+      this.pairWait = pairWait;
       return this;
     }
 

@@ -113,6 +113,41 @@ class AnalyticsTest {
   }
 
   @Test
+  void callsBetweenServicesBecomeEdgesOfTheServiceGraph() throws IOException {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Analytics analytics = builder().meterRegistry(registry).build()) {
+      Span client = span("cart", "POST /pay", SpanKind.CLIENT, T0, 30, StatusCode.UNSET);
+      Span server = Span.builder()
+          .traceId(client.traceId())
+          .spanId(999)
+          .parentSpanId(client.spanId())
+          .name("POST /pay")
+          .kind(SpanKind.SERVER)
+          .startEpochNanos(client.startEpochNanos() + 1_000_000)
+          .endEpochNanos(client.startEpochNanos() + 21_000_000)
+          .resource(new Resource("payment", List.of(), 0))
+          .status(StatusCode.ERROR, "declined")
+          .build();
+      analytics.record(List.of(server));
+      analytics.record(List.of(client));
+      analytics.flush();
+      List<ServiceEdge> edges = analytics.edges(T0, T0 + MINUTE, List.of(0.5));
+      assertThat(edges).singleElement().satisfies(edge -> {
+        assertThat(edge.client()).isEqualTo("cart");
+        assertThat(edge.server()).isEqualTo("payment");
+        assertThat(edge.connectionType()).isEmpty();
+        assertThat(edge.calls()).isEqualTo(1);
+        assertThat(edge.errors()).isEqualTo(1);
+        assertThat(edge.quantileNanos().get(0)).isCloseTo(20e6, within(0.2e6));
+      });
+      assertThat(registry.get("traces.service_graph.request").tag("client", "cart")
+          .tag("server", "payment").tag("connection_type", "").counter().count()).isEqualTo(1);
+      assertThat(registry.get("traces.service_graph.request.failed").tag("client", "cart")
+          .counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void summarisesEachOperationOfAService() throws IOException {
     try (Analytics analytics = builder().build()) {
       analytics.record(List.of(

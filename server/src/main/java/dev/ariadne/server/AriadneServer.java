@@ -158,6 +158,7 @@ final class AriadneServer implements AutoCloseable {
         .retention(settings.retention())
         .maxSeries(settings.maxSeries())
         .flushInterval(settings.flushInterval())
+        .pairWait(settings.pairWait())
         .memoryMaxBytes(settings.memoryMaxBytes())
         .meterRegistry(registry);
     if (config.storage().equals("embedded")) {

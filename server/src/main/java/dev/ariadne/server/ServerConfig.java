@@ -42,6 +42,7 @@ record ServerConfig(
       Duration retention,
       int maxSeries,
       Duration flushInterval,
+      Duration pairWait,
       long memoryMaxBytes) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
@@ -72,6 +73,7 @@ record ServerConfig(
             s.getDuration("analytics.retention"),
             s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getDuration("analytics.flush-interval"),
+            s.getDuration("analytics.pair-wait"),
             s.getBytes("analytics.memory-max")),
         s.getInt("query.port", 0, 65535, PORT),
         receiver(s, "otlp-grpc"),

@@ -51,6 +51,7 @@ final class Settings {
     d.put("analytics.retention", "30d");
     d.put("analytics.max-series", "10000");
     d.put("analytics.flush-interval", "10s");
+    d.put("analytics.pair-wait", "10s");
     d.put("analytics.memory-max", "256MiB");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");
