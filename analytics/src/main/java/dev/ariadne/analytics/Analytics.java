@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * RED metrics and the service graph, computed from spans as they are stored.
@@ -139,7 +140,8 @@ public final class Analytics implements Closeable {
       }
       long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
       SeriesKey.Operation key = admit(
-          new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode()));
+          new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode()),
+          admitted, () -> new SeriesKey.Operation(OVERFLOW, OVERFLOW, span.kind(), span.statusCode()));
       long duration = span.durationNanos();
       boolean error = span.statusCode() == StatusCode.ERROR;
       addTo(key, bucket, duration, error, span);
@@ -151,15 +153,9 @@ public final class Analytics implements Closeable {
 
   /** Adds one call between services, from the service graph, to its edge's series. */
   private void recordEdge(Edge edge) {
-    SeriesKey.Edge key = new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType());
-    if (!admittedEdges.containsKey(key)) {
-      if (admittedEdges.size() < maxSeries) {
-        admittedEdges.putIfAbsent(key, Boolean.TRUE);
-      } else {
-        overflowSpans.incrementAndGet();
-        key = new SeriesKey.Edge(OVERFLOW, OVERFLOW, edge.connectionType());
-      }
-    }
+    SeriesKey.Edge key = admit(
+        new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType()), admittedEdges,
+        () -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, edge.connectionType()));
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
     long duration = edge.serverDurationNanos() >= 0
@@ -174,20 +170,25 @@ public final class Analytics implements Closeable {
         .add(bucket, duration, error, span.traceId(), span.spanId(), span.startEpochNanos());
   }
 
-  private SeriesKey.Operation admit(SeriesKey.Operation key) {
-    if (admitted.containsKey(key)) {
+  /**
+   * {@code key} while fewer than {@code maxSeries} keys of its kind were seen (or it was seen
+   * before), else {@code overflow}, counted.
+   */
+  private <K extends SeriesKey> K admit(
+      K key, ConcurrentHashMap<SeriesKey, Boolean> seen, Supplier<K> overflow) {
+    if (seen.containsKey(key)) {
       return key;
     }
-    if (admitted.size() < maxSeries) {
-      admitted.putIfAbsent(key, Boolean.TRUE);
+    if (seen.size() < maxSeries) {
+      seen.putIfAbsent(key, Boolean.TRUE);
       return key;
     }
     if (overflowSpans.getAndIncrement() == 0) {
       LOG.log(Level.WARNING, "analytics: " + maxSeries + " series (analytics.max-series) reached;"
-          + " spans of further service/operation/kind/status combinations are counted in the"
-          + " series of service and operation " + OVERFLOW);
+          + " spans of further service/operation/kind/status combinations, and calls of further"
+          + " edges, are counted in series named " + OVERFLOW);
     }
-    return new SeriesKey.Operation(OVERFLOW, OVERFLOW, key.kind(), key.status());
+    return overflow.get();
   }
 
   /** Flushes what was recorded to the store; durable (for a durable store) when this returns. */

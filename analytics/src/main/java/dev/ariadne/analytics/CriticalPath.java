@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,19 +76,23 @@ public final class CriticalPath {
     return root == NONE ? List.of() : tree.walk(root);
   }
 
-  /** One span per ID: the SERVER span if any, else the first. */
-  private static List<Span> distinct(List<Span> trace) {
-    Map<Long, Integer> indexById = new HashMap<>();
-    List<Span> spans = new ArrayList<>(trace.size());
+  /**
+   * The span that the path counts for each span ID: of several spans with one ID, the SERVER span
+   * if there is one, else the first given. A segment's {@code spanId} names one of these.
+   */
+  public static Map<Long, Span> spansById(List<Span> trace) {
+    Map<Long, Span> byId = new LinkedHashMap<>();
     for (Span span : trace) {
-      Integer index = indexById.putIfAbsent(span.spanId(), spans.size());
-      if (index == null) {
-        spans.add(span);
-      } else if (span.kind() == SpanKind.SERVER && spans.get(index).kind() != SpanKind.SERVER) {
-        spans.set(index, span);
+      Span first = byId.putIfAbsent(span.spanId(), span);
+      if (first != null && span.kind() == SpanKind.SERVER && first.kind() != SpanKind.SERVER) {
+        byId.put(span.spanId(), span);
       }
     }
-    return spans;
+    return byId;
+  }
+
+  private static List<Span> distinct(List<Span> trace) {
+    return new ArrayList<>(spansById(trace).values());
   }
 
   /** The spans as a tree of indices: each span's effective parent, and children by end. */

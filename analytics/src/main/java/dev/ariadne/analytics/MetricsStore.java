@@ -320,6 +320,7 @@ final class MetricsStore implements Closeable {
       }
     }
     byte[] bytes = SealedHour.encode(hour.start, hour.generation, merged);
+    SealedHour replaced = hour.sealed;
     if (dir == null) {
       hour.sealed = SealedHour.inMemory(hour.start, bytes);
     } else {
@@ -336,6 +337,9 @@ final class MetricsStore implements Closeable {
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       syncDirectory();
       hour.sealed = SealedHour.open(hour.start, target);
+      if (replaced != null) {
+        replaced.close();
+      }
       closeLog(hour);
       for (long generation = 1; generation <= hour.generation; generation++) {
         Files.deleteIfExists(logFile(hour.start, generation));
@@ -347,6 +351,9 @@ final class MetricsStore implements Closeable {
 
   private void drop(Hour hour) throws IOException {
     hours.remove(hour.start);
+    if (hour.sealed != null) {
+      hour.sealed.close();
+    }
     if (dir != null) {
       closeLog(hour);
       Files.deleteIfExists(dir.resolve(hour.start + ".hour"));
@@ -464,6 +471,9 @@ final class MetricsStore implements Closeable {
   public synchronized void close() throws IOException {
     for (Hour hour : hours.values()) {
       closeLog(hour);
+      if (hour.sealed != null) {
+        hour.sealed.close();
+      }
     }
   }
 }

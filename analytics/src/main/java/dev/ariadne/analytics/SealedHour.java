@@ -1,5 +1,6 @@
 package dev.ariadne.analytics;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,7 +24,7 @@ import java.util.zip.CRC32C;
  * [series count varint]([key][record offset varint][record length varint])*}, then the footer
  * {@code [index offset long][index crc32c int][covered log generation long]["ARH1"]}.
  */
-final class SealedHour {
+final class SealedHour implements Closeable {
   static final byte[] MAGIC = "ARH1".getBytes(StandardCharsets.US_ASCII);
   static final int FOOTER_BYTES = 8 + 4 + 8 + 4;
 
@@ -37,15 +38,18 @@ final class SealedHour {
   final long coveredGeneration;
   private final Map<SeriesKey, Location> index;
   private final Path file;
+  /** Open while the hour is: reading a series then costs one positional read, not an open. */
+  private final FileChannel channel;
   private final byte[] bytes;
   private final long size;
 
   private SealedHour(long hourStart, long coveredGeneration, Map<SeriesKey, Location> index,
-      Path file, byte[] bytes, long size) {
+      Path file, FileChannel channel, byte[] bytes, long size) {
     this.hourStart = hourStart;
     this.coveredGeneration = coveredGeneration;
     this.index = index;
     this.file = file;
+    this.channel = channel;
     this.bytes = bytes;
     this.size = size;
   }
@@ -56,10 +60,6 @@ final class SealedHour {
 
   Set<SeriesKey> keys() {
     return index.keySet();
-  }
-
-  Path file() {
-    return file;
   }
 
   /** Encodes {@code series} into the sealed layout. */
@@ -103,12 +103,13 @@ final class SealedHour {
     if (bytes.length < MAGIC.length + FOOTER_BYTES) {
       throw new CorruptMetricsException("a sealed hour of " + bytes.length + " bytes, too short");
     }
-    return parse(hourStart, null, bytes, bytes.length, bytes, 0);
+    return parse(hourStart, null, null, bytes, bytes.length, bytes, 0);
   }
 
   /** Reads the footer and the index of a sealed file; the records stay on disk. */
   static SealedHour open(long hourStart, Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
       long size = channel.size();
       if (size < MAGIC.length + FOOTER_BYTES) {
         throw new CorruptMetricsException(file + " is " + size + " bytes, too short");
@@ -120,7 +121,10 @@ final class SealedHour {
         throw new CorruptMetricsException(file + ": index offset " + indexOffset + " out of range");
       }
       byte[] indexAndFooter = read(channel, indexOffset, (int) (size - indexOffset));
-      return parse(hourStart, file, indexAndFooter, size, indexAndFooter, indexOffset);
+      return parse(hourStart, file, channel, null, size, indexAndFooter, indexOffset);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
@@ -128,8 +132,8 @@ final class SealedHour {
    * Parses the index from {@code region}, which holds the file from {@code regionOffset} to its end
    * (the whole file for the memory backend, where {@code regionOffset} is 0).
    */
-  private static SealedHour parse(long hourStart, Path file, byte[] whole, long size,
-      byte[] region, long regionOffset) throws CorruptMetricsException {
+  private static SealedHour parse(long hourStart, Path file, FileChannel channel, byte[] whole,
+      long size, byte[] region, long regionOffset) throws CorruptMetricsException {
     int footerAt = region.length - FOOTER_BYTES;
     RecordReader footer = new RecordReader(region, footerAt, FOOTER_BYTES);
     long indexOffset = footer.readLong();
@@ -159,7 +163,7 @@ final class SealedHour {
       }
       index.put(key, new Location(offset, length));
     }
-    return new SealedHour(hourStart, covered, index, file, file == null ? whole : null, size);
+    return new SealedHour(hourStart, covered, index, file, channel, whole, size);
   }
 
   /** The series of {@code key} in this hour, or null. */
@@ -174,9 +178,7 @@ final class SealedHour {
       record = bytes;
       start = (int) location.offset();
     } else {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        record = read(channel, location.offset(), location.length());
-      }
+      record = read(channel, location.offset(), location.length());
       start = 0;
     }
     RecordReader in = new RecordReader(record, start, location.length());
@@ -199,6 +201,13 @@ final class SealedHour {
       byStart.put(bucketStart, Aggregate.read(body));
     }
     return new Series(total, byStart);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+    }
   }
 
   private static String where(Path file) {

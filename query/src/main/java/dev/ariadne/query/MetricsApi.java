@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -143,9 +144,8 @@ final class MetricsApi {
   /** start and end as epoch nanoseconds or RFC 3339 (default: the last hour), step as a duration. */
   private Window nativeWindow(Params params) {
     long endMillis = params.epochNanos("end").orElse(params.nowEpochNanos()) / NANOS_PER_MILLI;
-    long startMillis = params.epochNanos("start").isPresent()
-        ? params.epochNanos("start").getAsLong() / NANOS_PER_MILLI
-        : endMillis - HOUR_MILLIS;
+    OptionalLong start = params.epochNanos("start");
+    long startMillis = start.isPresent() ? start.getAsLong() / NANOS_PER_MILLI : endMillis - HOUR_MILLIS;
     if (endMillis < startMillis) {
       throw new BadParameterException("end", "end: before start");
     }

@@ -8,7 +8,6 @@ import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Event;
 import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
-import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.model.ValueJson;
@@ -21,7 +20,6 @@ import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,7 +75,7 @@ final class NativeApi {
     }
     spans.sort(TIMELINE);
     List<CriticalPath.Segment> segments = CriticalPath.of(spans);
-    Map<Long, Span> spanById = countedSpans(spans);
+    Map<Long, Span> spanById = CriticalPath.spansById(spans);
     Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
     return body -> {
       JsonGenerator json = body.json();
@@ -99,18 +97,6 @@ final class NativeApi {
       json.writeEndArray();
       json.writeEndObject();
     };
-  }
-
-  /** The span {@link CriticalPath} counts for each ID: the SERVER span, else the first. */
-  private static Map<Long, Span> countedSpans(List<Span> spans) {
-    Map<Long, Span> spanById = new HashMap<>();
-    for (Span span : spans) {
-      Span first = spanById.putIfAbsent(span.spanId(), span);
-      if (first != null && span.kind() == SpanKind.SERVER && first.kind() != SpanKind.SERVER) {
-        spanById.put(span.spanId(), span);
-      }
-    }
-    return spanById;
   }
 
   Handler.Answer search(Params params) throws IOException {

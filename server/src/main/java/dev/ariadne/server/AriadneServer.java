@@ -80,11 +80,12 @@ final class AriadneServer implements AutoCloseable {
     Analytics analytics;
     try {
       analytics = analytics(config, registry);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       closeQuietly(storage);
-      throw e instanceof IOException io
-          ? new UncheckedIOException("cannot open the metrics of analytics", io)
-          : (RuntimeException) e;
+      throw new UncheckedIOException("cannot open the metrics of analytics", e);
+    } catch (RuntimeException e) {
+      closeQuietly(storage);
+      throw e;
     }
     Collector.Builder collectorBuilder =
         Collector.builder(storage)
