@@ -104,9 +104,10 @@ final class AriadneServer implements AutoCloseable {
     ServerBuilder queryServer = builder(config, config.queryPort());
     query.serveNative(queryServer);
     query.serveJaeger(queryServer);
+    WebUi.serve(queryServer);
     queryServer.service("/metrics", metrics(registry));
     queryServer.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
-    builders.put("query (native and Jaeger APIs, /metrics)", queryServer);
+    builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
     if (config.otlpGrpc().enabled()) {
       builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port()).service(collector.otlpGrpc()));
     }

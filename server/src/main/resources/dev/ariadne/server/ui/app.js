@@ -1,0 +1,71 @@
+// The router: picks the view from the URL, loads its module and lets it draw into <main>.
+// Each view module exports render(main, route), possibly async; route holds the path's params,
+// the query string and a signal aborted when the user leaves the view (pass it to api.get and
+// listen to it to stop timers). Links to this server's views are followed without reloading.
+
+import {failure, h, replace} from './dom.js';
+
+const VIEWS = [
+  {pattern: /^\/services$/, view: 'services', module: './pages/services.js'},
+];
+
+const main = document.getElementById('view');
+let leaving = null;
+let generation = 0;
+
+/** Shows the view for the current URL. */
+async function route() {
+  const current = ++generation;
+  if (leaving) leaving.abort();
+  leaving = new AbortController();
+  const signal = leaving.signal;
+  const path = location.pathname;
+  const match = VIEWS.map((v) => ({v, m: v.pattern.exec(path)})).find((x) => x.m);
+  for (const link of document.querySelectorAll('header nav a')) {
+    link.classList.toggle('active', Boolean(match) && link.dataset.view === match.v.view);
+  }
+  if (!match) {
+    document.title = 'Not found · Ariadne';
+    replace(main, h('h1', null, 'Not found'), failure(`There is no page at ${path}.`));
+    return;
+  }
+  let module;
+  try {
+    module = await import(match.v.module);
+  } catch (e) {
+    if (current === generation) replace(main, failure(`This page cannot be loaded: ${e.message}`));
+    return;
+  }
+  if (current !== generation) return;
+  const params = match.m.slice(1).map(decodeURIComponent);
+  replace(main);
+  try {
+    await module.render(main, {params, query: new URLSearchParams(location.search), signal});
+  } catch (e) {
+    if (e.name !== 'AbortError' && current === generation) replace(main, failure(e));
+  }
+}
+
+/** Goes to url (a path on this server) as a new history entry, or replaces the current one. */
+export function navigate(url, {replaceEntry = false} = {}) {
+  if (replaceEntry) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  route();
+}
+
+document.addEventListener('click', (event) => {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target.closest('a[href]');
+  if (!link || link.target || link.hasAttribute('download')) return;
+  const target = new URL(link.href, location.href);
+  if (target.origin !== location.origin || target.pathname.startsWith('/static/')
+      || target.pathname.startsWith('/api/')) return;
+  if (target.pathname === location.pathname && target.search === location.search && target.hash) {
+    return;
+  }
+  event.preventDefault();
+  navigate(target.pathname + target.search + target.hash);
+});
+window.addEventListener('popstate', route);
+route();

@@ -1,0 +1,78 @@
+// Numbers and names as the views show them. Epoch times come from the API as strings of
+// nanoseconds (they exceed what a JavaScript number holds exactly); durations as numbers.
+
+/** Nanoseconds since the epoch, from the API's string, as a BigInt. */
+export function epochNanos(text) {
+  return BigInt(text);
+}
+
+/** Milliseconds since the epoch (a number) from the API's nanosecond string. */
+export function epochMillis(text) {
+  return Number(BigInt(text) / 1000000n) + Number(BigInt(text) % 1000000n) / 1e6;
+}
+
+/** A duration in nanoseconds as people read it: 850ns, 12.3µs, 45.6ms, 1.23s, 2m 5s. */
+export function duration(nanos) {
+  const n = Number(nanos);
+  if (!Number.isFinite(n)) return '–';
+  const sign = n < 0 ? '−' : '';
+  const a = Math.abs(n);
+  if (a < 1e3) return `${sign}${Math.round(a)}ns`;
+  if (a < 1e6) return `${sign}${trim(a / 1e3)}µs`;
+  if (a < 1e9) return `${sign}${trim(a / 1e6)}ms`;
+  if (a < 60e9) return `${sign}${trim(a / 1e9)}s`;
+  const minutes = Math.floor(a / 60e9);
+  if (minutes < 60) return `${sign}${minutes}m ${Math.round((a - minutes * 60e9) / 1e9)}s`;
+  return `${sign}${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+function trim(x) {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** An epoch time (milliseconds) as local date and time with milliseconds. */
+export function timestamp(millis) {
+  const d = new Date(millis);
+  const pad = (v, n = 2) => String(v).padStart(n, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} `
+      + `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.`
+      + `${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** A count with thousands separators. */
+export function count(n) {
+  return Number(n).toLocaleString('en-US');
+}
+
+/** A ratio (0..1) as a percentage. */
+export function percent(ratio) {
+  const p = Number(ratio) * 100;
+  return `${p === 0 || p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+/** A typed attribute value from the API ({type, value}) as text. */
+export function attributeValue(attribute) {
+  switch (attribute.type) {
+    case 'array':
+      return `[${attribute.value.map(attributeValue).join(', ')}]`;
+    case 'map':
+      return `{${attribute.value.map((a) => `${a.key}: ${attributeValue(a)}`).join(', ')}}`;
+    default:
+      return String(attribute.value);
+  }
+}
+
+const PALETTE = [
+  '#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f',
+  '#af7aa1', '#86bcb6', '#e15759', '#8cd17d', '#499894', '#d37295', '#a0cbe8', '#ffbe7d',
+];
+
+/** The colour of a service: the same name always gets the same colour. */
+export function serviceColor(name) {
+  let hash = 2166136261;
+  for (const ch of String(name)) {
+    hash ^= ch.codePointAt(0);
+    hash = Math.imul(hash, 16777619);
+  }
+  return PALETTE[(hash >>> 0) % PALETTE.length];
+}

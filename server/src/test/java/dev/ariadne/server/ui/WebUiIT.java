@@ -1,0 +1,104 @@
+package dev.ariadne.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.server.LoopbackServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/** The web UI's shell: served on the query port, every view's URL, the guard headers, routing. */
+class WebUiIT {
+  private static final String TRACE = "5b8efff798038103d269b633813fc60c";
+  private static LoopbackServer server;
+  private static Browser browser;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = LoopbackServer.start();
+    long start = TestTraces.millisAgo(60_000);
+    TestTraces.send(server.otlpHttpPort(), List.of(
+        TestTraces.span(TRACE, "0000000000000001", "frontend", "GET /", start, 5_000_000)
+            .kind("SERVER"),
+        TestTraces.span(TRACE, "0000000000000002", "cart", "GET /cart", start + 1_000_000,
+            2_000_000).parent("0000000000000001").kind("SERVER")));
+    browser = Browser.open(server.queryPort());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.queryPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyViewUrlAnswersTheIndexPageWithItsGuardHeaders() throws Exception {
+    for (String path : List.of("/", "/search?service=cart", "/trace/" + TRACE, "/compare",
+        "/map", "/services", "/services/cart")) {
+      HttpResponse<String> page = get(path);
+      assertThat(page.statusCode()).as(path).isEqualTo(200);
+      assertThat(page.headers().firstValue("content-type")).as(path).hasValueSatisfying(
+          type -> assertThat(type).startsWith("text/html"));
+      assertThat(page.body()).as(path).contains("<main id=\"view\"", "/static/app.js");
+      assertThat(page.headers().firstValue("content-security-policy")).as(path)
+          .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'")
+              .contains("object-src 'none'"));
+      assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    }
+  }
+
+  @Test
+  void assetsAreServedFromTheJarWithTheirTypes() throws Exception {
+    HttpResponse<String> script = get("/static/app.js");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("content-type")).hasValueSatisfying(
+        type -> assertThat(type).contains("javascript"));
+    assertThat(get("/static/style.css").headers().firstValue("content-type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/css"));
+    assertThat(get("/static/no-such-file.js").statusCode()).isEqualTo(404);
+    assertThat(get("/no-such-page").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theServicesViewListsServicesAndLinksStayInThePage() {
+    browser.open("/services?from=test");
+    browser.awaitText(By.cssSelector("ul.services a"), "frontend");
+    assertThat(browser.driver().findElements(By.cssSelector("ul.services a")))
+        .extracting(e -> e.getText()).containsExactly("cart", "frontend");
+    assertThat(browser.await(By.cssSelector("header nav a.active")).getText())
+        .isEqualTo("Services");
+    browser.script("window.__sameDocument = true");
+    browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
+    browser.await(d -> browser.location().equals("/services"));
+    assertThat(browser.script("return window.__sameDocument === true")).isEqualTo(true);
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void anApiErrorIsShownAsAMessage() {
+    browser.open("/services");
+    browser.await(By.cssSelector("ul.services a"));
+    browser.script("window.fetch = () => Promise.resolve(new Response("
+        + "'{\"status\":500,\"message\":\"storage is on fire\"}', {status: 500}))");
+    browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
+    assertThat(browser.await(By.cssSelector("[role=alert]")).getText())
+        .contains("storage is on fire");
+  }
+}
