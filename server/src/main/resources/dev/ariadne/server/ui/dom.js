@@ -76,3 +76,11 @@ export function empty(message) {
 export function failure(error) {
   return h('p', {class: 'state error', role: 'alert'}, String(error && error.message || error));
 }
+
+/** Links a view's own stylesheet (a path under /static/) into the page, once. */
+export function useStyle(path) {
+  const href = safeUrl(path);
+  if (!document.querySelector(`link[rel="stylesheet"][href="${CSS.escape(href)}"]`)) {
+    document.head.append(h('link', {rel: 'stylesheet', href}));
+  }
+}
