@@ -120,7 +120,7 @@ public final class TraceQuery {
   private static boolean contains(List<Attribute> attributes, String key, String text) {
     for (Attribute attribute : attributes) {
       if (attribute.key().equals(key)
-          && searchableText(attribute.value()).filter(text::equals).isPresent()) {
+          && text.equals(searchableText(attribute.value()))) {
         return true;
       }
     }
@@ -130,19 +130,20 @@ public final class TraceQuery {
   /**
    * The text an attribute value is searched and listed by: a string as is, a boolean as {@code
    * true} or {@code false}, an integer in decimal, a double as {@link Double#toString(double)}
-   * writes it ({@code 0.5}, {@code 2.0}). Bytes, arrays and maps are not searchable: empty.
+   * writes it ({@code 0.5}, {@code 2.0}). Bytes, arrays and maps are not searchable: null. (Not an
+   * {@code Optional}: storage calls this for every attribute it writes.)
    */
-  public static Optional<String> searchableText(Value value) {
+  public static String searchableText(Value value) {
     if (value instanceof Value.Str str) {
-      return Optional.of(str.value());
+      return str.value();
     } else if (value instanceof Value.Bool bool) {
-      return Optional.of(Boolean.toString(bool.value()));
+      return Boolean.toString(bool.value());
     } else if (value instanceof Value.Int integer) {
-      return Optional.of(Long.toString(integer.value()));
+      return Long.toString(integer.value());
     } else if (value instanceof Value.Dbl dbl) {
-      return Optional.of(Double.toString(dbl.value()));
+      return Double.toString(dbl.value());
     }
-    return Optional.empty();
+    return null;
   }
 
   @Override

@@ -241,7 +241,7 @@ record BlockMeta(
      */
     private static void addValues(Map<String, Set<String>> keys, List<Attribute> attributes) {
       for (Attribute attribute : attributes) {
-        String text = TraceQuery.searchableText(attribute.value()).orElse(null);
+        String text = TraceQuery.searchableText(attribute.value());
         if (text == null) {
           continue;
         }

@@ -47,11 +47,11 @@ final class Catalog {
 
   private static void addAttributes(List<Attribute> attributes, Map<String, Set<String>> values) {
     for (Attribute attribute : attributes) {
-      Optional<String> text = TraceQuery.searchableText(attribute.value());
-      if (text.isPresent()) {
+      String text = TraceQuery.searchableText(attribute.value());
+      if (text != null) {
         Set<String> seen = values.computeIfAbsent(attribute.key(), key -> new HashSet<>());
         if (seen.size() < MAX_VALUES_PER_KEY) {
-          seen.add(text.get());
+          seen.add(text);
         }
       }
     }

@@ -530,7 +530,7 @@ final class SearchColumns {
     private int addPairs(List<Attribute> attributes) {
       int pairs = 0;
       for (Attribute attribute : attributes) {
-        String text = TraceQuery.searchableText(attribute.value()).orElse(null);
+        String text = TraceQuery.searchableText(attribute.value());
         if (text == null) {
           continue;
         }

@@ -21,20 +21,22 @@ import java.util.Set;
 final class ServiceIndex {
   final Set<TraceEntry> traces = new HashSet<>();
   final Map<String, SpanNameIndex> spanNames = new HashMap<>();
-  final Map<String, Map<String, Integer>> attributeValues = new HashMap<>();
+  /** Key → text value → how many spans hold it (a one-element array, counted in place). */
+  final Map<String, Map<String, int[]>> attributeValues = new HashMap<>();
   private int spanCount;
 
   /** The traces and kinds of one span name of the service. */
   static final class SpanNameIndex {
     final Set<TraceEntry> traces = new HashSet<>();
-    private final Map<SpanKind, Integer> spansByKind = new EnumMap<>(SpanKind.class);
+    /** Spans per kind, counted in place. */
+    private final Map<SpanKind, int[]> spansByKind = new EnumMap<>(SpanKind.class);
   }
 
   void add(Span span, TraceEntry trace) {
     spanCount++;
     traces.add(trace);
     SpanNameIndex spanName = spanNames.computeIfAbsent(span.name(), name -> new SpanNameIndex());
-    spanName.spansByKind.merge(span.kind(), 1, Integer::sum);
+    spanName.spansByKind.computeIfAbsent(span.kind(), kind -> new int[1])[0]++;
     spanName.traces.add(trace);
     addAttributes(span.attributes());
     addAttributes(span.resource().attributes());
@@ -49,7 +51,10 @@ final class ServiceIndex {
     traces.remove(trace);
     SpanNameIndex spanName = spanNames.get(span.name());
     spanName.traces.remove(trace);
-    spanName.spansByKind.computeIfPresent(span.kind(), ServiceIndex::decrement);
+    int[] ofKind = spanName.spansByKind.get(span.kind());
+    if (--ofKind[0] == 0) {
+      spanName.spansByKind.remove(span.kind());
+    }
     if (spanName.spansByKind.isEmpty()) {
       spanNames.remove(span.name());
     }
@@ -68,26 +73,38 @@ final class ServiceIndex {
     return operations;
   }
 
+  // Counted through mutable one-element arrays and plain loops: this runs for every attribute of
+  // every span written and evicted, and boxed counts with capturing lambdas were an eighth of what
+  // the memory backend's ingest allocated (async-profiler, event=alloc, Zipkin JSON load).
   private void addAttributes(List<Attribute> attributes) {
-    for (Attribute attribute : attributes) {
-      TraceQuery.searchableText(attribute.value()).ifPresent(text ->
-          attributeValues.computeIfAbsent(attribute.key(), key -> new HashMap<>())
-              .merge(text, 1, Integer::sum));
+    for (int i = 0; i < attributes.size(); i++) {
+      Attribute attribute = attributes.get(i);
+      String text = TraceQuery.searchableText(attribute.value());
+      if (text != null) {
+        Map<String, int[]> values =
+            attributeValues.computeIfAbsent(attribute.key(), key -> new HashMap<>());
+        int[] count = values.get(text);
+        if (count == null) {
+          values.put(text, new int[] {1});
+        } else {
+          count[0]++;
+        }
+      }
     }
   }
 
   private void removeAttributes(List<Attribute> attributes) {
-    for (Attribute attribute : attributes) {
-      TraceQuery.searchableText(attribute.value()).ifPresent(text ->
-          attributeValues.computeIfPresent(attribute.key(), (key, values) -> {
-            values.computeIfPresent(text, ServiceIndex::decrement);
-            return values.isEmpty() ? null : values;
-          }));
+    for (int i = 0; i < attributes.size(); i++) {
+      Attribute attribute = attributes.get(i);
+      String text = TraceQuery.searchableText(attribute.value());
+      Map<String, int[]> values = text == null ? null : attributeValues.get(attribute.key());
+      int[] count = values == null ? null : values.get(text);
+      if (count != null && --count[0] == 0) {
+        values.remove(text);
+        if (values.isEmpty()) {
+          attributeValues.remove(attribute.key());
+        }
+      }
     }
-  }
-
-  /** A count one lower, or null (which removes it from its map) when it reaches 0. */
-  private static Integer decrement(Object key, Integer count) {
-    return count == 1 ? null : count - 1;
   }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -313,7 +314,7 @@ class BlockCorruptionTest {
       List<Attribute> attributes = new ArrayList<>(span.attributes());
       attributes.addAll(span.resource().attributes());
       for (Attribute attribute : attributes) {
-        TraceQuery.searchableText(attribute.value()).ifPresent(text ->
+        Optional.ofNullable(TraceQuery.searchableText(attribute.value())).ifPresent(text ->
             byKey.computeIfAbsent(attribute.key(), key -> TraceQuery.builder()
                 .serviceName(span.serviceName())
                 .spanName(span.name())

@@ -366,7 +366,7 @@ class BlockTest {
     attributes.addAll(span.resource().attributes());
     Collections.shuffle(attributes, random);
     for (Attribute attribute : attributes.subList(0, random.nextInt(attributes.size() + 1))) {
-      TraceQuery.searchableText(attribute.value())
+      Optional.ofNullable(TraceQuery.searchableText(attribute.value()))
           .ifPresent(text -> query.attribute(attribute.key(), text));
     }
     long duration = Math.max(0, span.durationNanos());
