@@ -46,9 +46,11 @@ final class JaegerApi {
   private static final int MAX_IDS_IN_WARNING = 10;
 
   private final Storage storage;
+  private final Dependencies dependencies;
 
-  JaegerApi(Storage storage) {
+  JaegerApi(Storage storage, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
   /** Jaeger's error envelope; the bad parameter, when there is one, is named in the error. */
@@ -157,8 +159,8 @@ final class JaegerApi {
     Optional<String> service = params.optional("service");
     List<DependencyLink> links = new ArrayList<>();
     long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;
-    for (DependencyLink link :
-        storage.dependencies(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive)) {
+    for (DependencyLink link : dependencies
+        .between(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive).pairs()) {
       if (service.isEmpty() || service.get().equals(link.parent())
           || service.get().equals(link.child())) {
         links.add(link);

@@ -11,7 +11,6 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.model.ValueJson;
-import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Storage;
@@ -35,9 +34,11 @@ final class NativeApi {
       .thenComparing(Span::spanId, Long::compareUnsigned);
 
   private final Storage storage;
+  private final Dependencies dependencies;
 
-  NativeApi(Storage storage) {
+  NativeApi(Storage storage, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
   Handler.Answer trace(Params params) throws IOException {
@@ -171,24 +172,50 @@ final class NativeApi {
     return body -> writeStrings("values", values, body.json());
   }
 
+  /** The service map: its links with their counts and latencies, and its services and peers. */
   Handler.Answer dependencies(Params params) throws IOException {
     long[] range = timeRange(params);
-    List<DependencyLink> links = storage.dependencies(range[0], range[1]);
+    ServiceMap map = dependencies.between(range[0], range[1]);
+    List<ServiceMap.Node> nodes = map.nodes();
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
+      json.writeStringField("source", map.source().label);
       json.writeArrayFieldStart("links");
-      for (DependencyLink link : links) {
+      for (ServiceMap.Link link : map.links()) {
+        writeLink(link, json);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("nodes");
+      for (ServiceMap.Node node : nodes) {
         json.writeStartObject();
-        json.writeStringField("parent", link.parent());
-        json.writeStringField("child", link.child());
-        json.writeNumberField("callCount", link.callCount());
-        json.writeNumberField("errorCount", link.errorCount());
+        json.writeStringField("name", node.name());
+        json.writeStringField("kind", node.kind());
         json.writeEndObject();
       }
       json.writeEndArray();
       json.writeEndObject();
     };
+  }
+
+  /** A link; its connection type and latencies are null when the map comes from storage. */
+  private static void writeLink(ServiceMap.Link link, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("parent", link.parent());
+    json.writeStringField("child", link.child());
+    json.writeStringField("connectionType", link.connectionType());
+    json.writeNumberField("callCount", link.callCount());
+    json.writeNumberField("errorCount", link.errorCount());
+    for (int i = 0; i < ServiceMap.QUANTILE_NAMES.size(); i++) {
+      String name = ServiceMap.QUANTILE_NAMES.get(i);
+      double millis = i < link.latencyMillis().size() ? link.latencyMillis().get(i) : Double.NaN;
+      if (Double.isNaN(millis)) {
+        json.writeNullField(name);
+      } else {
+        json.writeNumberField(name, millis);
+      }
+    }
+    json.writeEndObject();
   }
 
   /** {@code [start, end)}: end defaults to now, start to end minus the lookback (24h). */

@@ -8,10 +8,11 @@ import dev.ariadne.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The query APIs over one {@link Storage}: Ariadne's own JSON API, the Jaeger query API and the
- * Zipkin v2 read API, each bound to an Armeria {@link ServerBuilder} by its {@code serve} method.
- * Every endpoint is GET only, runs its storage calls on the server's blocking task executor, and
- * streams large traces. Thread-safe; holds no state besides the storage and the meter registry.
+ * The query APIs over one {@link Storage}, and {@link Analytics} when it is on: Ariadne's own JSON
+ * API, the Jaeger query API and the Zipkin v2 read API, each bound to an Armeria {@link
+ * ServerBuilder} by its {@code serve} method. Every endpoint is GET only, runs its storage calls on
+ * the server's blocking task executor, and streams large traces. Thread-safe; holds no state
+ * besides the storage, the analytics and the meter registry.
  */
 public final class QueryApi {
   private final NativeApi nativeApi;
@@ -21,9 +22,10 @@ public final class QueryApi {
   private final MeterRegistry registry;
 
   private QueryApi(Storage storage, Analytics analytics, MeterRegistry registry) {
-    nativeApi = new NativeApi(storage);
-    jaegerApi = new JaegerApi(storage);
-    zipkinApi = new ZipkinApi(storage);
+    Dependencies dependencies = new Dependencies(storage, analytics);
+    nativeApi = new NativeApi(storage, dependencies);
+    jaegerApi = new JaegerApi(storage, dependencies);
+    zipkinApi = new ZipkinApi(storage, dependencies);
     metricsApi = analytics == null ? null : new MetricsApi(analytics);
     this.registry = registry;
   }
@@ -127,7 +129,8 @@ public final class QueryApi {
 
     /**
      * Serves RED metrics from {@code analytics}: {@code /api/v1/metrics/red...} and Jaeger's
-     * {@code /api/metrics/...}. Without it those endpoints are not bound (404).
+     * {@code /api/metrics/...}, which without it are not bound (404); and serves the dependency
+     * endpoints of every API from its service graph rather than from storage.
      */
     public Builder analytics(Analytics analytics) {
       this.analytics = requireNonNull(analytics, "analytics");

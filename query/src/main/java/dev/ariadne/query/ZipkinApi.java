@@ -40,9 +40,11 @@ final class ZipkinApi {
   private static final long MILLIS = 1_000_000L;
 
   private final Storage storage;
+  private final Dependencies dependencies;
 
-  ZipkinApi(Storage storage) {
+  ZipkinApi(Storage storage, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
   Handler.Answer services(Params params) throws IOException {
@@ -157,8 +159,8 @@ final class ZipkinApi {
       throw new BadParameterException("lookback", "lookback: 0 (expected: >= 1)");
     }
     long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;
-    List<DependencyLink> links = storage.dependencies(
-        NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive);
+    List<DependencyLink> links = dependencies
+        .between(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive).pairs();
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartArray();

@@ -210,12 +210,19 @@ class NativeApiTest {
   }
 
   @Test
-  void listsDependencies() {
-    JsonNode links = json(get(server, "/api/v1/dependencies?" + DAY)).get("links");
+  void listsDependenciesFromStorageWithoutAnalytics() {
+    JsonNode map = json(get(server, "/api/v1/dependencies?" + DAY));
 
-    assertThat(links.toString()).isEqualTo("["
-        + "{\"parent\":\"cart\",\"child\":\"payment\",\"callCount\":2,\"errorCount\":1},"
-        + "{\"parent\":\"frontend\",\"child\":\"cart\",\"callCount\":1,\"errorCount\":0}]");
+    assertThat(map.get("source").asText()).isEqualTo("storage");
+    assertThat(map.get("links").toString()).isEqualTo("["
+        + "{\"parent\":\"cart\",\"child\":\"payment\",\"connectionType\":null,"
+        + "\"callCount\":2,\"errorCount\":1,\"p50\":null,\"p95\":null,\"p99\":null},"
+        + "{\"parent\":\"frontend\",\"child\":\"cart\",\"connectionType\":null,"
+        + "\"callCount\":1,\"errorCount\":0,\"p50\":null,\"p95\":null,\"p99\":null}]");
+    assertThat(map.get("nodes").toString()).isEqualTo("["
+        + "{\"name\":\"cart\",\"kind\":\"service\"},"
+        + "{\"name\":\"frontend\",\"kind\":\"service\"},"
+        + "{\"name\":\"payment\",\"kind\":\"service\"}]");
   }
 
   static List<String> spanIds(JsonNode trace) {
