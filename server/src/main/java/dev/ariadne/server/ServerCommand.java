@@ -73,8 +73,9 @@ final class ServerCommand implements Callable<Integer> {
       return 2;
     }
     AriadneServer server = AriadneServer.start(config);
-    server.printEndpoints(System.out);
     CountDownLatch stopped = new CountDownLatch(1);
+    // The hook is in place before the server says where it listens: whoever waits for that line
+    // may send SIGTERM at once.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -84,6 +85,7 @@ final class ServerCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "ariadne-shutdown"));
+    server.printEndpoints(System.out);
     stopped.await();
     return 0;
   }
