@@ -213,15 +213,16 @@ final class MetricsStore implements Closeable {
     Aggregate total = null;
     for (Hour hour : hoursIn(start, end)) {
       boolean whole = start <= hour.start && hour.start + HOUR_MILLIS <= end;
-      if (hour.sealed != null) {
+      if (hour.sealed != null && whole) {
+        Aggregate hourTotal = hour.sealed.total(key);
+        if (hourTotal != null) {
+          total = plus(total, hourTotal);
+        }
+      } else if (hour.sealed != null) {
         SealedHour.Series series = hour.sealed.read(key);
         if (series != null) {
-          if (whole) {
-            total = plus(total, series.total());
-          } else {
-            for (Aggregate a : series.buckets().subMap(start, end).values()) {
-              total = plus(total, a);
-            }
+          for (Aggregate a : series.buckets().subMap(start, end).values()) {
+            total = plus(total, a);
           }
         }
       }

@@ -18,6 +18,10 @@ final class RecordReader {
     return position < limit;
   }
 
+  int remaining() {
+    return limit - position;
+  }
+
   int position() {
     return position;
   }
