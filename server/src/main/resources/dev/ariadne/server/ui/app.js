@@ -7,6 +7,8 @@ import {failure, h, replace} from './dom.js';
 
 const VIEWS = [
   {pattern: /^\/services$/, view: 'services', module: './pages/services.js'},
+  {pattern: /^\/(?:search)?$/, view: 'search', module: './pages/search.js'},
+  {pattern: /^\/compare$/, view: 'compare', module: './pages/compare.js'},
 ];
 
 const main = document.getElementById('view');
