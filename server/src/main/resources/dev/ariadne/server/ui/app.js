@@ -7,6 +7,7 @@ import {failure, h, replace} from './dom.js';
 
 const VIEWS = [
   {pattern: /^\/services$/, view: 'services', module: './pages/services.js'},
+  {pattern: /^\/trace\/([^/]+)$/, view: 'trace', module: './pages/trace.js'},
 ];
 
 const main = document.getElementById('view');
