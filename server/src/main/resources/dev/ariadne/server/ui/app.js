@@ -9,6 +9,7 @@ const VIEWS = [
   {pattern: /^\/services$/, view: 'services', module: './pages/services.js'},
   {pattern: /^\/(?:search)?$/, view: 'search', module: './pages/search.js'},
   {pattern: /^\/compare$/, view: 'compare', module: './pages/compare.js'},
+  {pattern: /^\/trace\/([^/]+)$/, view: 'search', module: './pages/trace.js'},
 ];
 
 const main = document.getElementById('view');
@@ -39,9 +40,9 @@ async function route() {
     return;
   }
   if (current !== generation) return;
-  const params = match.m.slice(1).map(decodeURIComponent);
   replace(main);
   try {
+    const params = match.m.slice(1).map(decodeURIComponent);
     await module.render(main, {params, query: new URLSearchParams(location.search), signal});
   } catch (e) {
     if (e.name !== 'AbortError' && current === generation) replace(main, failure(e));
