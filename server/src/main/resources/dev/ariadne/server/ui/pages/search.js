@@ -482,8 +482,10 @@ function yAxis(top, y) {
 
 function xAxis(t0, t1, x) {
   const ticks = [0.05, 0.275, 0.5, 0.725, 0.95].map((f) => t0 + f * (t1 - t0));
-  const text = (millis) => t1 - t0 > 86400e3
-      ? timestamp(millis).slice(5, 16) : timestamp(millis).slice(11, 19);
+  const span = t1 - t0;
+  // Days apart: date and minute; within a day: the second; within seconds: the millisecond.
+  const text = (millis) => span > 86400e3 ? timestamp(millis).slice(5, 16)
+      : span > 10e3 ? timestamp(millis).slice(11, 19) : timestamp(millis).slice(11, 23);
   return svg('g', {class: 'axis x'}, ticks.map((millis) =>
     svg('text', {x: x(millis), y: PLOT.height - 8, 'text-anchor': 'middle'}, text(millis))));
 }
