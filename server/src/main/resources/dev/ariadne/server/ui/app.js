@@ -7,6 +7,8 @@ import {failure, h, replace} from './dom.js';
 
 const VIEWS = [
   {pattern: /^\/services$/, view: 'services', module: './pages/services.js'},
+  {pattern: /^\/map$/, view: 'map', module: './pages/map.js'},
+  {pattern: /^\/services\/([^/]+)$/, view: 'services', module: './pages/service.js'},
 ];
 
 const main = document.getElementById('view');
