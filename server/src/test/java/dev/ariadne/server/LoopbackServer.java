@@ -28,22 +28,7 @@ public final class LoopbackServer implements AutoCloseable {
    * deleted on close).
    */
   public static LoopbackServer start() throws IOException {
-    Path dataDir = Files.createTempDirectory("ariadne-loopback-");
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("embedded.data-dir", dataDir.toString());
-    flags.put("host", "127.0.0.1");
-    for (String key : Settings.DEFAULTS.keySet()) {
-      if (key.endsWith(".port")) {
-        flags.put(key, "0");
-      }
-    }
-    flags.put("shutdown.drain-seconds", "0");
-    try {
-      return new LoopbackServer(
-          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))), dataDir);
-    } catch (ConfigException e) {
-      throw new IllegalStateException("the settings of a test server: " + e.getMessage(), e);
-    }
+    return start(Map.of());
   }
 
   /** The native and Jaeger query APIs. */
@@ -90,6 +75,30 @@ public final class LoopbackServer implements AutoCloseable {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(file);
       }
+    }
+  }
+
+  /**
+   * Starts the server as {@link #start()} does, with {@code extraSettings} on top, such as a short
+   * {@code analytics.flush-interval} or {@code analytics.enabled: false}.
+   */
+  public static LoopbackServer start(Map<String, String> extraSettings) throws IOException {
+    Path dataDir = Files.createTempDirectory("ariadne-loopback-");
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("embedded.data-dir", dataDir.toString());
+    flags.put("host", "127.0.0.1");
+    for (String key : Settings.DEFAULTS.keySet()) {
+      if (key.endsWith(".port")) {
+        flags.put(key, "0");
+      }
+    }
+    flags.put("shutdown.drain-seconds", "0");
+    flags.putAll(extraSettings);
+    try {
+      return new LoopbackServer(
+          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))), dataDir);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("the settings of a test server: " + e.getMessage(), e);
     }
   }
 }

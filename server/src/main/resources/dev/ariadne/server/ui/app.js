@@ -10,6 +10,8 @@ const VIEWS = [
   {pattern: /^\/(?:search)?$/, view: 'search', module: './pages/search.js'},
   {pattern: /^\/compare$/, view: 'compare', module: './pages/compare.js'},
   {pattern: /^\/trace\/([^/]+)$/, view: 'search', module: './pages/trace.js'},
+  {pattern: /^\/map$/, view: 'map', module: './pages/map.js'},
+  {pattern: /^\/services\/([^/]+)$/, view: 'services', module: './pages/service.js'},
 ];
 
 const main = document.getElementById('view');

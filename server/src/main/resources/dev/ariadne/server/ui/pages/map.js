@@ -1,0 +1,418 @@
+// The service map (/map?lookback=1h): who called whom over a time range, from
+// GET /api/v1/dependencies, drawn as a layered graph (callers left, callees right) with the
+// calls, error rate and p95 latency on each edge, and peers that send no spans (databases,
+// caches, external services) as shapes of their own. Clicking a service opens its overview.
+// Both shapes of the answer are drawn: links alone (nodes derived from them, all services, no
+// latency) and links with nodes, connection types and latencies (from the analytics service graph).
+
+import {navigate} from '../app.js';
+import {get} from '../api.js';
+import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
+import {count, duration, percent, serviceColor} from '../format.js';
+import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
+
+const NODE_WIDTH = 168;
+const NODE_HEIGHT = 44;
+const COLUMN_GAP = 180;
+const ROW_HEIGHT = 76;
+const MARGIN = 36;
+const LOOP_DEPTH = 56;
+const PEER_KINDS = {database: 'database', virtual_node: 'external', messaging_system: 'messaging'};
+
+export async function render(main, {query, signal}) {
+  useStyle('/static/pages/analytics.css');
+  document.title = 'Service map · Ariadne';
+  const range = rangeOf(query);
+  const body = h('div', {class: 'map-body'}, loading('the service map'));
+  replace(main,
+      h('div', {class: 'view-head'}, h('h1', null, 'Service map'),
+          rangePicker('/map', query, range)),
+      body);
+  let answer;
+  try {
+    answer = await get('/api/v1/dependencies', apiWindow(range), signal);
+  } catch (e) {
+    if (e.name !== 'AbortError') replace(body, failure(e));
+    return;
+  }
+  const graph = graphOf(answer);
+  if (graph.links.length === 0) {
+    replace(body, empty(`No calls between services in ${range.label}.`));
+    return;
+  }
+  replace(body, summary(graph, answer.source), drawing(graph, layout(graph)), legend(),
+      h('h2', null, 'Calls'), callTable(answer.links, graph));
+}
+
+/**
+ * Nodes and links from the answer, in either shape. Links between the same two nodes (one per
+ * connection type) are merged into one edge; its parts are kept for the details.
+ */
+function graphOf(answer) {
+  const nodes = new Map();
+  for (const node of answer.nodes || []) {
+    const peer = node.kind === 'peer';
+    nodes.set(node.name, {name: node.name, peer, peerKind: peer ? 'peer' : null});
+  }
+  const edges = new Map();
+  for (const link of answer.links || []) {
+    for (const name of [link.parent, link.child]) {
+      if (!nodes.has(name)) nodes.set(name, {name, peer: false, peerKind: null});
+    }
+    const child = nodes.get(link.child);
+    if (child.peer && PEER_KINDS[link.connectionType]) {
+      child.peerKind = PEER_KINDS[link.connectionType];
+    }
+    const key = JSON.stringify([link.parent, link.child]);
+    if (!edges.has(key)) {
+      edges.set(key, {parent: link.parent, child: link.child, calls: 0, errors: 0, parts: []});
+    }
+    const edge = edges.get(key);
+    edge.calls += link.callCount;
+    edge.errors += link.errorCount;
+    edge.parts.push(link);
+  }
+  return {nodes, links: [...edges.values()]};
+}
+
+/** The worst of the parts' latencies at a percentile (milliseconds), or null when none has one. */
+function latency(edge, percentile) {
+  const values = edge.parts.map((p) => p[percentile]).filter((v) => typeof v === 'number');
+  return values.length ? Math.max(...values) : null;
+}
+
+function plural(n, noun) {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function millisText(millis) {
+  return typeof millis === 'number' ? duration(millis * 1e6) : '–';
+}
+
+function summary(graph, source) {
+  const nodes = [...graph.nodes.values()];
+  const peers = nodes.filter((n) => n.peer).length;
+  const calls = graph.links.reduce((sum, l) => sum + l.calls, 0);
+  const from = {analytics: 'from the service graph computed at ingest',
+    storage: 'from the stored traces'}[source];
+  return h('p', {class: 'map-summary'},
+      `${plural(nodes.length - peers, 'service')} · ${plural(peers, 'peer')} · `
+          + `${plural(calls, 'call')}`,
+      from ? ` · ${from}` : '');
+}
+
+// ---- Layout ----------------------------------------------------------------------------------
+
+/**
+ * Positions for every node: a column per longest-path layer from the roots (the edges that close
+ * a cycle are left out of the layering), rows ordered by the barycentre of their neighbours.
+ * Deterministic: the same graph always gives the same picture.
+ */
+function layout(graph) {
+  const names = [...graph.nodes.keys()].sort();
+  const callees = new Map(names.map((n) => [n, []]));
+  const callers = new Map(names.map((n) => [n, []]));
+  for (const link of graph.links) {
+    if (link.parent === link.child) continue;
+    callees.get(link.parent).push(link.child);
+    callers.get(link.child).push(link.parent);
+  }
+  const {order, back} = depthFirst(names, callees, callers);
+  const layer = new Map();
+  for (const name of order) {
+    const forward = callers.get(name).filter((c) => !back.has(JSON.stringify([c, name])));
+    layer.set(name, Math.max(0, ...forward.map((c) => layer.get(c) + 1)));
+  }
+  const columns = [];
+  for (const name of names) (columns[layer.get(name)] ||= []).push(name);
+  orderRows(columns, callers, callees);
+  const rows = Math.max(...columns.map((c) => c.length));
+  const positions = new Map();
+  columns.forEach((column, i) => column.forEach((name, row) => positions.set(name, {
+    x: MARGIN + i * (NODE_WIDTH + COLUMN_GAP),
+    y: MARGIN + LOOP_DEPTH / 2 + ((rows - column.length) / 2 + row) * ROW_HEIGHT,
+    layer: i,
+  })));
+  const width = MARGIN * 2 + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP;
+  const height = MARGIN * 2 + LOOP_DEPTH + (rows - 1) * ROW_HEIGHT + NODE_HEIGHT;
+  return {positions, width, height};
+}
+
+/**
+ * A topological order of the nodes (reverse post-order of a depth-first search that starts from
+ * the nodes nobody calls), and the edges that lead back into the search's stack: the ones that
+ * close cycles.
+ */
+function depthFirst(names, callees, callers) {
+  const state = new Map();
+  const post = [];
+  const back = new Set();
+  const visit = (name) => {
+    state.set(name, 'open');
+    for (const next of [...callees.get(name)].sort()) {
+      if (state.get(next) === 'open') back.add(JSON.stringify([name, next]));
+      else if (!state.has(next)) visit(next);
+    }
+    state.set(name, 'done');
+    post.push(name);
+  };
+  const roots = names.filter((n) => callers.get(n).length === 0);
+  for (const name of [...roots, ...names]) if (!state.has(name)) visit(name);
+  return {order: post.reverse(), back};
+}
+
+/** Sweeps the columns right and left, sorting each by the mean row of its neighbours. */
+function orderRows(columns, callers, callees) {
+  const rowOf = new Map();
+  const remember = (column) => column.forEach((name, i) => rowOf.set(name, i / column.length));
+  columns.forEach(remember);
+  const sortBy = (column, neighbours) => {
+    const weight = new Map(column.map((name) => {
+      const placed = neighbours.get(name).filter((n) => rowOf.has(n)).map((n) => rowOf.get(n));
+      const mean = placed.reduce((a, b) => a + b, 0) / placed.length;
+      return [name, placed.length ? mean : rowOf.get(name)];
+    }));
+    column.sort((a, b) => weight.get(a) - weight.get(b) || (a < b ? -1 : a > b ? 1 : 0));
+    remember(column);
+  };
+  for (let sweep = 0; sweep < 4; sweep++) {
+    for (let i = 1; i < columns.length; i++) sortBy(columns[i], callers);
+    for (let i = columns.length - 2; i >= 0; i--) sortBy(columns[i], callees);
+  }
+}
+
+// ---- Drawing ---------------------------------------------------------------------------------
+
+function drawing(graph, {positions, width, height}) {
+  const tooltip = h('div', {class: 'chart-tooltip', role: 'tooltip', hidden: true});
+  const picture = svg('svg', {
+    class: 'service-map', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'aria-label': 'Service map',
+  }, arrowheads());
+  const maxCalls = Math.max(...graph.links.map((l) => l.calls));
+  const edges = graph.links.map((link) => edgeOf(link, positions, maxCalls));
+  const nodes = [...graph.nodes.values()].map((node) => nodeOf(node, positions.get(node.name)));
+  picture.append(...edges.map((e) => e.element), ...nodes.map((n) => n.element));
+  const frame = h('div', {class: 'map-frame'}, picture, tooltip);
+  const show = (event, rows) => showTooltip(frame, tooltip, event, rows);
+  const hide = () => {
+    tooltip.hidden = true;
+    picture.classList.remove('focused');
+    for (const el of picture.querySelectorAll('.lit')) el.classList.remove('lit');
+  };
+  for (const edge of edges) {
+    edge.element.addEventListener('mousemove', (e) => show(e, edgeDetails(edge.link)));
+    edge.element.addEventListener('mouseleave', hide);
+  }
+  for (const node of nodes) {
+    const lit = () => highlight(picture, node.data.name, edges, nodes);
+    node.element.addEventListener('mouseenter', lit);
+    node.element.addEventListener('focus', lit);
+    node.element.addEventListener('blur', hide);
+    node.element.addEventListener('mousemove', (e) => show(e, nodeDetails(node.data, graph)));
+    node.element.addEventListener('mouseleave', hide);
+  }
+  return frame;
+}
+
+function arrowheads() {
+  const marker = (id, colour) => svg('marker', {
+    id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 13, markerHeight: 13,
+    markerUnits: 'userSpaceOnUse', orient: 'auto',
+  }, svg('path', {d: 'M0,0 L10,5 L0,10 z', fill: colour}));
+  return svg('defs', null, marker('map-arrow', '#8795a8'), marker('map-arrow-error', '#c62828'));
+}
+
+/** Lights up a node, its edges and its neighbours; the rest of the map fades. */
+function highlight(picture, name, edges, nodes) {
+  picture.classList.add('focused');
+  const neighbours = new Set([name]);
+  for (const edge of edges) {
+    if (edge.link.parent !== name && edge.link.child !== name) continue;
+    edge.element.classList.add('lit');
+    neighbours.add(edge.link.parent).add(edge.link.child);
+  }
+  for (const node of nodes) {
+    if (neighbours.has(node.data.name)) node.element.classList.add('lit');
+  }
+}
+
+function nodeOf(node, at) {
+  const colour = serviceColor(node.name);
+  const label = node.name.length > 22 ? `${node.name.slice(0, 21)}…` : node.name;
+  const element = svg('g', {
+    class: node.peer ? `node peer ${node.peerKind}` : 'node service',
+    transform: `translate(${at.x},${at.y})`,
+    dataset: {name: node.name, kind: node.peer ? node.peerKind : 'service'},
+    tabindex: node.peer ? null : 0,
+    role: node.peer ? null : 'link',
+    'aria-label': node.peer ? `${node.name} (${node.peerKind})` : `${node.name}: open its overview`,
+  }, shapeOf(node, colour),
+  svg('text', {class: 'name', x: NODE_WIDTH / 2, y: node.peer ? 20 : 27, 'text-anchor': 'middle'},
+      label),
+  node.peer ? svg('text', {class: 'kind', x: NODE_WIDTH / 2, y: 35, 'text-anchor': 'middle'},
+      node.peerKind) : null);
+  if (!node.peer) {
+    const open = () => navigate(`/services/${encodeURIComponent(node.name)}`);
+    element.addEventListener('click', open);
+    element.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') open();
+    });
+  }
+  return {data: node, element};
+}
+
+/** A service is a box with its colour's band; a database a cylinder; other peers a hexagon. */
+function shapeOf(node, colour) {
+  const w = NODE_WIDTH;
+  const hh = NODE_HEIGHT;
+  if (!node.peer) {
+    return [svg('rect', {class: 'body', width: w, height: hh, rx: 6, fill: '#fff', stroke: colour}),
+      svg('rect', {class: 'band', width: 6, height: hh, rx: 3, fill: colour})];
+  }
+  if (node.peerKind === 'database') {
+    const e = 6;
+    return [svg('path', {class: 'body', fill: '#f5f7fa', stroke: colour,
+      d: `M0,${e} A${w / 2},${e} 0 0 0 ${w},${e} V${hh - e} A${w / 2},${e} 0 0 1 0,${hh - e} Z`}),
+    svg('path', {class: 'rim', fill: 'none', stroke: colour,
+      d: `M0,${e} A${w / 2},${e} 0 0 1 ${w},${e}`})];
+  }
+  const s = 14;
+  return svg('path', {class: 'body', fill: '#f5f7fa', stroke: colour, 'stroke-dasharray': '5 3',
+    d: `M${s},0 H${w - s} L${w},${hh / 2} L${w - s},${hh} H${s} L0,${hh / 2} Z`});
+}
+
+function edgeOf(link, positions, maxCalls) {
+  const from = positions.get(link.parent);
+  const to = positions.get(link.child);
+  const {d, label} = routeOf(link, from, to);
+  const thickness = 1.25 + 4.75 * Math.log1p(link.calls) / Math.log1p(maxCalls);
+  const failing = link.errors > 0;
+  const p95 = latency(link, 'p95');
+  return {link, element: svg('g', {
+    class: failing ? 'edge error' : 'edge',
+    dataset: {parent: link.parent, child: link.child},
+  },
+  svg('path', {class: 'hit', d, fill: 'none', stroke: 'transparent', 'stroke-width': 14}),
+  svg('path', {class: 'line', d, fill: 'none', 'stroke-width': thickness.toFixed(2),
+    'marker-end': failing ? 'url(#map-arrow-error)' : 'url(#map-arrow)'}),
+  labelOf([`${count(link.calls)} calls · ${percent(link.errors / link.calls)} err`,
+    `p95 ${millisText(p95)}`], label))};
+}
+
+/** An edge's label, two lines on a white plate centred at (x, y), or starting at x when `left`. */
+function labelOf(lines, at) {
+  const width = Math.max(...lines.map((line) => line.length)) * 6.2 + 10;
+  const x = at.left ? at.x + width / 2 : at.x;
+  const y = at.y;
+  return svg('g', {class: 'edge-label'},
+      svg('rect', {x: x - width / 2, y: y - 15, width, height: 30, rx: 4, fill: '#fff',
+        'fill-opacity': 0.85}),
+      svg('text', {x, y: y - 2, 'text-anchor': 'middle'},
+          svg('tspan', {x, dy: 0}, lines[0]), svg('tspan', {x, dy: 13}, lines[1])));
+}
+
+/**
+ * The path of an edge and the centre of its label: forward edges to the right, labelled at their
+ * middle; edges back to an earlier column below the nodes; loops above their node.
+ */
+function routeOf(link, from, to) {
+  const mid = NODE_HEIGHT / 2;
+  if (link.parent === link.child) {
+    const a = from.x + NODE_WIDTH * 0.62;
+    const b = from.x + NODE_WIDTH * 0.38;
+    const top = from.y - LOOP_DEPTH;
+    return {d: `M${a},${from.y} C${a},${top} ${b},${top} ${b},${from.y - 2}`,
+      label: {x: a + 8, y: from.y - LOOP_DEPTH / 2, left: true}};
+  }
+  if (to.layer > from.layer) {
+    const x1 = from.x + NODE_WIDTH;
+    const y1 = from.y + mid;
+    const x2 = to.x - 2;
+    const y2 = to.y + mid;
+    const bend = (x2 - x1) / 2;
+    const label = cubicMiddle([x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]);
+    return {d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
+      label: {x: label[0], y: label[1]}};
+  }
+  const x1 = from.x + NODE_WIDTH * 0.4;
+  const y1 = from.y + NODE_HEIGHT;
+  const x2 = to.x + NODE_WIDTH * 0.6;
+  const y2 = to.y + NODE_HEIGHT + 2;
+  const low = Math.max(y1, y2) + LOOP_DEPTH;
+  const label = cubicMiddle([x1, y1], [x1, low], [x2, low], [x2, y2]);
+  return {d: `M${x1},${y1} C${x1},${low} ${x2},${low} ${x2},${y2}`,
+    label: {x: label[0], y: label[1]}};
+}
+
+function cubicMiddle(p0, p1, p2, p3) {
+  return [0, 1].map((i) => (p0[i] + 3 * p1[i] + 3 * p2[i] + p3[i]) / 8);
+}
+
+// ---- Details ---------------------------------------------------------------------------------
+
+function showTooltip(frame, tooltip, event, rows) {
+  replace(tooltip, rows);
+  tooltip.hidden = false;
+  const box = frame.getBoundingClientRect();
+  const x = event.clientX - box.left + frame.scrollLeft;
+  const y = event.clientY - box.top + frame.scrollTop;
+  const flip = event.clientX - box.left > box.width - 260;
+  tooltip.style.left = `${flip ? x - tooltip.offsetWidth - 14 : x + 14}px`;
+  tooltip.style.top = `${y + 14}px`;
+}
+
+function edgeDetails(edge) {
+  return [h('strong', null, `${edge.parent} → ${edge.child}`),
+    edge.parts.map((part) => h('div', null,
+        part.connectionType ? h('div', {class: 'muted'}, PEER_KINDS[part.connectionType]
+            ? `${PEER_KINDS[part.connectionType]} calls` : `${part.connectionType} calls`) : null,
+        h('div', null, `${count(part.callCount)} calls, ${count(part.errorCount)} failed `
+            + `(${percent(part.errorCount / part.callCount)})`),
+        h('div', null, `p50 ${millisText(part.p50)} · p95 ${millisText(part.p95)} · `
+            + `p99 ${millisText(part.p99)}`)))];
+}
+
+function nodeDetails(node, graph) {
+  const calledBy = graph.links.filter((l) => l.child === node.name);
+  const calls = graph.links.filter((l) => l.parent === node.name);
+  const sum = (links) => links.reduce((s, l) => s + l.calls, 0);
+  const errors = calledBy.reduce((s, l) => s + l.errors, 0);
+  return [h('strong', null, node.name),
+    h('div', {class: 'muted'}, node.peer ? `${node.peerKind}: sends no spans` : 'service'),
+    h('div', null, `called ${count(sum(calledBy))} times by ${count(calledBy.length)} callers`
+        + (calledBy.length ? `, ${percent(errors / Math.max(1, sum(calledBy)))} failed` : '')),
+    h('div', null, `calls ${count(calls.length)} others ${count(sum(calls))} times`),
+    node.peer ? null : h('div', {class: 'muted'}, 'click to open its overview')];
+}
+
+function legend() {
+  const item = (cls, text) => h('span', {class: `legend-item ${cls}`}, text);
+  return h('p', {class: 'map-legend'}, item('service', 'service'), item('database', 'database'),
+      item('external', 'external peer'), item('error', 'calls with errors'),
+      h('span', {class: 'muted'}, 'edge width: calls; labels: calls, error rate, p95 latency'));
+}
+
+/** Every link of the answer as a row (a row per connection type), busiest first. */
+function callTable(links, graph) {
+  const typed = links.some((l) => typeof l.connectionType === 'string');
+  const nodeCell = (name) => (graph.nodes.get(name).peer
+    ? h('td', null, name, ' ', h('span', {class: 'badge'}, graph.nodes.get(name).peerKind))
+    : h('td', null, h('a', {href: `/services/${encodeURIComponent(name)}`}, name)));
+  const typeCell = (l) => h('td', null, PEER_KINDS[l.connectionType]
+      || (l.connectionType === '' ? 'request' : '–'));
+  const rows = [...links].sort((a, b) => b.callCount - a.callCount
+      || a.parent.localeCompare(b.parent) || a.child.localeCompare(b.child));
+  return h('table', {class: 'grid calls'},
+      h('thead', null, h('tr', null, h('th', null, 'Caller'), h('th', null, 'Callee'),
+          typed ? h('th', null, 'Type') : null,
+          ['Calls', 'Errors', 'Error %', 'p50', 'p95', 'p99']
+              .map((t) => h('th', {class: 'num'}, t)))),
+      h('tbody', null, rows.map((l) => h('tr', {dataset: {parent: l.parent, child: l.child}},
+          nodeCell(l.parent), nodeCell(l.child), typed ? typeCell(l) : null,
+          h('td', {class: 'num'}, count(l.callCount)),
+          h('td', {class: 'num'}, count(l.errorCount)),
+          h('td', {class: l.errorCount > 0 ? 'num failing' : 'num'},
+              percent(l.errorCount / l.callCount)),
+          ['p50', 'p95', 'p99'].map((p) => h('td', {class: 'num'}, millisText(l[p])))))));
+}

@@ -1,0 +1,288 @@
+package dev.ariadne.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ariadne.server.LoopbackServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The service map: frontend → cart → payment (one payment in four fails) and cart → orders-db, a
+ * PostgreSQL database that sends no spans, 20 to 30 minutes ago.
+ */
+class ServiceMapIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** Short enough that the analytics service graph (once the map reads it) has the calls soon. */
+  static final Map<String, String> QUICK_ANALYTICS =
+      Map.of("analytics.flush-interval", "200ms", "analytics.pair-wait", "1s");
+  private static LoopbackServer server;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = LoopbackServer.start(QUICK_ANALYTICS);
+    List<TestTraces.SpanSpec> spans = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      spans.addAll(checkout(i, TestTraces.millisAgo(20 * 60_000L + i * 3 * 60_000L), i == 1));
+    }
+    TestTraces.send(server.otlpHttpPort(), spans);
+    browser = Browser.open(server.queryPort());
+    browser.await(d -> dependenciesReady());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** The 32-digit ID of checkout trace number {@code n}. */
+  static String traceId(int n) {
+    return String.format("c0ffee00000000000000000000%06x", n);
+  }
+
+  /**
+   * One checkout: frontend's GET /checkout calls cart's POST /cart (CLIENT/SERVER pair), which
+   * calls payment's POST /pay (both sides failing when {@code paymentFails}) and queries orders-db
+   * twice (CLIENT spans with db.system and peer.service, nobody answering).
+   */
+  static List<TestTraces.SpanSpec> checkout(int n, long startNanos, boolean paymentFails) {
+    String trace = traceId(n);
+    long ms = 1_000_000L;
+    TestTraces.SpanSpec pay = TestTraces.span(trace, "0000000000000005", "payment", "POST /pay",
+        startNanos + 12 * ms, (20 + 10L * n) * ms).parent("0000000000000004").kind("SERVER");
+    TestTraces.SpanSpec callPay = TestTraces.span(trace, "0000000000000004", "cart", "POST /pay",
+        startNanos + 10 * ms, (25 + 10L * n) * ms).parent("0000000000000003").kind("CLIENT");
+    if (paymentFails) {
+      pay.error("card declined");
+      callPay.error("payment failed");
+    }
+    return List.of(
+        TestTraces.span(trace, "0000000000000001", "frontend", "GET /checkout", startNanos,
+            (80 + 10L * n) * ms).kind("SERVER"),
+        TestTraces.span(trace, "0000000000000002", "frontend", "POST /cart", startNanos + ms,
+            (70 + 10L * n) * ms).parent("0000000000000001").kind("CLIENT"),
+        TestTraces.span(trace, "0000000000000003", "cart", "POST /cart", startNanos + 2 * ms,
+            (60 + 10L * n) * ms).parent("0000000000000002").kind("SERVER"),
+        callPay,
+        pay,
+        query(trace, "0000000000000006", startNanos + 3 * ms, (4 + n) * ms),
+        query(trace, "0000000000000007", startNanos + 40 * ms, (2 + n) * ms));
+  }
+
+  private static TestTraces.SpanSpec query(String trace, String spanId, long start, long nanos) {
+    return TestTraces.span(trace, spanId, "cart", "SELECT orders", start, nanos)
+        .parent("0000000000000003").kind("CLIENT")
+        .attribute("db.system", "postgresql").attribute("peer.service", "orders-db");
+  }
+
+  static JsonNode api(int queryPort, String pathAndQuery) throws Exception {
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + queryPort + pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(pathAndQuery).isEqualTo(200);
+    return JSON.readTree(answer.body());
+  }
+
+  private static JsonNode dependencies() throws Exception {
+    return api(server.queryPort(), "/api/v1/dependencies?lookback=1h");
+  }
+
+  /**
+   * Whether the API has every call yet: at once from storage; from analytics (the answer with
+   * "source": "analytics") after a flush, and the calls to orders-db after the pair wait.
+   */
+  private static boolean dependenciesReady() {
+    try {
+      JsonNode answer = dependencies();
+      boolean peerReady = !"analytics".equals(answer.path("source").asText())
+          || calls(answer, "cart", "orders-db") == 8;
+      return calls(answer, "frontend", "cart") == 4 && calls(answer, "cart", "payment") == 4
+          && peerReady;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long calls(JsonNode answer, String parent, String child) {
+    long calls = 0;
+    for (JsonNode link : answer.path("links")) {
+      if (link.path("parent").asText().equals(parent)
+          && link.path("child").asText().equals(child)) {
+        calls += link.path("callCount").asLong();
+      }
+    }
+    return calls;
+  }
+
+  private static WebElement node(String name) {
+    return browser.await(By.cssSelector("svg.service-map g.node[data-name='" + name + "']"));
+  }
+
+  private static WebElement edge(String parent, String child) {
+    return browser.await(By.cssSelector(
+        "svg.service-map g.edge[data-parent='" + parent + "'][data-child='" + child + "']"));
+  }
+
+  private static double centreX(WebElement element) {
+    return element.getRect().getX() + element.getRect().getWidth() / 2.0;
+  }
+
+  @Test
+  void theMapShowsTheServicesAndTheirCallsFromCallersToCallees() throws Exception {
+    browser.open("/map");
+    WebElement frontend = node("frontend");
+    WebElement cart = node("cart");
+    WebElement payment = node("payment");
+    assertThat(centreX(frontend)).isLessThan(centreX(cart));
+    assertThat(centreX(cart)).isLessThan(centreX(payment));
+
+    WebElement toCart = edge("frontend", "cart");
+    assertThat(toCart.getAttribute("class")).doesNotContain("error");
+    assertThat(texts(toCart, "tspan")).first().isEqualTo("4 calls · 0% err");
+    WebElement toPayment = edge("cart", "payment");
+    assertThat(toPayment.getAttribute("class")).contains("error");
+    assertThat(texts(toPayment, "tspan")).first().isEqualTo("4 calls · 25% err");
+    assertThat(toPayment.findElement(By.cssSelector("path.line")).getAttribute("marker-end"))
+        .isEqualTo("url(#map-arrow-error)");
+    assertThat(browser.await(
+        By.cssSelector("table.calls tr[data-parent='cart'][data-child='payment']")).getText())
+        .contains("cart", "payment", "4", "1", "25%");
+
+    JsonNode answer = dependencies();
+    if (answer.has("nodes")) {
+      // Only once /api/v1/dependencies answers with nodes and latencies (the analytics service
+      // graph): orders-db is a peer drawn as a database, and the edges carry p95 latencies.
+      WebElement ordersDb = node("orders-db");
+      assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
+      assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
+      assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
+      assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
+    } else {
+      // Today's answer: links only; every node is a service, and no edge has a latency.
+      assertThat(browser.driver().findElements(By.cssSelector("svg.service-map g.node.peer")))
+          .isEmpty();
+      assertThat(texts(toPayment, "tspan")).last().isEqualTo("p95 –");
+    }
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void hoveringAnEdgeShowsItsDetailsAndClickingAServiceOpensItsOverview() {
+    browser.open("/map");
+    WebElement toPayment = edge("cart", "payment");
+    new Actions(browser.driver())
+        .moveToElement(toPayment.findElement(By.cssSelector(".edge-label"))).perform();
+    assertThat(browser.await(By.cssSelector(".map-frame .chart-tooltip")).getText())
+        .contains("cart → payment", "4 calls, 1 failed (25%)");
+
+    node("cart").click();
+    browser.await(d -> browser.location().equals("/services/cart"));
+    browser.await(By.cssSelector("p.service-links"));
+    assertThat(browser.await(By.cssSelector("main h1")).getText()).isEqualTo("cart");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void aRangeWithoutCallsShowsAnEmptyStateAndTheRangeIsInTheUrl() {
+    browser.open("/map?lookback=15m");
+    assertThat(browser.await(By.cssSelector("main .state.empty")).getText())
+        .isEqualTo("No calls between services in the last 15 minutes.");
+    assertThat(browser.await(By.cssSelector("nav.ranges a.active")).getText()).isEqualTo("15m");
+
+    browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map?lookback=6h']"))
+        .click();
+    node("payment");
+    assertThat(browser.location()).isEqualTo("/map?lookback=6h");
+    browser.driver().navigate().back();
+    browser.await(By.cssSelector("main .state.empty"));
+    assertThat(browser.location()).isEqualTo("/map?lookback=15m");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  /** The answer's newer shape, served by a stand-in for fetch: peers, latencies, hostile names. */
+  @Test
+  void peersLatenciesAndHostileNamesFromTheServiceGraphAreDrawnAsText() {
+    String hostile = "<img src=x onerror=\"window.__pwned=1\">";
+    String script = "javascript:window.__pwned=2";
+    ObjectNode answer = JSON.createObjectNode().put("source", "analytics");
+    answer.set("links", JSON.valueToTree(List.of(
+        link("cart", "orders-db", "database", 40, 0, 3.98, 7.02, 9.01),
+        link("cart", "payment", "", 2, 1, 8.0, 12.1, 12.1),
+        link("cart", "cart", "", 3, 0, 1.0, 2.0, 2.0),
+        link("payment", hostile, "virtual_node", 1, 0, 1.0, 1.0, 1.0),
+        link(script, "cart", "", 5, 0, 30.0, 45.5, 50.0))));
+    answer.set("nodes", JSON.valueToTree(List.of(
+        Map.of("name", "cart", "kind", "service"),
+        Map.of("name", script, "kind", "service"),
+        Map.of("name", "orders-db", "kind", "peer"),
+        Map.of("name", "payment", "kind", "service"),
+        Map.of("name", hostile, "kind", "peer"))));
+    browser.open("/map?lookback=15m");
+    browser.await(By.cssSelector("main .state.empty"));
+    browser.script("const body = arguments[0]; const real = window.fetch;"
+        + "window.fetch = (url, options) => String(url).startsWith('/api/v1/dependencies')"
+        + "  ? Promise.resolve(new Response(body, {status: 200})) : real(url, options)",
+        answer.toString());
+    browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map']")).click();
+
+    WebElement ordersDb = node("orders-db");
+    assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
+    assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
+    assertThat(texts(edge("cart", "orders-db"), "tspan"))
+        .containsExactly("40 calls · 0% err", "p95 7.02ms");
+    assertThat(texts(edge("cart", "payment"), "tspan"))
+        .containsExactly("2 calls · 50% err", "p95 12.1ms");
+    assertThat(texts(edge("cart", "cart"), "tspan"))
+        .containsExactly("3 calls · 0% err", "p95 2.00ms");
+    WebElement caller = node(script);
+    assertThat(texts(caller, "text")).containsExactly("javascript:window.__p…");
+    assertThat(centreX(caller)).isLessThan(centreX(node("cart")));
+    List<WebElement> external = browser.driver().findElements(
+        By.cssSelector("svg.service-map g.node.peer.external"));
+    assertThat(external).hasSize(1);
+    assertThat(texts(external.get(0), "text"))
+        .containsExactly("<img src=x onerror=\"w…", "external");
+    assertThat(browser.await(By.cssSelector("p.map-summary")).getText())
+        .isEqualTo(
+            "3 services · 2 peers · 51 calls · from the service graph computed at ingest");
+
+    caller.click();
+    browser.await(d -> browser.location().equals("/services/javascript%3Awindow.__pwned%3D2"));
+    browser.await(By.cssSelector("p.service-links"));
+    assertThat(browser.await(By.cssSelector("main h1")).getText()).isEqualTo(script);
+    assertThat(browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  private static Map<String, Object> link(String parent, String child, String connectionType,
+      long calls, long errors, double p50, double p95, double p99) {
+    return Map.of("parent", parent, "child", child, "connectionType", connectionType,
+        "callCount", calls, "errorCount", errors, "p50", p50, "p95", p95, "p99", p99);
+  }
+
+  /** The texts of the elements under {@code element} that {@code css} selects. */
+  private static List<String> texts(WebElement element, String css) {
+    return element.findElements(By.cssSelector(css)).stream()
+        .map(e -> e.getAttribute("textContent")).toList();
+  }
+}

@@ -1,0 +1,250 @@
+package dev.ariadne.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ariadne.server.LoopbackServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The service overview of cart: four checkouts (the traces of {@link ServiceMapIT#checkout}), one
+ * in each of the last four whole minutes, the second one failing. Per minute cart has four spans:
+ * POST /cart (SERVER), POST /pay (CLIENT) and SELECT orders (CLIENT) twice.
+ */
+class ServiceOverviewIT {
+  private static final long MINUTE_MILLIS = 60_000;
+  private static LoopbackServer server;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = LoopbackServer.start(ServiceMapIT.QUICK_ANALYTICS);
+    long thisMinute = System.currentTimeMillis() / MINUTE_MILLIS * MINUTE_MILLIS;
+    List<TestTraces.SpanSpec> spans = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
+      spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
+    }
+    TestTraces.send(server.otlpHttpPort(), spans);
+    browser = Browser.open(server.queryPort());
+    browser.await(d -> metricsFlushed());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Whether the RED API counts all of cart's spans: they are served once flushed. */
+  private static boolean metricsFlushed() {
+    try {
+      JsonNode answer = ServiceMapIT.api(server.queryPort(),
+          "/api/v1/metrics/red/operations?service=cart");
+      long requests = 0;
+      for (JsonNode row : answer.path("operations")) {
+        requests += row.path("requests").asLong();
+      }
+      return requests == 16;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<WebElement> points(String chart, String series) {
+    return browser.driver().findElements(By.cssSelector(
+        "figure.chart[data-chart='" + chart + "'] g.series[data-series='" + series + "'] circle"));
+  }
+
+  private static List<String> texts(String css) {
+    return browser.driver().findElements(By.cssSelector(css)).stream()
+        .map(e -> e.getAttribute("textContent")).toList();
+  }
+
+  private static String tooltipAt(WebElement point) {
+    new Actions(browser.driver()).moveToElement(point).perform();
+    return browser.await(By.cssSelector("figure.chart .chart-tooltip")).getText();
+  }
+
+  /** The table's cells, read in one go in the page: the table may be redrawn meanwhile. */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> operationRows() {
+    return (List<List<String>>) browser.script(
+        "return [...document.querySelectorAll('table.operations tbody tr')]"
+            + ".map(row => [...row.cells].map(cell => cell.innerText.trim()))");
+  }
+
+  private static void sortBy(String column) {
+    browser.driver().findElement(
+        By.xpath("//table//th/button[starts-with(., '" + column + "')]")).click();
+  }
+
+  @Test
+  void theChartsHaveAPointPerMinuteWithRequestsAndAxesWithUnits() {
+    browser.open("/services/cart");
+    browser.await(By.cssSelector("figure.chart[data-chart='latency'] circle"));
+    assertThat(points("rate", "rate")).hasSize(4);
+    assertThat(points("errors", "errors")).hasSize(4);
+    for (String percentile : List.of("p50", "p95", "p99")) {
+      assertThat(points("latency", percentile)).as(percentile).hasSize(4);
+    }
+    String line = browser.driver().findElement(By.cssSelector(
+        "figure.chart[data-chart='rate'] path.line")).getAttribute("d");
+    assertThat(line).matches("M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){3}");
+    List<Double> xs = points("rate", "rate").stream()
+        .map(p -> Double.parseDouble(p.getAttribute("cx"))).toList();
+    assertThat(xs).isSorted().doesNotHaveDuplicates();
+
+    assertThat(texts("figure.chart[data-chart='rate'] .axis.y text")).first().isEqualTo("0/s");
+    assertThat(texts("figure.chart[data-chart='rate'] .axis.y text")).last().asString()
+        .matches("0\\.[0-9]+/s");
+    assertThat(texts("figure.chart[data-chart='errors'] .axis.y text")).last().asString()
+        .matches("[0-9.]+%");
+    assertThat(texts("figure.chart[data-chart='latency'] .axis.y text")).last().asString()
+        .matches("[0-9.]+ms");
+    assertThat(texts("figure.chart[data-chart='rate'] .axis.x text"))
+        .isNotEmpty().allMatch(label -> label.matches("\\d\\d:\\d\\d"));
+    assertThat(browser.driver().findElement(By.linkText("Search traces of cart"))
+        .getAttribute("href")).endsWith("/search?service=cart");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void hoveringAPointShowsItsValues() {
+    browser.open("/services/cart");
+    browser.await(By.cssSelector("figure.chart[data-chart='rate'] circle"));
+    assertThat(tooltipAt(points("rate", "rate").get(0)))
+        .contains("0.067 requests/s", "4 requests", "click for 1 exemplar trace");
+    assertThat(tooltipAt(points("errors", "errors").get(1)))
+        .contains("25% failed", "1 of 4 requests");
+    assertThat(tooltipAt(points("latency", "p99").get(3))).containsPattern("p99 [0-9.]+ms");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void theOperationTableCountsEachOperationAndSortsByAnyColumn() {
+    browser.open("/services/cart");
+    browser.await(By.cssSelector("table.operations tbody tr"));
+    assertThat(operationRows()).extracting(row -> row.subList(0, 3) + " " + row.get(4))
+        .containsExactly(
+            "[POST /cart, server, 4] 0%", "[POST /pay, client, 4] 25%",
+            "[SELECT orders, client, 8] 0%");
+
+    sortBy("Requests");
+    assertThat(operationRows().get(0).get(0)).isEqualTo("SELECT orders");
+    assertThat(browser.location()).isEqualTo("/services/cart?sort=-requests");
+    sortBy("Error %");
+    assertThat(operationRows().get(0).get(0)).isEqualTo("POST /pay");
+    assertThat(browser.location()).isEqualTo("/services/cart?sort=-errors");
+
+    browser.driver().navigate().refresh();
+    browser.await(By.cssSelector("table.operations tbody tr"));
+    assertThat(operationRows().get(0).get(0)).isEqualTo("POST /pay");
+    assertThat(browser.await(By.cssSelector("th[aria-sort='descending']")).getText())
+        .isEqualTo("Error % ▼");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void clickingAnOperationFiltersTheChartsToItAndBackUndoesIt() {
+    browser.open("/services/cart?lookback=15m");
+    browser.await(By.linkText("SELECT orders")).click();
+    browser.await(d -> browser.location().equals(
+        "/services/cart?lookback=15m&operation=SELECT+orders"));
+    assertThat(browser.await(By.cssSelector(".chip.operation")).getText())
+        .startsWith("Operation: SELECT orders");
+    assertThat(browser.await(By.cssSelector("table.operations tr.selected")).getText())
+        .startsWith("SELECT orders");
+    assertThat(tooltipAt(browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle")))).contains("2 requests");
+
+    browser.driver().navigate().back();
+    browser.await(d -> browser.location().equals("/services/cart?lookback=15m")
+        && d.findElements(By.cssSelector(".chip.operation")).isEmpty());
+    assertThat(tooltipAt(browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle")))).contains("4 requests");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void theSpanKindFilterIsInTheUrlAndFiltersChartsAndTable() {
+    browser.open("/services/cart");
+    browser.await(By.cssSelector("table.operations tbody tr"));
+    new Select(browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("server");
+    browser.await(d -> browser.location().equals("/services/cart?spanKind=server"));
+    browser.await(d -> operationRows().size() == 1);
+    assertThat(operationRows().get(0).subList(0, 3)).containsExactly("POST /cart", "server", "4");
+    assertThat(tooltipAt(browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle")))).contains("0.017 requests/s", "1 request");
+    assertThat(new Select(browser.await(By.cssSelector("select[name=spanKind]")))
+        .getFirstSelectedOption().getText()).isEqualTo("server");
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void clickingAPointListsItsExemplarTracesWhichOpenTheTrace() {
+    browser.open("/services/cart");
+    WebElement oldest = browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle.point.exemplars"));
+    oldest.click();
+    List<WebElement> links = browser.await(d -> {
+      List<WebElement> found = d.findElements(By.cssSelector("section.exemplars li a"));
+      return found.isEmpty() ? null : found;
+    });
+    assertThat(links).extracting(WebElement::getText).containsExactly(ServiceMapIT.traceId(0));
+    assertThat(browser.location()).startsWith("/services/cart?at=");
+    assertThat(browser.await(By.cssSelector("section.exemplars h2")).getText())
+        .startsWith("Exemplar traces of ");
+
+    String selected = browser.location();
+    browser.driver().navigate().refresh();
+    assertThat(browser.await(By.cssSelector("section.exemplars li a")).getText())
+        .isEqualTo(ServiceMapIT.traceId(0));
+    assertThat(browser.location()).isEqualTo(selected);
+
+    points("latency", "p99").get(1).click();
+    assertThat(browser.awaitText(By.cssSelector("section.exemplars li a"), ServiceMapIT.traceId(1))
+        .findElement(By.xpath("..")).getText()).contains("error");
+
+    browser.driver().findElement(By.cssSelector("section.exemplars li a")).click();
+    browser.await(d -> browser.location().equals("/trace/" + ServiceMapIT.traceId(1)));
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void aServiceWithoutSpansShowsEmptyStatesAndItsNameAsText() {
+    browser.open("/services/%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E");
+    assertThat(browser.await(By.cssSelector("main h1")).getText())
+        .isEqualTo("<img src=x onerror=\"window.__pwned=1\">");
+    assertThat(browser.await(By.cssSelector("section.red-charts .state.empty")).getText())
+        .isEqualTo("No requests to <img src=x onerror=\"window.__pwned=1\"> in the last hour.");
+    assertThat(browser.await(By.cssSelector("section.operations .state.empty")).getText())
+        .isEqualTo("No spans from <img src=x onerror=\"window.__pwned=1\"> in the last hour.");
+    assertThat(browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(browser.driver().findElements(By.cssSelector("main img"))).isEmpty();
+  }
+
+  @Test
+  void withAnalyticsOffTheOverviewSaysSo() throws Exception {
+    try (LoopbackServer off = LoopbackServer.start(Map.of("analytics.enabled", "false"));
+        Browser other = Browser.open(off.queryPort())) {
+      other.open("/services/cart");
+      assertThat(other.await(By.cssSelector("section.red-charts .state.off")).getText())
+          .isEqualTo("RED metrics are off on this server (analytics.enabled)");
+      assertThat(other.driver().findElements(By.cssSelector("section.operations *"))).isEmpty();
+    }
+  }
+}
