@@ -168,21 +168,12 @@ class ServiceMapIT {
         By.cssSelector("table.calls tr[data-parent='cart'][data-child='payment']")).getText())
         .contains("cart", "payment", "4", "1", "25%");
 
-    JsonNode answer = dependencies();
-    if (answer.has("nodes")) {
-      // Only once /api/v1/dependencies answers with nodes and latencies (the analytics service
-      // graph): orders-db is a peer drawn as a database, and the edges carry p95 latencies.
-      WebElement ordersDb = node("orders-db");
-      assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
-      assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
-      assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
-      assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
-    } else {
-      // Today's answer: links only; every node is a service, and no edge has a latency.
-      assertThat(browser.driver().findElements(By.cssSelector("svg.service-map g.node.peer")))
-          .isEmpty();
-      assertThat(texts(toPayment, "tspan")).last().isEqualTo("p95 –");
-    }
+    // orders-db sends no spans: a peer, drawn as a database; the edges carry p95 latencies.
+    WebElement ordersDb = node("orders-db");
+    assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
+    assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
+    assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
+    assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
     assertThat(browser.consoleErrors()).isEmpty();
   }
 

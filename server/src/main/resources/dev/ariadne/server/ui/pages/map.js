@@ -2,8 +2,8 @@
 // GET /api/v1/dependencies, drawn as a layered graph (callers left, callees right) with the
 // calls, error rate and p95 latency on each edge, and peers that send no spans (databases,
 // caches, external services) as shapes of their own. Clicking a service opens its overview.
-// Both shapes of the answer are drawn: links alone (nodes derived from them, all services, no
-// latency) and links with nodes, connection types and latencies (from the analytics service graph).
+// With analytics off the answer comes from storage: no peers, connection types or latencies
+// ("–" is shown).
 
 import {navigate} from '../app.js';
 import {get} from '../api.js';
@@ -45,20 +45,17 @@ export async function render(main, {query, signal}) {
 }
 
 /**
- * Nodes and links from the answer, in either shape. Links between the same two nodes (one per
- * connection type) are merged into one edge; its parts are kept for the details.
+ * Nodes and links from the answer. Links between the same two nodes (one per connection type) are
+ * merged into one edge; its parts are kept for the details.
  */
 function graphOf(answer) {
   const nodes = new Map();
-  for (const node of answer.nodes || []) {
+  for (const node of answer.nodes) {
     const peer = node.kind === 'peer';
     nodes.set(node.name, {name: node.name, peer, peerKind: peer ? 'peer' : null});
   }
   const edges = new Map();
-  for (const link of answer.links || []) {
-    for (const name of [link.parent, link.child]) {
-      if (!nodes.has(name)) nodes.set(name, {name, peer: false, peerKind: null});
-    }
+  for (const link of answer.links) {
     const child = nodes.get(link.child);
     if (child.peer && PEER_KINDS[link.connectionType]) {
       child.peerKind = PEER_KINDS[link.connectionType];
