@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -82,9 +83,22 @@ final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Waits until the condition gives something other than null or false, and returns it. */
+  /**
+   * Waits until the condition gives something other than null or false, and returns it. An element
+   * that went stale while the condition read it (views redraw, virtual rows are replaced as they
+   * scroll) counts as not yet.
+   */
   <T> T await(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, PATIENCE).until(condition);
+    return new WebDriverWait(driver, PATIENCE)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
+  }
+
+  /** The text of every element matching a CSS selector, read in one step in the page. */
+  @SuppressWarnings("unchecked")
+  List<String> texts(String cssSelector) {
+    return (List<String>) script("return Array.from(document.querySelectorAll(arguments[0]),"
+        + " e => e.innerText.trim())", cssSelector);
   }
 
   /** Waits for an element that is displayed, and returns it. */

@@ -136,13 +136,11 @@ class TraceIT {
   }
 
   private List<String> rowNames() {
-    return browser.driver().findElements(By.cssSelector(".trace-view .row .name")).stream()
-        .map(WebElement::getText).toList();
+    return browser.texts(".trace-view .row .name");
   }
 
   private List<String> rowNames(String rowClass) {
-    return browser.driver().findElements(By.cssSelector(".trace-view .row." + rowClass + " .name"))
-        .stream().map(WebElement::getText).toList();
+    return browser.texts(".trace-view .row." + rowClass + " .name");
   }
 
   private WebElement row(String name) {
