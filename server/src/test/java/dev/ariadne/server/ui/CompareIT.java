@@ -1,13 +1,12 @@
 package dev.ariadne.server.ui;
 
+import static dev.ariadne.server.ui.TestTraces.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ariadne.server.LoopbackServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
@@ -21,15 +20,13 @@ class CompareIT {
   private static final String A = "c0a4e0000000000000000000000000a1";
   private static final String B = "c0a4e0000000000000000000000000b2";
   private static final String ROWS = "table.operation-diff tbody tr";
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start();
+  static void sendTraces() throws Exception {
     long a = TestTraces.millisAgo(4 * 60_000);
     long b = TestTraces.millisAgo(2 * 60_000);
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(A, "00000000000000a1", "frontend", "GET /checkout", a, ms(100))
             .kind("SERVER"),
         TestTraces.span(A, "00000000000000a2", "cart", "GET /cart", a + ms(5), ms(40))
@@ -42,30 +39,10 @@ class CompareIT {
             .parent("00000000000000b1").kind("SERVER"),
         TestTraces.span(B, "00000000000000b3", "cart", "cache.get", b + ms(6), ms(5))
             .parent("00000000000000b2").kind("CLIENT").error("timeout")));
-    browser = Browser.open(server.queryPort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierConsoleErrors() {
-    browser.consoleErrors();
-  }
-
-  private static long ms(long millis) {
-    return millis * 1_000_000L;
   }
 
   private List<String> texts(String selector) {
-    return ((List<?>) browser.script(
+    return ((List<?>) ui.browser.script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())",
         selector)).stream().map(String::valueOf).toList();
   }
@@ -75,14 +52,14 @@ class CompareIT {
     List<String> want = List.of(expected);
     String names = ROWS + " td.operation .name";
     try {
-      browser.await(d -> texts(names).equals(want));
+      ui.browser.await(d -> texts(names).equals(want));
     } catch (TimeoutException e) {
       assertThat(texts(names)).as("the page says: %s", texts("main")).isEqualTo(want);
     }
   }
 
   private String cell(String operation, String column) {
-    WebElement row = browser.await(d -> d.findElements(By.cssSelector(ROWS)).stream()
+    WebElement row = ui.browser.await(d -> d.findElements(By.cssSelector(ROWS)).stream()
         .filter(r -> r.findElement(By.cssSelector("td.operation .name")).getText()
             .equals(operation))
         .findFirst().orElse(null));
@@ -91,7 +68,7 @@ class CompareIT {
 
   @Test
   void sharedOperationsShowTheirDifferenceAndOthersWhichTraceHasThem() {
-    browser.open("/compare?a=" + A + "&b=" + B);
+    ui.browser.open("/compare?a=" + A + "&b=" + B);
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
     assertThat(texts(".side-a h2 a")).containsExactly(A);
     assertThat(texts(".side-b h2 a")).containsExactly(B);
@@ -119,45 +96,45 @@ class CompareIT {
     assertThat(texts(ROWS + ".only-a td.operation .badge")).containsExactly("only in A");
     assertThat(texts(".operations .totals"))
         .containsExactly("4 operations: 1 only in A, 1 only in B");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void sortingByNameIsKeptInTheUrl() {
-    browser.open("/compare?a=" + A + "&b=" + B);
+    ui.browser.open("/compare?a=" + A + "&b=" + B);
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
-    new Select(browser.await(By.cssSelector(".operations select[name=sort]")))
+    new Select(ui.browser.await(By.cssSelector(".operations select[name=sort]")))
         .selectByVisibleText("Service and operation");
     awaitOperations("cache.get", "GET /cart", "GET /checkout", "POST /pay");
-    assertThat(browser.location()).isEqualTo("/compare?a=" + A + "&b=" + B + "&sort=name");
-    browser.driver().navigate().refresh();
+    assertThat(ui.browser.location()).isEqualTo("/compare?a=" + A + "&b=" + B + "&sort=name");
+    ui.browser.driver().navigate().refresh();
     awaitOperations("cache.get", "GET /cart", "GET /checkout", "POST /pay");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void theTraceIdsCanBeChangedAndSwapped() {
-    browser.open("/compare?a=" + A + "&b=" + A);
+    ui.browser.open("/compare?a=" + A + "&b=" + A);
     awaitOperations("GET /cart", "GET /checkout", "POST /pay");
     assertThat(texts(ROWS + " td.delta")).containsOnly("0ns");
-    WebElement b = browser.await(By.cssSelector(".compare-form input[name=b]"));
+    WebElement b = ui.browser.await(By.cssSelector(".compare-form input[name=b]"));
     b.clear();
     b.sendKeys(B);
-    browser.await(By.cssSelector(".compare-form button[type=submit]")).click();
-    browser.await(d -> browser.location().equals(
+    ui.browser.await(By.cssSelector(".compare-form button[type=submit]")).click();
+    ui.browser.await(d -> ui.browser.location().equals(
         "/compare?a=" + A + "&b=" + B + "&sort=difference"));
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
 
-    browser.await(By.cssSelector(".compare-form button.swap")).click();
-    browser.await(d -> browser.location().equals(
+    ui.browser.await(By.cssSelector(".compare-form button.swap")).click();
+    ui.browser.await(d -> ui.browser.location().equals(
         "/compare?a=" + B + "&b=" + A + "&sort=difference"));
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
     assertThat(cell("GET /cart", "delta")).isEqualTo("−60.0ms");
     assertThat(texts(ROWS + ".only-a td.operation .name")).containsExactly("cache.get");
     assertThat(texts(ROWS + ".only-b td.operation .name")).containsExactly("POST /pay");
 
-    browser.driver().navigate().back();
-    browser.await(d -> browser.location().equals(
+    ui.browser.driver().navigate().back();
+    ui.browser.await(d -> ui.browser.location().equals(
         "/compare?a=" + A + "&b=" + B + "&sort=difference"));
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
     assertThat(cell("GET /cart", "delta")).isEqualTo("+60.0ms");
@@ -165,27 +142,27 @@ class CompareIT {
 
   @Test
   void anUnknownTraceIsAMessage() {
-    browser.open("/compare?a=" + A + "&b=ffff");
-    assertThat(browser.await(By.cssSelector(".side-b [role=alert]")).getText()).isEqualTo(
+    ui.browser.open("/compare?a=" + A + "&b=ffff");
+    assertThat(ui.browser.await(By.cssSelector(".side-b [role=alert]")).getText()).isEqualTo(
         "Trace B: trace 0000000000000000000000000000ffff: not found (404)");
     assertThat(texts(".side-a h2 a")).containsExactly(A);
-    assertThat(browser.driver().findElements(By.cssSelector("table.operation-diff"))).isEmpty();
+    assertThat(ui.browser.driver().findElements(By.cssSelector("table.operation-diff"))).isEmpty();
   }
 
   @Test
   void aMalformedTraceIdIsAMessage() {
-    browser.open("/compare?a=not-hex&b=" + B);
-    assertThat(browser.await(By.cssSelector(".side-a [role=alert]")).getText())
+    ui.browser.open("/compare?a=not-hex&b=" + B);
+    assertThat(ui.browser.await(By.cssSelector(".side-a [role=alert]")).getText())
         .startsWith("Trace A: ").contains("not-hex", "(400)");
   }
 
   @Test
   void withoutTwoIdsTheViewAsksForThem() {
-    browser.open("/compare?a=" + A);
-    assertThat(browser.await(By.cssSelector(".comparison .state.empty")).getText())
+    ui.browser.open("/compare?a=" + A);
+    assertThat(ui.browser.await(By.cssSelector(".comparison .state.empty")).getText())
         .isEqualTo("Enter two trace IDs, or tick two traces in the search results.");
-    assertThat(browser.await(By.cssSelector(".compare-form input[name=a]"))
+    assertThat(ui.browser.await(By.cssSelector(".compare-form input[name=a]"))
         .getDomProperty("value")).isEqualTo(A);
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 }

@@ -2,12 +2,11 @@ package dev.ariadne.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ariadne.server.LoopbackServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -15,52 +14,40 @@ import org.openqa.selenium.WebElement;
 class DroppedSpansIT {
   private static final String TRACE = "7c1e5a0b9d2f4e6a8b0c1d2e3f405162";
   private static final long MS = 1_000_000L;
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension
+  static final UiServer ui = new UiServer(Map.of("embedded.max-spans-per-trace", "3"));
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start(Map.of("embedded.max-spans-per-trace", "3"));
+  static void sendTraces() throws Exception {
     long base = TestTraces.millisAgo(60_000);
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(TRACE, "0000000000000001", "frontend", "GET /cart", base, 50 * MS)
             .kind("SERVER"),
         TestTraces.span(TRACE, "0000000000000002", "cart", "load", base + MS, 10 * MS)
             .parent("0000000000000001"),
         TestTraces.span(TRACE, "0000000000000003", "cart", "load", base + 12 * MS, 10 * MS)
             .parent("0000000000000001")));
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(TRACE, "0000000000000004", "cart", "load", base + 23 * MS, 10 * MS)
             .parent("0000000000000001"),
         TestTraces.span(TRACE, "0000000000000005", "cart", "load", base + 34 * MS, 10 * MS)
             .parent("0000000000000001"),
         TestTraces.span(TRACE, "0000000000000006", "payment", "charge", base + 40 * MS, 5 * MS)
             .parent("0000000000000001")));
-    browser = Browser.open(server.queryPort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
   void spansPastTheLimitAreCountedPerServiceAndOperation() {
-    browser.open("/trace/" + TRACE);
-    WebElement dropped = browser.await(By.cssSelector(".trace-view .completeness .dropped"));
+    ui.browser.open("/trace/" + TRACE);
+    WebElement dropped = ui.browser.await(By.cssSelector(".trace-view .completeness .dropped"));
     assertThat(dropped.getText()).contains("3 span(s) not stored");
-    List<String> rows = browser.driver()
+    List<String> rows = ui.browser.driver()
         .findElements(By.cssSelector(".trace-view .completeness .dropped tbody tr")).stream()
         .map(row -> row.getAttribute("textContent").replaceAll("\\s+", " ").trim())
         .toList();
     assertThat(rows).containsExactly("cartload2", "paymentcharge1");
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .rows .row")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .rows .row")))
         .hasSize(3);
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 }

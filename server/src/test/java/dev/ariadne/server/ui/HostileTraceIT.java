@@ -2,13 +2,11 @@ package dev.ariadne.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ariadne.server.LoopbackServer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -27,14 +25,12 @@ class HostileTraceIT {
   private static final String JS = "javascript:window.__pwned=1";
   private static final List<String> HOSTILE = List.of(SCRIPT, IMG, SVG, JS);
   private static final String SAFE_HREF = "^(/(?!/)|\\?|#|https?://).*";
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start();
+  static void sendTraces() throws Exception {
     long start = TestTraces.millisAgo(60_000);
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(TRACE, ROOT, SCRIPT, IMG, start, 10_000_000L).kind("SERVER")
             .attribute(SVG, SCRIPT)
             .attribute("http.url", JS)
@@ -46,37 +42,21 @@ class HostileTraceIT {
         TestTraces.span(TRACE, CHILD, IMG, SVG, start + 1_000_000L, 4_000_000L).parent(ROOT)
             .attribute("peer.url", JS)
             .followsFrom(TRACE, ROOT)));
-    browser = Browser.open(server.queryPort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierConsoleMessages() {
-    browser.consoleErrors();
   }
 
   private void openSpan(String spanId, String name) {
-    browser.open("/trace/" + TRACE + "?span=" + spanId);
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), name);
-    browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note")).getText()
+    ui.browser.open("/trace/" + TRACE + "?span=" + spanId);
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), name);
+    ui.browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note")).getText()
         .matches("(Critical path|The analysis found).*"));
   }
 
   private void assertNothingRan() {
-    assertThat(browser.script("return typeof window.__pwned")).isEqualTo("undefined");
-    assertThat(browser.script("return document.querySelectorAll("
+    assertThat(ui.browser.script("return typeof window.__pwned")).isEqualTo("undefined");
+    assertThat(ui.browser.script("return document.querySelectorAll("
         + "'main img, main script, main svg, main iframe, main object, main embed').length"))
         .isEqualTo(0L);
-    assertThat(browser.script(
+    assertThat(ui.browser.script(
         "return document.querySelectorAll('[onerror], [onload], [onclick]').length"))
         .isEqualTo(0L);
   }
@@ -86,34 +66,35 @@ class HostileTraceIT {
     for (String[] span : List.of(new String[] {ROOT, IMG}, new String[] {CHILD, SVG})) {
       openSpan(span[0], span[1]);
       assertNothingRan();
-      String page = browser.driver().findElement(By.tagName("main")).getText();
+      String page = ui.browser.driver().findElement(By.tagName("main")).getText();
       assertThat(page).contains(HOSTILE);
     }
     openSpan(ROOT, IMG);
-    WebElement detail = browser.await(By.cssSelector(".trace-view aside.detail"));
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
     assertThat(detail.findElement(By.xpath(".//th[.='http.url']/following-sibling::td[1]"))
         .getText()).isEqualTo(JS);
     assertThat(detail.findElements(By.xpath(".//td[.='" + JS + "']/a"))).isEmpty();
     assertThat(detail.findElement(By.cssSelector(".status-message")).getText().trim())
         .isEqualTo(SCRIPT);
     assertThat(detail.findElement(By.cssSelector(".event-name")).getText()).isEqualTo(SVG);
-    assertThat(browser.await(By.cssSelector(".trace-view h1")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".trace-view h1")).getText())
         .isEqualTo(SCRIPT + ": " + IMG);
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void everyLinkInTheDetailIsSafeAndClickingItRunsNothing() {
     for (String[] span : List.of(new String[] {ROOT, IMG}, new String[] {CHILD, SVG})) {
       openSpan(span[0], span[1]);
-      List<String> hrefs = browser.driver()
+      List<String> hrefs = ui.browser.driver()
           .findElements(By.cssSelector(".trace-view aside.detail a")).stream()
           .map(a -> a.getDomAttribute("href")).toList();
       assertThat(hrefs).isNotEmpty().allSatisfy(href -> assertThat(href).matches(SAFE_HREF));
       for (int i = 0; i < hrefs.size(); i++) {
         openSpan(span[0], span[1]);
-        browser.driver().findElements(By.cssSelector(".trace-view aside.detail a")).get(i).click();
-        browser.await(d -> !d.findElements(By.cssSelector(".trace-view h1, .trace-view h2"))
+        ui.browser.driver().findElements(By.cssSelector(".trace-view aside.detail a")).get(i)
+            .click();
+        ui.browser.await(d -> !d.findElements(By.cssSelector(".trace-view h1, .trace-view h2"))
             .isEmpty());
         assertNothingRan();
       }
@@ -123,22 +104,22 @@ class HostileTraceIT {
   @Test
   void findAndStatisticsTreatHostileTextAsText() {
     openSpan(ROOT, IMG);
-    browser.await(By.cssSelector(".trace-view input.find")).sendKeys(IMG);
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 2");
+    ui.browser.await(By.cssSelector(".trace-view input.find")).sendKeys(IMG);
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 2");
     assertNothingRan();
-    browser.awaitText(By.cssSelector(".trace-view nav.tabs a"), "Statistics").click();
-    WebElement operations = browser.await(By.cssSelector(".trace-view table.operations-stats"));
+    ui.browser.awaitText(By.cssSelector(".trace-view nav.tabs a"), "Statistics").click();
+    WebElement operations = ui.browser.await(By.cssSelector(".trace-view table.operations-stats"));
     assertThat(operations.getText()).contains(SCRIPT, IMG, SVG);
     assertNothingRan();
   }
 
   @Test
   void theServicesListShowsHostileNamesAsText() {
-    browser.open("/services");
-    browser.awaitText(By.cssSelector("ul.services a"), SCRIPT);
-    assertThat(browser.driver().findElements(By.cssSelector("ul.services a")))
+    ui.browser.open("/services");
+    ui.browser.awaitText(By.cssSelector("ul.services a"), SCRIPT);
+    assertThat(ui.browser.driver().findElements(By.cssSelector("ul.services a")))
         .extracting(WebElement::getText).containsExactlyInAnyOrder(SCRIPT, IMG);
-    assertThat(browser.driver().findElements(By.cssSelector("ul.services a")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector("ul.services a")))
         .allSatisfy(a -> assertThat(a.getDomAttribute("href")).matches(SAFE_HREF));
     assertNothingRan();
   }

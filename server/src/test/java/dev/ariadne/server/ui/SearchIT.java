@@ -1,16 +1,15 @@
 package dev.ariadne.server.ui;
 
+import static dev.ariadne.server.ui.TestTraces.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ariadne.server.LoopbackServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
@@ -29,16 +28,14 @@ class SearchIT {
   private static final String HOSTILE_SERVICE = "<img src=x onerror=window.__pwned=1>";
   private static final String HOSTILE_NAME = "<script>window.__pwned=2</script>";
   private static final String ROWS = "table.trace-list tbody tr";
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start();
+  static void sendTraces() throws Exception {
     long slow = TestTraces.millisAgo(10 * 60_000);
     long fast = TestTraces.millisAgo(5 * 60_000);
     long home = TestTraces.millisAgo(2 * 60_000);
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(SLOW, "00000000000000b1", "frontend", "GET /checkout", slow, ms(120))
             .kind("SERVER"),
         TestTraces.span(SLOW, "00000000000000b2", "cart", "GET /cart", slow + ms(5), ms(40))
@@ -55,26 +52,6 @@ class SearchIT {
             TestTraces.millisAgo(20 * 60_000), ms(15)).parent("00000000000000ff"),
         TestTraces.span(HOSTILE, "00000000000000f1", HOSTILE_SERVICE, HOSTILE_NAME,
             TestTraces.millisAgo(60_000), ms(3)).kind("SERVER")));
-    browser = Browser.open(server.queryPort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierConsoleErrors() {
-    browser.consoleErrors();
-  }
-
-  private static long ms(long millis) {
-    return millis * 1_000_000L;
   }
 
   private static String encode(String text) {
@@ -82,19 +59,19 @@ class SearchIT {
   }
 
   private List<String> texts(String selector) {
-    return ((List<?>) browser.script(
+    return ((List<?>) ui.browser.script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())",
         selector)).stream().map(String::valueOf).toList();
   }
 
   private List<String> values(String selector) {
-    return ((List<?>) browser.script(
+    return ((List<?>) ui.browser.script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.value)", selector))
         .stream().map(String::valueOf).toList();
   }
 
   private List<String> traceIds() {
-    return ((List<?>) browser.script(
+    return ((List<?>) ui.browser.script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.dataset.traceId)",
         ROWS)).stream().map(String::valueOf).toList();
   }
@@ -103,31 +80,32 @@ class SearchIT {
   private void awaitTraces(String... expected) {
     List<String> want = List.of(expected);
     try {
-      browser.await(d -> traceIds().equals(want));
+      ui.browser.await(d -> traceIds().equals(want));
     } catch (TimeoutException e) {
       assertThat(traceIds()).as("the page says: %s", texts("main")).isEqualTo(want);
     }
   }
 
   private WebElement row(String traceId) {
-    return browser.await(By.cssSelector(ROWS + "[data-trace-id='" + traceId + "']"));
+    return ui.browser.await(By.cssSelector(ROWS + "[data-trace-id='" + traceId + "']"));
   }
 
   private Select select(String name) {
-    return new Select(browser.await(By.cssSelector("form.search-form select[name=" + name + "]")));
+    return new Select(
+        ui.browser.await(By.cssSelector("form.search-form select[name=" + name + "]")));
   }
 
   private WebElement input(String name) {
-    return browser.await(By.cssSelector("form.search-form input[name=" + name + "]"));
+    return ui.browser.await(By.cssSelector("form.search-form input[name=" + name + "]"));
   }
 
   private void submit() {
-    browser.await(By.cssSelector("form.search-form button[type=submit]")).click();
+    ui.browser.await(By.cssSelector("form.search-form button[type=submit]")).click();
   }
 
   @Test
   void searchByServiceListsItsTracesNewestFirstWithTheirSummaries() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
     assertThat(texts(ROWS + " td.root a")).containsExactly(
         "frontend: GET /home", "frontend: GET /checkout", "frontend: GET /checkout");
@@ -140,18 +118,19 @@ class SearchIT {
         .containsExactly("cart 1", "frontend 1", "payment 1");
     assertThat(texts(ROWS + "[data-trace-id='" + FAST + "'] td.services .badge"))
         .containsExactly("cart 1", "frontend 1");
-    assertThat(browser.await(By.cssSelector(".results .toolbar .total")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".results .toolbar .total")).getText())
         .isEqualTo("3 traces");
     assertThat(select("service").getFirstSelectedOption().getText()).isEqualTo("frontend");
-    assertThat(browser.driver().getTitle()).isEqualTo("Search · Ariadne");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.driver().getTitle()).isEqualTo("Search · Ariadne");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void theScatterPlotHasAPointPerTraceHigherForLongerOnesAndRedForErrors() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
-    List<WebElement> points = browser.driver().findElements(By.cssSelector("svg.scatter .point"));
+    List<WebElement> points =
+        ui.browser.driver().findElements(By.cssSelector("svg.scatter .point"));
     assertThat(points).hasSize(3);
     // y grows downwards: a longer trace is drawn higher; a later one further right.
     assertThat(centre(SLOW, "cy")).isLessThan(centre(FAST, "cy"));
@@ -160,204 +139,205 @@ class SearchIT {
     assertThat(centre(FAST, "cx")).isGreaterThan(centre(SLOW, "cx"));
     assertThat(texts("svg.scatter .point.error title")).singleElement().asString()
         .startsWith("frontend: GET /checkout · 120ms · 3 spans · 1 errors");
-    assertThat(browser.driver().findElements(By.cssSelector("svg.scatter .point:not(.error)")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector("svg.scatter .point:not(.error)")))
         .hasSize(2);
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   /** The point's centre coordinate ({@code cx} or {@code cy}) in the plot. */
   private double centre(String traceId, String axis) {
-    return Double.parseDouble(browser.await(By.cssSelector(
+    return Double.parseDouble(ui.browser.await(By.cssSelector(
         "svg.scatter .point[data-trace-id='" + traceId + "']")).getDomAttribute(axis));
   }
 
   @Test
   void theFormSearchesByOperationAndTheUrlHoldsItAcrossAReload() {
-    browser.open("/search");
-    browser.await(d -> select("service").getOptions().size() > 1);
+    ui.browser.open("/search");
+    ui.browser.await(d -> select("service").getOptions().size() > 1);
     select("service").selectByVisibleText("frontend");
-    browser.await(d -> texts("form.search-form select[name=operation] option")
+    ui.browser.await(d -> texts("form.search-form select[name=operation] option")
         .equals(List.of("All operations", "GET /checkout", "GET /home")));
     select("operation").selectByVisibleText("GET /checkout");
     submit();
-    browser.await(d -> browser.location().startsWith("/search?service=frontend&"));
-    assertThat(browser.location()).isEqualTo(
+    ui.browser.await(d -> ui.browser.location().startsWith("/search?service=frontend&"));
+    assertThat(ui.browser.location()).isEqualTo(
         "/search?service=frontend&operation=GET+%2Fcheckout&lookback=1h&limit=20&sort=newest");
     awaitTraces(FAST, SLOW);
 
-    browser.driver().navigate().refresh();
+    ui.browser.driver().navigate().refresh();
     awaitTraces(FAST, SLOW);
-    browser.driver().navigate().back();
-    browser.await(d -> browser.location().equals("/search"));
+    ui.browser.driver().navigate().back();
+    ui.browser.await(d -> ui.browser.location().equals("/search"));
     awaitTraces(HOSTILE, HOME, FAST, SLOW, ORPHAN);
     assertThat(select("service").getFirstSelectedOption().getText()).isEqualTo("All services");
-    browser.driver().navigate().forward();
+    ui.browser.driver().navigate().forward();
     awaitTraces(FAST, SLOW);
     assertThat(select("service").getFirstSelectedOption().getText()).isEqualTo("frontend");
     assertThat(select("operation").getFirstSelectedOption().getText()).isEqualTo("GET /checkout");
     assertThat(select("range").getFirstSelectedOption().getText()).isEqualTo("Last hour");
     assertThat(input("limit").getDomProperty("value")).isEqualTo("20");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void anAttributeFilterIsAutocompletedAndFindsTheTracesWithThatValue() {
-    browser.open("/search");
-    browser.await(d -> !values("datalist#search-attribute-keys option").isEmpty());
+    ui.browser.open("/search");
+    ui.browser.await(d -> !values("datalist#search-attribute-keys option").isEmpty());
     assertThat(values("datalist#search-attribute-keys option"))
         .contains("cart.size", "service.name");
     WebElement key = input("attributeKey");
     key.sendKeys("cart.size");
     input("attributeValue").click();
-    browser.await(d -> values(".search-form .attribute datalist option")
+    ui.browser.await(d -> values(".search-form .attribute datalist option")
         .equals(List.of("1", "3")));
     input("attributeValue").sendKeys("3");
     submit();
-    browser.await(d -> browser.location().contains("attribute=cart.size%3D3"));
+    ui.browser.await(d -> ui.browser.location().contains("attribute=cart.size%3D3"));
     awaitTraces(SLOW);
 
-    browser.driver().navigate().refresh();
+    ui.browser.driver().navigate().refresh();
     awaitTraces(SLOW);
     assertThat(input("attributeKey").getDomProperty("value")).isEqualTo("cart.size");
     assertThat(input("attributeValue").getDomProperty("value")).isEqualTo("3");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void severalAttributeFiltersMustAllMatchAndCanBeRemoved() {
-    browser.open("/search?attribute=cart.size%3D3&attribute=service.name%3Dcart");
+    ui.browser.open("/search?attribute=cart.size%3D3&attribute=service.name%3Dcart");
     awaitTraces(SLOW);
-    assertThat(browser.driver().findElements(By.cssSelector(".search-form .attribute")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".search-form .attribute")))
         .hasSize(2);
-    browser.open("/search?attribute=cart.size%3D1&attribute=service.name%3Dfrontend");
-    browser.await(By.cssSelector(".results .state.empty"));
-    browser.driver().findElements(By.cssSelector(".search-form .attribute button.remove"))
+    ui.browser.open("/search?attribute=cart.size%3D1&attribute=service.name%3Dfrontend");
+    ui.browser.await(By.cssSelector(".results .state.empty"));
+    ui.browser.driver().findElements(By.cssSelector(".search-form .attribute button.remove"))
         .get(1).click();
-    assertThat(browser.driver().findElements(By.cssSelector(".search-form .attribute")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".search-form .attribute")))
         .hasSize(1);
     submit();
-    browser.await(d -> browser.location().equals(
+    ui.browser.await(d -> ui.browser.location().equals(
         "/search?attribute=cart.size%3D1&lookback=1h&limit=20&sort=newest"));
     awaitTraces(FAST);
   }
 
   @Test
   void durationBoundsExcludeTracesOutsideThem() {
-    browser.open("/search?service=frontend&minDuration=50ms");
+    ui.browser.open("/search?service=frontend&minDuration=50ms");
     awaitTraces(SLOW);
     assertThat(input("minDuration").getDomProperty("value")).isEqualTo("50ms");
-    browser.open("/search?service=frontend&maxDuration=20ms");
+    ui.browser.open("/search?service=frontend&maxDuration=20ms");
     awaitTraces(HOME);
-    browser.open("/search?service=frontend&minDuration=20ms&maxDuration=50ms");
+    ui.browser.open("/search?service=frontend&minDuration=20ms&maxDuration=50ms");
     awaitTraces(FAST);
   }
 
   @Test
   void theTimeRangeIsRelativeOrAbsolute() {
-    browser.open("/search?lookback=15m");
+    ui.browser.open("/search?lookback=15m");
     awaitTraces(HOSTILE, HOME, FAST, SLOW);
-    browser.open("/search?lookback=1h");
+    ui.browser.open("/search?lookback=1h");
     awaitTraces(HOSTILE, HOME, FAST, SLOW, ORPHAN);
 
     Instant now = Instant.now();
-    browser.open("/search?service=frontend&start=" + now.minusSeconds(8 * 60) + "&end="
+    ui.browser.open("/search?service=frontend&start=" + now.minusSeconds(8 * 60) + "&end="
         + now.plusSeconds(60));
     awaitTraces(HOME, FAST);
     assertThat(select("range").getFirstSelectedOption().getText()).isEqualTo("Custom range…");
     assertThat(input("start").isDisplayed()).isTrue();
     assertThat(input("start").getDomProperty("value")).matches("\\d{4}-\\d\\d-\\d\\dT.*");
 
-    browser.script("const start = document.querySelector('input[name=start]');"
+    ui.browser.script("const start = document.querySelector('input[name=start]');"
         + "const d = new Date(Date.now() - 15 * 60e3);"
         + "start.value = new Date(d - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 19)");
     submit();
-    browser.await(d -> !browser.location().contains(now.minusSeconds(8 * 60).toString()));
-    assertThat(browser.location()).contains("start=20", "end=20").doesNotContain("lookback");
+    ui.browser.await(d -> !ui.browser.location().contains(now.minusSeconds(8 * 60).toString()));
+    assertThat(ui.browser.location()).contains("start=20", "end=20").doesNotContain("lookback");
     awaitTraces(HOME, FAST, SLOW);
 
     select("range").selectByVisibleText("Last 6 hours");
-    assertThat(browser.driver().findElements(By.cssSelector("input[name=start]")).get(0)
+    assertThat(ui.browser.driver().findElements(By.cssSelector("input[name=start]")).get(0)
         .isDisplayed()).isFalse();
     submit();
-    browser.await(d -> browser.location().contains("lookback=6h"));
-    assertThat(browser.location()).doesNotContain("start=");
+    ui.browser.await(d -> ui.browser.location().contains("lookback=6h"));
+    assertThat(ui.browser.location()).doesNotContain("start=");
   }
 
   @Test
   void theRootUrlIsTheSearchOfTheLastHour() {
-    browser.open("/");
+    ui.browser.open("/");
     awaitTraces(HOSTILE, HOME, FAST, SLOW, ORPHAN);
-    assertThat(browser.await(By.cssSelector("main h1")).getText()).isEqualTo("Search");
-    assertThat(browser.await(By.cssSelector("header nav a.active")).getText()).isEqualTo("Search");
+    assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo("Search");
+    assertThat(ui.browser.await(By.cssSelector("header nav a.active")).getText())
+        .isEqualTo("Search");
     assertThat(select("range").getFirstSelectedOption().getText()).isEqualTo("Last hour");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void spanKindAndLimitNarrowTheSearch() {
-    browser.open("/search?service=cart&spanKind=client");
-    browser.await(By.cssSelector(".results .state.empty"));
-    browser.open("/search?service=cart&spanKind=server");
+    ui.browser.open("/search?service=cart&spanKind=client");
+    ui.browser.await(By.cssSelector(".results .state.empty"));
+    ui.browser.open("/search?service=cart&spanKind=server");
     awaitTraces(FAST, SLOW);
     assertThat(select("spanKind").getFirstSelectedOption().getText()).isEqualTo("server");
-    browser.open("/search?service=frontend&limit=2");
+    ui.browser.open("/search?service=frontend&limit=2");
     awaitTraces(HOME, FAST);
-    assertThat(browser.await(By.cssSelector(".results .toolbar .total")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".results .toolbar .total")).getText())
         .isEqualTo("2 traces (the limit: raise it to see more)");
   }
 
   @Test
   void aTraceWithoutRootSaysSo() {
-    browser.open("/search?service=inventory");
+    ui.browser.open("/search?service=inventory");
     awaitTraces(ORPHAN);
     assertThat(texts(ROWS + " td.root a")).containsExactly("missing root");
   }
 
   @Test
   void clickingARowOrAPointOpensTheTrace() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
     row(FAST).findElement(By.cssSelector("td.start")).click();
-    browser.await(d -> browser.location().equals("/trace/" + FAST));
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + FAST));
 
-    browser.driver().navigate().back();
+    ui.browser.driver().navigate().back();
     awaitTraces(HOME, FAST, SLOW);
-    assertThat(browser.location()).isEqualTo("/search?service=frontend");
+    assertThat(ui.browser.location()).isEqualTo("/search?service=frontend");
     row(HOME).findElement(By.cssSelector("td.root a")).click();
-    browser.await(d -> browser.location().equals("/trace/" + HOME));
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + HOME));
 
-    browser.driver().navigate().back();
+    ui.browser.driver().navigate().back();
     awaitTraces(HOME, FAST, SLOW);
-    browser.await(By.cssSelector("svg.scatter .point[data-trace-id='" + SLOW + "']")).click();
-    browser.await(d -> browser.location().equals("/trace/" + SLOW));
+    ui.browser.await(By.cssSelector("svg.scatter .point[data-trace-id='" + SLOW + "']")).click();
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + SLOW));
   }
 
   @Test
   void sortingReordersTheListAndIsKeptInTheUrl() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
-    Select sort = new Select(browser.await(By.cssSelector(".results select[name=sort]")));
+    Select sort = new Select(ui.browser.await(By.cssSelector(".results select[name=sort]")));
     sort.selectByVisibleText("Longest first");
     awaitTraces(SLOW, FAST, HOME);
-    assertThat(browser.location()).endsWith("&sort=longest");
-    new Select(browser.await(By.cssSelector(".results select[name=sort]")))
+    assertThat(ui.browser.location()).endsWith("&sort=longest");
+    new Select(ui.browser.await(By.cssSelector(".results select[name=sort]")))
         .selectByVisibleText("Shortest first");
     awaitTraces(HOME, FAST, SLOW);
-    new Select(browser.await(By.cssSelector(".results select[name=sort]")))
+    new Select(ui.browser.await(By.cssSelector(".results select[name=sort]")))
         .selectByVisibleText("Most spans");
     awaitTraces(SLOW, FAST, HOME);
 
-    browser.driver().navigate().refresh();
+    ui.browser.driver().navigate().refresh();
     awaitTraces(SLOW, FAST, HOME);
-    assertThat(new Select(browser.await(By.cssSelector(".results select[name=sort]")))
+    assertThat(new Select(ui.browser.await(By.cssSelector(".results select[name=sort]")))
         .getFirstSelectedOption().getText()).isEqualTo("Most spans");
   }
 
   @Test
   void twoTickedTracesOpenInTheCompareView() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
-    WebElement compare = browser.await(By.cssSelector(".results button.compare"));
+    WebElement compare = ui.browser.await(By.cssSelector(".results button.compare"));
     assertThat(compare.isEnabled()).isFalse();
     row(HOME).findElement(By.cssSelector("input[type=checkbox]")).click();
     assertThat(compare.isEnabled()).isFalse();
@@ -365,40 +345,40 @@ class SearchIT {
     row(SLOW).findElement(By.cssSelector("input[type=checkbox]")).click();
     assertThat(row(HOME).findElement(By.cssSelector("input[type=checkbox]")).isSelected())
         .isFalse();
-    assertThat(browser.location()).isEqualTo("/search?service=frontend");
+    assertThat(ui.browser.location()).isEqualTo("/search?service=frontend");
     compare.click();
-    browser.await(d -> browser.location().equals("/compare?a=" + FAST + "&b=" + SLOW));
+    ui.browser.await(d -> ui.browser.location().equals("/compare?a=" + FAST + "&b=" + SLOW));
   }
 
   @Test
   void aBadDurationShowsTheApiError() {
-    browser.open("/search?service=frontend");
+    ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
     input("minDuration").sendKeys("fast");
     submit();
-    WebElement alert = browser.await(By.cssSelector(".results [role=alert]"));
+    WebElement alert = ui.browser.await(By.cssSelector(".results [role=alert]"));
     assertThat(alert.getText()).contains("minDuration: \"fast\"", "(400)");
-    assertThat(browser.location()).contains("minDuration=fast");
+    assertThat(ui.browser.location()).contains("minDuration=fast");
     assertThat(input("minDuration").getDomProperty("value")).isEqualTo("fast");
   }
 
   @Test
   void anEmptyResultShowsTheEmptyState() {
-    browser.open("/search?service=frontend&operation=no-such-operation");
-    assertThat(browser.await(By.cssSelector(".results .state.empty")).getText())
+    ui.browser.open("/search?service=frontend&operation=no-such-operation");
+    assertThat(ui.browser.await(By.cssSelector(".results .state.empty")).getText())
         .startsWith("No traces match this search.");
-    assertThat(browser.driver().findElements(By.cssSelector("svg.scatter"))).isEmpty();
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.driver().findElements(By.cssSelector("svg.scatter"))).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void hostileNamesAreShownAsText() {
-    browser.open("/search?service=" + encode(HOSTILE_SERVICE));
+    ui.browser.open("/search?service=" + encode(HOSTILE_SERVICE));
     awaitTraces(HOSTILE);
     assertThat(texts(ROWS + " td.root a")).containsExactly(HOSTILE_SERVICE + ": " + HOSTILE_NAME);
     assertThat(texts(ROWS + " td.services .badge")).containsExactly(HOSTILE_SERVICE + " 1");
     assertThat(select("service").getFirstSelectedOption().getText()).isEqualTo(HOSTILE_SERVICE);
-    assertThat(browser.driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
-    assertThat(browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(ui.browser.driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
+    assertThat(ui.browser.script("return window.__pwned === undefined")).isEqualTo(true);
   }
 }

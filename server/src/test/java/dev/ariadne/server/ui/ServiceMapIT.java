@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ariadne.server.LoopbackServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +12,9 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -30,29 +29,16 @@ class ServiceMapIT {
   /** Short enough that the analytics service graph (once the map reads it) has the calls soon. */
   static final Map<String, String> QUICK_ANALYTICS =
       Map.of("analytics.flush-interval", "200ms", "analytics.pair-wait", "1s");
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer(QUICK_ANALYTICS);
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start(QUICK_ANALYTICS);
+  static void sendTraces() throws Exception {
     List<TestTraces.SpanSpec> spans = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       spans.addAll(checkout(i, TestTraces.millisAgo(20 * 60_000L + i * 3 * 60_000L), i == 1));
     }
-    TestTraces.send(server.otlpHttpPort(), spans);
-    browser = Browser.open(server.queryPort());
-    browser.await(d -> dependenciesReady());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+    TestTraces.send(ui.server.otlpHttpPort(), spans);
+    ui.browser.await(d -> dependenciesReady());
   }
 
   /** The 32-digit ID of checkout trace number {@code n}. */
@@ -104,7 +90,7 @@ class ServiceMapIT {
   }
 
   private static JsonNode dependencies() throws Exception {
-    return api(server.queryPort(), "/api/v1/dependencies?lookback=1h");
+    return api(ui.server.queryPort(), "/api/v1/dependencies?lookback=1h");
   }
 
   /**
@@ -135,11 +121,11 @@ class ServiceMapIT {
   }
 
   private static WebElement node(String name) {
-    return browser.await(By.cssSelector("svg.service-map g.node[data-name='" + name + "']"));
+    return ui.browser.await(By.cssSelector("svg.service-map g.node[data-name='" + name + "']"));
   }
 
   private static WebElement edge(String parent, String child) {
-    return browser.await(By.cssSelector(
+    return ui.browser.await(By.cssSelector(
         "svg.service-map g.edge[data-parent='" + parent + "'][data-child='" + child + "']"));
   }
 
@@ -149,7 +135,7 @@ class ServiceMapIT {
 
   @Test
   void theMapShowsTheServicesAndTheirCallsFromCallersToCallees() throws Exception {
-    browser.open("/map");
+    ui.browser.open("/map");
     WebElement frontend = node("frontend");
     WebElement cart = node("cart");
     WebElement payment = node("payment");
@@ -164,7 +150,7 @@ class ServiceMapIT {
     assertThat(texts(toPayment, "tspan")).first().isEqualTo("4 calls · 25% err");
     assertThat(toPayment.findElement(By.cssSelector("path.line")).getAttribute("marker-end"))
         .isEqualTo("url(#map-arrow-error)");
-    assertThat(browser.await(
+    assertThat(ui.browser.await(
         By.cssSelector("table.calls tr[data-parent='cart'][data-child='payment']")).getText())
         .contains("cart", "payment", "4", "1", "25%");
 
@@ -174,40 +160,40 @@ class ServiceMapIT {
     assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
     assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
     assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void hoveringAnEdgeShowsItsDetailsAndClickingAServiceOpensItsOverview() {
-    browser.open("/map");
+    ui.browser.open("/map");
     WebElement toPayment = edge("cart", "payment");
-    new Actions(browser.driver())
+    new Actions(ui.browser.driver())
         .moveToElement(toPayment.findElement(By.cssSelector(".edge-label"))).perform();
-    assertThat(browser.await(By.cssSelector(".map-frame .chart-tooltip")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".map-frame .chart-tooltip")).getText())
         .contains("cart → payment", "4 calls, 1 failed (25%)");
 
     node("cart").click();
-    browser.await(d -> browser.location().equals("/services/cart"));
-    browser.await(By.cssSelector("p.service-links"));
-    assertThat(browser.await(By.cssSelector("main h1")).getText()).isEqualTo("cart");
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart"));
+    ui.browser.await(By.cssSelector("p.service-links"));
+    assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo("cart");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void aRangeWithoutCallsShowsAnEmptyStateAndTheRangeIsInTheUrl() {
-    browser.open("/map?lookback=15m");
-    assertThat(browser.await(By.cssSelector("main .state.empty")).getText())
+    ui.browser.open("/map?lookback=15m");
+    assertThat(ui.browser.await(By.cssSelector("main .state.empty")).getText())
         .isEqualTo("No calls between services in the last 15 minutes.");
-    assertThat(browser.await(By.cssSelector("nav.ranges a.active")).getText()).isEqualTo("15m");
+    assertThat(ui.browser.await(By.cssSelector("nav.ranges a.active")).getText()).isEqualTo("15m");
 
-    browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map?lookback=6h']"))
+    ui.browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map?lookback=6h']"))
         .click();
     node("payment");
-    assertThat(browser.location()).isEqualTo("/map?lookback=6h");
-    browser.driver().navigate().back();
-    browser.await(By.cssSelector("main .state.empty"));
-    assertThat(browser.location()).isEqualTo("/map?lookback=15m");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.location()).isEqualTo("/map?lookback=6h");
+    ui.browser.driver().navigate().back();
+    ui.browser.await(By.cssSelector("main .state.empty"));
+    assertThat(ui.browser.location()).isEqualTo("/map?lookback=15m");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   /** The answer's newer shape, served by a stand-in for fetch: peers, latencies, hostile names. */
@@ -228,13 +214,13 @@ class ServiceMapIT {
         Map.of("name", "orders-db", "kind", "peer"),
         Map.of("name", "payment", "kind", "service"),
         Map.of("name", hostile, "kind", "peer"))));
-    browser.open("/map?lookback=15m");
-    browser.await(By.cssSelector("main .state.empty"));
-    browser.script("const body = arguments[0]; const real = window.fetch;"
+    ui.browser.open("/map?lookback=15m");
+    ui.browser.await(By.cssSelector("main .state.empty"));
+    ui.browser.script("const body = arguments[0]; const real = window.fetch;"
         + "window.fetch = (url, options) => String(url).startsWith('/api/v1/dependencies')"
         + "  ? Promise.resolve(new Response(body, {status: 200})) : real(url, options)",
         answer.toString());
-    browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map']")).click();
+    ui.browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map']")).click();
 
     WebElement ordersDb = node("orders-db");
     assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
@@ -248,21 +234,22 @@ class ServiceMapIT {
     WebElement caller = node(script);
     assertThat(texts(caller, "text")).containsExactly("javascript:window.__p…");
     assertThat(centreX(caller)).isLessThan(centreX(node("cart")));
-    List<WebElement> external = browser.driver().findElements(
+    List<WebElement> external = ui.browser.driver().findElements(
         By.cssSelector("svg.service-map g.node.peer.external"));
     assertThat(external).hasSize(1);
     assertThat(texts(external.get(0), "text"))
         .containsExactly("<img src=x onerror=\"w…", "external");
-    assertThat(browser.await(By.cssSelector("p.map-summary")).getText())
+    assertThat(ui.browser.await(By.cssSelector("p.map-summary")).getText())
         .isEqualTo(
             "3 services · 2 peers · 51 calls · from the service graph computed at ingest");
 
     caller.click();
-    browser.await(d -> browser.location().equals("/services/javascript%3Awindow.__pwned%3D2"));
-    browser.await(By.cssSelector("p.service-links"));
-    assertThat(browser.await(By.cssSelector("main h1")).getText()).isEqualTo(script);
-    assertThat(browser.script("return window.__pwned === undefined")).isEqualTo(true);
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.await(
+        d -> ui.browser.location().equals("/services/javascript%3Awindow.__pwned%3D2"));
+    ui.browser.await(By.cssSelector("p.service-links"));
+    assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo(script);
+    assertThat(ui.browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   private static Map<String, Object> link(String parent, String child, String connectionType,

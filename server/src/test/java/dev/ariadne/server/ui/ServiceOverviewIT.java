@@ -7,9 +7,9 @@ import dev.ariadne.server.LoopbackServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -22,37 +22,24 @@ import org.openqa.selenium.support.ui.Select;
  */
 class ServiceOverviewIT {
   private static final long MINUTE_MILLIS = 60_000;
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer(ServiceMapIT.QUICK_ANALYTICS);
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start(ServiceMapIT.QUICK_ANALYTICS);
+  static void sendTraces() throws Exception {
     long thisMinute = System.currentTimeMillis() / MINUTE_MILLIS * MINUTE_MILLIS;
     List<TestTraces.SpanSpec> spans = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
       spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
     }
-    TestTraces.send(server.otlpHttpPort(), spans);
-    browser = Browser.open(server.queryPort());
-    browser.await(d -> metricsFlushed());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
+    TestTraces.send(ui.server.otlpHttpPort(), spans);
+    ui.browser.await(d -> metricsFlushed());
   }
 
   /** Whether the RED API counts all of cart's spans: they are served once flushed. */
   private static boolean metricsFlushed() {
     try {
-      JsonNode answer = ServiceMapIT.api(server.queryPort(),
+      JsonNode answer = ServiceMapIT.api(ui.server.queryPort(),
           "/api/v1/metrics/red/operations?service=cart");
       long requests = 0;
       for (JsonNode row : answer.path("operations")) {
@@ -65,43 +52,43 @@ class ServiceOverviewIT {
   }
 
   private static List<WebElement> points(String chart, String series) {
-    return browser.driver().findElements(By.cssSelector(
+    return ui.browser.driver().findElements(By.cssSelector(
         "figure.chart[data-chart='" + chart + "'] g.series[data-series='" + series + "'] circle"));
   }
 
   private static List<String> texts(String css) {
-    return browser.driver().findElements(By.cssSelector(css)).stream()
+    return ui.browser.driver().findElements(By.cssSelector(css)).stream()
         .map(e -> e.getAttribute("textContent")).toList();
   }
 
   private static String tooltipAt(WebElement point) {
-    new Actions(browser.driver()).moveToElement(point).perform();
-    return browser.await(By.cssSelector("figure.chart .chart-tooltip")).getText();
+    new Actions(ui.browser.driver()).moveToElement(point).perform();
+    return ui.browser.await(By.cssSelector("figure.chart .chart-tooltip")).getText();
   }
 
   /** The table's cells, read in one go in the page: the table may be redrawn meanwhile. */
   @SuppressWarnings("unchecked")
   private static List<List<String>> operationRows() {
-    return (List<List<String>>) browser.script(
+    return (List<List<String>>) ui.browser.script(
         "return [...document.querySelectorAll('table.operations tbody tr')]"
             + ".map(row => [...row.cells].map(cell => cell.innerText.trim()))");
   }
 
   private static void sortBy(String column) {
-    browser.driver().findElement(
+    ui.browser.driver().findElement(
         By.xpath("//table//th/button[starts-with(., '" + column + "')]")).click();
   }
 
   @Test
   void theChartsHaveAPointPerMinuteWithRequestsAndAxesWithUnits() {
-    browser.open("/services/cart");
-    browser.await(By.cssSelector("figure.chart[data-chart='latency'] circle"));
+    ui.browser.open("/services/cart");
+    ui.browser.await(By.cssSelector("figure.chart[data-chart='latency'] circle"));
     assertThat(points("rate", "rate")).hasSize(4);
     assertThat(points("errors", "errors")).hasSize(4);
     for (String percentile : List.of("p50", "p95", "p99")) {
       assertThat(points("latency", percentile)).as(percentile).hasSize(4);
     }
-    String line = browser.driver().findElement(By.cssSelector(
+    String line = ui.browser.driver().findElement(By.cssSelector(
         "figure.chart[data-chart='rate'] path.line")).getAttribute("d");
     assertThat(line).matches("M[0-9.]+,[0-9.]+( L[0-9.]+,[0-9.]+){3}");
     List<Double> xs = points("rate", "rate").stream()
@@ -117,27 +104,27 @@ class ServiceOverviewIT {
         .matches("[0-9.]+ms");
     assertThat(texts("figure.chart[data-chart='rate'] .axis.x text"))
         .isNotEmpty().allMatch(label -> label.matches("\\d\\d:\\d\\d"));
-    assertThat(browser.driver().findElement(By.linkText("Search traces of cart"))
+    assertThat(ui.browser.driver().findElement(By.linkText("Search traces of cart"))
         .getAttribute("href")).endsWith("/search?service=cart");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void hoveringAPointShowsItsValues() {
-    browser.open("/services/cart");
-    browser.await(By.cssSelector("figure.chart[data-chart='rate'] circle"));
+    ui.browser.open("/services/cart");
+    ui.browser.await(By.cssSelector("figure.chart[data-chart='rate'] circle"));
     assertThat(tooltipAt(points("rate", "rate").get(0)))
         .contains("0.067 requests/s", "4 requests", "click for 1 exemplar trace");
     assertThat(tooltipAt(points("errors", "errors").get(1)))
         .contains("25% failed", "1 of 4 requests");
     assertThat(tooltipAt(points("latency", "p99").get(3))).containsPattern("p99 [0-9.]+ms");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void theOperationTableCountsEachOperationAndSortsByAnyColumn() {
-    browser.open("/services/cart");
-    browser.await(By.cssSelector("table.operations tbody tr"));
+    ui.browser.open("/services/cart");
+    ui.browser.await(By.cssSelector("table.operations tbody tr"));
     assertThat(operationRows()).extracting(row -> row.subList(0, 3) + " " + row.get(4))
         .containsExactly(
             "[POST /cart, server, 4] 0%", "[POST /pay, client, 4] 25%",
@@ -145,96 +132,97 @@ class ServiceOverviewIT {
 
     sortBy("Requests");
     assertThat(operationRows().get(0).get(0)).isEqualTo("SELECT orders");
-    assertThat(browser.location()).isEqualTo("/services/cart?sort=-requests");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart?sort=-requests");
     sortBy("Error %");
     assertThat(operationRows().get(0).get(0)).isEqualTo("POST /pay");
-    assertThat(browser.location()).isEqualTo("/services/cart?sort=-errors");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart?sort=-errors");
 
-    browser.driver().navigate().refresh();
-    browser.await(By.cssSelector("table.operations tbody tr"));
+    ui.browser.driver().navigate().refresh();
+    ui.browser.await(By.cssSelector("table.operations tbody tr"));
     assertThat(operationRows().get(0).get(0)).isEqualTo("POST /pay");
-    assertThat(browser.await(By.cssSelector("th[aria-sort='descending']")).getText())
+    assertThat(ui.browser.await(By.cssSelector("th[aria-sort='descending']")).getText())
         .isEqualTo("Error % ▼");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void clickingAnOperationFiltersTheChartsToItAndBackUndoesIt() {
-    browser.open("/services/cart?lookback=15m");
-    browser.await(By.linkText("SELECT orders")).click();
-    browser.await(d -> browser.location().equals(
+    ui.browser.open("/services/cart?lookback=15m");
+    ui.browser.await(By.linkText("SELECT orders")).click();
+    ui.browser.await(d -> ui.browser.location().equals(
         "/services/cart?lookback=15m&operation=SELECT+orders"));
-    assertThat(browser.await(By.cssSelector(".chip.operation")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".chip.operation")).getText())
         .startsWith("Operation: SELECT orders");
-    assertThat(browser.await(By.cssSelector("table.operations tr.selected")).getText())
+    assertThat(ui.browser.await(By.cssSelector("table.operations tr.selected")).getText())
         .startsWith("SELECT orders");
-    assertThat(tooltipAt(browser.await(By.cssSelector(
+    assertThat(tooltipAt(ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle")))).contains("2 requests");
 
-    browser.driver().navigate().back();
-    browser.await(d -> browser.location().equals("/services/cart?lookback=15m")
+    ui.browser.driver().navigate().back();
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?lookback=15m")
         && d.findElements(By.cssSelector(".chip.operation")).isEmpty());
-    assertThat(tooltipAt(browser.await(By.cssSelector(
+    assertThat(tooltipAt(ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle")))).contains("4 requests");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void theSpanKindFilterIsInTheUrlAndFiltersChartsAndTable() {
-    browser.open("/services/cart");
-    browser.await(By.cssSelector("table.operations tbody tr"));
-    new Select(browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("server");
-    browser.await(d -> browser.location().equals("/services/cart?spanKind=server"));
-    browser.await(d -> operationRows().size() == 1);
+    ui.browser.open("/services/cart");
+    ui.browser.await(By.cssSelector("table.operations tbody tr"));
+    new Select(ui.browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("server");
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?spanKind=server"));
+    ui.browser.await(d -> operationRows().size() == 1);
     assertThat(operationRows().get(0).subList(0, 3)).containsExactly("POST /cart", "server", "4");
-    assertThat(tooltipAt(browser.await(By.cssSelector(
+    assertThat(tooltipAt(ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle")))).contains("0.017 requests/s", "1 request");
-    assertThat(new Select(browser.await(By.cssSelector("select[name=spanKind]")))
+    assertThat(new Select(ui.browser.await(By.cssSelector("select[name=spanKind]")))
         .getFirstSelectedOption().getText()).isEqualTo("server");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void clickingAPointListsItsExemplarTracesWhichOpenTheTrace() {
-    browser.open("/services/cart");
-    WebElement oldest = browser.await(By.cssSelector(
+    ui.browser.open("/services/cart");
+    WebElement oldest = ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle.point.exemplars"));
     oldest.click();
-    List<WebElement> links = browser.await(d -> {
+    List<WebElement> links = ui.browser.await(d -> {
       List<WebElement> found = d.findElements(By.cssSelector("section.exemplars li a"));
       return found.isEmpty() ? null : found;
     });
     assertThat(links).extracting(WebElement::getText).containsExactly(ServiceMapIT.traceId(0));
-    assertThat(browser.location()).startsWith("/services/cart?at=");
-    assertThat(browser.await(By.cssSelector("section.exemplars h2")).getText())
+    assertThat(ui.browser.location()).startsWith("/services/cart?at=");
+    assertThat(ui.browser.await(By.cssSelector("section.exemplars h2")).getText())
         .startsWith("Exemplar traces of ");
 
-    String selected = browser.location();
-    browser.driver().navigate().refresh();
-    assertThat(browser.await(By.cssSelector("section.exemplars li a")).getText())
+    String selected = ui.browser.location();
+    ui.browser.driver().navigate().refresh();
+    assertThat(ui.browser.await(By.cssSelector("section.exemplars li a")).getText())
         .isEqualTo(ServiceMapIT.traceId(0));
-    assertThat(browser.location()).isEqualTo(selected);
+    assertThat(ui.browser.location()).isEqualTo(selected);
 
     points("latency", "p99").get(1).click();
-    assertThat(browser.awaitText(By.cssSelector("section.exemplars li a"), ServiceMapIT.traceId(1))
+    assertThat(ui.browser.awaitText(
+        By.cssSelector("section.exemplars li a"), ServiceMapIT.traceId(1))
         .findElement(By.xpath("..")).getText()).contains("error");
 
-    browser.driver().findElement(By.cssSelector("section.exemplars li a")).click();
-    browser.await(d -> browser.location().equals("/trace/" + ServiceMapIT.traceId(1)));
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.driver().findElement(By.cssSelector("section.exemplars li a")).click();
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + ServiceMapIT.traceId(1)));
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void aServiceWithoutSpansShowsEmptyStatesAndItsNameAsText() {
-    browser.open("/services/%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E");
-    assertThat(browser.await(By.cssSelector("main h1")).getText())
+    ui.browser.open("/services/%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E");
+    assertThat(ui.browser.await(By.cssSelector("main h1")).getText())
         .isEqualTo("<img src=x onerror=\"window.__pwned=1\">");
-    assertThat(browser.await(By.cssSelector("section.red-charts .state.empty")).getText())
+    assertThat(ui.browser.await(By.cssSelector("section.red-charts .state.empty")).getText())
         .isEqualTo("No requests to <img src=x onerror=\"window.__pwned=1\"> in the last hour.");
-    assertThat(browser.await(By.cssSelector("section.operations .state.empty")).getText())
+    assertThat(ui.browser.await(By.cssSelector("section.operations .state.empty")).getText())
         .isEqualTo("No spans from <img src=x onerror=\"window.__pwned=1\"> in the last hour.");
-    assertThat(browser.script("return window.__pwned === undefined")).isEqualTo(true);
-    assertThat(browser.driver().findElements(By.cssSelector("main img"))).isEmpty();
+    assertThat(ui.browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(ui.browser.driver().findElements(By.cssSelector("main img"))).isEmpty();
   }
 
   @Test

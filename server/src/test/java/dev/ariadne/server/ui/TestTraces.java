@@ -30,13 +30,19 @@ final class TestTraces {
     return new SpanSpec(traceId, spanId, service, name, startNanos, startNanos + durationNanos);
   }
 
+  /** Milliseconds as nanoseconds, the unit of span times. */
+  static long ms(long millis) {
+    return millis * 1_000_000L;
+  }
+
   /** The epoch nanoseconds of now minus the given milliseconds: inside the UI's default range. */
   static long millisAgo(long millis) {
     return (System.currentTimeMillis() - millis) * 1_000_000L;
   }
 
   /** Sends the spans in one OTLP/JSON request and fails unless the server accepted all. */
-  static void send(int otlpHttpPort, List<SpanSpec> spans) throws IOException, InterruptedException {
+  static void send(int otlpHttpPort, List<SpanSpec> spans)
+      throws IOException, InterruptedException {
     Map<String, List<SpanSpec>> byService = new LinkedHashMap<>();
     for (SpanSpec span : spans) {
       byService.computeIfAbsent(span.service, s -> new ArrayList<>()).add(span);
@@ -182,7 +188,8 @@ final class TestTraces {
         ObjectNode l = linksOut.addObject();
         l.put("traceId", link.traceId());
         l.put("spanId", link.spanId());
-        attributes(l, link.followsFrom() ? Map.of("opentracing.ref_type", "follows_from") : Map.of());
+        attributes(l,
+            link.followsFrom() ? Map.of("opentracing.ref_type", "follows_from") : Map.of());
       }
       if (errorMessage != null) {
         out.putObject("status").put("code", "STATUS_CODE_ERROR").put("message", errorMessage);

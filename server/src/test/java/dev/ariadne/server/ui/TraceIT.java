@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ariadne.server.LoopbackServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -43,16 +41,14 @@ class TraceIT {
   private static final String H = "0000000000000011";
   private static final long MS = 1_000_000L;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start();
+  static void sendTraces() throws Exception {
     long base = TestTraces.millisAgo(120_000);
-    TestTraces.send(server.otlpHttpPort(), seed(base));
-    TestTraces.send(server.otlpHttpPort(), incomplete(base));
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), seed(base));
+    TestTraces.send(ui.server.otlpHttpPort(), incomplete(base));
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(STATS, "0000000000000001", "stats", "parent", base, 100 * MS),
         TestTraces.span(STATS, "0000000000000002", "stats", "child one", base + 10 * MS, 40 * MS)
             .parent("0000000000000001"),
@@ -60,9 +56,8 @@ class TraceIT {
             .parent("0000000000000001")));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
-      TestTraces.send(server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
+      TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
     }
-    browser = Browser.open(server.queryPort());
   }
 
   /** The seed's eight spans; times in milliseconds as in the seed's timeline (A from 1 to 59). */
@@ -120,40 +115,25 @@ class TraceIT {
     return spans;
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void forgetEarlierConsoleMessages() {
-    browser.consoleErrors();
-  }
-
   private List<String> rowNames() {
-    return browser.texts(".trace-view .row .name");
+    return ui.browser.texts(".trace-view .row .name");
   }
 
   private List<String> rowNames(String rowClass) {
-    return browser.texts(".trace-view .row." + rowClass + " .name");
+    return ui.browser.texts(".trace-view .row." + rowClass + " .name");
   }
 
   private WebElement row(String name) {
-    return browser.await(d -> d.findElements(By.cssSelector(".trace-view .row")).stream()
+    return ui.browser.await(d -> d.findElements(By.cssSelector(".trace-view .row")).stream()
         .filter(r -> r.findElement(By.cssSelector(".name")).getText().equals(name))
         .findFirst().orElse(null));
   }
 
   /** Opens the seed's trace and waits until its critical path has arrived too. */
   private void openSeed(String query) {
-    browser.open("/trace/" + SEED + query);
-    browser.awaitText(By.cssSelector(".trace-view .row .name"), "send receipt");
-    browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note")).getText()
+    ui.browser.open("/trace/" + SEED + query);
+    ui.browser.awaitText(By.cssSelector(".trace-view .row .name"), "send receipt");
+    ui.browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note")).getText()
         .startsWith("Critical path:"));
   }
 
@@ -162,12 +142,12 @@ class TraceIT {
     openSeed("");
     assertThat(rowNames()).containsExactly("GET /checkout", "GET /cart", "SELECT cart",
         "POST /pay", "authorize", "capture", "enqueue receipt", "send receipt");
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .row .duration")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .row .duration")))
         .extracting(WebElement::getText).containsExactly(
             "58.0ms", "53.0ms", "49.0ms", "47.0ms", "14.0ms", "9.00ms", "9.00ms", "9.00ms");
     List<Integer> depths = List.of(0, 1, 2, 1, 2, 2, 3, 4);
     List<WebElement> names =
-        browser.driver().findElements(By.cssSelector(".trace-view .row .tree-cell .swatch"));
+        ui.browser.driver().findElements(By.cssSelector(".trace-view .row .tree-cell .swatch"));
     int rootX = names.get(0).getRect().getX();
     for (int i = 0; i < names.size(); i++) {
       assertThat(names.get(i).getRect().getX() - rootX).as("indent of row " + i)
@@ -176,7 +156,7 @@ class TraceIT {
     assertThat(names.get(1).getRect().getX()).isGreaterThan(rootX);
     assertThat(rowNames("error")).containsExactly("authorize");
     assertThat(row("authorize").findElements(By.cssSelector(".error-mark"))).hasSize(1);
-    assertThat(browser.await(By.cssSelector(".trace-view h1")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".trace-view h1")).getText())
         .isEqualTo("frontend: GET /checkout");
     assertThat(fact("trace-id")).isEqualTo(SEED);
     assertThat(fact("duration")).isEqualTo("62.0ms");
@@ -184,14 +164,14 @@ class TraceIT {
     assertThat(fact("depth")).isEqualTo("5");
     assertThat(fact("errors")).isEqualTo("1");
     assertThat(fact("services")).isEqualTo("3: cart (2) frontend (1) payment (5)");
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .completeness")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .completeness")))
         .extracting(WebElement::getText).allSatisfy(text -> assertThat(text)
             .doesNotContain("incomplete").doesNotContain("missing").doesNotContain("orphan"));
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   private String fact(String name) {
-    return browser.await(By.cssSelector(".trace-view .fact[data-fact='" + name + "'] dd"))
+    return ui.browser.await(By.cssSelector(".trace-view .fact[data-fact='" + name + "'] dd"))
         .getText();
   }
 
@@ -199,7 +179,7 @@ class TraceIT {
   void barsSitOnTheSharedTimeAxisInProportion() {
     openSeed("");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> bars = (List<Map<String, Object>>) browser.script(
+    List<Map<String, Object>> bars = (List<Map<String, Object>>) ui.browser.script(
         "return [...document.querySelectorAll('.trace-view .row')].map(row => {"
             + " const cell = row.querySelector('.bar-cell').getBoundingClientRect();"
             + " const bar = row.querySelector('.bar').getBoundingClientRect();"
@@ -216,7 +196,7 @@ class TraceIT {
       assertThat(((Number) bars.get(i).get("width")).doubleValue()).as("width of bar " + i)
           .isCloseTo(width, within(0.005));
     }
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .axis .tick")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .axis .tick")))
         .extracting(WebElement::getText)
         .containsExactly("0ns", "15.5ms", "31.0ms", "46.5ms", "62.0ms");
     WebElement mark = row("SELECT cart").findElement(By.cssSelector(".event-mark"));
@@ -230,43 +210,43 @@ class TraceIT {
   void collapsingASpanHidesItsDescendants() {
     openSeed("");
     row("GET /cart").findElement(By.cssSelector("button.toggle")).click();
-    browser.await(d -> rowNames().size() == 7);
+    ui.browser.await(d -> rowNames().size() == 7);
     assertThat(rowNames()).containsExactly("GET /checkout", "GET /cart", "POST /pay",
         "authorize", "capture", "enqueue receipt", "send receipt");
     assertThat(row("GET /cart").findElement(By.cssSelector(".hidden-count")).getText())
         .isEqualTo("+1");
     row("GET /cart").findElement(By.cssSelector("button.toggle")).click();
-    browser.await(d -> rowNames().size() == 8);
+    ui.browser.await(d -> rowNames().size() == 8);
     row("capture").findElement(By.cssSelector("button.toggle")).click();
-    browser.await(d -> rowNames().size() == 6);
+    ui.browser.await(d -> rowNames().size() == 6);
     assertThat(rowNames()).doesNotContain("enqueue receipt", "send receipt");
 
     button("Collapse all").click();
-    browser.await(d -> rowNames().size() == 1);
+    ui.browser.await(d -> rowNames().size() == 1);
     assertThat(rowNames()).containsExactly("GET /checkout");
     button("Expand all").click();
-    browser.await(d -> rowNames().size() == 8);
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.await(d -> rowNames().size() == 8);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   private WebElement button(String text) {
-    return browser.awaitText(By.cssSelector(".trace-view button"), text);
+    return ui.browser.awaitText(By.cssSelector(".trace-view button"), text);
   }
 
   @Test
   void draggingAcrossTheMinimapZoomsTheTimeAxis() {
     openSeed("");
-    WebElement minimap = browser.driver().findElement(By.cssSelector(".trace-view .minimap"));
+    WebElement minimap = ui.browser.driver().findElement(By.cssSelector(".trace-view .minimap"));
     int width = minimap.getRect().getWidth();
     // The seed's eight rows fill the minimap's top half, under the frame; drag below them.
-    new Actions(browser.driver()).moveToElement(minimap, -width / 4, 16).clickAndHold()
+    new Actions(ui.browser.driver()).moveToElement(minimap, -width / 4, 16).clickAndHold()
         .moveByOffset(width / 2, 0).release().perform();
-    browser.await(By.xpath("//div[contains(@class, 'trace-view')]//button[.='Reset zoom']"));
-    List<String> ticks = browser.driver().findElements(By.cssSelector(".trace-view .axis .tick"))
+    ui.browser.await(By.xpath("//div[contains(@class, 'trace-view')]//button[.='Reset zoom']"));
+    List<String> ticks = ui.browser.driver().findElements(By.cssSelector(".trace-view .axis .tick"))
         .stream().map(WebElement::getText).toList();
     assertThat(ticks.get(0)).startsWith("15.");
     assertThat(ticks.get(4)).startsWith("46.");
-    double left = (Double) browser.script(
+    double left = (Double) ui.browser.script(
         "const row = [...document.querySelectorAll('.trace-view .row')]"
             + ".find(r => r.querySelector('.name').textContent === 'capture');"
             + "const cell = row.querySelector('.bar-cell').getBoundingClientRect();"
@@ -275,9 +255,9 @@ class TraceIT {
     assertThat(left).isCloseTo((32 - 1 - 15.5) / 31, within(0.03));
 
     button("Reset zoom").click();
-    browser.await(d -> !d.findElement(By.xpath(
+    ui.browser.await(d -> !d.findElement(By.xpath(
         "//div[contains(@class, 'trace-view')]//button[.='Reset zoom']")).isDisplayed());
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .axis .tick")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .axis .tick")))
         .extracting(WebElement::getText)
         .containsExactly("0ns", "15.5ms", "31.0ms", "46.5ms", "62.0ms");
   }
@@ -286,38 +266,39 @@ class TraceIT {
   void arrowKeysMoveTheSelectionAndCollapse() {
     openSeed("");
     row("GET /checkout").findElement(By.cssSelector(".name")).click();
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /checkout");
-    new Actions(browser.driver()).sendKeys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ARROW_UP)
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /checkout");
+    new Actions(ui.browser.driver()).sendKeys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ARROW_UP)
         .perform();
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /cart");
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED + "?span=" + B);
-    new Actions(browser.driver()).sendKeys(Keys.ARROW_LEFT).perform();
-    browser.await(d -> rowNames().size() == 7);
-    new Actions(browser.driver()).sendKeys(Keys.ARROW_RIGHT).perform();
-    browser.await(d -> rowNames().size() == 8);
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /cart");
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED + "?span=" + B);
+    new Actions(ui.browser.driver()).sendKeys(Keys.ARROW_LEFT).perform();
+    ui.browser.await(d -> rowNames().size() == 7);
+    new Actions(ui.browser.driver()).sendKeys(Keys.ARROW_RIGHT).perform();
+    ui.browser.await(d -> rowNames().size() == 8);
   }
 
   @Test
   void selectingASpanShowsItsDetailsAndTheUrlRestoresIt() {
     openSeed("");
     row("SELECT cart").findElement(By.cssSelector(".name")).click();
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
-    browser.await(d -> browser.location().equals("/trace/" + SEED + "?span=" + D));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + SEED + "?span=" + D));
     assertDetailOfD();
 
     openSeed("?span=" + D);
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
     assertThat(rowNames("selected")).containsExactly("SELECT cart");
     assertDetailOfD();
 
-    browser.driver().findElement(By.cssSelector(".trace-view aside.detail button.close")).click();
-    browser.await(d -> d.findElements(By.cssSelector(".trace-view aside.detail")).isEmpty());
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED);
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.driver().findElement(By.cssSelector(".trace-view aside.detail button.close"))
+        .click();
+    ui.browser.await(d -> d.findElements(By.cssSelector(".trace-view aside.detail")).isEmpty());
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   private void assertDetailOfD() {
-    WebElement detail = browser.await(By.cssSelector(".trace-view aside.detail"));
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
     String text = detail.getText();
     assertThat(text).contains("cart", "CLIENT", D, SEED, "+5.00ms", "49.0ms", "UNSET");
     assertThat(detail.findElement(By.xpath(".//dt[.='Parent']/following-sibling::dd[1]"))
@@ -336,21 +317,21 @@ class TraceIT {
   @Test
   void aReferenceToASpanOfTheTraceSelectsIt() {
     openSeed("?span=" + G);
-    WebElement detail = browser.await(By.cssSelector(".trace-view aside.detail"));
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "enqueue receipt");
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "enqueue receipt");
     WebElement reference = detail.findElement(By.cssSelector("ul.references li"));
     assertThat(reference.getText()).startsWith("follows from payment: capture");
     reference.findElement(By.cssSelector("a")).click();
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "capture");
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED + "?span=" + F);
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "capture");
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED + "?span=" + F);
     assertThat(rowNames("selected")).containsExactly("capture");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void theCriticalPathIsMarked() {
     openSeed("");
-    browser.await(d -> browser.driver().findElement(By.cssSelector(".trace-view .critical-note"))
+    ui.browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note"))
         .getText().startsWith("Critical path: 5 segment(s) over 3 span(s)"));
     assertThat(rowNames("critical")).containsExactly("GET /checkout", "GET /cart", "SELECT cart");
     assertThat(row("SELECT cart").findElements(By.cssSelector(".critical-segment"))).hasSize(1);
@@ -360,16 +341,16 @@ class TraceIT {
 
   @Test
   void theCriticalPathFailingLeavesTheTimelineWithANote() {
-    browser.open("/services");
-    browser.await(By.cssSelector("ul.services a"));
-    browser.script("const real = window.fetch;"
+    ui.browser.open("/services");
+    ui.browser.await(By.cssSelector("ul.services a"));
+    ui.browser.script("const real = window.fetch;"
         + "window.fetch = (url, options) => String(url).includes('/critical-path')"
         + " ? Promise.resolve(new Response('{\"status\":500,\"message\":\"analysis is down\"}',"
         + " {status: 500})) : real(url, options);"
         + "history.pushState(null, '', '/trace/" + SEED + "');"
         + "dispatchEvent(new PopStateEvent('popstate'));");
-    browser.awaitText(By.cssSelector(".trace-view .row .name"), "send receipt");
-    assertThat(browser.await(By.cssSelector(".trace-view .critical-note.error")).getText())
+    ui.browser.awaitText(By.cssSelector(".trace-view .row .name"), "send receipt");
+    assertThat(ui.browser.await(By.cssSelector(".trace-view .critical-note.error")).getText())
         .contains("critical path could not be loaded", "analysis is down");
     assertThat(rowNames()).hasSize(8);
     assertThat(rowNames("critical")).isEmpty();
@@ -394,59 +375,59 @@ class TraceIT {
   @Test
   void findHighlightsTheMatchesAndStepsThroughThem() {
     openSeed("");
-    WebElement find = browser.await(By.cssSelector(".trace-view input.find"));
+    WebElement find = ui.browser.await(By.cssSelector(".trace-view input.find"));
     find.sendKeys("payment");
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 5");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 5");
     assertThat(rowNames("match")).containsExactly(
         "POST /pay", "authorize", "capture", "enqueue receipt", "send receipt");
     assertThat(rowNames("current")).containsExactly("POST /pay");
     find.sendKeys(Keys.ENTER);
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "2 of 5");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "2 of 5");
     assertThat(rowNames("current")).containsExactly("authorize");
-    browser.driver().findElement(By.cssSelector(".trace-view button.find-prev")).click();
-    browser.driver().findElement(By.cssSelector(".trace-view button.find-prev")).click();
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "5 of 5");
+    ui.browser.driver().findElement(By.cssSelector(".trace-view button.find-prev")).click();
+    ui.browser.driver().findElement(By.cssSelector(".trace-view button.find-prev")).click();
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "5 of 5");
     assertThat(rowNames("current")).containsExactly("send receipt");
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED + "?find=payment");
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED + "?find=payment");
 
     find.clear();
     find.sendKeys("db.system=postgres");
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
     assertThat(rowNames("match")).containsExactly("SELECT cart");
     find.clear();
     find.sendKeys("no such thing");
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
     assertThat(rowNames("match")).isEmpty();
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void findRevealsAMatchInACollapsedSpanAndComesBackOnReload() {
     openSeed("");
     button("Collapse all").click();
-    browser.await(d -> rowNames().size() == 1);
-    browser.await(By.cssSelector(".trace-view input.find")).sendKeys("authorize", Keys.ENTER);
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
+    ui.browser.await(d -> rowNames().size() == 1);
+    ui.browser.await(By.cssSelector(".trace-view input.find")).sendKeys("authorize", Keys.ENTER);
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
     assertThat(rowNames()).contains("POST /pay", "authorize");
-    browser.open(browser.location());
-    browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
-    assertThat(browser.await(By.cssSelector(".trace-view input.find")).getDomProperty("value"))
+    ui.browser.open(ui.browser.location());
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
+    assertThat(ui.browser.await(By.cssSelector(".trace-view input.find")).getDomProperty("value"))
         .isEqualTo("authorize");
     assertThat(rowNames("match")).containsExactly("authorize");
   }
 
   @Test
   void downloadSavesTheTracesJsonAsAFile(@TempDir Path downloads) throws Exception {
-    ((ChromeDriver) browser.driver()).executeCdpCommand("Browser.setDownloadBehavior",
+    ((ChromeDriver) ui.browser.driver()).executeCdpCommand("Browser.setDownloadBehavior",
         Map.of("behavior", "allow", "downloadPath", downloads.toString()));
     openSeed("");
-    WebElement link = browser.await(By.cssSelector(".trace-view a.download"));
+    WebElement link = ui.browser.await(By.cssSelector(".trace-view a.download"));
     assertThat(link.getDomAttribute("download")).isEqualTo("trace-" + SEED + ".json");
     assertThat(link.getDomAttribute("href")).startsWith("blob:");
     link.click();
     Path file = downloads.resolve("trace-" + SEED + ".json");
-    browser.await(d -> Files.exists(file));
-    JsonNode trace = browser.await(d -> {
+    ui.browser.await(d -> Files.exists(file));
+    JsonNode trace = ui.browser.await(d -> {
       try {
         return JSON.readTree(Files.readString(file));
       } catch (IOException e) {
@@ -461,21 +442,22 @@ class TraceIT {
   @Test
   void theStatisticsTabHasItsOwnUrlAndBackReturnsToTheTimeline() {
     openSeed("?span=" + D);
-    browser.awaitText(By.cssSelector(".trace-view nav.tabs a"), "Statistics").click();
-    browser.await(By.cssSelector(".trace-view table.operations-stats"));
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED + "?span=" + D + "&tab=statistics");
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .row"))).isEmpty();
-    browser.driver().navigate().back();
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
-    assertThat(browser.location()).isEqualTo("/trace/" + SEED + "?span=" + D);
+    ui.browser.awaitText(By.cssSelector(".trace-view nav.tabs a"), "Statistics").click();
+    ui.browser.await(By.cssSelector(".trace-view table.operations-stats"));
+    assertThat(ui.browser.location())
+        .isEqualTo("/trace/" + SEED + "?span=" + D + "&tab=statistics");
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .row"))).isEmpty();
+    ui.browser.driver().navigate().back();
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED + "?span=" + D);
     assertThat(rowNames()).hasSize(8);
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void statisticsGiveSelfTimeOfAParentWithOverlappingChildren() {
-    browser.open("/trace/" + STATS + "?tab=statistics");
-    browser.await(By.cssSelector(".trace-view table.operations-stats tbody tr"));
+    ui.browser.open("/trace/" + STATS + "?tab=statistics");
+    ui.browser.await(By.cssSelector(".trace-view table.operations-stats tbody tr"));
     assertThat(statisticsRows("operations-stats")).containsExactly(
         List.of("stats", "child two", "1", "0", "50.0ms", "50.0ms", "50.0ms"),
         List.of("stats", "child one", "1", "0", "40.0ms", "40.0ms", "40.0ms"),
@@ -483,22 +465,23 @@ class TraceIT {
     assertThat(statisticsRows("services-stats")).containsExactly(
         List.of("stats", "3", "0", "190ms", "63.3ms", "120ms"));
 
-    browser.driver().findElement(
+    ui.browser.driver().findElement(
         By.cssSelector(".trace-view table.operations-stats button[data-sort='self']")).click();
-    browser.await(d -> statisticsRows("operations-stats").get(0).get(1).equals("parent"));
+    ui.browser.await(d -> statisticsRows("operations-stats").get(0).get(1).equals("parent"));
     assertThat(statisticsRows("operations-stats")).extracting(r -> r.get(1))
         .containsExactly("parent", "child one", "child two");
-    assertThat(browser.location())
+    assertThat(ui.browser.location())
         .isEqualTo("/trace/" + STATS + "?tab=statistics&sort=self&order=asc");
-    browser.open(browser.location());
-    browser.await(By.cssSelector(".trace-view table.operations-stats tbody tr"));
+    ui.browser.open(ui.browser.location());
+    ui.browser.await(By.cssSelector(".trace-view table.operations-stats tbody tr"));
     assertThat(statisticsRows("operations-stats")).extracting(r -> r.get(1))
         .containsExactly("parent", "child one", "child two");
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   private List<List<String>> statisticsRows(String table) {
-    return browser.driver().findElements(By.cssSelector(".trace-view table." + table + " tbody tr"))
+    return ui.browser.driver()
+        .findElements(By.cssSelector(".trace-view table." + table + " tbody tr"))
         .stream().map(r -> r.findElements(By.cssSelector("td")).stream()
             .map(WebElement::getText).toList())
         .toList();
@@ -506,36 +489,36 @@ class TraceIT {
 
   @Test
   void aTraceOfFiveThousandSpansKeepsFewRowsInThePage() {
-    browser.open("/trace/" + BIG);
-    browser.awaitText(By.cssSelector(".trace-view .row .name"), "op-0");
+    ui.browser.open("/trace/" + BIG);
+    ui.browser.awaitText(By.cssSelector(".trace-view .row .name"), "op-0");
     assertThat(fact("spans")).isEqualTo("5,000");
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .row")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .row")))
         .hasSizeLessThan(100);
 
-    browser.script("const v = document.querySelector('.trace-view .viewport');"
+    ui.browser.script("const v = document.querySelector('.trace-view .viewport');"
         + " v.scrollTop = v.scrollHeight");
     awaitLastSpanInView();
-    assertThat(browser.driver().findElements(By.cssSelector(".trace-view .row")))
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .row")))
         .hasSizeLessThan(100);
 
-    WebElement minimap = browser.driver().findElement(By.cssSelector(".trace-view .minimap"));
-    new Actions(browser.driver())
+    WebElement minimap = ui.browser.driver().findElement(By.cssSelector(".trace-view .minimap"));
+    new Actions(ui.browser.driver())
         .moveToElement(minimap, 0, 2 - minimap.getRect().getHeight() / 2).click().perform();
-    browser.await(d -> rowNames().stream().anyMatch(name -> name.startsWith("leaf-0-")));
-    assertThat(((Number) browser.script(
+    ui.browser.await(d -> rowNames().stream().anyMatch(name -> name.startsWith("leaf-0-")));
+    assertThat(((Number) ui.browser.script(
         "return document.querySelector('.trace-view .viewport').scrollTop")).doubleValue())
         .isLessThan(3_000);
 
-    new Actions(browser.driver())
-        .clickAndHold(browser.driver().findElement(By.cssSelector(".trace-view .minimap-frame")))
+    new Actions(ui.browser.driver())
+        .clickAndHold(ui.browser.driver().findElement(By.cssSelector(".trace-view .minimap-frame")))
         .moveByOffset(0, minimap.getRect().getHeight() + 10).release().perform();
     awaitLastSpanInView();
-    assertThat(browser.consoleErrors()).isEmpty();
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   /** Waits until the big trace's last span is drawn inside the visible part of the rows. */
   private void awaitLastSpanInView() {
-    browser.await(d -> browser.script(
+    ui.browser.await(d -> ui.browser.script(
         "const viewport = document.querySelector('.trace-view .viewport').getBoundingClientRect();"
             + "const last = [...document.querySelectorAll('.trace-view .row')]"
             + " .find(row => row.querySelector('.name').textContent === 'leaf-48-101');"
@@ -547,8 +530,8 @@ class TraceIT {
 
   @Test
   void anIncompleteTraceShowsWhatIsMissing() {
-    browser.open("/trace/" + INCOMPLETE);
-    WebElement warnings = browser.await(By.cssSelector(".trace-view .completeness"));
+    ui.browser.open("/trace/" + INCOMPLETE);
+    WebElement warnings = ui.browser.await(By.cssSelector(".trace-view .completeness"));
     assertThat(warnings.getText()).startsWith("This trace is incomplete");
     assertThat(warnings.findElement(By.cssSelector(".no-root")).getText())
         .startsWith("Root span missing");
@@ -560,27 +543,27 @@ class TraceIT {
             + "after its parent cart: orphan op (0000000000000010)");
     assertThat(warnings.findElement(By.cssSelector(".duplicates")).getText())
         .contains("db: dup (0000000000000012)");
-    assertThat(browser.await(By.cssSelector(".trace-view h1")).getText())
+    assertThat(ui.browser.await(By.cssSelector(".trace-view h1")).getText())
         .isEqualTo("Trace without a root span");
     WebElement orphan = row("orphan op");
     assertThat(orphan.getDomAttribute("data-depth")).isEqualTo("0");
     assertThat(orphan.findElement(By.cssSelector(".orphan-mark")).getText()).isEqualTo("orphan");
 
     warnings.findElement(By.linkText("cart: skewed child (0000000000000011)")).click();
-    WebElement detail = browser.await(By.cssSelector(".trace-view aside.detail"));
-    browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "skewed child");
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "skewed child");
     assertThat(detail.findElement(By.cssSelector(".warning")).getText())
         .contains("Starts 2.00ms before and ends 3.00ms after its parent");
   }
 
   @Test
   void anUnknownTraceIsNotFoundAndAMalformedIdGetsTheApisMessage() {
-    browser.open("/trace/0000000000000000000000000000ffff");
-    assertThat(browser.await(By.cssSelector(".trace-view [role=alert]")).getText())
+    ui.browser.open("/trace/0000000000000000000000000000ffff");
+    assertThat(ui.browser.await(By.cssSelector(".trace-view [role=alert]")).getText())
         .isEqualTo("Trace 0000000000000000000000000000ffff was not found: it has not arrived "
             + "(yet), or it is older than what storage keeps.");
-    browser.open("/trace/not-a-trace");
-    assertThat(browser.await(By.cssSelector(".trace-view [role=alert]")).getText())
+    ui.browser.open("/trace/not-a-trace");
+    assertThat(ui.browser.await(By.cssSelector(".trace-view [role=alert]")).getText())
         .isEqualTo("traceId: \"not-a-trace\" (expected: 1 to 32 hex characters) (400)");
   }
 }

@@ -2,49 +2,36 @@ package dev.ariadne.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ariadne.server.LoopbackServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /** The web UI's shell: served on the query port, every view's URL, the guard headers, routing. */
 class WebUiIT {
   private static final String TRACE = "5b8efff798038103d269b633813fc60c";
-  private static LoopbackServer server;
-  private static Browser browser;
+  @RegisterExtension static final UiServer ui = new UiServer();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LoopbackServer.start();
+  static void sendTraces() throws Exception {
     long start = TestTraces.millisAgo(60_000);
-    TestTraces.send(server.otlpHttpPort(), List.of(
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(TRACE, "0000000000000001", "frontend", "GET /", start, 5_000_000)
             .kind("SERVER"),
         TestTraces.span(TRACE, "0000000000000002", "cart", "GET /cart", start + 1_000_000,
             2_000_000).parent("0000000000000001").kind("SERVER")));
-    browser = Browser.open(server.queryPort());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.queryPort() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ui.server.queryPort() + path))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -78,27 +65,27 @@ class WebUiIT {
 
   @Test
   void theServicesViewListsServicesAndLinksStayInThePage() {
-    browser.open("/services?from=test");
-    browser.awaitText(By.cssSelector("ul.services a"), "frontend");
-    assertThat(browser.driver().findElements(By.cssSelector("ul.services a")))
+    ui.browser.open("/services?from=test");
+    ui.browser.awaitText(By.cssSelector("ul.services a"), "frontend");
+    assertThat(ui.browser.driver().findElements(By.cssSelector("ul.services a")))
         .extracting(e -> e.getText()).containsExactly("cart", "frontend");
-    assertThat(browser.await(By.cssSelector("header nav a.active")).getText())
+    assertThat(ui.browser.await(By.cssSelector("header nav a.active")).getText())
         .isEqualTo("Services");
-    browser.script("window.__sameDocument = true");
-    browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
-    browser.await(d -> browser.location().equals("/services"));
-    assertThat(browser.script("return window.__sameDocument === true")).isEqualTo(true);
-    assertThat(browser.consoleErrors()).isEmpty();
+    ui.browser.script("window.__sameDocument = true");
+    ui.browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
+    ui.browser.await(d -> ui.browser.location().equals("/services"));
+    assertThat(ui.browser.script("return window.__sameDocument === true")).isEqualTo(true);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void anApiErrorIsShownAsAMessage() {
-    browser.open("/services");
-    browser.await(By.cssSelector("ul.services a"));
-    browser.script("window.fetch = () => Promise.resolve(new Response("
+    ui.browser.open("/services");
+    ui.browser.await(By.cssSelector("ul.services a"));
+    ui.browser.script("window.fetch = () => Promise.resolve(new Response("
         + "'{\"status\":500,\"message\":\"storage is on fire\"}', {status: 500}))");
-    browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
-    assertThat(browser.await(By.cssSelector("[role=alert]")).getText())
+    ui.browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
+    assertThat(ui.browser.await(By.cssSelector("[role=alert]")).getText())
         .contains("storage is on fire");
   }
 }
