@@ -109,7 +109,8 @@ class ServiceMapIT {
     }
   }
 
-  private static long calls(JsonNode answer, String parent, String child) {
+  /** The calls from parent to child in a dependencies answer, over its connection types. */
+  static long calls(JsonNode answer, String parent, String child) {
     long calls = 0;
     for (JsonNode link : answer.path("links")) {
       if (link.path("parent").asText().equals(parent)
