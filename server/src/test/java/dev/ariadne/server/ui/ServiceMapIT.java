@@ -161,6 +161,7 @@ class ServiceMapIT {
     assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
     assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
     assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
+    ui.browser.screenshot("map");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
