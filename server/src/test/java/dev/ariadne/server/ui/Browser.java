@@ -1,6 +1,7 @@
 package dev.ariadne.server.ui;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -28,6 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Where {@link #screenshot} saves, relative to the module (failsafe's working directory). */
+  static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
   private final ChromeDriver driver;
@@ -111,6 +115,19 @@ final class Browser implements AutoCloseable {
   WebElement awaitText(By by, String text) {
     return await(d -> d.findElements(by).stream()
         .filter(e -> e.getText().trim().equals(text)).findFirst().orElse(null));
+  }
+
+  /**
+   * Saves a PNG of the window (1400×900) as {@code target/screenshots/NAME.png}: the pictures of
+   * docs/ui.md are copies of these.
+   */
+  void screenshot(String name) throws IOException {
+    if (!name.matches("[a-z0-9-]+")) {
+      throw new IllegalArgumentException(
+          "a screenshot's name is lowercase letters, digits and dashes: \"" + name + "\"");
+    }
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
   }
 
   /** The console messages at SEVERE level since the last call: script errors among them. */

@@ -3,6 +3,7 @@ package dev.ariadne.server.ui;
 import static dev.ariadne.server.ui.TestTraces.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class CompareIT {
   }
 
   @Test
-  void sharedOperationsShowTheirDifferenceAndOthersWhichTraceHasThem() {
+  void sharedOperationsShowTheirDifferenceAndOthersWhichTraceHasThem() throws IOException {
     ui.browser.open("/compare?a=" + A + "&b=" + B);
     awaitOperations("GET /cart", "GET /checkout", "POST /pay", "cache.get");
     assertThat(texts(".side-a h2 a")).containsExactly(A);
@@ -96,6 +97,7 @@ class CompareIT {
     assertThat(texts(ROWS + ".only-a td.operation .badge")).containsExactly("only in A");
     assertThat(texts(".operations .totals"))
         .containsExactly("4 operations: 1 only in A, 1 only in B");
+    ui.browser.screenshot("compare");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -3,6 +3,7 @@ package dev.ariadne.server.ui;
 import static dev.ariadne.server.ui.TestTraces.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -104,7 +105,7 @@ class SearchIT {
   }
 
   @Test
-  void searchByServiceListsItsTracesNewestFirstWithTheirSummaries() {
+  void searchByServiceListsItsTracesNewestFirstWithTheirSummaries() throws IOException {
     ui.browser.open("/search?service=frontend");
     awaitTraces(HOME, FAST, SLOW);
     assertThat(texts(ROWS + " td.root a")).containsExactly(
@@ -122,6 +123,8 @@ class SearchIT {
         .isEqualTo("3 traces");
     assertThat(select("service").getFirstSelectedOption().getText()).isEqualTo("frontend");
     assertThat(ui.browser.driver().getTitle()).isEqualTo("Search · Ariadne");
+    ui.browser.await(d -> d.findElements(By.cssSelector("svg.scatter .point")).size() == 3);
+    ui.browser.screenshot("search");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -109,7 +109,8 @@ class ServiceMapIT {
     }
   }
 
-  private static long calls(JsonNode answer, String parent, String child) {
+  /** The calls from parent to child in a dependencies answer, over its connection types. */
+  static long calls(JsonNode answer, String parent, String child) {
     long calls = 0;
     for (JsonNode link : answer.path("links")) {
       if (link.path("parent").asText().equals(parent)
@@ -160,6 +161,7 @@ class ServiceMapIT {
     assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
     assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
     assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
+    ui.browser.screenshot("map");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ariadne.server.LoopbackServer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ class ServiceOverviewIT {
   }
 
   @Test
-  void theChartsHaveAPointPerMinuteWithRequestsAndAxesWithUnits() {
+  void theChartsHaveAPointPerMinuteWithRequestsAndAxesWithUnits() throws IOException {
     ui.browser.open("/services/cart");
     ui.browser.await(By.cssSelector("figure.chart[data-chart='latency'] circle"));
     assertThat(points("rate", "rate")).hasSize(4);
@@ -106,6 +107,8 @@ class ServiceOverviewIT {
         .isNotEmpty().allMatch(label -> label.matches("\\d\\d:\\d\\d"));
     assertThat(ui.browser.driver().findElement(By.linkText("Search traces of cart"))
         .getAttribute("href")).endsWith("/search?service=cart");
+    ui.browser.await(d -> operationRows().size() == 3);
+    ui.browser.screenshot("service");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -278,7 +278,7 @@ class TraceIT {
   }
 
   @Test
-  void selectingASpanShowsItsDetailsAndTheUrlRestoresIt() {
+  void selectingASpanShowsItsDetailsAndTheUrlRestoresIt() throws IOException {
     openSeed("");
     row("SELECT cart").findElement(By.cssSelector(".name")).click();
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
@@ -289,6 +289,7 @@ class TraceIT {
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
     assertThat(rowNames("selected")).containsExactly("SELECT cart");
     assertDetailOfD();
+    ui.browser.screenshot("trace");
 
     ui.browser.driver().findElement(By.cssSelector(".trace-view aside.detail button.close"))
         .click();
@@ -440,10 +441,12 @@ class TraceIT {
   }
 
   @Test
-  void theStatisticsTabHasItsOwnUrlAndBackReturnsToTheTimeline() {
+  void theStatisticsTabHasItsOwnUrlAndBackReturnsToTheTimeline() throws IOException {
     openSeed("?span=" + D);
     ui.browser.awaitText(By.cssSelector(".trace-view nav.tabs a"), "Statistics").click();
-    ui.browser.await(By.cssSelector(".trace-view table.operations-stats"));
+    ui.browser.await(By.cssSelector(".trace-view table.operations-stats tbody tr"));
+    ui.browser.await(By.cssSelector(".trace-view table.services-stats tbody tr"));
+    ui.browser.screenshot("trace-statistics");
     assertThat(ui.browser.location())
         .isEqualTo("/trace/" + SEED + "?span=" + D + "&tab=statistics");
     assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .row"))).isEmpty();

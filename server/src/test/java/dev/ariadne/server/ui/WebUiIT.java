@@ -64,13 +64,14 @@ class WebUiIT {
   }
 
   @Test
-  void theServicesViewListsServicesAndLinksStayInThePage() {
+  void theServicesViewListsServicesAndLinksStayInThePage() throws Exception {
     ui.browser.open("/services?from=test");
     ui.browser.awaitText(By.cssSelector("ul.services a"), "frontend");
     assertThat(ui.browser.driver().findElements(By.cssSelector("ul.services a")))
         .extracting(e -> e.getText()).containsExactly("cart", "frontend");
     assertThat(ui.browser.await(By.cssSelector("header nav a.active")).getText())
         .isEqualTo("Services");
+    ui.browser.screenshot("services");
     ui.browser.script("window.__sameDocument = true");
     ui.browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
     ui.browser.await(d -> ui.browser.location().equals("/services"));
