@@ -34,6 +34,8 @@ import java.util.zip.CRC32C;
  */
 final class Block implements Closeable {
   private final BlockFile file;
+  /** The format version the block was written in, from {@link BlockFormat#OLDEST_VERSION} on. */
+  private final int version;
   private final BlockMeta meta;
   private final Map<Section, Extent> sections;
   private final Lazy<StringTable> names;
@@ -41,8 +43,9 @@ final class Block implements Closeable {
   private final Lazy<BloomFilter> bloom;
   private final Lazy<SearchColumns> columns;
 
-  private Block(BlockFile file, BlockMeta meta, Map<Section, Extent> sections) {
+  private Block(BlockFile file, int version, BlockMeta meta, Map<Section, Extent> sections) {
     this.file = file;
+    this.version = version;
     this.meta = meta;
     this.sections = sections;
     this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)));
@@ -65,7 +68,8 @@ final class Block implements Closeable {
       }
       ByteSource header = file.source(file.read(0, BlockFormat.HEADER_SIZE, "header"), "header");
       int magic = header.readIntLe();
-      checkMagicAndVersion(file, "header", magic, header.readIntLe());
+      int headerVersion = header.readIntLe();
+      checkMagicAndVersion(file, "header", magic, headerVersion);
       long footerOffset = size - BlockFormat.FOOTER_SIZE;
       ByteSource footer = file.source(
           file.read(footerOffset, BlockFormat.FOOTER_SIZE, "footer"), "footer");
@@ -76,6 +80,10 @@ final class Block implements Closeable {
       int storedCrc = footer.readIntLe();
       int version = footer.readIntLe();
       checkMagicAndVersion(file, "footer", footer.readIntLe(), version);
+      if (version != headerVersion) {
+        throw file.corrupt("footer", "format version " + version + " where the header says "
+            + headerVersion);
+      }
       CRC32C crc = new CRC32C();
       crc.update(footer.array(), 0, sections.size() * Extent.FIXED_SIZE);
       if ((int) crc.getValue() != storedCrc) {
@@ -91,7 +99,7 @@ final class Block implements Closeable {
       String what = Section.META.label();
       BlockMeta meta =
           BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), size);
-      return new Block(file, meta, sections);
+      return new Block(file, version, meta, sections);
     } catch (IOException | RuntimeException e) {
       try {
         file.close();
@@ -107,9 +115,9 @@ final class Block implements Closeable {
     if (magic != BlockFormat.MAGIC) {
       throw file.corrupt(what, "not a block file (magic " + Integer.toHexString(magic) + ")");
     }
-    if (version != BlockFormat.VERSION) {
+    if (version < BlockFormat.OLDEST_VERSION || version > BlockFormat.VERSION) {
       throw file.corrupt(what, "format version " + version + " (expected: "
-          + BlockFormat.VERSION + ")");
+          + BlockFormat.OLDEST_VERSION + " to " + BlockFormat.VERSION + ")");
     }
   }
 
@@ -126,21 +134,32 @@ final class Block implements Closeable {
     return bloom.get().mightContain(requireNonNull(traceId, "traceId"));
   }
 
-  /** Every span of the trace in this block, in no particular order; empty if none. */
+  /**
+   * Every span of the trace in this block, in no particular order; empty if none. Decodes only the
+   * run of the page that holds the trace.
+   */
   List<Span> trace(TraceId traceId) throws IOException {
     int ordinal = ordinal(traceId);
     if (ordinal < 0) {
       return List.of();
     }
     TraceIndex traceIndex = index.get();
+    int page = traceIndex.pageOf(ordinal);
+    SpanPage.Reader reader = readPage(traceIndex, page);
+    int run = 0;
+    int runEnd = traceIndex.firstTrace(page) + reader.traceCount(0);
+    while (ordinal >= runEnd) {
+      run++;
+      runEnd += reader.traceCount(run);
+    }
     List<Span> spans = new ArrayList<>();
-    for (Span span : page(traceIndex.pageOf(ordinal))) {
+    for (Span span : decode(page, reader, run)) {
       if (span.traceId().equals(traceId)) {
         spans.add(span);
       }
     }
     if (spans.isEmpty()) {
-      throw file.corrupt("page " + traceIndex.pageOf(ordinal),
+      throw file.corrupt(runName(page, run),
           "no span of trace " + traceId + ", which the index places there");
     }
     return List.copyOf(spans);
@@ -220,28 +239,31 @@ final class Block implements Closeable {
     };
   }
 
-  /** The traces of a page in index order, checked against the index. */
+  /** The traces of a page in index order, run by run, checked against the index. */
   private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
+    SpanPage.Reader reader = readPage(traceIndex, page);
     List<List<Span>> traces = new ArrayList<>();
     int ordinal = traceIndex.firstTrace(page);
-    List<Span> current = null;
-    for (Span span : page(page)) {
-      if (current == null || !span.traceId().equals(current.get(0).traceId())) {
-        if (ordinal >= traceIndex.endTrace(page)
-            || !span.traceId().equals(traceIndex.traceId(ordinal))) {
-          throw file.corrupt("page " + page, "holds trace " + span.traceId()
-              + " where the index expects trace " + ordinal);
+    for (int run = 0; run < reader.runCount(); run++) {
+      int first = ordinal;
+      int end = first + reader.traceCount(run);
+      List<Span> current = null;
+      for (Span span : decode(page, reader, run)) {
+        if (current == null || !span.traceId().equals(current.get(0).traceId())) {
+          if (ordinal >= end || !span.traceId().equals(traceIndex.traceId(ordinal))) {
+            throw file.corrupt(runName(page, run), "holds trace " + span.traceId()
+                + " where the index expects trace " + ordinal);
+          }
+          ordinal++;
+          current = new ArrayList<>();
+          traces.add(current);
         }
-        ordinal++;
-        current = new ArrayList<>();
-        traces.add(current);
+        current.add(span);
       }
-      current.add(span);
-    }
-    if (ordinal != traceIndex.endTrace(page)) {
-      throw file.corrupt("page " + page, "holds " + (ordinal - traceIndex.firstTrace(page))
-          + " traces where the index expects " + (traceIndex.endTrace(page)
-          - traceIndex.firstTrace(page)));
+      if (ordinal != end) {
+        throw file.corrupt(runName(page, run), "holds " + (ordinal - first)
+            + " traces where the page's header says " + (end - first));
+      }
     }
     return traces;
   }
@@ -250,20 +272,47 @@ final class Block implements Closeable {
     return mayContain(traceId) ? index.get().find(traceId) : -1;
   }
 
-  private List<Span> page(int page) throws IOException {
+  /**
+   * Reads, decompresses and checks a page's header: its runs must hold the traces the index
+   * places in the page. A page of format version 1 is one span codec call: one run.
+   */
+  private SpanPage.Reader readPage(TraceIndex traceIndex, int page) throws IOException {
     String what = "page " + page;
-    ByteSource in = file.source(file.read(index.get().page(page), what), what);
-    List<Span> spans;
-    try {
-      spans = SpanCodec.decode(in);
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-      // Bytes that passed their checksum but trip the decoder: corrupt all the same.
-      throw new CorruptDataException(file() + ": " + what + ": does not decode", e);
-    }
+    ByteSource in = file.source(file.read(traceIndex.page(page), what), what);
+    int traceCount = traceIndex.endTrace(page) - traceIndex.firstTrace(page);
+    SpanPage.Reader reader =
+        version == 1 ? SpanPage.Reader.readCall(in, traceCount) : SpanPage.Reader.read(in);
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the spans");
     }
-    return spans;
+    long runTraces = 0;
+    for (int run = 0; run < reader.runCount(); run++) {
+      runTraces += reader.traceCount(run);
+    }
+    if (runTraces != traceCount) {
+      throw file.corrupt(what, "runs of " + runTraces + " traces where the index places "
+          + traceCount);
+    }
+    return reader;
+  }
+
+  /** Decodes a run of a page, naming the page and the run in errors. */
+  private List<Span> decode(int page, SpanPage.Reader reader, int run)
+      throws CorruptDataException {
+    try {
+      return reader.run(run);
+    } catch (CorruptDataException e) {
+      throw new CorruptDataException(
+          file() + ": " + runName(page, run) + ": " + e.getMessage(), e);
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      // Bytes that passed their checksum but trip the decoder: corrupt all the same.
+      throw new CorruptDataException(file() + ": " + runName(page, run) + ": does not decode", e);
+    }
+  }
+
+  /** How errors name a run: its page and its place in the page. */
+  private static String runName(int page, int run) {
+    return "page " + page + ", run " + run;
   }
 
   /** The parts of the traces with these ordinals, which are ascending. */

@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * <pre>
  * header    magic "ARBK", format version
- * chunks    pages (SpanCodec bytes of whole traces), trace summary chunks, search columns;
+ * chunks    pages (a {@link SpanPage} of whole traces), trace summary chunks, search columns;
  *           located by the index and column sections
  * sections  names, index, bloom, columns, calls, metadata
  * footer    an {@link Extent} per section, their CRC32C, format version, magic
@@ -23,7 +23,13 @@ import java.util.Locale;
 final class BlockFormat {
   /** "ARBK" as a little-endian int. */
   static final int MAGIC = 0x4B425241;
-  static final int VERSION = 1;
+  /** The version blocks are written in: since 2, a page is a {@link SpanPage} of runs. */
+  static final int VERSION = 2;
+  /**
+   * The oldest version still read. Version 1 differs only in its pages: each is one span codec
+   * call, which is read as a page of one run.
+   */
+  static final int OLDEST_VERSION = 1;
   static final int HEADER_SIZE = 8;
   static final int FOOTER_SIZE = Section.values().length * Extent.FIXED_SIZE + 12;
   static final String SUFFIX = ".block";

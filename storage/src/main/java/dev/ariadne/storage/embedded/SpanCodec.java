@@ -6,11 +6,12 @@ import dev.ariadne.model.StatusCode;
 import java.util.List;
 
 /**
- * The engine's byte form of a list of spans, used for WAL records and block pages. Every field of
- * {@link Span} survives a round trip exactly, doubles to the bit. Self-contained: a decoder needs
- * nothing but the bytes. Columnar, so that zstd finds the repetition across spans: each field is
- * its own stream, attribute values have a stream per key, and repeated strings, trace IDs,
- * resources and scopes are written once per call.
+ * The engine's byte form of a list of spans, used for WAL records and for the runs of block pages
+ * ({@link SpanPage}). Every field of {@link Span} survives a round trip exactly, doubles to the
+ * bit. Self-contained: a decoder needs nothing but the bytes (a run of a page: and the strings of
+ * the runs before it). Columnar, so that zstd finds the repetition across spans: each field is its
+ * own stream, attribute values have a stream per key, and repeated strings, trace IDs, resources
+ * and scopes are written once per call.
  *
  * <p>Layout; integers are little-endian, "varint" is unsigned LEB128 and "zig-zag" a zig-zag
  * encoded signed varint:

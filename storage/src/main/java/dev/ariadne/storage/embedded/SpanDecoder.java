@@ -22,7 +22,7 @@ import java.util.List;
  * order the encoder wrote it. Lists are never allocated at their stored count beyond a small
  * bound, but grown as their elements are actually read, so what decoding allocates stays
  * proportional to the bytes it reads. Equal strings, resources and scopes come back as one
- * shared instance. One per call.
+ * shared instance. One per call, or per run of a {@link SpanPage}.
  */
 final class SpanDecoder {
   /** Lists longer than this grow as they are read rather than being sized from their count. */
@@ -77,10 +77,7 @@ final class SpanDecoder {
   /** Per string table index, the value stream of the attributes with that key, or null. */
   private final ByteSource[] valueStreams;
 
-  private String[] stringTable = new String[32];
-  /** Per string table entry, its string value once one has been read. */
-  private Value.Str[] stringValues = new Value.Str[32];
-  private int stringCount;
+  private final Strings strings;
   private TraceId[] traceTable = new TraceId[16];
   /** Per trace table entry, the index of the trace's latest span so far, or -1. */
   private int[] latestSpanOfTrace = new int[16];
@@ -91,12 +88,13 @@ final class SpanDecoder {
   /** Per span, its start in the time unit. */
   private final long[] starts;
 
-  private SpanDecoder(int count, long unitNanos, ByteSource[] streams, ByteSource[] valueStreams)
-      throws CorruptDataException {
+  private SpanDecoder(int count, long unitNanos, ByteSource[] streams, ByteSource[] valueStreams,
+      Strings strings) throws CorruptDataException {
     this.count = count;
     this.unitNanos = unitNanos;
     this.streams = streams;
     this.valueStreams = valueStreams;
+    this.strings = strings;
     dictionary = streams[SpanCodec.DICTIONARY];
     traceIds = streams[SpanCodec.TRACE_IDS];
     traceRuns = streams[SpanCodec.TRACE_RUNS];
@@ -131,6 +129,56 @@ final class SpanDecoder {
   }
 
   static List<Span> decode(ByteSource in) throws CorruptDataException {
+    Header header = readHeader(in, 0);
+    long total = header.streamBytes();
+    if (total > in.remaining()) {
+      throw in.corrupt("streams of " + total + " bytes, " + in.remaining() + " left");
+    }
+    int[] streamStarts = new int[header.lengths.length];
+    int offset = in.position();
+    for (int i = 0; i < streamStarts.length; i++) {
+      streamStarts[i] = offset;
+      offset += header.lengths[i];
+    }
+    int[] valueStarts = new int[header.valueKeys.length];
+    for (int i = 0; i < valueStarts.length; i++) {
+      valueStarts[i] = offset;
+      offset += header.valueLengths[i];
+    }
+    in.skip((int) total);
+    return decode(header, in.array(), streamStarts, valueStarts, new Strings());
+  }
+
+  /**
+   * Decodes the spans of a call whose {@code header} has been read and whose streams start in
+   * {@code bytes} at {@code streamStarts} (the fixed streams) and {@code valueStarts} (the value
+   * streams, in the header's order), which the caller has checked to lie in {@code bytes}. The
+   * call's new strings are added to {@code strings}.
+   */
+  static List<Span> decode(Header header, byte[] bytes, int[] streamStarts, int[] valueStarts,
+      Strings strings) throws CorruptDataException {
+    ByteSource[] streams = new ByteSource[header.lengths.length];
+    for (int i = 0; i < streams.length; i++) {
+      streams[i] = new ByteSource(bytes, streamStarts[i], header.lengths[i], STREAM_NAMES[i]);
+    }
+    int[] keys = header.valueKeys;
+    ByteSource[] valueStreams = new ByteSource[keys.length == 0 ? 0 : keys[keys.length - 1] + 1];
+    for (int i = 0; i < keys.length; i++) {
+      int key = keys[i];
+      valueStreams[key] = new ByteSource(bytes, valueStarts[i], header.valueLengths[i],
+          key < VALUE_STREAM_NAMES.length ? VALUE_STREAM_NAMES[key] : valueStreamName(key));
+    }
+    return new SpanDecoder(header.count, SpanCodec.TIME_UNITS[header.timeUnit], streams,
+        valueStreams, strings).spans();
+  }
+
+  /**
+   * Reads a call's header: everything before its streams. {@code earlierDictionaryBytes} is the
+   * length of the dictionaries of the calls whose strings this one starts with (0 for a call on
+   * its own): every string takes at least a byte of a dictionary, which bounds the keys.
+   */
+  static Header readHeader(ByteSource in, long earlierDictionaryBytes)
+      throws CorruptDataException {
     int version = in.readByte();
     if (version != SpanCodec.VERSION) {
       throw in.corrupt("span codec version " + version + " (expected: " + SpanCodec.VERSION + ")");
@@ -142,14 +190,11 @@ final class SpanDecoder {
           + (SpanCodec.TIME_UNITS.length - 1) + ")");
     }
     int[] lengths = new int[SpanCodec.STREAM_NAMES.length];
-    long total = 0;
     for (int i = 0; i < lengths.length; i++) {
       lengths[i] = in.readCount(in.remaining());
-      total += lengths[i];
     }
-    // Every string takes at least a byte of the dictionary, which bounds the key indexes.
-    int keyBound = lengths[SpanCodec.DICTIONARY];
-    int[] valueKeys = new int[in.readCount(Math.min(in.remaining(), keyBound))];
+    long keyBound = earlierDictionaryBytes + lengths[SpanCodec.DICTIONARY];
+    int[] valueKeys = new int[in.readCount((int) Math.min(in.remaining(), keyBound))];
     int[] valueLengths = new int[valueKeys.length];
     for (int i = 0; i < valueKeys.length; i++) {
       long key = (i == 0 ? 0 : valueKeys[i - 1] + 1L) + in.readVarInt();
@@ -158,27 +203,8 @@ final class SpanDecoder {
       }
       valueKeys[i] = (int) key;
       valueLengths[i] = in.readCount(in.remaining());
-      total += valueLengths[i];
     }
-    if (total > in.remaining()) {
-      throw in.corrupt("streams of " + total + " bytes, " + in.remaining() + " left");
-    }
-    int offset = in.position();
-    ByteSource[] streams = new ByteSource[lengths.length];
-    for (int i = 0; i < lengths.length; i++) {
-      streams[i] = new ByteSource(in.array(), offset, lengths[i], STREAM_NAMES[i]);
-      offset += lengths[i];
-    }
-    ByteSource[] valueStreams =
-        new ByteSource[valueKeys.length == 0 ? 0 : valueKeys[valueKeys.length - 1] + 1];
-    for (int i = 0; i < valueKeys.length; i++) {
-      int key = valueKeys[i];
-      valueStreams[key] = new ByteSource(in.array(), offset, valueLengths[i],
-          key < VALUE_STREAM_NAMES.length ? VALUE_STREAM_NAMES[key] : valueStreamName(key));
-      offset += valueLengths[i];
-    }
-    in.skip((int) total);
-    return new SpanDecoder(count, SpanCodec.TIME_UNITS[timeUnit], streams, valueStreams).spans();
+    return new Header(count, timeUnit, lengths, valueKeys, valueLengths);
   }
 
   private List<Span> spans() throws CorruptDataException {
@@ -343,7 +369,7 @@ final class SpanDecoder {
       if (i == list.length) {
         list = Arrays.copyOf(list, Math.min(size, 2 * i));
       }
-      list[i] = new Attribute(stringTable[key], value(values, depth));
+      list[i] = new Attribute(strings.get(key), value(values, depth));
     }
     return List.of(list);
   }
@@ -401,59 +427,18 @@ final class SpanDecoder {
   }
 
   private Value.Str stringValue(ByteSource in) throws CorruptDataException {
-    int index = stringRef(in);
-    Value.Str value = stringValues[index];
-    if (value == null) {
-      value = new Value.Str(stringTable[index]);
-      stringValues[index] = value;
-    }
-    return value;
+    return strings.value(stringRef(in));
   }
 
   /** The string {@code in} refers to. */
   private String string(ByteSource in) throws CorruptDataException {
-    int index = stringRef(in);
-    return stringTable[index];
+    return strings.get(stringRef(in));
   }
 
   /** The index in the string table of the string {@code in} refers to. */
   private int stringRef(ByteSource in) throws CorruptDataException {
-    int ref = ref(in, stringCount, "string");
-    return ref >= 0 ? ref : readDictionaryEntry();
-  }
-
-  /** Reads the next string of the dictionary into the string table; returns its index. */
-  private int readDictionaryEntry() throws CorruptDataException {
-    long header = dictionary.readVarLong();
-    long length = header >>> 1;
-    if (length > dictionary.remaining()) {
-      throw dictionary.corrupt(
-          "string of " + length + " bytes, " + dictionary.remaining() + " left");
-    }
-    int size = (int) length;
-    int offset = dictionary.position();
-    dictionary.skip(size);
-    byte[] array = dictionary.array();
-    String value;
-    if ((header & 1) == 0) {
-      value = new String(array, offset, size, StandardCharsets.UTF_8);
-    } else {
-      if (size % 2 != 0) {
-        throw dictionary.corrupt("UTF-16 string of an odd " + size + " bytes");
-      }
-      char[] chars = new char[size / 2];
-      for (int i = 0; i < chars.length; i++) {
-        int at = offset + 2 * i;
-        chars[i] = (char) ((array[at] & 0xFF) | (array[at + 1] & 0xFF) << 8);
-      }
-      value = new String(chars);
-    }
-    if (stringCount == stringTable.length) {
-      stringTable = Arrays.copyOf(stringTable, 2 * stringCount);
-      stringValues = Arrays.copyOf(stringValues, 2 * stringCount);
-    }
-    stringTable[stringCount] = value;
-    return stringCount++;
+    int ref = ref(in, strings.size(), "string");
+    return ref >= 0 ? ref : strings.read(dictionary);
   }
 
   /** The trace {@code in} refers to, as its index in the trace table. */
@@ -506,6 +491,133 @@ final class SpanDecoder {
   private static void expectLength(ByteSource stream, long length) throws CorruptDataException {
     if (stream.remaining() != length) {
       throw stream.corrupt(stream.remaining() + " bytes (expected: " + length + ")");
+    }
+  }
+
+  /** What a call's header says: its span count, time unit, and the length of each stream. */
+  static final class Header {
+    final int count;
+    final int timeUnit;
+    /** The fixed streams' lengths, in {@link SpanCodec}'s order. */
+    final int[] lengths;
+    /** The keys with a value stream, ascending. */
+    final int[] valueKeys;
+    final int[] valueLengths;
+
+    private Header(int count, int timeUnit, int[] lengths, int[] valueKeys, int[] valueLengths) {
+      this.count = count;
+      this.timeUnit = timeUnit;
+      this.lengths = lengths;
+      this.valueKeys = valueKeys;
+      this.valueLengths = valueLengths;
+    }
+
+    /** The length of all the streams together. */
+    long streamBytes() {
+      long total = 0;
+      for (int length : lengths) {
+        total += length;
+      }
+      for (int length : valueLengths) {
+        total += length;
+      }
+      return total;
+    }
+  }
+
+  /**
+   * The string table as calls read it: each string read from a dictionary is appended. The runs
+   * of a {@link SpanPage} share one; a run read on its own starts with the dictionaries of the runs
+   * before it {@linkplain #skim skimmed}, their strings made only when used.
+   */
+  static final class Strings {
+    private String[] table = new String[32];
+    /** Per entry, its string value once one has been asked for. */
+    private Value.Str[] values = new Value.Str[32];
+    /** The bytes skimmed entries are in, and per entry where its bytes start and its header. */
+    private byte[] skimmed;
+    private int[] starts = new int[32];
+    private int[] headers = new int[32];
+    private int count;
+
+    int size() {
+      return count;
+    }
+
+    String get(int index) {
+      String value = table[index];
+      if (value == null) {
+        value = decode(skimmed, starts[index], headers[index]);
+        table[index] = value;
+      }
+      return value;
+    }
+
+    Value.Str value(int index) {
+      Value.Str value = values[index];
+      if (value == null) {
+        value = new Value.Str(get(index));
+        values[index] = value;
+      }
+      return value;
+    }
+
+    /** Reads the next string of {@code dictionary} into the table; returns its index. */
+    int read(ByteSource dictionary) throws CorruptDataException {
+      int header = entry(dictionary);
+      int start = dictionary.position() - (header >>> 1);
+      return add(decode(dictionary.array(), start, header), start, header);
+    }
+
+    /** Adds every entry of {@code dictionary}, each made into a string only when it is used. */
+    void skim(ByteSource dictionary) throws CorruptDataException {
+      skimmed = dictionary.array();
+      while (dictionary.hasRemaining()) {
+        int header = entry(dictionary);
+        add(null, dictionary.position() - (header >>> 1), header);
+      }
+    }
+
+    private int add(String value, int start, int header) {
+      if (count == table.length) {
+        table = Arrays.copyOf(table, 2 * count);
+        values = Arrays.copyOf(values, 2 * count);
+        starts = Arrays.copyOf(starts, 2 * count);
+        headers = Arrays.copyOf(headers, 2 * count);
+      }
+      table[count] = value;
+      starts[count] = start;
+      headers[count] = header;
+      return count++;
+    }
+
+    /** Checks the next entry of {@code dictionary} and skips it; returns its header. */
+    private static int entry(ByteSource dictionary) throws CorruptDataException {
+      long header = dictionary.readVarLong();
+      long length = header >>> 1;
+      if (length > dictionary.remaining()) {
+        throw dictionary.corrupt(
+            "string of " + length + " bytes, " + dictionary.remaining() + " left");
+      }
+      dictionary.skip((int) length);
+      if ((header & 1) != 0 && length % 2 != 0) {
+        throw dictionary.corrupt("UTF-16 string of an odd " + length + " bytes");
+      }
+      return (int) header;
+    }
+
+    /** The string whose entry has {@code header} and whose bytes start at {@code start}. */
+    private static String decode(byte[] array, int start, int header) {
+      int size = header >>> 1;
+      if ((header & 1) == 0) {
+        return new String(array, start, size, StandardCharsets.UTF_8);
+      }
+      char[] chars = new char[size / 2];
+      for (int i = 0; i < chars.length; i++) {
+        int at = start + 2 * i;
+        chars[i] = (char) ((array[at] & 0xFF) | (array[at + 1] & 0xFF) << 8);
+      }
+      return new String(chars);
     }
   }
 }

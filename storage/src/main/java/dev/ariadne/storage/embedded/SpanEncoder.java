@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Writes one call's spans in the layout {@link SpanCodec} describes: fills every stream in one
- * pass over the spans when made, then gives the header and the streams. One per call.
+ * pass over the spans when made, then gives the header and the streams. One per call, or per run
+ * of a {@link SpanPage}, whose runs share one string table.
  */
 final class SpanEncoder {
   private static final int VALUE_STREAM_CAPACITY = 64;
@@ -65,6 +66,14 @@ final class SpanEncoder {
   private final long[] starts;
 
   SpanEncoder(List<Span> spans) {
+    this(spans, new StringIndex(32 + 2 * spans.size()));
+  }
+
+  /**
+   * Encodes {@code spans} with {@code strings} as the string table: strings it holds already are
+   * referred to, not written again, and the new ones are added to it.
+   */
+  SpanEncoder(List<Span> spans, StringIndex strings) {
     this.spans = spans;
     long[] ids = new long[spans.size()];
     int unit = SpanCodec.TIME_UNITS.length - 1;
@@ -78,7 +87,7 @@ final class SpanEncoder {
     spanIndex = new SpanIdIndex(ids, ids.length);
     timeUnit = unit;
     starts = new long[spans.size()];
-    stringTable = new StringIndex(32 + 2 * spans.size());
+    stringTable = strings;
     for (int i = 0; i < streams.length; i++) {
       streams[i] = new ByteSink(spans.size() * bytesPerSpan(i));
     }
@@ -165,14 +174,39 @@ final class SpanEncoder {
 
   /** Appends the byte form to {@code out}. */
   void writeTo(ByteSink out) {
-    out.writeBytes(header.array(), 0, header.size());
-    for (ByteSink stream : streams) {
-      out.writeBytes(stream.array(), 0, stream.size());
+    writeHeader(out);
+    for (int stream = 0; stream < streams.length; stream++) {
+      writeStream(stream, out);
     }
-    for (ByteSink stream : valueStreams) {
-      if (stream != null) {
-        out.writeBytes(stream.array(), 0, stream.size());
+    for (int key = 0; key < valueStreams.length; key++) {
+      writeValueStream(key, out);
+    }
+  }
+
+  /** Appends the header: everything before the streams. */
+  void writeHeader(ByteSink out) {
+    out.writeBytes(header.array(), 0, header.size());
+  }
+
+  /** Appends fixed stream {@code stream} (a {@link SpanCodec} stream number). */
+  void writeStream(int stream, ByteSink out) {
+    out.writeBytes(streams[stream].array(), 0, streams[stream].size());
+  }
+
+  /** One past the highest key with a value stream. */
+  int valueStreamEnd() {
+    for (int key = valueStreams.length - 1; key >= 0; key--) {
+      if (valueStreams[key] != null) {
+        return key + 1;
       }
+    }
+    return 0;
+  }
+
+  /** Appends the value stream of {@code key}, if there is one. */
+  void writeValueStream(int key, ByteSink out) {
+    if (key < valueStreams.length && valueStreams[key] != null) {
+      out.writeBytes(valueStreams[key].array(), 0, valueStreams[key].size());
     }
   }
 

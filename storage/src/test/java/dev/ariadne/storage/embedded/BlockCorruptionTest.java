@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.luben.zstd.Zstd;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
+import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -158,10 +160,87 @@ class BlockCorruptionTest {
   @Test
   void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(sound);
-    bytes[bytes.length - 8] = 2;
+    bytes[4] = 3;
+    bytes[bytes.length - 8] = 3;
     Path future = Files.write(directory.resolve("future.block"), bytes);
 
-    assertOpenFails(future, "footer: format version 2 (expected: 1)");
+    assertOpenFails(future, "header: format version 3 (expected: 1 to 2)");
+  }
+
+  @Test
+  void aHeaderAndFooterOfDifferentVersionsAreRefused() throws IOException {
+    byte[] bytes = Files.readAllBytes(sound);
+    bytes[4] = 1;
+    Path mixed = Files.write(directory.resolve("mixed.block"), bytes);
+
+    assertOpenFails(mixed, "footer: format version 2 where the header says 1");
+  }
+
+  // Pages that pass their checksum but do not hold what the index says
+
+  @Test
+  void runsOfMoreOrFewerTracesThanTheIndexPlacesInThePageAreCorrupt() throws IOException {
+    Path fewer = withPage(runs(List.of(traces.subList(0, 4)), 3));
+    Path more = withPage(runs(List.of(traces.subList(0, 4)), 5));
+
+    assertLookupFailsWith(fewer, "page 0: runs of 3 traces where the index places 4");
+    assertLookupFailsWith(more, "page 0: runs of 5 traces where the index places 4");
+    assertCompactionFails(more, "page 0: runs of 5 traces where the index places 4");
+  }
+
+  @Test
+  void tracesInAnotherRunThanThePageHeaderSaysAreCorrupt() throws IOException {
+    // Traces 0-1 in the first run and 2-3 in the second, whose header says 1 and 3 traces.
+    Path shifted = withPage(runs(List.of(traces.subList(0, 2), traces.subList(2, 4)), 1, 3));
+    TraceId second = traces.get(1).get(0).traceId();
+
+    try (Block block = Block.open(shifted)) {
+      assertThat(block.trace(traces.get(0).get(0).traceId()))
+          .containsExactlyInAnyOrderElementsOf(traces.get(0));
+      assertThatThrownBy(() -> block.trace(second))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessage(shifted + ": page 0, run 1: no span of trace " + second
+              + ", which the index places there");
+      assertThatThrownBy(() -> block.traces().forEachRemaining(trace -> { }))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasRootCauseInstanceOf(CorruptDataException.class)
+          .hasMessageContaining(shifted + ": page 0, run 0: holds trace " + second
+              + " where the index expects trace 1");
+    }
+  }
+
+  @Test
+  void bytesAfterTheRunsAreCorrupt() throws IOException {
+    byte[] page = BlockLayout.page(sound, 0);
+    Path longer = withPage(Arrays.copyOf(page, page.length + 3));
+
+    assertLookupFailsWith(longer, "page 0: 3 bytes after the spans at byte ");
+  }
+
+  @Test
+  void aRunThatDoesNotDecodeIsNamed() throws IOException {
+    byte[] page = BlockLayout.page(sound, 0);
+    SpanPage.Reader reader = SpanPage.Reader.read(new ByteSource(page, "page"));
+    assertThat(reader.runCount()).isOne();
+    // The first run's header: run count, trace count, then the span codec header from its
+    // version on; its span count is the fourth byte. Claim one span more.
+    page[3]++;
+
+    assertLookupFailsWith(withPage(page), "page 0, run 0: span codec span IDs: ");
+  }
+
+  @Test
+  void pagesThatDecompressButHoldNonsenseAreCorruptOrHarmless() throws IOException {
+    byte[] raw = BlockLayout.page(sound, 0);
+    Random random = new Random(5);
+    for (int trial = 0; trial < 300; trial++) {
+      Path forged = withPage(mutate(raw, random));
+      try {
+        readEverything(forged);
+      } catch (RuntimeException e) {
+        throw new AssertionError("nonsense in page 0 (trial " + trial + ") threw " + e, e);
+      }
+    }
   }
 
   @Test
@@ -236,27 +315,28 @@ class BlockCorruptionTest {
   /** The block with one section replaced by {@code raw}, checksummed, and the footer redone. */
   private static byte[] withSection(
       byte[] bytes, Map<Section, Extent> sections, Section replaced, byte[] raw) {
-    int dataEnd = bytes.length - BlockFormat.FOOTER_SIZE;
-    byte[] stored = Zstd.compress(raw);
-    CRC32C crc = new CRC32C();
-    crc.update(stored);
-    ByteSink out = new ByteSink(bytes.length + stored.length);
-    out.writeBytes(bytes, 0, dataEnd);
-    out.writeBytes(stored);
-    ByteSink footer = new ByteSink(BlockFormat.FOOTER_SIZE);
-    for (Section section : Section.values()) {
-      Extent extent = section == replaced
-          ? new Extent(dataEnd, stored.length, raw.length, (int) crc.getValue())
-          : sections.get(section);
-      extent.writeFixed(footer);
-    }
-    CRC32C footerCrc = new CRC32C();
-    footerCrc.update(footer.array(), 0, footer.size());
-    footer.writeIntLe((int) footerCrc.getValue());
-    footer.writeIntLe(BlockFormat.VERSION);
-    footer.writeIntLe(BlockFormat.MAGIC);
-    out.writeBytes(footer.array(), 0, footer.size());
+    ByteSink out = new ByteSink(bytes.length + raw.length);
+    out.writeBytes(bytes, 0, bytes.length - BlockFormat.FOOTER_SIZE);
+    Map<Section, Extent> forged = new EnumMap<>(sections);
+    forged.put(replaced, BlockLayout.append(out, raw));
+    BlockLayout.writeFooter(out, forged);
     return out.toByteArray();
+  }
+
+  /** A page of runs of the given traces, whose header says they hold {@code traceCounts}. */
+  private static byte[] runs(List<List<List<Span>>> runs, int... traceCounts) {
+    SpanPage.Writer writer = new SpanPage.Writer();
+    for (int run = 0; run < runs.size(); run++) {
+      writer.addRun(BlockFixtures.flatten(runs.get(run)), traceCounts[run]);
+    }
+    ByteSink page = new ByteSink(4096);
+    writer.writeTo(page);
+    return page.toByteArray();
+  }
+
+  /** The sound block with its page replaced by {@code raw}, in a file of its own. */
+  private Path withPage(byte[] raw) throws IOException {
+    return BlockLayout.withPage(sound, 0, raw, Files.createTempFile(directory, "page", ".block"));
   }
 
   private Path flip(long offset) throws IOException {
@@ -269,11 +349,25 @@ class BlockCorruptionTest {
         .hasMessageStartingWith(file + ": " + message);
   }
 
+  private static void assertCompactionFails(Path file, String message) throws IOException {
+    Path other = file.resolveSibling("compacted");
+    Files.createDirectories(other);
+    try (Block block = Block.open(file)) {
+      assertThatThrownBy(() -> BlockWriter.compact(other, 99, List.of(block)))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(file + ": " + message);
+    }
+  }
+
   private void assertLookupFails(Path file, String part) throws IOException {
+    assertLookupFailsWith(file, part + ": ");
+  }
+
+  private void assertLookupFailsWith(Path file, String message) throws IOException {
     try (Block block = Block.open(file)) {
       assertThatThrownBy(() -> block.trace(traces.get(0).get(0).traceId()))
           .isInstanceOf(CorruptDataException.class)
-          .hasMessageStartingWith(file + ": " + part + ": ");
+          .hasMessageStartingWith(file + ": " + message);
     }
   }
 

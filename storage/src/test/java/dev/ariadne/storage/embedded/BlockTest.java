@@ -84,7 +84,7 @@ class BlockTest {
   }
 
   @Test
-  void aBlockOfManyTracesHasSeveralPagesAndSummaryChunks() throws IOException {
+  void aBlockOfManyTracesHasSeveralPagesOfRunsAndSummaryChunks() throws IOException {
     List<List<Span>> traces = variedTraces(new Random(2), 6000);
 
     Block block = write(1, traces);
@@ -92,6 +92,14 @@ class BlockTest {
     TraceIndex index = BlockLayout.index(block.file());
     assertThat(index.pageCount()).isGreaterThan(1);
     assertThat(index.traceCount()).isEqualTo(6000);
+    byte[] page = BlockLayout.page(block.file(), 0);
+    SpanPage.Reader runs = SpanPage.Reader.read(new ByteSource(page, "page 0"));
+    assertThat(runs.runCount()).isGreaterThan(10);
+    int runTraces = 0;
+    for (int run = 0; run < runs.runCount(); run++) {
+      runTraces += runs.traceCount(run);
+    }
+    assertThat(runTraces).isEqualTo(index.firstTrace(1));
     for (int i = 0; i < traces.size(); i += 31) {
       TraceId traceId = traces.get(i).get(0).traceId();
       assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(traces.get(i));
@@ -455,6 +463,36 @@ class BlockTest {
     opened.add(merged);
 
     assertThat(merged.trace(TRACE_ID)).hasSize(6);
+  }
+
+  @Test
+  void aBlockOfFormatVersionOneReadsBackAndCompactsIntoTheCurrentVersion() throws IOException {
+    // Written with format version 1 (a page was one span codec call) from these traces.
+    List<List<Span>> traces = variedTraces(new Random(21), 200);
+    Path old = directory.resolve("0000000000000001.block");
+    try (var in = BlockTest.class.getResourceAsStream("format-1.block")) {
+      Files.copy(in, old);
+    }
+    assertThat(BlockLayout.version(old)).isEqualTo(1);
+
+    Block block = open(old);
+    for (List<Span> trace : traces) {
+      TraceId traceId = trace.get(0).traceId();
+      assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(trace);
+      assertThat(block.part(traceId)).contains(TracePart.of(traceId, trace));
+    }
+    assertThat(ids(block.search(TraceQuery.builder().build())))
+        .containsExactlyElementsOf(traces.stream().map(trace -> trace.get(0).traceId()).toList());
+
+    Block compacted = BlockWriter.compact(directory, 2, List.of(block));
+    opened.add(compacted);
+    assertThat(BlockLayout.version(compacted.file())).isEqualTo(BlockFormat.VERSION);
+    List<List<Span>> read = new ArrayList<>();
+    compacted.traces().forEachRemaining(read::add);
+    assertThat(read).hasSameSizeAs(traces);
+    for (int i = 0; i < traces.size(); i++) {
+      assertThat(read.get(i)).containsExactlyInAnyOrderElementsOf(traces.get(i));
+    }
   }
 
   // Metadata
