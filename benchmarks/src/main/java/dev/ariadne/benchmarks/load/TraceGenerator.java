@@ -51,7 +51,21 @@ final class TraceGenerator {
 
   /** The next trace, root span first, each parent before its children. */
   List<SyntheticSpan> nextTrace() {
-    Trace trace = new Trace(nonZero(random.nextLong()), random.nextLong(), MIN_SPANS + random.nextInt(MAX_SPANS - MIN_SPANS + 1));
+    return build(new Trace(nonZero(random.nextLong()), random.nextLong(), MIN_SPANS + random.nextInt(MAX_SPANS - MIN_SPANS + 1)));
+  }
+
+  /**
+   * The next trace with exactly {@code spans} spans, shaped as the others: the larger it is, the
+   * deeper and wider its tree.
+   */
+  List<SyntheticSpan> nextTrace(int spans) {
+    if (spans < 1) {
+      throw new IllegalArgumentException("spans: " + spans + " (expected: >= 1)");
+    }
+    return build(new Trace(nonZero(random.nextLong()), random.nextLong(), spans));
+  }
+
+  private List<SyntheticSpan> build(Trace trace) {
     long start = nextTraceStart;
     nextTraceStart += MILLI;
     List<SyntheticSpan> servers = new ArrayList<>();

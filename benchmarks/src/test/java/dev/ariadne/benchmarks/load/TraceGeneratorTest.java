@@ -1,10 +1,13 @@
 package dev.ariadne.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,39 @@ class TraceGeneratorTest {
     assertThat((double) errors / spans.size()).isBetween(0.008, 0.012);
     assertThat(spans.stream().filter(SyntheticSpan::isError))
         .allSatisfy(s -> assertThat(s.events()).anySatisfy(e -> assertThat(e.name()).isEqualTo("exception")));
+  }
+
+  @Test
+  void aTraceOfAGivenSizeIsOneTreeAcrossTheServicesAndGrowsDeepAndWide() {
+    List<SyntheticSpan> trace = new TraceGenerator(1, START).nextTrace(5000);
+    assertThat(trace).hasSize(5000);
+    assertThat(trace.get(0).parentId()).isZero();
+    Map<Long, Integer> depth = new HashMap<>();
+    Map<Long, Integer> children = new HashMap<>();
+    Set<String> services = new HashSet<>();
+    for (SyntheticSpan span : trace) {
+      if (span != trace.get(0)) {
+        assertThat(depth).containsKey(span.parentId()); // each parent comes before its children
+        depth.put(span.spanId(), depth.get(span.parentId()) + 1);
+        children.merge(span.parentId(), 1, Integer::sum);
+      } else {
+        depth.put(span.spanId(), 0);
+      }
+      services.add(span.service());
+    }
+    assertThat(depth).hasSize(5000);
+    assertThat(services).containsExactlyInAnyOrderElementsOf(TraceGenerator.SERVICES);
+    assertThat(depth.values().stream().mapToInt(Integer::intValue).max().orElseThrow()).isGreaterThan(15);
+    assertThat(children.values().stream().mapToInt(Integer::intValue).max().orElseThrow()).isGreaterThan(10);
+  }
+
+  @Test
+  void aTraceOfOneSpanIsItsRootAndOfNoneIsRefused() {
+    assertThat(new TraceGenerator(1, START).nextTrace(1)).singleElement()
+        .satisfies(s -> assertThat(s.parentId()).isZero());
+    assertThatThrownBy(() -> new TraceGenerator(1, START).nextTrace(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("spans: 0 (expected: >= 1)");
   }
 
   @Test
