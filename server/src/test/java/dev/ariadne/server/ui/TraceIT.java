@@ -424,8 +424,8 @@ class TraceIT {
     openSeed("");
     WebElement link = ui.browser.await(By.cssSelector(".trace-view a.download"));
     assertThat(link.getDomAttribute("download")).isEqualTo("trace-" + SEED + ".json");
-    assertThat(link.getDomAttribute("href")).startsWith("blob:");
     link.click();
+    assertThat(link.getDomAttribute("href")).startsWith("blob:");
     Path file = downloads.resolve("trace-" + SEED + ".json");
     ui.browser.await(d -> Files.exists(file));
     JsonNode trace = ui.browser.await(d -> {
