@@ -224,10 +224,9 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Called with the spans of each successful storage write, after their requests are answered
-     * (analytics is computed here), in the order they were stored, by one listener thread of its
-     * own. A listener slower than ingest holds the writers back rather than miss spans; what it
-     * throws is logged and ignored.
+     * Called by a writer thread with the spans of each successful storage write, after their
+     * requests are answered (analytics is computed here). It must be quick; what it throws is
+     * logged and ignored.
      */
     public Builder onStored(Consumer<List<Span>> listener) {
       this.onStored = requireNonNull(listener, "listener");

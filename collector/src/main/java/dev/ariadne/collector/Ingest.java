@@ -9,9 +9,7 @@ import dev.ariadne.storage.Storage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,11 +30,7 @@ import java.util.function.Consumer;
  *   <li>Writing: valid spans wait in the ingest queue while it holds at most {@code maxQueuedSpans}
  *       spans; writer threads take the queued requests, as many as fit in one batch, call {@link
  *       Storage#write} once for them, and only then complete each request's outcome; then they
- *       hand the stored spans to the listener thread.
- *   <li>Listening: one thread passes each stored batch to the listener (analytics), so that its
- *       work runs beside the writers rather than between their writes. At most {@value
- *       #MAX_QUEUED_BATCHES} batches wait for it; past that a writer waits too, so nothing stored
- *       is ever left out of the listener's view.
+ *       pass the stored spans to the listener (analytics).
  * </ol>
  *
  * <p>A body that finds either stage full is refused at once ({@link Kind#REFUSED}). Thread-safe;
@@ -55,13 +49,6 @@ final class Ingest implements AutoCloseable {
   private static final Outcome CLOSED = Outcome.failed(Kind.UNAVAILABLE, "the collector is closed");
   /** Tells a writer to stop; queued after every real request when closing. */
   private static final Pending STOP = new Pending(null, null, null);
-  /** Stored batches that may wait for the listener thread before writers wait for it. */
-  static final int MAX_QUEUED_BATCHES = 64;
-  /**
-   * Tells the listener thread to stop; queued after every stored batch when closing. A list of its
-   * own, compared by identity: no stored batch is this instance.
-   */
-  private static final List<Span> STOP_LISTENING = Collections.unmodifiableList(new ArrayList<>());
 
   /** Reads one body format. */
   @FunctionalInterface
@@ -92,8 +79,6 @@ final class Ingest implements AutoCloseable {
   private final ExecutorService decoders;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Thread> writers = new ArrayList<>();
-  private final BlockingQueue<List<Span>> stored = new ArrayBlockingQueue<>(MAX_QUEUED_BATCHES);
-  private final Thread listener;
   private final AtomicLong queuedSpans = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
   private volatile boolean closed;
@@ -115,8 +100,6 @@ final class Ingest implements AutoCloseable {
         // Unbounded in tasks, bounded in bytes by submit.
         new LinkedBlockingQueue<>(),
         task -> daemon(task, "ariadne-collector-decoder-" + decoderCount.incrementAndGet()));
-    listener = daemon(this::listenLoop, "ariadne-collector-listener");
-    listener.start();
     for (int i = 1; i <= writerThreads; i++) {
       Thread writer = daemon(this::writeLoop, "ariadne-collector-writer-" + i);
       writers.add(writer);
@@ -284,31 +267,9 @@ final class Ingest implements AutoCloseable {
 
   private void notifyStored(List<Span> spans) {
     try {
-      stored.put(spans);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      LOG.log(Level.ERROR, "interrupted while handing " + spans.size() + " stored spans to the"
-          + " listener; they are left out of it");
-    }
-  }
-
-  private void listenLoop() {
-    while (true) {
-      List<Span> spans;
-      try {
-        spans = stored.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (spans == STOP_LISTENING) {
-        return;
-      }
-      try {
-        onStored.accept(spans);
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "the listener of stored spans failed for " + spans.size() + " spans",
-            e);
-      }
+      onStored.accept(spans);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "the listener of stored spans failed for " + spans.size() + " spans", e);
     }
   }
 
@@ -342,10 +303,6 @@ final class Ingest implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS);
       for (Thread writer : writers) {
         TimeUnit.NANOSECONDS.timedJoin(writer, Math.max(1, deadline - System.nanoTime()));
-      }
-      // After the writers, so that the listener sees every batch they stored.
-      if (stored.offer(STOP_LISTENING, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        TimeUnit.SECONDS.timedJoin(listener, CLOSE_TIMEOUT_SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
