@@ -60,12 +60,35 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   private int port(String prefix) {
+    return port(server, prefix);
+  }
+
+  /** The port of {@code server}'s server whose name starts with {@code prefix}. */
+  static int port(AriadneServer server, String prefix) {
     return server.ports().entrySet().stream()
         .filter(e -> e.getKey().startsWith(prefix))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException(
             "no server named " + prefix + "... (running: " + server.ports().keySet() + ")"))
         .getValue();
+  }
+
+  /**
+   * The settings of a test server: loopback, every port free, no drain time, data in {@code
+   * dataDir}, then {@code extraSettings}.
+   */
+  static Map<String, String> settings(Path dataDir, Map<String, String> extraSettings) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("embedded.data-dir", dataDir.toString());
+    flags.put("host", "127.0.0.1");
+    for (String key : Settings.DEFAULTS.keySet()) {
+      if (key.endsWith(".port")) {
+        flags.put(key, "0");
+      }
+    }
+    flags.put("shutdown.drain-seconds", "0");
+    flags.putAll(extraSettings);
+    return flags;
   }
 
   @Override
@@ -84,19 +107,9 @@ public final class LoopbackServer implements AutoCloseable {
    */
   public static LoopbackServer start(Map<String, String> extraSettings) throws IOException {
     Path dataDir = Files.createTempDirectory("ariadne-loopback-");
-    Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("embedded.data-dir", dataDir.toString());
-    flags.put("host", "127.0.0.1");
-    for (String key : Settings.DEFAULTS.keySet()) {
-      if (key.endsWith(".port")) {
-        flags.put(key, "0");
-      }
-    }
-    flags.put("shutdown.drain-seconds", "0");
-    flags.putAll(extraSettings);
     try {
-      return new LoopbackServer(
-          AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags))), dataDir);
+      return new LoopbackServer(AriadneServer.start(ServerConfig.from(
+          Settings.load(null, Map.of(), settings(dataDir, extraSettings)))), dataDir);
     } catch (ConfigException e) {
       throw new IllegalStateException("the settings of a test server: " + e.getMessage(), e);
     }

@@ -26,19 +26,9 @@ class ServerAnalyticsTest {
   @TempDir Path dataDir;
 
   private AriadneServer start(Map<String, String> extra) throws Exception {
-    Map<String, String> flags = new HashMap<>(Map.of(
-        "host", "127.0.0.1",
-        "query.port", "0",
-        "receivers.otlp-grpc.port", "0",
-        "receivers.otlp-http.port", "0",
-        "receivers.zipkin.port", "0",
-        "receivers.jaeger-thrift-http.port", "0",
-        "receivers.jaeger-grpc.port", "0",
-        "shutdown.drain-seconds", "0",
-        "embedded.data-dir", dataDir.toString(),
-        "analytics.flush-interval", "100ms"));
+    Map<String, String> flags = new HashMap<>(Map.of("analytics.flush-interval", "100ms"));
     flags.putAll(extra);
-    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), LoopbackServer.settings(dataDir, flags))));
     return server;
   }
 
@@ -50,11 +40,7 @@ class ServerAnalyticsTest {
   }
 
   private int port(String prefix) {
-    return server.ports().entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix))
-        .findFirst()
-        .orElseThrow()
-        .getValue();
+    return LoopbackServer.port(server, prefix);
   }
 
   private HttpResponse<String> get(String path) throws Exception {

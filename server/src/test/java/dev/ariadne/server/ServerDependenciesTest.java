@@ -28,20 +28,10 @@ class ServerDependenciesTest {
   @TempDir Path dataDir;
 
   private void start(Map<String, String> extra) throws ConfigException {
-    Map<String, String> flags = new HashMap<>(Map.of(
-        "host", "127.0.0.1",
-        "query.port", "0",
-        "receivers.otlp-grpc.port", "0",
-        "receivers.otlp-http.port", "0",
-        "receivers.zipkin.port", "0",
-        "receivers.jaeger-thrift-http.port", "0",
-        "receivers.jaeger-grpc.port", "0",
-        "shutdown.drain-seconds", "0",
-        "embedded.data-dir", dataDir.toString(),
-        "analytics.flush-interval", "100ms"));
-    flags.put("analytics.pair-wait", "200ms");
+    Map<String, String> flags = new HashMap<>(
+        Map.of("analytics.flush-interval", "100ms", "analytics.pair-wait", "200ms"));
     flags.putAll(extra);
-    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), LoopbackServer.settings(dataDir, flags))));
   }
 
   private void restart(Map<String, String> extra) throws ConfigException {
@@ -58,11 +48,7 @@ class ServerDependenciesTest {
   }
 
   private int port(String prefix) {
-    return server.ports().entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix))
-        .findFirst()
-        .orElseThrow()
-        .getValue();
+    return LoopbackServer.port(server, prefix);
   }
 
   /** The service map over the last day. */
