@@ -44,6 +44,11 @@ export function count(n) {
   return Number(n).toLocaleString('en-US');
 }
 
+/** A count and its noun, plural unless the count is one: "1 span", "3 spans". */
+export function plural(n, noun) {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** A ratio (0..1) as a percentage. */
 export function percent(ratio) {
   const p = Number(ratio) * 100;

@@ -8,7 +8,7 @@
 import {navigate} from '../app.js';
 import {get} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, percent, serviceColor} from '../format.js';
+import {count, duration, percent, plural, serviceColor} from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const NODE_WIDTH = 168;
@@ -76,10 +76,6 @@ function graphOf(answer) {
 function latency(edge, percentile) {
   const values = edge.parts.map((p) => p[percentile]).filter((v) => typeof v === 'number');
   return values.length ? Math.max(...values) : null;
-}
-
-function plural(n, noun) {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function millisText(millis) {

@@ -8,7 +8,7 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, percent, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, percent, plural, serviceColor, timestamp} from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
@@ -86,10 +86,6 @@ function controls({path, query, operation, spanKind}) {
 }
 
 // ---- Charts ----------------------------------------------------------------------------------
-
-function plural(n, noun) {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 function rateText(value) {
   if (value === 0) return '0';
