@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * RED metrics and the service graph, computed from spans as they are stored.
@@ -58,9 +58,13 @@ public final class Analytics implements Closeable {
   private final int maxSeries;
   private final Clock clock;
   private final PrometheusSeries prometheus;
+  /** Every series with buckets to flush, by its key. */
   private final ConcurrentHashMap<SeriesKey, LiveSeries> live = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<SeriesKey, Boolean> admitted = new ConcurrentHashMap<>();
+  /** The admitted operation series (and the overflow ones), each with all a span of it updates. */
+  private final ConcurrentHashMap<SeriesKey.Operation, OperationSeries> operations =
+      new ConcurrentHashMap<>();
   private final AtomicLong overflowSpans = new AtomicLong();
+  private final AtomicInteger admittedOperations = new AtomicInteger();
   private final AtomicLong outOfRangeSpans = new AtomicLong();
   private final AtomicLong flushFailures = new AtomicLong();
   private final long retentionMillis;
@@ -71,17 +75,37 @@ public final class Analytics implements Closeable {
   /** The buckets of one series not yet flushed; a lock per series keeps contention low. */
   private static final class LiveSeries {
     private Map<Long, Aggregate> buckets = new HashMap<>(4);
+    /** The bucket added to last, which nearly every next span falls in too; null after a drain. */
+    private Aggregate last;
+    private long lastBucket;
 
     synchronized void add(long bucket, long durationNanos, boolean error, TraceId traceId,
         long spanId, long startEpochNanos) {
-      buckets.computeIfAbsent(bucket, b -> new Aggregate())
-          .add(durationNanos, error, traceId, spanId, startEpochNanos);
+      Aggregate aggregate = last;
+      if (aggregate == null || bucket != lastBucket) {
+        aggregate = buckets.computeIfAbsent(bucket, b -> new Aggregate());
+        last = aggregate;
+        lastBucket = bucket;
+      }
+      aggregate.add(durationNanos, error, traceId, spanId, startEpochNanos);
     }
 
     synchronized Map<Long, Aggregate> drain() {
       Map<Long, Aggregate> drained = buckets;
       buckets = new HashMap<>(4);
+      last = null;
       return drained;
+    }
+  }
+
+  /**
+   * What a span of one operation series updates: that series and its Prometheus meters, found with
+   * one lookup per span. (Its service's series over all operations is summed at flush.)
+   */
+  private record OperationSeries(LiveSeries live, PrometheusSeries.SpanMeters meters) {
+    void add(long bucket, long durationNanos, boolean error, Span span) {
+      live.add(bucket, durationNanos, error, span.traceId(), span.spanId(), span.startEpochNanos());
+      meters.record(durationNanos);
     }
   }
 
@@ -139,23 +163,21 @@ public final class Analytics implements Closeable {
         continue;
       }
       long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
-      SeriesKey.Operation key = admit(
-          new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode()),
-          admitted, () -> new SeriesKey.Operation(OVERFLOW, OVERFLOW, span.kind(), span.statusCode()));
-      long duration = span.durationNanos();
-      boolean error = span.statusCode() == StatusCode.ERROR;
-      addTo(key, bucket, duration, error, span);
-      addTo(new SeriesKey.Service(key.service(), key.kind(), key.status()), bucket, duration, error, span);
-      prometheus.span(key, duration);
+      SeriesKey.Operation key =
+          new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode());
+      OperationSeries series = operations.get(key);
+      if (series == null) {
+        series = admit(key);
+      }
+      series.add(bucket, span.durationNanos(), span.statusCode() == StatusCode.ERROR, span);
       graph.accept(span);
     }
   }
 
   /** Adds one call between services, from the service graph, to its edge's series. */
   private void recordEdge(Edge edge) {
-    SeriesKey.Edge key = admit(
-        new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType()), admittedEdges,
-        () -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, edge.connectionType()));
+    SeriesKey.Edge key =
+        admit(new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType()));
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
     long duration = edge.serverDurationNanos() >= 0
@@ -165,41 +187,71 @@ public final class Analytics implements Closeable {
     prometheus.edge(key, edge.clientDurationNanos(), edge.serverDurationNanos(), edge.failed());
   }
 
-  private void addTo(SeriesKey key, long bucket, long duration, boolean error, Span span) {
-    live.computeIfAbsent(key, k -> new LiveSeries())
-        .add(bucket, duration, error, span.traceId(), span.spanId(), span.startEpochNanos());
+  /**
+   * The series of an operation not seen yet: its own while fewer than {@code maxSeries}
+   * operations were admitted, else the overflow series of its kind and status, counted.
+   */
+  private OperationSeries admit(SeriesKey.Operation key) {
+    if (admittedOperations.get() < maxSeries) {
+      return operations.computeIfAbsent(key, k -> {
+        admittedOperations.incrementAndGet();
+        return newOperationSeries(k);
+      });
+    }
+    overflowed();
+    return operations.computeIfAbsent(
+        new SeriesKey.Operation(OVERFLOW, OVERFLOW, key.kind(), key.status()),
+        this::newOperationSeries);
+  }
+
+  private OperationSeries newOperationSeries(SeriesKey.Operation key) {
+    return new OperationSeries(
+        live.computeIfAbsent(key, k -> new LiveSeries()), prometheus.span(key));
   }
 
   /**
-   * {@code key} while fewer than {@code maxSeries} keys of its kind were seen (or it was seen
-   * before), else {@code overflow}, counted.
+   * {@code key} while fewer than {@code maxSeries} edges were seen (or it was seen before), else
+   * the overflow edge of its connection type, counted.
    */
-  private <K extends SeriesKey> K admit(
-      K key, ConcurrentHashMap<SeriesKey, Boolean> seen, Supplier<K> overflow) {
-    if (seen.containsKey(key)) {
+  private SeriesKey.Edge admit(SeriesKey.Edge key) {
+    if (admittedEdges.containsKey(key)) {
       return key;
     }
-    if (seen.size() < maxSeries) {
-      seen.putIfAbsent(key, Boolean.TRUE);
+    if (admittedEdges.size() < maxSeries) {
+      admittedEdges.putIfAbsent(key, Boolean.TRUE);
       return key;
     }
+    overflowed();
+    return new SeriesKey.Edge(OVERFLOW, OVERFLOW, key.connectionType());
+  }
+
+  private void overflowed() {
     if (overflowSpans.getAndIncrement() == 0) {
       LOG.log(Level.WARNING, "analytics: " + maxSeries + " series (analytics.max-series) reached;"
           + " spans of further service/operation/kind/status combinations, and calls of further"
           + " edges, are counted in series named " + OVERFLOW);
     }
-    return overflow.get();
   }
 
   /** Flushes what was recorded to the store; durable (for a durable store) when this returns. */
   public void flush() throws IOException {
     Map<SeriesKey, Map<Long, Aggregate>> batch = new HashMap<>();
+    Map<SeriesKey, Map<Long, Aggregate>> services = new HashMap<>();
     for (Map.Entry<SeriesKey, LiveSeries> entry : live.entrySet()) {
       Map<Long, Aggregate> buckets = entry.getValue().drain();
-      if (!buckets.isEmpty()) {
-        batch.put(entry.getKey(), buckets);
+      if (buckets.isEmpty()) {
+        continue;
+      }
+      batch.put(entry.getKey(), buckets);
+      // A service's series over all its operations is the merge of theirs: sketches merge
+      // exactly, so this is the same as adding each span twice, at a fraction of the cost.
+      if (entry.getKey() instanceof SeriesKey.Operation o) {
+        Map<Long, Aggregate> service = services.computeIfAbsent(
+            new SeriesKey.Service(o.service(), o.kind(), o.status()), k -> new HashMap<>());
+        buckets.forEach((bucket, a) -> service.computeIfAbsent(bucket, b -> new Aggregate()).merge(a));
       }
     }
+    batch.putAll(services);
     if (!batch.isEmpty()) {
       // On failure the batch is lost from the metrics (and reported by the caller): putting it
       // back could count twice the hours that the store had already written.

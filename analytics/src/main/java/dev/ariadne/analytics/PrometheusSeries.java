@@ -23,7 +23,13 @@ final class PrometheusSeries {
   /** Tempo's default service-graph histogram buckets, in seconds. */
   private static final double[] EDGE_BUCKETS = {0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8};
 
-  private record SpanMeters(Counter calls, DistributionSummary latency) {}
+  /** The meters of one span-metrics series. */
+  record SpanMeters(Counter calls, DistributionSummary latency) {
+    void record(long durationNanos) {
+      calls.increment();
+      latency.record(durationNanos / 1e9);
+    }
+  }
 
   private record EdgeMeters(
       Counter requests, Counter failed, DistributionSummary server, DistributionSummary client) {}
@@ -36,10 +42,9 @@ final class PrometheusSeries {
     this.registry = registry;
   }
 
-  void span(SeriesKey.Operation key, long durationNanos) {
-    SpanMeters meters = spans.computeIfAbsent(key, this::spanMeters);
-    meters.calls().increment();
-    meters.latency().record(durationNanos / 1e9);
+  /** The meters of an operation series; the caller keeps them, so that a span needs no lookup. */
+  SpanMeters span(SeriesKey.Operation key) {
+    return spans.computeIfAbsent(key, this::spanMeters);
   }
 
   void edge(SeriesKey.Edge key, long clientNanos, long serverNanos, boolean failed) {

@@ -161,8 +161,9 @@ final class ServiceGraph {
     if (half.shared) {
       full |= !callee(half, Relation.SHARED, half.key, edges);
     }
-    if (half.parentKey != null) {
-      full |= !callee(half, Relation.PARENT, half.parentKey, edges);
+    Key parentKey = half.parentKey();
+    if (parentKey != null) {
+      full |= !callee(half, Relation.PARENT, parentKey, edges);
     }
     for (Key producer : half.producerKeys) {
       full |= !callee(half, Relation.LINK, producer, edges);
@@ -183,14 +184,14 @@ final class ServiceGraph {
     }
     slot = slots.computeIfAbsent(callerKey, Slot::new);
     Hold waiter = new Hold(slot, half, relation);
-    slot.waiting.addLast(waiter);
+    slot.waiting().addLast(waiter);
     hold(waiter);
     return true;
   }
 
   /** Tries the callees waiting under a slot again, now that a span is held there. */
   private void resolveWaiting(Slot slot, List<Edge> edges) {
-    if (slot.waiting.isEmpty()) {
+    if (!slot.hasWaiting()) {
       return;
     }
     ArrayDeque<Hold> left = new ArrayDeque<>();
@@ -202,7 +203,7 @@ final class ServiceGraph {
         left.addLast(waiter);
       }
     }
-    slot.waiting = left;
+    slot.waiting = left.isEmpty() ? null : left;
   }
 
   private Outcome resolve(Half callee, Relation relation, Slot slot, List<Edge> edges) {
@@ -242,7 +243,7 @@ final class ServiceGraph {
     if (!caller.service.equals(callee.service)) {
       boolean failed = callee.error || (caller.isCallerSide() && caller.error);
       edges.add(new Edge(
-          caller.service, callee.service, connectionType, caller.traceId, caller.start,
+          caller.service, callee.service, connectionType, caller.key.traceId(), caller.start,
           caller.duration, callee.duration, failed));
     }
     return Outcome.DONE;
@@ -258,10 +259,11 @@ final class ServiceGraph {
     if (hold.relation == null) {
       releaseSpan(slot, hold.half, edges);
     } else {
-      if (slot.waiting.peekFirst() == hold) {
-        slot.waiting.pollFirst();
+      ArrayDeque<Hold> waiting = slot.waiting();
+      if (waiting.peekFirst() == hold) {
+        waiting.pollFirst();
       } else {
-        slot.waiting.remove(hold);
+        waiting.remove(hold);
       }
       switch (resolve(hold.half, hold.relation, slot, edges)) {
         case TENTATIVE -> call(slot.parent(), hold.half, Edge.REQUEST, edges);
@@ -279,7 +281,7 @@ final class ServiceGraph {
       slot.other = null;
       return;
     }
-    if (slot.other == null && half.kind == SpanKind.CLIENT) {
+    if (slot.other == null && half.kind == SpanKind.CLIENT && slot.hasWaiting()) {
       // No shared SERVER span came: the CLIENT span's children in other services are its callees.
       ArrayDeque<Hold> left = new ArrayDeque<>();
       for (Hold waiter : slot.waiting) {
@@ -291,7 +293,7 @@ final class ServiceGraph {
           left.addLast(waiter);
         }
       }
-      slot.waiting = left;
+      slot.waiting = left.isEmpty() ? null : left;
     }
     slot.callerSide = null;
     if (half.called) {
@@ -299,7 +301,7 @@ final class ServiceGraph {
     }
     if (half.peer != null && !half.peer.equals(half.service)) {
       edges.add(new Edge(
-          half.service, half.peer, half.peerType, half.traceId, half.start, half.duration,
+          half.service, half.peer, half.peerType, half.key.traceId(), half.start, half.duration,
           Edge.NOT_SEEN, half.error));
     } else {
       expired++;
@@ -345,6 +347,10 @@ final class ServiceGraph {
     Key(TraceId traceId, long spanId) {
       this(traceId.high(), traceId.low(), spanId);
     }
+
+    TraceId traceId() {
+      return new TraceId(traceHigh, traceLow);
+    }
   }
 
   /** What a span ID holds: up to two spans (Zipkin's shared span IDs), and callees waiting. */
@@ -354,10 +360,22 @@ final class ServiceGraph {
     Half callerSide;
     /** A span of any other kind with this ID. */
     Half other;
-    ArrayDeque<Hold> waiting = new ArrayDeque<>();
+    /** The callees waiting for this ID's span, in the order they came; null until one waits. */
+    ArrayDeque<Hold> waiting;
 
     Slot(Key key) {
       this.key = key;
+    }
+
+    boolean hasWaiting() {
+      return waiting != null && !waiting.isEmpty();
+    }
+
+    ArrayDeque<Hold> waiting() {
+      if (waiting == null) {
+        waiting = new ArrayDeque<>(4);
+      }
+      return waiting;
     }
 
     /** The span already at the place {@code half} would take, if any. */
@@ -379,7 +397,7 @@ final class ServiceGraph {
     }
 
     boolean isEmpty() {
-      return callerSide == null && other == null && waiting.isEmpty();
+      return callerSide == null && other == null && !hasWaiting();
     }
   }
 
@@ -399,9 +417,11 @@ final class ServiceGraph {
     }
   }
 
-  /** What the service graph keeps of a span: its part in calls, not its content. */
+  /**
+   * What the service graph keeps of a span: its part in calls, not its content. Held for the pair
+   * wait, so it keeps no more than it needs (each byte of it lives through young collections).
+   */
   private static final class Half {
-    final TraceId traceId;
     final Key key;
     final long parentSpanId;
     final String service;
@@ -410,8 +430,6 @@ final class ServiceGraph {
     final long duration;
     final boolean error;
     final boolean shared;
-    /** The parent's key, or null for a root, a self-parent and a shared SERVER span. */
-    final Key parentKey;
     /** The PRODUCER spans a CONSUMER span links to, apart from its parent. */
     final Set<Key> producerKeys;
     /** The peer a CLIENT or PRODUCER span names, or null. */
@@ -421,8 +439,7 @@ final class ServiceGraph {
     boolean called;
 
     Half(Span span) {
-      traceId = span.traceId();
-      key = new Key(traceId, span.spanId());
+      key = new Key(span.traceId(), span.spanId());
       parentSpanId = span.parentSpanId();
       service = span.serviceName().isBlank() ? Resource.UNKNOWN_SERVICE : span.serviceName();
       kind = span.kind();
@@ -430,9 +447,6 @@ final class ServiceGraph {
       duration = Math.max(0, span.durationNanos());
       error = span.statusCode() == StatusCode.ERROR;
       shared = kind == SpanKind.SERVER && isTrue(span.attributes(), ZIPKIN_SHARED);
-      parentKey = shared || parentSpanId == 0 || parentSpanId == span.spanId()
-          ? null
-          : new Key(traceId, parentSpanId);
       producerKeys = kind == SpanKind.CONSUMER ? producerKeys(span.links()) : Set.of();
       if (isCallerSide()) {
         String peerService = string(span.attributes(), PEER_SERVICE);
@@ -449,6 +463,13 @@ final class ServiceGraph {
       }
     }
 
+    /** The parent's key, or null for a root, a self-parent and a shared SERVER span. */
+    Key parentKey() {
+      return shared || parentSpanId == 0 || parentSpanId == key.spanId()
+          ? null
+          : new Key(key.traceHigh(), key.traceLow(), parentSpanId);
+    }
+
     boolean isCallerSide() {
       return kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER;
     }
@@ -461,6 +482,7 @@ final class ServiceGraph {
 
     private Set<Key> producerKeys(List<Link> links) {
       Set<Key> keys = new LinkedHashSet<>();
+      Key parentKey = parentKey();
       for (Link link : links) {
         Key linked = new Key(link.traceId(), link.spanId());
         if (link.spanId() != 0 && !linked.equals(key) && !linked.equals(parentKey)) {

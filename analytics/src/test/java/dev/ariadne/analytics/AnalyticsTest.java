@@ -92,6 +92,35 @@ class AnalyticsTest {
   }
 
   @Test
+  void aServiceSeriesMergesItsOperationsAcrossFlushes() throws IOException {
+    try (Analytics analytics = builder().build()) {
+      List<Span> orders = new ArrayList<>();
+      List<Span> carts = new ArrayList<>();
+      for (int i = 1; i <= 50; i++) {
+        orders.add(span("shop", "GET /orders", SpanKind.SERVER, T0, i, StatusCode.OK));
+        carts.add(span("shop", "GET /carts", SpanKind.SERVER, T0, 50 + i,
+            i == 1 ? StatusCode.ERROR : StatusCode.OK));
+      }
+      // Two flushes of the same bucket: the service series must sum both operations in both.
+      analytics.record(orders);
+      analytics.flush();
+      analytics.record(carts);
+      analytics.flush();
+
+      List<RedPoint> service = analytics.red(new RedQuery("shop", null, Set.of(SpanKind.SERVER), T0,
+          T0 + MINUTE, MINUTE, List.of(0.5, 0.99)));
+      assertThat(service).hasSize(1);
+      RedPoint point = service.get(0);
+      assertThat(point.requests()).isEqualTo(100);
+      assertThat(point.errors()).isEqualTo(1);
+      assertThat(point.quantileNanos().get(0)).isCloseTo(50e6, within(1e6));
+      assertThat(point.quantileNanos().get(1)).isCloseTo(99e6, within(1e6));
+      assertThat(point.exemplars()).extracting(Exemplar::durationNanos)
+          .contains(100_000_000L, 99_000_000L, 51_000_000L);
+    }
+  }
+
+  @Test
   void trailingPointsCoverTheWindowBeforeEachPoint() throws IOException {
     try (Analytics analytics = builder().build()) {
       List<Span> spans = new ArrayList<>();
