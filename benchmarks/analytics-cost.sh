@@ -7,7 +7,7 @@
 # span, the medians of each setting over the rounds, and the on/off ratios. Results go to
 # docs/benchmarks.md.
 #
-# Usage: benchmarks/analytics-cost.sh   (about 10 minutes with the defaults below)
+# Usage: benchmarks/analytics-cost.sh   (about 25 minutes with the defaults below)
 # Settings, from the environment: ROUNDS (default 3), STORAGE (embedded, the server's default: a
 # fresh data directory per run, the metrics in its metrics/ directory; or memory, with analytics
 # in memory too), FORMAT (the load generator's format, default otlp-proto), WARMUP and DURATION
@@ -24,8 +24,10 @@ script=analytics-cost
 ROUNDS=${ROUNDS:-3}
 STORAGE=${STORAGE:-embedded}
 FORMAT=${FORMAT:-otlp-proto}
-WARMUP=${WARMUP:-20}
-DURATION=${DURATION:-60}
+# A minute of warm-up lets the JIT finish compiling both settings' code; 150 s measured spans several
+# head cuts and compactions; 60-second runs of one setting differed by up to a quarter here.
+WARMUP=${WARMUP:-60}
+DURATION=${DURATION:-150}
 SENDERS=${SENDERS:-4}
 BATCH=${BATCH:-100}
 HEAP=${HEAP:-}
