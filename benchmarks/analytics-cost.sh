@@ -48,12 +48,7 @@ case "$FORMAT" in
   *) log "FORMAT=$FORMAT (expected: otlp-proto, otlp-json, zipkin-json or zipkin-proto3)"; exit 1 ;;
 esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { log "ROUNDS=$ROUNDS (expected: a whole number >= 1)"; exit 1; }
-heap_flags=()
-heap_text="the default heap of the JVM"
-if [ -n "$HEAP" ]; then
-  heap_flags=(-Xmx"$HEAP")
-  heap_text="-Xmx$HEAP"
-fi
+heap_settings
 
 mkdir -p "$WORK"
 results="$WORK/results.tsv"

@@ -43,12 +43,7 @@ require_free $QUERY_PORT $OTLP_HTTP_PORT
 
 data_dir="$WORK/data"
 rm -rf "$data_dir"
-heap_flags=()
-heap_text="the default heap of the JVM"
-if [ -n "$HEAP" ]; then
-  heap_flags=(-Xmx"$HEAP")
-  heap_text="-Xmx$HEAP"
-fi
+heap_settings
 log "starting Ariadne (embedded, a fresh data directory, $heap_text)"
 # Receivers the benchmark does not use listen on free ports.
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 \

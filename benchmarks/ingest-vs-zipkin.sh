@@ -38,12 +38,7 @@ WARMUP=${WARMUP:-20}
 SENDERS=${SENDERS:-4}
 BATCH=${BATCH:-100}
 HEAP=${HEAP-2g}
-heap_flags=()
-heap_text="the default heap of the JVM"
-if [ -n "$HEAP" ]; then
-  heap_flags=(-Xmx"$HEAP")
-  heap_text="-Xmx$HEAP"
-fi
+heap_settings
 MAX_SPANS=${MAX_SPANS:-100000}
 WORK=${WORK:-$root/benchmarks/target/ingest}
 ZIPKIN_VERSION=3.6.1

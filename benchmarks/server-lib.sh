@@ -6,6 +6,17 @@ server_pid=
 
 log() { echo "$script: $*" >&2; }
 
+# Sets heap_flags (the server's java flags) and heap_text (for log lines) from HEAP; an empty HEAP
+# runs the JVM's default heap, as the ariadne script does.
+heap_settings() {
+  heap_flags=()
+  heap_text="the default heap of the JVM"
+  if [ -n "$HEAP" ]; then
+    heap_flags=(-Xmx"$HEAP")
+    heap_text="-Xmx$HEAP"
+  fi
+}
+
 stop_server() {
   [ -n "$server_pid" ] || return 0
   kill -TERM "$server_pid" 2>/dev/null || true

@@ -40,12 +40,7 @@ case "$STORAGE" in
   embedded | memory) ;;
   *) log "STORAGE=$STORAGE (expected: embedded or memory)"; exit 1 ;;
 esac
-heap_flags=()
-heap_text="the default heap of the JVM"
-if [ -n "$HEAP" ]; then
-  heap_flags=(-Xmx"$HEAP")
-  heap_text="-Xmx$HEAP"
-fi
+heap_settings
 
 mkdir -p "$WORK"
 results="$WORK/results.tsv"

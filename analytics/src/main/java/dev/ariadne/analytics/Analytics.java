@@ -70,7 +70,9 @@ public final class Analytics implements Closeable {
   private final long retentionMillis;
   private final ScheduledExecutorService background;
   private final ServiceGraph graph;
-  private final ConcurrentHashMap<SeriesKey, Boolean> admittedEdges = new ConcurrentHashMap<>();
+  /** The admitted edges (and the overflow ones), each with all a call between them updates. */
+  private final ConcurrentHashMap<SeriesKey.Edge, EdgeSeries> edges = new ConcurrentHashMap<>();
+  private final AtomicInteger admittedEdges = new AtomicInteger();
 
   /** The buckets of one series not yet flushed; a lock per series keeps contention low. */
   private static final class LiveSeries {
@@ -108,6 +110,9 @@ public final class Analytics implements Closeable {
       meters.record(durationNanos);
     }
   }
+
+  /** What a call on one edge updates: the edge's series and its Prometheus meters. */
+  private record EdgeSeries(LiveSeries live, PrometheusSeries.EdgeMeters meters) {}
 
   private Analytics(Builder builder, MetricsStore store) {
     this.store = store;
@@ -176,15 +181,17 @@ public final class Analytics implements Closeable {
 
   /** Adds one call between services, from the service graph, to its edge's series. */
   private void recordEdge(Edge edge) {
-    SeriesKey.Edge key =
-        admit(new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType()));
+    SeriesKey.Edge key = new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType());
+    EdgeSeries series = edges.get(key);
+    if (series == null) {
+      series = admit(key);
+    }
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
     long duration = edge.serverDurationNanos() >= 0
         ? edge.serverDurationNanos() : Math.max(0, edge.clientDurationNanos());
-    live.computeIfAbsent(key, k -> new LiveSeries())
-        .add(bucket, duration, edge.failed(), edge.traceId(), 0, edge.startEpochNanos());
-    prometheus.edge(key, edge.clientDurationNanos(), edge.serverDurationNanos(), edge.failed());
+    series.live().add(bucket, duration, edge.failed(), edge.traceId(), 0, edge.startEpochNanos());
+    series.meters().record(edge.clientDurationNanos(), edge.serverDurationNanos(), edge.failed());
   }
 
   /**
@@ -210,19 +217,23 @@ public final class Analytics implements Closeable {
   }
 
   /**
-   * {@code key} while fewer than {@code maxSeries} edges were seen (or it was seen before), else
-   * the overflow edge of its connection type, counted.
+   * The series of an edge not seen yet: its own while fewer than {@code maxSeries} edges were
+   * admitted, else the overflow edge of its connection type, counted.
    */
-  private SeriesKey.Edge admit(SeriesKey.Edge key) {
-    if (admittedEdges.containsKey(key)) {
-      return key;
-    }
-    if (admittedEdges.size() < maxSeries) {
-      admittedEdges.putIfAbsent(key, Boolean.TRUE);
-      return key;
+  private EdgeSeries admit(SeriesKey.Edge key) {
+    if (admittedEdges.get() < maxSeries) {
+      return edges.computeIfAbsent(key, k -> {
+        admittedEdges.incrementAndGet();
+        return newEdgeSeries(k);
+      });
     }
     overflowed();
-    return new SeriesKey.Edge(OVERFLOW, OVERFLOW, key.connectionType());
+    return edges.computeIfAbsent(
+        new SeriesKey.Edge(OVERFLOW, OVERFLOW, key.connectionType()), this::newEdgeSeries);
+  }
+
+  private EdgeSeries newEdgeSeries(SeriesKey.Edge key) {
+    return new EdgeSeries(live.computeIfAbsent(key, k -> new LiveSeries()), prometheus.edge(key));
   }
 
   private void overflowed() {

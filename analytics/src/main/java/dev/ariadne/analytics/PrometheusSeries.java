@@ -3,7 +3,6 @@ package dev.ariadne.analytics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Prometheus series of span metrics and of the service graph, named and labelled as Grafana
@@ -31,37 +30,34 @@ final class PrometheusSeries {
     }
   }
 
-  private record EdgeMeters(
-      Counter requests, Counter failed, DistributionSummary server, DistributionSummary client) {}
+  /** The meters of one service-graph edge. */
+  record EdgeMeters(
+      Counter requests, Counter failed, DistributionSummary server, DistributionSummary client) {
+    void record(long clientNanos, long serverNanos, boolean failed) {
+      requests.increment();
+      if (failed) {
+        this.failed.increment();
+      }
+      if (serverNanos >= 0) {
+        server.record(serverNanos / 1e9);
+      }
+      if (clientNanos >= 0) {
+        client.record(clientNanos / 1e9);
+      }
+    }
+  }
 
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<SeriesKey.Operation, SpanMeters> spans = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<SeriesKey.Edge, EdgeMeters> edges = new ConcurrentHashMap<>();
 
   PrometheusSeries(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  /** The meters of an operation series; the caller keeps them, so that a span needs no lookup. */
+  /**
+   * Registers the meters of an operation series (or finds them, if registered before). The caller
+   * keeps them, so that a span needs no lookup.
+   */
   SpanMeters span(SeriesKey.Operation key) {
-    return spans.computeIfAbsent(key, this::spanMeters);
-  }
-
-  void edge(SeriesKey.Edge key, long clientNanos, long serverNanos, boolean failed) {
-    EdgeMeters meters = edges.computeIfAbsent(key, this::edgeMeters);
-    meters.requests().increment();
-    if (failed) {
-      meters.failed().increment();
-    }
-    if (serverNanos >= 0) {
-      meters.server().record(serverNanos / 1e9);
-    }
-    if (clientNanos >= 0) {
-      meters.client().record(clientNanos / 1e9);
-    }
-  }
-
-  private SpanMeters spanMeters(SeriesKey.Operation key) {
     String[] tags = {
       "service", key.service(),
       "span_name", key.operation(),
@@ -76,7 +72,8 @@ final class PrometheusSeries {
             .serviceLevelObjectives(SPAN_BUCKETS).register(registry));
   }
 
-  private EdgeMeters edgeMeters(SeriesKey.Edge key) {
+  /** Registers the meters of an edge (or finds them, if registered before), for the caller to keep. */
+  EdgeMeters edge(SeriesKey.Edge key) {
     String[] tags = {
       "client", key.client(), "server", key.server(), "connection_type", key.connectionType()
     };

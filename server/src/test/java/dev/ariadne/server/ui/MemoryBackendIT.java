@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import org.openqa.selenium.WebElement;
  * failing), one in each of the last four whole minutes.
  */
 class MemoryBackendIT {
-  private static final long MINUTE_MILLIS = 60_000;
   @RegisterExtension static final UiServer ui = new UiServer(memoryBackend());
 
   private static Map<String, String> memoryBackend() {
@@ -35,13 +33,7 @@ class MemoryBackendIT {
 
   @BeforeAll
   static void sendTraces() throws Exception {
-    long thisMinute = System.currentTimeMillis() / MINUTE_MILLIS * MINUTE_MILLIS;
-    List<TestTraces.SpanSpec> spans = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
-      spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
-    }
-    TestTraces.send(ui.server.otlpHttpPort(), spans);
+    TestTraces.send(ui.server.otlpHttpPort(), ServiceOverviewIT.checkoutInTheLastFourMinutes());
     ui.browser.await(d -> analyticsReady());
   }
 

@@ -27,14 +27,19 @@ class ServiceOverviewIT {
 
   @BeforeAll
   static void sendTraces() throws Exception {
+    TestTraces.send(ui.server.otlpHttpPort(), checkoutInTheLastFourMinutes());
+    ui.browser.await(d -> metricsFlushed());
+  }
+
+  /** One checkout trace in each of the last four whole minutes; the second one's payment fails. */
+  static List<TestTraces.SpanSpec> checkoutInTheLastFourMinutes() {
     long thisMinute = System.currentTimeMillis() / MINUTE_MILLIS * MINUTE_MILLIS;
     List<TestTraces.SpanSpec> spans = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
       spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
     }
-    TestTraces.send(ui.server.otlpHttpPort(), spans);
-    ui.browser.await(d -> metricsFlushed());
+    return spans;
   }
 
   /** Whether the RED API counts all of cart's spans: they are served once flushed. */
