@@ -23,6 +23,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.SharedText;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -71,9 +72,12 @@ public final class OtlpJsonDecoder {
   private final Path path = new Path();
   private final Problems problems = new Problems();
   private final List<Span> spans = new ArrayList<>();
+  /** Keys, names and many values come again span after span; the spans share them. */
+  private final SharedText texts;
 
-  private OtlpJsonDecoder(JsonParser parser) {
+  private OtlpJsonDecoder(JsonParser parser, SharedText texts) {
     this.parser = parser;
+    this.texts = texts;
   }
 
   /**
@@ -86,7 +90,7 @@ public final class OtlpJsonDecoder {
     requireNonNull(body, "body");
     try (JsonParser parser = JSON.createParser(body)) {
       try {
-        return new OtlpJsonDecoder(parser).request();
+        return new OtlpJsonDecoder(parser, new SharedText(body)).request();
       } catch (JsonProcessingException e) {
         throw unreadable(parser, e, body.length);
       }
@@ -221,8 +225,8 @@ public final class OtlpJsonDecoder {
     List<Attribute> attributes = new ArrayList<>();
     for (String field = nextField(); field != null; field = nextField()) {
       switch (field) {
-        case "name" -> name = string();
-        case "version" -> version = string();
+        case "name" -> name = text();
+        case "version" -> version = text();
         case "attributes" -> keyValues(attributes, 1);
         default -> parser.skipChildren();
       }
@@ -253,7 +257,7 @@ public final class OtlpJsonDecoder {
         case "parentSpanId", "parent_span_id" -> parentSpanId = string();
         case "traceState", "trace_state" -> span.traceState(string());
         case "flags" -> span.flags((int) uint32());
-        case "name" -> span.name(string());
+        case "name" -> span.name(text());
         case "kind" -> span.kind(Otlp.kind(enumNumber(SPAN_KINDS)));
         case "startTimeUnixNano", "start_time_unix_nano" -> span.startEpochNanos(uint64());
         case "endTimeUnixNano", "end_time_unix_nano" -> span.endEpochNanos(uint64());
@@ -315,7 +319,7 @@ public final class OtlpJsonDecoder {
     for (String field = nextField(); field != null; field = nextField()) {
       switch (field) {
         case "code" -> code = enumNumber(STATUS_CODES);
-        case "message" -> message = string();
+        case "message" -> message = text();
         default -> parser.skipChildren();
       }
       path.pop();
@@ -333,7 +337,7 @@ public final class OtlpJsonDecoder {
     for (String field = nextField(); field != null; field = nextField()) {
       switch (field) {
         case "timeUnixNano", "time_unix_nano" -> time = uint64();
-        case "name" -> name = string();
+        case "name" -> name = text();
         case "attributes" -> empty += keyValues(attributes, 1);
         case "droppedAttributesCount", "dropped_attributes_count" -> dropped = uint32();
         default -> parser.skipChildren();
@@ -406,7 +410,7 @@ public final class OtlpJsonDecoder {
     Value value = null;
     for (String field = nextField(); field != null; field = nextField()) {
       switch (field) {
-        case "key" -> key = string();
+        case "key" -> key = text();
         case "value" -> value = anyValue(depth);
         default -> parser.skipChildren();
       }
@@ -424,7 +428,7 @@ public final class OtlpJsonDecoder {
     Value value = null;
     for (String field = nextField(); field != null; field = nextField()) {
       Value read = switch (field) {
-        case "stringValue", "string_value" -> new Value.Str(string());
+        case "stringValue", "string_value" -> new Value.Str(text());
         case "boolValue", "bool_value" -> new Value.Bool(bool());
         case "intValue", "int_value" -> new Value.Int(int64());
         case "doubleValue", "double_value" -> new Value.Dbl(dbl());
@@ -525,6 +529,15 @@ public final class OtlpJsonDecoder {
       throw expected("a string");
     }
     return parser.getText();
+  }
+
+  /** A string the model keeps: a text seen before in the request is the same {@code String}. */
+  private String text() throws IOException, MalformedException {
+    if (parser.currentToken() != JsonToken.VALUE_STRING) {
+      throw expected("a string");
+    }
+    return texts.text(
+        parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
   }
 
   private boolean bool() throws IOException, MalformedException {

@@ -9,6 +9,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import com.google.protobuf.WireFormat;
 import dev.ariadne.model.Attribute;
@@ -21,6 +22,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.SharedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -46,6 +48,8 @@ import java.util.List;
 public final class OtlpProtobufDecoder {
   /** How deep messages and groups may nest: {@link CodedInputStream}'s default recursion limit. */
   private static final int NESTING_LIMIT = 100;
+  /** What the generated classes say of a string that is not UTF-8. */
+  private static final String INVALID_UTF8 = "Protocol message had invalid UTF-8.";
 
   // Wire types. The cases of the switches below are tags, (field number << 3 | wire type), with
   // the field numbers of the OTLP protos; a field with another wire type is an unknown field.
@@ -92,8 +96,18 @@ public final class OtlpProtobufDecoder {
    */
   private String tooDeep;
 
-  private OtlpProtobufDecoder(CodedInputStream in) {
+  /**
+   * The texts of the request, shared: keys, names and many values come again span after span. Null
+   * when the body is not in an array, and texts are then read one by one.
+   */
+  private final SharedText texts;
+  /** Where the stream's first byte is in the array {@link #texts} reads. */
+  private final int base;
+
+  private OtlpProtobufDecoder(CodedInputStream in, SharedText texts, int base) {
     this.in = in;
+    this.texts = texts;
+    this.base = base;
   }
 
   /**
@@ -103,7 +117,8 @@ public final class OtlpProtobufDecoder {
    */
   public static DecodeResult decode(byte[] body) throws MalformedException {
     requireNonNull(body, "body");
-    return new OtlpProtobufDecoder(CodedInputStream.newInstance(body)).decode();
+    return new OtlpProtobufDecoder(CodedInputStream.newInstance(body), new SharedText(body), 0)
+        .decode();
   }
 
   /**
@@ -113,7 +128,11 @@ public final class OtlpProtobufDecoder {
    */
   public static DecodeResult decode(ByteBuffer body) throws MalformedException {
     requireNonNull(body, "body");
-    return new OtlpProtobufDecoder(CodedInputStream.newInstance(body)).decode();
+    CodedInputStream in = CodedInputStream.newInstance(body);
+    return body.hasArray()
+        ? new OtlpProtobufDecoder(in, new SharedText(body.array()),
+            body.arrayOffset() + body.position()).decode()
+        : new OtlpProtobufDecoder(in, null, 0).decode();
   }
 
   private DecodeResult decode() throws MalformedException {
@@ -291,8 +310,8 @@ public final class OtlpProtobufDecoder {
     int outer = enter();
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case 1 << 3 | LEN -> scopeName = in.readStringRequireUtf8();
-        case 2 << 3 | LEN -> scopeVersion = in.readStringRequireUtf8();
+        case 1 << 3 | LEN -> scopeName = text();
+        case 2 << 3 | LEN -> scopeVersion = text();
         case 3 << 3 | LEN -> attribute("attributes", scopeAttributes);
         case 4 << 3 | VARINT -> skipInt(); // dropped_attributes_count: not in the model
         default -> skipUnknown(tag);
@@ -350,7 +369,7 @@ public final class OtlpProtobufDecoder {
           parentSpanIdSize = readId(8);
           parentSpanId = idLow;
         }
-        case 5 << 3 | LEN -> name = in.readStringRequireUtf8();
+        case 5 << 3 | LEN -> name = text();
         case 6 << 3 | VARINT -> kind = in.readEnum();
         case 7 << 3 | I64 -> start = in.readFixed64();
         case 8 << 3 | I64 -> end = in.readFixed64();
@@ -378,7 +397,7 @@ public final class OtlpProtobufDecoder {
           int status = enter();
           for (int field = in.readTag(); field != 0; field = in.readTag()) {
             switch (field) {
-              case 2 << 3 | LEN -> statusMessage = in.readStringRequireUtf8();
+              case 2 << 3 | LEN -> statusMessage = text();
               case 3 << 3 | VARINT -> statusCode = in.readEnum();
               default -> skipUnknown(field);
             }
@@ -447,7 +466,7 @@ public final class OtlpProtobufDecoder {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
         case 1 << 3 | I64 -> time = in.readFixed64();
-        case 2 << 3 | LEN -> name = in.readStringRequireUtf8();
+        case 2 << 3 | LEN -> name = text();
         case 3 << 3 | LEN -> attribute("attributes", eventAttributes);
         case 4 << 3 | VARINT -> dropped = in.readUInt32();
         default -> skipUnknown(tag);
@@ -562,7 +581,7 @@ public final class OtlpProtobufDecoder {
     ValueSlot value = null;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case 1 << 3 | LEN -> key = in.readStringRequireUtf8();
+        case 1 << 3 | LEN -> key = text();
         case 2 << 3 | LEN -> {
           path.push("value");
           if (value == null) {
@@ -610,7 +629,7 @@ public final class OtlpProtobufDecoder {
     int outer = enter();
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case 1 << 3 | LEN -> slot.set(new Value.Str(in.readStringRequireUtf8()));
+        case 1 << 3 | LEN -> slot.set(new Value.Str(text()));
         case 2 << 3 | VARINT -> slot.set(in.readBool() ? TRUE : FALSE);
         case 3 << 3 | VARINT -> slot.set(new Value.Int(in.readInt64()));
         case 4 << 3 | I64 -> slot.set(new Value.Dbl(in.readDouble()));
@@ -692,6 +711,24 @@ public final class OtlpProtobufDecoder {
     nesting--;
     in.setRecursionLimit(NESTING_LIMIT - nesting);
     in.popLimit(outer);
+  }
+
+  /**
+   * Reads a string field the model keeps; a text seen before in the request is the same {@code
+   * String}. Refuses invalid UTF-8 with the generated classes' message.
+   */
+  private String text() throws IOException {
+    if (texts == null) {
+      return in.readStringRequireUtf8();
+    }
+    int length = in.readRawVarint32();
+    int offset = base + in.getTotalBytesRead();
+    in.skipRawBytes(length);
+    try {
+      return texts.decode(offset, length);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidProtocolBufferException(INVALID_UTF8);
+    }
   }
 
   /** Reads a string the model does not keep, checking that it is UTF-8. */

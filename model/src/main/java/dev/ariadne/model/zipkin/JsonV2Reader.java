@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.internal.SharedText;
+import dev.ariadne.model.internal.Utf8Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -8,6 +8,7 @@ import static com.google.protobuf.WireFormat.WIRETYPE_VARINT;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.internal.SharedText;
 import java.io.IOException;
 import java.util.Arrays;
 

@@ -11,6 +11,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.SharedText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

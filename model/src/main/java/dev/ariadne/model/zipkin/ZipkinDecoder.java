@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
+import dev.ariadne.model.internal.SharedText;
 
 /**
  * Decodes the body of a Zipkin {@code POST /api/v2/spans}: a JSON array of v2 spans or a proto3

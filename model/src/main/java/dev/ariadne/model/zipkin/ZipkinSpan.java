@@ -2,6 +2,7 @@ package dev.ariadne.model.zipkin;
 
 import dev.ariadne.model.Ids;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.internal.SharedText;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;

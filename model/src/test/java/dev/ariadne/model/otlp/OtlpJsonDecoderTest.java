@@ -152,6 +152,25 @@ class OtlpJsonDecoderTest {
   }
 
   @Test
+  void givesTheSpansOfARequestOneStringForEachTextThatComesAgain() throws Exception {
+    String span = """
+        {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+         "name": "GET /cart",
+         "attributes": [{"key": "http.route", "value": {"stringValue": "/cart"}}]}""";
+    List<Span> spans = decode("""
+        {"resourceSpans": [{"scopeSpans": [{"spans": [%s, %s]}]}]}
+        """.formatted(span, span)).spans();
+
+    assertThat(spans.get(1).name()).isEqualTo("GET /cart").isSameAs(spans.get(0).name());
+    Attribute first = spans.get(0).attributes().get(0);
+    Attribute second = spans.get(1).attributes().get(0);
+    assertThat(second.key()).isEqualTo("http.route").isSameAs(first.key());
+    assertThat(((Value.Str) second.value()).value())
+        .isEqualTo("/cart")
+        .isSameAs(((Value.Str) first.value()).value());
+  }
+
+  @Test
   void readsFieldsInAnyOrderWithTheResourceAndScopeLast() throws Exception {
     Span span = decode("""
         {"resourceSpans": [{

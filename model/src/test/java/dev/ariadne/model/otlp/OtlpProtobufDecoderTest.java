@@ -121,6 +121,29 @@ class OtlpProtobufDecoderTest {
   }
 
   @Test
+  void givesTheSpansOfARequestOneStringForEachTextThatComesAgain() throws Exception {
+    byte[] body = request(
+        span().setName("GET /cart").addAttributes(kv("http.route", str("/cart"))).build(),
+        span().setName("GET /cart").addAttributes(kv("http.route", str("/cart"))).build())
+        .toByteArray();
+    ByteBuffer heap = ByteBuffer.allocate(body.length + 3).put(new byte[] {1, 2, 3}).put(body);
+    heap.position(3);
+
+    for (DecodeResult result :
+        List.of(OtlpProtobufDecoder.decode(body), OtlpProtobufDecoder.decode(heap))) {
+      Span first = result.spans().get(0);
+      Span second = result.spans().get(1);
+      assertThat(second.name()).isEqualTo("GET /cart").isSameAs(first.name());
+      Attribute firstRoute = first.attributes().get(0);
+      Attribute secondRoute = second.attributes().get(0);
+      assertThat(secondRoute.key()).isEqualTo("http.route").isSameAs(firstRoute.key());
+      assertThat(((Value.Str) secondRoute.value()).value())
+          .isEqualTo("/cart")
+          .isSameAs(((Value.Str) firstRoute.value()).value());
+    }
+  }
+
+  @Test
   void decodesADirectByteBufferWithoutMovingIt() throws Exception {
     byte[] body = OtlpFixtures.fullRequest().toByteArray();
     ByteBuffer buffer = ByteBuffer.allocateDirect(body.length + 3);

@@ -145,24 +145,25 @@ final class Block implements Closeable {
     }
     TraceIndex traceIndex = index.get();
     int page = traceIndex.pageOf(ordinal);
-    SpanPage.Reader reader = readPage(traceIndex, page);
-    int run = 0;
-    int runEnd = traceIndex.firstTrace(page) + reader.traceCount(0);
-    while (ordinal >= runEnd) {
-      run++;
-      runEnd += reader.traceCount(run);
-    }
-    List<Span> spans = new ArrayList<>();
-    for (Span span : decode(page, reader, run)) {
-      if (span.traceId().equals(traceId)) {
-        spans.add(span);
+    return readPage(traceIndex, page, reader -> {
+      int run = 0;
+      int runEnd = traceIndex.firstTrace(page) + reader.traceCount(0);
+      while (ordinal >= runEnd) {
+        run++;
+        runEnd += reader.traceCount(run);
       }
-    }
-    if (spans.isEmpty()) {
-      throw file.corrupt(runName(page, run),
-          "no span of trace " + traceId + ", which the index places there");
-    }
-    return List.copyOf(spans);
+      List<Span> found = new ArrayList<>();
+      for (Span span : decode(page, reader, run)) {
+        if (span.traceId().equals(traceId)) {
+          found.add(span);
+        }
+      }
+      if (found.isEmpty()) {
+        throw file.corrupt(runName(page, run),
+            "no span of trace " + traceId + ", which the index places there");
+      }
+      return List.copyOf(found);
+    });
   }
 
   /** The trace's part in this block, read from its summary without decoding its spans. */
@@ -241,31 +242,32 @@ final class Block implements Closeable {
 
   /** The traces of a page in index order, run by run, checked against the index. */
   private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
-    SpanPage.Reader reader = readPage(traceIndex, page);
-    List<List<Span>> traces = new ArrayList<>();
-    int ordinal = traceIndex.firstTrace(page);
-    for (int run = 0; run < reader.runCount(); run++) {
-      int first = ordinal;
-      int end = first + reader.traceCount(run);
-      List<Span> current = null;
-      for (Span span : decode(page, reader, run)) {
-        if (current == null || !span.traceId().equals(current.get(0).traceId())) {
-          if (ordinal >= end || !span.traceId().equals(traceIndex.traceId(ordinal))) {
-            throw file.corrupt(runName(page, run), "holds trace " + span.traceId()
-                + " where the index expects trace " + ordinal);
+    return readPage(traceIndex, page, reader -> {
+      List<List<Span>> traces = new ArrayList<>();
+      int ordinal = traceIndex.firstTrace(page);
+      for (int run = 0; run < reader.runCount(); run++) {
+        int first = ordinal;
+        int end = first + reader.traceCount(run);
+        List<Span> current = null;
+        for (Span span : decode(page, reader, run)) {
+          if (current == null || !span.traceId().equals(current.get(0).traceId())) {
+            if (ordinal >= end || !span.traceId().equals(traceIndex.traceId(ordinal))) {
+              throw file.corrupt(runName(page, run), "holds trace " + span.traceId()
+                  + " where the index expects trace " + ordinal);
+            }
+            ordinal++;
+            current = new ArrayList<>();
+            traces.add(current);
           }
-          ordinal++;
-          current = new ArrayList<>();
-          traces.add(current);
+          current.add(span);
         }
-        current.add(span);
+        if (ordinal != end) {
+          throw file.corrupt(runName(page, run), "holds " + (ordinal - first)
+              + " traces where the page's header says " + (end - first));
+        }
       }
-      if (ordinal != end) {
-        throw file.corrupt(runName(page, run), "holds " + (ordinal - first)
-            + " traces where the page's header says " + (end - first));
-      }
-    }
-    return traces;
+      return traces;
+    });
   }
 
   private int ordinal(TraceId traceId) throws IOException {
@@ -273,27 +275,36 @@ final class Block implements Closeable {
   }
 
   /**
-   * Reads, decompresses and checks a page's header: its runs must hold the traces the index
-   * places in the page. A page of format version 1 is one span codec call: one run.
+   * Reads, decompresses and checks a page's header, and gives the page to {@code reader}, which
+   * must not keep it: its bytes are reused (see {@link BlockFile#readPooled}). The page's runs
+   * must hold the traces the index places in the page. A page of format version 1 is one span
+   * codec call: one run.
    */
-  private SpanPage.Reader readPage(TraceIndex traceIndex, int page) throws IOException {
+  private <T> T readPage(TraceIndex traceIndex, int page, PageReader<T> reader)
+      throws IOException {
     String what = "page " + page;
-    ByteSource in = file.source(file.read(traceIndex.page(page), what), what);
-    int traceCount = traceIndex.endTrace(page) - traceIndex.firstTrace(page);
-    SpanPage.Reader reader =
-        version == 1 ? SpanPage.Reader.readCall(in, traceCount) : SpanPage.Reader.read(in);
-    if (in.hasRemaining()) {
-      throw in.corrupt(in.remaining() + " bytes after the spans");
-    }
-    long runTraces = 0;
-    for (int run = 0; run < reader.runCount(); run++) {
-      runTraces += reader.traceCount(run);
-    }
-    if (runTraces != traceCount) {
-      throw file.corrupt(what, "runs of " + runTraces + " traces where the index places "
-          + traceCount);
-    }
-    return reader;
+    return file.readPooled(traceIndex.page(page), what, in -> {
+      int traceCount = traceIndex.endTrace(page) - traceIndex.firstTrace(page);
+      SpanPage.Reader runs =
+          version == 1 ? SpanPage.Reader.readCall(in, traceCount) : SpanPage.Reader.read(in);
+      if (in.hasRemaining()) {
+        throw in.corrupt(in.remaining() + " bytes after the spans");
+      }
+      long runTraces = 0;
+      for (int run = 0; run < runs.runCount(); run++) {
+        runTraces += runs.traceCount(run);
+      }
+      if (runTraces != traceCount) {
+        throw file.corrupt(what, "runs of " + runTraces + " traces where the index places "
+            + traceCount);
+      }
+      return reader.read(runs);
+    });
+  }
+
+  /** Reads a page's runs while {@link #readPage} lends them. */
+  private interface PageReader<T> {
+    T read(SpanPage.Reader runs) throws IOException;
   }
 
   /** Decodes a run of a page, naming the page and the run in errors. */

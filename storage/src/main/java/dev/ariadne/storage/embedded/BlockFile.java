@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.zip.CRC32C;
 
 /**
@@ -21,6 +22,13 @@ import java.util.zip.CRC32C;
 final class BlockFile implements Closeable {
   /** Reads are sliced so the JDK's per-thread temporary direct buffers stay this small. */
   private static final int READ_SLICE = 256 * 1024;
+  /**
+   * Buffers {@link #readPooled} keeps for the next read: as many as the reads usually under way
+   * at once, and none larger than this, so that the pool holds a few megabytes at most.
+   */
+  private static final int POOLED_BUFFERS = 4;
+  private static final int MAX_POOLED_BYTES = 8 << 20;
+  private static final ArrayBlockingQueue<Buffers> POOL = new ArrayBlockingQueue<>(POOLED_BUFFERS);
 
   private final Path path;
   private final Object lock = new Object();
@@ -50,17 +58,8 @@ final class BlockFile implements Closeable {
   /** Reads {@code length} bytes at {@code position}; a short file is corrupt. */
   byte[] read(long position, int length, String what) throws IOException {
     byte[] bytes = new byte[length];
-    for (int attempt = 0; ; attempt++) {
-      FileChannel current = channel();
-      try {
-        readFully(current, position, bytes, what);
-        return bytes;
-      } catch (ClosedChannelException e) {
-        if (closed || attempt > 0 || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-      }
-    }
+    readFully(position, bytes, length, what);
+    return bytes;
   }
 
   /**
@@ -68,28 +67,61 @@ final class BlockFile implements Closeable {
    * CorruptDataException} naming the file and {@code what}.
    */
   byte[] read(Extent extent, String what) throws IOException {
+    byte[] raw = new byte[extent.rawLength()];
+    readInto(extent, what, new byte[extent.length()], raw);
+    return raw;
+  }
+
+  /**
+   * Reads an extent as {@link #read(Extent, String)} does, and gives its bytes to {@code reader}
+   * in buffers that are used again once {@code reader} returns, so it must not keep them. For
+   * pages: a trace lookup reads a page of some 600 KB to decode one run of it, and a fresh array
+   * per lookup made most of the young collections during lookups.
+   */
+  <T> T readPooled(Extent extent, String what, PooledReader<T> reader) throws IOException {
+    Buffers buffers = POOL.poll();
+    if (buffers == null) {
+      buffers = new Buffers();
+    }
+    try {
+      buffers.fit(extent);
+      readInto(extent, what, buffers.stored, buffers.raw);
+      return reader.read(new ByteSource(buffers.raw, 0, extent.rawLength(), path + ": " + what));
+    } finally {
+      if (buffers.raw.length <= MAX_POOLED_BYTES) {
+        POOL.offer(buffers);
+      }
+    }
+  }
+
+  /** Reads what {@link #readPooled} lends. */
+  interface PooledReader<T> {
+    T read(ByteSource in) throws IOException;
+  }
+
+  private void readInto(Extent extent, String what, byte[] stored, byte[] raw)
+      throws IOException {
     if (!extent.within(BlockFormat.HEADER_SIZE, dataEnd)) {
       throw corrupt(what, "extent " + extent + " outside the data bytes [" + BlockFormat.HEADER_SIZE
           + ", " + dataEnd + ")");
     }
-    byte[] stored = read(extent.offset(), extent.length(), what);
+    readFully(extent.offset(), stored, extent.length(), what);
     CRC32C crc = new CRC32C();
-    crc.update(stored);
+    crc.update(stored, 0, extent.length());
     if ((int) crc.getValue() != extent.crc()) {
       throw corrupt(what, "checksum mismatch (stored " + Integer.toHexString(extent.crc())
           + ", computed " + Integer.toHexString((int) crc.getValue()) + ")");
     }
-    byte[] raw = new byte[extent.rawLength()];
     int size;
     try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
-      size = zstd.decompressByteArray(raw, 0, raw.length, stored, 0, stored.length);
+      size = zstd.decompressByteArray(raw, 0, extent.rawLength(), stored, 0, extent.length());
     } catch (ZstdException e) {
       throw new CorruptDataException(path + ": " + what + ": does not decompress", e);
     }
-    if (size != raw.length) {
-      throw corrupt(what, "decompressed to " + size + " bytes (expected: " + raw.length + ")");
+    if (size != extent.rawLength()) {
+      throw corrupt(what, "decompressed to " + size + " bytes (expected: " + extent.rawLength()
+          + ")");
     }
-    return raw;
   }
 
   /** A reader of {@code bytes} whose errors name the file and {@code what}. */
@@ -101,15 +133,30 @@ final class BlockFile implements Closeable {
     return new CorruptDataException(path + ": " + what + ": " + problem);
   }
 
-  private void readFully(FileChannel from, long position, byte[] into, String what)
+  /** Reads {@code length} bytes at {@code position} into {@code into}; a short file is corrupt. */
+  private void readFully(long position, byte[] into, int length, String what) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      FileChannel current = channel();
+      try {
+        readFully(current, position, into, length, what);
+        return;
+      } catch (ClosedChannelException e) {
+        if (closed || attempt > 0 || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void readFully(FileChannel from, long position, byte[] into, int length, String what)
       throws IOException {
     int done = 0;
-    while (done < into.length) {
-      ByteBuffer slice = ByteBuffer.wrap(into, done, Math.min(READ_SLICE, into.length - done));
+    while (done < length) {
+      ByteBuffer slice = ByteBuffer.wrap(into, done, Math.min(READ_SLICE, length - done));
       int read = from.read(slice, position + done);
       if (read < 0) {
         throw corrupt(what, "file ends at byte " + (position + done) + ", "
-            + (into.length - done) + " bytes short");
+            + (length - done) + " bytes short");
       }
       done += read;
     }
@@ -128,6 +175,21 @@ final class BlockFile implements Closeable {
         channel = FileChannel.open(path, StandardOpenOption.READ);
       }
       return channel;
+    }
+  }
+
+  /** A read's stored and decompressed bytes, grown to fit the extents read. */
+  private static final class Buffers {
+    byte[] stored = new byte[0];
+    byte[] raw = new byte[0];
+
+    void fit(Extent extent) {
+      if (stored.length < extent.length()) {
+        stored = new byte[extent.length()];
+      }
+      if (raw.length < extent.rawLength()) {
+        raw = new byte[extent.rawLength()];
+      }
     }
   }
 

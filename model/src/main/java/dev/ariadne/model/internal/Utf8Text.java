@@ -1,4 +1,4 @@
-package dev.ariadne.model.zipkin;
+package dev.ariadne.model.internal;
 
 import com.google.protobuf.UnsafeByteOperations;
 import java.lang.invoke.MethodHandles;
@@ -11,11 +11,11 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Strict UTF-8 for the Zipkin readers: text that is not valid UTF-8 (a stray byte, a truncated or
+ * Strict UTF-8 for the decoders: text that is not valid UTF-8 (a stray byte, a truncated or
  * overlong sequence, an encoded surrogate) is refused, naming the byte where it goes wrong, instead
  * of being decoded with replacement characters. ASCII, the usual case, costs one scan and a copy.
  */
-final class Utf8Text {
+public final class Utf8Text {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -26,7 +26,7 @@ final class Utf8Text {
    *
    * @throws IllegalArgumentException if they are not valid UTF-8
    */
-  static String decode(byte[] bytes, int offset, int length) {
+  public static String decode(byte[] bytes, int offset, int length) {
     if (isAscii(bytes, offset, length)) {
       return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
@@ -58,7 +58,7 @@ final class Utf8Text {
    *
    * @throws IllegalArgumentException if it is not valid UTF-8
    */
-  static void check(byte[] bytes) {
+  public static void check(byte[] bytes) {
     if (!UnsafeByteOperations.unsafeWrap(bytes).isValidUtf8()) {
       throw invalid(bytes, 0, bytes.length);
     }

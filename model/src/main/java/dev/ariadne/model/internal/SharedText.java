@@ -1,4 +1,4 @@
-package dev.ariadne.model.zipkin;
+package dev.ariadne.model.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,7 +14,7 @@ import java.util.Locale;
  * and a few probes per lookup, so hostile input costs no more than decoding it would; nothing
  * outlives the request. Not thread-safe.
  */
-final class SharedText {
+public final class SharedText {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SLOTS = 256;
@@ -35,7 +35,7 @@ final class SharedText {
   private final String[] lowerCase = new String[LOWER_CASE_SLOTS];
 
   /** For the texts of one request: {@link #decode} reads {@code body}, {@link #text} any chars. */
-  SharedText(byte[] body) {
+  public SharedText(byte[] body) {
     this.body = body;
   }
 
@@ -44,7 +44,7 @@ final class SharedText {
    *
    * @throws IllegalArgumentException if they are not valid UTF-8
    */
-  String decode(int offset, int length) {
+  public String decode(int offset, int length) {
     if (length > MAX_LENGTH) {
       return Utf8Text.decode(body, offset, length);
     }
@@ -66,7 +66,7 @@ final class SharedText {
   }
 
   /** The text of {@code length} characters at {@code offset}. */
-  String text(char[] chars, int offset, int length) {
+  public String text(char[] chars, int offset, int length) {
     if (length > MAX_LENGTH) {
       return new String(chars, offset, length);
     }
@@ -119,7 +119,7 @@ final class SharedText {
   }
 
   /** {@code text} in lower case, made once for each text that comes again. */
-  String lowerCase(String text) {
+  public String lowerCase(String text) {
     int slot = text.hashCode() & (LOWER_CASE_SLOTS - 1);
     if (text.equals(lowerCaseOf[slot])) {
       return lowerCase[slot];
