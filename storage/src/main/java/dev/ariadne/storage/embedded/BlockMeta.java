@@ -217,6 +217,7 @@ record BlockMeta(
     private long traceCount;
     private final Map<String, Set<Operation>> operations = new HashMap<>();
     private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
+    private final RecentResources resourcesAdded = new RecentResources();
 
     void addTrace(List<Span> spans) {
       traceCount++;
@@ -230,7 +231,10 @@ record BlockMeta(
         Map<String, Set<String>> keys =
             attributeValues.computeIfAbsent(span.serviceName(), service -> new HashMap<>());
         addValues(keys, span.attributes());
-        addValues(keys, span.resource().attributes());
+        if (resourcesAdded.get(span.resource()) < 0) {
+          resourcesAdded.put(span.resource(), 0);
+          addValues(keys, span.resource().attributes());
+        }
       }
     }
 

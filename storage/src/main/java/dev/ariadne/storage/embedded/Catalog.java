@@ -1,7 +1,6 @@
 package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.Attribute;
-import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.TraceQuery;
@@ -24,9 +23,8 @@ final class Catalog {
 
   private final Map<String, Set<Operation>> operations = new HashMap<>();
   private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
-  private Resource lastResource;
+  private final RecentResources resourcesAdded = new RecentResources();
 
-  @SuppressWarnings("ReferenceEquality") // identity is the cheap test wanted; equals() is deep
   void add(Span span) {
     String service = span.serviceName();
     Set<Operation> serviceOperations = operations.get(service);
@@ -38,9 +36,9 @@ final class Catalog {
     Map<String, Set<String>> values =
         attributeValues.computeIfAbsent(service, name -> new HashMap<>());
     addAttributes(span.attributes(), values);
-    // Decoders share one resource among the spans of a request: its attributes are seen once.
-    if (span.resource() != lastResource) {
-      lastResource = span.resource();
+    // Decoders share one resource among the spans of a request: its attributes are added once.
+    if (resourcesAdded.get(span.resource()) < 0) {
+      resourcesAdded.put(span.resource(), 0);
       addAttributes(span.resource().attributes(), values);
     }
   }

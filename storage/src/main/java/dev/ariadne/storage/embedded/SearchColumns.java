@@ -425,8 +425,7 @@ final class SearchColumns {
     private final ByteSink shapeIds = new ByteSink(1 << 12);
     private final ByteSink calls = new ByteSink(1 << 12);
     private final Map<Resource, Integer> resources = new HashMap<>();
-    private Resource lastResource;
-    private int lastResourceId;
+    private final RecentResources recentResources = new RecentResources();
     private final ByteSink resourceTable = new ByteSink(1 << 10);
     private final Map<Shape, Integer> shapes = new HashMap<>();
     private final ByteSink shapeTable = new ByteSink(1 << 10);
@@ -489,12 +488,10 @@ final class SearchColumns {
       rowCount++;
     }
 
-    // The spans of a batch share their resource object: comparing references first saves hashing
-    // the resource's attributes for nearly every span.
-    @SuppressWarnings("ReferenceEquality")
     private int resourceId(Resource resource) {
-      if (resource == lastResource) {
-        return lastResourceId;
+      int recent = recentResources.get(resource);
+      if (recent >= 0) {
+        return recent;
       }
       Integer id = resources.get(resource);
       if (id == null) {
@@ -508,8 +505,7 @@ final class SearchColumns {
           resourceTable.writeVarInt((int) rowPairs[i]);
         }
       }
-      lastResource = resource;
-      lastResourceId = id;
+      recentResources.put(resource, id);
       return id;
     }
 
