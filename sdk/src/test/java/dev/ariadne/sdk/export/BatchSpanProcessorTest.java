@@ -64,9 +64,12 @@ class BatchSpanProcessorTest {
 
   @Test
   void exportsAFullBatchEvenWhenTheWorkerAlreadyHoldsPartOfIt() throws Exception {
+    exporter.behave(Behavior.BLOCK);
     processor = builder().setMaxExportBatchSize(3).build();
     endSpans(0, 4);
+    // The worker is in the first export, so span 3 is queued by the time it drains again.
     assertThat(exporter.awaitExportCalls(1)).isTrue();
+    exporter.release();
     await(() -> processor.getQueueSize() == 0, "the worker took span 3 into its next batch");
 
     endSpans(4, 6); // with span 3 these make a full batch, though only two are in the queue
