@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * RED metrics and the service graph, computed from spans as they are stored.
@@ -172,7 +173,9 @@ public final class Analytics implements Closeable {
           new SeriesKey.Operation(span.serviceName(), span.name(), span.kind(), span.statusCode());
       OperationSeries series = operations.get(key);
       if (series == null) {
-        series = admit(key);
+        series = admit(operations, admittedOperations, key,
+            k -> new SeriesKey.Operation(OVERFLOW, OVERFLOW, k.kind(), k.status()),
+            this::newOperationSeries);
       }
       series.add(bucket, span.durationNanos(), span.statusCode() == StatusCode.ERROR, span);
       graph.accept(span);
@@ -184,7 +187,8 @@ public final class Analytics implements Closeable {
     SeriesKey.Edge key = new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType());
     EdgeSeries series = edges.get(key);
     if (series == null) {
-      series = admit(key);
+      series = admit(edges, admittedEdges, key,
+          k -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, k.connectionType()), this::newEdgeSeries);
     }
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
@@ -195,41 +199,25 @@ public final class Analytics implements Closeable {
   }
 
   /**
-   * The series of an operation not seen yet: its own while fewer than {@code maxSeries}
-   * operations were admitted, else the overflow series of its kind and status, counted.
+   * The series of a key not seen yet: its own while fewer than {@code maxSeries} keys of its kind
+   * were {@code admitted}, else the overflow series of its kind ({@code overflow} names it),
+   * counted.
    */
-  private OperationSeries admit(SeriesKey.Operation key) {
-    if (admittedOperations.get() < maxSeries) {
-      return operations.computeIfAbsent(key, k -> {
-        admittedOperations.incrementAndGet();
-        return newOperationSeries(k);
+  private <K, V> V admit(ConcurrentHashMap<K, V> series, AtomicInteger admitted, K key,
+      Function<K, K> overflow, Function<K, V> create) {
+    if (admitted.get() < maxSeries) {
+      return series.computeIfAbsent(key, k -> {
+        admitted.incrementAndGet();
+        return create.apply(k);
       });
     }
     overflowed();
-    return operations.computeIfAbsent(
-        new SeriesKey.Operation(OVERFLOW, OVERFLOW, key.kind(), key.status()),
-        this::newOperationSeries);
+    return series.computeIfAbsent(overflow.apply(key), create);
   }
 
   private OperationSeries newOperationSeries(SeriesKey.Operation key) {
     return new OperationSeries(
         live.computeIfAbsent(key, k -> new LiveSeries()), prometheus.span(key));
-  }
-
-  /**
-   * The series of an edge not seen yet: its own while fewer than {@code maxSeries} edges were
-   * admitted, else the overflow edge of its connection type, counted.
-   */
-  private EdgeSeries admit(SeriesKey.Edge key) {
-    if (admittedEdges.get() < maxSeries) {
-      return edges.computeIfAbsent(key, k -> {
-        admittedEdges.incrementAndGet();
-        return newEdgeSeries(k);
-      });
-    }
-    overflowed();
-    return edges.computeIfAbsent(
-        new SeriesKey.Edge(OVERFLOW, OVERFLOW, key.connectionType()), this::newEdgeSeries);
   }
 
   private EdgeSeries newEdgeSeries(SeriesKey.Edge key) {
