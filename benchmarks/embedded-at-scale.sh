@@ -11,7 +11,8 @@
 # -Xmx; empty, the default, runs it with the JVM's defaults as the ariadne script does), LOOKUPS,
 # SEARCHES, LISTINGS (queries timed of each kind), QUERY_RUNS (how many times the query benchmark
 # runs on the loaded server; the summary gives medians over them), SKIP_BUILD=1 to use the jars
-# already built, WORK (where the data directory, the log and the .tsv results go).
+# already built, WORK (where the data directory, the logs and the .tsv results go: samples.tsv has
+# every timed query with its start time, to set against the server's garbage collection log gc.log).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +33,7 @@ QUERY_PORT=26686
 OTLP_HTTP_PORT=24318
 
 mkdir -p "$WORK"
-rm -f "$WORK/load.tsv" "$WORK/storage.tsv" "$WORK/queries.tsv"
+rm -f "$WORK/load.tsv" "$WORK/storage.tsv" "$WORK/queries.tsv" "$WORK/samples.tsv" "$WORK/gc.log"
 trap stop_server EXIT
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -48,7 +49,7 @@ log "starting Ariadne (embedded, a fresh data directory, $heap_text)"
 # Receivers the benchmark does not use listen on free ports.
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 \
 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
-java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 --storage embedded \
+java "${heap_flags[@]}" -Xlog:gc:file="$WORK/gc.log":time,uptime -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 --storage embedded \
   --data-dir "$data_dir" --query-port $QUERY_PORT --otlp-http-port $OTLP_HTTP_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!
 wait_healthy "http://127.0.0.1:$QUERY_PORT/health" "$WORK/ariadne.log"
@@ -67,7 +68,7 @@ for run in $(seq 1 "$QUERY_RUNS"); do
     --label "run-$run" --seed "$run" --url "http://127.0.0.1:$QUERY_PORT" --server-pid "$server_pid" \
     --lookups "$LOOKUPS" --searches "$SEARCHES" --listings "$LISTINGS" \
     --attribute http.response.status_code=500 --attribute http.route=/api/orders --min-duration 100ms \
-    --result-file "$WORK/queries.tsv"
+    --result-file "$WORK/queries.tsv" --samples-file "$WORK/samples.tsv"
 done
 stop_server
 

@@ -108,7 +108,13 @@ public final class QueryBenchmark implements Callable<Integer> {
       description = "Appends a tab-separated row per kind of query (with a header when the file is new).")
   Path resultFile;
 
+  @Option(names = "--samples-file", paramLabel = "FILE",
+      description = "Appends a tab-separated row per timed query: label, kind, index, start (epoch"
+          + " milliseconds), latency in milliseconds and path.")
+  Path samplesFile;
+
   private HttpClient client;
+  private final List<String> samples = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new QueryBenchmark()).execute(args));
@@ -172,6 +178,9 @@ public final class QueryBenchmark implements Callable<Integer> {
       }
       lines.addAll(report.tsvRows());
       Files.write(resultFile, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    if (samplesFile != null) {
+      Files.write(samplesFile, samples, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     return results.stream().allMatch(r -> r.failures() == 0) ? 0 : 1;
   }
@@ -238,6 +247,7 @@ public final class QueryBenchmark implements Callable<Integer> {
     ProcessSample before = serverPid == 0 ? null : ProcessSample.read(serverPid);
     for (int i = 0; i < count; i++) {
       URI uri = query.uri(i);
+      long startedMillis = System.currentTimeMillis();
       long started = System.nanoTime();
       HttpResponse<byte[]> answer;
       try {
@@ -250,9 +260,10 @@ public final class QueryBenchmark implements Callable<Integer> {
       if (answer.statusCode() != 200) {
         series.failed();
       } else {
-        series.answered(took, answer.body().length, counter.results(answer.body()));
+        series.answered(uri, startedMillis, took, answer.body().length, counter.results(answer.body()));
       }
     }
+    samples.addAll(series.sampleLines(label));
     ProcessSample after = serverPid == 0 ? null : ProcessSample.read(serverPid);
     double serverCpuSeconds = before == null
         ? Double.NaN

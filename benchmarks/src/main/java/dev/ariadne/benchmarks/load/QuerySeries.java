@@ -2,7 +2,10 @@ package dev.ariadne.benchmarks.load;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /** The timings of one kind of query: latency of each answer, failures, and what came back. */
 final class QuerySeries {
@@ -33,6 +36,8 @@ final class QuerySeries {
 
   private final String name;
   private final long[] latencies;
+  private final long[] startedMillis;
+  private final String[] paths;
   private int answered;
   private int failures;
   private long bytes;
@@ -41,9 +46,13 @@ final class QuerySeries {
   QuerySeries(String name, int count) {
     this.name = name;
     this.latencies = new long[count];
+    this.startedMillis = new long[count];
+    this.paths = new String[count];
   }
 
-  void answered(long latencyNanos, int answerBytes, long answerResults) {
+  void answered(URI query, long startedEpochMillis, long latencyNanos, int answerBytes, long answerResults) {
+    paths[answered] = query.getRawPath();
+    startedMillis[answered] = startedEpochMillis;
     latencies[answered++] = latencyNanos;
     bytes += answerBytes;
     results += answerResults;
@@ -51,6 +60,20 @@ final class QuerySeries {
 
   void failed() {
     failures++;
+  }
+
+  /**
+   * One tab-separated line per answered query, in the order they were sent: when it started (epoch
+   * milliseconds), how long it took and its path, so that a slow answer can be set against the
+   * server's logs.
+   */
+  List<String> sampleLines(String label) {
+    List<String> lines = new ArrayList<>(answered);
+    for (int i = 0; i < answered; i++) {
+      lines.add(String.join("\t", label, name, Integer.toString(i), Long.toString(startedMillis[i]),
+          String.format(Locale.ROOT, "%.3f", latencies[i] / 1e6), paths[i]));
+    }
+    return lines;
   }
 
   Result result(double serverCpuSeconds) {

@@ -2,6 +2,7 @@ package dev.ariadne.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class QuerySeriesTest {
@@ -9,7 +10,7 @@ class QuerySeriesTest {
   void givesPercentilesOfTheAnsweredQueriesAndCountsFailuresApart() {
     QuerySeries series = new QuerySeries("search", 101);
     for (int i = 100; i >= 1; i--) {
-      series.answered(i * 1_000_000L, 10, 2);
+      series.answered(URI.create("/api/v1/traces/" + i), 1_000L * i, i * 1_000_000L, 10, 2);
     }
     series.failed();
     QuerySeries.Result result = series.result(0.5);
@@ -22,6 +23,17 @@ class QuerySeriesTest {
     assertThat(result.meanResults()).isEqualTo(2.0);
     assertThat(result.meanBytes()).isEqualTo(10.0);
     assertThat(result.serverCpuSeconds()).isEqualTo(0.5);
+  }
+
+  @Test
+  void samplesListEachAnsweredQueryInTheOrderSent() {
+    QuerySeries series = new QuerySeries("trace by ID", 3);
+    series.answered(URI.create("http://localhost/api/v1/traces/ab"), 1_700_000_000_000L, 2_500_000L, 10, 1);
+    series.failed();
+    series.answered(URI.create("http://localhost/api/v1/traces/cd"), 1_700_000_000_010L, 12_345_678L, 10, 1);
+    assertThat(series.sampleLines("run-1")).containsExactly(
+        "run-1\ttrace by ID\t0\t1700000000000\t2.500\t/api/v1/traces/ab",
+        "run-1\ttrace by ID\t1\t1700000000010\t12.346\t/api/v1/traces/cd");
   }
 
   @Test
