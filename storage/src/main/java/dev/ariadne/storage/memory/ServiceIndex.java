@@ -1,6 +1,7 @@
 package dev.ariadne.storage.memory;
 
 import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.storage.Operation;
@@ -15,14 +16,28 @@ import java.util.Set;
 
 /**
  * What one service has stored: its traces, its span names with their kinds and traces, and the
- * searchable attribute values of its spans. Counts are per span, so removing the spans of evicted
- * traces leaves exactly what the remaining spans need. Guarded by {@link MemoryStorage}'s lock.
+ * searchable attribute values of its spans and resources. Span attributes are counted per span and
+ * resource attributes per distinct resource held, so removing the spans of evicted traces leaves
+ * exactly what the remaining spans need. Guarded by {@link MemoryStorage}'s lock.
  */
 final class ServiceIndex {
   final Set<TraceEntry> traces = new HashSet<>();
   final Map<String, SpanNameIndex> spanNames = new HashMap<>();
   /** Key → text value → how many spans hold it (a one-element array, counted in place). */
   final Map<String, Map<String, int[]>> attributeValues = new HashMap<>();
+  /**
+   * Spans held per distinct resource: a resource's attributes are counted once while any of its
+   * spans is held, not once per span: on the load generator's OTLP load, counting attributes went
+   * from 14.7% to 11.8% of the server's CPU (async-profiler, event=itimer).
+   */
+  private final Map<Resource, int[]> resourceSpans = new HashMap<>();
+  /**
+   * The resource object of the last span added or removed and its count: the spans of a request
+   * share one resource object per service, so most spans find theirs by identity, without
+   * hashing the resource's attributes.
+   */
+  private Resource lastResource;
+  private int[] lastResourceSpans;
   private int spanCount;
 
   /** The traces and kinds of one span name of the service. */
@@ -39,7 +54,9 @@ final class ServiceIndex {
     spanName.spansByKind.computeIfAbsent(span.kind(), kind -> new int[1])[0]++;
     spanName.traces.add(trace);
     addAttributes(span.attributes());
-    addAttributes(span.resource().attributes());
+    if (spansOf(span.resource())[0]++ == 0) {
+      addAttributes(span.resource().attributes());
+    }
   }
 
   /**
@@ -59,8 +76,22 @@ final class ServiceIndex {
       spanNames.remove(span.name());
     }
     removeAttributes(span.attributes());
-    removeAttributes(span.resource().attributes());
+    if (--spansOf(span.resource())[0] == 0) {
+      resourceSpans.remove(span.resource());
+      lastResource = null;
+      removeAttributes(span.resource().attributes());
+    }
     return --spanCount == 0;
+  }
+
+  /** The count of spans held of this resource (or one equal to it), added at zero if new. */
+  @SuppressWarnings("ReferenceEquality") // identity is the point: equals() is deep
+  private int[] spansOf(Resource resource) {
+    if (resource != lastResource) {
+      lastResourceSpans = resourceSpans.computeIfAbsent(resource, r -> new int[1]);
+      lastResource = resource;
+    }
+    return lastResourceSpans;
   }
 
   List<Operation> operations() {

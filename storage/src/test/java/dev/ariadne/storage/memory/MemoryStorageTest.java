@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
@@ -33,6 +34,7 @@ class MemoryStorageTest extends StorageContract {
   private static final TraceId FIRST = new TraceId(0, 1);
   private static final TraceId SECOND = new TraceId(0, 2);
   private static final TraceId THIRD = new TraceId(0, 3);
+  private static final TraceId FOURTH = new TraceId(0, 4);
 
   @Override
   protected Storage newStorage() {
@@ -140,6 +142,38 @@ class MemoryStorageTest extends StorageContract {
         .hasSize(1);
     assertThat(memory.dependencies(TODAY, TODAY + 1))
         .containsExactly(new DependencyLink("shop", "pay", 1, 0));
+  }
+
+  @Test
+  void aResourceAttributeStaysWhileAnySpanOfAnEqualResourceIsHeld() {
+    MemoryStorage memory = MemoryStorage.create(2);
+    // Equal resources that are different objects, as two requests of one service give them.
+    Resource first = hostResource("a");
+    Resource second = hostResource("a");
+    memory.write(List.of(
+        span(FIRST, 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(first).build()));
+    memory.write(List.of(
+        span(SECOND, 2, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(second).build()));
+    memory.write(List.of(
+        span(THIRD, 3, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(hostResource("b"))
+            .build()));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.attributeValues(Optional.of("shop"), "host.name", 10))
+        .containsExactly("a", "b");
+
+    memory.write(List.of(
+        span(FOURTH, 4, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(hostResource("c"))
+            .build()));
+
+    assertThat(memory.trace(SECOND)).isEmpty();
+    assertThat(memory.attributeValues(Optional.of("shop"), "host.name", 10))
+        .containsExactly("b", "c");
+  }
+
+  private static Resource hostResource(String host) {
+    return new Resource("shop",
+        List.of(Attribute.of("service.name", "shop"), Attribute.of("host.name", host)), 0);
   }
 
   @Test
