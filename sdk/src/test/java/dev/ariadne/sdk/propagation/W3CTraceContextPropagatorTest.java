@@ -168,7 +168,12 @@ class W3CTraceContextPropagatorTest {
         Arguments.of("two joined values", VALID + "," + VALID),
         Arguments.of("empty", ""),
         Arguments.of("garbage", "hello world, this is not a traceparent at all, no."),
-        Arguments.of("non-ASCII", "00-" + t + "-" + s + "-0\u00e9"));
+        Arguments.of("non-ASCII", "00-" + t + "-" + s + "-0\u00e9"),
+        Arguments.of("a Latin-1 look-alike of a hex digit", "00-" + t + "-" + s + "-0\u0161"),
+        // 55 chars, one of them half of a surrogate pair: fewer bytes than chars once encoded.
+        Arguments.of("character outside the BMP", "00-" + t + "-" + s + "-\ud83d\ude00"),
+        Arguments.of("character outside the BMP in a higher version",
+            "01-" + t + "-" + s + "-0\ud83d\ude00"));
   }
 
   @ParameterizedTest(name = "{0}")
