@@ -192,6 +192,7 @@ final class AriadneServer implements AutoCloseable {
           .headMaxSpans(config.headMaxSpans())
           .headMaxAge(config.headMaxAge())
           .compactionTargetSpans(config.compactionTargetSpans())
+          .compactionFanIn(config.compactionFanIn())
           .retention(config.retention())
           .maxDiskBytes(config.maxDiskBytes())
           .maxSpansPerTrace(config.maxSpansPerTrace())

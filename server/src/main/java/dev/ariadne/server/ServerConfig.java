@@ -31,6 +31,7 @@ record ServerConfig(
       int headMaxSpans,
       Duration headMaxAge,
       int compactionTargetSpans,
+      int compactionFanIn,
       Duration retention,
       long maxDiskBytes,
       int maxSpansPerTrace) {}
@@ -62,6 +63,7 @@ record ServerConfig(
             s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getDuration("embedded.head-max-age"),
             s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+            s.getInt("embedded.compaction-fan-in", 2, Integer.MAX_VALUE, "a whole number >= 2"),
             s.getDuration("embedded.retention"),
             s.getBytes("embedded.max-disk"),
             s.getInt("embedded.max-spans-per-trace", 0, Integer.MAX_VALUE,

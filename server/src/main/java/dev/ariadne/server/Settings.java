@@ -43,6 +43,7 @@ final class Settings {
     d.put("embedded.head-max-spans", "100000");
     d.put("embedded.head-max-age", "1m");
     d.put("embedded.compaction-target-spans", "2000000");
+    d.put("embedded.compaction-fan-in", "16");
     d.put("embedded.retention", "7d");
     d.put("embedded.max-disk", "0");
     d.put("embedded.max-spans-per-trace", "0");

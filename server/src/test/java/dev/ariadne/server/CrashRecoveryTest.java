@@ -131,6 +131,7 @@ class CrashRecoveryTest {
           "--disable", "otlp-grpc,otlp-http,jaeger-thrift-http,jaeger-grpc",
           "--set", "embedded.head-max-spans=2000",
           "--set", "embedded.compaction-target-spans=20000",
+          "--set", "embedded.compaction-fan-in=4",
           "--set", "shutdown.drain-seconds=0"));
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader out = new BufferedReader(

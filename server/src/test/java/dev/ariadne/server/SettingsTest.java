@@ -33,7 +33,7 @@ class SettingsTest {
     assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
     assertThat(config.storage()).isEqualTo("embedded");
     assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
-        SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000,
+        SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000, 16,
         Duration.ofDays(7), 0, 0));
   }
 
@@ -62,6 +62,16 @@ class SettingsTest {
     assertThatThrownBy(() -> ServerConfig.from(
         Settings.load(null, Map.of(), Map.of("embedded.sync", "sometimes"))))
         .hasMessageContaining("(expected: one of always, interval)");
+  }
+
+  @Test
+  void compactionFanInIsAtLeastTwo() throws Exception {
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("embedded.compaction-fan-in", "4"))).embedded().compactionFanIn()).isEqualTo(4);
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("embedded.compaction-fan-in", "1"))))
+        .hasMessageContaining("embedded.compaction-fan-in (ARIADNE_EMBEDDED_COMPACTION_FAN_IN, from flag)")
+        .hasMessageContaining("a whole number >= 2");
   }
 
   @Test

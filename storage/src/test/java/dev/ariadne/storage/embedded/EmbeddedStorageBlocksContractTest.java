@@ -27,6 +27,7 @@ class EmbeddedStorageBlocksContractTest extends StorageContract {
     EmbeddedStorage engine = EmbeddedStorage.builder(directory)
         .retention(Duration.ofDays(365_000))
         .compactionTargetSpans(1_000)
+        .compactionFanIn(2)
         .open();
     return new CuttingStorage(engine);
   }

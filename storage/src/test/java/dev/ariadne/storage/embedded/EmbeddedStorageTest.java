@@ -112,7 +112,8 @@ class EmbeddedStorageTest {
       throws IOException {
     TraceId traceId = randomTraceId();
     List<Span> spans = checkout(traceId, TODAY);
-    try (EmbeddedStorage storage = open()) {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionFanIn(4).open()) {
       storage.write(spans.subList(0, 2));
       storage.cut();
       storage.write(List.of(checkout(randomTraceId(), TODAY + 60_000 * MILLIS).get(0)));
@@ -145,9 +146,9 @@ class EmbeddedStorageTest {
   }
 
   @Test
-  void compactionMergesFourBlocksOfATierIntoOneOfTheNext() throws IOException {
+  void compactionMergesFourBlocksOfATierIntoOneOfTheNextWithAFanInOfFour() throws IOException {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
-        .headMaxSpans(5).compactionTargetSpans(1_000).open()) {
+        .headMaxSpans(5).compactionTargetSpans(1_000).compactionFanIn(4).open()) {
       List<TraceId> traces = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         TraceId traceId = randomTraceId();
@@ -162,6 +163,32 @@ class EmbeddedStorageTest {
       } while (storage.compactions() > before);
       // 16 blocks of 5 spans → 4 of 20 → 1 of 80: five merges, each span rewritten twice.
       assertThat(storage.compactions()).isEqualTo(5);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      for (TraceId traceId : traces) {
+        assertThat(storage.trace(traceId)).hasSize(5);
+      }
+    }
+  }
+
+  @Test
+  void byDefaultCompactionWaitsForSixteenBlocksOfATierAndMergesThemAtOnce() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).compactionTargetSpans(1_000).open()) {
+      List<TraceId> traces = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        if (i == 15) {
+          storage.compact();
+          assertThat(storage.compactions()).isZero();
+          assertThat(storage.blockCount()).isEqualTo(15);
+        }
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      storage.compact();
+      storage.compact();
+      assertThat(storage.compactions()).isEqualTo(1);
       assertThat(storage.blockCount()).isEqualTo(1);
       for (TraceId traceId : traces) {
         assertThat(storage.trace(traceId)).hasSize(5);
@@ -459,7 +486,7 @@ class EmbeddedStorageTest {
     int tracesPerWriter = 200;
     List<TraceId> written = new ArrayList<>();
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
-        .headMaxSpans(300).compactionTargetSpans(2_000)
+        .headMaxSpans(300).compactionTargetSpans(2_000).compactionFanIn(4)
         .maintenanceInterval(Duration.ofMillis(5)).open()) {
       ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
       List<Future<List<TraceId>>> results = new ArrayList<>();
@@ -510,6 +537,8 @@ class EmbeddedStorageTest {
     assertThatThrownBy(() -> builder.maxDiskBytes(-1)).hasMessage("maxDiskBytes: -1 (expected: >= 0)");
     assertThatThrownBy(() -> builder.maxSpansPerTrace(-1))
         .hasMessage("maxSpansPerTrace: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> builder.compactionFanIn(1))
+        .hasMessage("compactionFanIn: 1 (expected: >= 2)");
   }
 
   private List<Path> blockFiles() throws IOException {
