@@ -148,27 +148,24 @@ class MemoryStorageTest extends StorageContract {
   void aResourceAttributeStaysWhileAnySpanOfAnEqualResourceIsHeld() {
     MemoryStorage memory = MemoryStorage.create(2);
     // Equal resources that are different objects, as two requests of one service give them.
-    Resource first = hostResource("a");
-    Resource second = hostResource("a");
-    memory.write(List.of(
-        span(FIRST, 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(first).build()));
-    memory.write(List.of(
-        span(SECOND, 2, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(second).build()));
-    memory.write(List.of(
-        span(THIRD, 3, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(hostResource("b"))
-            .build()));
+    writeSpanOf(memory, FIRST, hostResource("a"));
+    writeSpanOf(memory, SECOND, hostResource("a"));
+    writeSpanOf(memory, THIRD, hostResource("b"));
 
     assertThat(memory.trace(FIRST)).isEmpty();
     assertThat(memory.attributeValues(Optional.of("shop"), "host.name", 10))
         .containsExactly("a", "b");
 
-    memory.write(List.of(
-        span(FOURTH, 4, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).resource(hostResource("c"))
-            .build()));
+    writeSpanOf(memory, FOURTH, hostResource("c"));
 
     assertThat(memory.trace(SECOND)).isEmpty();
     assertThat(memory.attributeValues(Optional.of("shop"), "host.name", 10))
         .containsExactly("b", "c");
+  }
+
+  private static void writeSpanOf(MemoryStorage memory, TraceId traceId, Resource resource) {
+    memory.write(List.of(span(traceId, randomSpanId(), 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS)
+        .resource(resource).build()));
   }
 
   private static Resource hostResource(String host) {
