@@ -63,6 +63,11 @@ class TraceQueryTest {
     assertThat(TraceQuery.searchableText(Value.of("GET"))).isEqualTo("GET");
     assertThat(TraceQuery.searchableText(Value.of(true))).isEqualTo("true");
     assertThat(TraceQuery.searchableText(Value.of(-42L))).isEqualTo("-42");
+    assertThat(TraceQuery.searchableText(Value.of(0L))).isEqualTo("0");
+    assertThat(TraceQuery.searchableText(Value.of(200L))).isEqualTo("200");
+    assertThat(TraceQuery.searchableText(Value.of(1023L))).isEqualTo("1023");
+    assertThat(TraceQuery.searchableText(Value.of(1024L))).isEqualTo("1024");
+    assertThat(TraceQuery.searchableText(Value.of(Long.MIN_VALUE))).isEqualTo("-9223372036854775808");
     assertThat(TraceQuery.searchableText(Value.of(2.0))).isEqualTo("2.0");
     assertThat(TraceQuery.searchableText(new Value.Bytes(new byte[] {1}))).isNull();
     assertThat(TraceQuery.searchableText(new Value.Array(List.of(Value.of("a"))))).isNull();

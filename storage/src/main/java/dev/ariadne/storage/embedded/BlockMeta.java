@@ -244,7 +244,8 @@ record BlockMeta(
      * more, so the common case (a value already seen) costs one hash lookup.
      */
     private static void addValues(Map<String, Set<String>> keys, List<Attribute> attributes) {
-      for (Attribute attribute : attributes) {
+      for (int i = 0; i < attributes.size(); i++) {
+        Attribute attribute = attributes.get(i);
         String text = TraceQuery.searchableText(attribute.value());
         if (text == null) {
           continue;

@@ -322,18 +322,25 @@ final class BlockWriter {
         + span.scope().version().length() + estimatedSize(span.attributes(), 0)
         + estimatedSize(span.resource().attributes(), 0)
         + estimatedSize(span.scope().attributes(), 0);
-    for (Event event : span.events()) {
+    List<Event> events = span.events();
+    for (int i = 0; i < events.size(); i++) {
+      Event event = events.get(i);
       size += 16 + event.name().length() + estimatedSize(event.attributes(), 0);
     }
-    for (Link link : span.links()) {
+    List<Link> links = span.links();
+    for (int i = 0; i < links.size(); i++) {
+      Link link = links.get(i);
       size += 40 + link.traceState().length() + estimatedSize(link.attributes(), 0);
     }
     return size;
   }
 
+  // Index loops, here and in the callers above: the iterators of the spans' lists escaped and
+  // were 3.5% of the bytes durable ingest allocated (async-profiler, event=alloc).
   private static long estimatedSize(List<Attribute> attributes, int depth) {
     long size = 1;
-    for (Attribute attribute : attributes) {
+    for (int i = 0; i < attributes.size(); i++) {
+      Attribute attribute = attributes.get(i);
       size += 2 + attribute.key().length() + estimatedSize(attribute.value(), depth);
     }
     return size;

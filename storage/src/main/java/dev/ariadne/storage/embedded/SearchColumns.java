@@ -525,7 +525,8 @@ final class SearchColumns {
     /** Puts the (key number, value number) pairs of the searchable attributes in rowPairs. */
     private int addPairs(List<Attribute> attributes) {
       int pairs = 0;
-      for (Attribute attribute : attributes) {
+      for (int i = 0; i < attributes.size(); i++) {
+        Attribute attribute = attributes.get(i);
         String text = TraceQuery.searchableText(attribute.value());
         if (text == null) {
           continue;
