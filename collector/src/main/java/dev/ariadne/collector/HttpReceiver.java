@@ -1,5 +1,7 @@
 package dev.ariadne.collector;
 
+import com.linecorp.armeria.common.AggregationOptions;
+import com.linecorp.armeria.common.ByteBufAccessMode;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
@@ -88,12 +90,26 @@ abstract class HttpReceiver implements HttpService {
       return answer(start, format, tooLarge(length + " bytes"));
     }
     CompletableFuture<HttpResponse> response = req.peekData(new BodyLimit(maxRequestBytes))
-        .aggregate()
+        .aggregate(AggregationOptions.usePooledObjects(ctx.alloc()))
         .thenCompose(body ->
-            ingest.submit(format.protocol(), body.content().array(), gzip, format.decoder()))
+            ingest.submit(format.protocol(), copyAndRelease(body.content()), gzip, format.decoder()))
         .exceptionally(this::unreadable)
         .thenApply(outcome -> answer(start, format, outcome));
     return HttpResponse.of(response);
+  }
+
+  /**
+   * The body as an array of its own, releasing the pooled buffer it was gathered in. Gathered
+   * without pooled buffers, Armeria copied each received chunk to the heap and then all of them
+   * into one array: two heap copies of every body, 13% of the bytes durable ingest allocated
+   * (async-profiler, event=alloc); this is one, and the total allocated fell by 6%.
+   */
+  private static byte[] copyAndRelease(HttpData content) {
+    try (content) {
+      byte[] bytes = new byte[content.length()];
+      content.byteBuf(ByteBufAccessMode.DUPLICATE).readBytes(bytes);
+      return bytes;
+    }
   }
 
   private Outcome tooLarge(String size) {
