@@ -263,7 +263,9 @@ public final class QueryBenchmark implements Callable<Integer> {
         series.answered(uri, startedMillis, took, answer.body().length, counter.results(answer.body()));
       }
     }
-    samples.addAll(series.sampleLines(label));
+    if (samplesFile != null) {
+      samples.addAll(series.sampleLines(label));
+    }
     ProcessSample after = serverPid == 0 ? null : ProcessSample.read(serverPid);
     double serverCpuSeconds = before == null
         ? Double.NaN
