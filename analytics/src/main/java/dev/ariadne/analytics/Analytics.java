@@ -53,6 +53,12 @@ public final class Analytics implements Closeable {
   private static final List<StatusCode> STATUSES = List.of(StatusCode.values());
   /** The most spans held while they wait for the other half of a call (about 100 MiB at most). */
   private static final int PAIR_MAX_PENDING = 500_000;
+  /**
+   * How often the service graph lets go of the spans whose pair wait is over: expiring them only
+   * at each flush would hold them up to a flush interval longer (10 to 20 s by default, against
+   * 10 to 11), and the spans held are most of what analytics keeps in memory.
+   */
+  private static final long EXPIRE_MILLIS = 1_000;
 
   private final MetricsStore store;
   private final long bucketMillis;
@@ -146,6 +152,8 @@ public final class Analytics implements Closeable {
     });
     long flushMillis = builder.flushInterval.toMillis();
     background.scheduleWithFixedDelay(this::flushQuietly, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        this::expireQuietly, EXPIRE_MILLIS, EXPIRE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   public static Builder builder() {
@@ -259,9 +267,16 @@ public final class Analytics implements Closeable {
     store.maintain();
   }
 
-  private void flushQuietly() {
+  private void expireQuietly() {
     try {
       graph.expire();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "analytics: letting go of the service graph's expired spans failed", e);
+    }
+  }
+
+  private void flushQuietly() {
+    try {
       flush();
     } catch (IOException | RuntimeException e) {
       flushFailures.incrementAndGet();

@@ -9,14 +9,10 @@ import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -37,6 +33,7 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>Each pair of spans makes at most one edge; a span delivered again while it is held is ignored.
+ * What is held is kept in flat arrays ({@link Slots}, {@link Holds}), not as objects per span.
  * Thread-safe: one lock, and edges reach the sink outside it.
  */
 final class ServiceGraph {
@@ -53,10 +50,9 @@ final class ServiceGraph {
   private final Consumer<Edge> sink;
 
   private final Object lock = new Object();
-  /** The held spans and waiting callees, by the span ID they are held under. */
-  private final Map<Key, Slot> slots = new HashMap<>();
-  /** Every hold in the order it was taken, hence of its deadline; resolved ones are skipped. */
-  private final ArrayDeque<Hold> deadlines = new ArrayDeque<>();
+  private final Slots slots = new Slots();
+  /** Every hold in the order it was taken, hence of its deadline. */
+  private final Holds holds = new Holds();
   private long pending;
   private long expired;
   private long dropped;
@@ -100,9 +96,8 @@ final class ServiceGraph {
     List<Edge> edges = new ArrayList<>();
     synchronized (lock) {
       long now = nanoClock.getAsLong();
-      Hold first;
-      while ((first = deadlines.peekFirst()) != null && first.deadline - now <= 0) {
-        release(deadlines.pollFirst(), edges);
+      while (!holds.isEmpty() && holds.deadline[holds.first()] - now <= 0) {
+        release(holds.removeFirst(), edges);
       }
     }
     edges.forEach(sink);
@@ -112,9 +107,8 @@ final class ServiceGraph {
   void flush() {
     List<Edge> edges = new ArrayList<>();
     synchronized (lock) {
-      Hold first;
-      while ((first = deadlines.pollFirst()) != null) {
-        release(first, edges);
+      while (!holds.isEmpty()) {
+        release(holds.removeFirst(), edges);
       }
     }
     edges.forEach(sink);
@@ -143,166 +137,214 @@ final class ServiceGraph {
 
   private void acceptLocked(Half half, List<Edge> edges) {
     boolean full = false;
-    Slot own = slots.get(half.key);
-    Half there = own == null ? null : own.place(half);
-    if (there != null && there.sameSpan(half)) {
+    int own = slots.find(half.traceHigh, half.traceLow, half.spanId);
+    int there = own == Slots.NONE ? Slots.NONE
+        : half.isCallerSide() ? slots.callerSide[own] : slots.other[own];
+    if (there != Slots.NONE && sameSpan(there, half)) {
       return;
     }
-    if (there == null) {
+    if (there == Slots.NONE) {
       if (hasRoom()) {
-        own = slots.computeIfAbsent(half.key, Slot::new);
-        own.put(half);
-        hold(new Hold(own, half, null));
+        own = slots.findOrAdd(half.traceHigh, half.traceLow, half.spanId);
+        int position = hold(own, half, Holds.OWN);
+        if (half.isCallerSide()) {
+          slots.callerSide[own] = position;
+        } else {
+          slots.other[own] = position;
+        }
         resolveWaiting(own, edges);
       } else {
         full = true;
       }
     }
     if (half.shared) {
-      full |= !callee(half, Relation.SHARED, half.key, edges);
+      full |= !callee(half, Holds.SHARED, half.traceHigh, half.traceLow, half.spanId, edges);
     }
-    Key parentKey = half.parentKey();
-    if (parentKey != null) {
-      full |= !callee(half, Relation.PARENT, parentKey, edges);
+    if (half.hasParent()) {
+      full |= !callee(half, Holds.PARENT, half.traceHigh, half.traceLow, half.parentSpanId, edges);
     }
-    for (Key producer : half.producerKeys) {
-      full |= !callee(half, Relation.LINK, producer, edges);
+    long[] producers = half.producers;
+    for (int i = 0; i < producers.length; i += 3) {
+      full |= !callee(half, Holds.LINK, producers[i], producers[i + 1], producers[i + 2], edges);
     }
     if (full) {
       dropped++;
     }
   }
 
+  /** True for the same span delivered again (the span ID is compared by the caller). */
+  private boolean sameSpan(int position, Half half) {
+    return holds.kind(position) == half.kind && holds.parentSpanId[position] == half.parentSpanId
+        && holds.start[position] == half.start && holds.duration[position] == half.duration
+        && holds.service[position].equals(half.service);
+  }
+
   /** Pairs a callee with its caller, or makes it wait; false when there is no room to wait. */
-  private boolean callee(Half half, Relation relation, Key callerKey, List<Edge> edges) {
-    Slot slot = slots.get(callerKey);
-    if (slot != null && resolve(half, relation, slot, edges) == Outcome.DONE) {
+  private boolean callee(Half half, byte relation, long high, long low, long id, List<Edge> edges) {
+    int slot = slots.find(high, low, id);
+    if (slot != Slots.NONE
+        && resolve(half.kind, half.service, half.duration, half.error, relation, slot, edges)
+            == Outcome.DONE) {
       return true;
     }
     if (!hasRoom()) {
       return false;
     }
-    slot = slots.computeIfAbsent(callerKey, Slot::new);
-    Hold waiter = new Hold(slot, half, relation);
-    slot.waiting().addLast(waiter);
-    hold(waiter);
+    slot = slots.findOrAdd(high, low, id);
+    int waiter = hold(slot, half, relation);
+    if (slots.waitTail[slot] == Slots.NONE) {
+      slots.waitHead[slot] = waiter;
+    } else {
+      holds.next[slots.waitTail[slot]] = waiter;
+    }
+    slots.waitTail[slot] = waiter;
     return true;
   }
 
   /** Tries the callees waiting under a slot again, now that a span is held there. */
-  private void resolveWaiting(Slot slot, List<Edge> edges) {
-    if (!slot.hasWaiting()) {
-      return;
-    }
-    ArrayDeque<Hold> left = new ArrayDeque<>();
-    for (Hold waiter : slot.waiting) {
-      if (resolve(waiter.half, waiter.relation, slot, edges) == Outcome.DONE) {
-        waiter.done = true;
+  private void resolveWaiting(int slot, List<Edge> edges) {
+    int previous = Slots.NONE;
+    for (int waiter = slots.waitHead[slot]; waiter != Slots.NONE; waiter = holds.next[waiter]) {
+      if (resolve(waiter, slot, edges) == Outcome.DONE) {
+        holds.setDone(waiter);
         pending--;
+        unlink(slot, previous, waiter);
       } else {
-        left.addLast(waiter);
+        previous = waiter;
       }
     }
-    slot.waiting = left.isEmpty() ? null : left;
   }
 
-  private Outcome resolve(Half callee, Relation relation, Slot slot, List<Edge> edges) {
-    Half caller;
+  /** Takes a waiter out of its slot's list, given the waiter before it (or none). */
+  private void unlink(int slot, int previous, int waiter) {
+    int next = holds.next[waiter];
+    if (previous == Slots.NONE) {
+      slots.waitHead[slot] = next;
+    } else {
+      holds.next[previous] = next;
+    }
+    if (slots.waitTail[slot] == waiter) {
+      slots.waitTail[slot] = previous;
+    }
+  }
+
+  private Outcome resolve(int waiter, int slot, List<Edge> edges) {
+    return resolve(holds.kind(waiter), holds.service[waiter], holds.duration[waiter],
+        holds.error(waiter), holds.relation[waiter], slot, edges);
+  }
+
+  private Outcome resolve(SpanKind calleeKind, String calleeService, long calleeDuration,
+      boolean calleeError, byte relation, int slot, List<Edge> edges) {
+    int caller;
     switch (relation) {
-      case SHARED -> {
-        caller = slot.callerSide;
-        if (caller == null || caller.kind != SpanKind.CLIENT) {
+      case Holds.SHARED -> {
+        caller = slots.callerSide[slot];
+        if (caller == Slots.NONE || holds.kind(caller) != SpanKind.CLIENT) {
           return Outcome.WAIT;
         }
-        return call(caller, callee, Edge.REQUEST, edges);
+        return call(caller, slot, calleeService, calleeDuration, calleeError, Edge.REQUEST, edges);
       }
-      case LINK -> {
-        caller = slot.callerSide;
-        if (caller == null || caller.kind != SpanKind.PRODUCER) {
+      case Holds.LINK -> {
+        caller = slots.callerSide[slot];
+        if (caller == Slots.NONE || holds.kind(caller) != SpanKind.PRODUCER) {
           return Outcome.WAIT;
         }
-        return call(caller, callee, Edge.MESSAGING_SYSTEM, edges);
+        return call(caller, slot, calleeService, calleeDuration, calleeError,
+            Edge.MESSAGING_SYSTEM, edges);
       }
       default -> {
-        caller = slot.parent();
-        if (caller == null) {
+        caller = slots.parent(slot);
+        if (caller == Slots.NONE) {
           return Outcome.WAIT;
         }
-        if (caller.kind == SpanKind.CLIENT && callee.kind != SpanKind.SERVER) {
+        SpanKind callerKind = holds.kind(caller);
+        if (callerKind == SpanKind.CLIENT && calleeKind != SpanKind.SERVER) {
           // Zipkin's shared SERVER span may still come and take over this child.
-          return caller.service.equals(callee.service) ? Outcome.DONE : Outcome.TENTATIVE;
+          return holds.service[caller].equals(calleeService) ? Outcome.DONE : Outcome.TENTATIVE;
         }
-        boolean messaging = caller.kind == SpanKind.PRODUCER && callee.kind == SpanKind.CONSUMER;
-        return call(caller, callee, messaging ? Edge.MESSAGING_SYSTEM : Edge.REQUEST, edges);
+        boolean messaging = callerKind == SpanKind.PRODUCER && calleeKind == SpanKind.CONSUMER;
+        return call(caller, slot, calleeService, calleeDuration, calleeError,
+            messaging ? Edge.MESSAGING_SYSTEM : Edge.REQUEST, edges);
       }
     }
   }
 
-  private static Outcome call(Half caller, Half callee, String connectionType, List<Edge> edges) {
-    caller.called = true;
-    if (!caller.service.equals(callee.service)) {
-      boolean failed = callee.error || (caller.isCallerSide() && caller.error);
+  /** A call from the span held at {@code caller} under {@code slot}: an edge if services differ. */
+  private Outcome call(int caller, int slot, String calleeService, long calleeDuration,
+      boolean calleeError, String connectionType, List<Edge> edges) {
+    holds.setCalled(caller);
+    String callerService = holds.service[caller];
+    if (!callerService.equals(calleeService)) {
+      boolean failed = calleeError || (holds.isCallerSide(caller) && holds.error(caller));
       edges.add(new Edge(
-          caller.service, callee.service, connectionType, caller.key.traceId(), caller.start,
-          caller.duration, callee.duration, failed));
+          callerService, calleeService, connectionType, traceId(slot), holds.start[caller],
+          holds.duration[caller], calleeDuration, failed));
     }
     return Outcome.DONE;
   }
 
-  private void release(Hold hold, List<Edge> edges) {
-    if (hold.done) {
-      return;
-    }
-    hold.done = true;
-    pending--;
-    Slot slot = hold.slot;
-    if (hold.relation == null) {
-      releaseSpan(slot, hold.half, edges);
-    } else {
-      ArrayDeque<Hold> waiting = slot.waiting();
-      if (waiting.peekFirst() == hold) {
-        waiting.pollFirst();
-      } else {
-        waiting.remove(hold);
-      }
-      switch (resolve(hold.half, hold.relation, slot, edges)) {
-        case TENTATIVE -> call(slot.parent(), hold.half, Edge.REQUEST, edges);
-        case WAIT -> expired++;
-        case DONE -> {}
-      }
-    }
-    if (slot.isEmpty()) {
-      slots.remove(slot.key);
-    }
+  private TraceId traceId(int slot) {
+    return new TraceId(slots.traceHigh[slot], slots.traceLow[slot]);
   }
 
-  private void releaseSpan(Slot slot, Half half, List<Edge> edges) {
-    if (slot.callerSide != half) {
-      slot.other = null;
-      return;
-    }
-    if (slot.other == null && half.kind == SpanKind.CLIENT && slot.hasWaiting()) {
-      // No shared SERVER span came: the CLIENT span's children in other services are its callees.
-      ArrayDeque<Hold> left = new ArrayDeque<>();
-      for (Hold waiter : slot.waiting) {
-        if (resolve(waiter.half, waiter.relation, slot, edges) == Outcome.TENTATIVE) {
-          call(half, waiter.half, Edge.REQUEST, edges);
-          waiter.done = true;
-          pending--;
-        } else {
-          left.addLast(waiter);
+  /** Ends a hold taken out of the ring at its deadline. */
+  private void release(int hold, List<Edge> edges) {
+    if (!holds.done(hold)) {
+      holds.setDone(hold);
+      pending--;
+      int slot = holds.slot[hold];
+      if (holds.relation[hold] == Holds.OWN) {
+        releaseSpan(slot, hold, edges);
+      } else {
+        // Holds are released in the order they were taken, so a waiter is nearly always first.
+        int previous = Slots.NONE;
+        for (int at = slots.waitHead[slot]; at != hold; at = holds.next[at]) {
+          previous = at;
+        }
+        unlink(slot, previous, hold);
+        switch (resolve(hold, slot, edges)) {
+          case TENTATIVE -> call(slots.parent(slot), slot, holds.service[hold],
+              holds.duration[hold], holds.error(hold), Edge.REQUEST, edges);
+          case WAIT -> expired++;
+          case DONE -> {}
         }
       }
-      slot.waiting = left.isEmpty() ? null : left;
+      if (slots.isEmpty(slot)) {
+        slots.remove(slot);
+      }
     }
-    slot.callerSide = null;
-    if (half.called) {
+    holds.clear(hold);
+  }
+
+  private void releaseSpan(int slot, int span, List<Edge> edges) {
+    if (slots.callerSide[slot] != span) {
+      slots.other[slot] = Slots.NONE;
       return;
     }
-    if (half.peer != null && !half.peer.equals(half.service)) {
-      edges.add(new Edge(
-          half.service, half.peer, half.peerType, half.key.traceId(), half.start, half.duration,
-          Edge.NOT_SEEN, half.error));
+    if (slots.other[slot] == Slots.NONE && holds.kind(span) == SpanKind.CLIENT) {
+      // No shared SERVER span came: the CLIENT span's children in other services are its callees.
+      int previous = Slots.NONE;
+      for (int waiter = slots.waitHead[slot]; waiter != Slots.NONE; waiter = holds.next[waiter]) {
+        if (resolve(waiter, slot, edges) == Outcome.TENTATIVE) {
+          call(span, slot, holds.service[waiter], holds.duration[waiter], holds.error(waiter),
+              Edge.REQUEST, edges);
+          holds.setDone(waiter);
+          pending--;
+          unlink(slot, previous, waiter);
+        } else {
+          previous = waiter;
+        }
+      }
+    }
+    slots.callerSide[slot] = Slots.NONE;
+    if (holds.called(span)) {
+      return;
+    }
+    String service = holds.service[span];
+    String peer = holds.peer[span];
+    if (peer != null && !peer.equals(service)) {
+      edges.add(new Edge(service, peer, holds.peerType(span), traceId(slot), holds.start[span],
+          holds.duration[span], Edge.NOT_SEEN, holds.error(span)));
     } else {
       expired++;
     }
@@ -312,25 +354,12 @@ final class ServiceGraph {
     return pending < maxPending;
   }
 
-  private void hold(Hold hold) {
-    hold.deadline = nanoClock.getAsLong() + waitNanos;
-    pending++;
-    deadlines.addLast(hold);
-    // Resolved holds stay in the queue until their deadline; drop them before they outnumber the
-    // live ones, so the queue stays within about twice maxPending.
-    if (deadlines.size() > 2L * maxPending + 16) {
-      deadlines.removeIf(h -> h.done);
+  private int hold(int slot, Half half, byte relation) {
+    if (holds.isFull()) {
+      slots.remap(holds.compact(Math.toIntExact(pending)));
     }
-  }
-
-  /** How a callee relates to the span it waits for. */
-  private enum Relation {
-    /** The caller's span ID is the callee's parent span ID. */
-    PARENT,
-    /** Zipkin: the caller is the CLIENT span with the SERVER callee's own span ID. */
-    SHARED,
-    /** The callee is a CONSUMER span with a link to the PRODUCER caller. */
-    LINK
+    pending++;
+    return holds.add(half, slot, relation, nanoClock.getAsLong() + waitNanos);
   }
 
   private enum Outcome {
@@ -342,87 +371,13 @@ final class ServiceGraph {
     WAIT
   }
 
-  /** A span ID in a trace. */
-  private record Key(long traceHigh, long traceLow, long spanId) {
-    Key(TraceId traceId, long spanId) {
-      this(traceId.high(), traceId.low(), spanId);
-    }
+  /** What the service graph needs of a span: its part in calls, not its content. */
+  static final class Half {
+    private static final long[] NO_PRODUCERS = {};
 
-    TraceId traceId() {
-      return new TraceId(traceHigh, traceLow);
-    }
-  }
-
-  /** What a span ID holds: up to two spans (Zipkin's shared span IDs), and callees waiting. */
-  private static final class Slot {
-    final Key key;
-    /** The CLIENT or PRODUCER span with this ID. */
-    Half callerSide;
-    /** A span of any other kind with this ID. */
-    Half other;
-    /** The callees waiting for this ID's span, in the order they came; null until one waits. */
-    ArrayDeque<Hold> waiting;
-
-    Slot(Key key) {
-      this.key = key;
-    }
-
-    boolean hasWaiting() {
-      return waiting != null && !waiting.isEmpty();
-    }
-
-    ArrayDeque<Hold> waiting() {
-      if (waiting == null) {
-        waiting = new ArrayDeque<>(4);
-      }
-      return waiting;
-    }
-
-    /** The span already at the place {@code half} would take, if any. */
-    Half place(Half half) {
-      return half.isCallerSide() ? callerSide : other;
-    }
-
-    void put(Half half) {
-      if (half.isCallerSide()) {
-        callerSide = half;
-      } else {
-        other = half;
-      }
-    }
-
-    /** The parent of this ID's children: a shared SERVER span rather than its CLIENT span. */
-    Half parent() {
-      return other != null ? other : callerSide;
-    }
-
-    boolean isEmpty() {
-      return callerSide == null && other == null && !hasWaiting();
-    }
-  }
-
-  /** A span held, or a callee waiting for one relation, until its deadline. */
-  private static final class Hold {
-    final Slot slot;
-    final Half half;
-    /** Null for a span held under its own ID. */
-    final Relation relation;
-    long deadline;
-    boolean done;
-
-    Hold(Slot slot, Half half, Relation relation) {
-      this.slot = slot;
-      this.half = half;
-      this.relation = relation;
-    }
-  }
-
-  /**
-   * What the service graph keeps of a span: its part in calls, not its content. Held for the pair
-   * wait, so it keeps no more than it needs (each byte of it lives through young collections).
-   */
-  private static final class Half {
-    final Key key;
+    final long traceHigh;
+    final long traceLow;
+    final long spanId;
     final long parentSpanId;
     final String service;
     final SpanKind kind;
@@ -430,16 +385,19 @@ final class ServiceGraph {
     final long duration;
     final boolean error;
     final boolean shared;
-    /** The PRODUCER spans a CONSUMER span links to, apart from its parent. */
-    final Set<Key> producerKeys;
+    /**
+     * The PRODUCER spans a CONSUMER span links to, apart from its parent and itself: trace ID
+     * high, low and span ID of each, without repeats.
+     */
+    final long[] producers;
     /** The peer a CLIENT or PRODUCER span names, or null. */
     final String peer;
     final String peerType;
-    /** A CLIENT or PRODUCER span that met the other side of its call. */
-    boolean called;
 
     Half(Span span) {
-      key = new Key(span.traceId(), span.spanId());
+      traceHigh = span.traceId().high();
+      traceLow = span.traceId().low();
+      spanId = span.spanId();
       parentSpanId = span.parentSpanId();
       service = span.serviceName().isBlank() ? Resource.UNKNOWN_SERVICE : span.serviceName();
       kind = span.kind();
@@ -447,7 +405,7 @@ final class ServiceGraph {
       duration = Math.max(0, span.durationNanos());
       error = span.statusCode() == StatusCode.ERROR;
       shared = kind == SpanKind.SERVER && isTrue(span.attributes(), ZIPKIN_SHARED);
-      producerKeys = kind == SpanKind.CONSUMER ? producerKeys(span.links()) : Set.of();
+      producers = kind == SpanKind.CONSUMER ? producers(span.links()) : NO_PRODUCERS;
       if (isCallerSide()) {
         String peerService = string(span.attributes(), PEER_SERVICE);
         String address = string(span.attributes(), SERVER_ADDRESS);
@@ -463,33 +421,42 @@ final class ServiceGraph {
       }
     }
 
-    /** The parent's key, or null for a root, a self-parent and a shared SERVER span. */
-    Key parentKey() {
-      return shared || parentSpanId == 0 || parentSpanId == key.spanId()
-          ? null
-          : new Key(key.traceHigh(), key.traceLow(), parentSpanId);
+    /** False for a root, a self-parent and a shared SERVER span. */
+    boolean hasParent() {
+      return !shared && parentSpanId != 0 && parentSpanId != spanId;
     }
 
     boolean isCallerSide() {
       return kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER;
     }
 
-    /** True for the same span delivered again (the key is compared by the caller). */
-    boolean sameSpan(Half other) {
-      return kind == other.kind && parentSpanId == other.parentSpanId && start == other.start
-          && duration == other.duration && service.equals(other.service);
+    private boolean sameTrace(Link link) {
+      return link.traceId().high() == traceHigh && link.traceId().low() == traceLow;
     }
 
-    private Set<Key> producerKeys(List<Link> links) {
-      Set<Key> keys = new LinkedHashSet<>();
-      Key parentKey = parentKey();
+    private long[] producers(List<Link> links) {
+      long[] keys = new long[3 * links.size()];
+      int count = 0;
       for (Link link : links) {
-        Key linked = new Key(link.traceId(), link.spanId());
-        if (link.spanId() != 0 && !linked.equals(key) && !linked.equals(parentKey)) {
-          keys.add(linked);
+        long id = link.spanId();
+        boolean ownOrParent = sameTrace(link) && (id == spanId || (hasParent() && id == parentSpanId));
+        if (id != 0 && !ownOrParent && !contains(keys, count, link)) {
+          keys[count++] = link.traceId().high();
+          keys[count++] = link.traceId().low();
+          keys[count++] = id;
         }
       }
-      return keys;
+      return count == keys.length ? keys : Arrays.copyOf(keys, count);
+    }
+
+    private static boolean contains(long[] keys, int count, Link link) {
+      for (int i = 0; i < count; i += 3) {
+        if (keys[i] == link.traceId().high() && keys[i + 1] == link.traceId().low()
+            && keys[i + 2] == link.spanId()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static boolean isTrue(List<Attribute> attributes, String key) {

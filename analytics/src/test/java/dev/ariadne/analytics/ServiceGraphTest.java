@@ -388,6 +388,39 @@ class ServiceGraphTest {
   }
 
   @Test
+  void pairsEveryCallOfALongShuffledStreamWhileOldHoldsAreLetGo() {
+    // 20,000 traces of three services, each trace's spans shuffled among its neighbours' and the
+    // clock moving on by 1 ms a span with a 2 s wait: holds are taken, resolved and expired all
+    // along, so the holds' ring is compacted and slots are reused many times over.
+    graph = new ServiceGraph(Duration.ofSeconds(2), 100_000, clock::get, edges::add);
+    java.util.Random random = new java.util.Random(42);
+    List<Span> stream = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int trace = 1; trace <= 20_000; trace++) {
+      TraceId traceId = new TraceId(trace, random.nextLong());
+      stream.add(span("a", 1, 0, SpanKind.CLIENT).traceId(traceId).build());
+      stream.add(span("b", 2, 1, SpanKind.SERVER).traceId(traceId).build());
+      stream.add(span("c", 3, 2, SpanKind.INTERNAL).traceId(traceId).build());
+      expected.add("a>b " + traceId);
+      expected.add("b>c " + traceId);
+    }
+    for (int from = 0; from < stream.size(); from += 60) {
+      Collections.shuffle(stream.subList(from, Math.min(from + 60, stream.size())), random);
+    }
+    for (Span span : stream) {
+      graph.accept(span);
+      advance(Duration.ofMillis(1));
+    }
+    graph.flush();
+
+    assertThat(edges).extracting(e -> e.client() + ">" + e.server() + " " + e.traceId())
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(graph.expired()).isZero();
+    assertThat(graph.dropped()).isZero();
+    assertThat(graph.pending()).isZero();
+  }
+
+  @Test
   void rejectsANegativeWaitAndNoRoom() {
     assertThatThrownBy(() -> new ServiceGraph(Duration.ofNanos(-1), 1, clock::get, edges::add))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,170 @@
+package dev.ariadne.analytics;
+
+import java.util.Arrays;
+
+/**
+ * The service graph's slots: what each span ID of a trace holds (up to two spans, and the callees
+ * waiting for it), as positions in {@link Holds}. Kept in parallel primitive arrays with an
+ * open-addressing index on (trace ID, span ID), not as objects: a slot lives as long as its spans
+ * wait, ten seconds by default, long enough to be promoted, and marking the five objects per held
+ * span of the earlier maps took about a third of G1's concurrent marking time on durable ingest
+ * with a 512 MiB heap (docs/benchmarks.md, "What analytics costs with a 512 MiB heap"). Not
+ * thread-safe: guarded by {@link ServiceGraph}.
+ */
+final class Slots {
+  static final int NONE = -1;
+
+  long[] traceHigh = new long[16];
+  long[] traceLow = new long[16];
+  long[] spanId = new long[16];
+  /** The CLIENT or PRODUCER span with this ID, or {@link #NONE}. */
+  int[] callerSide = new int[16];
+  /** A span of any other kind with this ID, or {@link #NONE}. */
+  int[] other = new int[16];
+  /** The first and last callee waiting for this ID, linked through {@link Holds#next}. */
+  int[] waitHead = new int[16];
+  int[] waitTail = new int[16];
+
+  /** Slot + 1 at each place of the index, 0 where empty; linear probing, at most half full. */
+  private int[] index = new int[32];
+  /** Slots ever handed out, and those of them free again. */
+  private int allocated;
+  private int[] free = new int[16];
+  private int freeCount;
+  private int used;
+
+  /** The slot of a span ID, or {@link #NONE}. */
+  int find(long high, long low, long id) {
+    int mask = index.length - 1;
+    for (int at = hash(high, low, id) & mask; ; at = (at + 1) & mask) {
+      int slot = index[at] - 1;
+      if (slot == NONE) {
+        return NONE;
+      }
+      if (spanId[slot] == id && traceLow[slot] == low && traceHigh[slot] == high) {
+        return slot;
+      }
+    }
+  }
+
+  /** The slot of a span ID, added empty if there was none. */
+  int findOrAdd(long high, long low, long id) {
+    int found = find(high, low, id);
+    if (found != NONE) {
+      return found;
+    }
+    if (2 * (used + 1) > index.length) {
+      growIndex();
+    }
+    int slot = newSlot();
+    traceHigh[slot] = high;
+    traceLow[slot] = low;
+    spanId[slot] = id;
+    callerSide[slot] = NONE;
+    other[slot] = NONE;
+    waitHead[slot] = NONE;
+    waitTail[slot] = NONE;
+    place(slot);
+    used++;
+    return slot;
+  }
+
+  boolean isEmpty(int slot) {
+    return callerSide[slot] == NONE && other[slot] == NONE && waitHead[slot] == NONE;
+  }
+
+  /** The parent of this ID's children: a shared SERVER span rather than its CLIENT span. */
+  int parent(int slot) {
+    return other[slot] != NONE ? other[slot] : callerSide[slot];
+  }
+
+  /** Forgets an empty slot. */
+  void remove(int slot) {
+    int mask = index.length - 1;
+    int at = hash(traceHigh[slot], traceLow[slot], spanId[slot]) & mask;
+    while (index[at] - 1 != slot) {
+      at = (at + 1) & mask;
+    }
+    // Backward-shift deletion: move up every later entry of the run that may sit here.
+    int gap = at;
+    for (int next = (gap + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
+      int moved = index[next] - 1;
+      int home = hash(traceHigh[moved], traceLow[moved], spanId[moved]) & mask;
+      boolean homeInGapToNext = gap <= next ? gap < home && home <= next : gap < home || home <= next;
+      if (!homeInGapToNext) {
+        index[gap] = index[next];
+        gap = next;
+      }
+    }
+    index[gap] = 0;
+    if (freeCount == free.length) {
+      free = Arrays.copyOf(free, 2 * freeCount);
+    }
+    free[freeCount++] = slot;
+    used--;
+  }
+
+  /**
+   * Points every reference to a hold at its new position after {@link Holds#compact}. A free slot
+   * refers to none, since only empty slots are removed.
+   */
+  void remap(int[] newPosition) {
+    for (int slot = 0; slot < allocated; slot++) {
+      callerSide[slot] = moved(callerSide[slot], newPosition);
+      other[slot] = moved(other[slot], newPosition);
+      waitHead[slot] = moved(waitHead[slot], newPosition);
+      waitTail[slot] = moved(waitTail[slot], newPosition);
+    }
+  }
+
+  private static int moved(int position, int[] newPosition) {
+    return position == NONE ? NONE : newPosition[position];
+  }
+
+  private int newSlot() {
+    if (freeCount > 0) {
+      return free[--freeCount];
+    }
+    if (allocated == spanId.length) {
+      int length = 2 * allocated;
+      traceHigh = Arrays.copyOf(traceHigh, length);
+      traceLow = Arrays.copyOf(traceLow, length);
+      spanId = Arrays.copyOf(spanId, length);
+      callerSide = Arrays.copyOf(callerSide, length);
+      other = Arrays.copyOf(other, length);
+      waitHead = Arrays.copyOf(waitHead, length);
+      waitTail = Arrays.copyOf(waitTail, length);
+    }
+    return allocated++;
+  }
+
+  private void place(int slot) {
+    int mask = index.length - 1;
+    int at = hash(traceHigh[slot], traceLow[slot], spanId[slot]) & mask;
+    while (index[at] != 0) {
+      at = (at + 1) & mask;
+    }
+    index[at] = slot + 1;
+  }
+
+  private void growIndex() {
+    int[] old = index;
+    index = new int[2 * old.length];
+    for (int entry : old) {
+      if (entry != 0) {
+        place(entry - 1);
+      }
+    }
+  }
+
+  /** Mixes all three IDs (murmur3's finaliser), so that chosen IDs cannot crowd one run. */
+  private static int hash(long high, long low, long id) {
+    long h = high * 0x9E3779B97F4A7C15L ^ low * 0xC2B2AE3D27D4EB4FL ^ id;
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    h ^= h >>> 33;
+    return (int) h;
+  }
+}
