@@ -2,7 +2,6 @@ package dev.ariadne.storage.embedded;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.TraceQuery;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,9 +26,9 @@ import java.util.TreeSet;
  * @param sizeBytes the file's size; not stored, but measured when the block is opened
  * @param operations each service's span names with the kinds they were seen with
  * @param attributeValues each service's searchable attribute keys (span and resource attributes)
- *     with their {@linkplain TraceQuery#searchableText text values}: every key, but for each only
- *     the {@value #MAX_VALUES_PER_KEY} values that sort first, so that the first values of several
- *     blocks together are the first values of all; a key with fewer values has them all
+ *     with their {@linkplain TraceQuery#searchableText text values}, as a {@link Catalog} keeps
+ *     them: for each key, the {@value Catalog#MAX_VALUES_PER_KEY} values that sort first, or all
+ *     of them if it has fewer
  */
 record BlockMeta(
     long id,
@@ -44,8 +42,6 @@ record BlockMeta(
     long sizeBytes,
     Map<String, Set<Operation>> operations,
     Map<String, Map<String, Set<String>>> attributeValues) {
-
-  static final int MAX_VALUES_PER_KEY = 1000;
 
   private static final Comparator<Operation> OPERATION_ORDER =
       Comparator.comparing(Operation::spanName).thenComparing(Operation::kind);
@@ -109,7 +105,7 @@ record BlockMeta(
     for (Map.Entry<String, String> wanted : query.attributes().entrySet()) {
       Set<String> seen = values.get(wanted.getKey());
       if (seen == null
-          || (seen.size() < MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
+          || (seen.size() < Catalog.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
         return false;
       }
     }
@@ -192,7 +188,7 @@ record BlockMeta(
       Map<String, Set<String>> keys = new HashMap<>();
       for (int k = 0; k < keyCount; k++) {
         String key = StringTable.readString(in);
-        int valueCount = in.readCount(Math.min(MAX_VALUES_PER_KEY, in.remaining()));
+        int valueCount = in.readCount(Math.min(Catalog.MAX_VALUES_PER_KEY, in.remaining()));
         Set<String> values = new HashSet<>();
         for (int v = 0; v < valueCount; v++) {
           values.add(StringTable.readString(in));
@@ -208,68 +204,33 @@ record BlockMeta(
         traceCount, sizeBytes, operations, attributeValues);
   }
 
-  /** Gathers the metadata of the spans of a block as they are written. Not thread-safe. */
+  /**
+   * Gathers the counts and times of the spans of a block as they are written; their names come
+   * from the block's {@link Catalog}. Not thread-safe.
+   */
   static final class Builder {
     private long minStart = Long.MAX_VALUE;
     private long maxStart = Long.MIN_VALUE;
     private long maxEnd = Long.MIN_VALUE;
     private long spanCount;
     private long traceCount;
-    private final Map<String, Set<Operation>> operations = new HashMap<>();
-    private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
-    private final RecentResources resourcesAdded = new RecentResources();
 
     void addTrace(List<Span> spans) {
       traceCount++;
-      for (Span span : spans) {
+      for (int i = 0; i < spans.size(); i++) {
+        Span span = spans.get(i);
         spanCount++;
         minStart = Math.min(minStart, span.startEpochNanos());
         maxStart = Math.max(maxStart, span.startEpochNanos());
         maxEnd = Math.max(maxEnd, span.endEpochNanos());
-        operations.computeIfAbsent(span.serviceName(), service -> new HashSet<>())
-            .add(new Operation(span.name(), span.kind()));
-        Map<String, Set<String>> keys =
-            attributeValues.computeIfAbsent(span.serviceName(), service -> new HashMap<>());
-        addValues(keys, span.attributes());
-        if (resourcesAdded.get(span.resource()) < 0) {
-          resourcesAdded.put(span.resource(), 0);
-          addValues(keys, span.resource().attributes());
-        }
-      }
-    }
-
-    /**
-     * Adds the searchable values of {@code attributes} to their keys' sets: hash sets while a key
-     * has few values, sorted sets that keep the first {@link #MAX_VALUES_PER_KEY} once it has
-     * more, so the common case (a value already seen) costs one hash lookup.
-     */
-    private static void addValues(Map<String, Set<String>> keys, List<Attribute> attributes) {
-      for (int i = 0; i < attributes.size(); i++) {
-        Attribute attribute = attributes.get(i);
-        String text = TraceQuery.searchableText(attribute.value());
-        if (text == null) {
-          continue;
-        }
-        Set<String> values = keys.computeIfAbsent(attribute.key(), key -> new HashSet<>());
-        if (values instanceof HashSet<String> few) {
-          if (few.add(text) && few.size() > MAX_VALUES_PER_KEY) {
-            NavigableSet<String> first = new TreeSet<>(few);
-            first.pollLast();
-            keys.put(attribute.key(), first);
-          }
-        } else {
-          NavigableSet<String> first = (NavigableSet<String>) values;
-          if (text.compareTo(first.last()) < 0 && first.add(text)) {
-            first.pollLast();
-          }
-        }
       }
     }
 
     /** The metadata, with a {@code sizeBytes} of 0 since the file is not written yet. */
-    BlockMeta build(long id, long coveredWalSegment, List<Long> sources) {
+    BlockMeta build(long id, long coveredWalSegment, List<Long> sources, Catalog catalog) {
       return new BlockMeta(id, coveredWalSegment, requireNonNull(sources, "sources"), minStart,
-          maxStart, maxEnd, spanCount, traceCount, 0, operations, attributeValues);
+          maxStart, maxEnd, spanCount, traceCount, 0, catalog.operations(),
+          catalog.attributeValues());
     }
   }
 }

@@ -83,17 +83,20 @@ final class BlockWriter {
   private final TraceIndex.Builder index = new TraceIndex.Builder();
   private final SearchColumns.Writer columns = new SearchColumns.Writer(names);
   private final BlockMeta.Builder meta = new BlockMeta.Builder();
+  private final Catalog catalog;
   private TraceId previousTraceId;
 
-  private BlockWriter(FileChannel out, ZstdCompressCtx zstd) {
+  private BlockWriter(FileChannel out, ZstdCompressCtx zstd, Catalog catalog) {
     this.out = out;
     this.zstd = zstd;
+    this.catalog = catalog;
   }
 
   /**
    * Writes {@code traces} as block {@code id} in {@code directory} and opens it. Each element of
    * {@code traces} is every span of one trace that goes into this block (an empty element is
-   * skipped); trace IDs must be strictly ascending by unsigned (high, low). The file is {@link
+   * skipped); trace IDs must be strictly ascending by unsigned (high, low). {@code catalog} is
+   * the catalog of exactly these spans, which the block's metadata lists. The file is {@link
    * BlockFormat#fileName} of {@code id}, written as a temporary file, forced, renamed atomically,
    * and the directory forced. If writing fails, the temporary file is deleted.
    *
@@ -101,8 +104,9 @@ final class BlockWriter {
    * @throws FileAlreadyExistsException if the block exists
    */
   static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
-      Iterator<List<Span>> traces) throws IOException {
+      Iterator<List<Span>> traces, Catalog catalog) throws IOException {
     requireNonNull(traces, "traces");
+    requireNonNull(catalog, "catalog");
     List<Long> sourceIds = List.copyOf(requireNonNull(sources, "sources"));
     Path file = directory.resolve(BlockFormat.fileName(id));
     if (Files.exists(file)) {
@@ -114,7 +118,7 @@ final class BlockWriter {
               StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
           ZstdCompressCtx zstd = new ZstdCompressCtx()) {
         zstd.setLevel(ZSTD_LEVEL);
-        new BlockWriter(channel, zstd).writeAll(traces, id, coveredWalSegment, sourceIds);
+        new BlockWriter(channel, zstd, catalog).writeAll(traces, id, coveredWalSegment, sourceIds);
         channel.force(true);
       }
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
@@ -136,7 +140,7 @@ final class BlockWriter {
    * Merges {@code sources} into one new block {@code id}: their traces in trace ID order, the
    * spans of a trace held by several sources brought together (all of them: a span stored twice
    * stays twice). The new block covers the sources' latest WAL segment and names them as its
-   * sources. The sources are left as they are.
+   * sources; its catalog is the union of theirs. The sources are left as they are.
    */
   static Block compact(Path directory, long id, List<Block> sources) throws IOException {
     if (sources.isEmpty()) {
@@ -145,13 +149,15 @@ final class BlockWriter {
     long coveredWalSegment = Long.MIN_VALUE;
     List<Long> sourceIds = new ArrayList<>(sources.size());
     List<Iterator<List<Span>>> traces = new ArrayList<>(sources.size());
+    Catalog catalog = new Catalog();
     for (Block source : sources) {
       coveredWalSegment = Math.max(coveredWalSegment, source.meta().coveredWalSegment());
       sourceIds.add(source.meta().id());
       traces.add(source.traces());
+      catalog.addAll(source.meta());
     }
     try {
-      return write(directory, id, coveredWalSegment, sourceIds, new MergedTraces(traces));
+      return write(directory, id, coveredWalSegment, sourceIds, new MergedTraces(traces), catalog);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -190,7 +196,7 @@ final class BlockWriter {
     names.writeTo(buffer);
     sections.put(Section.NAMES, append(buffer));
     buffer.reset();
-    meta.build(id, coveredWalSegment, sources).writeTo(buffer);
+    meta.build(id, coveredWalSegment, sources, catalog).writeTo(buffer);
     sections.put(Section.META, append(buffer));
 
     ByteSink footer = new ByteSink(BlockFormat.FOOTER_SIZE);

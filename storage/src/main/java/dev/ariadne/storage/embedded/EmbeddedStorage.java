@@ -833,7 +833,7 @@ public final class EmbeddedStorage implements Storage {
       cutLock.writeLock().unlock();
     }
     Block block = BlockWriter.write(blockDirectory, nextBlockId.getAndIncrement(), segment,
-        List.of(), frozen.sortedTraces());
+        List.of(), frozen.sortedTraces(), frozen.catalog());
     CrashPoint.reached("cut-written");
     synchronized (stateLock) {
       State current = state;

@@ -148,6 +148,11 @@ final class Head {
     }
   }
 
+  /** The names of the head's spans, for writing a block; only for a head that takes no more spans. */
+  Catalog catalog() {
+    return catalog;
+  }
+
   /**
    * The traces in trace-ID order, for writing a block; only for a head that takes no more spans.
    */

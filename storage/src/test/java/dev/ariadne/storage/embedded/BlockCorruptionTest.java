@@ -48,7 +48,8 @@ class BlockCorruptionTest {
     traces = new ArrayList<>(BlockFixtures.variedTraces(new Random(1), 3));
     traces.add(checkout(TRACE_ID, TODAY));
     traces = BlockFixtures.byTrace(BlockFixtures.flatten(traces));
-    try (Block block = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator())) {
+    try (Block block = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(),
+        BlockFixtures.catalog(traces))) {
       sound = block.file();
     }
   }

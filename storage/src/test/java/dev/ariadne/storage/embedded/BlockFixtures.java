@@ -34,6 +34,15 @@ final class BlockFixtures {
   private BlockFixtures() {}
 
   /** Traces grouped as a block takes them: sorted by trace ID, one list per trace. */
+  /** The catalog of the spans of some traces, as a block written from them needs. */
+  static Catalog catalog(List<List<Span>> traces) {
+    Catalog catalog = new Catalog();
+    for (List<Span> trace : traces) {
+      trace.forEach(catalog::add);
+    }
+    return catalog;
+  }
+
   static List<List<Span>> byTrace(Collection<Span> spans) {
     Map<TraceId, List<Span>> traces = new LinkedHashMap<>();
     for (Span span : spans) {

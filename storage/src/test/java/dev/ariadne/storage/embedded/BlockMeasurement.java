@@ -39,9 +39,11 @@ class BlockMeasurement {
     }
 
     // A first block warms the JIT; the second is the one measured.
-    BlockWriter.write(directory, 1, 0, List.of(), traces.iterator()).close();
+    BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(), BlockFixtures.catalog(traces))
+        .close();
     long writeStart = System.nanoTime();
-    Block block = BlockWriter.write(directory, 2, 0, List.of(), traces.iterator());
+    Block block = BlockWriter.write(directory, 2, 0, List.of(), traces.iterator(),
+        BlockFixtures.catalog(traces));
     long writeNanos = System.nanoTime() - writeStart;
 
     long size = block.meta().sizeBytes();

@@ -9,6 +9,7 @@ import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.span;
 import static dev.ariadne.storage.embedded.BlockFixtures.byTrace;
+import static dev.ariadne.storage.embedded.BlockFixtures.catalog;
 import static dev.ariadne.storage.embedded.BlockFixtures.flatten;
 import static dev.ariadne.storage.embedded.BlockFixtures.variedTraces;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +60,8 @@ class BlockTest {
   }
 
   private Block write(long id, List<List<Span>> traces) throws IOException {
-    Block block = BlockWriter.write(directory, id, 40 + id, List.of(), traces.iterator());
+    Block block = BlockWriter.write(directory, id, 40 + id, List.of(), traces.iterator(),
+        catalog(traces));
     opened.add(block);
     return block;
   }
@@ -454,6 +456,37 @@ class BlockTest {
   }
 
   @Test
+  void compactionListsTheNamesOfItsSpansFromItsSources() throws IOException {
+    // 800 values of one key in each source, 1,600 together: the merged block keeps the first 1,000
+    // of all, which neither source alone holds.
+    List<Span> evens = new ArrayList<>();
+    List<Span> odds = new ArrayList<>();
+    for (int i = 0; i < 800; i++) {
+      evens.add(span(new TraceId(1, i + 1), 1, 0, CART, "get", SpanKind.SERVER, TODAY + i, 10)
+          .attributes(List.of(Attribute.of("item", String.format("v%04d", 2 * i)))).build());
+      odds.add(span(new TraceId(2, i + 1), 1, 0, CART, "put", SpanKind.CLIENT, TODAY + i, 10)
+          .attributes(List.of(Attribute.of("item", String.format("v%04d", 2 * i + 1)),
+              Attribute.of("retry", (long) i % 3))).build());
+    }
+    odds.addAll(checkout(TRACE_ID, TODAY));
+    List<List<Span>> all = byTrace(concat(evens, odds));
+    Block a = write(1, byTrace(evens));
+    Block b = write(2, byTrace(odds));
+
+    Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
+    opened.add(merged);
+
+    Catalog fromSpans = catalog(all);
+    assertThat(merged.meta().operations()).isEqualTo(fromSpans.operations());
+    assertThat(merged.meta().attributeValues()).isEqualTo(fromSpans.attributeValues());
+    Set<String> items = merged.meta().attributeValues().get(CART).get("item");
+    assertThat(items).hasSize(Catalog.MAX_VALUES_PER_KEY);
+    assertThat(new TreeSet<>(items).last()).isEqualTo("v0999");
+    assertThat(merged.meta().attributeValues().get(CART).get("retry"))
+        .containsExactlyInAnyOrder("0", "1", "2");
+  }
+
+  @Test
   void compactionKeepsASpanHeldByTwoSources() throws IOException {
     List<Span> checkout = checkout(TRACE_ID, TODAY);
     Block a = write(1, List.of(checkout));
@@ -501,8 +534,9 @@ class BlockTest {
   void metadataDescribesTheBlock() throws IOException {
     TraceId other = new TraceId(0, 0x2a);
     List<Span> late = checkout(other, TODAY + 5000 * MILLIS);
-    Block block = BlockWriter.write(directory, 9, 77, List.of(3L, 4L),
-        byTrace(concat(checkout(TRACE_ID, TODAY), late)).iterator());
+    List<List<Span>> traces = byTrace(concat(checkout(TRACE_ID, TODAY), late));
+    Block block = BlockWriter.write(directory, 9, 77, List.of(3L, 4L), traces.iterator(),
+        catalog(traces));
     opened.add(block);
 
     BlockMeta meta = block.meta();
@@ -551,9 +585,9 @@ class BlockTest {
     Block block = write(1, byTrace(spans));
 
     Set<String> kept = block.meta().attributeValues().get(CART).get("item");
-    assertThat(kept).hasSize(BlockMeta.MAX_VALUES_PER_KEY)
+    assertThat(kept).hasSize(Catalog.MAX_VALUES_PER_KEY)
         .containsExactlyInAnyOrderElementsOf(
-            values.stream().limit(BlockMeta.MAX_VALUES_PER_KEY).collect(Collectors.toList()));
+            values.stream().limit(Catalog.MAX_VALUES_PER_KEY).collect(Collectors.toList()));
     assertThat(block.meta().attributeValues().get(CART)).containsKeys("item", "bytes");
     String last = new ArrayList<>(values).get(1499);
     assertThat(kept).doesNotContain(last);
@@ -601,7 +635,7 @@ class BlockTest {
       }
     };
 
-    Block block = BlockWriter.write(directory, 1, 0, List.of(), watching);
+    Block block = BlockWriter.write(directory, 1, 0, List.of(), watching, catalog(traces));
     opened.add(block);
 
     assertThat(seen).allSatisfy(names -> assertThat(names)
@@ -611,13 +645,14 @@ class BlockTest {
 
   @Test
   void aFailedWriteLeavesNoFile() {
+    List<List<Span>> traces = variedTraces(new Random(14), 50);
     Iterator<List<Span>> failing = Stream.concat(
-        variedTraces(new Random(14), 50).stream(),
+        traces.stream(),
         Stream.<List<Span>>generate(() -> {
           throw new IllegalStateException("source failed");
         })).iterator();
 
-    assertThatThrownBy(() -> BlockWriter.write(directory, 1, 0, List.of(), failing))
+    assertThatThrownBy(() -> BlockWriter.write(directory, 1, 0, List.of(), failing, catalog(traces)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("source failed");
     assertThat(fileNames()).isEmpty();
