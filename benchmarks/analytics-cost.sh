@@ -56,10 +56,7 @@ rm -f "$results" "$WORK"/ariadne-*.log
 data_dir="$WORK/data"
 trap 'stop_server; rm -rf "$data_dir"' EXIT
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building the server and the benchmarks"
-  mvn -B -ntp -q -f "$root/pom.xml" -DskipTests -pl server,benchmarks -am package
-fi
+build_jars
 require_free $QUERY_PORT $OTLP_HTTP_PORT $ZIPKIN_PORT
 
 # The spans analytics counted, from its Prometheus series (0 when it is off).

@@ -52,10 +52,7 @@ rm -f "$results" "$WORK"/load.tsv "$WORK"/ariadne-*.log "$WORK"/gc-*.log
 data_dir="$WORK/data"
 trap 'stop_server; rm -rf "$data_dir"' EXIT
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building the server and the benchmarks"
-  mvn -B -ntp -q -f "$root/pom.xml" -DskipTests -pl server,benchmarks -am package
-fi
+build_jars
 require_free $QUERY_PORT $OTLP_HTTP_PORT
 tick=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -36,10 +36,7 @@ mkdir -p "$WORK"
 rm -f "$WORK/load.tsv" "$WORK/storage.tsv" "$WORK/queries.tsv" "$WORK/samples.tsv" "$WORK/gc.log"
 trap stop_server EXIT
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building the server and the benchmarks"
-  mvn -B -ntp -q -f "$root/pom.xml" -DskipTests -pl server,benchmarks -am package
-fi
+build_jars
 require_free $QUERY_PORT $OTLP_HTTP_PORT
 
 data_dir="$WORK/data"

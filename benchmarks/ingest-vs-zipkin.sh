@@ -61,10 +61,7 @@ load() { # label, format, url
     --server-pid "$server_pid" --result-file "$results"
 }
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  log "building the server and the benchmarks"
-  mvn -B -ntp -q -f "$root/pom.xml" -DskipTests -pl server,benchmarks -am package
-fi
+build_jars
 zipkin_jar="$WORK/zipkin-server-$ZIPKIN_VERSION-exec.jar"
 if [ ! -f "$zipkin_jar" ]; then
   log "downloading the Zipkin server $ZIPKIN_VERSION from Maven Central"

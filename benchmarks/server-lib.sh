@@ -17,6 +17,13 @@ heap_settings() {
   fi
 }
 
+# Builds the server's and the benchmarks' jars from the repository at $root, unless SKIP_BUILD=1.
+build_jars() {
+  [ "${SKIP_BUILD:-0}" != 1 ] || return 0
+  log "building the server and the benchmarks"
+  mvn -B -ntp -q -f "$root/pom.xml" -DskipTests -pl server,benchmarks -am package
+}
+
 stop_server() {
   [ -n "$server_pid" ] || return 0
   kill -TERM "$server_pid" 2>/dev/null || true
