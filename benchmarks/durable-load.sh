@@ -48,7 +48,7 @@ heap_settings
 
 mkdir -p "$WORK"
 results="$WORK/results.tsv"
-rm -f "$results" "$WORK"/load.tsv "$WORK"/ariadne-*.log "$WORK"/gc-*.log
+rm -f "$results" "$WORK"/load.tsv "$WORK"/storage.tsv "$WORK"/ariadne-*.log "$WORK"/gc-*.log
 data_dir="$WORK/data"
 trap 'stop_server; rm -rf "$data_dir"' EXIT
 

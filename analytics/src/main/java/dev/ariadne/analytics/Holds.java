@@ -94,11 +94,6 @@ final class Holds {
     return KINDS[kind[position]];
   }
 
-  boolean isCallerSide(int position) {
-    SpanKind k = kind(position);
-    return k == SpanKind.CLIENT || k == SpanKind.PRODUCER;
-  }
-
   boolean error(int position) {
     return (flags[position] & ERROR) != 0;
   }

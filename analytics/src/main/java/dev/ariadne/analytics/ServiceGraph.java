@@ -145,7 +145,9 @@ final class ServiceGraph {
     }
     if (there == Slots.NONE) {
       if (hasRoom()) {
-        own = slots.findOrAdd(half.traceHigh, half.traceLow, half.spanId);
+        if (own == Slots.NONE) {
+          own = slots.add(half.traceHigh, half.traceLow, half.spanId);
+        }
         int position = hold(own, half, Holds.OWN);
         if (half.isCallerSide()) {
           slots.callerSide[own] = position;
@@ -190,7 +192,9 @@ final class ServiceGraph {
     if (!hasRoom()) {
       return false;
     }
-    slot = slots.findOrAdd(high, low, id);
+    if (slot == Slots.NONE) {
+      slot = slots.add(high, low, id);
+    }
     int waiter = hold(slot, half, relation);
     if (slots.waitTail[slot] == Slots.NONE) {
       slots.waitHead[slot] = waiter;
@@ -275,7 +279,8 @@ final class ServiceGraph {
     holds.setCalled(caller);
     String callerService = holds.service[caller];
     if (!callerService.equals(calleeService)) {
-      boolean failed = calleeError || (holds.isCallerSide(caller) && holds.error(caller));
+      boolean failed =
+          calleeError || (isCallerSide(holds.kind(caller)) && holds.error(caller));
       edges.add(new Edge(
           callerService, calleeService, connectionType, traceId(slot), holds.start[caller],
           holds.duration[caller], calleeDuration, failed));
@@ -348,6 +353,11 @@ final class ServiceGraph {
     } else {
       expired++;
     }
+  }
+
+  /** True for the kinds that call out: CLIENT and PRODUCER. */
+  static boolean isCallerSide(SpanKind kind) {
+    return kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER;
   }
 
   private boolean hasRoom() {
@@ -427,7 +437,7 @@ final class ServiceGraph {
     }
 
     boolean isCallerSide() {
-      return kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER;
+      return ServiceGraph.isCallerSide(kind);
     }
 
     private boolean sameTrace(Link link) {

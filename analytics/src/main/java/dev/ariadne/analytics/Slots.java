@@ -31,7 +31,6 @@ final class Slots {
   private int allocated;
   private int[] free = new int[16];
   private int freeCount;
-  private int used;
 
   /** The slot of a span ID, or {@link #NONE}. */
   int find(long high, long low, long id) {
@@ -47,13 +46,9 @@ final class Slots {
     }
   }
 
-  /** The slot of a span ID, added empty if there was none. */
-  int findOrAdd(long high, long low, long id) {
-    int found = find(high, low, id);
-    if (found != NONE) {
-      return found;
-    }
-    if (2 * (used + 1) > index.length) {
+  /** Adds an empty slot for a span ID that has none ({@link #find} gave {@link #NONE}). */
+  int add(long high, long low, long id) {
+    if (2 * (allocated - freeCount + 1) > index.length) {
       growIndex();
     }
     int slot = newSlot();
@@ -65,7 +60,6 @@ final class Slots {
     waitHead[slot] = NONE;
     waitTail[slot] = NONE;
     place(slot);
-    used++;
     return slot;
   }
 
@@ -101,7 +95,6 @@ final class Slots {
       free = Arrays.copyOf(free, 2 * freeCount);
     }
     free[freeCount++] = slot;
-    used--;
   }
 
   /**

@@ -22,7 +22,7 @@ class SlotsTest {
       if (held.isEmpty() || random.nextInt(3) > 0) {
         // Few distinct traces and small span IDs, so that many keys share runs of the index.
         Key key = new Key(random.nextInt(4), random.nextInt(4), random.nextInt(50_000));
-        int slot = slots.findOrAdd(key.high(), key.low(), key.id());
+        int slot = findOrAdd(slots, key);
         Integer before = model.putIfAbsent(key, slot);
         if (before == null) {
           held.add(key);
@@ -48,15 +48,20 @@ class SlotsTest {
   @Test
   void aRemovedSlotIsReusedEmpty() {
     Slots slots = new Slots();
-    int first = slots.findOrAdd(1, 2, 3);
+    int first = slots.add(1, 2, 3);
     slots.callerSide[first] = 5;
     slots.callerSide[first] = Slots.NONE;
     slots.remove(first);
 
-    int second = slots.findOrAdd(4, 5, 6);
+    int second = slots.add(4, 5, 6);
     assertThat(second).isEqualTo(first);
     assertThat(slots.isEmpty(second)).isTrue();
     assertThat(slots.find(1, 2, 3)).isEqualTo(Slots.NONE);
     assertThat(slots.find(4, 5, 6)).isEqualTo(second);
+  }
+
+  private static int findOrAdd(Slots slots, Key key) {
+    int slot = slots.find(key.high(), key.low(), key.id());
+    return slot != Slots.NONE ? slot : slots.add(key.high(), key.low(), key.id());
   }
 }
