@@ -57,7 +57,10 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedStorage implements Storage {
   private static final System.Logger LOG = System.getLogger(EmbeddedStorage.class.getName());
+  /** A WAL record of spans as one span codec call (written by earlier versions; still read). */
   private static final byte RECORD_SPANS = 1;
+  /** A WAL record of spans as one span codec call per trace (see {@link Head#encode}). */
+  private static final byte RECORD_TRACES = 2;
   /** How long a block stays open after it was deleted, for the reads that may still use it. */
   private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final String BLOCK_SUFFIX = ".block";
@@ -146,7 +149,7 @@ public final class EmbeddedStorage implements Storage {
       wal = Wal.open(directory.resolve("wal"), settings.syncPolicy, settings.syncInterval,
           (segment, bytes, offset, length) -> {
             if (segment >= covered) {
-              head.add(decodeRecord(bytes, offset, length));
+              addRecord(head, bytes, offset, length);
             }
           });
       wal.deleteSegmentsBefore(covered);
@@ -189,8 +192,8 @@ public final class EmbeddedStorage implements Storage {
     List<Span> kept = split.kept();
     ByteSink record = recordBuffers.get();
     record.reset();
-    record.writeByte(RECORD_SPANS);
-    SpanCodec.encode(kept, record);
+    record.writeByte(RECORD_TRACES);
+    List<Head.Group> groups = Head.encode(kept, record);
     Head head;
     cutLock.readLock().lock();
     try {
@@ -198,7 +201,7 @@ public final class EmbeddedStorage implements Storage {
       head = state.head;
       if (!kept.isEmpty()) {
         wal.append(record.array(), 0, record.size());
-        head.add(kept);
+        head.add(record.array(), 0, record.size(), groups);
       }
       if (!split.dropped().isEmpty()) {
         byte[] droppedRecord = encodeDropped(split.dropped());
@@ -216,14 +219,26 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  private static List<Span> decodeRecord(byte[] bytes, int offset, int length)
+  /** Adds a WAL record's spans to {@code head}, as a write would have. */
+  private static void addRecord(Head head, byte[] bytes, int offset, int length)
       throws CorruptDataException {
     ByteSource in = new ByteSource(bytes, offset, length, "WAL record");
     int type = in.readByte();
-    if (type != RECORD_SPANS) {
+    if (type == RECORD_TRACES) {
+      List<Head.Group> groups = Head.readGroups(in);
+      if (in.hasRemaining()) {
+        throw in.corrupt(in.remaining() + " bytes after the last group");
+      }
+      head.add(bytes, offset, length, groups);
+    } else if (type == RECORD_SPANS) {
+      List<Span> spans = SpanCodec.decode(in);
+      ByteSink record = new ByteSink(length + 64);
+      record.writeByte(RECORD_TRACES);
+      List<Head.Group> groups = Head.encode(spans, record);
+      head.add(record.array(), 0, record.size(), groups);
+    } else {
       throw in.corrupt("unknown record type " + type);
     }
-    return SpanCodec.decode(in);
   }
 
   private static byte[] encodeDropped(Map<TraceId, List<DroppedSpans>> dropped) {
@@ -283,7 +298,7 @@ public final class EmbeddedStorage implements Storage {
   /** The spans of a trace held by the heads and the blocks. */
   private int storedSpanCount(TraceId traceId) throws IOException {
     State current = state;
-    long count = current.heads().mapToLong(head -> head.trace(traceId).size()).sum();
+    long count = current.heads().mapToLong(head -> head.spanCount(traceId)).sum();
     for (Block block : current.blocks) {
       Optional<TracePart> part = readBlock(block,
           b -> b.mayContain(traceId) ? b.part(traceId) : Optional.<TracePart>empty());

@@ -6,9 +6,11 @@ import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.internal.DependencyLinker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +23,14 @@ import java.util.function.BiConsumer;
  * The recent spans, in memory, from the WAL records not yet covered by a block: readable by trace
  * ID and by search as soon as they are added. Once cut, a head takes no more spans and stays
  * readable until its block is in place. Thread-safe.
+ *
+ * <p>Spans are kept in their byte form, not as objects: each WAL record holds its spans as one
+ * {@link SpanCodec} call per trace (a group), and the head keeps a copy of the record and, per
+ * trace, where its groups are, with what a search can rule a trace out by (its span starts and
+ * durations) and its {@link TracePart}. A read decodes only the groups of the traces it needs.
+ * Held as objects, the spans of a full head were most of the heap and lived just long enough to be
+ * copied to the old generation and marked there before the cut let them go: durable ingest spent
+ * more CPU in the garbage collector than anywhere else (see {@code docs/benchmarks.md}).
  */
 final class Head {
   /** Unsigned order of trace IDs, the order of traces in a block. */
@@ -31,12 +41,58 @@ final class Head {
 
   private final Lock readLock;
   private final Lock writeLock;
-  private final Map<TraceId, List<Span>> traces = new HashMap<>();
+  /** The records added, each a copy of its bytes; grown by copying, so a copy taken stays valid. */
+  private byte[][] records = new byte[64][];
+  private int recordCount;
+  private final Map<TraceId, Entry> traces = new HashMap<>();
   private final Catalog catalog = new Catalog();
   private final long createdNanos;
   private int spanCount;
   private long minStart = Long.MAX_VALUE;
   private long maxStart = Long.MIN_VALUE;
+
+  /**
+   * The spans of one trace in a record: a span codec call at {@code offset}, {@code length} bytes
+   * long, in the record's bytes.
+   */
+  record Group(TraceId traceId, List<Span> spans, int offset, int length) {}
+
+  /** Where a trace's groups are, and what a search or a summary needs without decoding them. */
+  private static final class Entry {
+    /** (record, offset, length) per group; slots are only ever appended to. */
+    int[] groups = new int[3];
+    int groupCount;
+    TracePart part;
+    long minStart = Long.MAX_VALUE;
+    long maxStart = Long.MIN_VALUE;
+    long minDuration = Long.MAX_VALUE;
+    long maxDuration = Long.MIN_VALUE;
+  }
+
+  /** A trace's groups as they were when read under the lock; decoded after it is let go. */
+  private static final class Found {
+    final TraceId traceId;
+    final TracePart part;
+    private final byte[][] records;
+    private final int[] groups;
+    private final int groupCount;
+
+    Found(TraceId traceId, TracePart part, byte[][] records, int[] groups, int groupCount) {
+      this.traceId = traceId;
+      this.part = part;
+      this.records = records;
+      this.groups = groups;
+      this.groupCount = groupCount;
+    }
+
+    List<Span> spans() {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 0; i < groupCount * 3; i += 3) {
+        spans.addAll(decode(records[groups[i]], groups[i + 1], groups[i + 2]));
+      }
+      return spans;
+    }
+  }
 
   Head(long createdNanos) {
     ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -45,21 +101,100 @@ final class Head {
     this.createdNanos = createdNanos;
   }
 
+  /**
+   * Appends the groups of {@code spans}, one per trace in order of first appearance, to {@code
+   * out}: their count, then each group's span codec call.
+   *
+   * @throws IllegalArgumentException if an attribute value nests deeper than {@link
+   *     SpanCodec#MAX_VALUE_DEPTH}
+   */
+  static List<Group> encode(List<Span> spans, ByteSink out) {
+    Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();
+    for (Span span : spans) {
+      byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
+    }
+    out.writeVarInt(byTrace.size());
+    List<Group> groups = new ArrayList<>(byTrace.size());
+    byTrace.forEach((traceId, traceSpans) -> {
+      int offset = out.size();
+      SpanCodec.encode(traceSpans, out);
+      groups.add(new Group(traceId, traceSpans, offset, out.size() - offset));
+    });
+    return groups;
+  }
+
+  /**
+   * Reads what {@link #encode} wrote, decoding each group, and leaves {@code in} just after.
+   *
+   * @throws CorruptDataException if the bytes are not such groups, or a group mixes traces
+   */
+  static List<Group> readGroups(ByteSource in) throws CorruptDataException {
+    int count = in.readCount(in.remaining());
+    List<Group> groups = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int offset = in.position();
+      List<Span> spans = SpanCodec.decode(in);
+      if (spans.isEmpty()) {
+        throw in.corrupt("group " + i + " holds no spans");
+      }
+      TraceId traceId = spans.get(0).traceId();
+      for (Span span : spans) {
+        if (!span.traceId().equals(traceId)) {
+          throw in.corrupt("group " + i + " mixes traces " + traceId + " and " + span.traceId());
+        }
+      }
+      groups.add(new Group(traceId, spans, offset, in.position() - offset));
+    }
+    return groups;
+  }
+
   /** When the head was started, on {@link System#nanoTime()}'s scale. */
   long createdNanos() {
     return createdNanos;
   }
 
-  void add(List<Span> spans) {
+  /**
+   * Adds the spans of {@code groups}, which {@link #encode} or {@link #readGroups} found in {@code
+   * bytes}, whose first {@code length} bytes from {@code offset} the head copies.
+   */
+  void add(byte[] bytes, int offset, int length, List<Group> groups) {
+    byte[] record = Arrays.copyOfRange(bytes, offset, offset + length);
+    TracePart[] parts = new TracePart[groups.size()];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = TracePart.of(groups.get(i).traceId(), groups.get(i).spans());
+    }
     writeLock.lock();
     try {
-      for (Span span : spans) {
-        traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>(4)).add(span);
-        catalog.add(span);
-        minStart = Math.min(minStart, span.startEpochNanos());
-        maxStart = Math.max(maxStart, span.startEpochNanos());
+      if (recordCount == records.length) {
+        records = Arrays.copyOf(records, recordCount * 2);
       }
-      spanCount += spans.size();
+      int recordIndex = recordCount;
+      records[recordCount++] = record;
+      for (int i = 0; i < parts.length; i++) {
+        Group group = groups.get(i);
+        Entry entry = traces.computeIfAbsent(group.traceId(), id -> new Entry());
+        if (entry.groupCount * 3 == entry.groups.length) {
+          entry.groups = Arrays.copyOf(entry.groups, entry.groups.length * 2);
+        }
+        int slot = entry.groupCount * 3;
+        entry.groups[slot] = recordIndex;
+        entry.groups[slot + 1] = group.offset() - offset;
+        entry.groups[slot + 2] = group.length();
+        entry.groupCount++;
+        entry.part = entry.part == null ? parts[i] : entry.part.merge(parts[i]);
+        for (Span span : group.spans()) {
+          catalog.add(span);
+          long start = span.startEpochNanos();
+          long duration = span.durationNanos();
+          entry.minStart = Math.min(entry.minStart, start);
+          entry.maxStart = Math.max(entry.maxStart, start);
+          entry.minDuration = Math.min(entry.minDuration, duration);
+          entry.maxDuration = Math.max(entry.maxDuration, duration);
+        }
+        minStart = Math.min(minStart, entry.minStart);
+        maxStart = Math.max(maxStart, entry.maxStart);
+        spanCount += group.spans().size();
+      }
     } finally {
       writeLock.unlock();
     }
@@ -74,46 +209,74 @@ final class Head {
     }
   }
 
-  List<Span> trace(TraceId traceId) {
+  /** The spans of {@code traceId} here, without decoding them. */
+  int spanCount(TraceId traceId) {
     readLock.lock();
     try {
-      List<Span> spans = traces.get(traceId);
-      return spans == null ? List.of() : List.copyOf(spans);
+      Entry entry = traces.get(traceId);
+      return entry == null ? 0 : entry.part.spanCount();
     } finally {
       readLock.unlock();
     }
+  }
+
+  /** The spans of {@code traceId} here, in the order they were added. */
+  List<Span> trace(TraceId traceId) {
+    Found found;
+    readLock.lock();
+    try {
+      Entry entry = traces.get(traceId);
+      if (entry == null) {
+        return List.of();
+      }
+      found = found(traceId, entry);
+    } finally {
+      readLock.unlock();
+    }
+    return found.spans();
   }
 
   Optional<TracePart> part(TraceId traceId) {
     readLock.lock();
     try {
-      List<Span> spans = traces.get(traceId);
-      return spans == null ? Optional.empty() : Optional.of(TracePart.of(traceId, spans));
+      Entry entry = traces.get(traceId);
+      return entry == null ? Optional.empty() : Optional.of(entry.part);
     } finally {
       readLock.unlock();
     }
   }
 
-  /** The parts of the traces that have a span here matching {@code query}. */
+  /**
+   * The parts of the traces that have a span here matching {@code query}. Only traces whose span
+   * starts and durations overlap the query's are decoded.
+   */
   List<TracePart> search(TraceQuery query) {
+    List<Found> candidates = new ArrayList<>();
     readLock.lock();
     try {
-      List<TracePart> parts = new ArrayList<>();
       if (!overlaps(query.startEpochNanos(), query.endEpochNanos())) {
-        return parts;
+        return List.of();
       }
-      for (Map.Entry<TraceId, List<Span>> trace : traces.entrySet()) {
-        for (Span span : trace.getValue()) {
-          if (query.matches(span)) {
-            parts.add(TracePart.of(trace.getKey(), trace.getValue()));
-            break;
-          }
+      traces.forEach((traceId, entry) -> {
+        if (entry.maxStart >= query.startEpochNanos() && entry.minStart < query.endEpochNanos()
+            && entry.maxDuration >= query.minDurationNanos()
+            && entry.minDuration <= query.maxDurationNanos()) {
+          candidates.add(found(traceId, entry));
         }
-      }
-      return parts;
+      });
     } finally {
       readLock.unlock();
     }
+    List<TracePart> parts = new ArrayList<>();
+    for (Found candidate : candidates) {
+      for (Span span : candidate.spans()) {
+        if (query.matches(span)) {
+          parts.add(candidate.part);
+          break;
+        }
+      }
+    }
+    return parts;
   }
 
   /**
@@ -122,18 +285,22 @@ final class Head {
    * not here.
    */
   void calls(long start, long end, DependencyLinker.CallSink sink, Set<TraceId> open) {
+    List<Found> all = new ArrayList<>();
     readLock.lock();
     try {
-      if (overlaps(start, end)) {
-        for (Map.Entry<TraceId, List<Span>> trace : traces.entrySet()) {
-          DependencyLinker.calls(trace.getValue(), sink);
-          if (DependencyLinker.hasMissingParent(trace.getValue())) {
-            open.add(trace.getKey());
-          }
-        }
+      if (!overlaps(start, end)) {
+        return;
       }
+      traces.forEach((traceId, entry) -> all.add(found(traceId, entry)));
     } finally {
       readLock.unlock();
+    }
+    for (Found trace : all) {
+      List<Span> spans = trace.spans();
+      DependencyLinker.calls(spans, sink);
+      if (DependencyLinker.hasMissingParent(spans)) {
+        open.add(trace.traceId);
+      }
     }
   }
 
@@ -154,27 +321,42 @@ final class Head {
   }
 
   /**
-   * The traces in trace-ID order, for writing a block; only for a head that takes no more spans.
+   * The traces in trace-ID order, each decoded when it is reached, for writing a block; only for a
+   * head that takes no more spans.
    */
   Iterator<List<Span>> sortedTraces() {
+    List<Found> sorted = new ArrayList<>();
     readLock.lock();
     try {
-      List<TraceId> ids = new ArrayList<>(traces.keySet());
-      ids.sort(TRACE_ID_ORDER);
-      Iterator<TraceId> next = ids.iterator();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return next.hasNext();
-        }
-
-        @Override
-        public List<Span> next() {
-          return trace(next.next());
-        }
-      };
+      traces.forEach((traceId, entry) -> sorted.add(found(traceId, entry)));
     } finally {
       readLock.unlock();
+    }
+    sorted.sort((a, b) -> TRACE_ID_ORDER.compare(a.traceId, b.traceId));
+    Iterator<Found> next = sorted.iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return next.hasNext();
+      }
+
+      @Override
+      public List<Span> next() {
+        return next.next().spans();
+      }
+    };
+  }
+
+  private Found found(TraceId traceId, Entry entry) {
+    return new Found(traceId, entry.part, records, entry.groups, entry.groupCount);
+  }
+
+  private static List<Span> decode(byte[] record, int offset, int length) {
+    try {
+      return SpanCodec.decode(new ByteSource(record, offset, length, "head group"));
+    } catch (CorruptDataException e) {
+      // The head decodes only what it encoded or checked when it read it back from the WAL.
+      throw new IllegalStateException("a span group of the head does not decode", e);
     }
   }
 

@@ -60,6 +60,38 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void aWalRecordOfTheEarlierOneCallFormIsReadBackIntoTheHead() throws IOException {
+    TraceId first = randomTraceId();
+    TraceId second = randomTraceId();
+    List<Span> spans = new ArrayList<>(checkout(first, TODAY));
+    spans.addAll(checkout(second, TODAY + MILLIS));
+    ByteSink record = new ByteSink(64);
+    record.writeByte(1);
+    SpanCodec.encode(spans, record);
+    try (Wal wal = Wal.open(directory.resolve("wal"), SyncPolicy.ALWAYS, null,
+        (segment, bytes, offset, length) -> {})) {
+      wal.append(record.array(), 0, record.size());
+    }
+
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.headSpanCount()).isEqualTo(10);
+      assertThat(storage.trace(first)).isEqualTo(checkout(first, TODAY));
+      assertThat(storage.search(TraceQuery.builder().serviceName("payment").build()))
+          .extracting(TraceSummary::traceId).containsExactlyInAnyOrder(first, second);
+    }
+  }
+
+  @Test
+  void aWalRecordOfAnUnknownTypeStopsTheOpenWithAnErrorNamingIt() throws IOException {
+    try (Wal wal = Wal.open(directory.resolve("wal"), SyncPolicy.ALWAYS, null,
+        (segment, bytes, offset, length) -> {})) {
+      wal.append(new byte[] {9, 0}, 0, 2);
+    }
+
+    assertThatThrownBy(this::open).hasMessageContaining("unknown record type 9");
+  }
+
+  @Test
   void aCutMovesTheHeadIntoABlockAndDropsTheWalItCovered() throws IOException {
     TraceId traceId = randomTraceId();
     try (EmbeddedStorage storage = open()) {
