@@ -61,6 +61,8 @@ public final class EmbeddedStorage implements Storage {
   private static final byte RECORD_SPANS = 1;
   /** A WAL record of spans as one span codec call per trace (see {@link Head#encode}). */
   private static final byte RECORD_TRACES = 2;
+  /** A search asks whether it has found enough at least once per this many traces of a head. */
+  private static final int HEAD_TRACES_PER_ASK = 64;
   /** How long a block stays open after it was deleted, for the reads that may still use it. */
   private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final String BLOCK_SUFFIX = ".block";
@@ -351,25 +353,40 @@ public final class EmbeddedStorage implements Storage {
     // Each place (a head or a block) gives the parts of the traces that match in it.
     Map<Object, Map<TraceId, TracePart>> matchedByPlace = new HashMap<>();
     Map<TraceId, TracePart> matched = new HashMap<>();
-    current.heads().forEach(head -> collect(head, head.search(query), matchedByPlace, matched));
-    // Blocks newest first: once `limit` traces found start after every span of the blocks left,
-    // those blocks cannot hold a newer trace, and are not read.
-    List<Block> newestBlocks = new ArrayList<>();
+    // Places newest first, a block at a time and a trace of a head at a time: once `limit`
+    // traces found start after every span of the places left, those cannot hold a newer trace,
+    // and are not read.
+    List<Place> places = new ArrayList<>();
+    current.heads().forEach(head -> head.candidates(query)
+        .forEach(held -> places.add(new Place(held.maxStart, null, head, held))));
     for (Block block : current.blocks) {
       if (mayMatch(block.meta(), query)) {
-        newestBlocks.add(block);
+        places.add(new Place(block.meta().maxStartEpochNanos(), block, null, null));
       }
     }
-    newestBlocks.sort(
-        Comparator.comparingLong((Block b) -> b.meta().maxStartEpochNanos()).reversed());
-    for (Block block : newestBlocks) {
-      if (foundNewer(block.meta().maxStartEpochNanos(), query.limit(), matched, current,
-          matchedByPlace)) {
-        break;
+    places.sort(Comparator.comparingLong(Place::maxStart).reversed());
+    int matchedWhenAsked = -1;
+    for (int i = 0; i < places.size(); i++) {
+      Place place = places.get(i);
+      // Asking costs a pass over what matched: for a head's trace, only ask once more matched
+      // or every so many traces.
+      boolean ask = place.block != null || matched.size() != matchedWhenAsked
+          || i % HEAD_TRACES_PER_ASK == 0;
+      if (ask) {
+        matchedWhenAsked = matched.size();
+        if (foundNewer(place.maxStart, query.limit(), matched, current, matchedByPlace)) {
+          break;
+        }
       }
-      List<TracePart> parts = readBlock(block, b -> b.search(query));
-      if (parts != null) {
-        collect(block, parts, matchedByPlace, matched);
+      if (place.block != null) {
+        List<TracePart> parts = readBlock(place.block, b -> b.search(query));
+        if (parts != null) {
+          collect(place.block, parts, matchedByPlace, matched);
+        }
+      } else if (place.held.matches(query)) {
+        matchedByPlace.computeIfAbsent(place.head, head -> new HashMap<>())
+            .put(place.held.traceId, place.held.part);
+        matched.merge(place.held.traceId, place.held.part, TracePart::merge);
       }
     }
     // A trace's start is the earliest of all its parts, so parts found elsewhere can only make it
@@ -399,7 +416,14 @@ public final class EmbeddedStorage implements Storage {
     return List.copyOf(summaries);
   }
 
-  /** True when at least {@code limit} of the matched traces start after {@code start}. */
+  /** A block, or a trace of a head, that a search reads, by the latest start of its spans. */
+  private record Place(long maxStart, Block block, Head head, Head.Held held) {}
+
+  /**
+   * True when at least {@code limit} of the matched traces start after {@code start}. The
+   * traces matched in a head are taken as they come: a head's part of a trace is read from the
+   * head (cheap) when no match there put it in {@code matchedByPlace}.
+   */
   private boolean foundNewer(long start, int limit, Map<TraceId, TracePart> matched,
       State current, Map<Object, Map<TraceId, TracePart>> matchedByPlace) throws IOException {
     if (matched.size() < limit) {

@@ -69,20 +69,26 @@ final class Head {
     long maxDuration = Long.MIN_VALUE;
   }
 
-  /** A trace's groups as they were when read under the lock; decoded after it is let go. */
-  private static final class Found {
+  /**
+   * A trace of the head as it was when read under the head's lock, decoded only when asked, after
+   * the lock is let go: what a search goes through, newest first.
+   */
+  static final class Held {
     final TraceId traceId;
     final TracePart part;
+    /** The latest start of its spans here. */
+    final long maxStart;
     private final byte[][] records;
     private final int[] groups;
     private final int groupCount;
 
-    Found(TraceId traceId, TracePart part, byte[][] records, int[] groups, int groupCount) {
+    private Held(TraceId traceId, Entry entry, byte[][] records) {
       this.traceId = traceId;
-      this.part = part;
+      this.part = entry.part;
+      this.maxStart = entry.maxStart;
       this.records = records;
-      this.groups = groups;
-      this.groupCount = groupCount;
+      this.groups = entry.groups;
+      this.groupCount = entry.groupCount;
     }
 
     List<Span> spans() {
@@ -91,6 +97,16 @@ final class Head {
         spans.addAll(decode(records[groups[i]], groups[i + 1], groups[i + 2]));
       }
       return spans;
+    }
+
+    /** Whether a span of the trace here matches {@code query}. */
+    boolean matches(TraceQuery query) {
+      for (Span span : spans()) {
+        if (query.matches(span)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
@@ -222,18 +238,18 @@ final class Head {
 
   /** The spans of {@code traceId} here, in the order they were added. */
   List<Span> trace(TraceId traceId) {
-    Found found;
+    Held held;
     readLock.lock();
     try {
       Entry entry = traces.get(traceId);
       if (entry == null) {
         return List.of();
       }
-      found = found(traceId, entry);
+      held = new Held(traceId, entry, records);
     } finally {
       readLock.unlock();
     }
-    return found.spans();
+    return held.spans();
   }
 
   Optional<TracePart> part(TraceId traceId) {
@@ -247,36 +263,28 @@ final class Head {
   }
 
   /**
-   * The parts of the traces that have a span here matching {@code query}. Only traces whose span
-   * starts and durations overlap the query's are decoded.
+   * The traces that may have a span matching {@code query}, latest {@link Held#maxStart} first:
+   * those whose span starts and durations overlap the query's.
    */
-  List<TracePart> search(TraceQuery query) {
-    List<Found> candidates = new ArrayList<>();
+  List<Held> candidates(TraceQuery query) {
+    List<Held> candidates = new ArrayList<>();
     readLock.lock();
     try {
       if (!overlaps(query.startEpochNanos(), query.endEpochNanos())) {
-        return List.of();
+        return candidates;
       }
       traces.forEach((traceId, entry) -> {
         if (entry.maxStart >= query.startEpochNanos() && entry.minStart < query.endEpochNanos()
             && entry.maxDuration >= query.minDurationNanos()
             && entry.minDuration <= query.maxDurationNanos()) {
-          candidates.add(found(traceId, entry));
+          candidates.add(new Held(traceId, entry, records));
         }
       });
     } finally {
       readLock.unlock();
     }
-    List<TracePart> parts = new ArrayList<>();
-    for (Found candidate : candidates) {
-      for (Span span : candidate.spans()) {
-        if (query.matches(span)) {
-          parts.add(candidate.part);
-          break;
-        }
-      }
-    }
-    return parts;
+    candidates.sort(Comparator.comparingLong((Held held) -> held.maxStart).reversed());
+    return candidates;
   }
 
   /**
@@ -285,17 +293,17 @@ final class Head {
    * not here.
    */
   void calls(long start, long end, DependencyLinker.CallSink sink, Set<TraceId> open) {
-    List<Found> all = new ArrayList<>();
+    List<Held> all = new ArrayList<>();
     readLock.lock();
     try {
       if (!overlaps(start, end)) {
         return;
       }
-      traces.forEach((traceId, entry) -> all.add(found(traceId, entry)));
+      traces.forEach((traceId, entry) -> all.add(new Held(traceId, entry, records)));
     } finally {
       readLock.unlock();
     }
-    for (Found trace : all) {
+    for (Held trace : all) {
       List<Span> spans = trace.spans();
       DependencyLinker.calls(spans, sink);
       if (DependencyLinker.hasMissingParent(spans)) {
@@ -325,15 +333,15 @@ final class Head {
    * head that takes no more spans.
    */
   Iterator<List<Span>> sortedTraces() {
-    List<Found> sorted = new ArrayList<>();
+    List<Held> sorted = new ArrayList<>();
     readLock.lock();
     try {
-      traces.forEach((traceId, entry) -> sorted.add(found(traceId, entry)));
+      traces.forEach((traceId, entry) -> sorted.add(new Held(traceId, entry, records)));
     } finally {
       readLock.unlock();
     }
     sorted.sort((a, b) -> TRACE_ID_ORDER.compare(a.traceId, b.traceId));
-    Iterator<Found> next = sorted.iterator();
+    Iterator<Held> next = sorted.iterator();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -345,10 +353,6 @@ final class Head {
         return next.next().spans();
       }
     };
-  }
-
-  private Found found(TraceId traceId, Entry entry) {
-    return new Found(traceId, entry.part, records, entry.groups, entry.groupCount);
   }
 
   private static List<Span> decode(byte[] record, int offset, int length) {

@@ -9,6 +9,7 @@ import static dev.ariadne.storage.TestSpans.randomTraceId;
 import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
@@ -277,6 +278,26 @@ class EmbeddedStorageTest {
             assertThat(summary.errorCount()).isEqualTo(1);
             assertThat(summary.rootSpanName()).contains("GET /checkout");
           });
+    }
+  }
+
+  @Test
+  void aSearchRanksATraceByItsWholeStartThoughItsPartInTheHeadIsTheNewest() throws IOException {
+    TraceId late = randomTraceId();
+    TraceId recent = randomTraceId();
+    try (EmbeddedStorage storage = open()) {
+      storage.write(List.of(TestSpans.span(late, 1, 0, FRONTEND, "GET /checkout", SpanKind.SERVER,
+          TODAY, 100 * MILLIS).build()));
+      storage.cut();
+      storage.write(List.of(TestSpans.span(late, 2, 1, CART, "GET /cart", SpanKind.SERVER,
+          TODAY + 50 * MILLIS, 10 * MILLIS).build()));
+      storage.write(checkout(recent, TODAY + 5 * MILLIS));
+
+      assertThat(storage.search(TraceQuery.builder().serviceName(CART).limit(1).build()))
+          .extracting(TraceSummary::traceId).containsExactly(recent);
+      assertThat(storage.search(TraceQuery.builder().serviceName(CART).limit(2).build()))
+          .extracting(TraceSummary::traceId, TraceSummary::spanCount)
+          .containsExactly(tuple(recent, 5), tuple(late, 2));
     }
   }
 

@@ -92,18 +92,36 @@ class HeadTest {
     // payment's span, 8 ms long, added last, is the shortest span of the trace.
     TraceQuery shortest = TraceQuery.builder().serviceName("payment").maxDurationNanos(8 * MILLIS)
         .startEpochNanos(TODAY + 21 * MILLIS).endEpochNanos(TODAY + 21 * MILLIS + 1).build();
-    assertThat(head.search(shortest)).containsExactly(TracePart.of(A, a));
+    assertThat(matching(head, shortest)).containsExactly(TracePart.of(A, a));
     // The root, 100 ms long, is the longest and the earliest.
     TraceQuery longest = TraceQuery.builder().minDurationNanos(100 * MILLIS)
         .startEpochNanos(TODAY).endEpochNanos(TODAY + 1).build();
-    assertThat(head.search(longest)).containsExactly(TracePart.of(A, a));
+    assertThat(matching(head, longest)).containsExactly(TracePart.of(A, a));
 
-    assertThat(head.search(TraceQuery.builder().minDurationNanos(100 * MILLIS + 1).build()))
+    assertThat(matching(head, TraceQuery.builder().minDurationNanos(100 * MILLIS + 1).build()))
         .isEmpty();
-    assertThat(head.search(TraceQuery.builder().serviceName("payment")
+    assertThat(matching(head, TraceQuery.builder().serviceName("payment")
         .maxDurationNanos(8 * MILLIS - 1).build())).isEmpty();
-    assertThat(head.search(TraceQuery.builder().serviceName(CART).spanName("GET /checkout")
+    assertThat(matching(head, TraceQuery.builder().serviceName(CART).spanName("GET /checkout")
         .build())).isEmpty();
+  }
+
+  @Test
+  void candidatesComeLatestStartFirstAndLeaveOutTracesOutsideTheQuerysRanges() {
+    Head head = new Head(0);
+    add(head, checkout(A, TODAY + 2000 * MILLIS));
+    add(head, checkout(B, TODAY));
+    add(head, checkout(C, TODAY + 1000 * MILLIS));
+
+    assertThat(head.candidates(TraceQuery.builder().build()))
+        .extracting(held -> held.traceId).containsExactly(A, C, B);
+    assertThat(head.candidates(TraceQuery.builder().startEpochNanos(TODAY + 1000 * MILLIS)
+        .endEpochNanos(TODAY + 2000 * MILLIS).build()))
+        .extracting(held -> held.traceId).containsExactly(C);
+    assertThat(head.candidates(TraceQuery.builder().minDurationNanos(101 * MILLIS).build()))
+        .isEmpty();
+    assertThat(head.candidates(TraceQuery.builder().maxDurationNanos(7 * MILLIS).build()))
+        .isEmpty();
   }
 
   @Test
@@ -178,6 +196,13 @@ class HeadTest {
     tooMany.writeVarInt(1_000_000);
     assertThatThrownBy(() -> Head.readGroups(source(tooMany)))
         .isInstanceOf(CorruptDataException.class);
+  }
+
+  private static List<TracePart> matching(Head head, TraceQuery query) {
+    return head.candidates(query).stream()
+        .filter(held -> held.matches(query))
+        .map(held -> held.part)
+        .toList();
   }
 
   private static ByteSource source(ByteSink sink) {
