@@ -59,11 +59,19 @@ final class BlockWriter {
   /** Written bytes flushed at a time while a block is written. */
   static final long SYNC_EVERY_BYTES = 4L << 20;
   /**
-   * On realistic spans, level 6 makes pages a fifth smaller than zstd's default level 3 for about
-   * twice the compression time, which blocks, written in the background, can afford; higher
-   * levels gain a few percent more for several times the time.
+   * The zstd level of a merged block, the form spans are kept in: on realistic spans, level 6
+   * makes pages a fifth smaller than zstd's default level 3 for about twice the compression time,
+   * which blocks, written in the background, can afford; higher levels gain a few percent more
+   * for several times the time.
    */
-  private static final int ZSTD_LEVEL = 6;
+  private static final int MERGED_ZSTD_LEVEL = 6;
+  /**
+   * The zstd level of a cut's block, which compaction soon merges into a larger one at {@link
+   * #MERGED_ZSTD_LEVEL}: on realistic spans level 1 makes the block about 9% larger than level 6
+   * does, for a fraction of the compression time, which was a quarter of a cut's CPU (see {@code
+   * docs/benchmarks.md}).
+   */
+  private static final int CUT_ZSTD_LEVEL = 1;
   private static final Comparator<Span> BY_START = Comparator.comparingLong(Span::startEpochNanos);
 
   private final FileChannel out;
@@ -98,13 +106,19 @@ final class BlockWriter {
    * skipped); trace IDs must be strictly ascending by unsigned (high, low). {@code catalog} is
    * the catalog of exactly these spans, which the block's metadata lists. The file is {@link
    * BlockFormat#fileName} of {@code id}, written as a temporary file, forced, renamed atomically,
-   * and the directory forced. If writing fails, the temporary file is deleted.
+   * and the directory forced. If writing fails, the temporary file is deleted. Compressed as a
+   * cut's block is, for compaction to merge.
    *
    * @throws IllegalArgumentException if an element mixes traces or the IDs are out of order
    * @throws FileAlreadyExistsException if the block exists
    */
   static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
       Iterator<List<Span>> traces, Catalog catalog) throws IOException {
+    return write(directory, id, coveredWalSegment, sources, traces, catalog, CUT_ZSTD_LEVEL);
+  }
+
+  private static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
+      Iterator<List<Span>> traces, Catalog catalog, int zstdLevel) throws IOException {
     requireNonNull(traces, "traces");
     requireNonNull(catalog, "catalog");
     List<Long> sourceIds = List.copyOf(requireNonNull(sources, "sources"));
@@ -117,7 +131,7 @@ final class BlockWriter {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
           ZstdCompressCtx zstd = new ZstdCompressCtx()) {
-        zstd.setLevel(ZSTD_LEVEL);
+        zstd.setLevel(zstdLevel);
         new BlockWriter(channel, zstd, catalog).writeAll(traces, id, coveredWalSegment, sourceIds);
         channel.force(true);
       }
@@ -157,7 +171,8 @@ final class BlockWriter {
       catalog.addAll(source.meta());
     }
     try {
-      return write(directory, id, coveredWalSegment, sourceIds, new MergedTraces(traces), catalog);
+      return write(directory, id, coveredWalSegment, sourceIds, new MergedTraces(traces), catalog,
+          MERGED_ZSTD_LEVEL);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

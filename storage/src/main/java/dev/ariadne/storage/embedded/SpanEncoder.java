@@ -454,7 +454,7 @@ final class SpanEncoder {
   }
 
   /** True if {@code value} has a surrogate that is not half of a pair, which UTF-8 cannot hold. */
-  private static boolean hasUnpairedSurrogate(String value) {
+  static boolean hasUnpairedSurrogate(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (Character.isSurrogate(c)) {

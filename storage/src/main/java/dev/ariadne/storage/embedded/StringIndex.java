@@ -2,9 +2,10 @@ package dev.ariadne.storage.embedded;
 
 /**
  * Numbers distinct strings in the order they are first added: the string table of one {@link
- * SpanEncoder} call. Open addressing without boxing, with the hashes kept beside the keys so that
- * probing past other strings does not touch them; the encoder looks up every name, key and string
- * value of every span. Not thread-safe.
+ * SpanEncoder} call, and the lookup side of a {@link StringTable}. Open addressing without boxing,
+ * with the hashes kept beside the keys so that probing past other strings does not touch them;
+ * the encoder looks up every name, key and string value of every span, and a block's writer does
+ * again for its search columns. Not thread-safe.
  */
 final class StringIndex {
   private String[] keys;
@@ -40,6 +41,22 @@ final class StringIndex {
         if (size * 2 > keys.length) {
           grow();
         }
+        return -1;
+      }
+      if (hashes[slot] == hash && (key == value || key.equals(value))) {
+        return indexes[slot];
+      }
+    }
+  }
+
+  /** The index of {@code value}, or -1 if it was never added. */
+  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
+  int find(String value) {
+    int hash = value.hashCode();
+    int mask = keys.length - 1;
+    for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
+      String key = keys[slot];
+      if (key == null) {
         return -1;
       }
       if (hashes[slot] == hash && (key == value || key.equals(value))) {

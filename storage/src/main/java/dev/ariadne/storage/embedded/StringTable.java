@@ -3,9 +3,7 @@ package dev.ariadne.storage.embedded;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The strings a block refers to by number: service names, span names and attribute keys, or the
@@ -15,18 +13,18 @@ import java.util.Map;
  */
 final class StringTable {
   private final List<String> strings;
-  private final Map<String, Integer> ids;
+  private final StringIndex ids;
 
   StringTable() {
     strings = new ArrayList<>();
-    ids = new HashMap<>();
+    ids = new StringIndex(16);
   }
 
   private StringTable(List<String> strings) {
     this.strings = strings;
-    this.ids = new HashMap<>(strings.size() * 2);
-    for (int i = 0; i < strings.size(); i++) {
-      ids.put(strings.get(i), i);
+    this.ids = new StringIndex(strings.size());
+    for (String string : strings) {
+      ids.indexOrAdd(string);
     }
   }
 
@@ -36,24 +34,22 @@ final class StringTable {
    * form, so the table never holds two strings that read back alike.
    */
   int add(String string) {
-    Integer id = ids.get(string);
-    if (id == null) {
-      String stored = storedForm(string);
-      id = ids.get(stored);
-      if (id == null) {
-        id = strings.size();
-        strings.add(stored);
-        ids.put(stored, id);
-      }
-      ids.put(string, id);
+    int id = ids.find(string);
+    if (id >= 0) {
+      return id;
     }
-    return id;
+    String stored = SpanEncoder.hasUnpairedSurrogate(string) ? storedForm(string) : string;
+    id = ids.indexOrAdd(stored);
+    if (id >= 0) {
+      return id;
+    }
+    strings.add(stored);
+    return strings.size() - 1;
   }
 
   /** The number of {@code string}, or -1 if the table does not hold it. */
   int find(String string) {
-    Integer id = ids.get(string);
-    return id == null ? -1 : id;
+    return ids.find(string);
   }
 
   /**

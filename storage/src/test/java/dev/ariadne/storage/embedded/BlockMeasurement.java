@@ -38,13 +38,21 @@ class BlockMeasurement {
       encoded += SpanCodec.encode(trace).length;
     }
 
-    // A first block warms the JIT; the second is the one measured.
-    BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(), BlockFixtures.catalog(traces))
-        .close();
+    // A first block warms the JIT; the second is the one measured, as a cut writes it and as
+    // compaction merges it into the form spans are kept in.
+    Block first = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(),
+        BlockFixtures.catalog(traces));
+    BlockWriter.compact(directory, 2, List.of(first)).close();
+    first.close();
     long writeStart = System.nanoTime();
-    Block block = BlockWriter.write(directory, 2, 0, List.of(), traces.iterator(),
+    Block cut = BlockWriter.write(directory, 3, 0, List.of(), traces.iterator(),
         BlockFixtures.catalog(traces));
     long writeNanos = System.nanoTime() - writeStart;
+    long mergeStart = System.nanoTime();
+    Block block = BlockWriter.compact(directory, 4, List.of(cut));
+    long mergeNanos = System.nanoTime() - mergeStart;
+    long cutSize = cut.meta().sizeBytes();
+    cut.close();
 
     long size = block.meta().sizeBytes();
     Map<Section, Extent> sections = BlockLayout.sections(block.file());
@@ -67,7 +75,8 @@ class BlockMeasurement {
         (double) pages / spanCount, index.pageCount(), (double) summaries / spanCount,
         (double) columnChunks / spanCount, perSpan(sections, spanCount));
     System.out.println("column chunks, bytes/span: " + columnSizes(block.file(), spanCount));
-    System.out.printf("write %.0f ms%n", writeNanos / 1e6);
+    System.out.printf("cut's block %.2f bytes/span, written in %.0f ms; merged in %.0f ms%n",
+        (double) cutSize / spanCount, writeNanos / 1e6, mergeNanos / 1e6);
 
     Random random = new Random(7);
     long[] lookups = new long[3000];

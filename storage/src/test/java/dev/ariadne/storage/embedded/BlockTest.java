@@ -8,9 +8,11 @@ import static dev.ariadne.storage.TestSpans.TODAY;
 import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.span;
+import static dev.ariadne.storage.embedded.BlockFixtures.SECOND;
 import static dev.ariadne.storage.embedded.BlockFixtures.byTrace;
 import static dev.ariadne.storage.embedded.BlockFixtures.catalog;
 import static dev.ariadne.storage.embedded.BlockFixtures.flatten;
+import static dev.ariadne.storage.embedded.BlockFixtures.realisticTraces;
 import static dev.ariadne.storage.embedded.BlockFixtures.variedTraces;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -307,6 +309,22 @@ class BlockTest {
         .isEmpty();
   }
 
+  @Test
+  void aLoneSurrogateIsSearchedByTheFormItReadsBackInWhichItSharesANumber() throws IOException {
+    TraceId plainTrace = new TraceId(5, 6);
+    Span plain = span(plainTrace, 1, 0, FRONTEND, "GET ?", SpanKind.SERVER, TODAY, MILLIS)
+        .attributes(List.of(Attribute.of("note", "a?"))).build();
+    Span lone = span(TRACE_ID, 1, 0, FRONTEND, "GET \uD800", SpanKind.SERVER, TODAY, MILLIS)
+        .attributes(List.of(Attribute.of("note", "a\uD800"))).build();
+    Block block = write(1, List.of(List.of(plain), List.of(lone)));
+
+    assertThat(ids(block.search(query().attribute("note", "a?").build())))
+        .containsExactlyInAnyOrder(plainTrace, TRACE_ID);
+    assertThat(ids(block.search(query().spanName("GET ?").build())))
+        .containsExactlyInAnyOrder(plainTrace, TRACE_ID);
+    assertThat(block.trace(TRACE_ID)).containsExactly(lone);
+  }
+
   private void assertSearch(Block block, List<List<Span>> traces, TraceQuery query)
       throws IOException {
     List<TracePart> expected = new ArrayList<>();
@@ -420,6 +438,20 @@ class BlockTest {
   }
 
   // Compaction
+
+  @Test
+  void aMergedBlockIsCompressedHarderThanTheCutBlockItWasMadeFrom() throws IOException {
+    List<List<Span>> traces = realisticTraces(new Random(5), 2_000, 3600 * SECOND);
+    Block cut = write(1, traces);
+
+    Block merged = BlockWriter.compact(directory, 2, List.of(cut));
+    opened.add(merged);
+
+    assertThat(merged.meta().sizeBytes()).isLessThan(cut.meta().sizeBytes() * 96 / 100);
+    for (List<Span> trace : traces.subList(0, 50)) {
+      assertThat(merged.trace(trace.get(0).traceId())).containsExactlyInAnyOrderElementsOf(trace);
+    }
+  }
 
   @Test
   void compactionBringsThePartsOfATraceTogether() throws IOException {
