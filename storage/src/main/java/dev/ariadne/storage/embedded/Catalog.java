@@ -26,19 +26,9 @@ final class Catalog {
   /** The most values kept per service and attribute key. */
   static final int MAX_VALUES_PER_KEY = 1000;
 
-  /** Slots of {@link #seen}; a power of two. */
-  private static final int SEEN_SLOTS = 256;
-
   private final Map<String, Set<Operation>> operations = new HashMap<>();
   private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
   private final RecentResources resourcesAdded = new RecentResources();
-  /**
-   * The (service's keys, key, value) triples added lately, by identity, so that one added again
-   * costs no hash lookup: the decoders make each repeated text of a request one instance, so the
-   * spans of a request repeat the same instances (a quarter of the collector's writer threads'
-   * CPU went to this catalog, nearly all of it in finding values already there).
-   */
-  private final Object[] seen = new Object[3 * SEEN_SLOTS];
 
   void add(Span span) {
     String service = span.serviceName();
@@ -84,28 +74,14 @@ final class Catalog {
   }
 
   // An index loop: the iterators of a span's lists escaped (async-profiler, event=alloc).
-  private void addAttributes(Map<String, Set<String>> keys, List<Attribute> attributes) {
+  private static void addAttributes(Map<String, Set<String>> keys, List<Attribute> attributes) {
     for (int i = 0; i < attributes.size(); i++) {
       Attribute attribute = attributes.get(i);
       String text = TraceQuery.searchableText(attribute.value());
-      if (text != null && !seenBefore(keys, attribute.key(), text)) {
+      if (text != null) {
         addValue(keys, attribute.key(), text);
       }
     }
-  }
-
-  /** Whether the triple was added lately, by identity; if not, it is remembered as added. */
-  @SuppressWarnings("ReferenceEquality") // Identity is the point: equal copies take the slow way.
-  private boolean seenBefore(Map<String, Set<String>> keys, String key, String text) {
-    int hash = System.identityHashCode(key) * 31 + System.identityHashCode(text);
-    int slot = 3 * ((hash ^ hash >>> 16) & (SEEN_SLOTS - 1));
-    if (seen[slot] == keys && seen[slot + 1] == key && seen[slot + 2] == text) {
-      return true;
-    }
-    seen[slot] = keys;
-    seen[slot + 1] = key;
-    seen[slot + 2] = text;
-    return false;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.TraceQuery;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -166,7 +167,7 @@ class HeadTest {
     head.add(bytes, 1, record.size() - 1, groups);
     TraceId traceId = groups.get(0).traceId();
 
-    java.util.Arrays.fill(bytes, (byte) 0);
+    Arrays.fill(bytes, (byte) 0);
 
     assertThat(head.trace(traceId)).isEqualTo(groups.get(0).spans());
   }
