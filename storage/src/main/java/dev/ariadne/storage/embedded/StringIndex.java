@@ -28,39 +28,35 @@ final class StringIndex {
   }
 
   /** The index of {@code value}, or -1 after adding it with the index {@link #size()} had. */
-  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
   int indexOrAdd(String value) {
     int hash = value.hashCode();
-    int mask = keys.length - 1;
-    for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
-      String key = keys[slot];
-      if (key == null) {
-        keys[slot] = value;
-        hashes[slot] = hash;
-        indexes[slot] = size++;
-        if (size * 2 > keys.length) {
-          grow();
-        }
-        return -1;
-      }
-      if (hashes[slot] == hash && (key == value || key.equals(value))) {
-        return indexes[slot];
-      }
+    int slot = slot(value, hash);
+    if (keys[slot] != null) {
+      return indexes[slot];
     }
+    keys[slot] = value;
+    hashes[slot] = hash;
+    indexes[slot] = size++;
+    if (size * 2 > keys.length) {
+      grow();
+    }
+    return -1;
   }
 
   /** The index of {@code value}, or -1 if it was never added. */
-  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
   int find(String value) {
-    int hash = value.hashCode();
+    int slot = slot(value, value.hashCode());
+    return keys[slot] == null ? -1 : indexes[slot];
+  }
+
+  /** The slot holding {@code value}, or the empty slot where it would go. */
+  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
+  private int slot(String value, int hash) {
     int mask = keys.length - 1;
     for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
       String key = keys[slot];
-      if (key == null) {
-        return -1;
-      }
-      if (hashes[slot] == hash && (key == value || key.equals(value))) {
-        return indexes[slot];
+      if (key == null || (hashes[slot] == hash && (key == value || key.equals(value)))) {
+        return slot;
       }
     }
   }
