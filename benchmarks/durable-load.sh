@@ -14,6 +14,8 @@
 #   With no variant: this tree's server, once (current=server/target/ariadne.jar).
 # Settings, from the environment: SPANS (default 3200000), HEAP (the server's -Xmx, default 512m,
 # as in the at-scale benchmark), SENDERS (default 1), BATCH (spans per request, default 100),
+# SPANS_PER_TRACE (at most that many spans of a trace per request, as an exporter's batch holds a
+# few of each of many traces; default 0, whole traces in order),
 # ROUNDS (default 2), SETTLE_QUIET (seconds without a cut or merge that count as settled, default
 # 30), SKIP_BUILD=1 to use the jars already built, WORK (where the data directory, the logs and
 # results.tsv go). About 3 minutes per run with the defaults.
@@ -27,6 +29,7 @@ SPANS=${SPANS:-3200000}
 HEAP=${HEAP:-512m}
 SENDERS=${SENDERS:-1}
 BATCH=${BATCH:-100}
+SPANS_PER_TRACE=${SPANS_PER_TRACE:-0}
 ROUNDS=${ROUNDS:-2}
 WORK=${WORK:-$root/benchmarks/target/durable-load}
 QUERY_PORT=26686
@@ -78,8 +81,8 @@ run() { # round, variant
   log "$label: loading $SPANS spans (OTLP protobuf, $SENDERS senders, $BATCH spans per request)"
   java -Xmx1g -cp "$root/benchmarks/target/benchmarks.jar" dev.ariadne.benchmarks.load.LoadGenerator \
     --label "$label" --format otlp-proto --url "http://127.0.0.1:$OTLP_HTTP_PORT/v1/traces" \
-    --senders "$SENDERS" --batch "$BATCH" --warmup 0 --duration 0 --spans "$SPANS" \
-    --server-pid "$server_pid" --result-file "$WORK/load.tsv" >/dev/null
+    --senders "$SENDERS" --batch "$BATCH" --spans-per-trace "$SPANS_PER_TRACE" \
+    --warmup 0 --duration 0 --spans "$SPANS" --server-pid "$server_pid" --result-file "$WORK/load.tsv" >/dev/null
   record_storage "http://127.0.0.1:$QUERY_PORT/metrics" "$data_dir" "$label" "$WORK/storage.tsv"
   after=$(cpu_ticks "$server_pid")
   local rss

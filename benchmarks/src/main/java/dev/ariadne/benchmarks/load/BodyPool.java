@@ -58,29 +58,62 @@ final class BodyPool {
 
   /**
    * Encodes {@code size} bodies of {@code spansPerBody} spans each, taken in order from {@code
-   * traces} (so a trace may span two bodies, as it does when its services report separately).
-   * {@code salt} must not be 0: it keeps rewritten IDs 128 bits long and apart from other runs'.
+   * traces} (so a trace may span two bodies, as it does when its services report separately). With
+   * {@code spansPerTrace} above 0, a body takes at most that many spans of a trace before it goes
+   * on to the next of the traces it has open, as an exporter's batch holds a few spans of each of
+   * many traces. {@code salt} must not be 0: it keeps rewritten IDs 128 bits long and apart from
+   * other runs'.
    */
-  static BodyPool encode(Format format, TraceGenerator traces, int size, int spansPerBody, int salt) {
+  static BodyPool encode(
+      Format format, TraceGenerator traces, int size, int spansPerBody, int spansPerTrace, int salt) {
     if (salt == 0) {
       throw new IllegalArgumentException("salt: 0 (expected: not 0)");
     }
     long start = traces.nextTraceStart();
     byte[][] bodies = new byte[size][];
     Patch[][] patches = new Patch[size][];
-    ArrayDeque<SyntheticSpan> pending = new ArrayDeque<>();
+    List<List<SyntheticSpan>> batches = batches(traces, size, spansPerBody, spansPerTrace);
+    for (int i = 0; i < size; i++) {
+      bodies[i] = format.encode(batches.get(i));
+      patches[i] = patches(bodies[i], batches.get(i), format);
+    }
+    return new BodyPool(bodies, patches, spansPerBody, salt, (traces.nextTraceStart() - start) / format.timeUnitNanos);
+  }
+
+  /**
+   * The spans of {@code size} bodies: whole traces in order ({@code spansPerTrace} 0), or runs of
+   * at most {@code spansPerTrace} spans of each of {@code spansPerBody / spansPerTrace} open traces
+   * in turn, each trace's spans in order.
+   */
+  static List<List<SyntheticSpan>> batches(TraceGenerator traces, int size, int spansPerBody, int spansPerTrace) {
+    if (spansPerTrace < 0) {
+      throw new IllegalArgumentException("spansPerTrace: " + spansPerTrace + " (expected: >= 0)");
+    }
+    int openTraces = spansPerTrace == 0 ? 1 : Math.max(1, spansPerBody / spansPerTrace);
+    int run = spansPerTrace == 0 ? Integer.MAX_VALUE : spansPerTrace;
+    ArrayDeque<ArrayDeque<SyntheticSpan>> open = new ArrayDeque<>();
+    List<List<SyntheticSpan>> batches = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       List<SyntheticSpan> batch = new ArrayList<>(spansPerBody);
       while (batch.size() < spansPerBody) {
-        if (pending.isEmpty()) {
-          pending.addAll(traces.nextTrace());
+        while (open.size() < openTraces) {
+          open.add(new ArrayDeque<>(traces.nextTrace()));
         }
-        batch.add(pending.poll());
+        ArrayDeque<SyntheticSpan> trace = open.poll();
+        for (int taken = 0; taken < run && !trace.isEmpty() && batch.size() < spansPerBody; taken++) {
+          batch.add(trace.poll());
+        }
+        if (!trace.isEmpty()) {
+          if (spansPerTrace == 0) {
+            open.addFirst(trace);
+          } else {
+            open.addLast(trace);
+          }
+        }
       }
-      bodies[i] = format.encode(batch);
-      patches[i] = patches(bodies[i], batch, format);
+      batches.add(batch);
     }
-    return new BodyPool(bodies, patches, spansPerBody, salt, (traces.nextTraceStart() - start) / format.timeUnitNanos);
+    return batches;
   }
 
   int size() {

@@ -51,6 +51,11 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "Spans per request (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--spans-per-trace", paramLabel = "N", defaultValue = "0",
+      description = "At most N spans of a trace in a request before the next of the traces it has open, as an"
+          + " exporter's batch holds a few spans of each of many traces; 0: whole traces in order (default: ${DEFAULT-VALUE}).")
+  int spansPerTrace;
+
   @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "10",
       description = "Seconds of unmeasured load first (default: ${DEFAULT-VALUE}).")
   int warmupSeconds;
@@ -90,6 +95,7 @@ public final class LoadGenerator implements Callable<Integer> {
     requireAtLeast("--senders", senders, 1);
     requireAtLeast("--batch", batch, 1);
     requireAtLeast("--pool", poolSize, 1);
+    requireAtLeast("--spans-per-trace", spansPerTrace, 0);
     requireAtLeast("--warmup", warmupSeconds, 0);
     requireAtLeast("--duration", durationSeconds, 0);
     requireAtLeast("--spans", maxSpans, 0);
@@ -101,7 +107,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
     System.err.printf("encoding %d %s bodies of %d spans%n", poolSize, format, batch);
     TraceGenerator traces = new TraceGenerator(seed, System.currentTimeMillis() * 1_000_000L);
-    BodyPool pool = BodyPool.encode(format, traces, poolSize, batch, ThreadLocalRandom.current().nextInt() | 1);
+    BodyPool pool = BodyPool.encode(format, traces, poolSize, batch, spansPerTrace, ThreadLocalRandom.current().nextInt() | 1);
     System.err.printf("sending to %s: %d s warm-up, then measuring%n", target, warmupSeconds);
 
     HttpClient client = HttpClient.newBuilder()

@@ -21,7 +21,7 @@ public final class OtlpBodies {
    */
   public static byte[][] encode(int count, int spansPerBody, long seed) {
     TraceGenerator traces = new TraceGenerator(seed, START_EPOCH_NANOS);
-    BodyPool pool = BodyPool.encode(Format.OTLP_PROTO, traces, count, spansPerBody, 1);
+    BodyPool pool = BodyPool.encode(Format.OTLP_PROTO, traces, count, spansPerBody, 0, 1);
     byte[][] bodies = new byte[count][];
     for (int i = 0; i < count; i++) {
       bodies[i] = pool.body(i);

@@ -17,7 +17,7 @@ public final class ZipkinBodies {
   public static byte[][] encode(boolean proto3, int count, int spansPerBody, long seed) {
     Format format = proto3 ? Format.ZIPKIN_PROTO3 : Format.ZIPKIN_JSON;
     TraceGenerator traces = new TraceGenerator(seed, START_EPOCH_NANOS);
-    BodyPool pool = BodyPool.encode(format, traces, count, spansPerBody, 1);
+    BodyPool pool = BodyPool.encode(format, traces, count, spansPerBody, 0, 1);
     byte[][] bodies = new byte[count][];
     for (int i = 0; i < count; i++) {
       bodies[i] = pool.body(i);

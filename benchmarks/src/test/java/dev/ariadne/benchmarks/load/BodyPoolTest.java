@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import zipkin2.Annotation;
@@ -32,7 +33,7 @@ class BodyPoolTest {
   @ParameterizedTest
   @EnumSource(Format.class)
   void everySendCarriesNewTracesLaterInTime(Format format) throws IOException {
-    BodyPool pool = BodyPool.encode(format, new TraceGenerator(1, 1_763_700_000_000_000_000L), 3, 40, SALT);
+    BodyPool pool = BodyPool.encode(format, new TraceGenerator(1, 1_763_700_000_000_000_000L), 3, 40, 0, SALT);
 
     Sent first = sent(format, pool.body(1));
     Sent again = sent(format, pool.body(1 + pool.size()));
@@ -55,6 +56,50 @@ class BodyPoolTest {
     for (int i = 0; i < first.times().size(); i++) {
       assertThat(again.times().get(i) - first.times().get(i)).isEqualTo(shift);
     }
+  }
+
+  @Test
+  void withSpansPerTraceABodyTakesAFewSpansOfEachOfManyTracesEachTraceInOrder() {
+    TraceGenerator generator = new TraceGenerator(1, 1_763_700_000_000_000_000L);
+    List<List<SyntheticSpan>> batches = BodyPool.batches(generator, 20, 30, 3);
+
+    List<SyntheticSpan> all = new ArrayList<>();
+    for (List<SyntheticSpan> batch : batches) {
+      assertThat(batch).hasSize(30);
+      Map<Long, Integer> perTrace = new HashMap<>();
+      for (SyntheticSpan span : batch) {
+        perTrace.merge(span.traceIdLow(), 1, Integer::sum);
+      }
+      assertThat(perTrace.values()).allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(6));
+      assertThat(perTrace).hasSizeGreaterThanOrEqualTo(5);
+      all.addAll(batch);
+    }
+    // Each trace's spans come in the order the generator made them, none twice.
+    TraceGenerator again = new TraceGenerator(1, 1_763_700_000_000_000_000L);
+    Map<Long, List<SyntheticSpan>> made = new HashMap<>();
+    while (made.size() < 200) {
+      List<SyntheticSpan> trace = again.nextTrace();
+      made.put(trace.get(0).traceIdLow(), trace);
+    }
+    Map<Long, Integer> next = new HashMap<>();
+    for (SyntheticSpan span : all) {
+      int index = next.merge(span.traceIdLow(), 1, Integer::sum) - 1;
+      assertThat(made.get(span.traceIdLow()).get(index)).isEqualTo(span);
+    }
+  }
+
+  @Test
+  void withoutSpansPerTraceBodiesTakeWholeTracesInOrder() {
+    List<List<SyntheticSpan>> batches =
+        BodyPool.batches(new TraceGenerator(1, 1_763_700_000_000_000_000L), 5, 40, 0);
+
+    TraceGenerator again = new TraceGenerator(1, 1_763_700_000_000_000_000L);
+    List<SyntheticSpan> expected = new ArrayList<>();
+    while (expected.size() < 200) {
+      expected.addAll(again.nextTrace());
+    }
+    assertThat(batches.stream().flatMap(List::stream).toList())
+        .isEqualTo(expected.subList(0, 200));
   }
 
   private static Sent sent(Format format, byte[] body) throws IOException {
