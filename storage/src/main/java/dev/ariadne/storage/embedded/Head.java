@@ -62,8 +62,8 @@ final class Head {
     /** (record, offset, length) per group; slots are only ever appended to. */
     int[] groups = new int[3];
     int groupCount;
+    /** Its summary here; the earliest start of its spans here is the part's start. */
     TracePart part;
-    long minStart = Long.MAX_VALUE;
     long maxStart = Long.MIN_VALUE;
     long minDuration = Long.MAX_VALUE;
     long maxDuration = Long.MIN_VALUE;
@@ -200,14 +200,12 @@ final class Head {
         entry.part = entry.part == null ? parts[i] : entry.part.merge(parts[i]);
         for (Span span : group.spans()) {
           catalog.add(span);
-          long start = span.startEpochNanos();
           long duration = span.durationNanos();
-          entry.minStart = Math.min(entry.minStart, start);
-          entry.maxStart = Math.max(entry.maxStart, start);
+          entry.maxStart = Math.max(entry.maxStart, span.startEpochNanos());
           entry.minDuration = Math.min(entry.minDuration, duration);
           entry.maxDuration = Math.max(entry.maxDuration, duration);
         }
-        minStart = Math.min(minStart, entry.minStart);
+        minStart = Math.min(minStart, entry.part.startEpochNanos());
         maxStart = Math.max(maxStart, entry.maxStart);
         spanCount += group.spans().size();
       }
@@ -274,7 +272,7 @@ final class Head {
         return candidates;
       }
       traces.forEach((traceId, entry) -> {
-        if (entry.maxStart >= query.startEpochNanos() && entry.minStart < query.endEpochNanos()
+        if (entry.maxStart >= query.startEpochNanos() && entry.part.startEpochNanos() < query.endEpochNanos()
             && entry.maxDuration >= query.minDurationNanos()
             && entry.minDuration <= query.maxDurationNanos()) {
           candidates.add(new Held(traceId, entry, records));
