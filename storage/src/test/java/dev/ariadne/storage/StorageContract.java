@@ -688,10 +688,14 @@ public abstract class StorageContract {
     ExecutorService executor = Executors.newFixedThreadPool(writers + 1);
     try {
       CountDownLatch start = new CountDownLatch(1);
+      // Writers start once the reader has read once, so that a fast backend cannot finish every
+      // write before the reader is scheduled, and the reads overlap the writes.
+      CountDownLatch reading = new CountDownLatch(1);
       List<Future<List<TraceId>>> writes = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         writes.add(executor.submit(() -> {
           start.await();
+          reading.await();
           List<TraceId> traceIds = new ArrayList<>();
           for (int b = 0; b < batchesPerWriter; b++) {
             TraceId traceId = randomTraceId();
@@ -712,6 +716,7 @@ public abstract class StorageContract {
           storage.operations(CART);
           storage.attributeValues(Optional.empty(), "service.name", 10);
           searches++;
+          reading.countDown();
         }
         return searches;
       });
