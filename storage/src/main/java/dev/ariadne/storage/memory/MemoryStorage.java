@@ -25,13 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Function;
 
 /**
  * Keeps spans in memory, for tests and for {@code --storage=memory}. Holds at most {@code
  * maxSpanCount} spans: a write that goes past the bound evicts whole traces, oldest first arrival
- * first, and counts them ({@link #evictedTraces()}, {@link #evictedSpans()}). A service and span
- * name index keeps searches that name a service from walking every trace.
+ * first, and counts them ({@link #evictedTraces()}, {@link #evictedSpans()}). An index per service
+ * serves the listings of services, operations and attribute values without walking the spans.
  *
  * <p>Thread-safe: writes take an exclusive lock, reads a shared one. Nothing is durable.
  */
@@ -42,13 +41,21 @@ public final class MemoryStorage implements Storage {
           .thenComparing(trace -> trace.traceId.high(), Long::compareUnsigned)
           .thenComparing(trace -> trace.traceId.low(), Long::compareUnsigned);
 
+  /** Index entries made before the first sweep, however few the index held then. */
+  static final int SWEEP_AFTER_ENTRIES = 4096;
+
   private final int maxSpanCount;
   private final Lock readLock;
   private final Lock writeLock;
   /** In order of first arrival, which is the eviction order. */
   private final LinkedHashMap<TraceId, TraceEntry> traces = new LinkedHashMap<>();
   private final Map<String, ServiceIndex> services = new HashMap<>();
+  /** Traces that have arrived, evicted ones included: the last one's arrival number. */
+  private long arrivals;
   private int spanCount;
+  /** Index entries made since the last sweep, and how many the sweep left. */
+  private int indexEntriesMade;
+  private int indexEntriesSwept;
   private final AtomicLong evictedTraces = new AtomicLong();
   private final AtomicLong evictedSpans = new AtomicLong();
 
@@ -107,15 +114,35 @@ public final class MemoryStorage implements Storage {
     for (Span span : spans) {
       requireNonNull(span, "span");
     }
+    List<ServiceIndex> touched = new ArrayList<>();
     writeLock.lock();
     try {
       for (Span span : spans) {
-        TraceEntry trace = traces.computeIfAbsent(span.traceId(), TraceEntry::new);
+        TraceEntry trace = traces.get(span.traceId());
+        if (trace == null) {
+          trace = new TraceEntry(span.traceId(), ++arrivals);
+          traces.put(span.traceId(), trace);
+        }
         trace.add(span);
-        services.computeIfAbsent(span.serviceName(), name -> new ServiceIndex()).add(span, trace);
+        ServiceIndex service = services.get(span.serviceName());
+        if (service == null) {
+          service = new ServiceIndex();
+          services.put(span.serviceName(), service);
+          indexEntriesMade++;
+        }
+        if (!service.hasPending()) {
+          touched.add(service);
+        }
+        indexEntriesMade += service.add(span, trace.arrival);
+      }
+      for (ServiceIndex service : touched) {
+        indexEntriesMade += service.flush();
       }
       spanCount += spans.size();
       evictOldestWhileOverBound();
+      if (indexEntriesMade > Math.max(SWEEP_AFTER_ENTRIES, indexEntriesSwept)) {
+        sweep();
+      }
     } finally {
       writeLock.unlock();
     }
@@ -126,15 +153,44 @@ public final class MemoryStorage implements Storage {
     while (spanCount > maxSpanCount) {
       TraceEntry trace = oldestFirst.next();
       oldestFirst.remove();
-      for (Span span : trace.spans) {
-        ServiceIndex service = services.get(span.serviceName());
-        if (service.removeEvicted(span, trace)) {
-          services.remove(span.serviceName());
-        }
-      }
       spanCount -= trace.spans.size();
       evictedTraces.incrementAndGet();
       evictedSpans.addAndGet(trace.spans.size());
+    }
+  }
+
+  /** The arrival number of the oldest trace held: index entries older than it are not held. */
+  private long oldestHeld() {
+    return traces.isEmpty() ? arrivals + 1 : traces.values().iterator().next().arrival;
+  }
+
+  /**
+   * Drops the index entries of evicted traces. Runs once the entries made since the last sweep
+   * outnumber those it left, so its cost per entry made is constant and the index holds at most
+   * about twice what the held spans need.
+   */
+  private void sweep() {
+    long oldest = oldestHeld();
+    int left = 0;
+    for (Iterator<ServiceIndex> it = services.values().iterator(); it.hasNext(); ) {
+      ServiceIndex service = it.next();
+      if (service.isHeld(oldest)) {
+        left += 1 + service.sweep(oldest);
+      } else {
+        it.remove();
+      }
+    }
+    indexEntriesSwept = left;
+    indexEntriesMade = 0;
+  }
+
+  /** Index entries now, swept or not; for tests. */
+  int indexEntries() {
+    readLock.lock();
+    try {
+      return indexEntriesSwept + indexEntriesMade;
+    } finally {
+      readLock.unlock();
     }
   }
 
@@ -157,8 +213,9 @@ public final class MemoryStorage implements Storage {
     try {
       // The head of the queue is the oldest of the newest traces found so far.
       PriorityQueue<TraceEntry> newest = new PriorityQueue<>(NEWEST_FIRST.reversed());
-      for (TraceEntry trace : candidates(query)) {
+      for (TraceEntry trace : traces.values()) {
         if (!trace.overlaps(query.startEpochNanos(), query.endEpochNanos())
+            || (query.serviceName().isPresent() && !trace.hasService(query.serviceName().get()))
             || (newest.size() == query.limit() && NEWEST_FIRST.compare(trace, newest.peek()) > 0)
             || !anySpanMatches(trace, query)) {
           continue;
@@ -180,22 +237,6 @@ public final class MemoryStorage implements Storage {
     }
   }
 
-  /** The traces worth looking into: the index narrows them when the query names a service. */
-  private Collection<TraceEntry> candidates(TraceQuery query) {
-    if (query.serviceName().isEmpty()) {
-      return traces.values();
-    }
-    ServiceIndex service = services.get(query.serviceName().get());
-    if (service == null) {
-      return List.of();
-    }
-    if (query.spanName().isEmpty()) {
-      return service.traces;
-    }
-    ServiceIndex.SpanNameIndex spanName = service.spanNames.get(query.spanName().get());
-    return spanName == null ? List.of() : spanName.traces;
-  }
-
   private static boolean anySpanMatches(TraceEntry trace, TraceQuery query) {
     for (Span span : trace.spans) {
       if (query.matches(span)) {
@@ -209,7 +250,14 @@ public final class MemoryStorage implements Storage {
   public List<String> services() {
     readLock.lock();
     try {
-      return List.copyOf(new TreeSet<>(services.keySet()));
+      long oldest = oldestHeld();
+      TreeSet<String> held = new TreeSet<>();
+      services.forEach((name, service) -> {
+        if (service.isHeld(oldest)) {
+          held.add(name);
+        }
+      });
+      return List.copyOf(held);
     } finally {
       readLock.unlock();
     }
@@ -220,11 +268,13 @@ public final class MemoryStorage implements Storage {
     requireNonNull(serviceName, "serviceName");
     readLock.lock();
     try {
+      long oldest = oldestHeld();
       ServiceIndex service = services.get(serviceName);
-      if (service == null) {
+      if (service == null || !service.isHeld(oldest)) {
         return List.of();
       }
-      List<Operation> operations = service.operations();
+      List<Operation> operations = new ArrayList<>();
+      service.addOperations(oldest, operations);
       operations.sort(Comparator.comparing(Operation::spanName).thenComparing(Operation::kind));
       return List.copyOf(operations);
     } finally {
@@ -234,34 +284,39 @@ public final class MemoryStorage implements Storage {
 
   @Override
   public List<String> attributeKeys(Optional<String> serviceName, int limit) {
-    return firstSorted(serviceName, limit, service -> service.attributeValues.keySet());
+    return firstSorted(serviceName, limit, ServiceIndex::addAttributeKeys);
   }
 
   @Override
   public List<String> attributeValues(Optional<String> serviceName, String key, int limit) {
     requireNonNull(key, "key");
     return firstSorted(serviceName, limit,
-        service -> service.attributeValues.getOrDefault(key, Map.of()).keySet());
+        (service, oldest, values) -> service.addAttributeValues(oldest, key, values));
+  }
+
+  /** Adds the strings of a service that traces from {@code oldest} on hold. */
+  private interface Strings {
+    void addTo(ServiceIndex service, long oldest, Collection<String> strings);
   }
 
   /** The first {@code limit} of the sorted union of some strings of one or all services. */
-  private List<String> firstSorted(
-      Optional<String> serviceName, int limit, Function<ServiceIndex, Collection<String>> strings) {
+  private List<String> firstSorted(Optional<String> serviceName, int limit, Strings strings) {
     requireNonNull(serviceName, "serviceName");
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
     readLock.lock();
     try {
+      long oldest = oldestHeld();
       TreeSet<String> sorted = new TreeSet<>();
       if (serviceName.isPresent()) {
         ServiceIndex service = services.get(serviceName.get());
         if (service != null) {
-          sorted.addAll(strings.apply(service));
+          strings.addTo(service, oldest, sorted);
         }
       } else {
         for (ServiceIndex service : services.values()) {
-          sorted.addAll(strings.apply(service));
+          strings.addTo(service, oldest, sorted);
         }
       }
       return sorted.stream().limit(limit).toList();

@@ -4,138 +4,204 @@ import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.Value;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.TraceQuery;
-import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * What one service has stored: its traces, its span names with their kinds and traces, and the
- * searchable attribute values of its spans and resources. Span attributes are counted per span and
- * resource attributes per distinct resource held, so removing the spans of evicted traces leaves
- * exactly what the remaining spans need. Guarded by {@link MemoryStorage}'s lock.
+ * What one service has stored: its span names with their kinds, and the searchable attribute
+ * values of its spans and resources. Each entry remembers the newest trace that holds it, by the
+ * trace's arrival number; since eviction takes traces in arrival order, an entry is still held
+ * exactly while that number is at least the oldest held trace's. Eviction therefore touches
+ * nothing here, and entries whose trace is gone are swept later in bulk ({@link #sweep}).
+ *
+ * <p>Counting each value up on write and down on eviction took a fifth of the memory backend's
+ * CPU on the load generator's OTLP load (async-profiler, event=itimer), most of it in hash
+ * lookups of the same texts twice. Guarded by {@link MemoryStorage}'s lock.
  */
 final class ServiceIndex {
-  final Set<TraceEntry> traces = new HashSet<>();
-  final Map<String, SpanNameIndex> spanNames = new HashMap<>();
-  /** Key → text value → how many spans hold it (a one-element array, counted in place). */
-  final Map<String, Map<String, int[]>> attributeValues = new HashMap<>();
-  /**
-   * Spans held per distinct resource: a resource's attributes are counted once while any of its
-   * spans is held, not once per span: on the load generator's OTLP load, counting attributes went
-   * from 14.7% to 11.8% of the server's CPU (async-profiler, event=itimer).
-   */
-  private final Map<Resource, int[]> resourceSpans = new HashMap<>();
-  /**
-   * The resource object of the last span added or removed and its count: the spans of a request
-   * share one resource object per service, so most spans find theirs by identity, without
-   * hashing the resource's attributes.
-   */
-  private Resource lastResource;
-  private int[] lastResourceSpans;
-  private int spanCount;
+  private static final int KINDS = SpanKind.values().length;
 
-  /** The traces and kinds of one span name of the service. */
-  static final class SpanNameIndex {
-    final Set<TraceEntry> traces = new HashSet<>();
-    /** Spans per kind, counted in place. */
-    private final Map<SpanKind, int[]> spansByKind = new EnumMap<>(SpanKind.class);
-  }
+  /** The arrival number of the newest trace holding a span of this service. */
+  private long newest;
+  /** Span name → per kind (by ordinal) the newest trace holding a span of that name and kind. */
+  private final Map<String, long[]> spanNames = new HashMap<>();
+  private final Map<String, KeyIndex> attributeKeys = new HashMap<>();
+  /** The resource of the spans added last, and the newest trace among them. */
+  private Resource pendingResource;
+  private long pendingArrival;
 
-  void add(Span span, TraceEntry trace) {
-    spanCount++;
-    traces.add(trace);
-    SpanNameIndex spanName = spanNames.computeIfAbsent(span.name(), name -> new SpanNameIndex());
-    spanName.spansByKind.computeIfAbsent(span.kind(), kind -> new int[1])[0]++;
-    spanName.traces.add(trace);
-    addAttributes(span.attributes());
-    if (spansOf(span.resource())[0]++ == 0) {
-      addAttributes(span.resource().attributes());
-    }
+  /** The values of one attribute key, each with its newest trace. */
+  private static final class KeyIndex {
+    long newest;
+    /** The value's text for strings and booleans, else the {@link Value} itself. */
+    final Map<Object, long[]> values = new HashMap<>();
   }
 
   /**
-   * Forgets one span of a trace that is being evicted whole.
+   * Records a span of the trace that arrived {@code arrival}-th. Its resource's attributes are
+   * recorded once per run of spans sharing the resource object (a request's spans of one service
+   * share one), when the run ends or at {@link #flush()}.
    *
-   * @return true when the service has no spans left
+   * @return how many entries this created
    */
-  boolean removeEvicted(Span span, TraceEntry trace) {
-    traces.remove(trace);
-    SpanNameIndex spanName = spanNames.get(span.name());
-    spanName.traces.remove(trace);
-    int[] ofKind = spanName.spansByKind.get(span.kind());
-    if (--ofKind[0] == 0) {
-      spanName.spansByKind.remove(span.kind());
+  // Identity is the point: a resource's equals() is deep. Kinds index an array read back through
+  // SpanKind.values(), never stored.
+  @SuppressWarnings({"ReferenceEquality", "EnumOrdinal"})
+  int add(Span span, long arrival) {
+    newest = Math.max(newest, arrival);
+    int created = 0;
+    long[] kinds = spanNames.get(span.name());
+    if (kinds == null) {
+      kinds = new long[KINDS];
+      spanNames.put(span.name(), kinds);
+      created++;
     }
-    if (spanName.spansByKind.isEmpty()) {
-      spanNames.remove(span.name());
+    int kind = span.kind().ordinal();
+    kinds[kind] = Math.max(kinds[kind], arrival);
+    created += record(span.attributes(), arrival);
+    if (span.resource() != pendingResource) {
+      created += flush();
+      pendingResource = span.resource();
     }
-    removeAttributes(span.attributes());
-    if (--spansOf(span.resource())[0] == 0) {
-      resourceSpans.remove(span.resource());
-      lastResource = null;
-      removeAttributes(span.resource().attributes());
-    }
-    return --spanCount == 0;
+    pendingArrival = Math.max(pendingArrival, arrival);
+    return created;
   }
 
-  /** The count of spans held of this resource (or one equal to it), added at zero if new. */
-  @SuppressWarnings("ReferenceEquality") // identity is the point: equals() is deep
-  private int[] spansOf(Resource resource) {
-    if (resource != lastResource) {
-      lastResourceSpans = resourceSpans.computeIfAbsent(resource, r -> new int[1]);
-      lastResource = resource;
-    }
-    return lastResourceSpans;
+  /** True if spans were added since the last {@link #flush()}. */
+  boolean hasPending() {
+    return pendingResource != null;
   }
 
-  List<Operation> operations() {
-    List<Operation> operations = new ArrayList<>();
-    spanNames.forEach((name, index) -> {
-      for (SpanKind kind : index.spansByKind.keySet()) {
-        operations.add(new Operation(name, kind));
+  /**
+   * Records the attributes of the resource of the last spans added.
+   *
+   * @return how many entries this created
+   */
+  int flush() {
+    int created = 0;
+    if (pendingResource != null) {
+      created = record(pendingResource.attributes(), pendingArrival);
+      pendingResource = null;
+      pendingArrival = 0;
+    }
+    return created;
+  }
+
+  private int record(List<Attribute> attributes, long arrival) {
+    int created = 0;
+    for (int i = 0; i < attributes.size(); i++) {
+      Attribute attribute = attributes.get(i);
+      Object value = valueKey(attribute.value());
+      if (value == null) {
+        continue;
+      }
+      KeyIndex key = attributeKeys.get(attribute.key());
+      if (key == null) {
+        key = new KeyIndex();
+        attributeKeys.put(attribute.key(), key);
+        created++;
+      }
+      key.newest = Math.max(key.newest, arrival);
+      long[] newestOfValue = key.values.get(value);
+      if (newestOfValue == null) {
+        key.values.put(value, new long[] {arrival});
+        created++;
+      } else if (newestOfValue[0] < arrival) {
+        newestOfValue[0] = arrival;
+      }
+    }
+    return created;
+  }
+
+  /**
+   * How a value is held: strings and booleans by their text; numbers as themselves, so that a
+   * write does not render them (text is made when a query asks).
+   */
+  private static Object valueKey(Value value) {
+    if (value instanceof Value.Str str) {
+      return str.value();
+    } else if (value instanceof Value.Bool bool) {
+      return Boolean.toString(bool.value());
+    } else if (value instanceof Value.Int || value instanceof Value.Dbl) {
+      return value;
+    }
+    return null;
+  }
+
+  private static String text(Object valueKey) {
+    return valueKey instanceof String text ? text : TraceQuery.searchableText((Value) valueKey);
+  }
+
+  /** True while a trace holding a span of this service is held. */
+  boolean isHeld(long oldest) {
+    return newest >= oldest;
+  }
+
+  void addOperations(long oldest, Collection<Operation> operations) {
+    SpanKind[] kinds = SpanKind.values();
+    spanNames.forEach((name, newestOfKind) -> {
+      for (int kind = 0; kind < KINDS; kind++) {
+        if (newestOfKind[kind] >= oldest) {
+          operations.add(new Operation(name, kinds[kind]));
+        }
       }
     });
-    return operations;
   }
 
-  // Counted through mutable one-element arrays and plain loops: this runs for every attribute of
-  // every span written and evicted, and boxed counts with capturing lambdas were an eighth of what
-  // the memory backend's ingest allocated (async-profiler, event=alloc, Zipkin JSON load).
-  private void addAttributes(List<Attribute> attributes) {
-    for (int i = 0; i < attributes.size(); i++) {
-      Attribute attribute = attributes.get(i);
-      String text = TraceQuery.searchableText(attribute.value());
-      if (text != null) {
-        Map<String, int[]> values =
-            attributeValues.computeIfAbsent(attribute.key(), key -> new HashMap<>());
-        int[] count = values.get(text);
-        if (count == null) {
-          values.put(text, new int[] {1});
-        } else {
-          count[0]++;
-        }
+  void addAttributeKeys(long oldest, Collection<String> keys) {
+    attributeKeys.forEach((key, index) -> {
+      if (index.newest >= oldest) {
+        keys.add(key);
       }
-    }
+    });
   }
 
-  private void removeAttributes(List<Attribute> attributes) {
-    for (int i = 0; i < attributes.size(); i++) {
-      Attribute attribute = attributes.get(i);
-      String text = TraceQuery.searchableText(attribute.value());
-      Map<String, int[]> values = text == null ? null : attributeValues.get(attribute.key());
-      int[] count = values == null ? null : values.get(text);
-      if (count != null && --count[0] == 0) {
-        values.remove(text);
-        if (values.isEmpty()) {
-          attributeValues.remove(attribute.key());
-        }
+  void addAttributeValues(long oldest, String key, Collection<String> values) {
+    KeyIndex index = attributeKeys.get(key);
+    if (index == null || index.newest < oldest) {
+      return;
+    }
+    index.values.forEach((value, newestOfValue) -> {
+      if (newestOfValue[0] >= oldest) {
+        values.add(text(value));
+      }
+    });
+  }
+
+  /**
+   * Drops the entries of traces older than {@code oldest}.
+   *
+   * @return how many entries are left
+   */
+  int sweep(long oldest) {
+    int left = 0;
+    for (Iterator<long[]> it = spanNames.values().iterator(); it.hasNext(); ) {
+      long[] newestOfKind = it.next();
+      long newestOfName = 0;
+      for (long arrival : newestOfKind) {
+        newestOfName = Math.max(newestOfName, arrival);
+      }
+      if (newestOfName < oldest) {
+        it.remove();
+      } else {
+        left++;
       }
     }
+    for (Iterator<KeyIndex> keys = attributeKeys.values().iterator(); keys.hasNext(); ) {
+      KeyIndex key = keys.next();
+      if (key.newest < oldest) {
+        keys.remove();
+        continue;
+      }
+      key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest);
+      left += 1 + key.values.size();
+    }
+    return left;
   }
 }

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  */
 final class TraceEntry {
   final TraceId traceId;
+  /** This trace's place in arrival order, from 1: the {@link ServiceIndex} keeps entries by it. */
+  final long arrival;
   final List<Span> spans = new ArrayList<>();
   long minStart = Long.MAX_VALUE;
   long maxStart = Long.MIN_VALUE;
@@ -25,8 +27,9 @@ final class TraceEntry {
   private Span root;
   private final Map<String, Integer> spansByService = new TreeMap<>();
 
-  TraceEntry(TraceId traceId) {
+  TraceEntry(TraceId traceId, long arrival) {
     this.traceId = traceId;
+    this.arrival = arrival;
   }
 
   void add(Span span) {
@@ -42,6 +45,11 @@ final class TraceEntry {
       root = span;
     }
     spansByService.merge(span.serviceName(), 1, Integer::sum);
+  }
+
+  /** True if a span of the service is held. */
+  boolean hasService(String serviceName) {
+    return spansByService.containsKey(serviceName);
   }
 
   /** True if some span may start in {@code [start, end)}. */

@@ -163,6 +163,50 @@ class MemoryStorageTest extends StorageContract {
         .containsExactly("b", "c");
   }
 
+  @Test
+  void aValueWrittenLateIntoAnOldTraceGoesWhenThatTraceIsEvicted() {
+    MemoryStorage memory = MemoryStorage.create(3);
+    memory.write(List.of(span(FIRST, 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).build()));
+    memory.write(List.of(span(SECOND, 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS)
+        .attributes(List.of(Attribute.of("version", "2"))).build()));
+    // Written after SECOND, but into FIRST, which arrived first and is evicted first.
+    memory.write(List.of(span(FIRST, 2, 1, "shop", "late op", SpanKind.CLIENT, TODAY, MILLIS)
+        .attributes(List.of(Attribute.of("version", "1"), Attribute.of("retry", 3L))).build()));
+
+    assertThat(memory.attributeValues(Optional.of("shop"), "version", 10))
+        .containsExactly("1", "2");
+    assertThat(memory.attributeValues(Optional.of("shop"), "retry", 10)).containsExactly("3");
+
+    memory.write(List.of(span(THIRD, 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS).build()));
+
+    assertThat(memory.trace(FIRST)).isEmpty();
+    assertThat(memory.attributeValues(Optional.of("shop"), "version", 10)).containsExactly("2");
+    assertThat(memory.attributeKeys(Optional.of("shop"), 10))
+        .containsExactly("service.name", "version");
+    assertThat(memory.operations("shop")).containsExactly(new Operation("op", SpanKind.SERVER));
+  }
+
+  @Test
+  void theIndexOfEvictedTracesIsSweptAway() {
+    int maxSpanCount = 100;
+    MemoryStorage memory = MemoryStorage.create(maxSpanCount);
+    for (int i = 0; i < 20 * MemoryStorage.SWEEP_AFTER_ENTRIES; i++) {
+      // Every span brings a new service, span name and two attribute values.
+      String service = "service " + i;
+      memory.write(List.of(span(randomTraceId(), 1, 0, service, "op " + i, SpanKind.SERVER,
+              TODAY, MILLIS)
+          .attributes(List.of(Attribute.of("request.id", "r" + i))).build()));
+    }
+
+    // The held spans need 4 entries each (their service, its span name, the values of
+    // service.name and request.id) and the two keys; a sweep runs once as many again were made.
+    int needed = maxSpanCount * 4 + 2;
+    assertThat(memory.indexEntries())
+        .isLessThanOrEqualTo(2 * Math.max(needed, MemoryStorage.SWEEP_AFTER_ENTRIES));
+    assertThat(memory.services()).hasSize(maxSpanCount);
+    assertThat(memory.attributeValues(Optional.empty(), "request.id", 1000)).hasSize(maxSpanCount);
+  }
+
   private static void writeSpanOf(MemoryStorage memory, TraceId traceId, Resource resource) {
     memory.write(List.of(span(traceId, randomSpanId(), 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS)
         .resource(resource).build()));
