@@ -25,6 +25,7 @@ CATEGORIES = [
     ("storage write: WAL append", None, lambda f: "EmbeddedStorage.write" in f and "Wal." in f),
     ("storage write: head (index, catalog)", None, lambda f: "EmbeddedStorage.write" in f and "Head.add" in f),
     ("storage write: other", None, lambda f: "EmbeddedStorage.write" in f),
+    ("storage write: memory backend", None, lambda f: "MemoryStorage.write" in f),
     ("analytics (RED series, service graph)", None, lambda f: "dev/ariadne/analytics" in f),
     ("storage reads (queries)", None, lambda f: "dev/ariadne/storage" in f or "dev.ariadne.storage" in f),
     ("decoding", None, lambda f: "Decoder" in f and "dev/ariadne/model" in f.replace(".", "/")),

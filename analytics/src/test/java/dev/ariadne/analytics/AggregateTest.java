@@ -53,6 +53,19 @@ class AggregateTest {
   }
 
   @Test
+  void exemplarsAsSlowAreKeptEarliestFirstAndNeverTwice() {
+    Aggregate a = new Aggregate();
+    a.add(500, false, new TraceId(0, 1), 1, 300);
+    a.add(500, false, new TraceId(0, 2), 2, 100);
+    a.add(500, false, new TraceId(0, 3), 3, 200);
+    Aggregate same = new Aggregate();
+    same.add(500, false, new TraceId(0, 2), 2, 100);
+    a.merge(same);
+
+    assertThat(a.exemplars()).extracting(Exemplar::spanId).containsExactly(2L, 3L);
+  }
+
+  @Test
   void anEmptyAggregateHasNoQuantile() {
     assertThat(roundTrip(new Aggregate()).quantileNanos(0.5)).isNaN();
   }

@@ -16,6 +16,12 @@ import java.util.Optional;
  * unmodifiable snapshots. Spans are stored as given: a span written twice is held twice.
  */
 public interface Storage extends Closeable {
+  /**
+   * The most values a backend keeps per service and attribute key for {@link #attributeValues},
+   * preferring those that sort first, so that a high-cardinality attribute (a request ID) cannot
+   * grow what it keeps without bound.
+   */
+  int MAX_VALUES_PER_KEY = 1000;
 
   /**
    * Stores a batch of spans of any traces. Returns once the batch is stored (by a durable backend,
@@ -63,7 +69,8 @@ public interface Storage extends Closeable {
   /**
    * The {@linkplain TraceQuery#searchableText text forms} of the values seen for an attribute key
    * in one service, or in all services when {@code serviceName} is empty; sorted, the first {@code
-   * limit}.
+   * limit}. Of a key with more than {@link #MAX_VALUES_PER_KEY} values in a service, only that many
+   * are kept.
    *
    * @throws IllegalArgumentException if {@code limit} is less than 1
    */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  * @param operations each service's span names with the kinds they were seen with
  * @param attributeValues each service's searchable attribute keys (span and resource attributes)
  *     with their {@linkplain TraceQuery#searchableText text values}, as a {@link Catalog} keeps
- *     them: for each key, the {@value Catalog#MAX_VALUES_PER_KEY} values that sort first, or all
+ *     them: for each key, the {@value Storage#MAX_VALUES_PER_KEY} values that sort first, or all
  *     of them if it has fewer
  */
 record BlockMeta(
@@ -105,7 +106,7 @@ record BlockMeta(
     for (Map.Entry<String, String> wanted : query.attributes().entrySet()) {
       Set<String> seen = values.get(wanted.getKey());
       if (seen == null
-          || (seen.size() < Catalog.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
+          || (seen.size() < Storage.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
         return false;
       }
     }
@@ -188,7 +189,7 @@ record BlockMeta(
       Map<String, Set<String>> keys = new HashMap<>();
       for (int k = 0; k < keyCount; k++) {
         String key = StringTable.readString(in);
-        int valueCount = in.readCount(Math.min(Catalog.MAX_VALUES_PER_KEY, in.remaining()));
+        int valueCount = in.readCount(Math.min(Storage.MAX_VALUES_PER_KEY, in.remaining()));
         Set<String> values = new HashSet<>();
         for (int v = 0; v < valueCount; v++) {
           values.add(StringTable.readString(in));

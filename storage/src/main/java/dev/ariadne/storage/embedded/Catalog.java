@@ -3,6 +3,7 @@ package dev.ariadne.storage.embedded;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,16 +17,13 @@ import java.util.TreeSet;
  * The names a set of spans uses, for listing and for skipping blocks without reading spans:
  * services, their operations, and the searchable attribute keys and {@linkplain
  * TraceQuery#searchableText text values} of their span and resource attributes. Every key is
- * kept, but for each only the {@value #MAX_VALUES_PER_KEY} values that sort first, so that a
+ * kept, but for each only the {@value Storage#MAX_VALUES_PER_KEY} values that sort first, so that a
  * high-cardinality attribute (a request ID) cannot grow it without bound, and so that the first
  * values of several catalogs together are the first values of all: a block's catalog is its head's
  * when it is cut, and the union of its sources' when it is compacted, exactly as if it were
  * gathered from its spans again. Not thread-safe.
  */
 final class Catalog {
-  /** The most values kept per service and attribute key. */
-  static final int MAX_VALUES_PER_KEY = 1000;
-
   private final Map<String, Set<Operation>> operations = new HashMap<>();
   private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
   private final RecentResources resourcesAdded = new RecentResources();
@@ -86,13 +84,13 @@ final class Catalog {
 
   /**
    * Adds a value to its key's set: a hash set while the key has few values, a sorted set that
-   * keeps the first {@link #MAX_VALUES_PER_KEY} once it has more, so the common case (a value
+   * keeps the first {@link Storage#MAX_VALUES_PER_KEY} once it has more, so the common case (a value
    * already seen) costs one hash lookup.
    */
   private static void addValue(Map<String, Set<String>> keys, String key, String text) {
     Set<String> values = keys.computeIfAbsent(key, k -> new HashSet<>());
     if (values instanceof HashSet<String> few) {
-      if (few.add(text) && few.size() > MAX_VALUES_PER_KEY) {
+      if (few.add(text) && few.size() > Storage.MAX_VALUES_PER_KEY) {
         NavigableSet<String> first = new TreeSet<>(few);
         first.pollLast();
         keys.put(key, first);

@@ -6,19 +6,24 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.Value;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * What one service has stored: its span names with their kinds, and the searchable attribute
  * values of its spans and resources. Each entry remembers the newest trace that holds it, by the
  * trace's arrival number; since eviction takes traces in arrival order, an entry is still held
  * exactly while that number is at least the oldest held trace's. Eviction therefore touches
- * nothing here, and entries whose trace is gone are swept later in bulk ({@link #sweep}).
+ * nothing here, and entries whose trace is gone are swept later in bulk ({@link #sweep}). Of a key
+ * with more values, {@link Storage#MAX_VALUES_PER_KEY} are kept: those that sort first among the
+ * values seen since the key last had room.
  *
  * <p>Counting each value up on write and down on eviction took a fifth of the memory backend's
  * CPU on the load generator's OTLP load (async-profiler, event=itimer), most of it in hash
@@ -41,6 +46,12 @@ final class ServiceIndex {
     long newest;
     /** The value's text for strings and booleans, else the {@link Value} itself. */
     final Map<Object, long[]> values = new HashMap<>();
+    /**
+     * Once the key has held {@link Storage#MAX_VALUES_PER_KEY} values, their texts in order, each
+     * to its value: a new value is then kept only if there is room or it sorts before the last,
+     * which it replaces. Made again after each sweep.
+     */
+    NavigableMap<String, Object> full;
   }
 
   /**
@@ -109,14 +120,65 @@ final class ServiceIndex {
       }
       key.newest = Math.max(key.newest, arrival);
       long[] newestOfValue = key.values.get(value);
-      if (newestOfValue == null) {
+      if (newestOfValue != null) {
+        newestOfValue[0] = Math.max(newestOfValue[0], arrival);
+      } else if (key.full == null && key.values.size() < Storage.MAX_VALUES_PER_KEY) {
         key.values.put(value, new long[] {arrival});
         created++;
-      } else if (newestOfValue[0] < arrival) {
-        newestOfValue[0] = arrival;
+      } else {
+        created += keepIfFirst(key, value, arrival);
       }
     }
     return created;
+  }
+
+  /**
+   * Adds a value to a full key in place of its last value, if it sorts before that.
+   *
+   * @return how many entries this created
+   */
+  private static int keepIfFirst(KeyIndex key, Object value, long arrival) {
+    if (key.full == null) {
+      key.full = sortedByText(key.values);
+    }
+    String text = text(value);
+    Object same = key.full.get(text);
+    if (same != null) {
+      // A value of another type with the same text (the integer 1, the string "1") is kept: it
+      // stands for this one.
+      long[] newestOfSame = key.values.get(same);
+      newestOfSame[0] = Math.max(newestOfSame[0], arrival);
+      return 0;
+    }
+    // Values of the same text were made one when the key filled: there may be room again.
+    boolean room = key.full.size() < Storage.MAX_VALUES_PER_KEY;
+    if (!room) {
+      if (text.compareTo(key.full.lastKey()) > 0) {
+        return 0;
+      }
+      key.values.remove(key.full.pollLastEntry().getValue());
+    }
+    key.full.put(text, value);
+    key.values.put(value, new long[] {arrival});
+    return room ? 1 : 0;
+  }
+
+  /**
+   * The values' texts in order, each to its value; of values with the same text, one is kept, with
+   * the newest trace of all of them.
+   */
+  private static NavigableMap<String, Object> sortedByText(Map<Object, long[]> values) {
+    NavigableMap<String, Object> sorted = new TreeMap<>();
+    for (Iterator<Map.Entry<Object, long[]>> it = values.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Object, long[]> entry = it.next();
+      Object same = sorted.putIfAbsent(text(entry.getKey()), entry.getKey());
+      if (same != null) {
+        long[] newestOfSame = values.get(same);
+        newestOfSame[0] = Math.max(newestOfSame[0], entry.getValue()[0]);
+        it.remove();
+      }
+    }
+    return sorted;
   }
 
   /**
@@ -200,6 +262,7 @@ final class ServiceIndex {
         continue;
       }
       key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest);
+      key.full = null;
       left += 1 + key.values.size();
     }
     return left;

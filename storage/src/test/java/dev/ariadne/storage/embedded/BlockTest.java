@@ -22,6 +22,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.IOException;
@@ -512,7 +513,7 @@ class BlockTest {
     assertThat(merged.meta().operations()).isEqualTo(fromSpans.operations());
     assertThat(merged.meta().attributeValues()).isEqualTo(fromSpans.attributeValues());
     Set<String> items = merged.meta().attributeValues().get(CART).get("item");
-    assertThat(items).hasSize(Catalog.MAX_VALUES_PER_KEY);
+    assertThat(items).hasSize(Storage.MAX_VALUES_PER_KEY);
     assertThat(new TreeSet<>(items).last()).isEqualTo("v0999");
     assertThat(merged.meta().attributeValues().get(CART).get("retry"))
         .containsExactlyInAnyOrder("0", "1", "2");
@@ -617,9 +618,9 @@ class BlockTest {
     Block block = write(1, byTrace(spans));
 
     Set<String> kept = block.meta().attributeValues().get(CART).get("item");
-    assertThat(kept).hasSize(Catalog.MAX_VALUES_PER_KEY)
+    assertThat(kept).hasSize(Storage.MAX_VALUES_PER_KEY)
         .containsExactlyInAnyOrderElementsOf(
-            values.stream().limit(Catalog.MAX_VALUES_PER_KEY).collect(Collectors.toList()));
+            values.stream().limit(Storage.MAX_VALUES_PER_KEY).collect(Collectors.toList()));
     assertThat(block.meta().attributeValues().get(CART)).containsKeys("item", "bytes");
     String last = new ArrayList<>(values).get(1499);
     assertThat(kept).doesNotContain(last);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.storage.Storage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,8 +43,8 @@ class CatalogTest {
   void textsAddedAgainAsTheSameOrEqualInstancesKeepTheFirstValuesInSortOrder() {
     Random random = new Random(3);
     List<String> texts = new ArrayList<>();
-    for (int i = 0; i < 3 * Catalog.MAX_VALUES_PER_KEY; i++) {
-      texts.add(Integer.toString(random.nextInt(10 * Catalog.MAX_VALUES_PER_KEY)));
+    for (int i = 0; i < 3 * Storage.MAX_VALUES_PER_KEY; i++) {
+      texts.add(Integer.toString(random.nextInt(10 * Storage.MAX_VALUES_PER_KEY)));
     }
     Catalog catalog = new Catalog();
     TreeSet<String> all = new TreeSet<>();
@@ -59,6 +60,6 @@ class CatalogTest {
 
     assertThat(catalog.attributeValues().get("cart").get("order.id"))
         .containsExactlyInAnyOrderElementsOf(
-            all.stream().limit(Catalog.MAX_VALUES_PER_KEY).toList());
+            all.stream().limit(Storage.MAX_VALUES_PER_KEY).toList());
   }
 }

@@ -21,6 +21,8 @@ import dev.ariadne.storage.TraceQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,6 +207,26 @@ class MemoryStorageTest extends StorageContract {
         .isLessThanOrEqualTo(2 * Math.max(needed, MemoryStorage.SWEEP_AFTER_ENTRIES));
     assertThat(memory.services()).hasSize(maxSpanCount);
     assertThat(memory.attributeValues(Optional.empty(), "request.id", 1000)).hasSize(maxSpanCount);
+  }
+
+  @Test
+  void aKeyOfManyValuesKeepsThoseThatSortFirst() {
+    MemoryStorage memory = MemoryStorage.create(1_000_000);
+    Random random = new Random(5);
+    TreeSet<String> all = new TreeSet<>();
+    for (int i = 0; i < 3 * Storage.MAX_VALUES_PER_KEY; i++) {
+      // Strings and integers, some with the same text ("17" and 17).
+      long number = random.nextInt(10 * Storage.MAX_VALUES_PER_KEY);
+      Attribute attribute = random.nextBoolean()
+          ? Attribute.of("order.id", Long.toString(number))
+          : Attribute.of("order.id", number);
+      memory.write(List.of(span(randomTraceId(), 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS)
+          .attributes(List.of(attribute)).build()));
+      all.add(Long.toString(number));
+    }
+
+    assertThat(memory.attributeValues(Optional.of("shop"), "order.id", 10 * all.size()))
+        .containsExactlyElementsOf(all.stream().limit(Storage.MAX_VALUES_PER_KEY).toList());
   }
 
   private static void writeSpanOf(MemoryStorage memory, TraceId traceId, Resource resource) {
