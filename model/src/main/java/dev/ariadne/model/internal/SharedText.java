@@ -11,8 +11,10 @@ import java.util.Locale;
  * values, names and services come again span after span, and the spans of a request then share
  * them, which saves decoding, hashing and memory for as long as the spans are kept. Texts come as
  * bytes of the body (proto3) or as characters the JSON parser decoded. A fixed number of entries
- * and a few probes per lookup, so hostile input costs no more than decoding it would; nothing
- * outlives the request. Not thread-safe.
+ * and a few probes per lookup, so hostile input costs no more than decoding it would; the table
+ * does not outlive the request. A text new to the request that came as bytes is looked up among
+ * those of recent requests ({@link RecentTexts}), so that requests share those strings too. Not
+ * thread-safe.
  */
 public final class SharedText {
   private static final VarHandle LONGS =
@@ -53,7 +55,7 @@ public final class SharedText {
     for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & (SLOTS - 1)) {
       String text = texts[slot];
       if (text == null) {
-        return keep(slot, hash, Utf8Text.decode(body, offset, length), offset, length);
+        return keep(slot, hash, RecentTexts.decode(body, offset, length, hash), offset, length);
       }
       int seen = offsets[slot];
       if (hashes[slot] == hash
@@ -106,15 +108,15 @@ public final class SharedText {
 
   /** A hash of a few characters and the length, for the reason given for bytes. */
   private static int hash(char[] chars, int offset, int length) {
-    long hash = length;
+    long hash = 0;
     if (length > 0) {
       int end = offset + length - 1;
-      hash = hash * 0x1_0000 + chars[offset];
+      hash = chars[offset];
       hash = hash * 0x1_0000 + chars[offset + length / 2];
       hash = hash * 0x1_0000 + chars[end];
       hash = hash * 0x1_0000 + chars[Math.max(offset, end - 1)];
     }
-    hash *= 0x9e37_79b9_7f4a_7c15L;
+    hash = (hash + length) * 0x9e37_79b9_7f4a_7c15L;
     return (int) (hash ^ hash >>> 32);
   }
 

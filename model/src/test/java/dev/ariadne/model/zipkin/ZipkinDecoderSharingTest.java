@@ -8,6 +8,7 @@ import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.Value;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import zipkin2.Endpoint;
@@ -51,14 +52,23 @@ class ZipkinDecoderSharingTest {
 
   @ParameterizedTest
   @EnumSource(ZipkinDecoder.class)
-  void requestsShareNothing(ZipkinDecoder decoder) throws Exception {
+  void requestsShareNoResourceOrAttributes(ZipkinDecoder decoder) throws Exception {
     Span first = decode(decoder).get(0);
     Span again = decode(decoder).get(0);
 
     assertThat(again).isEqualTo(first);
     assertThat(again.resource()).isNotSameAs(first.resource());
+    assertThat(again.attributes()).isNotSameAs(first.attributes());
+  }
+
+  @Test
+  void proto3RequestsShareTheirTexts() throws Exception {
+    Span first = decode(ZipkinDecoder.PROTO3).get(0);
+    Span again = decode(ZipkinDecoder.PROTO3).get(0);
+
     assertThat(((Value.Str) attribute(again, "http.method").value()).value())
-        .isNotSameAs(((Value.Str) attribute(first, "http.method").value()).value());
+        .isSameAs(((Value.Str) attribute(first, "http.method").value()).value());
+    assertThat(again.name()).isSameAs(first.name());
   }
 
   private static List<Span> decode(ZipkinDecoder decoder) throws MalformedException {
