@@ -13,8 +13,10 @@ import java.util.Arrays;
  * better (the parser already shares field names, hence tag keys), see docs/benchmarks.md.
  *
  * <p>A fixed table, read and written without locks: an entry's fields are final, so a thread sees
- * a whole entry or none, and a lost or overwritten entry only costs a new string. A text that is
- * not found (a request ID) takes the slot, so what stays is what keeps coming.
+ * a whole entry or none, and a lost or overwritten entry only costs a new string. Only a text that
+ * came twice in one request is added (taking its slot), so that a span's unique values (a request
+ * ID) cost no copy: on the embedded engine, adding every text not found measured no better than
+ * not sharing at all.
  */
 final class RecentTexts {
   private static final int SLOTS = 4096;
@@ -38,21 +40,19 @@ final class RecentTexts {
 
   private RecentTexts() {}
 
-  /**
-   * The text of the UTF-8 bytes at {@code offset}, whose {@link SharedText} hash is {@code hash}.
-   *
-   * @throws IllegalArgumentException if they are not valid UTF-8
-   */
-  static String decode(byte[] bytes, int offset, int length, int hash) {
-    int slot = slot(hash);
-    FromBytes entry = FROM_BYTES[slot];
-    if (entry != null && entry.hash == hash && entry.bytes.length == length
-        && Arrays.equals(entry.bytes, 0, length, bytes, offset, offset + length)) {
-      return entry.text;
-    }
-    String text = Utf8Text.decode(bytes, offset, length);
-    FROM_BYTES[slot] = new FromBytes(hash, text, Arrays.copyOfRange(bytes, offset, offset + length));
-    return text;
+  /** The recent text of the bytes at {@code offset}, whose {@link SharedText} hash is {@code hash}, or null. */
+  static String find(byte[] bytes, int offset, int length, int hash) {
+    FromBytes entry = FROM_BYTES[slot(hash)];
+    return entry != null && entry.hash == hash && entry.bytes.length == length
+            && Arrays.equals(entry.bytes, 0, length, bytes, offset, offset + length)
+        ? entry.text
+        : null;
+  }
+
+  /** Makes {@code text}, decoded from the bytes at {@code offset}, a recent text. */
+  static void remember(byte[] bytes, int offset, int length, int hash, String text) {
+    FROM_BYTES[slot(hash)] =
+        new FromBytes(hash, text, Arrays.copyOfRange(bytes, offset, offset + length));
   }
 
   private static int slot(int hash) {

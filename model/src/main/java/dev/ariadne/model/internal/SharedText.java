@@ -13,8 +13,8 @@ import java.util.Locale;
  * bytes of the body (proto3) or as characters the JSON parser decoded. A fixed number of entries
  * and a few probes per lookup, so hostile input costs no more than decoding it would; the table
  * does not outlive the request. A text new to the request that came as bytes is looked up among
- * those of recent requests ({@link RecentTexts}), so that requests share those strings too. Not
- * thread-safe.
+ * those of recent requests ({@link RecentTexts}), and one that comes a second time is added to
+ * them, so that requests share those strings too. Not thread-safe.
  */
 public final class SharedText {
   private static final VarHandle LONGS =
@@ -31,6 +31,8 @@ public final class SharedText {
   /** Where each text is in the body, for texts that came as bytes. */
   private final int[] offsets = new int[SLOTS];
   private final int[] lengths = new int[SLOTS];
+  /** Whether each text is among the recent texts already. */
+  private final boolean[] recents = new boolean[SLOTS];
   private int count;
 
   private final String[] lowerCaseOf = new String[LOWER_CASE_SLOTS];
@@ -55,12 +57,20 @@ public final class SharedText {
     for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & (SLOTS - 1)) {
       String text = texts[slot];
       if (text == null) {
-        return keep(slot, hash, RecentTexts.decode(body, offset, length, hash), offset, length);
+        String recent = RecentTexts.find(body, offset, length, hash);
+        recents[slot] = recent != null;
+        return keep(slot, hash,
+            recent != null ? recent : Utf8Text.decode(body, offset, length), offset, length);
       }
       int seen = offsets[slot];
       if (hashes[slot] == hash
           && lengths[slot] == length
           && Arrays.equals(body, seen, seen + length, body, offset, offset + length)) {
+        if (!recents[slot]) {
+          // Seen twice in this request: worth sharing with the next ones.
+          recents[slot] = true;
+          RecentTexts.remember(body, seen, length, hash, text);
+        }
         return text;
       }
     }

@@ -9,23 +9,38 @@ import org.junit.jupiter.api.Test;
 class RecentTextsTest {
 
   @Test
-  void theSameTextInTwoRequestsIsOneString() {
-    byte[] first = "..http.route".getBytes(StandardCharsets.UTF_8);
-    byte[] second = "http.route....".getBytes(StandardCharsets.UTF_8);
+  void aTextThatCameTwiceInARequestIsOneStringInTheNext() {
+    byte[] first = "recent.route|recent.route".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "..recent.route".getBytes(StandardCharsets.UTF_8);
 
-    String fromFirst = new SharedText(first).decode(2, 10);
-    String fromSecond = new SharedText(second).decode(0, 10);
+    SharedText firstRequest = new SharedText(first);
+    String fromFirst = firstRequest.decode(0, 12);
+    assertThat(firstRequest.decode(13, 12)).isSameAs(fromFirst);
+    String fromSecond = new SharedText(second).decode(2, 12);
 
-    assertThat(fromFirst).isEqualTo("http.route");
+    assertThat(fromFirst).isEqualTo("recent.route");
     assertThat(fromSecond).isSameAs(fromFirst);
   }
 
   @Test
-  void aTextOfTheSameLengthButOtherCharactersIsNotTakenForIt() {
-    byte[] first = "GET /api/orders/1".getBytes(StandardCharsets.UTF_8);
-    byte[] second = "GET /api/ordXrs/1".getBytes(StandardCharsets.UTF_8);
+  void aTextThatCameOnceIsNotCopiedForTheNextRequests() {
+    byte[] first = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);
 
     String fromFirst = new SharedText(first).decode(0, first.length);
+    String fromSecond = new SharedText(second).decode(0, second.length);
+
+    assertThat(fromSecond).isEqualTo(fromFirst).isNotSameAs(fromFirst);
+  }
+
+  @Test
+  void aTextOfTheSameLengthButOtherCharactersIsNotTakenForIt() {
+    byte[] first = "GET /api/orders/1 GET /api/orders/1".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "GET /api/ordXrs/1".getBytes(StandardCharsets.UTF_8);
+
+    SharedText firstRequest = new SharedText(first);
+    String fromFirst = firstRequest.decode(0, 17);
+    firstRequest.decode(18, 17);
     String fromSecond = new SharedText(second).decode(0, second.length);
 
     assertThat(fromFirst).isEqualTo("GET /api/orders/1");
