@@ -4,7 +4,6 @@ import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
-import dev.ariadne.model.Value;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
@@ -41,17 +40,15 @@ final class ServiceIndex {
   private Resource pendingResource;
   private long pendingArrival;
 
-  /** The values of one attribute key, each with its newest trace. */
+  /** The text values of one attribute key, each with its newest trace. */
   private static final class KeyIndex {
     long newest;
-    /** The value's text for strings and booleans, else the {@link Value} itself. */
-    final Map<Object, long[]> values = new HashMap<>();
     /**
-     * Once the key has held {@link Storage#MAX_VALUES_PER_KEY} values, their texts in order, each
-     * to its value: a new value is then kept only if there is room or it sorts before the last,
-     * which it replaces. Made again after each sweep.
+     * A hash map while the key has few values; a sorted map once it has held {@link
+     * Storage#MAX_VALUES_PER_KEY}, so that a new value then replaces the last if it sorts before
+     * it, as the embedded engine's catalog keeps the first values.
      */
-    NavigableMap<String, Object> full;
+    Map<String, long[]> values = new HashMap<>();
   }
 
   /**
@@ -108,8 +105,8 @@ final class ServiceIndex {
     int created = 0;
     for (int i = 0; i < attributes.size(); i++) {
       Attribute attribute = attributes.get(i);
-      Object value = valueKey(attribute.value());
-      if (value == null) {
+      String text = TraceQuery.searchableText(attribute.value());
+      if (text == null) {
         continue;
       }
       KeyIndex key = attributeKeys.get(attribute.key());
@@ -119,85 +116,36 @@ final class ServiceIndex {
         created++;
       }
       key.newest = Math.max(key.newest, arrival);
-      long[] newestOfValue = key.values.get(value);
+      long[] newestOfValue = key.values.get(text);
       if (newestOfValue != null) {
         newestOfValue[0] = Math.max(newestOfValue[0], arrival);
-      } else if (key.full == null && key.values.size() < Storage.MAX_VALUES_PER_KEY) {
-        key.values.put(value, new long[] {arrival});
-        created++;
       } else {
-        created += keepIfFirst(key, value, arrival);
+        created += addValue(key, text, arrival);
       }
     }
     return created;
   }
 
   /**
-   * Adds a value to a full key in place of its last value, if it sorts before that.
+   * Adds a value new to its key while the key has room, else in place of its last value if it
+   * sorts before that.
    *
    * @return how many entries this created
    */
-  private static int keepIfFirst(KeyIndex key, Object value, long arrival) {
-    if (key.full == null) {
-      key.full = sortedByText(key.values);
+  private static int addValue(KeyIndex key, String text, long arrival) {
+    if (key.values.size() < Storage.MAX_VALUES_PER_KEY) {
+      key.values.put(text, new long[] {arrival});
+      return 1;
     }
-    String text = text(value);
-    Object same = key.full.get(text);
-    if (same != null) {
-      // A value of another type with the same text (the integer 1, the string "1") is kept: it
-      // stands for this one.
-      long[] newestOfSame = key.values.get(same);
-      newestOfSame[0] = Math.max(newestOfSame[0], arrival);
-      return 0;
+    NavigableMap<String, long[]> first = key.values instanceof NavigableMap<String, long[]> sorted
+        ? sorted
+        : new TreeMap<>(key.values);
+    key.values = first;
+    if (text.compareTo(first.lastKey()) < 0) {
+      first.pollLastEntry();
+      first.put(text, new long[] {arrival});
     }
-    // Values of the same text were made one when the key filled: there may be room again.
-    boolean room = key.full.size() < Storage.MAX_VALUES_PER_KEY;
-    if (!room) {
-      if (text.compareTo(key.full.lastKey()) > 0) {
-        return 0;
-      }
-      key.values.remove(key.full.pollLastEntry().getValue());
-    }
-    key.full.put(text, value);
-    key.values.put(value, new long[] {arrival});
-    return room ? 1 : 0;
-  }
-
-  /**
-   * The values' texts in order, each to its value; of values with the same text, one is kept, with
-   * the newest trace of all of them.
-   */
-  private static NavigableMap<String, Object> sortedByText(Map<Object, long[]> values) {
-    NavigableMap<String, Object> sorted = new TreeMap<>();
-    for (Iterator<Map.Entry<Object, long[]>> it = values.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Object, long[]> entry = it.next();
-      Object same = sorted.putIfAbsent(text(entry.getKey()), entry.getKey());
-      if (same != null) {
-        long[] newestOfSame = values.get(same);
-        newestOfSame[0] = Math.max(newestOfSame[0], entry.getValue()[0]);
-        it.remove();
-      }
-    }
-    return sorted;
-  }
-
-  /**
-   * How a value is held: strings and booleans by their text; numbers as themselves, so that a
-   * write does not render them (text is made when a query asks).
-   */
-  private static Object valueKey(Value value) {
-    if (value instanceof Value.Str str) {
-      return str.value();
-    } else if (value instanceof Value.Bool bool) {
-      return Boolean.toString(bool.value());
-    } else if (value instanceof Value.Int || value instanceof Value.Dbl) {
-      return value;
-    }
-    return null;
-  }
-
-  private static String text(Object valueKey) {
-    return valueKey instanceof String text ? text : TraceQuery.searchableText((Value) valueKey);
+    return 0;
   }
 
   /** True while a trace holding a span of this service is held. */
@@ -231,7 +179,7 @@ final class ServiceIndex {
     }
     index.values.forEach((value, newestOfValue) -> {
       if (newestOfValue[0] >= oldest) {
-        values.add(text(value));
+        values.add(value);
       }
     });
   }
@@ -262,7 +210,6 @@ final class ServiceIndex {
         continue;
       }
       key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest);
-      key.full = null;
       left += 1 + key.values.size();
     }
     return left;
