@@ -7,6 +7,8 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.Closeable;
 import java.io.IOException;

@@ -3,6 +3,8 @@ package dev.ariadne.storage.embedded;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

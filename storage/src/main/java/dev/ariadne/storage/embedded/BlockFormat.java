@@ -2,6 +2,10 @@ package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.util.HexFormat;
 import java.util.Locale;
 

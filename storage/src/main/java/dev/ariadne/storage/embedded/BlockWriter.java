@@ -12,6 +12,8 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,9 @@
 package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 
 /**
  * Which trace IDs a block may hold: never wrong about an ID it holds, wrong about 1% of the

@@ -1,6 +1,13 @@
 package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.Span;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.internal.SpanDecoder;
+import dev.ariadne.storage.internal.SpanEncoder;
+import dev.ariadne.storage.internal.StringIndex;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

@@ -1,5 +1,10 @@
 package dev.ariadne.storage.embedded;
 
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.SpanEncoder;
+import dev.ariadne.storage.internal.StringIndex;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

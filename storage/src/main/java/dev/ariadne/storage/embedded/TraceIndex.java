@@ -2,6 +2,9 @@ package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,9 @@
 package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.ariadne.storage.embedded;
 
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;

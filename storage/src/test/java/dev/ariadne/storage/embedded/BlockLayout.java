@@ -3,6 +3,8 @@ package dev.ariadne.storage.embedded;
 import com.github.luben.zstd.Zstd;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -24,6 +24,8 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

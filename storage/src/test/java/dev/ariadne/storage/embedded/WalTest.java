@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.storage.embedded.Wal.Damage;
 import dev.ariadne.storage.embedded.Wal.ReplayReport;
+import dev.ariadne.storage.internal.CorruptDataException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;

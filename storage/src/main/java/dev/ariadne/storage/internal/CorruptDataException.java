@@ -1,16 +1,16 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import java.io.IOException;
 
 /** Stored bytes that fail their checksum or do not decode: a torn write, a bad disk, or tampering. */
-final class CorruptDataException extends IOException {
+public final class CorruptDataException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  CorruptDataException(String message) {
+  public CorruptDataException(String message) {
     super(message);
   }
 
-  CorruptDataException(String message, Throwable cause) {
+  public CorruptDataException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;

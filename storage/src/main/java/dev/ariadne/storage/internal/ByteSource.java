@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
  * what} is being read, so that bad bytes on disk never turn into a huge allocation or a wrong
  * value. Not thread-safe.
  */
-final class ByteSource {
+public final class ByteSource {
   private final byte[] bytes;
   private final int end;
   private final String what;
   private int position;
 
   /** Reads {@code bytes[offset, offset + length)}; {@code what} names the data in errors. */
-  ByteSource(byte[] bytes, int offset, int length, String what) {
+  public ByteSource(byte[] bytes, int offset, int length, String what) {
     if (offset < 0 || length < 0 || length > bytes.length - offset) {
       throw new IndexOutOfBoundsException(
           "range [" + offset + ", " + (offset + length) + ") of " + bytes.length);
@@ -26,32 +26,32 @@ final class ByteSource {
     this.what = what;
   }
 
-  ByteSource(byte[] bytes, String what) {
+  public ByteSource(byte[] bytes, String what) {
     this(bytes, 0, bytes.length, what);
   }
 
-  int position() {
+  public int position() {
     return position;
   }
 
-  int remaining() {
+  public int remaining() {
     return end - position;
   }
 
-  boolean hasRemaining() {
+  public boolean hasRemaining() {
     return position < end;
   }
 
-  byte[] array() {
+  public byte[] array() {
     return bytes;
   }
 
-  int readByte() throws CorruptDataException {
+  public int readByte() throws CorruptDataException {
     need(1);
     return bytes[position++] & 0xFF;
   }
 
-  int readIntLe() throws CorruptDataException {
+  public int readIntLe() throws CorruptDataException {
     need(4);
     int value = (bytes[position] & 0xFF)
         | (bytes[position + 1] & 0xFF) << 8
@@ -61,7 +61,7 @@ final class ByteSource {
     return value;
   }
 
-  long readLongLe() throws CorruptDataException {
+  public long readLongLe() throws CorruptDataException {
     need(8);
     long value = 0;
     for (int i = 7; i >= 0; i--) {
@@ -71,7 +71,7 @@ final class ByteSource {
     return value;
   }
 
-  long readVarLong() throws CorruptDataException {
+  public long readVarLong() throws CorruptDataException {
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       need(1);
@@ -88,7 +88,7 @@ final class ByteSource {
   }
 
   /** A varint that must fit an int. */
-  int readVarInt() throws CorruptDataException {
+  public int readVarInt() throws CorruptDataException {
     long value = readVarLong();
     if (value >>> 32 != 0) {
       throw corrupt("varint " + Long.toUnsignedString(value) + " does not fit 32 bits");
@@ -97,7 +97,7 @@ final class ByteSource {
   }
 
   /** A varint count or index that must be in {@code [0, max]}. */
-  int readCount(int max) throws CorruptDataException {
+  public int readCount(int max) throws CorruptDataException {
     long value = readVarLong();
     if (value < 0 || value > max) {
       throw corrupt("count " + Long.toUnsignedString(value) + " (expected: 0 to " + max + ")");
@@ -105,12 +105,12 @@ final class ByteSource {
     return (int) value;
   }
 
-  long readZigZag() throws CorruptDataException {
+  public long readZigZag() throws CorruptDataException {
     long raw = readVarLong();
     return (raw >>> 1) ^ -(raw & 1);
   }
 
-  byte[] readBytes(int length) throws CorruptDataException {
+  public byte[] readBytes(int length) throws CorruptDataException {
     need(length);
     byte[] copy = new byte[length];
     System.arraycopy(bytes, position, copy, 0, length);
@@ -118,12 +118,12 @@ final class ByteSource {
     return copy;
   }
 
-  void skip(int length) throws CorruptDataException {
+  public void skip(int length) throws CorruptDataException {
     need(length);
     position += length;
   }
 
-  String readString() throws CorruptDataException {
+  public String readString() throws CorruptDataException {
     int length = readCount(Integer.MAX_VALUE);
     need(length);
     String value = new String(bytes, position, length, StandardCharsets.UTF_8);
@@ -131,7 +131,7 @@ final class ByteSource {
     return value;
   }
 
-  CorruptDataException corrupt(String problem) {
+  public CorruptDataException corrupt(String problem) {
     return new CorruptDataException(what + ": " + problem + " at byte " + position);
   }
 

@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -8,37 +8,37 @@ import java.util.Arrays;
  * integers, unsigned LEB128 varints, zig-zag signed varints and length-prefixed UTF-8. Not
  * thread-safe; reusable through {@link #reset()}.
  */
-final class ByteSink {
+public final class ByteSink {
   private byte[] bytes;
   private int size;
 
-  ByteSink(int initialCapacity) {
+  public ByteSink(int initialCapacity) {
     bytes = new byte[Math.max(16, initialCapacity)];
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
   /** The internal array; valid up to {@link #size()} until the next write. */
-  byte[] array() {
+  public byte[] array() {
     return bytes;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(bytes, size);
   }
 
-  void reset() {
+  public void reset() {
     size = 0;
   }
 
-  void writeByte(int b) {
+  public void writeByte(int b) {
     ensure(1);
     bytes[size++] = (byte) b;
   }
 
-  void writeIntLe(int value) {
+  public void writeIntLe(int value) {
     ensure(4);
     bytes[size] = (byte) value;
     bytes[size + 1] = (byte) (value >>> 8);
@@ -47,7 +47,7 @@ final class ByteSink {
     size += 4;
   }
 
-  void writeLongLe(long value) {
+  public void writeLongLe(long value) {
     ensure(8);
     for (int i = 0; i < 8; i++) {
       bytes[size + i] = (byte) (value >>> (8 * i));
@@ -56,7 +56,7 @@ final class ByteSink {
   }
 
   /** Overwrites four bytes at {@code offset}, which must already be written. */
-  void putIntLe(int offset, int value) {
+  public void putIntLe(int offset, int value) {
     if (offset < 0 || offset + 4 > size) {
       throw new IndexOutOfBoundsException("offset " + offset + " of " + size);
     }
@@ -67,7 +67,7 @@ final class ByteSink {
   }
 
   /** An unsigned varint: 7 bits per byte, low bits first. */
-  void writeVarLong(long value) {
+  public void writeVarLong(long value) {
     ensure(10);
     while ((value & ~0x7FL) != 0) {
       bytes[size++] = (byte) ((value & 0x7F) | 0x80);
@@ -76,27 +76,27 @@ final class ByteSink {
     bytes[size++] = (byte) value;
   }
 
-  void writeVarInt(int value) {
+  public void writeVarInt(int value) {
     writeVarLong(value & 0xFFFFFFFFL);
   }
 
   /** A signed value as a zig-zag varint, so small negatives stay small. */
-  void writeZigZag(long value) {
+  public void writeZigZag(long value) {
     writeVarLong((value << 1) ^ (value >> 63));
   }
 
-  void writeBytes(byte[] source, int offset, int length) {
+  public void writeBytes(byte[] source, int offset, int length) {
     ensure(length);
     System.arraycopy(source, offset, bytes, size, length);
     size += length;
   }
 
-  void writeBytes(byte[] source) {
+  public void writeBytes(byte[] source) {
     writeBytes(source, 0, source.length);
   }
 
   /** A varint byte length, then the UTF-8 bytes. */
-  void writeString(String value) {
+  public void writeString(String value) {
     byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
     writeVarInt(utf8.length);
     writeBytes(utf8);

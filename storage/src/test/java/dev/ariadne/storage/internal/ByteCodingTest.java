@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
@@ -6,12 +6,12 @@ import dev.ariadne.model.StatusCode;
 import java.util.List;
 
 /**
- * The engine's byte form of a list of spans, used for WAL records and for the runs of block pages
- * ({@link SpanPage}). Every field of {@link Span} survives a round trip exactly, doubles to the
- * bit. Self-contained: a decoder needs nothing but the bytes (a run of a page: and the strings of
- * the runs before it). Columnar, so that zstd finds the repetition across spans: each field is its
- * own stream, attribute values have a stream per key, and repeated strings, trace IDs, resources
- * and scopes are written once per call.
+ * The byte form of a list of spans: the embedded engine's WAL records and the runs of its block
+ * pages ({@code SpanPage}), and the spans the memory backend holds. Every field of {@link Span}
+ * survives a round trip exactly, doubles to the bit. Self-contained: a decoder needs nothing but
+ * the bytes (a run of a page: and the strings of the runs before it). Columnar, so that zstd finds
+ * the repetition across spans: each field is its own stream, attribute values have a stream per
+ * key, and repeated strings, trace IDs, resources and scopes are written once per call.
  *
  * <p>Layout; integers are little-endian, "varint" is unsigned LEB128 and "zig-zag" a zig-zag
  * encoded signed varint:
@@ -92,10 +92,10 @@ import java.util.List;
  * {@link CorruptDataException} naming the stream and the problem, and what decoding allocates
  * stays proportional to the bytes it is given.
  */
-final class SpanCodec {
+public final class SpanCodec {
   static final int VERSION = 1;
   /** Deeper values than this are refused when written and treated as corrupt when read. */
-  static final int MAX_VALUE_DEPTH = 64;
+  public static final int MAX_VALUE_DEPTH = 64;
 
   /** Kinds by their stored code; the codes are part of the file format and never change. */
   static final SpanKind[] KINDS = {
@@ -107,7 +107,7 @@ final class SpanCodec {
   /** Time units by their stored code, in nanoseconds. */
   static final long[] TIME_UNITS = {1, 1_000, 1_000_000};
 
-  static final int DICTIONARY = 0;
+  public static final int DICTIONARY = 0;
   static final int TRACE_RUNS = 1;
   static final int PARENTS = 2;
   static final int NAMES = 3;
@@ -131,7 +131,7 @@ final class SpanCodec {
   static final int SPAN_IDS = 21;
   static final int PARENT_IDS = 22;
   /** The fixed streams' names, for error messages, by their position. */
-  static final String[] STREAM_NAMES = {
+  public static final String[] STREAM_NAMES = {
     "dictionary", "trace runs", "parents", "names", "kinds", "statuses", "extras", "extra values",
     "links", "resources", "resource defs", "scopes", "scope defs", "event counts", "counts", "keys",
     "types", "start times", "durations", "events", "trace IDs", "span IDs", "parent IDs"
@@ -165,11 +165,11 @@ final class SpanCodec {
    * @throws IllegalArgumentException if an attribute value nests deeper than {@link
    *     #MAX_VALUE_DEPTH}
    */
-  static void encode(List<Span> spans, ByteSink out) {
+  public static void encode(List<Span> spans, ByteSink out) {
     new SpanEncoder(spans).writeTo(out);
   }
 
-  static byte[] encode(List<Span> spans) {
+  public static byte[] encode(List<Span> spans) {
     SpanEncoder encoder = new SpanEncoder(spans);
     ByteSink out = new ByteSink(encoder.size());
     encoder.writeTo(out);
@@ -181,12 +181,12 @@ final class SpanCodec {
    *
    * @throws CorruptDataException if the bytes are not such a byte form
    */
-  static List<Span> decode(ByteSource in) throws CorruptDataException {
+  public static List<Span> decode(ByteSource in) throws CorruptDataException {
     return SpanDecoder.decode(in);
   }
 
   /** The stored code of {@code value}: its index in {@code codes}. */
-  static <E extends Enum<E>> int code(E[] codes, E value) {
+  public static <E extends Enum<E>> int code(E[] codes, E value) {
     for (int i = 0; i < codes.length; i++) {
       if (codes[i] == value) {
         return i;

@@ -1,11 +1,13 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
+
+import dev.ariadne.storage.internal.SpanEncoder;
 
 /**
  * Where each span ID occurs in one {@link SpanEncoder} call, so a parent ID can be written as the
  * position of its span. Open addressing over the raw IDs without boxing; a repeated ID keeps its
  * last position. Not thread-safe.
  */
-final class SpanIdIndex {
+public final class SpanIdIndex {
   private final long[] ids;
   /** Per slot, the position + 1, or 0 for an empty slot. */
   private final int[] positions;

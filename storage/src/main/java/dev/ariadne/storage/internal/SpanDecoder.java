@@ -1,6 +1,6 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
-import static dev.ariadne.storage.embedded.SpanCodec.MAX_VALUE_DEPTH;
+import static dev.ariadne.storage.internal.SpanCodec.MAX_VALUE_DEPTH;
 
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Event;
@@ -22,9 +22,9 @@ import java.util.List;
  * order the encoder wrote it. Lists are never allocated at their stored count beyond a small
  * bound, but grown as their elements are actually read, so what decoding allocates stays
  * proportional to the bytes it reads. Equal strings, resources and scopes come back as one
- * shared instance. One per call, or per run of a {@link SpanPage}.
+ * shared instance. One per call, or per run of a {@code SpanPage}.
  */
-final class SpanDecoder {
+public final class SpanDecoder {
   /** Lists longer than this grow as they are read rather than being sized from their count. */
   private static final int PREALLOCATED = 64;
   /** The fewest bytes one event takes in its stream: time, name and dropped count. */
@@ -128,7 +128,7 @@ final class SpanDecoder {
     starts = new long[count];
   }
 
-  static List<Span> decode(ByteSource in) throws CorruptDataException {
+  public static List<Span> decode(ByteSource in) throws CorruptDataException {
     Header header = readHeader(in, 0);
     long total = header.streamBytes();
     if (total > in.remaining()) {
@@ -155,7 +155,7 @@ final class SpanDecoder {
    * streams, in the header's order), which the caller has checked to lie in {@code bytes}. The
    * call's new strings are added to {@code strings}.
    */
-  static List<Span> decode(Header header, byte[] bytes, int[] streamStarts, int[] valueStarts,
+  public static List<Span> decode(Header header, byte[] bytes, int[] streamStarts, int[] valueStarts,
       Strings strings) throws CorruptDataException {
     ByteSource[] streams = new ByteSource[header.lengths.length];
     for (int i = 0; i < streams.length; i++) {
@@ -177,7 +177,7 @@ final class SpanDecoder {
    * length of the dictionaries of the calls whose strings this one starts with (0 for a call on
    * its own): every string takes at least a byte of a dictionary, which bounds the keys.
    */
-  static Header readHeader(ByteSource in, long earlierDictionaryBytes)
+  public static Header readHeader(ByteSource in, long earlierDictionaryBytes)
       throws CorruptDataException {
     int version = in.readByte();
     if (version != SpanCodec.VERSION) {
@@ -495,14 +495,14 @@ final class SpanDecoder {
   }
 
   /** What a call's header says: its span count, time unit, and the length of each stream. */
-  static final class Header {
-    final int count;
+  public static final class Header {
+    public final int count;
     final int timeUnit;
     /** The fixed streams' lengths, in {@link SpanCodec}'s order. */
-    final int[] lengths;
+    public final int[] lengths;
     /** The keys with a value stream, ascending. */
-    final int[] valueKeys;
-    final int[] valueLengths;
+    public final int[] valueKeys;
+    public final int[] valueLengths;
 
     private Header(int count, int timeUnit, int[] lengths, int[] valueKeys, int[] valueLengths) {
       this.count = count;
@@ -513,7 +513,7 @@ final class SpanDecoder {
     }
 
     /** The length of all the streams together. */
-    long streamBytes() {
+    public long streamBytes() {
       long total = 0;
       for (int length : lengths) {
         total += length;
@@ -527,10 +527,10 @@ final class SpanDecoder {
 
   /**
    * The string table as calls read it: each string read from a dictionary is appended. The runs
-   * of a {@link SpanPage} share one; a run read on its own starts with the dictionaries of the runs
+   * of a {@code SpanPage} share one; a run read on its own starts with the dictionaries of the runs
    * before it {@linkplain #skim skimmed}, their strings made only when used.
    */
-  static final class Strings {
+  public static final class Strings {
     private String[] table = new String[32];
     /** Per entry, its string value once one has been asked for. */
     private Value.Str[] values = new Value.Str[32];
@@ -570,7 +570,7 @@ final class SpanDecoder {
     }
 
     /** Adds every entry of {@code dictionary}, each made into a string only when it is used. */
-    void skim(ByteSource dictionary) throws CorruptDataException {
+    public void skim(ByteSource dictionary) throws CorruptDataException {
       skimmed = dictionary.array();
       while (dictionary.hasRemaining()) {
         int header = entry(dictionary);

@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 /**
  * Numbers distinct strings in the order they are first added: the string table of one {@link
@@ -7,7 +7,7 @@ package dev.ariadne.storage.embedded;
  * the encoder looks up every name, key and string value of every span, and a block's writer does
  * again for its search columns. Not thread-safe.
  */
-final class StringIndex {
+public final class StringIndex {
   private String[] keys;
   private int[] hashes;
   private int[] indexes;
@@ -15,7 +15,7 @@ final class StringIndex {
   /** 32 minus the log2 of the capacity: a hash's top bits pick its first slot. */
   private int shift;
 
-  StringIndex(int expectedSize) {
+  public StringIndex(int expectedSize) {
     int capacity = Integer.highestOneBit(Math.max(8, expectedSize) * 2 - 1) * 2;
     keys = new String[capacity];
     hashes = new int[capacity];
@@ -23,12 +23,12 @@ final class StringIndex {
     shift = Integer.numberOfLeadingZeros(capacity) + 1;
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
   /** The index of {@code value}, or -1 after adding it with the index {@link #size()} had. */
-  int indexOrAdd(String value) {
+  public int indexOrAdd(String value) {
     int hash = value.hashCode();
     int slot = slot(value, hash);
     if (keys[slot] != null) {
@@ -44,7 +44,7 @@ final class StringIndex {
   }
 
   /** The index of {@code value}, or -1 if it was never added. */
-  int find(String value) {
+  public int find(String value) {
     int slot = slot(value, value.hashCode());
     return keys[slot] == null ? -1 : indexes[slot];
   }

@@ -1,6 +1,6 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
-import static dev.ariadne.storage.embedded.SpanCodec.MAX_VALUE_DEPTH;
+import static dev.ariadne.storage.internal.SpanCodec.MAX_VALUE_DEPTH;
 
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Event;
@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * Writes one call's spans in the layout {@link SpanCodec} describes: fills every stream in one
  * pass over the spans when made, then gives the header and the streams. One per call, or per run
- * of a {@link SpanPage}, whose runs share one string table.
+ * of a {@code SpanPage}, whose runs share one string table.
  */
-final class SpanEncoder {
+public final class SpanEncoder {
   private static final int VALUE_STREAM_CAPACITY = 64;
 
   private final List<Span> spans;
@@ -65,7 +65,7 @@ final class SpanEncoder {
   /** Per span, its start in the time unit. */
   private final long[] starts;
 
-  SpanEncoder(List<Span> spans) {
+  public SpanEncoder(List<Span> spans) {
     this(spans, new StringIndex(32 + 2 * spans.size()));
   }
 
@@ -73,7 +73,7 @@ final class SpanEncoder {
    * Encodes {@code spans} with {@code strings} as the string table: strings it holds already are
    * referred to, not written again, and the new ones are added to it.
    */
-  SpanEncoder(List<Span> spans, StringIndex strings) {
+  public SpanEncoder(List<Span> spans, StringIndex strings) {
     this.spans = spans;
     long[] ids = new long[spans.size()];
     int unit = SpanCodec.TIME_UNITS.length - 1;
@@ -184,17 +184,17 @@ final class SpanEncoder {
   }
 
   /** Appends the header: everything before the streams. */
-  void writeHeader(ByteSink out) {
+  public void writeHeader(ByteSink out) {
     out.writeBytes(header.array(), 0, header.size());
   }
 
   /** Appends fixed stream {@code stream} (a {@link SpanCodec} stream number). */
-  void writeStream(int stream, ByteSink out) {
+  public void writeStream(int stream, ByteSink out) {
     out.writeBytes(streams[stream].array(), 0, streams[stream].size());
   }
 
   /** One past the highest key with a value stream. */
-  int valueStreamEnd() {
+  public int valueStreamEnd() {
     for (int key = valueStreams.length - 1; key >= 0; key--) {
       if (valueStreams[key] != null) {
         return key + 1;
@@ -204,7 +204,7 @@ final class SpanEncoder {
   }
 
   /** Appends the value stream of {@code key}, if there is one. */
-  void writeValueStream(int key, ByteSink out) {
+  public void writeValueStream(int key, ByteSink out) {
     if (key < valueStreams.length && valueStreams[key] != null) {
       out.writeBytes(valueStreams[key].array(), 0, valueStreams[key].size());
     }
@@ -454,7 +454,7 @@ final class SpanEncoder {
   }
 
   /** True if {@code value} has a surrogate that is not half of a pair, which UTF-8 cannot hold. */
-  static boolean hasUnpairedSurrogate(String value) {
+  public static boolean hasUnpairedSurrogate(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (Character.isSurrogate(c)) {
