@@ -76,7 +76,7 @@ final class SpanPage {
         runs.get(run).writeHeader(out);
         valueStreamEnd = Math.max(valueStreamEnd, runs.get(run).valueStreamEnd());
       }
-      for (int stream = 0; stream < SpanCodec.STREAM_NAMES.length; stream++) {
+      for (int stream = 0; stream < SpanCodec.STREAMS; stream++) {
         for (SpanEncoder run : runs) {
           run.writeStream(stream, out);
         }
@@ -102,7 +102,7 @@ final class SpanPage {
    */
   static final class Reader {
     /** The fewest bytes a run's header takes: a byte per count, code and stream length. */
-    private static final int MIN_RUN_HEADER_BYTES = 4 + SpanCodec.STREAM_NAMES.length + 1;
+    private static final int MIN_RUN_HEADER_BYTES = 4 + SpanCodec.STREAMS + 1;
 
     private final byte[] bytes;
     private final int[] traceCounts;
@@ -173,8 +173,8 @@ final class SpanPage {
         throw in.corrupt("streams of " + total + " bytes, " + in.remaining() + " left");
       }
       int offset = in.position();
-      int[][] streamStarts = new int[headers.length][SpanCodec.STREAM_NAMES.length];
-      for (int stream = 0; stream < SpanCodec.STREAM_NAMES.length; stream++) {
+      int[][] streamStarts = new int[headers.length][SpanCodec.STREAMS];
+      for (int stream = 0; stream < SpanCodec.STREAMS; stream++) {
         for (int run = 0; run < headers.length; run++) {
           streamStarts[run][stream] = offset;
           offset += headers[run].lengths[stream];

@@ -110,7 +110,7 @@ public final class SpanCodec {
   public static final int DICTIONARY = 0;
   static final int TRACE_RUNS = 1;
   static final int PARENTS = 2;
-  static final int NAMES = 3;
+  public static final int NAMES = 3;
   static final int SPAN_KINDS = 4;
   static final int STATUS_CODES = 5;
   static final int EXTRAS = 6;
@@ -131,11 +131,13 @@ public final class SpanCodec {
   static final int SPAN_IDS = 21;
   static final int PARENT_IDS = 22;
   /** The fixed streams' names, for error messages, by their position. */
-  public static final String[] STREAM_NAMES = {
+  static final String[] STREAM_NAMES = {
     "dictionary", "trace runs", "parents", "names", "kinds", "statuses", "extras", "extra values",
     "links", "resources", "resource defs", "scopes", "scope defs", "event counts", "counts", "keys",
     "types", "start times", "durations", "events", "trace IDs", "span IDs", "parent IDs"
   };
+  /** How many fixed streams there are. */
+  public static final int STREAMS = STREAM_NAMES.length;
 
   static final int TYPE_STR = 0;
   static final int TYPE_BOOL = 1;

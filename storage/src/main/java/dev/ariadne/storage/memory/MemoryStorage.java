@@ -10,6 +10,7 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.internal.DependencyLinker;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -32,14 +32,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * first, and counts them ({@link #evictedTraces()}, {@link #evictedSpans()}). An index per service
  * serves the listings of services, operations and attribute values without walking the spans.
  *
- * <p>Thread-safe: writes take an exclusive lock, reads a shared one. Nothing is durable.
+ * <p>Spans are held in their byte form ({@link SpanCodec}, as the embedded engine's head holds
+ * them), one codec call per trace per write, and decoded when read. Held as objects, a span took
+ * about five times the memory and thirty objects, which lived just long enough for young
+ * collections to copy them: on the load generator's OTLP load, a fifth to a quarter of the
+ * server's CPU went to the garbage collector (see {@code docs/benchmarks.md}).
+ *
+ * <p>Thread-safe: writes take an exclusive lock, reads a shared one, and encoding and decoding
+ * happen outside it. Nothing is durable.
  */
 public final class MemoryStorage implements Storage {
   /** Newest trace start first; ties broken by trace ID so the order is stable. */
-  private static final Comparator<TraceEntry> NEWEST_FIRST =
-      Comparator.comparingLong((TraceEntry trace) -> trace.minStart).reversed()
-          .thenComparing(trace -> trace.traceId.high(), Long::compareUnsigned)
-          .thenComparing(trace -> trace.traceId.low(), Long::compareUnsigned);
+  private static final Comparator<Candidate> NEWEST_FIRST =
+      Comparator.comparingLong((Candidate candidate) -> candidate.minStart).reversed()
+          .thenComparing(candidate -> candidate.traceId().high(), Long::compareUnsigned)
+          .thenComparing(candidate -> candidate.traceId().low(), Long::compareUnsigned);
 
   /** Index entries made before the first sweep, however few the index held then. */
   static final int SWEEP_AFTER_ENTRIES = 4096;
@@ -108,32 +115,51 @@ public final class MemoryStorage implements Storage {
     return evictedSpans.get();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if an attribute value nests deeper than {@link
+   *     SpanCodec#MAX_VALUE_DEPTH}; then none of {@code spans} is stored
+   */
   @Override
   public void write(List<Span> spans) {
     requireNonNull(spans, "spans");
+    Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();
     for (Span span : spans) {
       requireNonNull(span, "span");
+      byTrace.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
+    }
+    byte[][] groups = new byte[byTrace.size()][];
+    long[][] filters = new long[byTrace.size()][];
+    int g = 0;
+    for (List<Span> traceSpans : byTrace.values()) {
+      filters[g] = SearchFilter.of(traceSpans);
+      groups[g++] = SpanCodec.encode(traceSpans);
     }
     List<ServiceIndex> touched = new ArrayList<>();
     writeLock.lock();
     try {
-      for (Span span : spans) {
-        TraceEntry trace = traces.get(span.traceId());
+      g = 0;
+      for (Map.Entry<TraceId, List<Span>> group : byTrace.entrySet()) {
+        TraceEntry trace = traces.get(group.getKey());
         if (trace == null) {
-          trace = new TraceEntry(span.traceId(), ++arrivals);
-          traces.put(span.traceId(), trace);
+          trace = new TraceEntry(group.getKey(), ++arrivals);
+          traces.put(group.getKey(), trace);
         }
-        trace.add(span);
-        ServiceIndex service = services.get(span.serviceName());
-        if (service == null) {
-          service = new ServiceIndex();
-          services.put(span.serviceName(), service);
-          indexEntriesMade++;
+        trace.add(groups[g], filters[g], group.getValue());
+        g++;
+        for (Span span : group.getValue()) {
+          ServiceIndex service = services.get(span.serviceName());
+          if (service == null) {
+            service = new ServiceIndex();
+            services.put(span.serviceName(), service);
+            indexEntriesMade++;
+          }
+          if (!service.hasPending()) {
+            touched.add(service);
+          }
+          indexEntriesMade += service.add(span, trace.arrival);
         }
-        if (!service.hasPending()) {
-          touched.add(service);
-        }
-        indexEntriesMade += service.add(span, trace.arrival);
       }
       for (ServiceIndex service : touched) {
         indexEntriesMade += service.flush();
@@ -153,9 +179,9 @@ public final class MemoryStorage implements Storage {
     while (spanCount > maxSpanCount) {
       TraceEntry trace = oldestFirst.next();
       oldestFirst.remove();
-      spanCount -= trace.spans.size();
+      spanCount -= trace.spanCount;
       evictedTraces.incrementAndGet();
-      evictedSpans.addAndGet(trace.spans.size());
+      evictedSpans.addAndGet(trace.spanCount);
     }
   }
 
@@ -197,54 +223,72 @@ public final class MemoryStorage implements Storage {
   @Override
   public List<Span> trace(TraceId traceId) {
     requireNonNull(traceId, "traceId");
+    TraceEntry.Held held;
     readLock.lock();
     try {
       TraceEntry trace = traces.get(traceId);
-      return trace == null ? List.of() : List.copyOf(trace.spans);
+      if (trace == null) {
+        return List.of();
+      }
+      held = trace.held();
     } finally {
       readLock.unlock();
     }
+    return List.copyOf(held.spans());
   }
 
+  /** A trace that may match a search, as it was under the lock: newest first by its start. */
+  private record Candidate(TraceEntry.Held held, long minStart) {
+    TraceId traceId() {
+      return held.trace.traceId;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Under the lock, only what each trace's figures rule out is ruled out; the traces left are
+   * gone through without the lock, newest first, until {@code limit} match, decoding only the
+   * groups whose {@link SearchFilter} may hold the span name and attributes searched for.
+   */
   @Override
   public List<TraceSummary> search(TraceQuery query) {
     requireNonNull(query, "query");
+    List<Candidate> candidates = new ArrayList<>();
     readLock.lock();
     try {
-      // The head of the queue is the oldest of the newest traces found so far.
-      PriorityQueue<TraceEntry> newest = new PriorityQueue<>(NEWEST_FIRST.reversed());
       for (TraceEntry trace : traces.values()) {
-        if (!trace.overlaps(query.startEpochNanos(), query.endEpochNanos())
-            || (query.serviceName().isPresent() && !trace.hasService(query.serviceName().get()))
-            || (newest.size() == query.limit() && NEWEST_FIRST.compare(trace, newest.peek()) > 0)
-            || !anySpanMatches(trace, query)) {
-          continue;
-        }
-        newest.add(trace);
-        if (newest.size() > query.limit()) {
-          newest.poll();
+        if (trace.overlaps(query.startEpochNanos(), query.endEpochNanos())
+            && trace.mayLast(query.minDurationNanos(), query.maxDurationNanos())
+            && (query.serviceName().isEmpty() || trace.hasService(query.serviceName().get()))) {
+          candidates.add(new Candidate(trace.held(), trace.minStart));
         }
       }
-      List<TraceEntry> found = new ArrayList<>(newest);
-      found.sort(NEWEST_FIRST);
-      List<TraceSummary> summaries = new ArrayList<>(found.size());
-      for (TraceEntry trace : found) {
-        summaries.add(trace.summary());
-      }
-      return List.copyOf(summaries);
     } finally {
       readLock.unlock();
     }
-  }
-
-  private static boolean anySpanMatches(TraceEntry trace, TraceQuery query) {
-    for (Span span : trace.spans) {
-      if (query.matches(span)) {
-        return true;
+    candidates.sort(NEWEST_FIRST);
+    long[] probe = SearchFilter.probe(query);
+    List<TraceEntry> found = new ArrayList<>();
+    for (Iterator<Candidate> it = candidates.iterator();
+        it.hasNext() && found.size() < query.limit(); ) {
+      TraceEntry.Held held = it.next().held();
+      if (held.matches(query, probe)) {
+        found.add(held.trace);
       }
     }
-    return false;
+    List<TraceSummary> summaries = new ArrayList<>(found.size());
+    readLock.lock();
+    try {
+      for (TraceEntry trace : found) {
+        summaries.add(trace.summary());
+      }
+    } finally {
+      readLock.unlock();
+    }
+    return List.copyOf(summaries);
   }
+
 
   @Override
   public List<String> services() {
@@ -331,18 +375,22 @@ public final class MemoryStorage implements Storage {
       throw new IllegalArgumentException("endEpochNanos: " + endEpochNanos
           + " (expected: > startEpochNanos " + startEpochNanos + ")");
     }
+    List<TraceEntry.Held> overlapping = new ArrayList<>();
     readLock.lock();
     try {
-      DependencyLinker linker = new DependencyLinker(startEpochNanos, endEpochNanos);
       for (TraceEntry trace : traces.values()) {
         if (trace.overlaps(startEpochNanos, endEpochNanos)) {
-          linker.putTrace(trace.spans);
+          overlapping.add(trace.held());
         }
       }
-      return List.copyOf(linker.links());
     } finally {
       readLock.unlock();
     }
+    DependencyLinker linker = new DependencyLinker(startEpochNanos, endEpochNanos);
+    for (TraceEntry.Held trace : overlapping) {
+      linker.putTrace(trace.spans());
+    }
+    return List.copyOf(linker.links());
   }
 
   /** Nothing to release; the spans stay readable. */

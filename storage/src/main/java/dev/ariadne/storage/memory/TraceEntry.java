@@ -3,28 +3,45 @@ package dev.ariadne.storage.memory;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.TraceSummary.ServiceSpans;
+import dev.ariadne.storage.internal.ByteSource;
+import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The spans of one trace in arrival order, with the figures a summary needs kept up to date as
- * spans arrive, so that search never walks a trace twice. Guarded by {@link MemoryStorage}'s lock.
+ * The spans of one trace, in their byte form: one {@link SpanCodec} call (a group) per write that
+ * held spans of the trace, in arrival order, each with its {@link SearchFilter}. Beside them, the
+ * figures a summary and a search need, kept up to date as spans arrive, so that neither decodes a
+ * trace to rule it out or to sum it up.
+ * Guarded by {@link MemoryStorage}'s lock, except what {@link #held()} returns.
  */
 final class TraceEntry {
   final TraceId traceId;
   /** This trace's place in arrival order, from 1: the {@link ServiceIndex} keeps entries by it. */
   final long arrival;
-  final List<Span> spans = new ArrayList<>();
+  /** Slots are only ever appended to, and the array replaced when it grows. */
+  private byte[][] groups = new byte[1][];
+  private long[][] filters = new long[1][];
+  private int groupCount;
+  int spanCount;
   long minStart = Long.MAX_VALUE;
   long maxStart = Long.MIN_VALUE;
   private long maxEnd = Long.MIN_VALUE;
+  long minDuration = Long.MAX_VALUE;
+  long maxDuration = Long.MIN_VALUE;
   private int errorCount;
-  private Span root;
+  /** The root span with the earliest start, if one arrived: its start, service and name. */
+  private long rootStart;
+  private String rootService;
+  private String rootName;
   private final Map<String, Integer> spansByService = new TreeMap<>();
 
   TraceEntry(TraceId traceId, long arrival) {
@@ -32,19 +49,34 @@ final class TraceEntry {
     this.arrival = arrival;
   }
 
-  void add(Span span) {
-    spans.add(span);
-    minStart = Math.min(minStart, span.startEpochNanos());
-    maxStart = Math.max(maxStart, span.startEpochNanos());
-    maxEnd = Math.max(maxEnd, span.endEpochNanos());
-    if (span.statusCode() == StatusCode.ERROR) {
-      errorCount++;
+  /**
+   * Adds {@code spans}, all of this trace, whose byte form is {@code group} and search filter
+   * {@code filter}.
+   */
+  void add(byte[] group, long[] filter, List<Span> spans) {
+    if (groupCount == groups.length) {
+      groups = Arrays.copyOf(groups, groupCount * 2);
+      filters = Arrays.copyOf(filters, groupCount * 2);
     }
-    if (span.parentSpanId() == 0
-        && (root == null || span.startEpochNanos() < root.startEpochNanos())) {
-      root = span;
+    groups[groupCount] = group;
+    filters[groupCount++] = filter;
+    for (Span span : spans) {
+      spanCount++;
+      minStart = Math.min(minStart, span.startEpochNanos());
+      maxStart = Math.max(maxStart, span.startEpochNanos());
+      maxEnd = Math.max(maxEnd, span.endEpochNanos());
+      minDuration = Math.min(minDuration, span.durationNanos());
+      maxDuration = Math.max(maxDuration, span.durationNanos());
+      if (span.statusCode() == StatusCode.ERROR) {
+        errorCount++;
+      }
+      if (span.parentSpanId() == 0 && (rootName == null || span.startEpochNanos() < rootStart)) {
+        rootStart = span.startEpochNanos();
+        rootService = span.serviceName();
+        rootName = span.name();
+      }
+      spansByService.merge(span.serviceName(), 1, Integer::sum);
     }
-    spansByService.merge(span.serviceName(), 1, Integer::sum);
   }
 
   /** True if a span of the service is held. */
@@ -57,18 +89,80 @@ final class TraceEntry {
     return maxStart >= start && minStart < end;
   }
 
+  /** True if some span's duration may be in {@code [min, max]}. */
+  boolean mayLast(long min, long max) {
+    return maxDuration >= min && minDuration <= max;
+  }
+
+  /** The spans held now, to decode once the lock is let go. */
+  Held held() {
+    return new Held(this, groups, filters, groupCount);
+  }
+
   TraceSummary summary() {
     List<ServiceSpans> services = new ArrayList<>(spansByService.size());
     spansByService.forEach((service, count) -> services.add(new ServiceSpans(service, count)));
-    Optional<Span> rootSpan = Optional.ofNullable(root);
     return new TraceSummary(
         traceId,
-        rootSpan.map(Span::serviceName),
-        rootSpan.map(Span::name),
+        Optional.ofNullable(rootService),
+        Optional.ofNullable(rootName),
         minStart,
         maxEnd - minStart,
-        spans.size(),
+        spanCount,
         errorCount,
         services);
+  }
+
+  /** A trace's groups as they were when taken under the lock; decoded without it. */
+  static final class Held {
+    final TraceEntry trace;
+    private final byte[][] groups;
+    private final long[][] filters;
+    private final int groupCount;
+
+    private Held(TraceEntry trace, byte[][] groups, long[][] filters, int groupCount) {
+      this.trace = trace;
+      this.groups = groups;
+      this.filters = filters;
+      this.groupCount = groupCount;
+    }
+
+    /**
+     * Whether a span matches {@code query}, decoding only the groups whose filter may hold what
+     * {@code probe} (the query's {@link SearchFilter#probe}) names.
+     */
+    boolean matches(TraceQuery query, long[] probe) {
+      for (int i = 0; i < groupCount; i++) {
+        if (SearchFilter.mayMatch(filters[i], probe)) {
+          for (Span span : decode(groups[i])) {
+            if (query.matches(span)) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+
+    /** The spans in arrival order. */
+    List<Span> spans() {
+      if (groupCount == 1) {
+        return decode(groups[0]);
+      }
+      List<Span> spans = new ArrayList<>();
+      for (int i = 0; i < groupCount; i++) {
+        spans.addAll(decode(groups[i]));
+      }
+      return spans;
+    }
+
+    private static List<Span> decode(byte[] group) {
+      try {
+        return SpanCodec.decode(new ByteSource(group, "memory backend group"));
+      } catch (CorruptDataException e) {
+        // Only what this backend encoded is ever decoded here.
+        throw new IllegalStateException("a span group of the memory backend does not decode", e);
+      }
+    }
   }
 }

@@ -22,7 +22,7 @@ import java.util.UUID;
  * its own (equal) resources, as spans from separate requests to the collector would have.
  * Deterministic for a seed.
  */
-final class RealisticSpans {
+public final class RealisticSpans {
   static final int SPANS_PER_TRACE = 20;
   private static final long MILLIS = 1_000_000L;
   private static final String[] SERVICES = {
@@ -47,12 +47,12 @@ final class RealisticSpans {
   private final Random random;
   private long traceStart = 1_717_171_717_000_000_000L;
 
-  RealisticSpans(long seed) {
+  public RealisticSpans(long seed) {
     random = new Random(seed);
   }
 
   /** {@code traceCount} traces, each of {@link #SPANS_PER_TRACE} adjacent spans. */
-  List<Span> traces(int traceCount) {
+  public List<Span> traces(int traceCount) {
     List<Span> spans = new ArrayList<>(traceCount * SPANS_PER_TRACE);
     for (int i = 0; i < traceCount; i++) {
       spans.addAll(trace());
@@ -61,7 +61,7 @@ final class RealisticSpans {
   }
 
   /** One trace; traces start a few milliseconds apart. */
-  List<Span> trace() {
+  public List<Span> trace() {
     traceStart += random.nextInt(5_000_000);
     TraceId traceId = new TraceId(random.nextLong(), random.nextLong());
     String requestId = new UUID(random.nextLong(), random.nextLong()).toString();

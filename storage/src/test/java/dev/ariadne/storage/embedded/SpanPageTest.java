@@ -277,7 +277,7 @@ class SpanPageTest {
     in.readVarInt();
     SpanDecoder.readHeader(in, 0);
     in.readVarInt();
-    for (int i = 0; i < 3 + SpanCodec.STREAM_NAMES.length; i++) {
+    for (int i = 0; i < 3 + SpanCodec.STREAMS; i++) {
       in.readVarLong(); // version, span count, unit, stream lengths
     }
     in.readVarInt(); // value stream count

@@ -7,6 +7,7 @@ import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.storage.embedded.RealisticSpans;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.storage.embedded.RealisticSpans;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -16,6 +16,7 @@ import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.model.otlp.OtlpJsonDecoder;
+import dev.ariadne.storage.embedded.RealisticSpans;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -9,15 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Event;
+import dev.ariadne.model.Link;
 import dev.ariadne.model.Resource;
+import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.model.Value;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.StorageContract;
 import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.internal.SpanCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +64,51 @@ class MemoryStorageTest extends StorageContract {
     assertThat(memory.traceCount()).isZero();
     assertThat(memory.evictedTraces()).isZero();
     assertThat(memory.evictedSpans()).isZero();
+  }
+
+  @Test
+  void everyFieldOfASpanSurvivesTheByteFormTheSpansAreHeldIn() {
+    MemoryStorage memory = MemoryStorage.create(10);
+    Attribute nested = new Attribute("nested", new Value.KvList(List.of(
+        Attribute.of("list", "x"),
+        new Attribute("array", new Value.Array(List.of(new Value.Int(-1), new Value.Dbl(0.1)))),
+        new Attribute("bytes", new Value.Bytes(new byte[] {0, -1, 42})))));
+    Span full = span(FIRST, 7, 3, "cart", "add item", SpanKind.PRODUCER, TODAY + 123, 4_567)
+        .resource(new Resource("cart", List.of(Attribute.of("host.name", "h1")), 2))
+        .scope(new Scope("lib", "1.2", List.of(Attribute.of("scope.attr", true))))
+        .attributes(List.of(Attribute.of("count", 3L), Attribute.of("ratio", Math.PI), nested,
+            Attribute.of("unpaired", "\ud800 after")))
+        .events(List.of(new Event(TODAY + 200, "retry", List.of(Attribute.of("n", 2L)), 1)))
+        .links(List.of(new Link(SECOND, 9, "k=v", List.of(Attribute.of("why", "batch")), 1, true)))
+        .status(StatusCode.ERROR, "out of stock")
+        .traceState("vendor=1")
+        .flags(1)
+        .droppedAttributesCount(4)
+        .droppedEventsCount(5)
+        .droppedLinksCount(6)
+        .build();
+    memory.write(List.of(full));
+
+    assertThat(memory.trace(FIRST)).containsExactly(full);
+  }
+
+  @Test
+  void aWriteWithAValueNestedTooDeepIsRefusedWhole() {
+    MemoryStorage memory = MemoryStorage.create(10);
+    Value value = new Value.Str("leaf");
+    for (int depth = 1; depth <= SpanCodec.MAX_VALUE_DEPTH; depth++) {
+      value = new Value.Array(List.of(value));
+    }
+    Span tooDeep = span(FIRST, 1, 0, "a", "deep", SpanKind.SERVER, TODAY, MILLIS)
+        .attributes(List.of(new Attribute("deep", value)))
+        .build();
+    List<Span> write = new ArrayList<>(spans(SECOND, "b", 2));
+    write.add(tooDeep);
+
+    assertThatThrownBy(() -> memory.write(write)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(memory.spanCount()).isZero();
+    assertThat(memory.trace(SECOND)).isEmpty();
+    assertThat(memory.services()).isEmpty();
   }
 
   @Test
