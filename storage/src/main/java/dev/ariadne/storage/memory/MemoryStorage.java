@@ -33,10 +33,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * serves the listings of services, operations and attribute values without walking the spans.
  *
  * <p>Spans are held in their byte form ({@link SpanCodec}, as the embedded engine's head holds
- * them), one codec call per trace per write, and decoded when read. Held as objects, a span took
- * about five times the memory and thirty objects, which lived just long enough for young
- * collections to copy them: on the load generator's OTLP load, a fifth to a quarter of the
- * server's CPU went to the garbage collector (see {@code docs/benchmarks.md}).
+ * them), one codec call per trace per write, and decoded when read. Held as objects, a span was
+ * about thirty objects, which lived just long enough for young collections to copy them: on the
+ * load generator's OTLP load a quarter of the server's CPU went to the garbage collector, and the
+ * heap held up to two and a half times as much (see {@code docs/benchmarks.md}).
  *
  * <p>Thread-safe: writes take an exclusive lock, reads a shared one, and encoding and decoding
  * happen outside it. Nothing is durable.

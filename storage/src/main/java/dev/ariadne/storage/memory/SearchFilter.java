@@ -82,26 +82,27 @@ final class SearchFilter {
   }
 
   private static void add(long[] words, long hash) {
-    int mask = words.length * Long.SIZE - 1;
-    int h1 = (int) hash;
-    int h2 = (int) (hash >>> 32) | 1;
     for (int i = 0; i < HASHES; i++) {
-      int bit = (h1 + i * h2) & mask;
+      int bit = bit(words, hash, i);
       words[bit >>> 6] |= 1L << bit;
     }
   }
 
   private static boolean mayHold(long[] words, long hash) {
-    int mask = words.length * Long.SIZE - 1;
-    int h1 = (int) hash;
-    int h2 = (int) (hash >>> 32) | 1;
     for (int i = 0; i < HASHES; i++) {
-      int bit = (h1 + i * h2) & mask;
+      int bit = bit(words, hash, i);
       if ((words[bit >>> 6] & (1L << bit)) == 0) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The {@code i}-th bit of {@code hash} in a filter of {@code words}: double hashing. */
+  private static int bit(long[] words, long hash, int i) {
+    int h1 = (int) hash;
+    int h2 = (int) (hash >>> 32) | 1;
+    return (h1 + i * h2) & (words.length * Long.SIZE - 1);
   }
 
   private static long attributeHash(String key, String text) {
