@@ -98,7 +98,9 @@ final class Head {
     List<Span> spans() {
       List<Span> spans = new ArrayList<>();
       for (int i = 0; i < groupCount * 3; i += 3) {
-        spans.addAll(decode(records[groups[i]], groups[i + 1], groups[i + 2]));
+        // The head decodes only what it encoded or checked when it read it back from the WAL.
+        spans.addAll(SpanCodec.decodeHeld(
+            records[groups[i]], groups[i + 1], groups[i + 2], "a span group of the head"));
       }
       return spans;
     }
@@ -355,15 +357,6 @@ final class Head {
         return next.next().spans();
       }
     };
-  }
-
-  private static List<Span> decode(byte[] record, int offset, int length) {
-    try {
-      return SpanCodec.decode(new ByteSource(record, offset, length, "head group"));
-    } catch (CorruptDataException e) {
-      // The head decodes only what it encoded or checked when it read it back from the WAL.
-      throw new IllegalStateException("a span group of the head does not decode", e);
-    }
   }
 
   private boolean overlaps(long start, long end) {

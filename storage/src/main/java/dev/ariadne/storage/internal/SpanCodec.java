@@ -187,6 +187,20 @@ public final class SpanCodec {
     return SpanDecoder.decode(in);
   }
 
+  /**
+   * Decodes {@code length} bytes at {@code offset} that this process encoded or already checked,
+   * such as spans held in memory; {@code what} names them.
+   *
+   * @throws IllegalStateException if they do not decode, which is a bug, not bad input
+   */
+  public static List<Span> decodeHeld(byte[] bytes, int offset, int length, String what) {
+    try {
+      return decode(new ByteSource(bytes, offset, length, what));
+    } catch (CorruptDataException e) {
+      throw new IllegalStateException(what + " does not decode", e);
+    }
+  }
+
   /** The stored code of {@code value}: its index in {@code codes}. */
   public static <E extends Enum<E>> int code(E[] codes, E value) {
     for (int i = 0; i < codes.length; i++) {
