@@ -49,6 +49,14 @@ final class ServiceIndex {
      * it, as the embedded engine's catalog keeps the first values.
      */
     Map<String, long[]> values = new HashMap<>();
+    /**
+     * While the key is full, its last kept value: a value that sorts after it is neither held nor
+     * kept. Most values of a key with many (a path, an address) end there, without a lookup.
+     */
+    String lastKept;
+    /** The value recorded last, by identity, and its entry: the decoders share repeated texts. */
+    String lastText;
+    long[] lastEntry;
   }
 
   /**
@@ -101,6 +109,8 @@ final class ServiceIndex {
     return created;
   }
 
+  // The same instance as the value recorded last: a shortcut past the lookup.
+  @SuppressWarnings("ReferenceEquality")
   private int record(List<Attribute> attributes, long arrival) {
     int created = 0;
     for (int i = 0; i < attributes.size(); i++) {
@@ -116,9 +126,18 @@ final class ServiceIndex {
         created++;
       }
       key.newest = Math.max(key.newest, arrival);
+      if (text == key.lastText) {
+        key.lastEntry[0] = Math.max(key.lastEntry[0], arrival);
+        continue;
+      }
+      if (key.lastKept != null && text.compareTo(key.lastKept) > 0) {
+        continue;
+      }
       long[] newestOfValue = key.values.get(text);
       if (newestOfValue != null) {
         newestOfValue[0] = Math.max(newestOfValue[0], arrival);
+        key.lastText = text;
+        key.lastEntry = newestOfValue;
       } else {
         created += addValue(key, text, arrival);
       }
@@ -144,7 +163,10 @@ final class ServiceIndex {
     if (text.compareTo(first.lastKey()) < 0) {
       first.pollLastEntry();
       first.put(text, new long[] {arrival});
+      key.lastText = null;
+      key.lastEntry = null;
     }
+    key.lastKept = first.lastKey();
     return 0;
   }
 
@@ -209,7 +231,11 @@ final class ServiceIndex {
         keys.remove();
         continue;
       }
-      key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest);
+      if (key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest)) {
+        key.lastKept = null;
+        key.lastText = null;
+        key.lastEntry = null;
+      }
       left += 1 + key.values.size();
     }
     return left;

@@ -240,6 +240,37 @@ class MemoryStorageTest extends StorageContract {
   }
 
   @Test
+  void aValueSweptAwayIsListedAgainWhenItComesBack() {
+    MemoryStorage memory = MemoryStorage.create(3);
+    // One instance written again and again, as the decoders share a text between requests.
+    String version = "v" + 7;
+    writeVersion(memory, version);
+    writeVersion(memory, version);
+    writeVersion(memory, "w");
+    // Two spans evict the first two traces, and their many new entries sweep the index: the
+    // key stays, held by "w", but not the value of the evicted traces.
+    List<Attribute> many = new ArrayList<>();
+    for (int i = 0; i < MemoryStorage.SWEEP_AFTER_ENTRIES + 1; i++) {
+      many.add(Attribute.of("key " + i, "value"));
+    }
+    TraceId filler = randomTraceId();
+    memory.write(List.of(
+        span(filler, 1, 0, "other", "op", SpanKind.SERVER, TODAY, MILLIS).attributes(many).build(),
+        span(filler, 2, 1, "other", "op", SpanKind.SERVER, TODAY, MILLIS).build()));
+    assertThat(memory.attributeValues(Optional.of("shop"), "version", 10)).containsExactly("w");
+
+    // Its trace evicts the one holding "w".
+    writeVersion(memory, version);
+
+    assertThat(memory.attributeValues(Optional.of("shop"), "version", 10)).containsExactly("v7");
+  }
+
+  private static void writeVersion(MemoryStorage memory, String version) {
+    memory.write(List.of(span(randomTraceId(), 1, 0, "shop", "op", SpanKind.SERVER, TODAY, MILLIS)
+        .attributes(List.of(Attribute.of("version", version))).build()));
+  }
+
+  @Test
   void theIndexOfEvictedTracesIsSweptAway() {
     int maxSpanCount = 100;
     MemoryStorage memory = MemoryStorage.create(maxSpanCount);
