@@ -63,6 +63,8 @@ public final class MemoryStorage implements Storage {
   /** Index entries made since the last sweep, and how many the sweep left. */
   private int indexEntriesMade;
   private int indexEntriesSwept;
+  /** Spans evicted since the last sweep. */
+  private long evictedSinceSweep;
   private final AtomicLong evictedTraces = new AtomicLong();
   private final AtomicLong evictedSpans = new AtomicLong();
 
@@ -166,7 +168,8 @@ public final class MemoryStorage implements Storage {
       }
       spanCount += spans.size();
       evictOldestWhileOverBound();
-      if (indexEntriesMade > Math.max(SWEEP_AFTER_ENTRIES, indexEntriesSwept)) {
+      if (indexEntriesMade > Math.max(SWEEP_AFTER_ENTRIES, indexEntriesSwept)
+          || evictedSinceSweep >= maxSpanCount) {
         sweep();
       }
     } finally {
@@ -182,6 +185,7 @@ public final class MemoryStorage implements Storage {
       spanCount -= trace.spanCount;
       evictedTraces.incrementAndGet();
       evictedSpans.addAndGet(trace.spanCount);
+      evictedSinceSweep += trace.spanCount;
     }
   }
 
@@ -193,7 +197,9 @@ public final class MemoryStorage implements Storage {
   /**
    * Drops the index entries of evicted traces. Runs once the entries made since the last sweep
    * outnumber those it left, so its cost per entry made is constant and the index holds at most
-   * about twice what the held spans need.
+   * about twice what the held spans need; and once as many spans were evicted as the bound holds,
+   * so that a key full of values from evicted traces gets room again for the values of held ones
+   * (a full key takes no new value that sorts after its last, so makes no entries to count).
    */
   private void sweep() {
     long oldest = oldestHeld();
@@ -208,6 +214,7 @@ public final class MemoryStorage implements Storage {
     }
     indexEntriesSwept = left;
     indexEntriesMade = 0;
+    evictedSinceSweep = 0;
   }
 
   /** Index entries now, swept or not; for tests. */

@@ -240,6 +240,24 @@ class MemoryStorageTest extends StorageContract {
   }
 
   @Test
+  void aKeyFullOfEvictedValuesTakesTheValuesOfHeldTraces() {
+    int maxSpanCount = 10;
+    MemoryStorage memory = MemoryStorage.create(maxSpanCount);
+    for (int i = 0; i <= Storage.MAX_VALUES_PER_KEY; i++) {
+      writeVersion(memory, String.format("a%05d", i));
+    }
+    // Each sorts after every value the full key kept, and their traces evict those values'.
+    List<String> later = new ArrayList<>();
+    for (int i = 0; i < 10 * maxSpanCount; i++) {
+      later.add(String.format("b%05d", i));
+      writeVersion(memory, later.get(i));
+    }
+
+    assertThat(memory.attributeValues(Optional.of("shop"), "version", 100))
+        .containsExactlyInAnyOrderElementsOf(later.subList(later.size() - maxSpanCount, later.size()));
+  }
+
+  @Test
   void aValueSweptAwayIsListedAgainWhenItComesBack() {
     MemoryStorage memory = MemoryStorage.create(3);
     // One instance written again and again, as the decoders share a text between requests.
