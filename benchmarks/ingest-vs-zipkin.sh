@@ -15,7 +15,8 @@
 # per workload), SENDERS, BATCH (spans per request), HEAP (-Xmx of both servers; empty for the
 # JVM's default, a quarter of the memory, as the ariadne script runs the server), MAX_SPANS (what
 # each memory storage keeps before evicting the oldest traces), SKIP_BUILD=1 to use the jars
-# already built, WORK (where the Zipkin jar, the logs, the data directory and results.tsv go).
+# already built, WORK (where the Zipkin jar, the logs, each server's GC log, the data directory and
+# results.tsv go).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,7 +91,7 @@ fi
 log "starting Ariadne ($storage_text, $heap_text)"
 # Receivers the benchmark does not use listen on free ports (a server that lacks one ignores it).
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
-java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
+java "${heap_flags[@]}" -Xlog:gc:file="$WORK/ariadne-gc.log":time,uptime -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
   --query-port $ARIADNE_QUERY_PORT \
   --otlp-http-port $ARIADNE_OTLP_HTTP_PORT --zipkin-port $ARIADNE_ZIPKIN_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!
@@ -109,7 +110,7 @@ stop_server
 
 if [ -n "$ZIPKIN_FORMATS" ]; then
   log "starting the Zipkin server $ZIPKIN_VERSION (in-memory storage, $heap_text, at most $MAX_SPANS spans)"
-  STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java "${heap_flags[@]}" -jar "$zipkin_jar" \
+  STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" QUERY_PORT=$ZIPKIN_PORT java "${heap_flags[@]}" -Xlog:gc:file="$WORK/zipkin-gc.log":time,uptime -jar "$zipkin_jar" \
     "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" \
     "--armeria.ports[0].protocols[0]=http" >"$WORK/zipkin.log" 2>&1 &
   server_pid=$!
