@@ -296,7 +296,6 @@ public final class MemoryStorage implements Storage {
     return List.copyOf(summaries);
   }
 
-
   @Override
   public List<String> services() {
     readLock.lock();
