@@ -1,0 +1,108 @@
+package dev.ariadne.benchmarks;
+
+import dev.ariadne.benchmarks.load.OtlpBodies;
+import dev.ariadne.model.MalformedException;
+import dev.ariadne.model.otlp.OtlpProtobufDecoder;
+import dev.ariadne.storage.embedded.EmbeddedStorage;
+import dev.ariadne.storage.embedded.SyncPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a span costs the embedded engine from the collector's write to its merged block, without
+ * HTTP: each operation decodes the load generator's OTLP/protobuf bodies (400,000 spans of whole
+ * traces, 100 per body) into a fresh data directory as the collector does, and waits until the
+ * head's four cuts of 100,000 spans (each awaited before the next 100,000 are written) are merged
+ * into one block. So it counts the WAL record and the
+ * head, each cut (decoding the head, search columns, pages, zstd level 1) and the merge (decoding
+ * the cuts, the same again at level 6), on the writer's and the engine's own threads alike, which
+ * is why it is best read with {@code -prof perfnorm} (instructions per span, whole JVM) as well as
+ * time. The WAL is synced on an interval, not per write, so that the time is the CPU's and not
+ * the disk's; decoding alone is {@code MemoryWriteBenchmark.decode}. Figures are per span.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OperationsPerInvocation(EmbeddedWriteBenchmark.SPANS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+public class EmbeddedWriteBenchmark {
+  private static final int SPANS_PER_BODY = 100;
+  private static final int HEAD_MAX_SPANS = 100_000;
+  private static final int CUTS = 4;
+  static final int SPANS = HEAD_MAX_SPANS * CUTS;
+
+  private byte[][] bodies;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    bodies = OtlpBodies.encode(SPANS / SPANS_PER_BODY, SPANS_PER_BODY, 42);
+  }
+
+  /** Writes every body into a fresh engine, then waits for its one merged block. */
+  @Benchmark
+  public long writeCutAndMerge() throws IOException, MalformedException, InterruptedException {
+    Path directory = Files.createTempDirectory("embedded-write");
+    try {
+      try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+          .syncPolicy(SyncPolicy.INTERVAL)
+          .headMaxSpans(HEAD_MAX_SPANS)
+          .compactionFanIn(CUTS)
+          // The workload's times are in 2023: the default retention would delete the blocks.
+          .retention(Duration.ofDays(100 * 365))
+          .open()) {
+        int bodiesPerCut = HEAD_MAX_SPANS / SPANS_PER_BODY;
+        for (int cut = 0; cut < CUTS; cut++) {
+          for (int body = cut * bodiesPerCut; body < (cut + 1) * bodiesPerCut; body++) {
+            storage.write(OtlpProtobufDecoder.decode(bodies[body]).spans());
+          }
+          // A cut runs beside the writes and takes the head as it finds it: waiting for each
+          // makes every cut one of exactly HEAD_MAX_SPANS, which compaction merges as a tier.
+          await(storage, cut + 1, 0);
+        }
+        await(storage, 1, 1);
+        return storage.blockBytes();
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(directory)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+  }
+
+  /** Waits until the head is empty and the engine holds {@code blocks} after {@code compactions}. */
+  private static void await(EmbeddedStorage storage, int blocks, int compactions)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (storage.headSpanCount() > 0 || storage.blockCount() != blocks
+        || storage.compactions() != compactions) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("expected " + blocks + " blocks after " + compactions
+            + " compactions within 5 minutes, found " + storage.headSpanCount()
+            + " spans in the head, " + storage.blockCount() + " blocks and "
+            + storage.compactions() + " compactions");
+      }
+      Thread.sleep(5);
+    }
+  }
+}
