@@ -16,10 +16,10 @@
 # as in the at-scale benchmark), SENDERS (default 1), BATCH (spans per request, default 100),
 # SPANS_PER_TRACE (at most that many spans of a trace per request, as an exporter's batch holds a
 # few of each of many traces; default 0, whole traces in order),
-# ROUNDS (default 2), SERVER_JVM_OPTS (more options for the server's JVM, space-separated, such as
-# a profiler's -agentpath), SETTLE_QUIET (seconds without a cut or merge that count as settled, default
-# 30), SKIP_BUILD=1 to use the jars already built, WORK (where the data directory, the logs and
-# results.tsv go). About 3 minutes per run with the defaults.
+# ROUNDS (default 2), SERVER_JVM_OPTS (more options for the server's JVM, space-separated, such
+# as a profiler's -agentpath), SETTLE_QUIET (seconds without a cut or merge that count as settled,
+# default 30), SKIP_BUILD=1 to use the jars already built, WORK (where the data directory, the
+# logs and results.tsv go). About 3 minutes per run with the defaults.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,10 +70,10 @@ run() { # round, variant
   local log_file="$WORK/ariadne-$label-$1.log" gc_log="$WORK/gc-$label-$1.log"
   rm -rf "$data_dir"
   log "round $1 of $ROUNDS, $label: starting $jar ${args[*]} ($heap_text)"
-  ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 \
-  ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
   local jvm_opts=()
   read -r -a jvm_opts <<<"${SERVER_JVM_OPTS:-}"
+  ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 \
+  ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 \
   java "${heap_flags[@]}" "${jvm_opts[@]}" -Xlog:gc*:file="$gc_log" -jar "$jar" server --host 127.0.0.1 \
     --storage embedded --data-dir "$data_dir" --query-port $QUERY_PORT \
     --otlp-http-port $OTLP_HTTP_PORT "${args[@]}" >"$log_file" 2>&1 &
