@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,12 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * HTTP: each operation decodes the load generator's OTLP/protobuf bodies (400,000 spans of whole
  * traces, 100 per body) into a fresh data directory as the collector does, and waits until the
  * head's four cuts of 100,000 spans (each awaited before the next 100,000 are written) are merged
- * into one block. So it counts the WAL record and the
- * head, each cut (decoding the head, search columns, pages, zstd level 1) and the merge (decoding
- * the cuts, the same again at level 6), on the writer's and the engine's own threads alike, which
- * is why it is best read with {@code -prof perfnorm} (instructions per span, whole JVM) as well as
- * time. The WAL is synced on an interval, not per write, so that the time is the CPU's and not
- * the disk's; decoding alone is {@code MemoryWriteBenchmark.decode}. Figures are per span.
+ * into one block. So it counts the WAL record and the head, each cut (decoding the head, search
+ * columns, pages, zstd level 1) and the merge (decoding the cuts, the same again at level 6), on
+ * the writer's and the engine's own threads alike, which is why it is best read with {@code -prof
+ * perfnorm} (instructions per span, whole JVM) as well as time. The WAL is synced on an interval,
+ * not per write, so that the time is the CPU's and not the disk's; decoding alone is {@code
+ * MemoryWriteBenchmark.decode}. Figures are per span.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -61,32 +59,27 @@ public class EmbeddedWriteBenchmark {
   @Benchmark
   public long writeCutAndMerge() throws IOException, MalformedException, InterruptedException {
     Path directory = Files.createTempDirectory("embedded-write");
-    try {
-      try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
-          .syncPolicy(SyncPolicy.INTERVAL)
-          .headMaxSpans(HEAD_MAX_SPANS)
-          .compactionFanIn(CUTS)
-          // The workload's times are in 2023: the default retention would delete the blocks.
-          .retention(Duration.ofDays(100 * 365))
-          .open()) {
-        int bodiesPerCut = HEAD_MAX_SPANS / SPANS_PER_BODY;
-        for (int cut = 0; cut < CUTS; cut++) {
-          for (int body = cut * bodiesPerCut; body < (cut + 1) * bodiesPerCut; body++) {
-            storage.write(OtlpProtobufDecoder.decode(bodies[body]).spans());
-          }
-          // A cut runs beside the writes and takes the head as it finds it: waiting for each
-          // makes every cut one of exactly HEAD_MAX_SPANS, which compaction merges as a tier.
-          await(storage, cut + 1, 0);
+    // The storage is closed before the directory is deleted: resources close before finally.
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+        .syncPolicy(SyncPolicy.INTERVAL)
+        .headMaxSpans(HEAD_MAX_SPANS)
+        .compactionFanIn(CUTS)
+        // The workload's times are in 2023: the default retention would delete the blocks.
+        .retention(Duration.ofDays(100 * 365))
+        .open()) {
+      int bodiesPerCut = HEAD_MAX_SPANS / SPANS_PER_BODY;
+      for (int cut = 0; cut < CUTS; cut++) {
+        for (int body = cut * bodiesPerCut; body < (cut + 1) * bodiesPerCut; body++) {
+          storage.write(OtlpProtobufDecoder.decode(bodies[body]).spans());
         }
-        await(storage, 1, 1);
-        return storage.blockBytes();
+        // A cut runs beside the writes and takes the head as it finds it: waiting for each
+        // makes every cut one of exactly HEAD_MAX_SPANS, which compaction merges as a tier.
+        await(storage, cut + 1, 0);
       }
+      await(storage, 1, 1);
+      return storage.blockBytes();
     } finally {
-      try (Stream<Path> files = Files.walk(directory)) {
-        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(file);
-        }
-      }
+      Directories.delete(directory);
     }
   }
 
