@@ -289,7 +289,7 @@ final class ServiceGraph {
   }
 
   private TraceId traceId(int slot) {
-    return new TraceId(slots.traceHigh[slot], slots.traceLow[slot]);
+    return new TraceId(slots.traceHigh(slot), slots.traceLow(slot));
   }
 
   /** Ends a hold taken out of the ring at its deadline. */

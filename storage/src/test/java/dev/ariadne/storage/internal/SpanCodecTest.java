@@ -146,7 +146,8 @@ class SpanCodecTest {
   void stringsKeepEveryCharacter() throws Exception {
     List<String> strings = List.of(
         "", "plain", "héllo wörld", "中文字符", "emoji 😀 pair", "\uD800 lone high",
-        "lone low \uDC00", "\uDC00\uD800 reversed", "ends high \uD83D", "x".repeat(100_000));
+        "lone low \uDC00", "\uDC00\uD800 reversed", "ends high \uD83D", "a real ? mark",
+        "? \uDC00 ?", "x".repeat(100_000));
     List<Span> spans = new ArrayList<>();
     for (String string : strings) {
       spans.add(Span.builder()
