@@ -28,7 +28,7 @@ final class Slots {
    * Per place of the index, 0 where empty, else the slot's hash in the high half and the slot + 1
    * in the low: probing past other slots, and moving them on removal, reads only the index, which
    * matters because the slots of ten seconds of spans are far larger than the processor's caches
-   * (async-profiler put a sixth of analytics' CPU in probing when the index held only the slot).
+   * (async-profiler put a fifth of analytics' CPU in probing when the index held only the slot).
    * Linear probing, at most half full.
    */
   private long[] index = new long[32];
