@@ -54,8 +54,8 @@ final class Slots {
       if (entry == 0) {
         return NONE;
       }
-      int slot = (int) entry - 1;
-      if ((int) (entry >>> 32) == hash
+      int slot = slotOf(entry);
+      if (hashOf(entry) == hash
           && ids[3 * slot + 2] == id && ids[3 * slot + 1] == low && ids[3 * slot] == high) {
         return slot;
       }
@@ -75,7 +75,7 @@ final class Slots {
     other[slot] = NONE;
     waitHead[slot] = NONE;
     waitTail[slot] = NONE;
-    place((long) hash(high, low, id) << 32 | (slot + 1));
+    place(entry(hash(high, low, id), slot));
     return slot;
   }
 
@@ -92,13 +92,13 @@ final class Slots {
   void remove(int slot) {
     int mask = index.length - 1;
     int at = hash(ids[3 * slot], ids[3 * slot + 1], ids[3 * slot + 2]) & mask;
-    while ((int) index[at] - 1 != slot) {
+    while (slotOf(index[at]) != slot) {
       at = (at + 1) & mask;
     }
     // Backward-shift deletion: move up every later entry of the run that may sit here.
     int gap = at;
     for (int next = (gap + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
-      int home = (int) (index[next] >>> 32) & mask;
+      int home = hashOf(index[next]) & mask;
       boolean homeInGapToNext = gap <= next ? gap < home && home <= next : gap < home || home <= next;
       if (!homeInGapToNext) {
         index[gap] = index[next];
@@ -146,7 +146,7 @@ final class Slots {
 
   private void place(long entry) {
     int mask = index.length - 1;
-    int at = (int) (entry >>> 32) & mask;
+    int at = hashOf(entry) & mask;
     while (index[at] != 0) {
       at = (at + 1) & mask;
     }
@@ -161,6 +161,19 @@ final class Slots {
         place(entry);
       }
     }
+  }
+
+  /** An index entry: the hash in the high half, the slot + 1 in the low (never 0). */
+  private static long entry(int hash, int slot) {
+    return (long) hash << 32 | (slot + 1);
+  }
+
+  private static int hashOf(long entry) {
+    return (int) (entry >>> 32);
+  }
+
+  private static int slotOf(long entry) {
+    return (int) entry - 1;
   }
 
   /** Mixes all three IDs (murmur3's finaliser), so that chosen IDs cannot crowd one run. */
