@@ -1,5 +1,6 @@
 package dev.ariadne.benchmarks.ui;
 
+import dev.ariadne.benchmarks.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,7 +67,7 @@ final class Chromium implements AutoCloseable {
     try {
       driver = new ChromeDriver(service, options);
     } catch (RuntimeException e) {
-      deleteProfile(profile);
+      Directories.delete(profile);
       throw e;
     }
     Chromium browser = new Chromium(driver, profile);
@@ -159,15 +159,7 @@ final class Chromium implements AutoCloseable {
     try {
       driver.quit();
     } finally {
-      deleteProfile(profile);
-    }
-  }
-
-  private static void deleteProfile(Path profile) throws IOException {
-    try (var files = Files.walk(profile)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+      Directories.delete(profile);
     }
   }
 }
