@@ -2,7 +2,9 @@
 """Prints the ingest benchmark's figures (the load generator's --result-file rows) as Markdown
 tables, with Ariadne's ratios to the Zipkin server and the issues' targets marked met or missed.
 The load generator's own CPU per span is the same work in every run of a workload, so that column
-shows the host's pace: runs whose generator figures differ were not on equal footing.
+shows the host's pace: runs whose generator figures differ were not on equal footing. Where Linux
+perf could count them, the hardware counters follow: instructions per span are the work itself,
+which the host's pace does not move, and cycles per instruction show how much the host slowed it.
 Given the storage figures of an embedded-engine run (storage.tsv), it prints them and that
 engine's targets instead of the memory backend's.
 
@@ -37,21 +39,23 @@ def main():
               f"| {float(r['server_us_per_span']):.1f} | {r['server_peak_rss_mib']} | {r['generator_cpu_s']} "
               f"| {generator_micros(r)} | {r['other_cpu_s']} |")
     print()
+    counters(rows)
 
     by = {(r["label"], r["format"]): r for r in rows}
     if storage is not None:
         embedded(by, storage)
         return
     print("| workload | CPU per span, Ariadne ÷ Zipkin | target ≤ 0.5 | spans/s, Ariadne ÷ Zipkin "
-          "| target ≥ 1 |")
-    print("|---|---|---|---|---|")
+          "| target ≥ 1 | instructions per span, Ariadne ÷ Zipkin |")
+    print("|---|---|---|---|---|---|")
     for fmt in ("zipkin-json", "zipkin-proto3"):
         a, z = by.get(("ariadne", fmt)), by.get(("zipkin", fmt))
         if not a or not z:
             continue
         cpu = float(a["server_us_per_span"]) / float(z["server_us_per_span"])
         rate = float(a["spans_per_s"]) / float(z["spans_per_s"])
-        print(f"| {fmt} | {cpu:.2f} | {met(cpu <= CPU_RATIO_TARGET)} | {rate:.2f} | {met(rate >= 1)} |")
+        print(f"| {fmt} | {cpu:.2f} | {met(cpu <= CPU_RATIO_TARGET)} | {rate:.2f} | {met(rate >= 1)} "
+              f"| {ratio(a, z, 'server_instructions_per_span')} |")
     otlp = by.get(("ariadne", "otlp-proto"))
     if otlp:
         micros = float(otlp["server_us_per_span"])
@@ -75,13 +79,53 @@ def embedded(by, storage):
         print(f"OTLP protobuf, embedded: {micros:.1f} µs of server CPU per span "
               f"(target ≤ {OTLP_MICROS_TARGET:.0f} µs): {met(micros <= OTLP_MICROS_TARGET)}")
     if otlp and zipkin:
-        ratio = float(otlp["server_us_per_span"]) / float(zipkin["server_us_per_span"])
+        cpu_ratio = float(otlp["server_us_per_span"]) / float(zipkin["server_us_per_span"])
         print(f"CPU per span, Ariadne embedded on OTLP protobuf ÷ Zipkin in-memory on Zipkin JSON: "
-              f"{ratio:.2f} (target ≤ {EMBEDDED_CPU_RATIO_TARGET}): {met(ratio <= EMBEDDED_CPU_RATIO_TARGET)}")
+              f"{cpu_ratio:.2f} (target ≤ {EMBEDDED_CPU_RATIO_TARGET}): "
+              f"{met(cpu_ratio <= EMBEDDED_CPU_RATIO_TARGET)}; instructions per span: "
+              f"{ratio(otlp, zipkin, 'server_instructions_per_span')}")
     for r in storage:
         per_span = float(r["bytes_per_span"])
         print(f"Bytes per span in blocks: {per_span:.1f} (target ≤ {EMBEDDED_BYTES_TARGET:.0f}): "
               f"{met(per_span <= EMBEDDED_BYTES_TARGET)}")
+
+
+def counters(rows):
+    """The hardware counters per span, where perf counted them."""
+    if not any(number(r, "server_instructions_per_span") for r in rows):
+        return
+    print("| server | workload | server instructions per span | server cycles per span "
+          "| server cycles per instruction | perf's server CPU s ÷ /proc's | generator instructions "
+          "per span | generator cycles per instruction |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        instructions, cycles = number(r, "server_instructions_per_span"), number(r, "server_cycles_per_span")
+        g_instructions, g_cycles = number(r, "generator_instructions_per_span"), number(r, "generator_cycles_per_span")
+        perf_cpu, proc_cpu = number(r, "server_perf_cpu_s"), number(r, "server_cpu_s")
+        print(f"| {r['label']} | {r['format']} | {fmt(instructions, '{:,.0f}')} | {fmt(cycles, '{:,.0f}')} "
+              f"| {fmt(cycles / instructions if cycles and instructions else None, '{:.2f}')} "
+              f"| {fmt(perf_cpu / proc_cpu if perf_cpu and proc_cpu else None, '{:.2f}')} "
+              f"| {fmt(g_instructions, '{:,.0f}')} "
+              f"| {fmt(g_cycles / g_instructions if g_cycles and g_instructions else None, '{:.2f}')} |")
+    print()
+
+
+def number(row, column):
+    """A figure of a row, or None where the row lacks it or it was not measured (NaN)."""
+    value = row.get(column)
+    if value is None or value in ("", "NaN"):
+        return None
+    value = float(value)
+    return None if value != value else value
+
+
+def fmt(value, pattern):
+    return "-" if value is None else pattern.format(value)
+
+
+def ratio(a, z, column):
+    x, y = number(a, column), number(z, column)
+    return f"{x / y:.2f}" if x and y else "-"
 
 
 def generator_micros(row):

@@ -56,7 +56,10 @@ final class LoadRun {
     this.maxSpans = maxSpans;
   }
 
-  /** What one run measured. The server samples are null when no server PID was given. */
+  /**
+   * What one run measured. The server samples are null when no server PID was given, and the
+   * counters null where {@code perf} could not count.
+   */
   record Result(
       long elapsedNanos,
       long requests,
@@ -73,7 +76,9 @@ final class LoadRun {
       ProcessSample generatorBefore,
       ProcessSample generatorAfter,
       MachineSample machineBefore,
-      MachineSample machineAfter) {}
+      MachineSample machineAfter,
+      PerfCounters.Counts serverCounters,
+      PerfCounters.Counts generatorCounters) {}
 
   /**
    * Runs the warm-up and the measurement and returns what was measured; {@code duration} of zero
@@ -93,6 +98,8 @@ final class LoadRun {
     Thread.sleep(warmup.toMillis());
 
     long self = ProcessHandle.current().pid();
+    PerfCounters serverPerf = serverPid == 0 ? null : PerfCounters.start(serverPid);
+    PerfCounters generatorPerf = PerfCounters.start(self);
     ProcessSample serverBefore = serverPid == 0 ? null : ProcessSample.read(serverPid);
     ProcessSample generatorBefore = ProcessSample.read(self);
     MachineSample machineBefore = MachineSample.read();
@@ -111,6 +118,8 @@ final class LoadRun {
     ProcessSample serverAfter = serverPid == 0 ? null : ProcessSample.read(serverPid);
     ProcessSample generatorAfter = ProcessSample.read(self);
     MachineSample machineAfter = MachineSample.read();
+    PerfCounters.Counts serverCounters = serverPerf == null ? null : serverPerf.stop();
+    PerfCounters.Counts generatorCounters = generatorPerf == null ? null : generatorPerf.stop();
 
     long requests = 0;
     long ok = 0;
@@ -135,7 +144,8 @@ final class LoadRun {
         elapsed, requests, ok, accepted, rejected,
         percentile(latencies, 0.50), percentile(latencies, 0.90), percentile(latencies, 0.99),
         counts(refusals), counts(failures),
-        serverBefore, serverAfter, generatorBefore, generatorAfter, machineBefore, machineAfter);
+        serverBefore, serverAfter, generatorBefore, generatorAfter, machineBefore, machineAfter,
+        serverCounters, generatorCounters);
   }
 
   /** The nearest-rank percentile of sorted values, or 0 when there are none. */

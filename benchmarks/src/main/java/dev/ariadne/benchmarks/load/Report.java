@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.Formatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
  * The figures of one {@link LoadRun}, as text for people and as a tab-separated row for scripts
- * ({@link #TSV_HEADER} names the columns). Server figures are NaN when no server PID was given.
+ * ({@link #TSV_HEADER} names the columns). Server figures are NaN when no server PID was given, and
+ * the hardware counters NaN where {@code perf} could not count them.
  */
 record Report(
     String label, Format format, URI uri, int senders, int batchSize, Duration warmup, Result result, long ticksPerSecond) {
@@ -18,7 +20,9 @@ record Report(
   static final String TSV_HEADER = String.join("\t",
       "label", "format", "senders", "batch", "seconds", "requests", "ok_requests", "accepted_spans", "spans_per_s",
       "p50_ms", "p90_ms", "p99_ms", "non_2xx", "failures", "server_cpu_s", "server_cpu_s_per_100k_spans",
-      "server_us_per_span", "server_peak_rss_mib", "generator_cpu_s", "other_cpu_s");
+      "server_us_per_span", "server_peak_rss_mib", "generator_cpu_s", "other_cpu_s",
+      "server_perf_cpu_s", "server_instructions_per_span", "server_cycles_per_span",
+      "generator_instructions_per_span", "generator_cycles_per_span");
 
   double seconds() {
     return result.elapsedNanos() / 1e9;
@@ -53,6 +57,20 @@ record Report(
     return machine - generatorCpuSeconds() - (result.serverBefore() == null ? 0 : serverCpuSeconds());
   }
 
+  /** {@code count} of the counters {@code counts} per accepted span; NaN where not counted. */
+  double perSpan(PerfCounters.Counts counts, ToLongFunction<PerfCounters.Counts> count) {
+    if (counts == null || count.applyAsLong(counts) < 0) {
+      return Double.NaN;
+    }
+    return count.applyAsLong(counts) / (double) result.acceptedSpans();
+  }
+
+  /** The server's task clock as perf counted it, to check that perf saw all its threads. */
+  double serverPerfCpuSeconds() {
+    PerfCounters.Counts counts = result.serverCounters();
+    return counts == null || counts.taskClockMillis() < 0 ? Double.NaN : counts.taskClockMillis() / 1e3;
+  }
+
   String text() {
     StringBuilder text = new StringBuilder();
     try (Formatter out = new Formatter(text, Locale.ROOT)) {
@@ -69,8 +87,14 @@ record Report(
         out.format("  server CPU       %.2f s: %.3f s per 100k spans (%.2f us per span)\n",
             serverCpuSeconds(), serverMicrosPerSpan() / 10, serverMicrosPerSpan());
         out.format("  server peak RSS  %.0f MiB\n", serverPeakRssMib());
+        out.format("  server counters  %.0f instructions and %.0f cycles per span (perf: %.2f s of CPU)\n",
+            perSpan(result.serverCounters(), PerfCounters.Counts::instructions),
+            perSpan(result.serverCounters(), PerfCounters.Counts::cycles), serverPerfCpuSeconds());
       }
       out.format("  generator CPU    %.2f s\n", generatorCpuSeconds());
+      out.format("  generator counters %.0f instructions and %.0f cycles per span\n",
+          perSpan(result.generatorCounters(), PerfCounters.Counts::instructions),
+          perSpan(result.generatorCounters(), PerfCounters.Counts::cycles));
       out.format("  other CPU        %.2f s (the rest of the machine%s)\n",
           otherCpuSeconds(), result.serverBefore() == null ? ", the server included" : "");
     }
@@ -85,7 +109,11 @@ record Report(
         number("%.3f", result.p99Nanos() / 1e6), counts(result.refusals(), "-"), counts(result.failures(), "-"),
         number("%.2f", serverCpuSeconds()), number("%.4f", serverMicrosPerSpan() / 10), number("%.3f", serverMicrosPerSpan()),
         number("%.0f", serverPeakRssMib()), number("%.2f", generatorCpuSeconds()),
-        number("%.2f", otherCpuSeconds()));
+        number("%.2f", otherCpuSeconds()), number("%.2f", serverPerfCpuSeconds()),
+        number("%.0f", perSpan(result.serverCounters(), PerfCounters.Counts::instructions)),
+        number("%.0f", perSpan(result.serverCounters(), PerfCounters.Counts::cycles)),
+        number("%.0f", perSpan(result.generatorCounters(), PerfCounters.Counts::instructions)),
+        number("%.0f", perSpan(result.generatorCounters(), PerfCounters.Counts::cycles)));
   }
 
   private static String number(String format, double value) {
