@@ -103,10 +103,8 @@ def counters(rows):
         g_instructions, g_cycles = number(r, "generator_instructions_per_span"), number(r, "generator_cycles_per_span")
         perf_cpu, proc_cpu = number(r, "server_perf_cpu_s"), number(r, "server_cpu_s")
         print(f"| {r['label']} | {r['format']} | {fmt(instructions, '{:,.0f}')} | {fmt(cycles, '{:,.0f}')} "
-              f"| {fmt(cycles / instructions if cycles and instructions else None, '{:.2f}')} "
-              f"| {fmt(perf_cpu / proc_cpu if perf_cpu and proc_cpu else None, '{:.2f}')} "
-              f"| {fmt(g_instructions, '{:,.0f}')} "
-              f"| {fmt(g_cycles / g_instructions if g_cycles and g_instructions else None, '{:.2f}')} |")
+              f"| {fmt(quotient(cycles, instructions), '{:.2f}')} | {fmt(quotient(perf_cpu, proc_cpu), '{:.2f}')} "
+              f"| {fmt(g_instructions, '{:,.0f}')} | {fmt(quotient(g_cycles, g_instructions), '{:.2f}')} |")
     print()
 
 
@@ -123,9 +121,13 @@ def fmt(value, pattern):
     return "-" if value is None else pattern.format(value)
 
 
+def quotient(x, y):
+    """x ÷ y, or None where either is missing or zero."""
+    return x / y if x and y else None
+
+
 def ratio(a, z, column):
-    x, y = number(a, column), number(z, column)
-    return f"{x / y:.2f}" if x and y else "-"
+    return fmt(quotient(number(a, column), number(z, column)), "{:.2f}")
 
 
 def generator_micros(row):

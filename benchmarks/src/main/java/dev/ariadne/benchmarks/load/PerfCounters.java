@@ -36,8 +36,7 @@ final class PerfCounters {
         if (line.startsWith("#") || fields.length < 3) {
           continue;
         }
-        String event = fields[2].contains(":") ? fields[2].substring(0, fields[2].indexOf(':')) : fields[2];
-        switch (event) {
+        switch (fields[2].split(":", 2)[0]) {
           case "task-clock" -> taskClock = value(fields[0]);
           case "instructions" -> instructions = (long) value(fields[0]);
           case "cycles" -> cycles = (long) value(fields[0]);

@@ -59,10 +59,8 @@ record Report(
 
   /** {@code count} of the counters {@code counts} per accepted span; NaN where not counted. */
   double perSpan(PerfCounters.Counts counts, ToLongFunction<PerfCounters.Counts> count) {
-    if (counts == null || count.applyAsLong(counts) < 0) {
-      return Double.NaN;
-    }
-    return count.applyAsLong(counts) / (double) result.acceptedSpans();
+    long value = counts == null ? -1 : count.applyAsLong(counts);
+    return value < 0 ? Double.NaN : value / (double) result.acceptedSpans();
   }
 
   /** The server's task clock as perf counted it, to check that perf saw all its threads. */
