@@ -3,14 +3,15 @@ package dev.ariadne.model.internal;
 import java.util.Arrays;
 
 /**
- * The short texts that recent requests decoded from bytes (OTLP and Zipkin protobuf), shared by
- * every request and thread. A text a request brings (an attribute key, a service or span name, a
- * common value) has mostly come in the requests before it, and the storage's indexes and the
- * analytics series are keyed by the strings of those earlier spans: given the same instance, their
- * hash lookups find the key by identity, with its hash code already computed, instead of comparing
- * texts. On the memory backend's OTLP load, three alternating runs took 0.75 to 0.91 of the CPU
- * per span without it. Texts a JSON parser decoded are not shared this way: there it measured no
- * better (the parser already shares field names, hence tag keys), see docs/benchmarks.md.
+ * The short texts that recent requests decoded from bytes (OTLP protobuf, Zipkin JSON and
+ * proto3), shared by every request and thread. A text a request brings (an attribute key, a
+ * service or span name, a common value) has mostly come in the requests before it, and the
+ * storage's indexes and the analytics series are keyed by the strings of those earlier spans:
+ * given the same instance, their hash lookups find the key by identity, with its hash code already
+ * computed, instead of comparing texts. On the memory backend's OTLP load, three alternating runs
+ * took 0.75 to 0.91 of the CPU per span without it. Texts that Jackson decoded to characters
+ * (OTLP/JSON) are not shared this way: there it measured no better (the parser already shares
+ * field names, hence attribute keys), see docs/benchmarks.md.
  *
  * <p>A fixed table, read and written without locks: an entry's fields are final, so a thread sees
  * a whole entry or none, and a lost or overwritten entry only costs a new string. Only a text that

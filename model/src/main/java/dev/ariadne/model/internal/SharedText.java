@@ -63,9 +63,7 @@ public final class SharedText {
             recent != null ? recent : Utf8Text.decode(body, offset, length), offset, length);
       }
       int seen = offsets[slot];
-      if (hashes[slot] == hash
-          && lengths[slot] == length
-          && Arrays.equals(body, seen, seen + length, body, offset, offset + length)) {
+      if (hashes[slot] == hash && lengths[slot] == length && sameBytes(seen, offset, length)) {
         if (!recents[slot]) {
           // Seen twice in this request: worth sharing with the next ones.
           recents[slot] = true;
@@ -155,6 +153,28 @@ public final class SharedText {
       count++;
     }
     return text;
+  }
+
+  /**
+   * Whether the body's {@code length} bytes at {@code seen} and at {@code offset} are the same:
+   * up to sixteen as two words that may overlap, which for these short texts costs less than
+   * {@link Arrays#equals(byte[], int, int, byte[], int, int)}.
+   */
+  private boolean sameBytes(int seen, int offset, int length) {
+    if (length > 2 * Long.BYTES) {
+      return Arrays.equals(body, seen, seen + length, body, offset, offset + length);
+    }
+    if (length >= Long.BYTES) {
+      int last = length - Long.BYTES;
+      return (long) LONGS.get(body, seen) == (long) LONGS.get(body, offset)
+          && (long) LONGS.get(body, seen + last) == (long) LONGS.get(body, offset + last);
+    }
+    for (int i = 0; i < length; i++) {
+      if (body[seen + i] != body[offset + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean sameChars(String text, char[] chars, int offset) {

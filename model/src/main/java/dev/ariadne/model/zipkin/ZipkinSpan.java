@@ -3,6 +3,7 @@ package dev.ariadne.model.zipkin;
 import dev.ariadne.model.Ids;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.internal.SharedText;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,8 +83,8 @@ final class ZipkinSpan {
     tagCount = 0;
   }
 
-  /** The trace ID in hex, {@code length} characters of {@code chars} from {@code offset}. */
-  void traceId(char[] chars, int offset, int length) {
+  /** The trace ID in hex, the {@code length} bytes of {@code text} from {@code offset} (JSON). */
+  void traceIdHex(byte[] text, int offset, int length) {
     if (length == 0) {
       throw new IllegalArgumentException("traceId is empty");
     }
@@ -91,8 +92,8 @@ final class ZipkinSpan {
       throw new IllegalArgumentException("traceId.length > 32");
     }
     int split = Math.max(0, length - 16);
-    long high = hex(chars, offset, offset + split, offset, length);
-    long low = hex(chars, offset + split, offset + length, offset, length);
+    long high = hex(text, offset, offset + split, offset, length);
+    long low = hex(text, offset + split, offset + length, offset, length);
     if (high == 0 && low == 0) {
       throw new IllegalArgumentException("traceId is all zeros");
     }
@@ -121,14 +122,14 @@ final class ZipkinSpan {
     traceIdLength = 2 * length;
   }
 
-  void id(char[] chars, int offset, int length) {
+  void idHex(byte[] text, int offset, int length) {
     if (length == 0) {
       throw new IllegalArgumentException("id is empty");
     }
     if (length > 16) {
       throw new IllegalArgumentException("id.length > 16");
     }
-    id(hex(chars, offset, offset + length, offset, length), length);
+    id(hex(text, offset, offset + length, offset, length), length);
   }
 
   void id(byte[] bytes, int offset, int length) {
@@ -151,14 +152,14 @@ final class ZipkinSpan {
     hasId = true;
   }
 
-  void parentId(char[] chars, int offset, int length) {
+  void parentIdHex(byte[] text, int offset, int length) {
     if (length == 0) {
       throw new IllegalArgumentException("parentId is empty");
     }
     if (length > 16) {
       throw new IllegalArgumentException("parentId.length > 16");
     }
-    parentId = hex(chars, offset, offset + length, offset, length);
+    parentId = hex(text, offset, offset + length, offset, length);
   }
 
   /** An empty proto3 parent ID means none, as in Zipkin. */
@@ -255,20 +256,20 @@ final class ZipkinSpan {
   }
 
   /**
-   * The value of the lower-case hex digits from {@code from} to {@code to} of {@code chars}, part
-   * of the ID of {@code length} characters at {@code offset}.
+   * The value of the lower-case hex digits from {@code from} to {@code to} of the UTF-8 {@code
+   * text}, part of the ID of {@code length} bytes at {@code offset}.
    *
    * @throws IllegalArgumentException with Zipkin's message, quoting the ID, if a character is not
    *     lower-case hex
    */
-  private static long hex(char[] chars, int from, int to, int offset, int length) {
+  private static long hex(byte[] text, int from, int to, int offset, int length) {
     long value = 0;
     for (int i = from; i < to; i++) {
-      char c = chars[i];
-      int digit = c < LOWER_HEX.length ? LOWER_HEX[c] : -1;
+      byte c = text[i];
+      int digit = c >= 0 ? LOWER_HEX[c] : -1;
       if (digit < 0) {
-        throw new IllegalArgumentException(
-            new String(chars, offset, length) + " should be lower-hex encoded with no prefix");
+        throw new IllegalArgumentException(new String(text, offset, length, StandardCharsets.UTF_8)
+            + " should be lower-hex encoded with no prefix");
       }
       value = value << 4 | digit;
     }

@@ -2,7 +2,7 @@
  * Zipkin v2 in and out: {@link dev.ariadne.model.zipkin.ZipkinDecoder} reads the JSON and proto3
  * bodies of {@code POST /api/v2/spans}, {@link dev.ariadne.model.zipkin.ZipkinEncoder} writes the
  * JSON of the Zipkin-compatible query API. The decoder reads the bytes in one pass straight into
- * Ariadne's model (JSON with Jackson's streaming parser, proto3 with protobuf's {@code
+ * Ariadne's model (JSON with a reader of its own, proto3 with protobuf's {@code
  * CodedInputStream}), by the rules of Zipkin's own codec ({@code io.zipkin.zipkin2:zipkin}): what
  * it accepts, refuses and normalizes, and its messages. The encoder maps the model to Zipkin's
  * spans and writes them with that library.
@@ -72,8 +72,8 @@
  * <p>The spans of one request share what they have in common: one {@link
  * dev.ariadne.model.Resource} for each local endpoint, the attributes of each remote endpoint, and
  * one {@code String} for each short text that comes again (tag keys and values, names, services).
- * None of it outlives the request; only Jackson keeps the JSON field names it reads (tag keys among
- * them) in its own bounded table, as it does for OTLP/JSON.
+ * None of it outlives the request, except that a short text which comes twice in a request is also
+ * kept in a bounded table of recent texts shared by all requests, as for OTLP.
  *
  * <h2>Ariadne to Zipkin</h2>
  *
