@@ -5,6 +5,8 @@ The load generator's own CPU per span is the same work in every run of a workloa
 shows the host's pace: runs whose generator figures differ were not on equal footing. Where Linux
 perf could count them, the hardware counters follow: instructions per span are the work itself,
 which the host's pace does not move, and cycles per instruction show how much the host slowed it.
+The server's JIT compiler threads are shown apart: what they spend in the window is warm-up, the
+more of it the slower the host, and a ratio without it compares the work per span itself.
 Given the storage figures of an embedded-engine run (storage.tsv), it prints them and that
 engine's targets instead of the memory backend's.
 
@@ -29,14 +31,15 @@ def main():
     rows = read(sys.argv[1])
     storage = read(sys.argv[2]) if len(sys.argv) > 2 else None
     print("| server | workload | accepted spans/s | p50 / p90 / p99 ms | non-2xx | failed "
-          "| server CPU s per 100k spans | µs per span | server peak RSS MiB | generator CPU s "
-          "| generator µs per span | other CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| server CPU s per 100k spans | µs per span | of which JIT compilers | server peak RSS MiB "
+          "| generator CPU s | generator µs per span | other CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['label']} | {r['format']} | {float(r['spans_per_s']):,.0f} "
               f"| {float(r['p50_ms']):.1f} / {float(r['p90_ms']):.1f} / {float(r['p99_ms']):.1f} "
               f"| {r['non_2xx']} | {r['failures']} | {float(r['server_cpu_s_per_100k_spans']):.2f} "
-              f"| {float(r['server_us_per_span']):.1f} | {r['server_peak_rss_mib']} | {r['generator_cpu_s']} "
+              f"| {float(r['server_us_per_span']):.1f} | {fmt(jit_micros(r), '{:.1f}')} "
+              f"| {r['server_peak_rss_mib']} | {r['generator_cpu_s']} "
               f"| {generator_micros(r)} | {r['other_cpu_s']} |")
     print()
     counters(rows)
@@ -46,16 +49,18 @@ def main():
         embedded(by, storage)
         return
     print("| workload | CPU per span, Ariadne ÷ Zipkin | target ≤ 0.5 | spans/s, Ariadne ÷ Zipkin "
-          "| target ≥ 1 | instructions per span, Ariadne ÷ Zipkin |")
-    print("|---|---|---|---|---|---|")
-    for fmt in ("zipkin-json", "zipkin-proto3"):
-        a, z = by.get(("ariadne", fmt)), by.get(("zipkin", fmt))
+          "| target ≥ 1 | instructions per span, Ariadne ÷ Zipkin | CPU per span less the JIT's, "
+          "Ariadne ÷ Zipkin |")
+    print("|---|---|---|---|---|---|---|")
+    for workload in ("zipkin-json", "zipkin-proto3"):
+        a, z = by.get(("ariadne", workload)), by.get(("zipkin", workload))
         if not a or not z:
             continue
         cpu = float(a["server_us_per_span"]) / float(z["server_us_per_span"])
         rate = float(a["spans_per_s"]) / float(z["spans_per_s"])
-        print(f"| {fmt} | {cpu:.2f} | {met(cpu <= CPU_RATIO_TARGET)} | {rate:.2f} | {met(rate >= 1)} "
-              f"| {ratio(a, z, 'server_instructions_per_span')} |")
+        print(f"| {workload} | {cpu:.2f} | {met(cpu <= CPU_RATIO_TARGET)} | {rate:.2f} | {met(rate >= 1)} "
+              f"| {ratio(a, z, 'server_instructions_per_span')} "
+              f"| {fmt(quotient(without_jit(a), without_jit(z)), '{:.2f}')} |")
     otlp = by.get(("ariadne", "otlp-proto"))
     if otlp:
         micros = float(otlp["server_us_per_span"])
@@ -128,6 +133,18 @@ def quotient(x, y):
 
 def ratio(a, z, column):
     return fmt(quotient(number(a, column), number(z, column)), "{:.2f}")
+
+
+def jit_micros(row):
+    """The server's JIT compiler threads' CPU per span, in µs, where it was measured."""
+    jit, spans = number(row, "server_jit_cpu_s"), number(row, "accepted_spans")
+    return None if jit is None or not spans else jit * 1e6 / spans
+
+
+def without_jit(row):
+    """The server's CPU per span less its JIT compiler threads', in µs."""
+    jit = jit_micros(row)
+    return None if jit is None else float(row["server_us_per_span"]) - jit
 
 
 def generator_micros(row):

@@ -22,7 +22,7 @@ record Report(
       "p50_ms", "p90_ms", "p99_ms", "non_2xx", "failures", "server_cpu_s", "server_cpu_s_per_100k_spans",
       "server_us_per_span", "server_peak_rss_mib", "generator_cpu_s", "other_cpu_s",
       "server_perf_cpu_s", "server_instructions_per_span", "server_cycles_per_span",
-      "generator_instructions_per_span", "generator_cycles_per_span");
+      "generator_instructions_per_span", "generator_cycles_per_span", "server_jit_cpu_s");
 
   double seconds() {
     return result.elapsedNanos() / 1e9;
@@ -37,6 +37,14 @@ record Report(
       return Double.NaN;
     }
     return (result.serverAfter().cpuTicks() - result.serverBefore().cpuTicks()) / (double) ticksPerSecond;
+  }
+
+  /** The server's CPU time in its JIT compiler threads, part of {@link #serverCpuSeconds}. */
+  double serverJitCpuSeconds() {
+    if (result.serverBefore() == null) {
+      return Double.NaN;
+    }
+    return (result.serverAfter().jitTicks() - result.serverBefore().jitTicks()) / (double) ticksPerSecond;
   }
 
   double serverMicrosPerSpan() {
@@ -84,6 +92,8 @@ record Report(
       if (result.serverBefore() != null) {
         out.format("  server CPU       %.2f s: %.3f s per 100k spans (%.2f us per span)\n",
             serverCpuSeconds(), serverMicrosPerSpan() / 10, serverMicrosPerSpan());
+        out.format("  of which JIT     %.2f s in the compiler threads (%.2f us per span)\n",
+            serverJitCpuSeconds(), serverJitCpuSeconds() * 1e6 / result.acceptedSpans());
         out.format("  server peak RSS  %.0f MiB\n", serverPeakRssMib());
         out.format("  server counters  %.0f instructions and %.0f cycles per span (perf: %.2f s of CPU)\n",
             perSpan(result.serverCounters(), PerfCounters.Counts::instructions),
@@ -111,7 +121,8 @@ record Report(
         number("%.0f", perSpan(result.serverCounters(), PerfCounters.Counts::instructions)),
         number("%.0f", perSpan(result.serverCounters(), PerfCounters.Counts::cycles)),
         number("%.0f", perSpan(result.generatorCounters(), PerfCounters.Counts::instructions)),
-        number("%.0f", perSpan(result.generatorCounters(), PerfCounters.Counts::cycles)));
+        number("%.0f", perSpan(result.generatorCounters(), PerfCounters.Counts::cycles)),
+        number("%.2f", serverJitCpuSeconds()));
   }
 
   private static String number(String format, double value) {

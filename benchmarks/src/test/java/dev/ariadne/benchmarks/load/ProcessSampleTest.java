@@ -48,6 +48,23 @@ class ProcessSampleTest {
   }
 
   @Test
+  void tellsTheJitCompilerThreadsByName() {
+    assertThat(ProcessSample.isJitThread(STAT)).isFalse();
+    assertThat(ProcessSample.isJitThread(STAT.replace("java (worker) 2", "C2 CompilerThre"))).isTrue();
+    assertThat(ProcessSample.isJitThread(STAT.replace("java (worker) 2", "C1 CompilerThre"))).isTrue();
+    assertThat(ProcessSample.isJitThread(STAT.replace("java (worker) 2", "GC Thread#0"))).isFalse();
+    assertThatThrownBy(() -> ProcessSample.isJitThread("4242 java S 1"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void countsTheJitCompilerThreadsOfThisProcessWithinItsTime() throws IOException {
+    // By now the test JVM has compiled thousands of methods (JUnit's, AssertJ's, the JDK's).
+    ProcessSample sample = ProcessSample.read(ProcessHandle.current().pid());
+    assertThat(sample.jitTicks()).isPositive().isLessThan(sample.cpuTicks());
+  }
+
+  @Test
   void readsThisProcess() throws IOException {
     ProcessSample sample = ProcessSample.read(ProcessHandle.current().pid());
     assertThat(sample.cpuTicks()).isPositive();
