@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 /**
  * The ingest load generator: sends synthetic traces to a collector endpoint and reports accepted
  * spans per second, request latency, refusals and, given the server's PID, the server's CPU time
- * per span and peak RSS read from {@code /proc}; where Linux {@code perf} can count them, the
- * instructions and cycles per span of the server and of the generator itself.
+ * per span (and its JIT compiler threads' part of it) and peak RSS read from {@code /proc}; where
+ * Linux {@code perf} can count them, the instructions and cycles per span of the server and of
+ * the generator itself.
  */
 @Command(
     name = "load-generator",
@@ -31,8 +32,9 @@ import picocli.CommandLine.Spec;
         "Sends synthetic traces (10-30 spans across 8 services, 10 attributes per span, events, ~1%% errors)"
             + " to a collector from N concurrent senders, after a warm-up, and reports accepted spans/s,"
             + " request latency percentiles, non-2xx answers and, with --server-pid, the server's CPU"
-            + " seconds per 100k spans and peak RSS, and where perf can count them the instructions and cycles"
-            + " per span of the server and the generator. Request bodies are encoded before the run starts.")
+            + " seconds per 100k spans (its JIT compiler threads' part apart) and peak RSS, and where perf"
+            + " can count them the instructions and cycles per span of the server and the generator."
+            + " Request bodies are encoded before the run starts.")
 public final class LoadGenerator implements Callable<Integer> {
   @Spec CommandSpec spec;
 
