@@ -418,10 +418,7 @@ final class JsonV2Reader {
    * #firstField} or {@link #firstElement}.
    */
   private int next() {
-    if (!skipSpace()) {
-      throw truncated();
-    }
-    byte c = body[position];
+    byte c = peek();
     switch (c) {
       case '"' -> {
         position++;
@@ -661,14 +658,35 @@ final class JsonV2Reader {
     return i < bytes.length;
   }
 
-  /** After the opening of an object: whether a field follows, its name read; else the end. */
-  private boolean firstField() {
+  /** Skips white space and returns the byte after it. */
+  private byte peek() {
     if (!skipSpace()) {
       throw truncated();
     }
-    if (body[position] == '}') {
-      position++;
-      depth--;
+    return body[position];
+  }
+
+  /** Whether the object or list ends here with {@code bracket}, which is then read. */
+  private boolean closes(char bracket) {
+    if (peek() != bracket) {
+      return false;
+    }
+    position++;
+    depth--;
+    return true;
+  }
+
+  /** Reads the comma between two members, where only it or {@code bracket} may come. */
+  private void comma(char bracket) {
+    if (body[position] != ',') {
+      throw unexpected("',' or '" + bracket + "'");
+    }
+    position++;
+  }
+
+  /** After the opening of an object: whether a field follows, its name read; else the end. */
+  private boolean firstField() {
+    if (closes('}')) {
       return false;
     }
     fieldName();
@@ -677,22 +695,11 @@ final class JsonV2Reader {
 
   /** After a field's value: whether another field follows, its name read; else the end. */
   private boolean nextField() {
-    if (!skipSpace()) {
-      throw truncated();
-    }
-    byte c = body[position];
-    if (c == '}') {
-      position++;
-      depth--;
+    if (closes('}')) {
       return false;
     }
-    if (c != ',') {
-      throw unexpected("',' or '}'");
-    }
-    position++;
-    if (!skipSpace()) {
-      throw truncated();
-    }
+    comma('}');
+    peek();
     fieldName();
     return true;
   }
@@ -711,10 +718,7 @@ final class JsonV2Reader {
       unescapedName = new String(chars, 0, unescape(start, end))
           .getBytes(StandardCharsets.UTF_8);
     }
-    if (!skipSpace()) {
-      throw truncated();
-    }
-    if (body[position] != ':') {
+    if (peek() != ':') {
       throw unexpected("':'");
     }
     position++;
@@ -722,32 +726,15 @@ final class JsonV2Reader {
 
   /** After the opening of a list: whether an element follows; else the end. */
   private boolean firstElement() {
-    if (!skipSpace()) {
-      throw truncated();
-    }
-    if (body[position] == ']') {
-      position++;
-      depth--;
-      return false;
-    }
-    return true;
+    return !closes(']');
   }
 
   /** After an element: whether another follows; else the end. */
   private boolean nextElement() {
-    if (!skipSpace()) {
-      throw truncated();
-    }
-    byte c = body[position];
-    if (c == ']') {
-      position++;
-      depth--;
+    if (closes(']')) {
       return false;
     }
-    if (c != ',') {
-      throw unexpected("',' or ']'");
-    }
-    position++;
+    comma(']');
     return true;
   }
 
