@@ -88,7 +88,7 @@ final class ZipkinSpan {
     if (length == 0) {
       throw new IllegalArgumentException("traceId is empty");
     }
-    if (length > 32) {
+    if (length > 32 && characters(text, offset, length) > 32) {
       throw new IllegalArgumentException("traceId.length > 32");
     }
     int split = Math.max(0, length - 16);
@@ -126,7 +126,7 @@ final class ZipkinSpan {
     if (length == 0) {
       throw new IllegalArgumentException("id is empty");
     }
-    if (length > 16) {
+    if (length > 16 && characters(text, offset, length) > 16) {
       throw new IllegalArgumentException("id.length > 16");
     }
     id(hex(text, offset, offset + length, offset, length), length);
@@ -156,7 +156,7 @@ final class ZipkinSpan {
     if (length == 0) {
       throw new IllegalArgumentException("parentId is empty");
     }
-    if (length > 16) {
+    if (length > 16 && characters(text, offset, length) > 16) {
       throw new IllegalArgumentException("parentId.length > 16");
     }
     parentId = hex(text, offset, offset + length, offset, length);
@@ -274,6 +274,21 @@ final class ZipkinSpan {
       value = value << 4 | digit;
     }
     return value;
+  }
+
+  /**
+   * How many Java characters the UTF-8 text has: Zipkin checks an ID's length in characters, so
+   * an ID of non-ASCII characters within the length is refused as not hex, as there.
+   */
+  private static int characters(byte[] text, int offset, int length) {
+    int characters = 0;
+    for (int i = offset; i < offset + length; i++) {
+      int b = text[i] & 0xff;
+      if ((b & 0xc0) != 0x80) {
+        characters += b >= 0xf0 ? 2 : 1;
+      }
+    }
+    return characters;
   }
 
   private static long bigEndian(byte[] bytes, int offset, int length) {

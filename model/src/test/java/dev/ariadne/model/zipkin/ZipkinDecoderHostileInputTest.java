@@ -174,6 +174,12 @@ class ZipkinDecoderHostileInputTest {
       "\"traceId\":\"123456789012345678901234567890123\",\"id\":\"2\"| traceId.length > 32",
       "\"traceId\":\"000\",\"id\":\"2\"| traceId is all zeros",
       "\"traceId\":\"1\",\"id\":\"é\"| é should be lower-hex encoded with no prefix",
+      "\"traceId\":\"ééééééééééééééééé\",\"id\":\"2\""
+          + "| ééééééééééééééééé should be lower-hex encoded with no prefix",
+      "\"traceId\":\"ééééééééééééééééééééééééééééééééé\",\"id\":\"2\"| traceId.length > 32",
+      "\"traceId\":\"1\",\"id\":\"😀😀😀😀😀😀😀😀😀\"| id.length > 16",
+      "\"traceId\":\"1\",\"id\":\"2\",\"parentId\":\"ééééééééé\""
+          + "| ééééééééé should be lower-hex encoded with no prefix",
       "\"traceId\":\"1\",\"id\":\"0000000000000000\"| id is all zeros",
       "\"traceId\":\"1\",\"id\":\"12345678901234567\"| id.length > 16",
       "\"traceId\":\"1\",\"id\":\"\"| id is empty",
