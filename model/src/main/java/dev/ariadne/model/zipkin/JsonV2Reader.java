@@ -313,7 +313,7 @@ final class JsonV2Reader {
   private String tokenText(int token) {
     return switch (token) {
       case STRING -> escaped
-          ? new String(chars, 0, unescape(start, end))
+          ? unescaped(start, end)
           : new String(body, start, end - start, StandardCharsets.UTF_8);
       case INTEGER, FRACTION -> new String(body, start, end - start, StandardCharsets.ISO_8859_1);
       case TRUE -> "true";
@@ -532,6 +532,12 @@ final class JsonV2Reader {
     return i + 5;
   }
 
+  /** The text of the string from {@code from} to {@code to}, its escapes undone. */
+  private String unescaped(int from, int to) {
+    int length = unescape(from, to); // may replace chars
+    return new String(chars, 0, length);
+  }
+
   /** Unescapes the string from {@code from} to {@code to} into {@link #chars}; its length. */
   private int unescape(int from, int to) {
     if (chars.length < to - from) {
@@ -715,8 +721,7 @@ final class JsonV2Reader {
     nameEnd = end;
     nameEscaped = escaped;
     if (escaped) {
-      unescapedName = new String(chars, 0, unescape(start, end))
-          .getBytes(StandardCharsets.UTF_8);
+      unescapedName = unescaped(start, end).getBytes(StandardCharsets.UTF_8);
     }
     if (peek() != ':') {
       throw unexpected("':'");
@@ -821,7 +826,7 @@ final class JsonV2Reader {
       if (from < 0) {
         path.add("[" + (-1 - from) + "]");
       } else {
-        path.add("." + cut(new String(chars, 0, unescape(from, stepEnds[i]))));
+        path.add("." + cut(unescaped(from, stepEnds[i])));
       }
     }
     return "$" + String.join("", path);

@@ -73,6 +73,11 @@ class ZipkinJsonSyntaxTest {
       ",,\"name\":\"x\"",
       ",\"name\":\"x\",",
       ",\"name\":\"x\" \"kind\":\"CLIENT\"",
+      // Longer than the reader's first buffer for unescaped text.
+      ",\"\\u0061aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1",
+      ",\"traceId\":\"\\u0061aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+      ",\"name\":\"\\u0041aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+      ",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":[1,]",
   })
   void syntaxIsReadAsZipkinReadsIt(String fields) {
     String json = "[" + SPAN + fields + "}]";
