@@ -33,18 +33,21 @@ record Report(
   }
 
   double serverCpuSeconds() {
-    if (result.serverBefore() == null) {
-      return Double.NaN;
-    }
-    return (result.serverAfter().cpuTicks() - result.serverBefore().cpuTicks()) / (double) ticksPerSecond;
+    return serverSeconds(ProcessSample::cpuTicks);
   }
 
   /** The server's CPU time in its JIT compiler threads, part of {@link #serverCpuSeconds}. */
   double serverJitCpuSeconds() {
+    return serverSeconds(ProcessSample::jitTicks);
+  }
+
+  /** The seconds the server's {@code ticks} grew by over the window; NaN without a server. */
+  private double serverSeconds(ToLongFunction<ProcessSample> ticks) {
     if (result.serverBefore() == null) {
       return Double.NaN;
     }
-    return (result.serverAfter().jitTicks() - result.serverBefore().jitTicks()) / (double) ticksPerSecond;
+    return (ticks.applyAsLong(result.serverAfter()) - ticks.applyAsLong(result.serverBefore()))
+        / (double) ticksPerSecond;
   }
 
   double serverMicrosPerSpan() {

@@ -263,9 +263,7 @@ final class JsonV2Reader {
     }
     for (boolean more = firstField(); more; more = nextField()) {
       name(2);
-      String key = nameEscaped
-          ? shared(nameStart, nameEnd)
-          : texts.decode(nameStart, nameEnd - nameStart);
+      String key = shared(nameStart, nameEnd, nameEscaped);
       int value = next();
       if (value == NULL) {
         throw problem("No value");
@@ -300,12 +298,15 @@ final class JsonV2Reader {
   /** A string, shared; a number stands for its text, as Gson reads it. */
   private String text(int token) {
     checkText(token);
-    return escaped ? shared(start, end) : texts.decode(start, end - start);
+    return shared(start, end, escaped);
   }
 
-  /** The text of the escaped string from {@code from} to {@code to}, shared. */
-  private String shared(int from, int to) {
-    int length = unescape(from, to);
+  /** The text of the string from {@code from} to {@code to}, shared; unescaped if it has escapes. */
+  private String shared(int from, int to, boolean hasEscapes) {
+    if (!hasEscapes) {
+      return texts.decode(from, to - from);
+    }
+    int length = unescape(from, to); // may replace chars
     return texts.text(chars, 0, length);
   }
 
@@ -329,20 +330,14 @@ final class JsonV2Reader {
    * else {@code Double.parseDouble}.
    */
   private long number(int token) {
-    if (token == INTEGER) {
-      if (end - start - (body[start] == '-' ? 1 : 0) <= 18) {
-        return wholeNumber();
-      }
+    if (token == INTEGER && end - start - (body[start] == '-' ? 1 : 0) <= 18) {
+      return wholeNumber();
+    }
+    if (token == INTEGER || token == STRING) {
       try {
         return Long.parseLong(tokenText(token));
       } catch (NumberFormatException e) {
-        // Beyond 64 bits: Gson reads a double.
-      }
-    } else if (token == STRING) {
-      try {
-        return Long.parseLong(tokenText(token));
-      } catch (NumberFormatException e) {
-        // Gson tries a double next.
+        // Beyond 64 bits, or not an integer: Gson tries a double next.
       }
     } else if (token != FRACTION) {
       throw expected(token, "a number");
