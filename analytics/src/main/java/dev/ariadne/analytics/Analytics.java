@@ -4,9 +4,10 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +65,9 @@ public final class Analytics implements Closeable {
   private final long bucketMillis;
   private final int maxSeries;
   private final Clock clock;
-  private final PrometheusSeries prometheus;
+  /** Where the Prometheus series are scraped from, or null. */
+  private final PrometheusRegistry registry;
+  private final MultiCollector collector;
   /** Every series with buckets to flush, by its key. */
   private final ConcurrentHashMap<SeriesKey, LiveSeries> live = new ConcurrentHashMap<>();
   /** The admitted operation series (and the overflow ones), each with all a span of it updates. */
@@ -81,14 +84,18 @@ public final class Analytics implements Closeable {
   private final ConcurrentHashMap<SeriesKey.Edge, EdgeSeries> edges = new ConcurrentHashMap<>();
   private final AtomicInteger admittedEdges = new AtomicInteger();
 
-  /** The buckets of one series not yet flushed; a lock per series keeps contention low. */
-  private static final class LiveSeries {
+  /**
+   * The buckets of one series not yet flushed, under the series' own lock, which keeps contention
+   * low; the operation and edge series add what they count for Prometheus under the same lock.
+   */
+  private static class LiveSeries {
     private Map<Long, Aggregate> buckets = new HashMap<>(4);
     /** The bucket added to last, which nearly every next span falls in too; null after a drain. */
     private Aggregate last;
     private long lastBucket;
 
-    synchronized void add(long bucket, long durationNanos, boolean error, TraceId traceId,
+    /** Adds a span or call to its bucket; the caller holds this series' lock. */
+    final void addToBucket(long bucket, long durationNanos, boolean error, TraceId traceId,
         long spanId, long startEpochNanos) {
       Aggregate aggregate = last;
       if (aggregate == null || bucket != lastBucket) {
@@ -99,7 +106,7 @@ public final class Analytics implements Closeable {
       aggregate.add(durationNanos, error, traceId, spanId, startEpochNanos);
     }
 
-    synchronized Map<Long, Aggregate> drain() {
+    final synchronized Map<Long, Aggregate> drain() {
       Map<Long, Aggregate> drained = buckets;
       buckets = new HashMap<>(4);
       last = null;
@@ -108,18 +115,52 @@ public final class Analytics implements Closeable {
   }
 
   /**
-   * What a span of one operation series updates: that series and its Prometheus meters, found with
-   * one lookup per span. (Its service's series over all operations is summed at flush.)
+   * An operation series: what a span of it updates, found with one lookup per span. (Its service's
+   * series over all operations is summed at flush.)
    */
-  private record OperationSeries(LiveSeries live, PrometheusSeries.SpanMeters meters) {
-    void add(long bucket, long durationNanos, boolean error, Span span) {
-      live.add(bucket, durationNanos, error, span.traceId(), span.spanId(), span.startEpochNanos());
-      meters.record(durationNanos);
+  private static final class OperationSeries extends LiveSeries {
+    private final PrometheusSeries.Histogram latency =
+        new PrometheusSeries.Histogram(PrometheusSeries.SPAN_BUCKETS);
+
+    synchronized void add(long bucket, long durationNanos, boolean error, Span span) {
+      addToBucket(bucket, durationNanos, error, span.traceId(), span.spanId(), span.startEpochNanos());
+      latency.record(durationNanos);
+    }
+
+    synchronized void scrape(SeriesKey.Operation key, PrometheusSeries.Scrape scrape) {
+      Labels labels = PrometheusSeries.labels(key);
+      scrape.operation(labels, latency.count(), latency.point(labels));
     }
   }
 
-  /** What a call on one edge updates: the edge's series and its Prometheus meters. */
-  private record EdgeSeries(LiveSeries live, PrometheusSeries.EdgeMeters meters) {}
+  /** An edge of the service graph: what a call on it updates. */
+  private static final class EdgeSeries extends LiveSeries {
+    private final PrometheusSeries.Histogram server =
+        new PrometheusSeries.Histogram(PrometheusSeries.EDGE_BUCKETS);
+    private final PrometheusSeries.Histogram client =
+        new PrometheusSeries.Histogram(PrometheusSeries.EDGE_BUCKETS);
+    private long calls;
+    private long failed;
+
+    synchronized void add(long bucket, long durationNanos, Edge edge) {
+      addToBucket(bucket, durationNanos, edge.failed(), edge.traceId(), 0, edge.startEpochNanos());
+      calls++;
+      if (edge.failed()) {
+        failed++;
+      }
+      if (edge.serverDurationNanos() >= 0) {
+        server.record(edge.serverDurationNanos());
+      }
+      if (edge.clientDurationNanos() >= 0) {
+        client.record(edge.clientDurationNanos());
+      }
+    }
+
+    synchronized void scrape(SeriesKey.Edge key, PrometheusSeries.Scrape scrape) {
+      Labels labels = PrometheusSeries.labels(key);
+      scrape.edge(labels, calls, failed, server.point(labels), client.point(labels));
+    }
+  }
 
   private Analytics(Builder builder, MetricsStore store) {
     this.store = store;
@@ -127,24 +168,12 @@ public final class Analytics implements Closeable {
     this.maxSeries = builder.maxSeries;
     this.clock = builder.clock;
     this.retentionMillis = builder.retention.toMillis();
-    MeterRegistry registry = builder.registry;
-    this.prometheus = new PrometheusSeries(registry);
     this.graph = new ServiceGraph(builder.pairWait, PAIR_MAX_PENDING, System::nanoTime, this::recordEdge);
-    FunctionCounter.builder("traces.service_graph.expired.edges", graph, ServiceGraph::expired)
-        .description("Halves of calls whose other half did not come within analytics.pair-wait")
-        .register(registry);
-    FunctionCounter.builder("traces.service_graph.dropped.spans", graph, ServiceGraph::dropped)
-        .description("Spans not held for pairing because the pairing table was full")
-        .register(registry);
-    FunctionCounter.builder("ariadne.analytics.series.overflow.spans", overflowSpans, AtomicLong::get)
-        .description("Spans counted in the overflow series because analytics.max-series was reached")
-        .register(registry);
-    FunctionCounter.builder("ariadne.analytics.out.of.range.spans", outOfRangeSpans, AtomicLong::get)
-        .description("Spans left out of the metrics: started before the retention or over an hour ahead")
-        .register(registry);
-    FunctionCounter.builder("ariadne.analytics.flush.failures", flushFailures, AtomicLong::get)
-        .description("Flushes of the metrics to their store that failed; their spans are missing from the stored metrics")
-        .register(registry);
+    this.registry = builder.registry;
+    this.collector = this::scrape;
+    if (registry != null) {
+      registry.register(collector);
+    }
     background = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "ariadne-analytics-flush");
       thread.setDaemon(true);
@@ -202,8 +231,7 @@ public final class Analytics implements Closeable {
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
     long duration = edge.serverDurationNanos() >= 0
         ? edge.serverDurationNanos() : Math.max(0, edge.clientDurationNanos());
-    series.live().add(bucket, duration, edge.failed(), edge.traceId(), 0, edge.startEpochNanos());
-    series.meters().record(edge.clientDurationNanos(), edge.serverDurationNanos(), edge.failed());
+    series.add(bucket, duration, edge);
   }
 
   /**
@@ -224,12 +252,36 @@ public final class Analytics implements Closeable {
   }
 
   private OperationSeries newOperationSeries(SeriesKey.Operation key) {
-    return new OperationSeries(
-        live.computeIfAbsent(key, k -> new LiveSeries()), prometheus.span(key));
+    OperationSeries series = new OperationSeries();
+    live.put(key, series);
+    return series;
   }
 
   private EdgeSeries newEdgeSeries(SeriesKey.Edge key) {
-    return new EdgeSeries(live.computeIfAbsent(key, k -> new LiveSeries()), prometheus.edge(key));
+    EdgeSeries series = new EdgeSeries();
+    live.put(key, series);
+    return series;
+  }
+
+  /** The Prometheus series of the spans and calls recorded, and the analytics' own counters. */
+  private MetricSnapshots scrape() {
+    PrometheusSeries.Scrape scrape = new PrometheusSeries.Scrape();
+    operations.forEach((key, series) -> series.scrape(key, scrape));
+    edges.forEach((key, series) -> series.scrape(key, scrape));
+    scrape.counter("traces_service_graph_expired_edges",
+        "Halves of calls whose other half did not come within analytics.pair-wait", graph.expired());
+    scrape.counter("traces_service_graph_dropped_spans",
+        "Spans not held for pairing because the pairing table was full", graph.dropped());
+    scrape.counter("ariadne_analytics_series_overflow_spans",
+        "Spans counted in the overflow series because analytics.max-series was reached",
+        overflowSpans.get());
+    scrape.counter("ariadne_analytics_out_of_range_spans",
+        "Spans left out of the metrics: started before the retention or over an hour ahead",
+        outOfRangeSpans.get());
+    scrape.counter("ariadne_analytics_flush_failures",
+        "Flushes of the metrics to their store that failed; their spans are missing from the stored metrics",
+        flushFailures.get());
+    return scrape.build();
   }
 
   private void overflowed() {
@@ -434,6 +486,9 @@ public final class Analytics implements Closeable {
   /** Flushes what is left and closes the store. */
   @Override
   public void close() throws IOException {
+    if (registry != null) {
+      registry.unregister(collector);
+    }
     background.shutdown();
     try {
       if (!background.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -460,7 +515,7 @@ public final class Analytics implements Closeable {
     private int maxSeries = 10_000;
     private Duration pairWait = Duration.ofSeconds(10);
     private long memoryMaxBytes = 256L << 20;
-    private MeterRegistry registry = new SimpleMeterRegistry();
+    private PrometheusRegistry registry;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -542,8 +597,8 @@ public final class Analytics implements Closeable {
       return this;
     }
 
-    /** Where the Prometheus series and the analytics' own counters are registered. */
-    public Builder meterRegistry(MeterRegistry registry) {
+    /** Where the Prometheus series and the analytics' own counters are registered (default: none). */
+    public Builder prometheusRegistry(PrometheusRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }

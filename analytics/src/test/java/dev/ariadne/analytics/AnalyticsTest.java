@@ -9,8 +9,12 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,6 +52,34 @@ class AnalyticsTest {
 
   private Analytics.Builder builder() {
     return Analytics.builder().clock(CLOCK).flushInterval(Duration.ofHours(1));
+  }
+
+  /** The data points of a metric whose labels include {@code labels} (name, value, ...). */
+  private static <T extends DataPointSnapshot> List<T> points(
+      PrometheusRegistry registry, String name, Class<T> type, String... labels) {
+    List<T> points = new ArrayList<>();
+    for (MetricSnapshot metric : registry.scrape()) {
+      if (!metric.getMetadata().getName().equals(name)) {
+        continue;
+      }
+      for (DataPointSnapshot point : metric.getDataPoints()) {
+        boolean matches = true;
+        for (int i = 0; i < labels.length; i += 2) {
+          matches &= labels[i + 1].equals(point.getLabels().get(labels[i]));
+        }
+        if (matches) {
+          points.add(type.cast(point));
+        }
+      }
+    }
+    return points;
+  }
+
+  private static double counter(PrometheusRegistry registry, String name, String... labels) {
+    List<CounterSnapshot.CounterDataPointSnapshot> points =
+        points(registry, name, CounterSnapshot.CounterDataPointSnapshot.class, labels);
+    assertThat(points).as(name).hasSize(1);
+    return points.get(0).getValue();
   }
 
   @Test
@@ -143,8 +175,8 @@ class AnalyticsTest {
 
   @Test
   void callsBetweenServicesBecomeEdgesOfTheServiceGraph() throws IOException {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Analytics analytics = builder().meterRegistry(registry).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
       Span client = span("cart", "POST /pay", SpanKind.CLIENT, T0, 30, StatusCode.UNSET);
       Span server = Span.builder()
           .traceId(client.traceId())
@@ -169,10 +201,18 @@ class AnalyticsTest {
         assertThat(edge.errors()).isEqualTo(1);
         assertThat(edge.quantileNanos().get(0)).isCloseTo(20e6, within(0.2e6));
       });
-      assertThat(registry.get("traces.service_graph.request").tag("client", "cart")
-          .tag("server", "payment").tag("connection_type", "").counter().count()).isEqualTo(1);
-      assertThat(registry.get("traces.service_graph.request.failed").tag("client", "cart")
-          .counter().count()).isEqualTo(1);
+      assertThat(counter(registry, "traces_service_graph_request",
+          "client", "cart", "server", "payment", "connection_type", "")).isEqualTo(1);
+      assertThat(counter(registry, "traces_service_graph_request_failed", "client", "cart"))
+          .isEqualTo(1);
+      HistogramSnapshot.HistogramDataPointSnapshot serverSide = points(registry,
+          "traces_service_graph_request_server_seconds",
+          HistogramSnapshot.HistogramDataPointSnapshot.class, "client", "cart").get(0);
+      assertThat(serverSide.getCount()).isEqualTo(1);
+      assertThat(serverSide.getSum()).isCloseTo(0.020, within(1e-9));
+      assertThat(points(registry, "traces_service_graph_request_client_seconds",
+          HistogramSnapshot.HistogramDataPointSnapshot.class, "client", "cart").get(0).getSum())
+          .isCloseTo(0.030, within(1e-9));
     }
   }
 
@@ -213,20 +253,19 @@ class AnalyticsTest {
 
   @Test
   void seriesPastTheCapAreCountedInOneOverflowSeries() throws IOException {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Analytics analytics = builder().maxSeries(3).meterRegistry(registry).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().maxSeries(3).prometheusRegistry(registry).build()) {
       List<Span> spans = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         spans.add(span("cart", "op-" + i, SpanKind.SERVER, T0, 1, StatusCode.UNSET));
       }
       analytics.record(spans);
       analytics.flush();
-      assertThat(registry.find("traces.spanmetrics.calls").counters()).hasSize(4);
-      Counter overflow = registry.get("traces.spanmetrics.calls")
-          .tag("service", Analytics.OVERFLOW).tag("span_name", Analytics.OVERFLOW).counter();
-      assertThat(overflow.count()).isEqualTo(7);
-      assertThat(registry.get("ariadne.analytics.series.overflow.spans").functionCounter().count())
-          .isEqualTo(7);
+      assertThat(points(registry, "traces_spanmetrics_calls",
+          CounterSnapshot.CounterDataPointSnapshot.class)).hasSize(4);
+      assertThat(counter(registry, "traces_spanmetrics_calls",
+          "service", Analytics.OVERFLOW, "span_name", Analytics.OVERFLOW)).isEqualTo(7);
+      assertThat(counter(registry, "ariadne_analytics_series_overflow_spans")).isEqualTo(7);
       assertThat(analytics.operations(Analytics.OVERFLOW, null, T0, T0 + MINUTE, List.of()))
           .singleElement().extracting(OperationSummary::requests).isEqualTo(7L);
       assertThat(analytics.operations("cart", null, T0, T0 + MINUTE, List.of())).hasSize(3);
@@ -235,27 +274,55 @@ class AnalyticsTest {
 
   @Test
   void exposesTempoNamedSpanMetrics() throws IOException {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Analytics analytics = builder().meterRegistry(registry).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
       analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.ERROR)));
-      assertThat(registry.get("traces.spanmetrics.calls").tag("service", "cart")
-          .tag("span_name", "GET /cart").tag("span_kind", "SPAN_KIND_SERVER")
-          .tag("status_code", "STATUS_CODE_ERROR").counter().count()).isEqualTo(1);
-      assertThat(registry.get("traces.spanmetrics.latency").tag("service", "cart").summary()
-          .totalAmount()).isCloseTo(0.003, within(1e-9));
+      assertThat(counter(registry, "traces_spanmetrics_calls", "service", "cart",
+          "span_name", "GET /cart", "span_kind", "SPAN_KIND_SERVER",
+          "status_code", "STATUS_CODE_ERROR")).isEqualTo(1);
+      assertThat(points(registry, "traces_spanmetrics_latency",
+          HistogramSnapshot.HistogramDataPointSnapshot.class, "service", "cart").get(0).getSum())
+          .isCloseTo(0.003, within(1e-9));
     }
   }
 
   @Test
+  void countsSpanDurationsInTempoBucketsWithInclusiveUpperBounds() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
+      // 2 ms is on the first bound (le="0.002"), 3 ms in the second, 20 s above every bound.
+      analytics.record(List.of(
+          span("cart", "GET /cart", SpanKind.SERVER, T0, 2, StatusCode.OK),
+          span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.OK),
+          span("cart", "GET /cart", SpanKind.SERVER, T0, 4, StatusCode.OK),
+          span("cart", "GET /cart", SpanKind.SERVER, T0, 20_000, StatusCode.OK)));
+      HistogramSnapshot.HistogramDataPointSnapshot latency = points(registry,
+          "traces_spanmetrics_latency", HistogramSnapshot.HistogramDataPointSnapshot.class,
+          "service", "cart").get(0);
+      ClassicHistogramBuckets buckets = latency.getClassicBuckets();
+      assertThat(buckets.size()).isEqualTo(15);
+      assertThat(buckets.getUpperBound(0)).isEqualTo(0.002);
+      assertThat(buckets.getCount(0)).isEqualTo(1);
+      assertThat(buckets.getUpperBound(1)).isEqualTo(0.004);
+      assertThat(buckets.getCount(1)).isEqualTo(2);
+      assertThat(buckets.getUpperBound(14)).isEqualTo(Double.POSITIVE_INFINITY);
+      assertThat(buckets.getCount(14)).isEqualTo(1);
+      assertThat(latency.getCount()).isEqualTo(4);
+      assertThat(latency.getSum()).isCloseTo(20.009, within(1e-9));
+      assertThat(counter(registry, "traces_spanmetrics_calls", "service", "cart")).isEqualTo(4);
+    }
+    assertThat(registry.scrape()).as("unregistered on close").isEmpty();
+  }
+
+  @Test
   void spansOutsideTheRetentionOrFarAheadAreCountedNotStored() throws IOException {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Analytics analytics = builder().meterRegistry(registry).retention(Duration.ofDays(1)).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().prometheusRegistry(registry).retention(Duration.ofDays(1)).build()) {
       analytics.record(List.of(
           span("cart", "old", SpanKind.SERVER, T0 - 2 * 24 * 60 * MINUTE, 1, StatusCode.OK),
           span("cart", "future", SpanKind.SERVER, T0 + 3 * 60 * MINUTE, 1, StatusCode.OK)));
       analytics.flush();
-      assertThat(registry.get("ariadne.analytics.out.of.range.spans").functionCounter().count())
-          .isEqualTo(2);
+      assertThat(counter(registry, "ariadne_analytics_out_of_range_spans")).isEqualTo(2);
     }
   }
 

@@ -162,7 +162,7 @@ final class AriadneServer implements AutoCloseable {
         .flushInterval(settings.flushInterval())
         .pairWait(settings.pairWait())
         .memoryMaxBytes(settings.memoryMaxBytes())
-        .meterRegistry(registry);
+        .prometheusRegistry(registry.getPrometheusRegistry());
     if (config.storage().equals("embedded")) {
       builder.dataDir(config.embedded().dataDir().resolve("metrics"));
     }
