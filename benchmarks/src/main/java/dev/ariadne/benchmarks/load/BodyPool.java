@@ -124,6 +124,11 @@ final class BodyPool {
     return spansPerBody;
   }
 
+  /** The same bodies, whose times stay as encoded from round to round. */
+  BodyPool withFixedTimes() {
+    return new BodyPool(bodies, patches, spansPerBody, salt, 0);
+  }
+
   /** A new copy of body {@code sequence % size()} with trace IDs no other sequence number gets. */
   byte[] body(long sequence) {
     int index = (int) (sequence % bodies.length);

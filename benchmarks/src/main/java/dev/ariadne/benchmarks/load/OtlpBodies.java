@@ -3,6 +3,7 @@ package dev.ariadne.benchmarks.load;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * OTLP/protobuf request bodies as the load generator sends them, for the benchmarks outside this
@@ -27,6 +28,17 @@ public final class OtlpBodies {
       bodies[i] = pool.body(i);
     }
     return bodies;
+  }
+
+  /**
+   * {@code count} bodies as {@link #encode} makes them, but of traces starting at {@code
+   * startEpochNanos}, given out in turn without end: each time a body comes round again, its trace
+   * IDs are new and its times are the same, for the benchmarks of what holds spans by trace.
+   */
+  public static LongFunction<byte[]> renewed(
+      int count, int spansPerBody, long seed, long startEpochNanos) {
+    TraceGenerator traces = new TraceGenerator(seed, startEpochNanos);
+    return BodyPool.encode(Format.OTLP_PROTO, traces, count, spansPerBody, 0, 1).withFixedTimes()::body;
   }
 
   /** One trace as OTLP/protobuf request bodies, and its ID as 32 lower-case hex digits. */
