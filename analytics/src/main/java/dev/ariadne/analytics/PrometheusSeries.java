@@ -42,14 +42,16 @@ final class PrometheusSeries {
    * le}), with their count and sum. Not thread-safe: guarded by the lock of its series.
    */
   static final class Histogram {
-    private final double[] boundsSeconds;
+    /** The upper bounds in seconds, and +Inf last. */
+    private final double[] upperBounds;
     private final long[] boundsNanos;
     /** Per bucket, not cumulative; the last is the one above every bound (+Inf). */
     private final long[] counts;
     private double sumSeconds;
 
     Histogram(double[] boundsSeconds) {
-      this.boundsSeconds = boundsSeconds;
+      this.upperBounds = Arrays.copyOf(boundsSeconds, boundsSeconds.length + 1);
+      upperBounds[boundsSeconds.length] = Double.POSITIVE_INFINITY;
       this.boundsNanos = new long[boundsSeconds.length];
       for (int i = 0; i < boundsSeconds.length; i++) {
         boundsNanos[i] = Math.round(boundsSeconds[i] * 1e9);
@@ -77,10 +79,8 @@ final class PrometheusSeries {
 
     /** What a scrape shows of this histogram now. */
     HistogramDataPointSnapshot point(Labels labels) {
-      double[] bounds = Arrays.copyOf(boundsSeconds, boundsSeconds.length + 1);
-      bounds[boundsSeconds.length] = Double.POSITIVE_INFINITY;
       return HistogramDataPointSnapshot.builder()
-          .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts.clone()))
+          .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds.clone(), counts.clone()))
           .sum(sumSeconds)
           .labels(labels)
           .build();
