@@ -258,6 +258,30 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
+  void readsABodyStreamedInManySmallChunksWithoutADeclaredLength() {
+    TraceId traceId = randomTraceId();
+    List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 600; i++) {
+      spans.add(otlpSpan(traceId, i, "GET /").build());
+    }
+    byte[] body = otlpRequest("frontend", spans).toByteArray();
+    assertThat(body.length).isBetween(32 << 10, MAX_REQUEST_BYTES);
+    List<HttpData> chunks = new ArrayList<>();
+    for (int at = 0; at < body.length; at += 1000) {
+      chunks.add(HttpData.wrap(Arrays.copyOfRange(body, at, Math.min(at + 1000, body.length))));
+    }
+    HttpRequest request = HttpRequest.of(
+        RequestHeaders.builder(HttpMethod.POST, "/v1/traces").contentType(MediaType.X_PROTOBUF).build(),
+        StreamMessage.of(chunks.toArray(new HttpData[0])));
+
+    AggregatedHttpResponse response = server.blockingWebClient().execute(request);
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    assertThat(server.memory.trace(traceId)).hasSize(600)
+        .extracting(Span::spanId).doesNotHaveDuplicates();
+  }
+
+  @Test
   void rejectsAGzipBombWith413NamingTheLimit() throws Exception {
     byte[] bomb = gzip(new byte[MAX_REQUEST_BYTES * 16]);
     assertThat(bomb.length).isLessThan(MAX_REQUEST_BYTES);
