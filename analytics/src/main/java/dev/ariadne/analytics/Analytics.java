@@ -88,7 +88,7 @@ public final class Analytics implements Closeable {
    * The buckets of one series not yet flushed, under the series' own lock, which keeps contention
    * low; the operation and edge series add what they count for Prometheus under the same lock.
    */
-  private static class LiveSeries {
+  private abstract static class LiveSeries {
     private Map<Long, Aggregate> buckets = new HashMap<>(4);
     /** The bucket added to last, which nearly every next span falls in too; null after a drain. */
     private Aggregate last;
@@ -212,7 +212,7 @@ public final class Analytics implements Closeable {
       if (series == null) {
         series = admit(operations, admittedOperations, key,
             k -> new SeriesKey.Operation(OVERFLOW, OVERFLOW, k.kind(), k.status()),
-            this::newOperationSeries);
+            k -> flushed(k, new OperationSeries()));
       }
       series.add(bucket, span.durationNanos(), span.statusCode() == StatusCode.ERROR, span);
       graph.accept(span);
@@ -225,7 +225,8 @@ public final class Analytics implements Closeable {
     EdgeSeries series = edges.get(key);
     if (series == null) {
       series = admit(edges, admittedEdges, key,
-          k -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, k.connectionType()), this::newEdgeSeries);
+          k -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, k.connectionType()),
+          k -> flushed(k, new EdgeSeries()));
     }
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
@@ -251,14 +252,8 @@ public final class Analytics implements Closeable {
     return series.computeIfAbsent(overflow.apply(key), create);
   }
 
-  private OperationSeries newOperationSeries(SeriesKey.Operation key) {
-    OperationSeries series = new OperationSeries();
-    live.put(key, series);
-    return series;
-  }
-
-  private EdgeSeries newEdgeSeries(SeriesKey.Edge key) {
-    EdgeSeries series = new EdgeSeries();
+  /** {@code series}, new under {@code key}, which each flush drains from now on. */
+  private <S extends LiveSeries> S flushed(SeriesKey key, S series) {
     live.put(key, series);
     return series;
   }

@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(jvmArgsAppend = "-Xmx3g")
 public class AnalyticsRecordBenchmark {
   static final int SPANS_PER_BODY = 100;
-  static final long PAIR_WAIT_MILLIS = 200;
+  private static final long PAIR_WAIT_MILLIS = 200;
   private static final int BODIES = 2_000;
 
   private LongFunction<byte[]> bodies;
