@@ -7,13 +7,12 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.internal.FirstTexts;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * What one service has stored: its span names with their kinds, and the searchable attribute
@@ -43,17 +42,8 @@ final class ServiceIndex {
   /** The text values of one attribute key, each with its newest trace. */
   private static final class KeyIndex {
     long newest;
-    /**
-     * A hash map while the key has few values; a sorted map once it has held {@link
-     * Storage#MAX_VALUES_PER_KEY}, so that a new value then replaces the last if it sorts before
-     * it, as the embedded engine's catalog keeps the first values.
-     */
-    Map<String, long[]> values = new HashMap<>();
-    /**
-     * While the key is full, its last kept value: a value that sorts after it is neither held nor
-     * kept. Most values of a key with many (a path, an address) end there, without a lookup.
-     */
-    String lastKept;
+    /** Of a key with many values, those that sort first, as the embedded engine's catalog. */
+    final FirstTexts<long[]> values = new FirstTexts<>();
     /** The value recorded last, by identity, and its entry: the decoders share repeated texts. */
     String lastText;
     long[] lastEntry;
@@ -130,44 +120,19 @@ final class ServiceIndex {
         key.lastEntry[0] = Math.max(key.lastEntry[0], arrival);
         continue;
       }
-      if (key.lastKept != null && text.compareTo(key.lastKept) > 0) {
+      if (key.values.isPast(text)) {
         continue;
       }
       long[] newestOfValue = key.values.get(text);
-      if (newestOfValue != null) {
-        newestOfValue[0] = Math.max(newestOfValue[0], arrival);
-        key.lastText = text;
-        key.lastEntry = newestOfValue;
-      } else {
-        created += addValue(key, text, arrival);
+      if (newestOfValue == null) {
+        newestOfValue = new long[] {arrival};
+        created += key.values.put(text, newestOfValue);
       }
+      newestOfValue[0] = Math.max(newestOfValue[0], arrival);
+      key.lastText = text;
+      key.lastEntry = newestOfValue;
     }
     return created;
-  }
-
-  /**
-   * Adds a value new to its key while the key has room, else in place of its last value if it
-   * sorts before that.
-   *
-   * @return how many entries this created
-   */
-  private static int addValue(KeyIndex key, String text, long arrival) {
-    if (key.values.size() < Storage.MAX_VALUES_PER_KEY) {
-      key.values.put(text, new long[] {arrival});
-      return 1;
-    }
-    NavigableMap<String, long[]> first = key.values instanceof NavigableMap<String, long[]> sorted
-        ? sorted
-        : new TreeMap<>(key.values);
-    key.values = first;
-    if (text.compareTo(first.lastKey()) < 0) {
-      first.pollLastEntry();
-      first.put(text, new long[] {arrival});
-      key.lastText = null;
-      key.lastEntry = null;
-    }
-    key.lastKept = first.lastKey();
-    return 0;
   }
 
   /** True while a trace holding a span of this service is held. */
@@ -199,7 +164,7 @@ final class ServiceIndex {
     if (index == null || index.newest < oldest) {
       return;
     }
-    index.values.forEach((value, newestOfValue) -> {
+    index.values.forEachFirst((value, newestOfValue) -> {
       if (newestOfValue[0] >= oldest) {
         values.add(value);
       }
@@ -231,8 +196,7 @@ final class ServiceIndex {
         keys.remove();
         continue;
       }
-      if (key.values.values().removeIf(newestOfValue -> newestOfValue[0] < oldest)) {
-        key.lastKept = null;
+      if (key.values.removeIf(newestOfValue -> newestOfValue[0] < oldest)) {
         key.lastText = null;
         key.lastEntry = null;
       }
