@@ -5,13 +5,12 @@ import dev.ariadne.model.Span;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
+import dev.ariadne.storage.internal.FirstTexts;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The names a set of spans uses, for listing and for skipping blocks without reading spans:
@@ -25,7 +24,7 @@ import java.util.TreeSet;
  */
 final class Catalog {
   private final Map<String, Set<Operation>> operations = new HashMap<>();
-  private final Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
+  private final Map<String, Map<String, FirstTexts<Boolean>>> attributeValues = new HashMap<>();
   private final RecentResources resourcesAdded = new RecentResources();
 
   void add(Span span) {
@@ -36,7 +35,7 @@ final class Catalog {
       operations.put(service, serviceOperations);
     }
     serviceOperations.add(new Operation(span.name(), span.kind()));
-    Map<String, Set<String>> keys =
+    Map<String, FirstTexts<Boolean>> keys =
         attributeValues.computeIfAbsent(service, name -> new HashMap<>());
     addAttributes(keys, span.attributes());
     // Decoders share one resource among the spans of a request: its attributes are added once.
@@ -51,7 +50,7 @@ final class Catalog {
     meta.operations().forEach((service, names) ->
         operations.computeIfAbsent(service, name -> new HashSet<>()).addAll(names));
     meta.attributeValues().forEach((service, values) -> {
-      Map<String, Set<String>> keys =
+      Map<String, FirstTexts<Boolean>> keys =
           attributeValues.computeIfAbsent(service, name -> new HashMap<>());
       values.forEach((key, texts) -> {
         for (String text : texts) {
@@ -66,13 +65,23 @@ final class Catalog {
     return operations;
   }
 
-  /** Service → attribute key → text values; live, guarded by the owner. */
+  /**
+   * Service → attribute key → text values, in maps made for the call; the sets of values are
+   * live, guarded by the owner.
+   */
   Map<String, Map<String, Set<String>>> attributeValues() {
-    return attributeValues;
+    Map<String, Map<String, Set<String>>> services = new HashMap<>();
+    attributeValues.forEach((service, keys) -> {
+      Map<String, Set<String>> values = new HashMap<>();
+      keys.forEach((key, texts) -> values.put(key, texts.first()));
+      services.put(service, values);
+    });
+    return services;
   }
 
   // An index loop: the iterators of a span's lists escaped (async-profiler, event=alloc).
-  private static void addAttributes(Map<String, Set<String>> keys, List<Attribute> attributes) {
+  private static void addAttributes(
+      Map<String, FirstTexts<Boolean>> keys, List<Attribute> attributes) {
     for (int i = 0; i < attributes.size(); i++) {
       Attribute attribute = attributes.get(i);
       String text = TraceQuery.searchableText(attribute.value());
@@ -82,24 +91,15 @@ final class Catalog {
     }
   }
 
-  /**
-   * Adds a value to its key's set: a hash set while the key has few values, a sorted set that
-   * keeps the first {@link Storage#MAX_VALUES_PER_KEY} once it has more, so the common case (a value
-   * already seen) costs one hash lookup.
-   */
-  private static void addValue(Map<String, Set<String>> keys, String key, String text) {
-    Set<String> values = keys.computeIfAbsent(key, k -> new HashSet<>());
-    if (values instanceof HashSet<String> few) {
-      if (few.add(text) && few.size() > Storage.MAX_VALUES_PER_KEY) {
-        NavigableSet<String> first = new TreeSet<>(few);
-        first.pollLast();
-        keys.put(key, first);
-      }
-    } else {
-      NavigableSet<String> first = (NavigableSet<String>) values;
-      if (text.compareTo(first.last()) < 0 && first.add(text)) {
-        first.pollLast();
-      }
+  /** Adds a value to its key's first values. */
+  private static void addValue(Map<String, FirstTexts<Boolean>> keys, String key, String text) {
+    FirstTexts<Boolean> values = keys.get(key);
+    if (values == null) {
+      values = new FirstTexts<>();
+      keys.put(key, values);
+    }
+    if (!values.isPast(text) && values.get(text) == null) {
+      values.put(text, Boolean.TRUE);
     }
   }
 }

@@ -1,9 +1,12 @@
 package dev.ariadne.storage.internal;
 
 import dev.ariadne.storage.Storage;
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
@@ -77,6 +80,25 @@ public final class FirstTexts<V> {
       last = null;
     }
     return removed;
+  }
+
+  /**
+   * The first texts held, in sort order, as a set that reads this one when it is read: guarded as
+   * this one is.
+   */
+  public Set<String> first() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<String> iterator() {
+        String[] texts = sortedTexts();
+        return Arrays.asList(texts).subList(0, Math.min(FIRST, texts.length)).iterator();
+      }
+
+      @Override
+      public int size() {
+        return Math.min(FIRST, held.size());
+      }
+    };
   }
 
   /** How many texts are held, the first and those that may sort among them. */
