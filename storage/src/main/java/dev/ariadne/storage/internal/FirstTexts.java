@@ -16,18 +16,19 @@ import java.util.function.Predicate;
  *
  * <p>A hash map holds the first texts and, until it holds twice as many, later texts that may sort
  * among them; then it is pruned back to the first, and a text that sorts after the last of those is
- * not taken any more. A text already held costs one hash lookup, and a new one a few comparisons,
- * amortized. A sorted map that held exactly the first cost a walk down its tree for every text of a
- * key with many values (a path, an address), and a rebalancing for each new one that sorted among
- * them (see {@code docs/benchmarks.md}). Not thread-safe.
+ * not taken any more. A text already held costs one hash lookup, and a new one about twenty
+ * comparisons, amortized over the puts between two prunes. A sorted map that held exactly the first
+ * cost a walk down its tree for every text of a key with many values (a path, an address), and a
+ * rebalancing for each new one that sorted among them (see {@code docs/benchmarks.md}). Not
+ * thread-safe.
  */
 public final class FirstTexts<V> {
   private static final int FIRST = Storage.MAX_VALUES_PER_KEY;
 
   private final Map<String, V> held = new HashMap<>();
   /**
-   * A text that sorts after this is not among the first; null while fewer than twice {@link
-   * #FIRST} texts were put since the texts held were last fewer than {@link #FIRST}.
+   * A text that sorts after this is not among the first: the last of them at the latest prune;
+   * null before the first prune, and again once fewer than {@link #FIRST} texts are held.
    */
   private String last;
 
