@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -59,14 +58,6 @@ public final class FirstTexts<V> {
     }
     last = texts[FIRST - 1];
     return held.size() - before;
-  }
-
-  /** Passes each of the first texts held, in sort order, with its value. */
-  public void forEachFirst(BiConsumer<String, V> action) {
-    String[] texts = sortedTexts();
-    for (int i = 0; i < Math.min(FIRST, texts.length); i++) {
-      action.accept(texts[i], held.get(texts[i]));
-    }
   }
 
   /**

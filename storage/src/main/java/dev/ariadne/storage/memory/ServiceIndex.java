@@ -164,11 +164,11 @@ final class ServiceIndex {
     if (index == null || index.newest < oldest) {
       return;
     }
-    index.values.forEachFirst((value, newestOfValue) -> {
-      if (newestOfValue[0] >= oldest) {
+    for (String value : index.values.first()) {
+      if (index.values.get(value)[0] >= oldest) {
         values.add(value);
       }
-    });
+    }
   }
 
   /**

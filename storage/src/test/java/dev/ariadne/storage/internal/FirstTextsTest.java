@@ -23,7 +23,9 @@ class FirstTextsTest {
 
   static Map<String, String> first(FirstTexts<String> texts) {
     Map<String, String> first = new LinkedHashMap<>();
-    texts.forEachFirst(first::put);
+    for (String text : texts.first()) {
+      first.put(text, texts.get(text));
+    }
     return first;
   }
 
