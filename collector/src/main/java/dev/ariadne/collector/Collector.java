@@ -44,6 +44,7 @@ public final class Collector implements AutoCloseable {
         builder.maxRequestBytes,
         builder.maxQueuedSpans,
         builder.maxQueuedBytes,
+        Ingest.INLINE_DECODE_BYTES,
         builder.decoderThreads,
         builder.writerThreads);
     otlpHttp = new OtlpHttpReceiver(ingest, meters, builder.maxRequestBytes);
@@ -201,7 +202,11 @@ public final class Collector implements AutoCloseable {
       return this;
     }
 
-    /** Threads that inflate, decode and validate bodies. Default: the number of processors. */
+    /**
+     * Threads that inflate, decode and validate gzip bodies and bodies of more than 256 KiB
+     * (smaller plain bodies are decoded on the event loop that read them). Default: the number of
+     * processors.
+     */
     public Builder decoderThreads(int decoderThreads) {
       if (decoderThreads < 1) {
         throw new IllegalArgumentException(

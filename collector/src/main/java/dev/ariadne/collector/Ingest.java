@@ -22,11 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The path from a request body to storage, in two bounded stages that never run on an event loop.
+ * The path from a request body to storage, in two bounded stages.
  *
  * <ol>
- *   <li>Decoding: bodies wait for a decoder thread while the bytes waiting stay within {@code
- *       maxQueuedBytes}; each decoder inflates, decodes and validates a body.
+ *   <li>Decoding: a plain body of at most {@code inlineDecodeBytes} is decoded and validated on
+ *       the thread that submits it, the receiver's event loop, which waits at most about a
+ *       millisecond for it: handing such a body to another thread cost more CPU than decoding it
+ *       (measured, see {@code docs/benchmarks.md}). Larger and gzip bodies wait for a decoder
+ *       thread while the bytes waiting stay within {@code maxQueuedBytes}; each decoder inflates,
+ *       decodes and validates a body.
  *   <li>Writing: valid spans wait in the ingest queue while it holds at most {@code maxQueuedSpans}
  *       spans; writer threads take the queued requests, as many as fit in one batch, call {@link
  *       Storage#write} once for them, and only then complete each request's outcome; then they
@@ -34,7 +38,7 @@ import java.util.function.Consumer;
  * </ol>
  *
  * <p>A body that finds either stage full is refused at once ({@link Kind#REFUSED}). Thread-safe;
- * {@link #submit} never blocks.
+ * {@link #submit} never waits for another thread.
  */
 final class Ingest implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
@@ -43,6 +47,13 @@ final class Ingest implements AutoCloseable {
   static final int RETRY_AFTER_SECONDS = 1;
   /** What a waiting body costs beyond its bytes, so empty bodies cannot queue without bound. */
   static final long REQUEST_OVERHEAD_BYTES = 1024;
+  /**
+   * The largest plain body decoded on the submitting thread: an exporter's usual batch (512 spans,
+   * the OpenTelemetry SDK's batch processor's, are about 230 KB of the load generator's OTLP
+   * protobuf) takes about a millisecond to decode, which is as long as a body may hold an event
+   * loop.
+   */
+  static final int INLINE_DECODE_BYTES = 256 * 1024;
   /** A writer stops adding requests to a batch once it holds this many spans. */
   static final int MAX_BATCH_SPANS = 8192;
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
@@ -76,6 +87,7 @@ final class Ingest implements AutoCloseable {
   private final int maxRequestBytes;
   private final int maxQueuedSpans;
   private final long maxQueuedBytes;
+  private final int inlineDecodeBytes;
   private final ExecutorService decoders;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final List<Thread> writers = new ArrayList<>();
@@ -85,8 +97,8 @@ final class Ingest implements AutoCloseable {
   private volatile boolean writersDone;
 
   Ingest(Storage storage, Consumer<List<Span>> onStored, Validator validator, Meters meters,
-      int maxRequestBytes, int maxQueuedSpans, long maxQueuedBytes, int decoderThreads,
-      int writerThreads) {
+      int maxRequestBytes, int maxQueuedSpans, long maxQueuedBytes, int inlineDecodeBytes,
+      int decoderThreads, int writerThreads) {
     this.storage = storage;
     this.onStored = onStored;
     this.validator = validator;
@@ -94,6 +106,7 @@ final class Ingest implements AutoCloseable {
     this.maxRequestBytes = maxRequestBytes;
     this.maxQueuedSpans = maxQueuedSpans;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.inlineDecodeBytes = inlineDecodeBytes;
     AtomicInteger decoderCount = new AtomicInteger();
     decoders = new ThreadPoolExecutor(
         decoderThreads, decoderThreads, 0, TimeUnit.MILLISECONDS,
@@ -114,15 +127,20 @@ final class Ingest implements AutoCloseable {
   }
 
   /**
-   * Decodes, validates and stores {@code body} off the calling thread. The outcome completes once
-   * the spans are stored, or as soon as the body is refused or found invalid; it never fails
-   * exceptionally.
+   * Decodes, validates and stores {@code body}: decoded on the calling thread if it is plain and
+   * at most {@code inlineDecodeBytes}, else on a decoder thread; stored on a writer thread. The
+   * outcome completes once the spans are stored, or as soon as the body is refused or found
+   * invalid; it never fails exceptionally.
    */
   CompletableFuture<Outcome> submit(
       Protocol protocol, byte[] body, boolean gzip, Decoder decoder) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     if (closed) {
       result.complete(CLOSED);
+      return result;
+    }
+    if (!gzip && body.length <= inlineDecodeBytes) {
+      decode(protocol, body, false, decoder, result);
       return result;
     }
     long cost = body.length + REQUEST_OVERHEAD_BYTES;

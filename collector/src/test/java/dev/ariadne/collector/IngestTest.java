@@ -8,6 +8,7 @@ import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +28,12 @@ class IngestTest {
   Ingest ingest = ingest(4, 1L << 20, 1);
 
   Ingest ingest(int maxQueuedSpans, long maxQueuedBytes, int writerThreads) {
+    return ingest(maxQueuedSpans, maxQueuedBytes, Ingest.INLINE_DECODE_BYTES, writerThreads);
+  }
+
+  Ingest ingest(int maxQueuedSpans, long maxQueuedBytes, int inlineDecodeBytes, int writerThreads) {
     return new Ingest(storage, spans -> {}, new Validator(100, 100), meters, 1 << 20, maxQueuedSpans,
-        maxQueuedBytes, 1, writerThreads);
+        maxQueuedBytes, inlineDecodeBytes, 1, writerThreads);
   }
 
   @AfterEach
@@ -83,7 +89,7 @@ class IngestTest {
     java.util.concurrent.LinkedBlockingQueue<List<Span>> stored =
         new java.util.concurrent.LinkedBlockingQueue<>();
     ingest = new Ingest(storage, stored::add, new Validator(100, 100), meters, 1 << 20, 100,
-        1L << 20, 1, 1);
+        1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
 
     assertThat(submit(spans(3)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
     assertThat(stored.poll(10, TimeUnit.SECONDS)).hasSize(3);
@@ -98,7 +104,7 @@ class IngestTest {
     ingest.close();
     ingest = new Ingest(storage, spans -> {
       throw new IllegalStateException("listener bug");
-    }, new Validator(100, 100), meters, 1 << 20, 100, 1L << 20, 1, 1);
+    }, new Validator(100, 100), meters, 1 << 20, 100, 1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
 
     assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
     assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
@@ -128,10 +134,43 @@ class IngestTest {
         .isEqualTo("request has 5 valid spans, more than maxQueuedSpans (4)");
   }
 
+  /** Submits {@code body} and answers the thread that decoded it, once it is stored. */
+  Thread decodingThread(byte[] body, boolean gzip) throws Exception {
+    List<Thread> decodedOn = new ArrayList<>();
+    Ingest.Decoder spans = spans(1);
+
+    Outcome outcome = ingest.submit(Protocol.OTLP_HTTP, body, gzip, decoded -> {
+      decodedOn.add(Thread.currentThread());
+      return spans.decode(decoded);
+    }).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.ACCEPTED);
+    return decodedOn.get(0);
+  }
+
+  @Test
+  void decodesSmallPlainBodiesOnTheSubmittingThread() throws Exception {
+    assertThat(decodingThread(new byte[Ingest.INLINE_DECODE_BYTES], false))
+        .isSameAs(Thread.currentThread());
+  }
+
+  @Test
+  void decodesLargerAndGzipBodiesOnADecoderThread() throws Exception {
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+      out.write(new byte[10]);
+    }
+
+    assertThat(decodingThread(new byte[Ingest.INLINE_DECODE_BYTES + 1], false).getName())
+        .startsWith("ariadne-collector-decoder-");
+    assertThat(decodingThread(gzipped.toByteArray(), true).getName())
+        .startsWith("ariadne-collector-decoder-");
+  }
+
   @Test
   void refusesBodiesPastMaxQueuedBytes() throws Exception {
     ingest.close();
-    ingest = ingest(100, 3000, 1);
+    ingest = ingest(100, 3000, 0, 1);
     CountDownLatch decoding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<Outcome> first = ingest.submit(Protocol.OTLP_HTTP, new byte[1000], false,
