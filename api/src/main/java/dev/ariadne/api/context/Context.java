@@ -11,13 +11,22 @@ import java.util.concurrent.ExecutorService;
  * it for the length of a {@link Scope}, and the {@code wrap} methods carry it to other threads.
  */
 public final class Context {
-  private static final Context ROOT = new Context(new Object[0]);
+  private static final Object[] NONE = {};
+  private static final Context ROOT = new Context(null, null, NONE);
 
-  /** Alternating keys and values; small, so a linear scan beats a map. */
-  private final Object[] entries;
+  /**
+   * The first entry, kept in the context itself: most contexts hold one entry (a span), and
+   * then a context is one object, not two. Null only in the root context.
+   */
+  private final ContextKey<?> firstKey;
+  private final Object firstValue;
+  /** The entries after the first, alternating keys and values; small, so a scan beats a map. */
+  private final Object[] more;
 
-  private Context(Object[] entries) {
-    this.entries = entries;
+  private Context(ContextKey<?> firstKey, Object firstValue, Object[] more) {
+    this.firstKey = firstKey;
+    this.firstValue = firstValue;
+    this.more = more;
   }
 
   /** The empty context, current on a thread where nothing was made current. */
@@ -32,8 +41,9 @@ public final class Context {
 
   @SuppressWarnings("unchecked")
   public <V> V get(ContextKey<V> key) {
-    for (int i = 0; i < entries.length; i += 2) {
-      if (entries[i] == key) return (V) entries[i + 1];
+    if (firstKey == key) return (V) firstValue;
+    for (int i = 0; i < more.length; i += 2) {
+      if (more[i] == key) return (V) more[i + 1];
     }
     return null;
   }
@@ -41,19 +51,23 @@ public final class Context {
   /** Returns a context like this one with {@code value} under {@code key}. */
   public <V> Context with(ContextKey<V> key, V value) {
     Objects.requireNonNull(key, "key");
-    for (int i = 0; i < entries.length; i += 2) {
-      if (entries[i] == key) {
-        if (entries[i + 1] == value) return this;
-        Object[] copy = entries.clone();
+    if (firstKey == null) return new Context(key, value, NONE);
+    if (firstKey == key) {
+      return firstValue == value ? this : new Context(key, value, more);
+    }
+    for (int i = 0; i < more.length; i += 2) {
+      if (more[i] == key) {
+        if (more[i + 1] == value) return this;
+        Object[] copy = more.clone();
         copy[i + 1] = value;
-        return new Context(copy);
+        return new Context(firstKey, firstValue, copy);
       }
     }
-    Object[] copy = new Object[entries.length + 2];
-    System.arraycopy(entries, 0, copy, 0, entries.length);
-    copy[entries.length] = key;
-    copy[entries.length + 1] = value;
-    return new Context(copy);
+    Object[] copy = new Object[more.length + 2];
+    System.arraycopy(more, 0, copy, 0, more.length);
+    copy[more.length] = key;
+    copy[more.length + 1] = value;
+    return new Context(firstKey, firstValue, copy);
   }
 
   /** Returns a context like this one that also holds {@code value}, a span or baggage. */
@@ -106,9 +120,9 @@ public final class Context {
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("Context{");
-    for (int i = 0; i < entries.length; i += 2) {
-      if (i > 0) b.append(", ");
-      b.append(entries[i]).append('=').append(entries[i + 1]);
+    if (firstKey != null) b.append(firstKey).append('=').append(firstValue);
+    for (int i = 0; i < more.length; i += 2) {
+      b.append(", ").append(more[i]).append('=').append(more[i + 1]);
     }
     return b.append('}').toString();
   }

@@ -51,6 +51,24 @@ class ContextTest {
   }
 
   @Test
+  void replacingAnyEntryKeepsTheOthersAndTheOriginal() {
+    ContextKey<String> third = ContextKey.named("third");
+    Context original = Context.root().with(KEY, "a").with(OTHER, "b").with(third, "c");
+
+    Context second = original.with(OTHER, "B");
+    Context last = original.with(third, "C");
+
+    assertThat(List.of(second.get(KEY), second.get(OTHER), second.get(third)))
+        .containsExactly("a", "B", "c");
+    assertThat(List.of(last.get(KEY), last.get(OTHER), last.get(third)))
+        .containsExactly("a", "b", "C");
+    assertThat(List.of(original.get(KEY), original.get(OTHER), original.get(third)))
+        .containsExactly("a", "b", "c");
+    assertThat(original.with(OTHER, "b")).isSameAs(original);
+    assertThat(original).hasToString("Context{key=a, other=b, third=c}");
+  }
+
+  @Test
   void keysCompareByIdentityNotByName() {
     ContextKey<String> sameName = ContextKey.named("key");
 
