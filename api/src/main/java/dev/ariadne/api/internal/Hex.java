@@ -3,6 +3,7 @@ package dev.ariadne.api.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -10,25 +11,20 @@ import java.util.Arrays;
  * part of the public API: its signatures may change without notice.
  */
 public final class Hex {
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-  /** Two characters per byte value, so rendering takes one lookup per byte. */
-  private static final char[] BYTE_CHARS = new char[512];
+  private static final String DIGITS = "0123456789abcdef";
   /** Digit values of characters below 128; -1 where not a hex digit. */
   private static final byte[] VALUES = new byte[128];
   /** Like {@link #VALUES}, but lower case only, as W3C Trace Context requires. */
   private static final byte[] LOWER_VALUES = new byte[128];
 
   static {
-    for (int b = 0; b < 256; b++) {
-      BYTE_CHARS[b * 2] = DIGITS[b >>> 4];
-      BYTE_CHARS[b * 2 + 1] = DIGITS[b & 0xf];
-    }
     Arrays.fill(VALUES, (byte) -1);
     Arrays.fill(LOWER_VALUES, (byte) -1);
     for (int i = 0; i < 16; i++) {
-      VALUES[DIGITS[i]] = (byte) i;
-      LOWER_VALUES[DIGITS[i]] = (byte) i;
-      VALUES[Character.toUpperCase(DIGITS[i])] = (byte) i;
+      char digit = DIGITS.charAt(i);
+      VALUES[digit] = (byte) i;
+      LOWER_VALUES[digit] = (byte) i;
+      VALUES[Character.toUpperCase(digit)] = (byte) i;
     }
   }
 
@@ -38,33 +34,37 @@ public final class Hex {
 
   private Hex() {}
 
-  /** Writes {@code value} as 16 lower-case hex characters at {@code offset}. */
-  public static void writeLong(long value, char[] dest, int offset) {
-    for (int i = 0; i < 8; i++) {
-      int b = (int) (value >>> (56 - 8 * i)) & 0xff;
-      dest[offset + 2 * i] = BYTE_CHARS[b * 2];
-      dest[offset + 2 * i + 1] = BYTE_CHARS[b * 2 + 1];
-    }
+  /**
+   * Writes {@code value} as 16 lower-case hex ASCII bytes at {@code offset}, 8 digits at a time in
+   * one long (SWAR): no table and no per-digit store.
+   */
+  public static void writeLong(long value, byte[] dest, int offset) {
+    BIG_ENDIAN_LONGS.set(dest, offset, hexDigits32(value >>> 32));
+    BIG_ENDIAN_LONGS.set(dest, offset + 8, hexDigits32(value & 0xffffffffL));
   }
 
-  /** Writes {@code value} as 2 lower-case hex characters at {@code offset}. */
-  public static void writeByte(byte value, char[] dest, int offset) {
-    int b = value & 0xff;
-    dest[offset] = BYTE_CHARS[b * 2];
-    dest[offset + 1] = BYTE_CHARS[b * 2 + 1];
+  /** The 8 hex ASCII digits of {@code value} (0 to 2^32-1), the first in the highest byte. */
+  private static long hexDigits32(long value) {
+    // Spread the nibbles, one per byte: 32 bits to 16 per int, 8 per short, 4 per byte.
+    long x = (value | value << 16) & 0x0000ffff0000ffffL;
+    x = (x | x << 8) & 0x00ff00ff00ff00ffL;
+    x = (x | x << 4) & 0x0f0f0f0f0f0f0f0fL;
+    // 0..9 -> '0'..'9'; 10..15 -> 'a'..'f', which is 39 further on.
+    long above9 = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+    return x + 0x3030303030303030L + above9 * 39;
   }
 
   public static String toHex(long value) {
-    char[] chars = new char[16];
-    writeLong(value, chars, 0);
-    return new String(chars);
+    byte[] ascii = new byte[16];
+    writeLong(value, ascii, 0);
+    return new String(ascii, StandardCharsets.ISO_8859_1);
   }
 
   public static String toHex(long high, long low) {
-    char[] chars = new char[32];
-    writeLong(high, chars, 0);
-    writeLong(low, chars, 16);
-    return new String(chars);
+    byte[] ascii = new byte[32];
+    writeLong(high, ascii, 0);
+    writeLong(low, ascii, 16);
+    return new String(ascii, StandardCharsets.ISO_8859_1);
   }
 
   /** True if {@code length} characters from {@code offset} are all lower-case hex digits. */

@@ -62,12 +62,28 @@ class HexTest {
   }
 
   @Test
-  void rendersLongsAsLowerCaseHex() {
-    char[] chars = new char[32];
-    Hex.writeLong(0x0123456789abcdefL, chars, 0);
-    Hex.writeLong(0xfedcba9876543210L, chars, 16);
+  void rendersAsTheJdkDoes() {
+    Random random = new Random(7);
+    byte[] ascii = new byte[16];
+    for (int i = 0; i < 10_000; i++) {
+      long value = random.nextLong() >>> random.nextInt(64);
+      Hex.writeLong(value, ascii, 0);
 
-    assertThat(new String(chars)).isEqualTo("0123456789abcdeffedcba9876543210");
+      assertThat(new String(ascii, StandardCharsets.US_ASCII))
+          .isEqualTo(String.format("%016x", value));
+    }
+  }
+
+  @Test
+  void rendersLongsAsLowerCaseHex() {
+    byte[] ascii = new byte[34];
+    ascii[0] = '<';
+    ascii[33] = '>';
+    Hex.writeLong(0x0123456789abcdefL, ascii, 1);
+    Hex.writeLong(0xfedcba9876543210L, ascii, 17);
+
+    assertThat(new String(ascii, StandardCharsets.US_ASCII))
+        .isEqualTo("<0123456789abcdeffedcba9876543210>");
     assertThat(Hex.toHex(-1L)).isEqualTo("ffffffffffffffff");
   }
 }

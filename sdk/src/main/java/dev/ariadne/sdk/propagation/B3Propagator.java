@@ -9,6 +9,7 @@ import dev.ariadne.api.propagation.TextMapSetter;
 import dev.ariadne.api.trace.Span;
 import dev.ariadne.api.trace.SpanContext;
 import dev.ariadne.api.trace.TraceState;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
@@ -65,14 +66,14 @@ final class B3Propagator implements TextMapPropagator {
     boolean sampled = spanContext.isSampled();
     boolean debug = sampled && Boolean.TRUE.equals(context.get(DEBUG));
     if (singleHeader) {
-      char[] chars = new char[51];
-      Hex.writeLong(spanContext.getTraceIdHigh(), chars, 0);
-      Hex.writeLong(spanContext.getTraceIdLow(), chars, 16);
-      chars[32] = '-';
-      Hex.writeLong(spanContext.getSpanIdAsLong(), chars, 33);
-      chars[49] = '-';
-      chars[50] = debug ? 'd' : sampled ? '1' : '0';
-      setter.set(carrier, B3, new String(chars));
+      byte[] ascii = new byte[51];
+      Hex.writeLong(spanContext.getTraceIdHigh(), ascii, 0);
+      Hex.writeLong(spanContext.getTraceIdLow(), ascii, 16);
+      ascii[32] = '-';
+      Hex.writeLong(spanContext.getSpanIdAsLong(), ascii, 33);
+      ascii[49] = '-';
+      ascii[50] = (byte) (debug ? 'd' : sampled ? '1' : '0');
+      setter.set(carrier, B3, new String(ascii, StandardCharsets.ISO_8859_1));
       return;
     }
     setter.set(carrier, TRACE_ID, spanContext.getTraceId());

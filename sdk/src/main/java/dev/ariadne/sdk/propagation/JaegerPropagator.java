@@ -10,6 +10,7 @@ import dev.ariadne.api.propagation.TextMapSetter;
 import dev.ariadne.api.trace.Span;
 import dev.ariadne.api.trace.SpanContext;
 import dev.ariadne.api.trace.TraceState;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -45,16 +46,16 @@ final class JaegerPropagator implements TextMapPropagator {
     if (context == null || setter == null) return;
     SpanContext spanContext = Span.fromContext(context).getSpanContext();
     if (spanContext.isValid()) {
-      char[] chars = new char[53];
-      Hex.writeLong(spanContext.getTraceIdHigh(), chars, 0);
-      Hex.writeLong(spanContext.getTraceIdLow(), chars, 16);
-      chars[32] = ':';
-      Hex.writeLong(spanContext.getSpanIdAsLong(), chars, 33);
-      chars[49] = ':';
-      chars[50] = '0';
-      chars[51] = ':';
-      chars[52] = spanContext.isSampled() ? '1' : '0';
-      setter.set(carrier, UBER_TRACE_ID, new String(chars));
+      byte[] ascii = new byte[53];
+      Hex.writeLong(spanContext.getTraceIdHigh(), ascii, 0);
+      Hex.writeLong(spanContext.getTraceIdLow(), ascii, 16);
+      ascii[32] = ':';
+      Hex.writeLong(spanContext.getSpanIdAsLong(), ascii, 33);
+      ascii[49] = ':';
+      ascii[50] = '0';
+      ascii[51] = ':';
+      ascii[52] = (byte) (spanContext.isSampled() ? '1' : '0');
+      setter.set(carrier, UBER_TRACE_ID, new String(ascii, StandardCharsets.ISO_8859_1));
     }
     injectBaggage(Baggage.fromContext(context), carrier, setter);
   }
