@@ -173,7 +173,10 @@ class W3CTraceContextPropagatorTest {
         // 55 chars, one of them half of a surrogate pair: fewer bytes than chars once encoded.
         Arguments.of("character outside the BMP", "00-" + t + "-" + s + "-\ud83d\ude00"),
         Arguments.of("character outside the BMP in a higher version",
-            "01-" + t + "-" + s + "-0\ud83d\ude00"));
+            "01-" + t + "-" + s + "-0\ud83d\ude00"),
+        // 55 chars but 29 bytes once encoded, shorter than where the span ID's dash belongs.
+        Arguments.of("characters outside the BMP after the version",
+            "01-" + "\ud83d\ude00".repeat(26)));
   }
 
   @ParameterizedTest(name = "{0}")
