@@ -66,13 +66,8 @@ final class B3Propagator implements TextMapPropagator {
     boolean sampled = spanContext.isSampled();
     boolean debug = sampled && Boolean.TRUE.equals(context.get(DEBUG));
     if (singleHeader) {
-      byte[] ascii = new byte[51];
-      Hex.writeLong(spanContext.getTraceIdHigh(), ascii, 0);
-      Hex.writeLong(spanContext.getTraceIdLow(), ascii, 16);
-      ascii[32] = '-';
-      Hex.writeLong(spanContext.getSpanIdAsLong(), ascii, 33);
-      ascii[49] = '-';
-      ascii[50] = (byte) (debug ? 'd' : sampled ? '1' : '0');
+      byte[] ascii = IdHeaders.startingWithIds(spanContext, IdHeaders.IDS_LENGTH + 1, '-');
+      ascii[IdHeaders.IDS_LENGTH] = (byte) (debug ? 'd' : sampled ? '1' : '0');
       setter.set(carrier, B3, new String(ascii, StandardCharsets.ISO_8859_1));
       return;
     }

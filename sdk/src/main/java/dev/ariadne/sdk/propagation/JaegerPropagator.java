@@ -46,15 +46,11 @@ final class JaegerPropagator implements TextMapPropagator {
     if (context == null || setter == null) return;
     SpanContext spanContext = Span.fromContext(context).getSpanContext();
     if (spanContext.isValid()) {
-      byte[] ascii = new byte[53];
-      Hex.writeLong(spanContext.getTraceIdHigh(), ascii, 0);
-      Hex.writeLong(spanContext.getTraceIdLow(), ascii, 16);
-      ascii[32] = ':';
-      Hex.writeLong(spanContext.getSpanIdAsLong(), ascii, 33);
-      ascii[49] = ':';
-      ascii[50] = '0';
-      ascii[51] = ':';
-      ascii[52] = (byte) (spanContext.isSampled() ? '1' : '0');
+      // The parent span ID, deprecated, is always 0.
+      byte[] ascii = IdHeaders.startingWithIds(spanContext, IdHeaders.IDS_LENGTH + 3, ':');
+      ascii[IdHeaders.IDS_LENGTH] = '0';
+      ascii[IdHeaders.IDS_LENGTH + 1] = ':';
+      ascii[IdHeaders.IDS_LENGTH + 2] = (byte) (spanContext.isSampled() ? '1' : '0');
       setter.set(carrier, UBER_TRACE_ID, new String(ascii, StandardCharsets.ISO_8859_1));
     }
     injectBaggage(Baggage.fromContext(context), carrier, setter);
