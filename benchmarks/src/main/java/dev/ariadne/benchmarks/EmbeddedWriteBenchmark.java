@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the writer's and the engine's own threads alike, which is why it is best read with {@code -prof
  * perfnorm} (instructions per span, whole JVM) as well as time. The WAL is synced on an interval,
  * not per write, so that the time is the CPU's and not the disk's; decoding alone is {@code
- * MemoryWriteBenchmark.decode}. Figures are per span.
+ * MemoryWriteBenchmark.decode}. Figures are per span; each iteration also prints the merged
+ * block's bytes per span, so that a change that trades size for time shows both.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -49,6 +51,7 @@ public class EmbeddedWriteBenchmark {
   static final int SPANS = HEAD_MAX_SPANS * CUTS;
 
   private byte[][] bodies;
+  private long blockBytes;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -77,10 +80,16 @@ public class EmbeddedWriteBenchmark {
         await(storage, cut + 1, 0);
       }
       await(storage, 1, 1);
-      return storage.blockBytes();
+      blockBytes = storage.blockBytes();
+      return blockBytes;
     } finally {
       Directories.delete(directory);
     }
+  }
+
+  @TearDown(Level.Iteration)
+  public void printBlockBytes() {
+    System.out.printf("merged block: %.2f bytes per span%n", (double) blockBytes / SPANS);
   }
 
   /** Waits until the head is empty and the engine holds {@code blocks} after {@code compactions}. */
