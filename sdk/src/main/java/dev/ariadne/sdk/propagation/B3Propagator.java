@@ -66,7 +66,8 @@ final class B3Propagator implements TextMapPropagator {
     boolean sampled = spanContext.isSampled();
     boolean debug = sampled && Boolean.TRUE.equals(context.get(DEBUG));
     if (singleHeader) {
-      byte[] ascii = IdHeaders.startingWithIds(spanContext, IdHeaders.IDS_LENGTH + 1, '-');
+      byte[] ascii = new byte[IdHeaders.IDS_LENGTH + 1];
+      IdHeaders.writeIds(spanContext, ascii, 0, '-');
       ascii[IdHeaders.IDS_LENGTH] = (byte) (debug ? 'd' : sampled ? '1' : '0');
       setter.set(carrier, B3, new String(ascii, StandardCharsets.ISO_8859_1));
       return;

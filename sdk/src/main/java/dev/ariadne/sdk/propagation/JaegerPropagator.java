@@ -47,7 +47,8 @@ final class JaegerPropagator implements TextMapPropagator {
     SpanContext spanContext = Span.fromContext(context).getSpanContext();
     if (spanContext.isValid()) {
       // The parent span ID, deprecated, is always 0.
-      byte[] ascii = IdHeaders.startingWithIds(spanContext, IdHeaders.IDS_LENGTH + 3, ':');
+      byte[] ascii = new byte[IdHeaders.IDS_LENGTH + 3];
+      IdHeaders.writeIds(spanContext, ascii, 0, ':');
       ascii[IdHeaders.IDS_LENGTH] = '0';
       ascii[IdHeaders.IDS_LENGTH + 1] = ':';
       ascii[IdHeaders.IDS_LENGTH + 2] = (byte) (spanContext.isSampled() ? '1' : '0');

@@ -56,11 +56,9 @@ final class W3CTraceContextPropagator implements TextMapPropagator {
     if (context == null || setter == null) return;
     SpanContext spanContext = Span.fromContext(context).getSpanContext();
     if (!spanContext.isValid()) return;
-    // The version and dashes never change; only the IDs and the flags are written per call.
+    // The version and the flags' first digit never change; the IDs and the last digit do.
     byte[] ascii = SCRATCH.get();
-    Hex.writeLong(spanContext.getTraceIdHigh(), ascii, TRACE_ID_OFFSET);
-    Hex.writeLong(spanContext.getTraceIdLow(), ascii, TRACE_ID_OFFSET + 16);
-    Hex.writeLong(spanContext.getSpanIdAsLong(), ascii, SPAN_ID_OFFSET);
+    IdHeaders.writeIds(spanContext, ascii, TRACE_ID_OFFSET, '-');
     ascii[FLAGS_OFFSET + 1] = (byte) (spanContext.isSampled() ? '1' : '0');
     setter.set(carrier, TRACEPARENT,
         new String(ascii, 0, TRACEPARENT_LENGTH, StandardCharsets.ISO_8859_1));
