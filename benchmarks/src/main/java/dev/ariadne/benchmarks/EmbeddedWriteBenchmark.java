@@ -1,11 +1,13 @@
 package dev.ariadne.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.ariadne.benchmarks.load.OtlpBodies;
 import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.otlp.OtlpProtobufDecoder;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * head's four cuts of 100,000 spans (each awaited before the next 100,000 are written) are merged
  * into one block. So it counts the WAL record and the head, each cut (decoding the head, search
  * columns, pages, zstd level 1) and the merge (decoding the cuts, the same again at level 6), on
- * the writer's and the engine's own threads alike, which is why it is best read with {@code -prof
- * perfnorm} (instructions per span, whole JVM) as well as time. The WAL is synced on an interval,
+ * the writer's and the engine's own threads alike, which is why each iteration prints the JVM's CPU
+ * time per span (all threads), and why it is best read with {@code -prof perfnorm} (instructions
+ * per span, whole JVM) where the machine counts instructions. The WAL is synced on an interval,
  * not per write, so that the time is the CPU's and not the disk's; decoding alone is {@code
  * MemoryWriteBenchmark.decode}. Figures are per span; each iteration also prints the merged
  * block's bytes per span, so that a change that trades size for time shows both.
@@ -50,8 +53,12 @@ public class EmbeddedWriteBenchmark {
   private static final int CUTS = 4;
   static final int SPANS = HEAD_MAX_SPANS * CUTS;
 
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private byte[][] bodies;
   private long blockBytes;
+  private long cpuNanosAtStart;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -87,9 +94,22 @@ public class EmbeddedWriteBenchmark {
     }
   }
 
+  @Setup(Level.Iteration)
+  public void readCpuTime() {
+    cpuNanosAtStart = OS.getProcessCpuTime();
+  }
+
+  /**
+   * Prints the merged block's size and the CPU time every thread of the JVM took (the writer's,
+   * the engine's, the collector's and the compilers'), per span: the writer waits on each cut, so
+   * wall time undercounts the work done beside it, and {@code -prof perfnorm} needs hardware
+   * counters that not every machine has.
+   */
   @TearDown(Level.Iteration)
-  public void printBlockBytes() {
-    System.out.printf("merged block: %.2f bytes per span%n", (double) blockBytes / SPANS);
+  public void printBlockBytesAndCpu() {
+    double cpuMicros = (OS.getProcessCpuTime() - cpuNanosAtStart) / 1000.0 / SPANS;
+    System.out.printf("merged block: %.2f bytes per span; process CPU: %.2f us per span%n",
+        (double) blockBytes / SPANS, cpuMicros);
   }
 
   /** Waits until the head is empty and the engine holds {@code blocks} after {@code compactions}. */
