@@ -138,7 +138,8 @@ final class Block implements Closeable {
 
   /**
    * Every span of the trace in this block, in no particular order; empty if none. Decodes only the
-   * run of the page that holds the trace.
+   * runs that hold the trace's parts: one run, unless compaction brought parts of the trace from
+   * several blocks.
    */
   List<Span> trace(TraceId traceId) throws IOException {
     int ordinal = ordinal(traceId);
@@ -146,26 +147,30 @@ final class Block implements Closeable {
       return List.of();
     }
     TraceIndex traceIndex = index.get();
-    int page = traceIndex.pageOf(ordinal);
-    return readPage(traceIndex, page, reader -> {
-      int run = 0;
-      int runEnd = traceIndex.firstTrace(page) + reader.traceCount(0);
-      while (ordinal >= runEnd) {
-        run++;
-        runEnd += reader.traceCount(run);
-      }
-      List<Span> found = new ArrayList<>();
-      for (Span span : decode(page, reader, run)) {
-        if (span.traceId().equals(traceId)) {
-          found.add(span);
+    List<Span> found = new ArrayList<>();
+    for (int part : traceIndex.partsOf(ordinal)) {
+      int page = traceIndex.pageOf(part);
+      readPage(traceIndex, page, reader -> {
+        int run = 0;
+        int runEnd = traceIndex.firstPart(page) + reader.traceCount(0);
+        while (part >= runEnd) {
+          run++;
+          runEnd += reader.traceCount(run);
         }
-      }
-      if (found.isEmpty()) {
-        throw file.corrupt(runName(page, run),
-            "no span of trace " + traceId + ", which the index places there");
-      }
-      return List.copyOf(found);
-    });
+        int before = found.size();
+        for (Span span : decode(page, reader, run)) {
+          if (span.traceId().equals(traceId)) {
+            found.add(span);
+          }
+        }
+        if (found.size() == before) {
+          throw file.corrupt(runName(page, run),
+              "no span of trace " + traceId + ", which the index places there");
+        }
+        return null;
+      });
+    }
+    return List.copyOf(found);
   }
 
   /** The trace's part in this block, read from its summary without decoding its spans. */
@@ -186,8 +191,8 @@ final class Block implements Closeable {
     }
     boolean startsCovered = query.startEpochNanos() <= meta.minStartEpochNanos()
         && query.endEpochNanos() > meta.maxStartEpochNanos();
-    int[] ordinals = columns.get().matchingTraces(query, startsCovered, names.get(), file);
-    return parts(ordinals);
+    int[] parts = columns.get().matchingParts(query, startsCovered, names.get(), file);
+    return parts(index.get().ordinalsOf(parts));
   }
 
   /**
@@ -199,8 +204,9 @@ final class Block implements Closeable {
     requireNonNull(sink, "sink");
     int[] open = columns.get().calls(readSection(Section.CALLS), names.get(), file, sink);
     TraceIndex traceIndex = index.get();
-    List<TraceId> traces = new ArrayList<>(open.length);
-    for (int ordinal : open) {
+    int[] ordinals = traceIndex.ordinalsOf(open);
+    List<TraceId> traces = new ArrayList<>(ordinals.length);
+    for (int ordinal : ordinals) {
       traces.add(traceIndex.traceId(ordinal));
     }
     return traces;
@@ -246,7 +252,7 @@ final class Block implements Closeable {
   private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
     return readPage(traceIndex, page, reader -> {
       List<List<Span>> traces = new ArrayList<>();
-      int ordinal = traceIndex.firstTrace(page);
+      int ordinal = traceIndex.firstPart(page);
       for (int run = 0; run < reader.runCount(); run++) {
         int first = ordinal;
         int end = first + reader.traceCount(run);
@@ -286,7 +292,7 @@ final class Block implements Closeable {
       throws IOException {
     String what = "page " + page;
     return file.readPooled(traceIndex.page(page), what, in -> {
-      int traceCount = traceIndex.endTrace(page) - traceIndex.firstTrace(page);
+      int traceCount = traceIndex.endPart(page) - traceIndex.firstPart(page);
       SpanPage.Reader runs =
           version == 1 ? SpanPage.Reader.readCall(in, traceCount) : SpanPage.Reader.read(in);
       if (in.hasRemaining()) {
@@ -354,7 +360,7 @@ final class Block implements Closeable {
   }
 
   private TraceIndex readIndex() throws IOException {
-    TraceIndex traceIndex = TraceIndex.read(readSection(Section.INDEX));
+    TraceIndex traceIndex = TraceIndex.read(readSection(Section.INDEX), version);
     if (traceIndex.traceCount() != meta.traceCount()) {
       throw file.corrupt(Section.INDEX.label(), traceIndex.traceCount()
           + " traces where the metadata counts " + meta.traceCount());
@@ -364,10 +370,11 @@ final class Block implements Closeable {
 
   private SearchColumns readColumns() throws IOException {
     SearchColumns directory = SearchColumns.read(readSection(Section.COLUMNS), names.get());
-    if (directory.rowCount() != meta.spanCount() || directory.traceCount() != meta.traceCount()) {
+    int partCount = index.get().partCount();
+    if (directory.rowCount() != meta.spanCount() || directory.partCount() != partCount) {
       throw file.corrupt(Section.COLUMNS.label(), directory.rowCount() + " rows of "
-          + directory.traceCount() + " traces where the metadata counts " + meta.spanCount()
-          + " spans of " + meta.traceCount() + " traces");
+          + directory.partCount() + " trace parts where the metadata counts " + meta.spanCount()
+          + " spans and the index " + partCount + " parts");
     }
     return directory;
   }

@@ -27,11 +27,16 @@ import java.util.Locale;
 final class BlockFormat {
   /** "ARBK" as a little-endian int. */
   static final int MAGIC = 0x4B425241;
-  /** The version blocks are written in: since 2, a page is a {@link SpanPage} of runs. */
-  static final int VERSION = 2;
   /**
-   * The oldest version still read. Version 1 differs only in its pages: each is one span codec
-   * call, which is read as a page of one run.
+   * The version blocks are written in: since 2, a page is a {@link SpanPage} of runs; since 3, the
+   * index places trace parts ({@link TraceIndex}), so that compaction can keep its sources' pages
+   * as they are, and a compacted block's value tables may hold a value once per source.
+   */
+  static final int VERSION = 3;
+  /**
+   * The oldest version still read. Version 2 differs in its index, which has no placement (one
+   * part per trace, in ordinal order); version 1 also in its pages: each is one span codec call,
+   * which is read as a page of one run. Compaction merges blocks of the current version only.
    */
   static final int OLDEST_VERSION = 1;
   static final int HEADER_SIZE = 8;

@@ -20,13 +20,13 @@ import java.util.Map;
 
 /**
  * The search columns of a block: what {@link TraceQuery#matches} looks at, for every span, kept
- * apart from the spans so that a search never decodes a page. Rows are spans, grouped by trace in
- * trace order and sorted by start within a trace. Each column is its own zstd chunk, so a search
+ * apart from the spans so that a search never decodes a page. Rows are spans, grouped by trace
+ * part in the order of the parts (see {@link TraceIndex}) and sorted by start within a part. Each column is its own zstd chunk, so a search
  * reads only what its criteria need. Strings are numbers in the block's {@link StringTable}, and
  * attribute values numbers in their key's value table. The columns:
  *
  * <ul>
- *   <li>spans per trace: a varint per trace, mapping rows to traces;
+ *   <li>spans per part: a varint per trace part, mapping rows to parts;
  *   <li>resources: a varint per row into the resource table, which holds, per distinct resource,
  *       its service and its searchable attributes as (key, value) numbers: a resource's
  *       attributes and service cost one number per span;
@@ -37,30 +37,33 @@ import java.util.Map;
  *   <li>shapes: a varint per row into the shape table, which holds, per distinct set of span
  *       attribute keys, their numbers sorted (a key twice if a span has it twice);
  *   <li>per attribute key (span or resource attribute with a searchable value), a value table (a
- *       {@link StringTable} of its {@linkplain TraceQuery#searchableText text values}) and a
- *       values column: the value number of each of the key's span attributes, in row order.
+ *       {@link StringTable} of its {@linkplain TraceQuery#searchableText text values}; from format
+ *       version 3 on, a compacted block's table is its sources' tables one after the other, so a
+ *       value may have a number per source) and a values column: the value number of each of the
+ *       key's span attributes, in row order.
  * </ul>
  *
  * The calls between services, found with {@link DependencyLinker#calls}, are a section of their
  * own: the call count, then per call the row of the callee span less the previous call's row, and
  * the caller's service number times 2 plus 1 for an error; the callee's start and service come
- * from the columns. It ends with the open traces: their count, then the ordinal of each less the
- * previous one's. A trace is open when one of its spans here has a parent that is not here (a
- * late part, or an orphan): its calls with spans stored elsewhere are found at query time.
+ * from the columns. It ends with the open traces: their count, then one part of each, as its
+ * number less the previous one's. A trace is open when one of its spans here has a parent that is
+ * not here (a late part, or an orphan): its calls with spans stored elsewhere are found at query
+ * time.
  *
  * <p>This class is the column directory, read from the block's columns section: the row count,
- * the trace count, the least and greatest duration (zig-zag), the extents of the columns above in
+ * the part count, the least and greatest duration (zig-zag), the extents of the columns above in
  * that order, then the attribute key count and per key its number and the extents of its value
  * table and values column. Immutable.
  */
 final class SearchColumns {
-  private static final int[] NO_TRACES = {};
+  private static final int[] NO_PARTS = {};
 
   private final int rowCount;
-  private final int traceCount;
+  private final int partCount;
   private final long minDuration;
   private final long maxDuration;
-  private final Extent spansPerTrace;
+  private final Extent spansPerPart;
   private final Extent resources;
   private final Extent resourceTable;
   private final Extent spanNames;
@@ -72,13 +75,13 @@ final class SearchColumns {
   /** Attribute key number → its value table and values column. */
   private final Map<Integer, Extent[]> attributes;
 
-  private SearchColumns(int rowCount, int traceCount, long minDuration, long maxDuration,
+  private SearchColumns(int rowCount, int partCount, long minDuration, long maxDuration,
       Extent[] fixed, Map<Integer, Extent[]> attributes) {
     this.rowCount = rowCount;
-    this.traceCount = traceCount;
+    this.partCount = partCount;
     this.minDuration = minDuration;
     this.maxDuration = maxDuration;
-    this.spansPerTrace = fixed[0];
+    this.spansPerPart = fixed[0];
     this.resources = fixed[1];
     this.resourceTable = fixed[2];
     this.spanNames = fixed[3];
@@ -94,28 +97,28 @@ final class SearchColumns {
     return rowCount;
   }
 
-  int traceCount() {
-    return traceCount;
+  int partCount() {
+    return partCount;
   }
 
   /**
-   * The ordinals, ascending, of the traces with a span that {@code query} matches, as {@link
+   * The numbers, ascending, of the trace parts with a span that {@code query} matches, as {@link
    * TraceQuery#matches} decides, read from the columns the query's criteria need. {@code
    * startsCovered} tells that every span of the block starts in the query's time range.
    */
-  int[] matchingTraces(TraceQuery query, boolean startsCovered, StringTable names, BlockFile file)
+  int[] matchingParts(TraceQuery query, boolean startsCovered, StringTable names, BlockFile file)
       throws IOException {
     BitSet rows = null;
     for (Map.Entry<String, String> wanted : query.attributes().entrySet()) {
       rows = rowsWithAttribute(wanted.getKey(), wanted.getValue(), rows, names, file);
       if (rows.isEmpty()) {
-        return NO_TRACES;
+        return NO_PARTS;
       }
     }
     if (query.serviceName().isPresent()) {
       int service = names.find(query.serviceName().get());
       if (service < 0) {
-        return NO_TRACES;
+        return NO_PARTS;
       }
       BitSet ofService = new BitSet();
       ResourceTable table = resourceTable(names, file);
@@ -129,7 +132,7 @@ final class SearchColumns {
     if (query.spanName().isPresent() && !isEmpty(rows)) {
       int spanName = names.find(query.spanName().get());
       if (spanName < 0) {
-        return NO_TRACES;
+        return NO_PARTS;
       }
       BitSet ids = new BitSet();
       ids.set(spanName);
@@ -146,11 +149,11 @@ final class SearchColumns {
       rows = rowsLasting(query.minDurationNanos(), query.maxDurationNanos(), rows, file);
     }
     if (rows == null) {
-      int[] every = new int[traceCount];
-      Arrays.setAll(every, ordinal -> ordinal);
+      int[] every = new int[partCount];
+      Arrays.setAll(every, part -> part);
       return every;
     }
-    return rows.isEmpty() ? NO_TRACES : traces(rows, file);
+    return rows.isEmpty() ? NO_PARTS : parts(rows, file);
   }
 
   private static boolean isEmpty(BitSet rows) {
@@ -166,9 +169,9 @@ final class SearchColumns {
       return new BitSet();
     }
     String what = label("attribute " + keyId + " value table");
-    int valueId = StringTable.find(
+    BitSet valueIds = StringTable.findAll(
         file.source(file.read(columns[0], what), what), text.getBytes(StandardCharsets.UTF_8));
-    if (valueId < 0) {
+    if (valueIds.isEmpty()) {
       return new BitSet();
     }
     BitSet matchingResources = new BitSet();
@@ -176,7 +179,7 @@ final class SearchColumns {
     for (int resource = 0; resource < table.services.length; resource++) {
       long[] pairs = table.attributes[resource];
       for (long pair : pairs) {
-        if (pair == ((long) keyId << 32 | valueId)) {
+        if (pair >>> 32 == keyId && valueIds.get((int) pair)) {
           matchingResources.set(resource);
         }
       }
@@ -196,7 +199,7 @@ final class SearchColumns {
       int shape = shapeIds.readCount(occurrences.length - 1);
       boolean candidate = rows == null || rows.get(row);
       for (int i = occurrences[shape]; i > 0; i--) {
-        if (values.readVarInt() == valueId && candidate) {
+        if (valueIds.get(values.readVarInt()) && candidate) {
           found.set(row);
         }
       }
@@ -307,30 +310,30 @@ final class SearchColumns {
     return checkEnd(in, found);
   }
 
-  /** The ordinals of the traces that the rows belong to. */
-  private int[] traces(BitSet rows, BlockFile file) throws IOException {
-    String what = label("spans per trace");
-    ByteSource in = file.source(file.read(spansPerTrace, what), what);
-    int[] found = new int[Math.min(traceCount, rows.cardinality())];
+  /** The numbers of the parts that the rows belong to. */
+  private int[] parts(BitSet rows, BlockFile file) throws IOException {
+    String what = label("spans per part");
+    ByteSource in = file.source(file.read(spansPerPart, what), what);
+    int[] found = new int[Math.min(partCount, rows.cardinality())];
     int count = 0;
-    int traceEnd = 0;
+    int partEnd = 0;
     int row = rows.nextSetBit(0);
-    for (int trace = 0; trace < traceCount && row >= 0; trace++) {
-      traceEnd += in.readCount(rowCount - traceEnd);
-      if (row < traceEnd) {
-        found[count++] = trace;
-        row = rows.nextSetBit(traceEnd);
+    for (int part = 0; part < partCount && row >= 0; part++) {
+      partEnd += in.readCount(rowCount - partEnd);
+      if (row < partEnd) {
+        found[count++] = part;
+        row = rows.nextSetBit(partEnd);
       }
     }
     if (row >= 0) {
-      throw file.corrupt(what, "row " + row + " is in no trace");
+      throw file.corrupt(what, "row " + row + " is in no part");
     }
     return Arrays.copyOf(found, count);
   }
 
   /**
-   * Gives {@code sink} every call in the calls section {@code calls}, and answers the ordinals of
-   * the open traces: those with a span whose parent is not in this block.
+   * Gives {@code sink} every call in the calls section {@code calls}, and answers a part of each
+   * open trace: those with a span whose parent is not in this block.
    */
   int[] calls(ByteSource calls, StringTable names, BlockFile file, CallSink sink)
       throws IOException {
@@ -365,18 +368,18 @@ final class SearchColumns {
   }
 
   private int[] openTraces(ByteSource calls) throws CorruptDataException {
-    int count = calls.readCount(traceCount);
-    int[] ordinals = new int[count];
-    int ordinal = 0;
+    int count = calls.readCount(partCount);
+    int[] parts = new int[count];
+    int part = 0;
     for (int i = 0; i < count; i++) {
-      ordinal += calls.readCount(traceCount - 1 - ordinal);
-      if (i > 0 && ordinal == ordinals[i - 1]) {
-        throw calls.corrupt("open trace " + ordinal + " listed twice");
+      part += calls.readCount(partCount - 1 - part);
+      if (i > 0 && part == parts[i - 1]) {
+        throw calls.corrupt("open trace part " + part + " listed twice");
       }
-      ordinals[i] = ordinal;
+      parts[i] = part;
     }
     checkEnd(calls, null);
-    return ordinals;
+    return parts;
   }
 
   private static BitSet checkEnd(ByteSource in, BitSet found) throws CorruptDataException {
@@ -392,7 +395,7 @@ final class SearchColumns {
 
   static SearchColumns read(ByteSource in, StringTable names) throws CorruptDataException {
     int rowCount = in.readCount(Integer.MAX_VALUE);
-    int traceCount = in.readCount(rowCount);
+    int partCount = in.readCount(rowCount);
     long minDuration = in.readZigZag();
     long maxDuration = in.readZigZag();
     Extent[] fixed = new Extent[9];
@@ -407,7 +410,7 @@ final class SearchColumns {
     if (in.hasRemaining() || attributes.size() != keyCount) {
       throw in.corrupt("repeated attribute key or bytes after the column directory");
     }
-    return new SearchColumns(rowCount, traceCount, minDuration, maxDuration, fixed, attributes);
+    return new SearchColumns(rowCount, partCount, minDuration, maxDuration, fixed, attributes);
   }
 
   /** Where {@link Writer} puts a finished column. */

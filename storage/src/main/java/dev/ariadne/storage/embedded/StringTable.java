@@ -8,6 +8,7 @@ import dev.ariadne.storage.internal.StringIndex;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -58,22 +59,24 @@ final class StringTable {
   }
 
   /**
-   * The number of the string whose UTF-8 form is {@code utf8} in a table written by {@link
-   * #writeTo}, found by comparing bytes without building the table; -1 if it holds none.
+   * The numbers of the strings whose UTF-8 form is {@code utf8} in a table written by {@link
+   * #writeTo} or made of several such tables one after the other (a compacted block's value
+   * tables), found by comparing bytes without building the table; empty if it holds none.
    */
-  static int find(ByteSource in, byte[] utf8) throws CorruptDataException {
+  static BitSet findAll(ByteSource in, byte[] utf8) throws CorruptDataException {
     int count = in.readCount(in.remaining());
     byte[] bytes = in.array();
+    BitSet found = new BitSet();
     for (int i = 0; i < count; i++) {
       int length = in.readCount(in.remaining());
       int start = in.position();
       in.skip(length);
       if (length == utf8.length
           && Arrays.equals(bytes, start, start + length, utf8, 0, utf8.length)) {
-        return i;
+        found.set(i);
       }
     }
-    return -1;
+    return found;
   }
 
   /**

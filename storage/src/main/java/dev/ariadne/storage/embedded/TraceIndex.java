@@ -7,30 +7,77 @@ import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
  * The trace IDs of a block, sorted by unsigned (high, low), with where the spans and the summary
- * of each trace are: pages hold consecutive traces, and summary chunks hold {@value
- * #TRACES_PER_CHUNK} consecutive traces each. A trace's number in this order is its ordinal. Kept
- * in memory once loaded (16 bytes a trace); immutable.
+ * of each trace are. A trace's number in this order is its ordinal; summary chunks hold {@value
+ * #TRACES_PER_CHUNK} consecutive ordinals each. The spans are stored in parts: a part is the spans
+ * of one trace in one run of a page, and the parts are numbered in the order the pages and their
+ * runs hold them, each page holding consecutive parts. The placement says which trace each part
+ * belongs to. A block cut from the head has one part per trace, in ordinal order; a compacted
+ * block has its sources' parts one source after the other, and a trace that more than one source
+ * held has a part from each. Kept in memory once loaded (about 20 bytes a trace); immutable.
+ *
+ * <p>Layout: the trace count and the IDs (16 bytes each); the page count and, per page, its first
+ * part less the previous page's and its extent; the summary chunk count and their extents; then,
+ * from format version 3 on, the part count and, per part, its ordinal less the previous part's
+ * ordinal less 1 (zig-zag), so that a cut's placement is all zeros. Before version 3 the
+ * placement is one part per trace, in ordinal order.
  */
 final class TraceIndex {
   static final int TRACES_PER_CHUNK = 256;
 
   private final long[] highs;
   private final long[] lows;
-  private final int[] pageFirstTraces;
+  private final int[] pageFirstParts;
   private final Extent[] pages;
   private final Extent[] summaryChunks;
+  /** The ordinal of each part; null when each trace is one part, in ordinal order. */
+  private final int[] partOrdinals;
+  /** The parts of each trace, ordinal by ordinal, and where each trace's start; null as above. */
+  private final int[] partsByOrdinal;
+  private final int[] ordinalStarts;
 
-  private TraceIndex(
-      long[] highs, long[] lows, int[] pageFirstTraces, Extent[] pages, Extent[] summaryChunks) {
+  TraceIndex(long[] highs, long[] lows, int[] pageFirstParts, Extent[] pages,
+      Extent[] summaryChunks, int[] partOrdinals) {
     this.highs = highs;
     this.lows = lows;
-    this.pageFirstTraces = pageFirstTraces;
+    this.pageFirstParts = pageFirstParts;
     this.pages = pages;
     this.summaryChunks = summaryChunks;
+    if (isIdentity(partOrdinals, highs.length)) {
+      this.partOrdinals = null;
+      this.partsByOrdinal = null;
+      this.ordinalStarts = null;
+    } else {
+      this.partOrdinals = partOrdinals;
+      this.ordinalStarts = new int[highs.length + 1];
+      for (int ordinal : partOrdinals) {
+        ordinalStarts[ordinal + 1]++;
+      }
+      for (int ordinal = 0; ordinal < highs.length; ordinal++) {
+        ordinalStarts[ordinal + 1] += ordinalStarts[ordinal];
+      }
+      this.partsByOrdinal = new int[partOrdinals.length];
+      int[] next = Arrays.copyOf(ordinalStarts, highs.length);
+      for (int part = 0; part < partOrdinals.length; part++) {
+        partsByOrdinal[next[partOrdinals[part]]++] = part;
+      }
+    }
+  }
+
+  private static boolean isIdentity(int[] partOrdinals, int traceCount) {
+    if (partOrdinals.length != traceCount) {
+      return false;
+    }
+    for (int part = 0; part < partOrdinals.length; part++) {
+      if (partOrdinals[part] != part) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Orders trace IDs as blocks store them: by unsigned high half, then unsigned low half. */
@@ -41,6 +88,44 @@ final class TraceIndex {
 
   int traceCount() {
     return highs.length;
+  }
+
+  int partCount() {
+    return partOrdinals == null ? highs.length : partOrdinals.length;
+  }
+
+  /** The ordinal of the trace {@code part} belongs to. */
+  int ordinalOf(int part) {
+    return partOrdinals == null ? part : partOrdinals[part];
+  }
+
+  /** The parts of trace {@code ordinal}, ascending; at least one. */
+  int[] partsOf(int ordinal) {
+    return partsByOrdinal == null
+        ? new int[] {ordinal}
+        : Arrays.copyOfRange(partsByOrdinal, ordinalStarts[ordinal], ordinalStarts[ordinal + 1]);
+  }
+
+  /**
+   * The ordinals, ascending and each once, of the traces these parts belong to; {@code parts}
+   * are ascending.
+   */
+  int[] ordinalsOf(int[] parts) {
+    if (partOrdinals == null) {
+      return parts;
+    }
+    int[] ordinals = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      ordinals[i] = partOrdinals[parts[i]];
+    }
+    Arrays.sort(ordinals);
+    int count = 0;
+    for (int i = 0; i < ordinals.length; i++) {
+      if (count == 0 || ordinals[count - 1] != ordinals[i]) {
+        ordinals[count++] = ordinals[i];
+      }
+    }
+    return Arrays.copyOf(ordinals, count);
   }
 
   TraceId traceId(int ordinal) {
@@ -76,19 +161,23 @@ final class TraceIndex {
     return pages[page];
   }
 
-  /** The page holding trace {@code ordinal}. */
-  int pageOf(int ordinal) {
-    int found = Arrays.binarySearch(pageFirstTraces, ordinal);
+  /** The page holding {@code part}. */
+  int pageOf(int part) {
+    int found = Arrays.binarySearch(pageFirstParts, part);
     return found >= 0 ? found : -found - 2;
   }
 
-  int firstTrace(int page) {
-    return pageFirstTraces[page];
+  int firstPart(int page) {
+    return pageFirstParts[page];
   }
 
-  /** One past the last trace of {@code page}. */
-  int endTrace(int page) {
-    return page + 1 < pageFirstTraces.length ? pageFirstTraces[page + 1] : highs.length;
+  /** One past the last part of {@code page}. */
+  int endPart(int page) {
+    return page + 1 < pageFirstParts.length ? pageFirstParts[page + 1] : partCount();
+  }
+
+  int summaryChunkCount() {
+    return summaryChunks.length;
   }
 
   Extent summaryChunk(int chunk) {
@@ -104,18 +193,27 @@ final class TraceIndex {
     out.writeVarInt(pages.length);
     int previous = 0;
     for (int page = 0; page < pages.length; page++) {
-      out.writeVarInt(pageFirstTraces[page] - previous);
-      previous = pageFirstTraces[page];
+      out.writeVarInt(pageFirstParts[page] - previous);
+      previous = pageFirstParts[page];
       pages[page].write(out);
     }
     out.writeVarInt(summaryChunks.length);
     for (Extent chunk : summaryChunks) {
       chunk.write(out);
     }
+    out.writeVarInt(partCount());
+    int previousOrdinal = -1;
+    for (int part = 0; part < partCount(); part++) {
+      out.writeZigZag(ordinalOf(part) - previousOrdinal - 1L);
+      previousOrdinal = ordinalOf(part);
+    }
   }
 
-  /** Reads what {@link #writeTo} wrote, checking that IDs, pages and chunks are in order. */
-  static TraceIndex read(ByteSource in) throws CorruptDataException {
+  /**
+   * Reads what {@link #writeTo} wrote in format {@code version}, checking that IDs, pages and
+   * chunks are in order and that every trace has a part.
+   */
+  static TraceIndex read(ByteSource in, int version) throws CorruptDataException {
     int traceCount = in.readCount(in.remaining() / 16);
     long[] highs = new long[traceCount];
     long[] lows = new long[traceCount];
@@ -129,19 +227,19 @@ final class TraceIndex {
         }
       }
     }
-    int pageCount = in.readCount(traceCount);
+    int pageCount = in.readCount(in.remaining());
     if ((pageCount == 0) != (traceCount == 0)) {
       throw in.corrupt(pageCount + " pages for " + traceCount + " traces");
     }
-    int[] pageFirstTraces = new int[pageCount];
+    int[] pageFirstParts = new int[pageCount];
     Extent[] pages = new Extent[pageCount];
     int previous = 0;
     for (int page = 0; page < pageCount; page++) {
-      int first = previous + in.readCount(traceCount - previous);
-      if (page == 0 ? first != 0 : first <= previous || first >= traceCount) {
-        throw in.corrupt("page " + page + " starts at trace " + first);
+      int first = previous + in.readCount(Integer.MAX_VALUE - previous);
+      if (page == 0 ? first != 0 : first <= previous) {
+        throw in.corrupt("page " + page + " starts at part " + first);
       }
-      pageFirstTraces[page] = first;
+      pageFirstParts[page] = first;
       previous = first;
       pages[page] = Extent.read(in);
     }
@@ -153,13 +251,49 @@ final class TraceIndex {
     for (int chunk = 0; chunk < chunkCount; chunk++) {
       summaryChunks[chunk] = Extent.read(in);
     }
+    int[] partOrdinals = version >= 3 ? readPlacement(in, traceCount) : identity(traceCount);
+    if (pageCount > 0 && previous >= partOrdinals.length) {
+      throw in.corrupt("last page starts at part " + previous + " of " + partOrdinals.length);
+    }
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the index");
     }
-    return new TraceIndex(highs, lows, pageFirstTraces, pages, summaryChunks);
+    return new TraceIndex(highs, lows, pageFirstParts, pages, summaryChunks, partOrdinals);
   }
 
-  /** Collects the index while a block is written. Not thread-safe. */
+  /** The ordinal of each part, checked: each is a trace's, and each trace has a part. */
+  private static int[] readPlacement(ByteSource in, int traceCount) throws CorruptDataException {
+    int partCount = in.readCount(in.remaining());
+    if (partCount < traceCount) {
+      throw in.corrupt(partCount + " parts for " + traceCount + " traces");
+    }
+    int[] partOrdinals = new int[partCount];
+    BitSet placed = new BitSet(traceCount);
+    long ordinal = -1;
+    for (int part = 0; part < partCount; part++) {
+      ordinal += in.readZigZag() + 1;
+      if (ordinal < 0 || ordinal >= traceCount) {
+        throw in.corrupt("part " + part + " of trace " + ordinal + " of " + traceCount);
+      }
+      partOrdinals[part] = (int) ordinal;
+      placed.set((int) ordinal);
+    }
+    if (placed.cardinality() != traceCount) {
+      throw in.corrupt("trace " + placed.nextClearBit(0) + " has no part");
+    }
+    return partOrdinals;
+  }
+
+  private static int[] identity(int count) {
+    int[] parts = new int[count];
+    Arrays.setAll(parts, part -> part);
+    return parts;
+  }
+
+  /**
+   * Collects the index while a block is cut from the head: one part per trace, in ordinal order.
+   * Not thread-safe.
+   */
   static final class Builder {
     private long[] highs = new long[1024];
     private long[] lows = new long[1024];
@@ -191,7 +325,8 @@ final class TraceIndex {
     TraceIndex build() {
       return new TraceIndex(Arrays.copyOf(highs, traceCount), Arrays.copyOf(lows, traceCount),
           pageFirstTraces.stream().mapToInt(Integer::intValue).toArray(),
-          pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]));
+          pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]),
+          identity(traceCount));
     }
   }
 }

@@ -76,7 +76,7 @@ class BlockCorruptionTest {
         "columns section, resource table column", "columns section, span names column",
         "columns section, kinds column", "columns section, starts column",
         "columns section, durations column", "columns section, shapes column",
-        "columns section, shape table column", "columns section, spans per trace column");
+        "columns section, shape table column", "columns section, spans per part column");
     assertThat(parts)
         .anyMatch(part -> part.matches("columns section, attribute \\d+ values column"))
         .anyMatch(part -> part.matches("columns section, attribute \\d+ value table column"));
@@ -164,11 +164,11 @@ class BlockCorruptionTest {
   @Test
   void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(sound);
-    bytes[4] = 3;
-    bytes[bytes.length - 8] = 3;
+    bytes[4] = 4;
+    bytes[bytes.length - 8] = 4;
     Path future = Files.write(directory.resolve("future.block"), bytes);
 
-    assertOpenFails(future, "header: format version 3 (expected: 1 to 2)");
+    assertOpenFails(future, "header: format version 4 (expected: 1 to 3)");
   }
 
   @Test
@@ -177,7 +177,7 @@ class BlockCorruptionTest {
     bytes[4] = 1;
     Path mixed = Files.write(directory.resolve("mixed.block"), bytes);
 
-    assertOpenFails(mixed, "footer: format version 2 where the header says 1");
+    assertOpenFails(mixed, "footer: format version 3 where the header says 1");
   }
 
   // Pages that pass their checksum but do not hold what the index says

@@ -34,7 +34,7 @@ final class BlockLayout {
     try (BlockFile blockFile = new BlockFile(file)) {
       blockFile.dataEnd(blockFile.size() - BlockFormat.FOOTER_SIZE);
       byte[] raw = blockFile.read(sections(file).get(Section.INDEX), "index");
-      return TraceIndex.read(new ByteSource(raw, "index"));
+      return TraceIndex.read(new ByteSource(raw, "index"), version(file));
     }
   }
 
@@ -67,7 +67,7 @@ final class BlockLayout {
       builder.addTrace(index.traceId(ordinal));
     }
     for (int p = 0; p < index.pageCount(); p++) {
-      builder.addPage(index.firstTrace(p), p == page ? replaced : index.page(p));
+      builder.addPage(index.firstPart(p), p == page ? replaced : index.page(p));
     }
     for (int chunk = 0; chunk * TraceIndex.TRACES_PER_CHUNK < index.traceCount(); chunk++) {
       builder.addSummaryChunk(index.summaryChunk(chunk));

@@ -106,7 +106,7 @@ class BlockTest {
     for (int run = 0; run < runs.runCount(); run++) {
       runTraces += runs.traceCount(run);
     }
-    assertThat(runTraces).isEqualTo(index.firstTrace(1));
+    assertThat(runTraces).isEqualTo(index.firstPart(1));
     for (int i = 0; i < traces.size(); i += 31) {
       TraceId traceId = traces.get(i).get(0).traceId();
       assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(traces.get(i));
