@@ -127,6 +127,40 @@ final class Block implements Closeable {
     return meta;
   }
 
+  /** The format version the block was written in. */
+  int version() {
+    return version;
+  }
+
+  TraceIndex index() throws IOException {
+    return index.get();
+  }
+
+  StringTable names() throws IOException {
+    return names.get();
+  }
+
+  SearchColumns columns() throws IOException {
+    return columns.get();
+  }
+
+  /** The file, for compaction to read the block's columns and stored pages from. */
+  BlockFile data() {
+    return file;
+  }
+
+  /** The calls section, read and checked. */
+  ByteSource callsSection() throws IOException {
+    return readSection(Section.CALLS);
+  }
+
+  /** The summary of every trace's part in this block, in ordinal order. */
+  List<TracePart> summaries() throws IOException {
+    int[] ordinals = new int[index.get().traceCount()];
+    Arrays.setAll(ordinals, ordinal -> ordinal);
+    return parts(ordinals);
+  }
+
   Path file() {
     return file.path();
   }
@@ -213,9 +247,10 @@ final class Block implements Closeable {
   }
 
   /**
-   * Every trace's spans in trace ID order, read page by page as the iterator advances: the input
-   * of compaction. A read error surfaces from the iterator as an {@link UncheckedIOException}
-   * whose cause is the {@link IOException}.
+   * Every trace part's spans, page by page as the iterator advances, in the order of the parts
+   * (trace ID order in a block cut from the head): a full scan, which checks every page against
+   * the index. A read error surfaces from the iterator as an {@link UncheckedIOException} whose
+   * cause is the {@link IOException}.
    */
   Iterator<List<Span>> traces() throws IOException {
     TraceIndex traceIndex = index.get();
@@ -248,30 +283,31 @@ final class Block implements Closeable {
     };
   }
 
-  /** The traces of a page in index order, run by run, checked against the index. */
+  /** The trace parts of a page in the order of the parts, run by run, checked against the index. */
   private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
     return readPage(traceIndex, page, reader -> {
       List<List<Span>> traces = new ArrayList<>();
-      int ordinal = traceIndex.firstPart(page);
+      int part = traceIndex.firstPart(page);
       for (int run = 0; run < reader.runCount(); run++) {
-        int first = ordinal;
+        int first = part;
         int end = first + reader.traceCount(run);
         List<Span> current = null;
         for (Span span : decode(page, reader, run)) {
           if (current == null || !span.traceId().equals(current.get(0).traceId())) {
-            if (ordinal >= end || !span.traceId().equals(traceIndex.traceId(ordinal))) {
+            if (part >= end
+                || !span.traceId().equals(traceIndex.traceId(traceIndex.ordinalOf(part)))) {
               throw file.corrupt(runName(page, run), "holds trace " + span.traceId()
-                  + " where the index expects trace " + ordinal);
+                  + " where the index expects trace part " + part);
             }
-            ordinal++;
+            part++;
             current = new ArrayList<>();
             traces.add(current);
           }
           current.add(span);
         }
-        if (ordinal != end) {
-          throw file.corrupt(runName(page, run), "holds " + (ordinal - first)
-              + " traces where the page's header says " + (end - first));
+        if (part != end) {
+          throw file.corrupt(runName(page, run), "holds " + (part - first)
+              + " trace parts where the page's header says " + (end - first));
         }
       }
       return traces;

@@ -101,8 +101,17 @@ final class BlockFile implements Closeable {
     T read(ByteSource in) throws IOException;
   }
 
-  private void readInto(Extent extent, String what, byte[] stored, byte[] raw)
-      throws IOException {
+  /**
+   * Reads an extent's stored bytes, compressed as they are, and checks their CRC32C: what
+   * compaction copies into a new block without decompressing it.
+   */
+  byte[] readStored(Extent extent, String what) throws IOException {
+    byte[] stored = new byte[extent.length()];
+    readStoredInto(extent, what, stored);
+    return stored;
+  }
+
+  private void readStoredInto(Extent extent, String what, byte[] stored) throws IOException {
     if (!extent.within(BlockFormat.HEADER_SIZE, dataEnd)) {
       throw corrupt(what, "extent " + extent + " outside the data bytes [" + BlockFormat.HEADER_SIZE
           + ", " + dataEnd + ")");
@@ -114,6 +123,11 @@ final class BlockFile implements Closeable {
       throw corrupt(what, "checksum mismatch (stored " + Integer.toHexString(extent.crc())
           + ", computed " + Integer.toHexString((int) crc.getValue()) + ")");
     }
+  }
+
+  private void readInto(Extent extent, String what, byte[] stored, byte[] raw)
+      throws IOException {
+    readStoredInto(extent, what, stored);
     int size;
     try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
       size = zstd.decompressByteArray(raw, 0, extent.rawLength(), stored, 0, extent.length());

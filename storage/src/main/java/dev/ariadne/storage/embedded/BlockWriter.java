@@ -24,13 +24,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.zip.CRC32C;
 
 /**
@@ -61,19 +61,12 @@ final class BlockWriter {
   /** Written bytes flushed at a time while a block is written. */
   static final long SYNC_EVERY_BYTES = 4L << 20;
   /**
-   * The zstd level of a merged block, the form spans are kept in: on realistic spans, level 6
-   * makes pages a fifth smaller than zstd's default level 3 for about twice the compression time,
-   * which blocks, written in the background, can afford; higher levels gain a few percent more
-   * for several times the time.
+   * The zstd level of a block, the form spans are kept in, since compaction copies pages as they
+   * are: on realistic spans, level 6 makes pages a fifth smaller than zstd's default level 3 for
+   * about twice the compression time; higher levels gain a few percent more for several times the
+   * time.
    */
-  private static final int MERGED_ZSTD_LEVEL = 6;
-  /**
-   * The zstd level of a cut's block, which compaction soon merges into a larger one at {@link
-   * #MERGED_ZSTD_LEVEL}: on realistic spans level 1 makes the block about 9% larger than level 6
-   * does, for a fraction of the compression time, which was a quarter of a cut's CPU (see {@code
-   * docs/benchmarks.md}).
-   */
-  private static final int CUT_ZSTD_LEVEL = 1;
+  private static final int ZSTD_LEVEL = 6;
   private static final Comparator<Span> BY_START = Comparator.comparingLong(Span::startEpochNanos);
 
   private final FileChannel out;
@@ -108,22 +101,28 @@ final class BlockWriter {
    * skipped); trace IDs must be strictly ascending by unsigned (high, low). {@code catalog} is
    * the catalog of exactly these spans, which the block's metadata lists. The file is {@link
    * BlockFormat#fileName} of {@code id}, written as a temporary file, forced, renamed atomically,
-   * and the directory forced. If writing fails, the temporary file is deleted. Compressed as a
-   * cut's block is, for compaction to merge.
+   * and the directory forced. If writing fails, the temporary file is deleted.
    *
    * @throws IllegalArgumentException if an element mixes traces or the IDs are out of order
    * @throws FileAlreadyExistsException if the block exists
    */
   static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
       Iterator<List<Span>> traces, Catalog catalog) throws IOException {
-    return write(directory, id, coveredWalSegment, sources, traces, catalog, CUT_ZSTD_LEVEL);
+    requireNonNull(traces, "traces");
+    List<Long> sourceIds = List.copyOf(requireNonNull(sources, "sources"));
+    return write(directory, id, catalog,
+        writer -> writer.writeAll(traces, id, coveredWalSegment, sourceIds));
   }
 
-  private static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
-      Iterator<List<Span>> traces, Catalog catalog, int zstdLevel) throws IOException {
-    requireNonNull(traces, "traces");
+  /** Writes a block's body into a {@link BlockWriter}. */
+  @FunctionalInterface
+  private interface Body {
+    void writeTo(BlockWriter writer) throws IOException;
+  }
+
+  private static Block write(Path directory, long id, Catalog catalog, Body body)
+      throws IOException {
     requireNonNull(catalog, "catalog");
-    List<Long> sourceIds = List.copyOf(requireNonNull(sources, "sources"));
     Path file = directory.resolve(BlockFormat.fileName(id));
     if (Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString(), null, "block " + id + " exists");
@@ -133,8 +132,8 @@ final class BlockWriter {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
               StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
           ZstdCompressCtx zstd = new ZstdCompressCtx()) {
-        zstd.setLevel(zstdLevel);
-        new BlockWriter(channel, zstd, catalog).writeAll(traces, id, coveredWalSegment, sourceIds);
+        zstd.setLevel(ZSTD_LEVEL);
+        body.writeTo(new BlockWriter(channel, zstd, catalog));
         channel.force(true);
       }
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
@@ -153,10 +152,16 @@ final class BlockWriter {
   }
 
   /**
-   * Merges {@code sources} into one new block {@code id}: their traces in trace ID order, the
-   * spans of a trace held by several sources brought together (all of them: a span stored twice
+   * Merges {@code sources}, blocks of the current format version, into one new block {@code id}
+   * without decoding their spans: their pages are copied as they are stored, one source after the
+   * other, and the index places each source's trace parts; the search columns are merged by
+   * {@link ColumnMerge}; the summaries of a trace held by several sources are merged into one. So
+   * a trace's parts from several sources come together in one block, found by one lookup, and
+   * each span is compressed once, when its head is cut. Every span is kept (a span stored twice
    * stays twice). The new block covers the sources' latest WAL segment and names them as its
    * sources; its catalog is the union of theirs. The sources are left as they are.
+   *
+   * @throws IllegalArgumentException if there are no sources or one is of an older format version
    */
   static Block compact(Path directory, long id, List<Block> sources) throws IOException {
     if (sources.isEmpty()) {
@@ -164,28 +169,24 @@ final class BlockWriter {
     }
     long coveredWalSegment = Long.MIN_VALUE;
     List<Long> sourceIds = new ArrayList<>(sources.size());
-    List<Iterator<List<Span>>> traces = new ArrayList<>(sources.size());
     Catalog catalog = new Catalog();
     for (Block source : sources) {
+      if (source.version() != BlockFormat.VERSION) {
+        throw new IllegalArgumentException("source " + source + " of format version "
+            + source.version() + " (expected: " + BlockFormat.VERSION + ")");
+      }
       coveredWalSegment = Math.max(coveredWalSegment, source.meta().coveredWalSegment());
       sourceIds.add(source.meta().id());
-      traces.add(source.traces());
       catalog.addAll(source.meta());
     }
-    try {
-      return write(directory, id, coveredWalSegment, sourceIds, new MergedTraces(traces), catalog,
-          MERGED_ZSTD_LEVEL);
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    long covered = coveredWalSegment;
+    return write(directory, id, catalog,
+        writer -> writer.writeMerged(sources, id, covered, sourceIds));
   }
 
   private void writeAll(Iterator<List<Span>> traces, long id, long coveredWalSegment,
       List<Long> sources) throws IOException {
-    ByteSink header = new ByteSink(BlockFormat.HEADER_SIZE);
-    header.writeIntLe(BlockFormat.MAGIC);
-    header.writeIntLe(BlockFormat.VERSION);
-    writeFully(header.array(), header.size());
+    writeHeader();
     while (traces.hasNext()) {
       List<Span> spans = traces.next();
       if (!spans.isEmpty()) {
@@ -194,11 +195,156 @@ final class BlockWriter {
     }
     closePage();
     closeSummaryChunk();
+    Extent columnsSection = append(columns.finish(this::append));
+    Extent callsSection = append(columns.finishCalls());
+    writeSections(columnsSection, callsSection, index.build(),
+        meta.build(id, coveredWalSegment, sources, catalog));
+  }
 
+  private void writeMerged(List<Block> sources, long id, long coveredWalSegment,
+      List<Long> sourceIds) throws IOException {
+    writeHeader();
+    // The new ordinal of each source's traces, merging their sorted IDs.
+    int[][] ordinals = new int[sources.size()][];
+    TraceIndex[] indexes = new TraceIndex[sources.size()];
+    for (int s = 0; s < sources.size(); s++) {
+      indexes[s] = sources.get(s).index();
+      ordinals[s] = new int[indexes[s].traceCount()];
+    }
+    int[] next = new int[sources.size()];
+    long[] highs = new long[1024];
+    long[] lows = new long[1024];
+    int traceCount = 0;
+    BitSet spread = new BitSet();
+    while (true) {
+      TraceId least = null;
+      for (int s = 0; s < sources.size(); s++) {
+        if (next[s] < indexes[s].traceCount()) {
+          TraceId candidate = indexes[s].traceId(next[s]);
+          if (least == null || TraceIndex.compare(candidate, least) < 0) {
+            least = candidate;
+          }
+        }
+      }
+      if (least == null) {
+        break;
+      }
+      if (traceCount == highs.length) {
+        highs = Arrays.copyOf(highs, traceCount * 2);
+        lows = Arrays.copyOf(lows, traceCount * 2);
+      }
+      highs[traceCount] = least.high();
+      lows[traceCount] = least.low();
+      int holders = 0;
+      for (int s = 0; s < sources.size(); s++) {
+        if (next[s] < indexes[s].traceCount() && indexes[s].traceId(next[s]).equals(least)) {
+          ordinals[s][next[s]++] = traceCount;
+          holders++;
+        }
+      }
+      if (holders > 1) {
+        spread.set(traceCount);
+      }
+      traceCount++;
+    }
+
+    // Pages as they are stored, and the placement of their parts.
+    List<Integer> pageFirstParts = new ArrayList<>();
+    List<Extent> pages = new ArrayList<>();
+    int partCount = 0;
+    for (TraceIndex sourceIndex : indexes) {
+      partCount += sourceIndex.partCount();
+    }
+    int[] partOrdinals = new int[partCount];
+    int[] partOffsets = new int[sources.size()];
+    ColumnMerge columnMerge = new ColumnMerge(names, spread);
+    int partOffset = 0;
+    for (int s = 0; s < sources.size(); s++) {
+      Block source = sources.get(s);
+      TraceIndex sourceIndex = indexes[s];
+      partOffsets[s] = partOffset;
+      for (int page = 0; page < sourceIndex.pageCount(); page++) {
+        Extent stored = sourceIndex.page(page);
+        byte[] bytes = source.data().readStored(stored, "page " + page);
+        pageFirstParts.add(partOffset + sourceIndex.firstPart(page));
+        pages.add(new Extent(position, stored.length(), stored.rawLength(), stored.crc()));
+        writeFully(bytes, bytes.length);
+      }
+      for (int part = 0; part < sourceIndex.partCount(); part++) {
+        partOrdinals[partOffset + part] = ordinals[s][sourceIndex.ordinalOf(part)];
+      }
+      StringTable sourceNames = source.names();
+      int[] nameIds = new int[sourceNames.size()];
+      for (int name = 0; name < nameIds.length; name++) {
+        nameIds[name] = names.add(sourceNames.get(name));
+      }
+      columnMerge.add(new ColumnMerge.Source(source, nameIds, partOffset, ordinals[s]));
+      partOffset += sourceIndex.partCount();
+    }
+
+    // One summary per trace, the parts of a spread trace merged.
+    TracePart[] parts = new TracePart[traceCount];
+    for (int s = 0; s < sources.size(); s++) {
+      List<TracePart> sourceParts = sources.get(s).summaries();
+      for (int ordinal = 0; ordinal < sourceParts.size(); ordinal++) {
+        int merged = ordinals[s][ordinal];
+        parts[merged] = parts[merged] == null
+            ? sourceParts.get(ordinal) : parts[merged].merge(sourceParts.get(ordinal));
+      }
+    }
+    List<Extent> summaryChunks = new ArrayList<>();
+    for (int first = 0; first < traceCount; first += TraceIndex.TRACES_PER_CHUNK) {
+      ByteSink chunk = new ByteSink(32 * TraceIndex.TRACES_PER_CHUNK);
+      TraceSummaries.write(Arrays.asList(parts)
+          .subList(first, Math.min(traceCount, first + TraceIndex.TRACES_PER_CHUNK)), names, chunk);
+      summaryChunks.add(append(chunk));
+    }
+
+    long[] traceHighs = Arrays.copyOf(highs, traceCount);
+    long[] traceLows = Arrays.copyOf(lows, traceCount);
+    ByteSink callsSection = new ByteSink(1 << 12);
+    ByteSink directory = columnMerge.finish(ordinal -> {
+      TraceId traceId = new TraceId(traceHighs[ordinal], traceLows[ordinal]);
+      List<Span> spans = new ArrayList<>();
+      for (Block source : sources) {
+        spans.addAll(source.trace(traceId));
+      }
+      return spans;
+    }, this::append, callsSection);
+    Extent columnsSection = append(directory);
+    Extent callsExtent = append(callsSection);
+
+    long minStart = Long.MAX_VALUE;
+    long maxStart = Long.MIN_VALUE;
+    long maxEnd = Long.MIN_VALUE;
+    long spanCount = 0;
+    for (Block source : sources) {
+      minStart = Math.min(minStart, source.meta().minStartEpochNanos());
+      maxStart = Math.max(maxStart, source.meta().maxStartEpochNanos());
+      maxEnd = Math.max(maxEnd, source.meta().maxEndEpochNanos());
+      spanCount += source.meta().spanCount();
+    }
+    writeSections(columnsSection, callsExtent,
+        new TraceIndex(traceHighs, traceLows,
+            pageFirstParts.stream().mapToInt(Integer::intValue).toArray(),
+            pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]), partOrdinals),
+        new BlockMeta(id, coveredWalSegment, sourceIds, minStart, maxStart, maxEnd, spanCount,
+            traceCount, 0, catalog.operations(), catalog.attributeValues()));
+  }
+
+  private void writeHeader() throws IOException {
+    ByteSink header = new ByteSink(BlockFormat.HEADER_SIZE);
+    header.writeIntLe(BlockFormat.MAGIC);
+    header.writeIntLe(BlockFormat.VERSION);
+    writeFully(header.array(), header.size());
+  }
+
+  /** Writes the sections after the chunks, then the footer. */
+  private void writeSections(Extent columnsSection, Extent callsSection, TraceIndex traceIndex,
+      BlockMeta blockMeta) throws IOException {
     Map<Section, Extent> sections = new EnumMap<>(Section.class);
-    sections.put(Section.COLUMNS, append(columns.finish(this::append)));
-    sections.put(Section.CALLS, append(columns.finishCalls()));
-    TraceIndex traceIndex = index.build();
+    sections.put(Section.COLUMNS, columnsSection);
+    sections.put(Section.CALLS, callsSection);
     ByteSink buffer = new ByteSink(16 * traceIndex.traceCount() + 1024);
     traceIndex.writeTo(buffer);
     sections.put(Section.INDEX, append(buffer));
@@ -213,7 +359,7 @@ final class BlockWriter {
     names.writeTo(buffer);
     sections.put(Section.NAMES, append(buffer));
     buffer.reset();
-    meta.build(id, coveredWalSegment, sources, catalog).writeTo(buffer);
+    blockMeta.writeTo(buffer);
     sections.put(Section.META, append(buffer));
 
     ByteSink footer = new ByteSink(BlockFormat.FOOTER_SIZE);
@@ -386,49 +532,5 @@ final class BlockWriter {
       return 1 + estimatedSize(kvList.attributes(), depth + 1);
     }
     return 9;
-  }
-
-  /**
-   * The traces of several blocks in trace ID order, each trace's spans from every block together.
-   * A source's read error surfaces as an {@link UncheckedIOException}.
-   */
-  private static final class MergedTraces implements Iterator<List<Span>> {
-    /** The next trace of one source. */
-    private record Head(TraceId traceId, List<Span> spans, Iterator<List<Span>> source) {}
-
-    private final PriorityQueue<Head> heads =
-        new PriorityQueue<>((a, b) -> TraceIndex.compare(a.traceId, b.traceId));
-
-    MergedTraces(List<Iterator<List<Span>>> sources) {
-      sources.forEach(this::advance);
-    }
-
-    @Override
-    public boolean hasNext() {
-      return !heads.isEmpty();
-    }
-
-    @Override
-    public List<Span> next() {
-      Head first = heads.poll();
-      if (first == null) {
-        throw new NoSuchElementException();
-      }
-      List<Span> spans = new ArrayList<>(first.spans);
-      advance(first.source);
-      while (!heads.isEmpty() && heads.peek().traceId.equals(first.traceId)) {
-        Head same = heads.poll();
-        spans.addAll(same.spans);
-        advance(same.source);
-      }
-      return spans;
-    }
-
-    private void advance(Iterator<List<Span>> source) {
-      if (source.hasNext()) {
-        List<Span> spans = source.next();
-        heads.add(new Head(spans.get(0).traceId(), spans, source));
-      }
-    }
   }
 }

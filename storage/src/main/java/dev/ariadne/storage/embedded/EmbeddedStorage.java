@@ -939,11 +939,13 @@ public final class EmbeddedStorage implements Storage {
    * The blocks to merge next, or none: the first {@code fanIn} consecutive blocks, in start order,
    * of the lowest size tier that has them, whose spans fit in {@code targetSpans} together. Tier 0
    * holds blocks of fewer than {@code unitSpans} × {@code fanIn} spans, tier 1 fewer than {@code
-   * fanIn} times that, and so on.
+   * fanIn} times that, and so on. Blocks of an older format version are left as they are, until
+   * retention deletes them.
    */
   static List<Block> compactionGroup(
       List<Block> blocks, long unitSpans, long targetSpans, int fanIn) {
     List<Block> byStart = new ArrayList<>(blocks);
+    byStart.removeIf(block -> block.version() != BlockFormat.VERSION);
     byStart.sort(Comparator.comparingLong((Block b) -> b.meta().minStartEpochNanos())
         .thenComparingLong(b -> b.meta().id()));
     long tierEnd = unitSpans * fanIn;

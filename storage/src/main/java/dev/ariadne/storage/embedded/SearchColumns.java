@@ -101,6 +101,30 @@ final class SearchColumns {
     return partCount;
   }
 
+  long minDuration() {
+    return minDuration;
+  }
+
+  long maxDuration() {
+    return maxDuration;
+  }
+
+  /**
+   * The extents of the fixed columns, in the directory's order: spans per part, resources,
+   * resource table, span names, kinds, starts, durations, shapes, shape table.
+   */
+  Extent[] fixedColumns() {
+    return new Extent[] {
+      spansPerPart, resources, resourceTable, spanNames, kinds, starts, durations, shapes,
+      shapeTable
+    };
+  }
+
+  /** Attribute key number → the extents of its value table and values column. */
+  Map<Integer, Extent[]> attributeColumns() {
+    return attributes;
+  }
+
   /**
    * The numbers, ascending, of the trace parts with a span that {@code query} matches, as {@link
    * TraceQuery#matches} decides, read from the columns the query's criteria need. {@code
@@ -389,7 +413,7 @@ final class SearchColumns {
     return found;
   }
 
-  private static String label(String column) {
+  static String label(String column) {
     return BlockFormat.Section.COLUMNS.label() + ", " + column + " column";
   }
 

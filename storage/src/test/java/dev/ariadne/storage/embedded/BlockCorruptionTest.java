@@ -189,7 +189,15 @@ class BlockCorruptionTest {
 
     assertLookupFailsWith(fewer, "page 0: runs of 3 traces where the index places 4");
     assertLookupFailsWith(more, "page 0: runs of 5 traces where the index places 4");
-    assertCompactionFails(more, "page 0: runs of 5 traces where the index places 4");
+  }
+
+  @Test
+  void compactionRefusesASourcePageThatFailsItsChecksum() throws IOException {
+    Extent page = BlockLayout.index(sound).page(0);
+    Path damaged = BlockLayout.withFlippedByte(
+        sound, page.offset() + page.length() / 2, directory.resolve("damaged.block"));
+
+    assertCompactionFails(damaged, "page 0: checksum mismatch");
   }
 
   @Test
@@ -209,7 +217,7 @@ class BlockCorruptionTest {
           .isInstanceOf(UncheckedIOException.class)
           .hasRootCauseInstanceOf(CorruptDataException.class)
           .hasMessageContaining(shifted + ": page 0, run 0: holds trace " + second
-              + " where the index expects trace 1");
+              + " where the index expects trace part 1");
     }
   }
 

@@ -443,16 +443,33 @@ class BlockTest {
   // Compaction
 
   @Test
-  void aMergedBlockIsCompressedHarderThanTheCutBlockItWasMadeFrom() throws IOException {
-    List<List<Span>> traces = realisticTraces(new Random(5), 2_000, 3600 * SECOND);
-    Block cut = write(1, traces);
+  void compactionCopiesItsSourcesPagesAsTheyAreStored() throws IOException {
+    List<List<Span>> first = realisticTraces(new Random(5), 2_000, 3600 * SECOND);
+    List<List<Span>> second = realisticTraces(new Random(6), 2_000, 3600 * SECOND);
+    Block a = write(1, first);
+    Block b = write(2, second);
 
-    Block merged = BlockWriter.compact(directory, 2, List.of(cut));
+    Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
     opened.add(merged);
 
-    assertThat(merged.meta().sizeBytes()).isLessThan(cut.meta().sizeBytes() * 96 / 100);
-    for (List<Span> trace : traces.subList(0, 50)) {
-      assertThat(merged.trace(trace.get(0).traceId())).containsExactlyInAnyOrderElementsOf(trace);
+    List<byte[]> sourcePages = new ArrayList<>();
+    for (Block source : List.of(a, b)) {
+      for (int page = 0; page < source.index().pageCount(); page++) {
+        sourcePages.add(source.data().readStored(source.index().page(page), "page " + page));
+      }
+    }
+    assertThat(sourcePages).hasSizeGreaterThan(2);
+    assertThat(merged.index().pageCount()).isEqualTo(sourcePages.size());
+    for (int page = 0; page < sourcePages.size(); page++) {
+      assertThat(merged.data().readStored(merged.index().page(page), "page " + page))
+          .isEqualTo(sourcePages.get(page));
+    }
+    List<List<Span>> traces = new ArrayList<>(first);
+    traces.addAll(second);
+    for (List<Span> trace : traces) {
+      TraceId traceId = trace.get(0).traceId();
+      assertThat(merged.trace(traceId)).containsExactlyInAnyOrderElementsOf(trace);
+      assertThat(merged.part(traceId)).contains(TracePart.of(traceId, trace));
     }
   }
 
@@ -534,7 +551,7 @@ class BlockTest {
   }
 
   @Test
-  void aBlockOfFormatVersionOneReadsBackAndCompactsIntoTheCurrentVersion() throws IOException {
+  void aBlockOfFormatVersionOneReadsBackAndIsLeftOutOfCompaction() throws IOException {
     // Written with format version 1 (a page was one span codec call) from these traces.
     List<List<Span>> traces = variedTraces(new Random(21), 200);
     Path old = directory.resolve("0000000000000001.block");
@@ -551,16 +568,21 @@ class BlockTest {
     }
     assertThat(ids(block.search(TraceQuery.builder().build())))
         .containsExactlyElementsOf(traces.stream().map(trace -> trace.get(0).traceId()).toList());
-
-    Block compacted = BlockWriter.compact(directory, 2, List.of(block));
-    opened.add(compacted);
-    assertThat(BlockLayout.version(compacted.file())).isEqualTo(BlockFormat.VERSION);
     List<List<Span>> read = new ArrayList<>();
-    compacted.traces().forEachRemaining(read::add);
+    block.traces().forEachRemaining(read::add);
     assertThat(read).hasSameSizeAs(traces);
     for (int i = 0; i < traces.size(); i++) {
       assertThat(read.get(i)).containsExactlyInAnyOrderElementsOf(traces.get(i));
     }
+
+    Block current = write(2, variedTraces(new Random(22), 10));
+    Block other = write(3, variedTraces(new Random(23), 10));
+    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current, other), 10, 1_000, 2))
+        .containsExactlyInAnyOrder(current, other);
+    assertThatThrownBy(() -> BlockWriter.compact(directory, 4, List.of(block, current)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("source " + block + " of format version 1 (expected: "
+            + BlockFormat.VERSION + ")");
   }
 
   // Metadata
