@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * traces, 100 per body) into a fresh data directory as the collector does, and waits until the
  * head's four cuts of 100,000 spans (each awaited before the next 100,000 are written) are merged
  * into one block. So it counts the WAL record and the head, each cut (decoding the head, search
- * columns, pages, zstd level 1) and the merge (decoding the cuts, the same again at level 6), on
+ * columns, pages, zstd) and the merge (pages copied, columns and summaries merged), on
  * the writer's and the engine's own threads alike, which is why each iteration prints the JVM's CPU
  * time per span (all threads), and why it is best read with {@code -prof perfnorm} (instructions
  * per span, whole JVM) where the machine counts instructions. The WAL is synced on an interval,

@@ -197,7 +197,7 @@ class EmbeddedStorageTest {
         before = storage.compactions();
         storage.compact();
       } while (storage.compactions() > before);
-      // 16 blocks of 5 spans → 4 of 20 → 1 of 80: five merges, each span rewritten twice.
+      // 16 blocks of 5 spans → 4 of 20 → 1 of 80: five merges, each block copied twice.
       assertThat(storage.compactions()).isEqualTo(5);
       assertThat(storage.blockCount()).isEqualTo(1);
       for (TraceId traceId : traces) {
