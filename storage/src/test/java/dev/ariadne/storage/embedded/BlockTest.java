@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -471,6 +472,69 @@ class BlockTest {
       assertThat(merged.trace(traceId)).containsExactlyInAnyOrderElementsOf(trace);
       assertThat(merged.part(traceId)).contains(TracePart.of(traceId, trace));
     }
+  }
+
+  /**
+   * The oracle for compaction: a block merged from sources, among them a merged block, that split
+   * many traces between them, answers every lookup, search and call as the block written from
+   * the same spans at once does.
+   */
+  @Test
+  void aCompactedBlockAnswersAsTheBlockWrittenFromTheSameSpansAtOnce() throws IOException {
+    Random random = new Random(31);
+    List<List<Span>> traces = variedTraces(random, 900);
+    List<List<Span>> sources = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    int split = 0;
+    for (List<Span> trace : traces) {
+      if (trace.size() > 1 && random.nextInt(3) == 0) {
+        split++;
+        for (Span span : trace) {
+          sources.get(random.nextInt(3)).add(span);
+        }
+      } else {
+        sources.get(random.nextInt(3)).addAll(trace);
+      }
+    }
+    Block a = write(1, byTrace(sources.get(0)));
+    Block b = write(2, byTrace(sources.get(1)));
+    Block c = write(3, byTrace(sources.get(2)));
+    Block ab = BlockWriter.compact(directory, 4, List.of(a, b));
+    opened.add(ab);
+    Block merged = BlockWriter.compact(directory, 5, List.of(c, ab));
+    opened.add(merged);
+    Block whole = write(6, traces.stream().sorted(Comparator.comparing(
+        (List<Span> trace) -> trace.get(0).traceId(), TraceIndex::compare)).toList());
+
+    assertThat(split).isGreaterThan(150);
+    assertThat(merged.index().partCount()).isGreaterThan(traces.size() + split / 2);
+    assertAnswersAlike(merged, whole, traces, random);
+    Block wholeAb = write(7, byTrace(concat(sources.get(0), sources.get(1))));
+    assertAnswersAlike(ab, wholeAb, byTrace(concat(sources.get(0), sources.get(1))), random);
+  }
+
+  private static void assertAnswersAlike(Block block, Block expected, List<List<Span>> traces,
+      Random random) throws IOException {
+    assertThat(block.meta()).usingRecursiveComparison()
+        .ignoringFields("id", "coveredWalSegment", "sources", "sizeBytes")
+        .isEqualTo(expected.meta());
+    for (List<Span> trace : traces) {
+      TraceId traceId = trace.get(0).traceId();
+      assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(trace);
+      assertThat(block.part(traceId)).isEqualTo(expected.part(traceId));
+    }
+    for (TraceQuery query : battery(traces, random)) {
+      assertThat(block.search(query)).as("%s", query).isEqualTo(expected.search(query));
+    }
+    List<String> calls = new ArrayList<>();
+    List<TraceId> open = block.calls((start, parent, child, error) ->
+        calls.add(start + " " + parent + " " + child + " " + error));
+    List<String> expectedCalls = new ArrayList<>();
+    List<TraceId> expectedOpen = expected.calls((start, parent, child, error) ->
+        expectedCalls.add(start + " " + parent + " " + child + " " + error));
+    assertThat(expectedCalls).hasSizeGreaterThan(100);
+    assertThat(calls).containsExactlyInAnyOrderElementsOf(expectedCalls);
+    assertThat(expectedOpen).isNotEmpty();
+    assertThat(open).containsExactlyElementsOf(expectedOpen);
   }
 
   @Test
