@@ -18,7 +18,8 @@ import java.util.List;
  * runs hold them, each page holding consecutive parts. The placement says which trace each part
  * belongs to. A block cut from the head has one part per trace, in ordinal order; a compacted
  * block has its sources' parts one source after the other, and a trace that more than one source
- * held has a part from each. Kept in memory once loaded (about 20 bytes a trace); immutable.
+ * held has a part from each. Kept in memory once loaded (16 bytes a trace, and about 12 more in a
+ * compacted block); immutable.
  *
  * <p>Layout: the trace count and the IDs (16 bytes each); the page count and, per page, its first
  * part less the previous page's and its extent; the summary chunk count and their extents; then,
