@@ -3,6 +3,7 @@ package dev.ariadne.storage.embedded;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.SearchColumns.ChunkSink;
+import dev.ariadne.storage.embedded.SearchColumns.IntKey;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
@@ -181,7 +182,8 @@ final class ColumnMerge {
       long[] pairs = new long[in.readCount(in.remaining() / 2)];
       for (int i = 0; i < pairs.length; i++) {
         int key = in.readCount(nameIds.length - 1);
-        pairs[i] = (long) nameIds[key] << 32 | (valueOffsets[key] + in.readCount(Integer.MAX_VALUE));
+        int value = valueOffsets[key] + in.readCount(Integer.MAX_VALUE);
+        pairs[i] = (long) nameIds[key] << 32 | value;
       }
       Arrays.sort(pairs);
       int[] parts = new int[1 + 2 * pairs.length];
@@ -310,15 +312,16 @@ final class ColumnMerge {
     directory.writeZigZag(rowCount == 0 ? 0 : minDuration);
     directory.writeZigZag(rowCount == 0 ? 0 : maxDuration);
     for (ByteSink column : List.of(spansPerPart, resourceIds,
-        withCount(resources.size(), resourceTable), spanNames, kinds, starts, durations, shapeIds,
-        withCount(shapes.size(), shapeTable))) {
+        SearchColumns.withCount(resources.size(), resourceTable), spanNames, kinds, starts,
+        durations, shapeIds, SearchColumns.withCount(shapes.size(), shapeTable))) {
       out.append(column).write(directory);
     }
     directory.writeVarInt(keys.size());
     for (Map.Entry<Integer, KeyColumn> key : keys.entrySet()) {
+      KeyColumn column = key.getValue();
       directory.writeVarInt(key.getKey());
-      out.append(withCount(key.getValue().count, key.getValue().entries)).write(directory);
-      out.append(key.getValue().valueIds).write(directory);
+      out.append(SearchColumns.withCount(column.count, column.entries)).write(directory);
+      out.append(column.valueIds).write(directory);
     }
     return directory;
   }
@@ -380,32 +383,6 @@ final class ColumnMerge {
   private static void checkEnd(ByteSource in) throws CorruptDataException {
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the last entry");
-    }
-  }
-
-  private static ByteSink withCount(int count, ByteSink body) {
-    ByteSink out = new ByteSink(body.size() + 5);
-    out.writeVarInt(count);
-    out.writeBytes(body.array(), 0, body.size());
-    return out;
-  }
-
-  /** An int array compared by its contents: a resource's or a shape's numbers. */
-  private static final class IntKey {
-    private final int[] values;
-
-    IntKey(int[] values) {
-      this.values = values;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof IntKey key && Arrays.equals(values, key.values);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(values);
     }
   }
 

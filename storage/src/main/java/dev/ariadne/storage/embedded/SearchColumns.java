@@ -21,9 +21,10 @@ import java.util.Map;
 /**
  * The search columns of a block: what {@link TraceQuery#matches} looks at, for every span, kept
  * apart from the spans so that a search never decodes a page. Rows are spans, grouped by trace
- * part in the order of the parts (see {@link TraceIndex}) and sorted by start within a part. Each column is its own zstd chunk, so a search
- * reads only what its criteria need. Strings are numbers in the block's {@link StringTable}, and
- * attribute values numbers in their key's value table. The columns:
+ * part in the order of the parts (see {@link TraceIndex}) and sorted by start within a part. Each
+ * column is its own zstd chunk, so a search reads only what its criteria need. Strings are numbers
+ * in the block's {@link StringTable}, and attribute values numbers in their key's value table. The
+ * columns:
  *
  * <ul>
  *   <li>spans per part: a varint per trace part, mapping rows to parts;
@@ -413,6 +414,14 @@ final class SearchColumns {
     return found;
   }
 
+  /** {@code body} after a varint of {@code count}: a table with its entry count. */
+  static ByteSink withCount(int count, ByteSink body) {
+    ByteSink out = new ByteSink(body.size() + 5);
+    out.writeVarInt(count);
+    out.writeBytes(body.array(), 0, body.size());
+    return out;
+  }
+
   static String label(String column) {
     return BlockFormat.Section.COLUMNS.label() + ", " + column + " column";
   }
@@ -457,7 +466,7 @@ final class SearchColumns {
     private final Map<Resource, Integer> resources = new HashMap<>();
     private final RecentResources recentResources = new RecentResources();
     private final ByteSink resourceTable = new ByteSink(1 << 10);
-    private final Map<Shape, Integer> shapes = new HashMap<>();
+    private final Map<IntKey, Integer> shapes = new HashMap<>();
     private final ByteSink shapeTable = new ByteSink(1 << 10);
     /** By attribute key number; null for numbers that are not attribute keys. */
     private KeyColumn[] keys = new KeyColumn[64];
@@ -511,7 +520,7 @@ final class SearchColumns {
       for (int i = 0; i < pairs; i++) {
         shapeKeys[i] = (int) (rowPairs[i] >>> 32);
       }
-      shapeIds.writeVarInt(shapeId(new Shape(shapeKeys)));
+      shapeIds.writeVarInt(shapeId(new IntKey(shapeKeys)));
       for (int i = 0; i < pairs; i++) {
         keys[shapeKeys[i]].valueIds.writeVarInt((int) rowPairs[i]);
       }
@@ -539,13 +548,13 @@ final class SearchColumns {
       return id;
     }
 
-    private int shapeId(Shape shape) {
+    private int shapeId(IntKey shape) {
       Integer id = shapes.get(shape);
       if (id == null) {
         id = shapes.size();
         shapes.put(shape, id);
-        shapeTable.writeVarInt(shape.keys.length);
-        for (int key : shape.keys) {
+        shapeTable.writeVarInt(shape.values.length);
+        for (int key : shape.values) {
           shapeTable.writeVarInt(key);
         }
       }
@@ -616,12 +625,6 @@ final class SearchColumns {
       return out;
     }
 
-    private static ByteSink withCount(int count, ByteSink body) {
-      ByteSink out = new ByteSink(body.size() + 5);
-      out.writeVarInt(count);
-      out.writeBytes(body.array(), 0, body.size());
-      return out;
-    }
 
     /**
      * Records the calls of one trace against the rows of their callee spans. {@link
@@ -654,27 +657,30 @@ final class SearchColumns {
     }
   }
 
-  /** The sorted attribute key numbers of a span. */
-  private static final class Shape {
-    final int[] keys;
+  /**
+   * Numbers compared by their contents: a span's shape (its sorted attribute key numbers), or, in
+   * {@link ColumnMerge}, a resource's service and attribute numbers.
+   */
+  static final class IntKey {
+    final int[] values;
 
-    Shape(int[] keys) {
-      this.keys = keys;
+    IntKey(int[] values) {
+      this.values = values;
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Shape shape && Arrays.equals(keys, shape.keys);
+      return other instanceof IntKey key && Arrays.equals(values, key.values);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(keys);
+      return Arrays.hashCode(values);
     }
 
     @Override
     public String toString() {
-      return Arrays.toString(keys);
+      return Arrays.toString(values);
     }
   }
 
