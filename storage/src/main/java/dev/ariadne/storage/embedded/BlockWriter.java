@@ -15,7 +15,6 @@ import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -204,65 +203,23 @@ final class BlockWriter {
   private void writeMerged(List<Block> sources, long id, long coveredWalSegment,
       List<Long> sourceIds) throws IOException {
     writeHeader();
-    // The new ordinal of each source's traces, merging their sorted IDs.
-    int[][] ordinals = new int[sources.size()][];
-    TraceIndex[] indexes = new TraceIndex[sources.size()];
-    for (int s = 0; s < sources.size(); s++) {
-      indexes[s] = sources.get(s).index();
-      ordinals[s] = new int[indexes[s].traceCount()];
-    }
-    int[] next = new int[sources.size()];
-    long[] highs = new long[1024];
-    long[] lows = new long[1024];
-    int traceCount = 0;
-    BitSet spread = new BitSet();
-    while (true) {
-      TraceId least = null;
-      for (int s = 0; s < sources.size(); s++) {
-        if (next[s] < indexes[s].traceCount()) {
-          TraceId candidate = indexes[s].traceId(next[s]);
-          if (least == null || TraceIndex.compare(candidate, least) < 0) {
-            least = candidate;
-          }
-        }
-      }
-      if (least == null) {
-        break;
-      }
-      if (traceCount == highs.length) {
-        highs = Arrays.copyOf(highs, traceCount * 2);
-        lows = Arrays.copyOf(lows, traceCount * 2);
-      }
-      highs[traceCount] = least.high();
-      lows[traceCount] = least.low();
-      int holders = 0;
-      for (int s = 0; s < sources.size(); s++) {
-        if (next[s] < indexes[s].traceCount() && indexes[s].traceId(next[s]).equals(least)) {
-          ordinals[s][next[s]++] = traceCount;
-          holders++;
-        }
-      }
-      if (holders > 1) {
-        spread.set(traceCount);
-      }
-      traceCount++;
-    }
+    TraceIdMerge traceIds = new TraceIdMerge(sources);
+    int[][] ordinals = traceIds.ordinals;
+    int traceCount = traceIds.highs.length;
 
     // Pages as they are stored, and the placement of their parts.
     List<Integer> pageFirstParts = new ArrayList<>();
     List<Extent> pages = new ArrayList<>();
     int partCount = 0;
-    for (TraceIndex sourceIndex : indexes) {
-      partCount += sourceIndex.partCount();
+    for (Block source : sources) {
+      partCount += source.index().partCount();
     }
     int[] partOrdinals = new int[partCount];
-    int[] partOffsets = new int[sources.size()];
-    ColumnMerge columnMerge = new ColumnMerge(names, spread);
+    ColumnMerge columnMerge = new ColumnMerge(names, traceIds.spread);
     int partOffset = 0;
     for (int s = 0; s < sources.size(); s++) {
       Block source = sources.get(s);
-      TraceIndex sourceIndex = indexes[s];
-      partOffsets[s] = partOffset;
+      TraceIndex sourceIndex = source.index();
       for (int page = 0; page < sourceIndex.pageCount(); page++) {
         Extent stored = sourceIndex.page(page);
         byte[] bytes = source.data().readStored(stored, "page " + page);
@@ -282,29 +239,10 @@ final class BlockWriter {
       partOffset += sourceIndex.partCount();
     }
 
-    // One summary per trace, the parts of a spread trace merged.
-    TracePart[] parts = new TracePart[traceCount];
-    for (int s = 0; s < sources.size(); s++) {
-      List<TracePart> sourceParts = sources.get(s).summaries();
-      for (int ordinal = 0; ordinal < sourceParts.size(); ordinal++) {
-        int merged = ordinals[s][ordinal];
-        parts[merged] = parts[merged] == null
-            ? sourceParts.get(ordinal) : parts[merged].merge(sourceParts.get(ordinal));
-      }
-    }
-    List<Extent> summaryChunks = new ArrayList<>();
-    for (int first = 0; first < traceCount; first += TraceIndex.TRACES_PER_CHUNK) {
-      ByteSink chunk = new ByteSink(32 * TraceIndex.TRACES_PER_CHUNK);
-      TraceSummaries.write(Arrays.asList(parts)
-          .subList(first, Math.min(traceCount, first + TraceIndex.TRACES_PER_CHUNK)), names, chunk);
-      summaryChunks.add(append(chunk));
-    }
-
-    long[] traceHighs = Arrays.copyOf(highs, traceCount);
-    long[] traceLows = Arrays.copyOf(lows, traceCount);
+    List<Extent> summaryChunks = writeMergedSummaries(sources, ordinals, traceCount);
     ByteSink callsSection = new ByteSink(1 << 12);
     ByteSink directory = columnMerge.finish(ordinal -> {
-      TraceId traceId = new TraceId(traceHighs[ordinal], traceLows[ordinal]);
+      TraceId traceId = new TraceId(traceIds.highs[ordinal], traceIds.lows[ordinal]);
       List<Span> spans = new ArrayList<>();
       for (Block source : sources) {
         spans.addAll(source.trace(traceId));
@@ -325,11 +263,92 @@ final class BlockWriter {
       spanCount += source.meta().spanCount();
     }
     writeSections(columnsSection, callsExtent,
-        new TraceIndex(traceHighs, traceLows,
+        new TraceIndex(traceIds.highs, traceIds.lows,
             pageFirstParts.stream().mapToInt(Integer::intValue).toArray(),
             pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]), partOrdinals),
         new BlockMeta(id, coveredWalSegment, sourceIds, minStart, maxStart, maxEnd, spanCount,
             traceCount, 0, catalog.operations(), catalog.attributeValues()));
+  }
+
+  /** Writes one summary per trace, the parts of a trace that several sources hold merged. */
+  private List<Extent> writeMergedSummaries(List<Block> sources, int[][] ordinals, int traceCount)
+      throws IOException {
+    TracePart[] parts = new TracePart[traceCount];
+    for (int s = 0; s < sources.size(); s++) {
+      List<TracePart> sourceParts = sources.get(s).summaries();
+      for (int ordinal = 0; ordinal < sourceParts.size(); ordinal++) {
+        int merged = ordinals[s][ordinal];
+        parts[merged] = parts[merged] == null
+            ? sourceParts.get(ordinal) : parts[merged].merge(sourceParts.get(ordinal));
+      }
+    }
+    List<Extent> summaryChunks = new ArrayList<>();
+    for (int first = 0; first < traceCount; first += TraceIndex.TRACES_PER_CHUNK) {
+      ByteSink chunk = new ByteSink(32 * TraceIndex.TRACES_PER_CHUNK);
+      TraceSummaries.write(Arrays.asList(parts)
+          .subList(first, Math.min(traceCount, first + TraceIndex.TRACES_PER_CHUNK)), names, chunk);
+      summaryChunks.add(append(chunk));
+    }
+    return summaryChunks;
+  }
+
+  /**
+   * The sources' sorted trace IDs merged: the new block's IDs, each source trace's new ordinal, and
+   * the new ordinals of the traces more than one source holds.
+   */
+  private static final class TraceIdMerge {
+    final int[][] ordinals;
+    final BitSet spread = new BitSet();
+    final long[] highs;
+    final long[] lows;
+
+    TraceIdMerge(List<Block> sources) throws IOException {
+      TraceIndex[] indexes = new TraceIndex[sources.size()];
+      ordinals = new int[sources.size()][];
+      for (int s = 0; s < sources.size(); s++) {
+        indexes[s] = sources.get(s).index();
+        ordinals[s] = new int[indexes[s].traceCount()];
+      }
+      long[] mergedHighs = new long[1024];
+      long[] mergedLows = new long[1024];
+      int count = 0;
+      int[] next = new int[sources.size()];
+      for (TraceId least = least(indexes, next); least != null; least = least(indexes, next)) {
+        if (count == mergedHighs.length) {
+          mergedHighs = Arrays.copyOf(mergedHighs, count * 2);
+          mergedLows = Arrays.copyOf(mergedLows, count * 2);
+        }
+        mergedHighs[count] = least.high();
+        mergedLows[count] = least.low();
+        int holders = 0;
+        for (int s = 0; s < indexes.length; s++) {
+          if (next[s] < indexes[s].traceCount() && indexes[s].traceId(next[s]).equals(least)) {
+            ordinals[s][next[s]++] = count;
+            holders++;
+          }
+        }
+        if (holders > 1) {
+          spread.set(count);
+        }
+        count++;
+      }
+      highs = Arrays.copyOf(mergedHighs, count);
+      lows = Arrays.copyOf(mergedLows, count);
+    }
+
+    /** The least of the sources' next trace IDs, or null when every source is used up. */
+    private static TraceId least(TraceIndex[] indexes, int[] next) {
+      TraceId least = null;
+      for (int s = 0; s < indexes.length; s++) {
+        if (next[s] < indexes[s].traceCount()) {
+          TraceId candidate = indexes[s].traceId(next[s]);
+          if (least == null || TraceIndex.compare(candidate, least) < 0) {
+            least = candidate;
+          }
+        }
+      }
+      return least;
+    }
   }
 
   private void writeHeader() throws IOException {

@@ -121,7 +121,7 @@ final class ColumnMerge {
     if (end != sourceRows) {
       throw perPart.corrupt(sourceParts + " parts of " + end + " rows of " + sourceRows);
     }
-    spansPerPart.writeBytes(perPart.array(), 0, perPart.array().length);
+    append(spansPerPart, perPart);
 
     ByteSource resourceColumn = read(file, fixed[1], "resources");
     ByteSource nameColumn = read(file, fixed[3], "span names");

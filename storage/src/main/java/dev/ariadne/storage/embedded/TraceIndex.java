@@ -41,6 +41,10 @@ final class TraceIndex {
   private final int[] partsByOrdinal;
   private final int[] ordinalStarts;
 
+  /**
+   * An index whose part {@code i} belongs to trace {@code partOrdinals[i]}; {@code partOrdinals}
+   * null for one part per trace, in ordinal order.
+   */
   TraceIndex(long[] highs, long[] lows, int[] pageFirstParts, Extent[] pages,
       Extent[] summaryChunks, int[] partOrdinals) {
     this.highs = highs;
@@ -48,7 +52,7 @@ final class TraceIndex {
     this.pageFirstParts = pageFirstParts;
     this.pages = pages;
     this.summaryChunks = summaryChunks;
-    if (isIdentity(partOrdinals, highs.length)) {
+    if (partOrdinals == null || isIdentity(partOrdinals, highs.length)) {
       this.partOrdinals = null;
       this.partsByOrdinal = null;
       this.ordinalStarts = null;
@@ -252,9 +256,10 @@ final class TraceIndex {
     for (int chunk = 0; chunk < chunkCount; chunk++) {
       summaryChunks[chunk] = Extent.read(in);
     }
-    int[] partOrdinals = version >= 3 ? readPlacement(in, traceCount) : identity(traceCount);
-    if (pageCount > 0 && previous >= partOrdinals.length) {
-      throw in.corrupt("last page starts at part " + previous + " of " + partOrdinals.length);
+    int[] partOrdinals = version >= 3 ? readPlacement(in, traceCount) : null;
+    int partCount = partOrdinals == null ? traceCount : partOrdinals.length;
+    if (pageCount > 0 && previous >= partCount) {
+      throw in.corrupt("last page starts at part " + previous + " of " + partCount);
     }
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the index");
@@ -285,11 +290,6 @@ final class TraceIndex {
     return partOrdinals;
   }
 
-  private static int[] identity(int count) {
-    int[] parts = new int[count];
-    Arrays.setAll(parts, part -> part);
-    return parts;
-  }
 
   /**
    * Collects the index while a block is cut from the head: one part per trace, in ordinal order.
@@ -326,8 +326,7 @@ final class TraceIndex {
     TraceIndex build() {
       return new TraceIndex(Arrays.copyOf(highs, traceCount), Arrays.copyOf(lows, traceCount),
           pageFirstTraces.stream().mapToInt(Integer::intValue).toArray(),
-          pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]),
-          identity(traceCount));
+          pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]), null);
     }
   }
 }
