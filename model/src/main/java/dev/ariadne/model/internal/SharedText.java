@@ -75,6 +75,16 @@ public final class SharedText {
     return Utf8Text.decode(body, offset, length);
   }
 
+  /**
+   * The string a recent request decoded from the UTF-8 bytes at {@code offset}, or null: for a
+   * decoder of stored spans, whose strings then are the instances the indexes and series are
+   * already keyed by. Nothing is added to the recent texts.
+   */
+  public static String recent(byte[] bytes, int offset, int length) {
+    return length > MAX_LENGTH ? null
+        : RecentTexts.find(bytes, offset, length, hash(bytes, offset, length));
+  }
+
   /** The text of {@code length} characters at {@code offset}. */
   public String text(char[] chars, int offset, int length) {
     if (length > MAX_LENGTH) {

@@ -23,6 +23,20 @@ class RecentTextsTest {
   }
 
   @Test
+  void aDecoderOfStoredBytesFindsARecentTextWithoutAddingOne() {
+    byte[] request = "stored.lookup stored.lookup".getBytes(StandardCharsets.UTF_8);
+    SharedText requestTexts = new SharedText(request);
+    String recent = requestTexts.decode(0, 13);
+    requestTexts.decode(14, 13);
+    byte[] stored = "xx stored.lookup stored.single".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(SharedText.recent(stored, 3, 13)).isSameAs(recent);
+    // Looked up by a stored decoder twice, a text is still not a recent one.
+    assertThat(SharedText.recent(stored, 17, 13)).isNull();
+    assertThat(SharedText.recent(stored, 17, 13)).isNull();
+  }
+
+  @Test
   void aTextThatCameOnceIsNotCopiedForTheNextRequests() {
     byte[] first = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);
     byte[] second = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.SharedText;
 import dev.ariadne.model.otlp.OtlpJsonDecoder;
 import dev.ariadne.storage.embedded.RealisticSpans;
 import java.util.ArrayList;
@@ -160,6 +161,23 @@ class SpanCodecTest {
     }
 
     assertRoundTrip(spans);
+  }
+
+  @Test
+  void aStringThatRecentRequestsBroughtDecodesAsTheirInstance() throws Exception {
+    byte[] request = "codec.recent.value codec.recent.value".getBytes(UTF_8);
+    SharedText requestTexts = new SharedText(request);
+    String recent = requestTexts.decode(0, 18);
+    requestTexts.decode(19, 18);
+    String unseen = new String("codec.unseen.value".getBytes(UTF_8), UTF_8);
+    Span span = Span.builder().traceId(TRACE).name(unseen)
+        .attributes(List.of(Attribute.of("key", new String(recent.getBytes(UTF_8), UTF_8))))
+        .build();
+
+    Span decoded = roundTrip(List.of(span)).get(0);
+
+    assertThat(decoded).isEqualTo(span);
+    assertThat(((Value.Str) decoded.attributes().get(0).value()).value()).isSameAs(recent);
   }
 
   @Test
