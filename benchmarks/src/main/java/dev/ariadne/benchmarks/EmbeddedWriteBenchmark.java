@@ -8,6 +8,7 @@ import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * into one block. So it counts the WAL record and the head, each cut (decoding the head, search
  * columns, pages, zstd) and the merge (pages copied, columns and summaries merged), on
  * the writer's and the engine's own threads alike, which is why each iteration prints the JVM's CPU
- * time per span (all threads), and why it is best read with {@code -prof perfnorm} (instructions
+ * time per span (all threads), with the cut thread's and the maintenance (compaction) thread's
+ * apart, and why it is best read with {@code -prof perfnorm} (instructions
  * per span, whole JVM) where the machine counts instructions. The WAL is synced on an interval,
  * not per write, so that the time is the CPU's and not the disk's; decoding alone is {@code
  * MemoryWriteBenchmark.decode}. Figures are per span; each iteration also prints the merged
@@ -55,10 +57,14 @@ public class EmbeddedWriteBenchmark {
 
   private static final OperatingSystemMXBean OS =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private byte[][] bodies;
   private long blockBytes;
   private long cpuNanosAtStart;
+  /** The CPU time of the engines' cut threads, and their maintenance threads, this iteration. */
+  private long cutNanos;
+  private long maintenanceNanos;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -88,6 +94,8 @@ public class EmbeddedWriteBenchmark {
       }
       await(storage, 1, 1);
       blockBytes = storage.blockBytes();
+      cutNanos += threadCpuNanos("ariadne-storage-cut");
+      maintenanceNanos += threadCpuNanos("ariadne-storage-maintenance");
       return blockBytes;
     } finally {
       Directories.delete(directory);
@@ -97,6 +105,8 @@ public class EmbeddedWriteBenchmark {
   @Setup(Level.Iteration)
   public void readCpuTime() {
     cpuNanosAtStart = OS.getProcessCpuTime();
+    cutNanos = 0;
+    maintenanceNanos = 0;
   }
 
   /**
@@ -108,8 +118,22 @@ public class EmbeddedWriteBenchmark {
   @TearDown(Level.Iteration)
   public void printBlockBytesAndCpu() {
     double cpuMicros = (OS.getProcessCpuTime() - cpuNanosAtStart) / 1000.0 / SPANS;
-    System.out.printf("merged block: %.2f bytes per span; process CPU: %.2f us per span%n",
-        (double) blockBytes / SPANS, cpuMicros);
+    System.out.printf("merged block: %.2f bytes per span; process CPU: %.2f us per span"
+            + " (cut thread %.2f, maintenance thread %.2f)%n", (double) blockBytes / SPANS,
+        cpuMicros, cutNanos / 1000.0 / SPANS, maintenanceNanos / 1000.0 / SPANS);
+  }
+
+  /**
+   * The CPU time of the engine's live thread named {@code name}: read before the engine closes,
+   * since a thread that has ended has no CPU time to read.
+   */
+  private static long threadCpuNanos(String name) {
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals(name)) {
+        return THREADS.getThreadCpuTime(thread.getId());
+      }
+    }
+    throw new IllegalStateException("no thread " + name);
   }
 
   /** Waits until the head is empty and the engine holds {@code blocks} after {@code compactions}. */
