@@ -494,12 +494,13 @@ final class BlockWriter {
     return append(raw, zstd);
   }
 
-  private Extent append(ByteSink raw, ZstdCompressCtx zstd) throws IOException {
+  private Extent append(ByteSink raw, ZstdCompressCtx compression) throws IOException {
     int bound = Math.toIntExact(Zstd.compressBound(raw.size()));
     if (compressed.length < bound) {
       compressed = new byte[bound];
     }
-    int length = zstd.compressByteArray(compressed, 0, bound, raw.array(), 0, raw.size());
+    int length =
+        compression.compressByteArray(compressed, 0, bound, raw.array(), 0, raw.size());
     CRC32C crc = new CRC32C();
     crc.update(compressed, 0, length);
     Extent extent = new Extent(position, length, raw.size(), (int) crc.getValue());
