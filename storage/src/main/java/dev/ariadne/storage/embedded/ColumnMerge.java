@@ -55,18 +55,10 @@ final class ColumnMerge {
   private final StringTable names;
   /** The new ordinals of the traces that more than one source holds. */
   private final BitSet spread;
-  private final ByteSink spansPerPart = new ByteSink(1 << 12);
-  private final ByteSink resourceIds = new ByteSink(1 << 12);
-  private final ByteSink spanNames = new ByteSink(1 << 12);
-  private final ByteSink kinds = new ByteSink(1 << 12);
-  private final ByteSink starts = new ByteSink(1 << 12);
-  private final ByteSink durations = new ByteSink(1 << 12);
-  private final ByteSink shapeIds = new ByteSink(1 << 12);
+  private final SearchColumns.FixedColumns fixedColumns = new SearchColumns.FixedColumns();
   private final Map<IntKey, Integer> resources = new HashMap<>();
-  private final ByteSink resourceTable = new ByteSink(1 << 10);
   private int[] resourceServices = new int[64];
   private final Map<IntKey, Integer> shapes = new HashMap<>();
-  private final ByteSink shapeTable = new ByteSink(1 << 10);
   private final Map<Integer, KeyColumn> keys = new TreeMap<>();
   private int rowCount;
   private int partCount;
@@ -121,7 +113,7 @@ final class ColumnMerge {
     if (end != sourceRows) {
       throw perPart.corrupt(sourceParts + " parts of " + end + " rows of " + sourceRows);
     }
-    append(spansPerPart, perPart);
+    append(fixedColumns.spansPerPart, perPart);
 
     ByteSource resourceColumn = read(file, fixed[1], "resources");
     ByteSource nameColumn = read(file, fixed[3], "span names");
@@ -131,12 +123,12 @@ final class ColumnMerge {
     long start = 0;
     for (int row = 0; row < sourceRows; row++) {
       int resource = resourceMap[resourceColumn.readCount(resourceMap.length - 1)];
-      resourceIds.writeVarInt(resource);
-      spanNames.writeVarInt(nameIds[nameColumn.readCount(nameIds.length - 1)]);
+      fixedColumns.resourceIds.writeVarInt(resource);
+      fixedColumns.spanNames.writeVarInt(nameIds[nameColumn.readCount(nameIds.length - 1)]);
       start += startColumn.readZigZag();
-      starts.writeZigZag(start - previousStart);
+      fixedColumns.starts.writeZigZag(start - previousStart);
       previousStart = start;
-      shapeIds.writeVarInt(shapeMap[shapeColumn.readCount(shapeMap.length - 1)]);
+      fixedColumns.shapeIds.writeVarInt(shapeMap[shapeColumn.readCount(shapeMap.length - 1)]);
       while (row >= partEnds[part]) {
         part++;
       }
@@ -150,8 +142,8 @@ final class ColumnMerge {
     for (ByteSource column : List.of(resourceColumn, nameColumn, startColumn, shapeColumn)) {
       checkEnd(column);
     }
-    append(kinds, read(file, fixed[4], "kinds"));
-    append(durations, read(file, fixed[6], "durations"));
+    append(fixedColumns.kinds, read(file, fixed[4], "kinds"));
+    append(fixedColumns.durations, read(file, fixed[6], "durations"));
     rowCount += sourceRows;
     partCount += sourceParts;
 
@@ -194,11 +186,11 @@ final class ColumnMerge {
       }
       map[resource] = resources.computeIfAbsent(new IntKey(parts), k -> {
         int id = resources.size();
-        resourceTable.writeVarInt(service);
-        resourceTable.writeVarInt(pairs.length);
+        fixedColumns.resourceTable.writeVarInt(service);
+        fixedColumns.resourceTable.writeVarInt(pairs.length);
         for (long pair : pairs) {
-          resourceTable.writeVarInt((int) (pair >>> 32));
-          resourceTable.writeVarInt((int) pair);
+          fixedColumns.resourceTable.writeVarInt((int) (pair >>> 32));
+          fixedColumns.resourceTable.writeVarInt((int) pair);
         }
         if (id == resourceServices.length) {
           resourceServices = Arrays.copyOf(resourceServices, id * 2);
@@ -221,9 +213,9 @@ final class ColumnMerge {
       }
       Arrays.sort(shapeKeys);
       map[shape] = shapes.computeIfAbsent(new IntKey(shapeKeys), k -> {
-        shapeTable.writeVarInt(shapeKeys.length);
+        fixedColumns.shapeTable.writeVarInt(shapeKeys.length);
         for (int key : shapeKeys) {
-          shapeTable.writeVarInt(key);
+          fixedColumns.shapeTable.writeVarInt(key);
         }
         return shapes.size();
       });
@@ -306,16 +298,8 @@ final class ColumnMerge {
       previousPart = openParts[i];
     }
 
-    ByteSink directory = new ByteSink(1024);
-    directory.writeVarInt(rowCount);
-    directory.writeVarInt(partCount);
-    directory.writeZigZag(rowCount == 0 ? 0 : minDuration);
-    directory.writeZigZag(rowCount == 0 ? 0 : maxDuration);
-    for (ByteSink column : List.of(spansPerPart, resourceIds,
-        SearchColumns.withCount(resources.size(), resourceTable), spanNames, kinds, starts,
-        durations, shapeIds, SearchColumns.withCount(shapes.size(), shapeTable))) {
-      out.append(column).write(directory);
-    }
+    ByteSink directory = fixedColumns.writeTo(out, rowCount, partCount, minDuration, maxDuration,
+        resources.size(), shapes.size());
     directory.writeVarInt(keys.size());
     for (Map.Entry<Integer, KeyColumn> key : keys.entrySet()) {
       KeyColumn column = key.getValue();

@@ -452,22 +452,49 @@ final class SearchColumns {
     Extent append(ByteSink raw) throws IOException;
   }
 
+  /**
+   * The nine fixed columns as a block's writer or a merge fills them, row by row, and the start of
+   * the column directory, which lists them in this order. Not thread-safe.
+   */
+  static final class FixedColumns {
+    final ByteSink spansPerPart = new ByteSink(1 << 12);
+    final ByteSink resourceIds = new ByteSink(1 << 12);
+    final ByteSink resourceTable = new ByteSink(1 << 10);
+    final ByteSink spanNames = new ByteSink(1 << 12);
+    final ByteSink kinds = new ByteSink(1 << 12);
+    final ByteSink starts = new ByteSink(1 << 12);
+    final ByteSink durations = new ByteSink(1 << 12);
+    final ByteSink shapeIds = new ByteSink(1 << 12);
+    final ByteSink shapeTable = new ByteSink(1 << 10);
+
+    /**
+     * Starts the column directory with its counts and appends the fixed columns to {@code out},
+     * each entered in the directory; the attribute columns follow.
+     */
+    ByteSink writeTo(ChunkSink out, int rowCount, int partCount, long minDuration,
+        long maxDuration, int resourceCount, int shapeCount) throws IOException {
+      ByteSink directory = new ByteSink(1024);
+      directory.writeVarInt(rowCount);
+      directory.writeVarInt(partCount);
+      directory.writeZigZag(rowCount == 0 ? 0 : minDuration);
+      directory.writeZigZag(rowCount == 0 ? 0 : maxDuration);
+      for (ByteSink column : List.of(spansPerPart, resourceIds,
+          withCount(resourceCount, resourceTable), spanNames, kinds, starts, durations, shapeIds,
+          withCount(shapeCount, shapeTable))) {
+        out.append(column).write(directory);
+      }
+      return directory;
+    }
+  }
+
   /** Builds the columns and the calls while a block is written, in memory. Not thread-safe. */
   static final class Writer {
     private final StringTable names;
-    private final ByteSink spansPerTrace = new ByteSink(1 << 12);
-    private final ByteSink resourceIds = new ByteSink(1 << 12);
-    private final ByteSink spanNames = new ByteSink(1 << 12);
-    private final ByteSink kinds = new ByteSink(1 << 12);
-    private final ByteSink starts = new ByteSink(1 << 12);
-    private final ByteSink durations = new ByteSink(1 << 12);
-    private final ByteSink shapeIds = new ByteSink(1 << 12);
+    private final FixedColumns fixed = new FixedColumns();
     private final ByteSink calls = new ByteSink(1 << 12);
     private final Map<Resource, Integer> resources = new HashMap<>();
     private final RecentResources recentResources = new RecentResources();
-    private final ByteSink resourceTable = new ByteSink(1 << 10);
     private final Map<IntKey, Integer> shapes = new HashMap<>();
-    private final ByteSink shapeTable = new ByteSink(1 << 10);
     /** By attribute key number; null for numbers that are not attribute keys. */
     private KeyColumn[] keys = new KeyColumn[64];
     private long[] rowPairs = new long[64];
@@ -489,7 +516,7 @@ final class SearchColumns {
     /** Adds the rows of a trace, whose spans are sorted by start, and the trace's calls. */
     void addTrace(List<Span> byStart) {
       traceCount++;
-      spansPerTrace.writeVarInt(byStart.size());
+      fixed.spansPerPart.writeVarInt(byStart.size());
       int firstRow = rowCount;
       for (Span span : byStart) {
         addRow(span);
@@ -504,14 +531,14 @@ final class SearchColumns {
     }
 
     private void addRow(Span span) {
-      resourceIds.writeVarInt(resourceId(span.resource()));
-      spanNames.writeVarInt(names.add(span.name()));
-      kinds.writeByte(BlockFormat.kindCode(span.kind()) << 2
+      fixed.resourceIds.writeVarInt(resourceId(span.resource()));
+      fixed.spanNames.writeVarInt(names.add(span.name()));
+      fixed.kinds.writeByte(BlockFormat.kindCode(span.kind()) << 2
           | BlockFormat.statusCode(span.statusCode()));
-      starts.writeZigZag(span.startEpochNanos() - previousStart);
+      fixed.starts.writeZigZag(span.startEpochNanos() - previousStart);
       previousStart = span.startEpochNanos();
       long duration = span.durationNanos();
-      durations.writeZigZag(duration);
+      fixed.durations.writeZigZag(duration);
       minDuration = Math.min(minDuration, duration);
       maxDuration = Math.max(maxDuration, duration);
       int pairs = addPairs(span.attributes());
@@ -520,7 +547,7 @@ final class SearchColumns {
       for (int i = 0; i < pairs; i++) {
         shapeKeys[i] = (int) (rowPairs[i] >>> 32);
       }
-      shapeIds.writeVarInt(shapeId(new IntKey(shapeKeys)));
+      fixed.shapeIds.writeVarInt(shapeId(new IntKey(shapeKeys)));
       for (int i = 0; i < pairs; i++) {
         keys[shapeKeys[i]].valueIds.writeVarInt((int) rowPairs[i]);
       }
@@ -536,12 +563,12 @@ final class SearchColumns {
       if (id == null) {
         id = resources.size();
         resources.put(resource, id);
-        resourceTable.writeVarInt(names.add(resource.serviceName()));
+        fixed.resourceTable.writeVarInt(names.add(resource.serviceName()));
         int pairs = addPairs(resource.attributes());
-        resourceTable.writeVarInt(pairs);
+        fixed.resourceTable.writeVarInt(pairs);
         for (int i = 0; i < pairs; i++) {
-          resourceTable.writeVarInt((int) (rowPairs[i] >>> 32));
-          resourceTable.writeVarInt((int) rowPairs[i]);
+          fixed.resourceTable.writeVarInt((int) (rowPairs[i] >>> 32));
+          fixed.resourceTable.writeVarInt((int) rowPairs[i]);
         }
       }
       recentResources.put(resource, id);
@@ -553,9 +580,9 @@ final class SearchColumns {
       if (id == null) {
         id = shapes.size();
         shapes.put(shape, id);
-        shapeTable.writeVarInt(shape.values.length);
+        fixed.shapeTable.writeVarInt(shape.values.length);
         for (int key : shape.values) {
-          shapeTable.writeVarInt(key);
+          fixed.shapeTable.writeVarInt(key);
         }
       }
       return id;
@@ -587,17 +614,8 @@ final class SearchColumns {
 
     /** Appends every column and returns the column directory. */
     ByteSink finish(ChunkSink out) throws IOException {
-      ByteSink directory = new ByteSink(1024);
-      directory.writeVarInt(rowCount);
-      directory.writeVarInt(traceCount);
-      directory.writeZigZag(rowCount == 0 ? 0 : minDuration);
-      directory.writeZigZag(rowCount == 0 ? 0 : maxDuration);
-      ByteSink resourceTableWithCount = withCount(resources.size(), resourceTable);
-      ByteSink shapeTableWithCount = withCount(shapes.size(), shapeTable);
-      for (ByteSink column : List.of(spansPerTrace, resourceIds, resourceTableWithCount,
-          spanNames, kinds, starts, durations, shapeIds, shapeTableWithCount)) {
-        out.append(column).write(directory);
-      }
+      ByteSink directory = fixed.writeTo(out, rowCount, traceCount, minDuration, maxDuration,
+          resources.size(), shapes.size());
       int keyCount = 0;
       for (KeyColumn key : keys) {
         keyCount += key == null ? 0 : 1;
