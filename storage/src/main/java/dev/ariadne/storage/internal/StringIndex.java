@@ -49,13 +49,22 @@ public final class StringIndex {
     return keys[slot] == null ? -1 : indexes[slot];
   }
 
-  /** The slot holding {@code value}, or the empty slot where it would go. */
+  /**
+   * The slot holding {@code value}, or the empty slot where it would go. An equal string of
+   * another instance takes the held one's place, so that the next lookup of the instance that the
+   * decoders' recent texts hand out finds it by identity (the first instance added may be one that
+   * no later span shares).
+   */
   @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
   private int slot(String value, int hash) {
     int mask = keys.length - 1;
     for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
       String key = keys[slot];
-      if (key == null || (hashes[slot] == hash && (key == value || key.equals(value)))) {
+      if (key == null || key == value) {
+        return slot;
+      }
+      if (hashes[slot] == hash && key.equals(value)) {
+        keys[slot] = value;
         return slot;
       }
     }

@@ -87,4 +87,35 @@ class FirstTextsTest {
     expected.add("b");
     assertThat(first(texts).keySet()).containsExactlyElementsOf(expected);
   }
+
+  @Test
+  void textsOfTheSameHashAreHeldApart() {
+    FirstTexts<String> texts = new FirstTexts<>();
+    List<String> sameHash = List.of("AaAa", "AaBB", "BBAa", "BBBB", "Aa", "BB");
+    for (String text : sameHash) {
+      offer(texts, text);
+    }
+    for (int i = 0; i < 100; i++) {
+      offer(texts, "other " + i);
+    }
+
+    assertThat("AaAa".hashCode()).isEqualTo("BBBB".hashCode());
+    for (String text : sameHash) {
+      assertThat(texts.get(text)).isEqualTo("value of " + text);
+    }
+    assertThat(texts.get("AaAb")).isNull();
+    assertThat(texts.size()).isEqualTo(106);
+  }
+
+  @Test
+  void anEqualTextOfAnotherInstanceTakesTheHeldOnesPlace() {
+    FirstTexts<String> texts = new FirstTexts<>();
+    String first = new String("checkout");
+    String later = new String("checkout");
+    texts.put(first, "value");
+
+    assertThat(texts.get(later)).isEqualTo("value");
+    assertThat(texts.first()).hasSize(1);
+    assertThat(texts.first().iterator().next()).isSameAs(later);
+  }
 }
