@@ -37,6 +37,28 @@ class RecentTextsTest {
   }
 
   @Test
+  void aTextThatRequestsKeepFindingKeepsItsSlotAgainstAnotherOfTheSameSlot() {
+    byte[] common = "second.chance.common".getBytes(StandardCharsets.UTF_8);
+    byte[] other = "second.chance.other".getBytes(StandardCharsets.UTF_8);
+    String commonText = "second.chance.common";
+    String otherText = "second.chance.other";
+    // One hash for both: one slot.
+    int hash = 0x5ec0_0c4a;
+    RecentTexts.remember(common, 0, common.length, hash, commonText);
+
+    for (int request = 0; request < 10; request++) {
+      assertThat(RecentTexts.find(common, 0, common.length, hash)).isSameAs(commonText);
+      RecentTexts.remember(other, 0, other.length, hash, otherText);
+    }
+    assertThat(RecentTexts.find(other, 0, other.length, hash)).isNull();
+
+    // Not found between two tries of the other, the common text gives its slot up.
+    RecentTexts.remember(other, 0, other.length, hash, otherText);
+    assertThat(RecentTexts.find(other, 0, other.length, hash)).isSameAs(otherText);
+    assertThat(RecentTexts.find(common, 0, common.length, hash)).isNull();
+  }
+
+  @Test
   void aTextThatCameOnceIsNotCopiedForTheNextRequests() {
     byte[] first = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);
     byte[] second = "request-id-7f3a".getBytes(StandardCharsets.UTF_8);
