@@ -6,10 +6,8 @@ import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.SpanEncoder;
 import dev.ariadne.storage.internal.StringIndex;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
 
 /**
  * The strings a block refers to by number: service names, span names and attribute keys, or the
@@ -18,20 +16,14 @@ import java.util.List;
  * and so safe to share between threads.
  */
 final class StringTable {
-  private final List<String> strings;
   private final StringIndex ids;
 
   StringTable() {
-    strings = new ArrayList<>();
     ids = new StringIndex(16);
   }
 
-  private StringTable(List<String> strings) {
-    this.strings = strings;
-    this.ids = new StringIndex(strings.size());
-    for (String string : strings) {
-      ids.indexOrAdd(string);
-    }
+  private StringTable(StringIndex ids) {
+    this.ids = ids;
   }
 
   /**
@@ -46,11 +38,7 @@ final class StringTable {
     }
     String stored = SpanEncoder.hasUnpairedSurrogate(string) ? storedForm(string) : string;
     id = ids.indexOrAdd(stored);
-    if (id >= 0) {
-      return id;
-    }
-    strings.add(stored);
-    return strings.size() - 1;
+    return id >= 0 ? id : ids.size() - 1;
   }
 
   /** The number of {@code string}, or -1 if the table does not hold it. */
@@ -100,37 +88,36 @@ final class StringTable {
   }
 
   String get(int id) {
-    return strings.get(id);
+    return ids.get(id);
   }
 
   int size() {
-    return strings.size();
+    return ids.size();
   }
 
   /** A varint count, then each string. */
   void writeTo(ByteSink out) {
-    out.writeVarInt(strings.size());
-    for (String string : strings) {
-      out.writeString(string);
+    out.writeVarInt(ids.size());
+    for (int id = 0; id < ids.size(); id++) {
+      out.writeString(ids.get(id));
     }
   }
 
   /** Reads what {@link #writeTo} wrote; a repeated string is corrupt. */
   static StringTable read(ByteSource in) throws CorruptDataException {
     int count = in.readCount(in.remaining());
-    List<String> strings = new ArrayList<>(count);
+    // Grown as strings are read: a corrupt count must not size the table.
+    StringIndex ids = new StringIndex(Math.min(count, 1024));
     for (int i = 0; i < count; i++) {
-      strings.add(readString(in));
+      if (ids.indexOrAdd(readString(in)) >= 0) {
+        throw in.corrupt("repeated string in a table of " + count);
+      }
     }
-    StringTable table = new StringTable(strings);
-    if (table.ids.size() != count) {
-      throw in.corrupt("repeated string in a table of " + count);
-    }
-    return table;
+    return new StringTable(ids);
   }
 
   /** A string number read from {@code in}, which must be one of this table's. */
   int readId(ByteSource in) throws CorruptDataException {
-    return in.readCount(strings.size() - 1);
+    return in.readCount(ids.size() - 1);
   }
 }

@@ -20,24 +20,17 @@ import java.util.function.Predicate;
  * address), and a rebalancing for each new one that sorted among them (see {@code
  * docs/benchmarks.md}).
  *
- * <p>The table is open addressing over one {@code long} per slot, a text's hash beside its entry
- * number, with the texts and values in arrays by entry: a text that is not held is found absent
- * from the slots alone, without loading the texts that share its first slot. A {@code HashMap}
- * loaded a node and often its key for that, and a backend looks up every searchable attribute of
- * every span here. Not thread-safe.
+ * <p>A {@link StringIndex} numbers the texts held, with their values in an array by number: a
+ * backend looks up every searchable attribute of every span here, and a {@code HashMap} loaded a
+ * node and its key for each. Not thread-safe.
  */
 public final class FirstTexts<V> {
   private static final int FIRST = Storage.MAX_VALUES_PER_KEY;
-  private static final int MIN_SLOTS = 8;
+  private static final int MIN_ENTRIES = 4;
 
-  /** By slot: 0 if empty, else a text's hash in the high half and its entry plus one below. */
-  private long[] slots = new long[MIN_SLOTS];
-  /** 32 minus the log2 of the slot count: a hash's top bits pick its first slot. */
-  private int shift = Integer.numberOfLeadingZeros(MIN_SLOTS) + 1;
-  /** By entry: half as many as there are slots, so that at most half the slots are taken. */
-  private String[] texts = new String[MIN_SLOTS / 2];
-  private Object[] values = new Object[MIN_SLOTS / 2];
-  private int size;
+  /** The texts held, numbered; a text's value is at its number in {@link #values}. */
+  private StringIndex texts = new StringIndex(MIN_ENTRIES);
+  private Object[] values = new Object[MIN_ENTRIES];
   /**
    * A text that sorts after this is not among the first: the last of them at the latest prune;
    * null before the first prune, and again once fewer than {@link #FIRST} texts are held.
@@ -47,7 +40,7 @@ public final class FirstTexts<V> {
   /** The value of {@code text}, or null if it is not held. */
   @SuppressWarnings("unchecked") // Only values of V are put.
   public V get(String text) {
-    int entry = entry(text);
+    int entry = texts.find(text);
     return entry < 0 ? null : (V) values[entry];
   }
 
@@ -62,22 +55,18 @@ public final class FirstTexts<V> {
    * @return how many more texts are held than before: 1, or less if this pruned the others
    */
   public int put(String text, V value) {
-    if (size == texts.length) {
-      grow();
+    int entry = texts.size();
+    if (entry == values.length) {
+      values = Arrays.copyOf(values, 2 * entry);
     }
-    texts[size] = text;
-    values[size] = value;
-    size++;
-    place(text.hashCode(), size);
-    if (size <= 2 * FIRST) {
+    texts.indexOrAdd(text);
+    values[entry] = value;
+    if (texts.size() <= 2 * FIRST) {
       return 1;
     }
-    int before = size - 1;
-    String[] sorted = Arrays.copyOf(texts, size);
-    Arrays.sort(sorted);
-    last = sorted[FIRST - 1];
-    keepOnly(entry -> texts[entry].compareTo(last) <= 0);
-    return size - before;
+    last = sortedTexts()[FIRST - 1];
+    keepOnly(held -> texts.get(held).compareTo(last) <= 0);
+    return texts.size() - entry;
   }
 
   /**
@@ -88,12 +77,12 @@ public final class FirstTexts<V> {
    */
   @SuppressWarnings("unchecked") // Only values of V are put.
   public boolean removeIf(Predicate<V> gone) {
-    int before = size;
+    int before = texts.size();
     keepOnly(entry -> !gone.test((V) values[entry]));
-    if (size < FIRST) {
+    if (texts.size() < FIRST) {
       last = null;
     }
-    return size < before;
+    return texts.size() < before;
   }
 
   /**
@@ -104,92 +93,40 @@ public final class FirstTexts<V> {
     return new AbstractSet<>() {
       @Override
       public Iterator<String> iterator() {
-        String[] sorted = Arrays.copyOf(texts, size);
-        Arrays.sort(sorted);
+        String[] sorted = sortedTexts();
         return Arrays.asList(sorted).subList(0, Math.min(FIRST, sorted.length)).iterator();
       }
 
       @Override
       public int size() {
-        return Math.min(FIRST, size);
+        return Math.min(FIRST, texts.size());
       }
     };
   }
 
   /** How many texts are held, the first and those that may sort among them. */
   public int size() {
-    return size;
-  }
-
-  /**
-   * The entry of {@code text}, or -1 if it is not held. An equal text of another instance takes
-   * the held one's place: the first instance put may be one that no later request shares, and the
-   * latest is the one that the recent texts of the decoders hand out, so the next lookup finds it
-   * by identity instead of comparing characters.
-   */
-  @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
-  private int entry(String text) {
-    int hash = text.hashCode();
-    int mask = slots.length - 1;
-    for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
-      long taken = slots[slot];
-      if (taken == 0) {
-        return -1;
-      }
-      if ((int) (taken >>> 32) == hash) {
-        int entry = (int) taken - 1;
-        String held = texts[entry];
-        if (held == text) {
-          return entry;
-        }
-        if (held.equals(text)) {
-          texts[entry] = text;
-          return entry;
-        }
-      }
-    }
-  }
-
-  /** Takes the first empty slot from {@code hash}'s for the entry numbered {@code entryPlusOne}. */
-  private void place(int hash, int entryPlusOne) {
-    int mask = slots.length - 1;
-    int slot = firstSlot(hash);
-    while (slots[slot] != 0) {
-      slot = (slot + 1) & mask;
-    }
-    slots[slot] = (long) hash << 32 | entryPlusOne;
+    return texts.size();
   }
 
   /** Keeps the entries, in their order, that {@code kept} accepts, asked once per entry. */
   private void keepOnly(IntPredicate kept) {
-    int count = 0;
+    int size = texts.size();
+    StringIndex keptTexts = new StringIndex(Math.max(MIN_ENTRIES, size));
     for (int entry = 0; entry < size; entry++) {
       if (kept.test(entry)) {
-        texts[count] = texts[entry];
-        values[count] = values[entry];
-        count++;
+        values[keptTexts.size()] = values[entry];
+        keptTexts.indexOrAdd(texts.get(entry));
       }
     }
-    Arrays.fill(texts, count, size, null);
-    Arrays.fill(values, count, size, null);
-    size = count;
-    Arrays.fill(slots, 0);
-    for (int entry = 0; entry < size; entry++) {
-      place(texts[entry].hashCode(), entry + 1);
-    }
+    Arrays.fill(values, keptTexts.size(), size, null);
+    texts = keptTexts;
   }
 
-  private void grow() {
-    slots = new long[slots.length * 2];
-    shift--;
-    texts = Arrays.copyOf(texts, slots.length / 2);
-    values = Arrays.copyOf(values, slots.length / 2);
-    for (int entry = 0; entry < size; entry++) {
-      place(texts[entry].hashCode(), entry + 1);
-    }
-  }
-
-  private int firstSlot(int hash) {
-    return (hash * 0x9E3779B9) >>> shift;
+  private String[] sortedTexts() {
+    String[] sorted = new String[texts.size()];
+    Arrays.setAll(sorted, texts::get);
+    Arrays.sort(sorted);
+    return sorted;
   }
 }

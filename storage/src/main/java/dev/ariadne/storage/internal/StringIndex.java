@@ -1,25 +1,32 @@
 package dev.ariadne.storage.internal;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
- * Numbers distinct strings in the order they are first added: the string table of one {@link
- * SpanEncoder} call, and the lookup side of a {@link StringTable}. Open addressing without boxing,
- * with the hashes kept beside the keys so that probing past other strings does not touch them;
- * the encoder looks up every name, key and string value of every span, and a block's writer does
- * again for its search columns. Not thread-safe.
+ * Numbers distinct strings in the order they are first added, and gives them back by number: the
+ * string table of one {@link SpanEncoder} call, the lookup side of a block's string tables, and
+ * the texts a {@link FirstTexts} holds. Open addressing without boxing over one {@code long} per
+ * slot, a string's hash beside its number, so that a string not held is found absent, and probing
+ * past other strings done, without loading those strings; the encoder looks up every name, key and
+ * string value of every span, a block's writer does again for its search columns, and a catalog
+ * for its values. An equal string of another instance takes the held one's place, so that the
+ * next lookup of the instance that the decoders' recent texts hand out finds it by identity (the
+ * first instance added may be one that no later span shares). Not thread-safe.
  */
 public final class StringIndex {
-  private String[] keys;
-  private int[] hashes;
-  private int[] indexes;
+  /** By slot: 0 if empty, else a string's hash in the high half and its number plus one below. */
+  private long[] slots;
+  /** By number: half as many as there are slots, so that at most half the slots are taken. */
+  private String[] strings;
   private int size;
-  /** 32 minus the log2 of the capacity: a hash's top bits pick its first slot. */
+  /** 32 minus the log2 of the slot count: a hash's top bits pick its first slot. */
   private int shift;
 
   public StringIndex(int expectedSize) {
     int capacity = Integer.highestOneBit(Math.max(8, expectedSize) * 2 - 1) * 2;
-    keys = new String[capacity];
-    hashes = new int[capacity];
-    indexes = new int[capacity];
+    slots = new long[capacity];
+    strings = new String[capacity / 2];
     shift = Integer.numberOfLeadingZeros(capacity) + 1;
   }
 
@@ -27,17 +34,21 @@ public final class StringIndex {
     return size;
   }
 
+  /** The string numbered {@code index}. */
+  public String get(int index) {
+    return strings[Objects.checkIndex(index, size)];
+  }
+
   /** The index of {@code value}, or -1 after adding it with the index {@link #size()} had. */
   public int indexOrAdd(String value) {
     int hash = value.hashCode();
     int slot = slot(value, hash);
-    if (keys[slot] != null) {
-      return indexes[slot];
+    if (slots[slot] != 0) {
+      return (int) slots[slot] - 1;
     }
-    keys[slot] = value;
-    hashes[slot] = hash;
-    indexes[slot] = size++;
-    if (size * 2 > keys.length) {
+    strings[size++] = value;
+    slots[slot] = (long) hash << 32 | size;
+    if (size == strings.length) {
       grow();
     }
     return -1;
@@ -45,49 +56,45 @@ public final class StringIndex {
 
   /** The index of {@code value}, or -1 if it was never added. */
   public int find(String value) {
-    int slot = slot(value, value.hashCode());
-    return keys[slot] == null ? -1 : indexes[slot];
+    return (int) slots[slot(value, value.hashCode())] - 1;
   }
 
-  /**
-   * The slot holding {@code value}, or the empty slot where it would go. An equal string of
-   * another instance takes the held one's place, so that the next lookup of the instance that the
-   * decoders' recent texts hand out finds it by identity (the first instance added may be one that
-   * no later span shares).
-   */
+  /** The slot holding {@code value}, or the empty slot where it would go. */
   @SuppressWarnings("ReferenceEquality") // The same instance again: a shortcut past equals.
   private int slot(String value, int hash) {
-    int mask = keys.length - 1;
+    int mask = slots.length - 1;
     for (int slot = firstSlot(hash); ; slot = (slot + 1) & mask) {
-      String key = keys[slot];
-      if (key == null || key == value) {
+      long taken = slots[slot];
+      if (taken == 0) {
         return slot;
       }
-      if (hashes[slot] == hash && key.equals(value)) {
-        keys[slot] = value;
-        return slot;
+      if ((int) (taken >>> 32) == hash) {
+        int index = (int) taken - 1;
+        String held = strings[index];
+        if (held == value) {
+          return slot;
+        }
+        if (held.equals(value)) {
+          strings[index] = value;
+          return slot;
+        }
       }
     }
   }
 
   private void grow() {
-    String[] oldKeys = keys;
-    int[] oldHashes = hashes;
-    int[] oldIndexes = indexes;
-    keys = new String[oldKeys.length * 2];
-    hashes = new int[oldKeys.length * 2];
-    indexes = new int[oldKeys.length * 2];
+    long[] old = slots;
+    slots = new long[old.length * 2];
+    strings = Arrays.copyOf(strings, slots.length / 2);
     shift--;
-    int mask = keys.length - 1;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != null) {
-        int slot = firstSlot(oldHashes[i]);
-        while (keys[slot] != null) {
+    int mask = slots.length - 1;
+    for (long taken : old) {
+      if (taken != 0) {
+        int slot = firstSlot((int) (taken >>> 32));
+        while (slots[slot] != 0) {
           slot = (slot + 1) & mask;
         }
-        keys[slot] = oldKeys[i];
-        hashes[slot] = oldHashes[i];
-        indexes[slot] = oldIndexes[i];
+        slots[slot] = taken;
       }
     }
   }
