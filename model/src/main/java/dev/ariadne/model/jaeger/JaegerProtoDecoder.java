@@ -12,6 +12,7 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

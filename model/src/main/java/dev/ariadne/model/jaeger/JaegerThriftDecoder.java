@@ -9,6 +9,7 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Log;
@@ -51,7 +52,6 @@ public enum JaegerThriftDecoder {
   private static final long MAX_MICROS = Long.MAX_VALUE / 1000;
 
   private static final String EMIT_BATCH = "emitBatch";
-  private static final int MAX_MESSAGE_CHARS = 200;
 
   /**
    * No limit of its own: the transport learns each body's length, and a read past it fails before
@@ -97,7 +97,8 @@ public enum JaegerThriftDecoder {
       boolean call = header.type == TMessageType.ONEWAY || header.type == TMessageType.CALL;
       if (!call || !header.name.equals(EMIT_BATCH)) {
         throw new TProtocolException(TProtocolException.INVALID_DATA, "message \""
-            + cut(header.name) + "\" of type " + header.type + " (expected: a call of emitBatch)");
+            + Problems.cutMessage(header.name) + "\" of type " + header.type
+            + " (expected: a call of emitBatch)");
       }
       args.read(protocol);
       protocol.readMessageEnd();
@@ -124,8 +125,9 @@ public enum JaegerThriftDecoder {
       throw new MalformedException(
           format + ": the body ends before the data it declares (" + bytes.length + " bytes)", e);
     } catch (TException e) {
-      throw new MalformedException(format + ": " + cut(String.valueOf(e.getMessage()))
-          + " (at byte " + transport.getBufferPosition() + ")", e);
+      throw new MalformedException(
+          format + ": " + Problems.cutMessage(String.valueOf(e.getMessage()))
+              + " (at byte " + transport.getBufferPosition() + ")", e);
     } catch (IndexOutOfBoundsException e) {
       // libthrift 0.15 reads a value that lies in its buffer without checking every bound (a
       // negative string length, a varint of more than 5 or 10 bytes); the JDK's check stops it.
@@ -145,17 +147,6 @@ public enum JaegerThriftDecoder {
       // Only thrown for a body larger than the configured maximum, which no array can be.
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Thrift's messages may quote a whole struct, and request text may be huge. */
-  private static String cut(String message) {
-    if (message.length() <= MAX_MESSAGE_CHARS) {
-      return message;
-    }
-    int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE_CHARS - 1))
-        ? MAX_MESSAGE_CHARS - 1
-        : MAX_MESSAGE_CHARS;
-    return message.substring(0, end) + "…";
   }
 
   private static DecodeResult decode(Batch batch) {

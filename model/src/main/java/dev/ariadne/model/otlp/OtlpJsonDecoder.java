@@ -23,6 +23,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import dev.ariadne.model.internal.SharedText;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;

@@ -22,6 +22,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import dev.ariadne.model.internal.SharedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -11,6 +11,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import dev.ariadne.model.internal.SharedText;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,9 +28,6 @@ import java.util.Objects;
  * {@link #add()} for each span. Not thread-safe.
  */
 final class SpanMapper {
-  /** How many rejection messages a result quotes; all rejections are counted. */
-  static final int MAX_MESSAGES = 5;
-
   /** The latest time in microseconds whose nanoseconds still fit in a long (the year 2262). */
   static final long MAX_MICROS = Long.MAX_VALUE / 1000;
 
@@ -43,8 +41,7 @@ final class SpanMapper {
 
   private final ZipkinSpan span;
   private final List<Span> spans = new ArrayList<>();
-  private final List<String> messages = new ArrayList<>(MAX_MESSAGES);
-  private int rejected;
+  private final Problems problems = new Problems();
 
   private final ZipkinEndpoint[] locals = new ZipkinEndpoint[MAX_SHARED];
   private final Resource[] resources = new Resource[MAX_SHARED];
@@ -75,25 +72,18 @@ final class SpanMapper {
    */
   void add() {
     span.complete();
-    int index = spans.size() + rejected;
+    int index = spans.size() + problems.rejectedCount();
     String problem = problem(span);
     if (problem == null) {
       spans.add(toSpan(span));
       return;
     }
-    rejected++;
-    if (messages.size() < MAX_MESSAGES) {
-      messages.add("[" + index + "] span " + Ids.toHex(span.id) + " of trace "
-          + span.traceIdHex() + ": " + problem);
-    }
+    problems.reject("[" + index + "] span " + Ids.toHex(span.id) + " of trace "
+        + span.traceIdHex() + ": " + problem);
   }
 
   DecodeResult result() {
-    String message = String.join("; ", messages);
-    if (rejected > messages.size()) {
-      message += " (and " + (rejected - messages.size()) + " more)";
-    }
-    return new DecodeResult(spans, rejected, message);
+    return problems.result(spans);
   }
 
   /** Why a span cannot be kept, or null if it can. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
+import dev.ariadne.model.internal.Problems;
 import dev.ariadne.model.internal.SharedText;
 
 /**
@@ -17,12 +18,6 @@ public enum ZipkinDecoder {
   JSON_V2("Zipkin v2 JSON", "json", false),
   /** Zipkin proto3 ({@code application/x-protobuf}); an empty body is an empty list. */
   PROTO3("Zipkin proto3", "proto3", true);
-
-  /** How many rejection messages a result quotes; all rejections are counted. */
-  static final int MAX_MESSAGES = SpanMapper.MAX_MESSAGES;
-
-  /** Messages quote request text, which may be huge. */
-  private static final int MAX_MESSAGE_CHARS = 200;
 
   private final String format;
   /** The end of every message about a malformed body, as Zipkin's codec words it. */
@@ -56,18 +51,9 @@ public enum ZipkinDecoder {
         Proto3Reader.read(body, mapper, texts);
       }
     } catch (IllegalArgumentException e) {
-      throw new MalformedException(format + ": " + cut(e.getMessage() + reading), e);
+      throw new MalformedException(
+          format + ": " + Problems.cutMessage(e.getMessage() + reading), e);
     }
     return mapper.result();
-  }
-
-  private static String cut(String message) {
-    if (message.length() <= MAX_MESSAGE_CHARS) {
-      return message;
-    }
-    int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE_CHARS - 1))
-        ? MAX_MESSAGE_CHARS - 1
-        : MAX_MESSAGE_CHARS;
-    return message.substring(0, end) + "…";
   }
 }

@@ -14,6 +14,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Problems;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;

@@ -15,6 +15,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.DecodeResult;
+import dev.ariadne.model.internal.Problems;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -319,7 +320,7 @@ class ZipkinDecoderTest {
   @Test
   void rejectionsAreAllCountedButOnlyTheFirstFewQuoted() throws Exception {
     List<zipkin2.Span> untimed = new ArrayList<>();
-    for (int i = 1; i <= ZipkinDecoder.MAX_MESSAGES + 2; i++) {
+    for (int i = 1; i <= Problems.MAX_MESSAGES + 2; i++) {
       untimed.add(CLIENT_SPAN.toBuilder().id(i).timestamp(null).build());
     }
 
@@ -327,8 +328,8 @@ class ZipkinDecoderTest {
         ZipkinDecoder.JSON_V2.decode(SpanBytesEncoder.JSON_V2.encodeList(untimed));
 
     assertThat(result.spans()).isEmpty();
-    assertThat(result.rejectedCount()).isEqualTo(ZipkinDecoder.MAX_MESSAGES + 2);
-    assertThat(result.errorMessage().split("; ")).hasSize(ZipkinDecoder.MAX_MESSAGES);
+    assertThat(result.rejectedCount()).isEqualTo(Problems.MAX_MESSAGES + 2);
+    assertThat(result.errorMessage().split("; ")).hasSize(Problems.MAX_MESSAGES);
     assertThat(result.errorMessage()).endsWith(" (and 2 more)");
   }
 
