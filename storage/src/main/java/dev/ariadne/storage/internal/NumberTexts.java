@@ -22,6 +22,8 @@ import java.util.Arrays;
 public final class NumberTexts {
   private static final String[] SMALL_INTEGERS = new String[1024];
   private static final int RECENT_SLOTS = 1024;
+  /** A hash's top bits pick its slot: as many as it takes to number {@link #RECENT_SLOTS}. */
+  private static final int SLOT_SHIFT = Long.numberOfLeadingZeros(RECENT_SLOTS - 1);
   private static final Recent[] RECENT = new Recent[RECENT_SLOTS];
 
   static {
@@ -43,7 +45,7 @@ public final class NumberTexts {
   }
 
   private static String recent(long bits, boolean isDouble) {
-    int slot = (int) (((bits + (isDouble ? 1 : 0)) * 0x9E37_79B9_7F4A_7C15L) >>> 54);
+    int slot = (int) (((bits + (isDouble ? 1 : 0)) * 0x9E37_79B9_7F4A_7C15L) >>> SLOT_SHIFT);
     Recent entry = RECENT[slot];
     if (entry != null && entry.bits == bits && entry.isDouble == isDouble) {
       if (!entry.found) {
