@@ -52,6 +52,8 @@ class ServerProcessTest {
     assertThat(lines).contains("ariadne: listening");
     assertThat(lines).anyMatch(l -> l.contains("OTLP HTTP") && l.matches(".*port \\d+"));
     assertThat(lines).contains("ariadne: stopping, draining in-flight requests");
+    assertThat(lines).as("a plain start and stop logs no warning")
+        .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
   }
 
   @Test
