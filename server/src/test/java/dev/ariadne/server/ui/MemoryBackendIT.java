@@ -67,8 +67,9 @@ class MemoryBackendIT {
 
   /** The labels of an edge of the map: SVG text has no innerText. */
   private static List<String> edgeLabels(String parent, String child) {
-    return ui.browser.driver().findElements(By.cssSelector("svg.service-map g.edge[data-parent='"
-        + parent + "'][data-child='" + child + "'] tspan")).stream()
+    return ui.browser.driver().findElements(By.cssSelector(
+        "svg.service-map g.edge-label[data-parent='" + parent + "'][data-child='" + child
+            + "'] tspan")).stream()
         .map(e -> e.getAttribute("textContent")).toList();
   }
 

@@ -130,6 +130,12 @@ class ServiceMapIT {
         "svg.service-map g.edge[data-parent='" + parent + "'][data-child='" + child + "']"));
   }
 
+  /** An edge's label, drawn above every line, apart from its edge. */
+  private static WebElement label(String parent, String child) {
+    return ui.browser.await(By.cssSelector(
+        "svg.service-map g.edge-label[data-parent='" + parent + "'][data-child='" + child + "']"));
+  }
+
   private static double centreX(WebElement element) {
     return element.getRect().getX() + element.getRect().getWidth() / 2.0;
   }
@@ -145,10 +151,10 @@ class ServiceMapIT {
 
     WebElement toCart = edge("frontend", "cart");
     assertThat(toCart.getAttribute("class")).doesNotContain("error");
-    assertThat(texts(toCart, "tspan")).first().isEqualTo("4 calls · 0% err");
+    assertThat(texts(label("frontend", "cart"), "tspan")).first().isEqualTo("4 calls · 0% err");
     WebElement toPayment = edge("cart", "payment");
     assertThat(toPayment.getAttribute("class")).contains("error");
-    assertThat(texts(toPayment, "tspan")).first().isEqualTo("4 calls · 25% err");
+    assertThat(texts(label("cart", "payment"), "tspan")).first().isEqualTo("4 calls · 25% err");
     assertThat(toPayment.findElement(By.cssSelector("path.line")).getAttribute("marker-end"))
         .isEqualTo("url(#map-arrow-error)");
     assertThat(ui.browser.await(
@@ -159,8 +165,8 @@ class ServiceMapIT {
     WebElement ordersDb = node("orders-db");
     assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
     assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
-    assertThat(texts(edge("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
-    assertThat(texts(toPayment, "tspan")).last().asString().matches("p95 [0-9.]+ms");
+    assertThat(texts(label("cart", "orders-db"), "tspan")).first().isEqualTo("8 calls · 0% err");
+    assertThat(texts(label("cart", "payment"), "tspan")).last().asString().matches("p95 [0-9.]+ms");
     ui.browser.screenshot("map");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
@@ -168,9 +174,7 @@ class ServiceMapIT {
   @Test
   void hoveringAnEdgeShowsItsDetailsAndClickingAServiceOpensItsOverview() {
     ui.browser.open("/map");
-    WebElement toPayment = edge("cart", "payment");
-    new Actions(ui.browser.driver())
-        .moveToElement(toPayment.findElement(By.cssSelector(".edge-label"))).perform();
+    new Actions(ui.browser.driver()).moveToElement(label("cart", "payment")).perform();
     assertThat(ui.browser.await(By.cssSelector(".map-frame .chart-tooltip")).getText())
         .contains("cart → payment", "4 calls, 1 failed (25%)");
 
@@ -227,11 +231,11 @@ class ServiceMapIT {
     WebElement ordersDb = node("orders-db");
     assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
     assertThat(texts(ordersDb, "text")).containsExactly("orders-db", "database");
-    assertThat(texts(edge("cart", "orders-db"), "tspan"))
+    assertThat(texts(label("cart", "orders-db"), "tspan"))
         .containsExactly("40 calls · 0% err", "p95 7.02ms");
-    assertThat(texts(edge("cart", "payment"), "tspan"))
+    assertThat(texts(label("cart", "payment"), "tspan"))
         .containsExactly("2 calls · 50% err", "p95 12.1ms");
-    assertThat(texts(edge("cart", "cart"), "tspan"))
+    assertThat(texts(label("cart", "cart"), "tspan"))
         .containsExactly("3 calls · 0% err", "p95 2.00ms");
     WebElement caller = node(script);
     assertThat(texts(caller, "text")).containsExactly("javascript:window.__p…");
@@ -252,6 +256,128 @@ class ServiceMapIT {
     assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo(script);
     assertThat(ui.browser.script("return window.__pwned === undefined")).isEqualTo(true);
     assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Six services that each call the same six others: 36 edges between two columns, more labels
+   * than the gap between the columns can hold. The labels that fit are shown, none over another or
+   * over a node, the busiest first; the rest are left out.
+   */
+  @Test
+  void aDenseMapShowsOnlyTheLabelsThatFit() throws Exception {
+    List<Map<String, Object>> links = new ArrayList<>();
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      nodes.add(Map.of("name", "caller" + i, "kind", "service"));
+      nodes.add(Map.of("name", "callee" + i, "kind", "service"));
+      for (int j = 0; j < 6; j++) {
+        links.add(link("caller" + i, "callee" + j, "", 10 + 6 * i + j, j % 2, 5.0, 9.0, 12.0));
+      }
+    }
+    drawStandIn(links, nodes);
+
+    Map<String, Object> drawn = geometry();
+    assertThat(drawn.get("edges")).isEqualTo(36L);
+    assertThat((Long) drawn.get("crowded")).as("labels left out").isPositive();
+    assertThat((Long) drawn.get("shown")).as("labels shown").isGreaterThan(5);
+    assertThat(drawn.get("overlaps")).as("labels over a label or a node").isEqualTo(0L);
+    assertThat(label("caller5", "callee5").getAttribute("class")).doesNotContain("crowded");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Seven services that each call every one after them (so one service per column), four calls
+   * back up that order, and every service querying one database: calls past the next column arc
+   * above the nodes, calls back arc below them, and none runs through a node but its own two.
+   */
+  @Test
+  void callsPastTheNextColumnOrBackArcAroundTheNodesBetween() throws Exception {
+    List<Map<String, Object>> links = new ArrayList<>();
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      nodes.add(Map.of("name", "s" + i, "kind", "service"));
+      links.add(link("s" + i, "db", "database", 100 + i, 0, 1.0, 2.0, 3.0));
+      for (int j = i + 1; j < 7; j++) {
+        links.add(link("s" + i, "s" + j, "", 10 * (7 - j + i), j % 3, 5.0, 9.0, 12.0));
+      }
+    }
+    for (int[] back : new int[][] {{6, 2}, {5, 1}, {4, 3}, {3, 1}}) {
+      links.add(link("s" + back[0], "s" + back[1], "", 7, 1, 5.0, 9.0, 12.0));
+    }
+    nodes.add(Map.of("name", "db", "kind", "peer"));
+    drawStandIn(links, nodes);
+
+    Map<String, Object> drawn = geometry();
+    assertThat(drawn.get("edges")).isEqualTo((long) links.size());
+    assertThat((List<?>) drawn.get("through")).as("edges through other nodes").isEmpty();
+    assertThat(drawn.get("outside")).as("edges outside the drawing").isEqualTo(0L);
+    assertThat(drawn.get("overlaps")).as("labels over a label or a node").isEqualTo(0L);
+    int s1 = node("s1").getRect().getY();
+    assertThat(edge("s0", "s3").getRect().getY()).as("s0 → s3 arcs above").isLessThan(s1);
+    assertThat(edge("s5", "s1").getRect().getY()).as("s5 → s1 arcs below").isGreaterThan(s1);
+    ui.browser.screenshot("map-dense");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /** Opens the map with the stand-in for fetch answering {@code links} and {@code nodes}. */
+  private static void drawStandIn(
+      List<Map<String, Object>> links, List<Map<String, Object>> nodes) {
+    ObjectNode answer = JSON.createObjectNode().put("source", "analytics");
+    answer.set("links", JSON.valueToTree(links));
+    answer.set("nodes", JSON.valueToTree(nodes));
+    ui.browser.open("/map?lookback=15m");
+    ui.browser.await(By.cssSelector("main .state.empty"));
+    ui.browser.script("const body = arguments[0]; const real = window.fetch;"
+        + "window.fetch = (url, options) => String(url).startsWith('/api/v1/dependencies')"
+        + "  ? Promise.resolve(new Response(body, {status: 200})) : real(url, options)",
+        answer.toString());
+    ui.browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map']")).click();
+    node(String.valueOf(nodes.get(nodes.size() - 1).get("name")));
+  }
+
+  /**
+   * What the drawn map looks like: its edges; the labels shown and left out; how many shown labels
+   * overlap another or a node; how many edges leave the drawing; and which edges run through a node
+   * other than their two (sampled at 101 points along each).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> geometry() {
+    return (Map<String, Object>) ui.browser.script(String.join("\n",
+        "const map = document.querySelector('svg.service-map');",
+        "const box = (e) => e.getBoundingClientRect();",
+        "const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom"
+            + " && b.top < a.bottom;",
+        "const shown = [...map.querySelectorAll('g.edge-label:not(.crowded) rect')].map(box);",
+        "const nodes = [...map.querySelectorAll('g.node')].map((n) =>"
+            + " ({name: n.dataset.name, box: box(n.querySelector('.body'))}));",
+        "let overlaps = 0;",
+        "shown.forEach((a, i) => {",
+        "  overlaps += shown.slice(i + 1).filter((b) => hit(a, b)).length;",
+        "  overlaps += nodes.filter((n) => hit(a, n.box)).length;",
+        "});",
+        "const frame = box(map);",
+        "let outside = 0;",
+        "const through = new Set();",
+        "for (const edge of map.querySelectorAll('g.edge')) {",
+        "  const line = edge.querySelector('path.line');",
+        "  const b = box(line);",
+        "  if (b.top < frame.top || b.bottom > frame.bottom || b.left < frame.left"
+            + " || b.right > frame.right) outside++;",
+        "  const length = line.getTotalLength();",
+        "  const screen = line.getScreenCTM();",
+        "  for (let k = 0; k <= 100; k++) {",
+        "    const p = line.getPointAtLength(length * k / 100).matrixTransform(screen);",
+        "    for (const n of nodes) {",
+        "      if (n.name === edge.dataset.parent || n.name === edge.dataset.child) continue;",
+        "      if (p.x > n.box.left && p.x < n.box.right && p.y > n.box.top"
+            + " && p.y < n.box.bottom) through.add(edge.dataset.parent + ' > '"
+            + " + edge.dataset.child + ' through ' + n.name);",
+        "    }",
+        "  }",
+        "}",
+        "return {shown: shown.length, overlaps, outside, through: [...through],",
+        "  crowded: map.querySelectorAll('g.edge-label.crowded').length,",
+        "  edges: map.querySelectorAll('g.edge').length};"));
   }
 
   private static Map<String, Object> link(String parent, String child, String connectionType,

@@ -1,7 +1,7 @@
 // The service map (/map?lookback=1h): who called whom over a time range, from
 // GET /api/v1/dependencies, drawn as a layered graph (callers left, callees right) with the
-// calls, error rate and p95 latency on each edge, and peers that send no spans (databases,
-// caches, external services) as shapes of their own. Clicking a service opens its overview.
+// calls, error rate and p95 latency on each edge where the label fits, and peers that send no
+// spans (databases, caches, external services) as shapes of their own. Clicking a service opens its overview.
 // With analytics off the answer comes from storage: no peers, connection types or latencies
 // ("–" is shown).
 
@@ -17,6 +17,8 @@ const COLUMN_GAP = 180;
 const ROW_HEIGHT = 76;
 const MARGIN = 36;
 const LOOP_DEPTH = 56;
+/** Half the height of an edge label's plate. */
+const LABEL_HALF_HEIGHT = 15;
 const PEER_KINDS = {database: 'database', virtual_node: 'external', messaging_system: 'messaging'};
 
 export async function render(main, {query, signal}) {
@@ -119,16 +121,48 @@ function layout(graph) {
   const columns = [];
   for (const name of names) (columns[layer.get(name)] ||= []).push(name);
   orderRows(columns, callers, callees);
+  // Room above and below the nodes for the deepest arc on each side: its furthest point, and its
+  // label's centre, is three quarters of its depth away from the nodes.
+  const room = {above: LOOP_DEPTH, below: LOOP_DEPTH};
+  for (const link of graph.links) {
+    if (link.parent === link.child) continue;
+    const arc = arcOf(layer.get(link.parent), layer.get(link.child));
+    if (arc) room[arc.side] = Math.max(room[arc.side], arc.depth);
+  }
+  const [above, below] = [room.above, room.below].map(
+      (depth) => Math.max(MARGIN + LOOP_DEPTH / 2, depth * 0.75 + LABEL_HALF_HEIGHT + 8));
   const rows = Math.max(...columns.map((c) => c.length));
   const positions = new Map();
   columns.forEach((column, i) => column.forEach((name, row) => positions.set(name, {
     x: MARGIN + i * (NODE_WIDTH + COLUMN_GAP),
-    y: MARGIN + LOOP_DEPTH / 2 + ((rows - column.length) / 2 + row) * ROW_HEIGHT,
+    y: above + ((rows - column.length) / 2 + row) * ROW_HEIGHT,
     layer: i,
   })));
+  // Per column, the top of its first node and the bottom of its last: what an arc passing over the
+  // column must clear.
+  const extents = columns.map((column) => ({
+    top: positions.get(column[0]).y,
+    bottom: positions.get(column[column.length - 1]).y + NODE_HEIGHT,
+  }));
   const width = MARGIN * 2 + columns.length * NODE_WIDTH + (columns.length - 1) * COLUMN_GAP;
-  const height = MARGIN * 2 + LOOP_DEPTH + (rows - 1) * ROW_HEIGHT + NODE_HEIGHT;
-  return {positions, width, height};
+  const height = above + (rows - 1) * ROW_HEIGHT + NODE_HEIGHT + below;
+  return {positions, extents, width, height};
+}
+
+/**
+ * How an edge between two nodes is drawn, from their columns: to the next column as a curve
+ * (null); further right as an arc above the nodes, so that it does not run through the columns
+ * between; back to an earlier column, or within one, as an arc below them. The more columns an arc
+ * passes over, the deeper it reaches and the further apart its ends, so that arcs nest instead of
+ * running along one another.
+ */
+function arcOf(fromLayer, toLayer) {
+  const forward = toLayer - fromLayer;
+  if (forward === 1) return null;
+  const span = forward > 1 ? forward - 1 : -forward;
+  return {side: forward > 1 ? 'above' : 'below',
+    depth: LOOP_DEPTH * (1 + Math.max(0, span - 1) / 2),
+    spread: NODE_WIDTH * 0.04 * Math.min(Math.max(0, span - 1), 4)};
 }
 
 /**
@@ -176,16 +210,19 @@ function orderRows(columns, callers, callees) {
 
 // ---- Drawing ---------------------------------------------------------------------------------
 
-function drawing(graph, {positions, width, height}) {
+function drawing(graph, {positions, extents, width, height}) {
   const tooltip = h('div', {class: 'chart-tooltip', role: 'tooltip', hidden: true});
   const picture = svg('svg', {
     class: 'service-map', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
     'aria-label': 'Service map',
   }, arrowheads());
   const maxCalls = Math.max(...graph.links.map((l) => l.calls));
-  const edges = graph.links.map((link) => edgeOf(link, positions, maxCalls));
+  const edges = graph.links.map((link) => edgeOf(link, positions, extents, maxCalls));
   const nodes = [...graph.nodes.values()].map((node) => nodeOf(node, positions.get(node.name)));
-  picture.append(...edges.map((e) => e.element), ...nodes.map((n) => n.element));
+  placeLabels(edges, [...positions.values()]);
+  // The labels above every line, the nodes above everything.
+  picture.append(...edges.map((e) => e.element), ...edges.map((e) => e.label.element),
+      ...nodes.map((n) => n.element));
   const frame = h('div', {class: 'map-frame'}, picture, tooltip);
   const show = (event, rows) => showTooltip(frame, tooltip, event, rows);
   const hide = () => {
@@ -194,8 +231,10 @@ function drawing(graph, {positions, width, height}) {
     for (const el of picture.querySelectorAll('.lit')) el.classList.remove('lit');
   };
   for (const edge of edges) {
-    edge.element.addEventListener('mousemove', (e) => show(e, edgeDetails(edge.link)));
-    edge.element.addEventListener('mouseleave', hide);
+    for (const element of [edge.element, edge.label.element]) {
+      element.addEventListener('mousemove', (e) => show(e, edgeDetails(edge.link)));
+      element.addEventListener('mouseleave', hide);
+    }
   }
   for (const node of nodes) {
     const lit = () => highlight(picture, node.data.name, edges, nodes);
@@ -206,6 +245,32 @@ function drawing(graph, {positions, width, height}) {
     node.element.addEventListener('mouseleave', hide);
   }
   return frame;
+}
+
+/**
+ * Places the edge labels, busiest edge first, each at the first of its places along its edge
+ * where its plate covers no node and no label placed before it. A label with no such place is
+ * left out, so that a dense map stays readable: hovering its edge still shows its figures, and the
+ * table below the map lists them all.
+ */
+function placeLabels(edges, positions) {
+  const taken = positions.map((at) => ({x: at.x, y: at.y, width: NODE_WIDTH, height: NODE_HEIGHT}));
+  const busiestFirst = [...edges].sort((a, b) => b.link.calls - a.link.calls
+      || a.link.parent.localeCompare(b.link.parent) || a.link.child.localeCompare(b.link.child));
+  for (const {label} of busiestFirst) {
+    const plates = label.places.map((at) => plateOf(label.lines, at));
+    const free = plates.find((plate) => !taken.some((box) => overlaps(plate.box, box)));
+    if (free) taken.push(free.box);
+    else label.element.classList.add('crowded');
+    label.element.append(...(free || plates[0]).children);
+  }
+}
+
+/** Whether two boxes come closer than two pixels. */
+function overlaps(a, b) {
+  const gap = 2;
+  return a.x < b.x + b.width + gap && b.x < a.x + a.width + gap
+      && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
 }
 
 function arrowheads() {
@@ -223,6 +288,7 @@ function highlight(picture, name, edges, nodes) {
   for (const edge of edges) {
     if (edge.link.parent !== name && edge.link.child !== name) continue;
     edge.element.classList.add('lit');
+    edge.label.element.classList.add('lit');
     neighbours.add(edge.link.parent).add(edge.link.child);
   }
   for (const node of nodes) {
@@ -275,71 +341,95 @@ function shapeOf(node, colour) {
     d: `M${s},0 H${w - s} L${w},${hh / 2} L${w - s},${hh} H${s} L0,${hh / 2} Z`});
 }
 
-function edgeOf(link, positions, maxCalls) {
+function edgeOf(link, positions, extents, maxCalls) {
   const from = positions.get(link.parent);
   const to = positions.get(link.child);
-  const {d, label} = routeOf(link, from, to);
+  const {d, places} = routeOf(link, from, to, extents);
   const thickness = 1.25 + 4.75 * Math.log1p(link.calls) / Math.log1p(maxCalls);
   const failing = link.errors > 0;
   const p95 = latency(link, 'p95');
-  return {link, element: svg('g', {
-    class: failing ? 'edge error' : 'edge',
-    dataset: {parent: link.parent, child: link.child},
-  },
+  const dataset = {parent: link.parent, child: link.child};
+  const label = {places,
+    lines: [`${count(link.calls)} calls · ${percent(link.errors / link.calls)} err`,
+      `p95 ${millisText(p95)}`],
+    element: svg('g', {class: failing ? 'edge-label error' : 'edge-label', dataset})};
+  return {link, label, element: svg('g', {class: failing ? 'edge error' : 'edge', dataset},
   svg('path', {class: 'hit', d, fill: 'none', stroke: 'transparent', 'stroke-width': 14}),
   svg('path', {class: 'line', d, fill: 'none', 'stroke-width': thickness.toFixed(2),
-    'marker-end': failing ? 'url(#map-arrow-error)' : 'url(#map-arrow)'}),
-  labelOf([`${count(link.calls)} calls · ${percent(link.errors / link.calls)} err`,
-    `p95 ${millisText(p95)}`], label))};
-}
-
-/** An edge's label, two lines on a white plate centred at (x, y), or starting at x when `left`. */
-function labelOf(lines, at) {
-  const width = Math.max(...lines.map((line) => line.length)) * 6.2 + 10;
-  const x = at.left ? at.x + width / 2 : at.x;
-  const y = at.y;
-  return svg('g', {class: 'edge-label'},
-      svg('rect', {x: x - width / 2, y: y - 15, width, height: 30, rx: 4, fill: '#fff',
-        'fill-opacity': 0.85}),
-      svg('text', {x, y: y - 2, 'text-anchor': 'middle'},
-          svg('tspan', {x, dy: 0}, lines[0]), svg('tspan', {x, dy: 13}, lines[1])));
+    'marker-end': failing ? 'url(#map-arrow-error)' : 'url(#map-arrow)'}))};
 }
 
 /**
- * The path of an edge and the centre of its label: forward edges to the right, labelled at their
- * middle; edges back to an earlier column below the nodes; loops above their node.
+ * A label's two lines on a white plate centred at (x, y), or starting there (`side` 'right') or
+ * ending there ('left'): the plate's box and the elements that draw it.
  */
-function routeOf(link, from, to) {
+function plateOf(lines, at) {
+  const width = Math.max(...lines.map((line) => line.length)) * 6.2 + 10;
+  const x = at.x + ({right: width / 2, left: -width / 2}[at.side] ?? 0);
+  const box = {x: x - width / 2, y: at.y - LABEL_HALF_HEIGHT, width, height: 2 * LABEL_HALF_HEIGHT};
+  return {box, children: [svg('rect', {...box, rx: 4, fill: '#fff', 'fill-opacity': 0.85}),
+    svg('text', {x, y: at.y - 2, 'text-anchor': 'middle'},
+        svg('tspan', {x, dy: 0}, lines[0]), svg('tspan', {x, dy: 13}, lines[1]))]};
+}
+
+/** Where along a curve its label may go, best first: its middle, then further towards its ends. */
+const LABEL_PLACES = [0.5, 0.38, 0.62, 0.26, 0.74];
+
+/**
+ * The path of an edge and the places for its label: to the next column a curve, other edges arcs
+ * (see `arcOf`), loops above their node.
+ */
+function routeOf(link, from, to, extents) {
   const mid = NODE_HEIGHT / 2;
   if (link.parent === link.child) {
     const a = from.x + NODE_WIDTH * 0.62;
     const b = from.x + NODE_WIDTH * 0.38;
     const top = from.y - LOOP_DEPTH;
     return {d: `M${a},${from.y} C${a},${top} ${b},${top} ${b},${from.y - 2}`,
-      label: {x: a + 8, y: from.y - LOOP_DEPTH / 2, left: true}};
+      places: [{x: a + 8, y: from.y - LOOP_DEPTH / 2, side: 'right'},
+        {x: b - 8, y: from.y - LOOP_DEPTH / 2, side: 'left'}]};
   }
-  if (to.layer > from.layer) {
+  const arc = arcOf(from.layer, to.layer);
+  if (!arc) {
     const x1 = from.x + NODE_WIDTH;
     const y1 = from.y + mid;
     const x2 = to.x - 2;
     const y2 = to.y + mid;
     const bend = (x2 - x1) / 2;
-    const label = cubicMiddle([x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2]);
     return {d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
-      label: {x: label[0], y: label[1]}};
+      places: placesOn([x1, y1], [x1 + bend, y1], [x2 - bend, y2], [x2, y2])};
   }
-  const x1 = from.x + NODE_WIDTH * 0.4;
-  const y1 = from.y + NODE_HEIGHT;
-  const x2 = to.x + NODE_WIDTH * 0.6;
-  const y2 = to.y + NODE_HEIGHT + 2;
-  const low = Math.max(y1, y2) + LOOP_DEPTH;
-  const label = cubicMiddle([x1, y1], [x1, low], [x2, low], [x2, y2]);
-  return {d: `M${x1},${y1} C${x1},${low} ${x2},${low} ${x2},${y2}`,
-    label: {x: label[0], y: label[1]}};
+  let x1;
+  let y1;
+  let x2;
+  let y2;
+  let turn;
+  const passed = extents.slice(Math.min(from.layer, to.layer), Math.max(from.layer, to.layer) + 1);
+  if (arc.side === 'above') {
+    x1 = from.x + NODE_WIDTH * 0.6 + arc.spread;
+    y1 = from.y;
+    x2 = to.x + NODE_WIDTH * 0.4 - arc.spread;
+    y2 = to.y - 2;
+    turn = Math.min(...passed.map((column) => column.top)) - arc.depth;
+  } else {
+    x1 = from.x + NODE_WIDTH * 0.4 - arc.spread;
+    y1 = from.y + NODE_HEIGHT;
+    x2 = to.x + NODE_WIDTH * 0.6 + arc.spread;
+    y2 = to.y + NODE_HEIGHT + 2;
+    turn = Math.max(...passed.map((column) => column.bottom)) + 2 + arc.depth;
+  }
+  return {d: `M${x1},${y1} C${x1},${turn} ${x2},${turn} ${x2},${y2}`,
+    places: placesOn([x1, y1], [x1, turn], [x2, turn], [x2, y2])};
 }
 
-function cubicMiddle(p0, p1, p2, p3) {
-  return [0, 1].map((i) => (p0[i] + 3 * p1[i] + 3 * p2[i] + p3[i]) / 8);
+/** The label places on a cubic Bézier curve. */
+function placesOn(p0, p1, p2, p3) {
+  return LABEL_PLACES.map((t) => {
+    const u = 1 - t;
+    const [x, y] = [0, 1].map((i) => u * u * u * p0[i] + 3 * u * u * t * p1[i]
+        + 3 * u * t * t * p2[i] + t * t * t * p3[i]);
+    return {x, y};
+  });
 }
 
 // ---- Details ---------------------------------------------------------------------------------
@@ -383,7 +473,8 @@ function legend() {
   const item = (cls, text) => h('span', {class: `legend-item ${cls}`}, text);
   return h('p', {class: 'map-legend'}, item('service', 'service'), item('database', 'database'),
       item('external', 'external peer'), item('error', 'calls with errors'),
-      h('span', {class: 'muted'}, 'edge width: calls; labels: calls, error rate, p95 latency'));
+      h('span', {class: 'muted'},
+          'edge width: calls; labels (where they fit; hover any edge): calls, error rate, p95'));
 }
 
 /** Every link of the answer as a row (a row per connection type), busiest first. */
