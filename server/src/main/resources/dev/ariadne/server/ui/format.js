@@ -81,3 +81,13 @@ export function serviceColor(name) {
   }
   return PALETTE[(hash >>> 0) % PALETTE.length];
 }
+
+/** Round ticks from 0 to at least max: about four steps of 1, 2, 2.5 or 5 times a power of ten. */
+export function niceTicks(max) {
+  const top = max > 0 ? max : 1;
+  const raw = top / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-9));
+  const steps = Math.max(1, Math.ceil(top / step - 1e-9));
+  return Array.from({length: steps + 1}, (_, i) => Number((i * step).toPrecision(12)));
+}

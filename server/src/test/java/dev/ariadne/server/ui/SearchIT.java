@@ -140,6 +140,8 @@ class SearchIT {
     assertThat(centre(FAST, "cy")).isLessThan(centre(HOME, "cy"));
     assertThat(centre(HOME, "cx")).isGreaterThan(centre(FAST, "cx"));
     assertThat(centre(FAST, "cx")).isGreaterThan(centre(SLOW, "cx"));
+    // The duration axis goes in round steps, past the slowest trace (120 ms).
+    assertThat(texts("svg.scatter .axis.y text")).containsExactly("0ns", "50.0ms", "100ms", "150ms");
     assertThat(texts("svg.scatter .point.error title")).singleElement().asString()
         .startsWith("frontend: GET /checkout · 120ms · 3 spans · 1 errors");
     assertThat(ui.browser.driver().findElements(By.cssSelector("svg.scatter .point:not(.error)")))

@@ -6,7 +6,7 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, niceTicks, serviceColor, timestamp} from '../format.js';
 
 const RANGES = [
   ['15m', 'Last 15 minutes'], ['1h', 'Last hour'], ['6h', 'Last 6 hours'],
@@ -449,7 +449,9 @@ const PLOT = {width: 1000, height: 220, left: 72, right: 16, top: 12, bottom: 28
 function scatterPlot(traces, points) {
   const times = traces.map((t) => epochMillis(t.startEpochNanos));
   const [t0, t1] = padded(Math.min(...times), Math.max(...times));
-  const top = Math.max(...traces.map((t) => t.durationNanos), 1) * 1.1;
+  // Round durations on the axis, the longest trace a little below the top.
+  const ticks = niceTicks(Math.max(...traces.map((t) => t.durationNanos), 1) * 1.05);
+  const top = ticks[ticks.length - 1];
   const innerWidth = PLOT.width - PLOT.left - PLOT.right;
   const innerHeight = PLOT.height - PLOT.top - PLOT.bottom;
   const x = (millis) => PLOT.left + (millis - t0) / (t1 - t0) * innerWidth;
@@ -457,7 +459,7 @@ function scatterPlot(traces, points) {
   const ordered = [...traces].sort((a, b) => (a.errorCount > 0) - (b.errorCount > 0));
   return svg('svg', {class: 'scatter', viewBox: `0 0 ${PLOT.width} ${PLOT.height}`,
     role: 'img', 'aria-label': 'Trace duration over start time'},
-  yAxis(top, y), xAxis(t0, t1, x),
+  yAxis(ticks, y), xAxis(t0, t1, x),
   ordered.map((trace) => {
     const circle = point(trace, x(epochMillis(trace.startEpochNanos)), y(trace.durationNanos));
     points.set(trace.traceId, circle);
@@ -470,8 +472,7 @@ function padded(min, max) {
   return [min - span * 0.03, max + span * 0.03];
 }
 
-function yAxis(top, y) {
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top / 1.1);
+function yAxis(ticks, y) {
   return svg('g', {class: 'axis y'}, ticks.map((nanos) => [
     svg('line', {class: 'grid', x1: PLOT.left, x2: PLOT.width - PLOT.right, y1: y(nanos),
       y2: y(nanos)}),

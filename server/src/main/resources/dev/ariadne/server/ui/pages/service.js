@@ -8,7 +8,8 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, percent, plural, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, niceTicks, percent, plural, serviceColor, timestamp}
+    from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
@@ -218,16 +219,6 @@ function seriesOf(series, points, x, y, step, select) {
   });
   return svg('g', {class: 'series', dataset: {series: series.name}},
       svg('path', {class: 'line', d: d.trim(), fill: 'none', stroke: series.colour}), dots);
-}
-
-/** Round ticks from 0 to at least max: about four steps of 1, 2, 2.5 or 5 times a power of ten. */
-function niceTicks(max) {
-  const top = max > 0 ? max : 1;
-  const raw = top / 4;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-9));
-  const steps = Math.max(1, Math.ceil(top / step - 1e-9));
-  return Array.from({length: steps + 1}, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 function yAxis(ticks, y, format, plotWidth) {
