@@ -333,7 +333,7 @@ class TraceIT {
   void theCriticalPathIsMarked() {
     openSeed("");
     ui.browser.await(d -> d.findElement(By.cssSelector(".trace-view .critical-note"))
-        .getText().startsWith("Critical path: 5 segment(s) over 3 span(s)"));
+        .getText().startsWith("Critical path: 5 segments over 3 spans"));
     assertThat(rowNames("critical")).containsExactly("GET /checkout", "GET /cart", "SELECT cart");
     assertThat(row("SELECT cart").findElements(By.cssSelector(".critical-segment"))).hasSize(1);
     assertThat(row("GET /checkout").findElements(By.cssSelector(".critical-segment"))).hasSize(2);

@@ -6,7 +6,7 @@
 
 import {ApiError, get} from '../api.js';
 import {failure, h, loading, replace, safeUrl, useStyle} from '../dom.js';
-import {count, duration, epochMillis, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, plural, serviceColor, timestamp} from '../format.js';
 import {completenessWarnings} from './trace-completeness.js';
 import {spanDetail} from './trace-detail.js';
 import {markCriticalPath, traceModel} from './trace-model.js';
@@ -251,6 +251,6 @@ function criticalSummary(segments) {
         + 'references form a cycle.';
   }
   const spans = new Set(segments.map((s) => s.spanId)).size;
-  return `Critical path: ${count(segments.length)} segment(s) over ${count(spans)} span(s), `
+  return `Critical path: ${plural(segments.length, 'segment')} over ${plural(spans, 'span')}, `
       + 'marked on their bars: the work the trace waited for.';
 }
