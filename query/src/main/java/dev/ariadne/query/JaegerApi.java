@@ -367,7 +367,7 @@ final class JaegerApi {
       for (DroppedSpans dropped : completeness.droppedSpans()) {
         counts.add(dropped.serviceName() + " " + dropped.spanName() + ": " + dropped.count());
       }
-      warnings.add(completeness.droppedSpanCount() + " span(s) not stored: the trace reached"
+      warnings.add(spans(completeness.droppedSpanCount()) + " not stored: the trace reached"
           + " the storage's per-trace span limit (" + String.join(", ", counts) + ")");
     }
     if (!completeness.rootPresent()) {
@@ -378,21 +378,29 @@ final class JaegerApi {
       for (Span orphan : completeness.orphans()) {
         ids.add(orphan.spanId());
       }
-      warnings.add(completeness.orphans().size()
-          + " orphan span(s), whose parent was never received: " + idList(ids));
+      warnings.add((ids.size() == 1 ? "1 orphan span, whose parent was"
+          : ids.size() + " orphan spans, whose parents were") + " never received: " + idList(ids));
     }
     if (!completeness.skews().isEmpty()) {
       List<Long> ids = new ArrayList<>();
       for (Completeness.Skew skew : completeness.skews()) {
         ids.add(skew.span().spanId());
       }
-      warnings.add(completeness.skews().size() + " span(s) start before or end after their"
-          + " parent (possible clock skew; times are shown as received): " + idList(ids));
+      warnings.add((ids.size() == 1 ? "1 span starts before or ends after its parent"
+          : ids.size() + " spans start before or end after their parents")
+          + " (possible clock skew; times are shown as received): " + idList(ids));
     }
     if (!completeness.duplicateSpanIds().isEmpty()) {
-      warnings.add("span(s) received more than once: " + idList(completeness.duplicateSpanIds()));
+      List<Long> ids = completeness.duplicateSpanIds();
+      warnings.add((ids.size() == 1 ? "1 span ID" : ids.size() + " span IDs")
+          + " received more than once: " + idList(ids));
     }
     return warnings;
+  }
+
+  /** "1 span" or "{@code count} spans". */
+  private static String spans(long count) {
+    return count == 1 ? "1 span" : count + " spans";
   }
 
   private static String idList(List<Long> ids) {

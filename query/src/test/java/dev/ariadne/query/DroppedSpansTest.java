@@ -58,7 +58,7 @@ class DroppedSpansTest {
     JsonNode trace = json(get(server, "/api/traces/" + TRACE_ID.toHex())).get("data").get(0);
 
     assertThat(trace.get("spans")).hasSize(3);
-    assertThat(trace.get("warnings").toString()).contains("2 span(s) not stored: the trace"
+    assertThat(trace.get("warnings").toString()).contains("2 spans not stored: the trace"
         + " reached the storage's per-trace span limit (cart POST /pay: 1, payment POST /pay: 1)");
   }
 

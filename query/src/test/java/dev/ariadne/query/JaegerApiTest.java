@@ -136,10 +136,10 @@ class JaegerApiTest {
     assertThat(trace.get("traceID").asText()).isEqualTo("0000000000000abc");
     assertThat(trace.get("warnings").toString()).isEqualTo("["
         + "\"root span missing: no span without a parent was received\","
-        + "\"1 orphan span(s), whose parent was never received: 0000000000000010\","
-        + "\"1 span(s) start before or end after their parent (possible clock skew; times are"
+        + "\"1 orphan span, whose parent was never received: 0000000000000010\","
+        + "\"1 span starts before or ends after its parent (possible clock skew; times are"
         + " shown as received): 0000000000000012\","
-        + "\"span(s) received more than once: 0000000000000011\"]");
+        + "\"1 span ID received more than once: 0000000000000011\"]");
     JsonNode spans = trace.get("spans");
     assertThat(spans.get(0).get("warnings").toString())
         .isEqualTo("[\"parent span 0000000000000001 was never received\"]");

@@ -40,7 +40,7 @@ class DroppedSpansIT {
   void spansPastTheLimitAreCountedPerServiceAndOperation() {
     ui.browser.open("/trace/" + TRACE);
     WebElement dropped = ui.browser.await(By.cssSelector(".trace-view .completeness .dropped"));
-    assertThat(dropped.getText()).contains("3 span(s) not stored");
+    assertThat(dropped.getText()).contains("3 spans not stored");
     List<String> rows = ui.browser.driver()
         .findElements(By.cssSelector(".trace-view .completeness .dropped tbody tr")).stream()
         .map(row -> row.getAttribute("textContent").replaceAll("\\s+", " ").trim())

@@ -539,7 +539,7 @@ class TraceIT {
     assertThat(warnings.findElement(By.cssSelector(".no-root")).getText())
         .startsWith("Root span missing");
     assertThat(warnings.findElement(By.cssSelector(".orphans")).getText())
-        .contains("1 orphan span(s)", "cart: orphan op (0000000000000010)",
+        .contains("1 orphan span, whose parent was never received", "cart: orphan op (0000000000000010)",
             "parent 00000000000000ff");
     assertThat(warnings.findElement(By.cssSelector(".clock-skew")).getText())
         .contains("cart: skewed child (0000000000000011): starts 2.00ms before and ends 3.00ms "

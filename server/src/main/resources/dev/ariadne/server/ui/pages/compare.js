@@ -5,7 +5,7 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, useStyle} from '../dom.js';
-import {count, duration, epochMillis, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, plural, serviceColor, timestamp} from '../format.js';
 
 const SORTS = {
   difference: {label: 'Biggest difference', order: (x, y) => Math.abs(y.delta) - Math.abs(x.delta)},
@@ -123,10 +123,10 @@ function item(term, value, name) {
 function incompleteness(trace) {
   const c = trace.completeness;
   const dropped = c.droppedSpans.reduce((sum, d) => sum + d.count, 0);
-  return ['Incomplete trace:', !c.rootPresent && 'the root span is missing',
-    c.orphanSpanIds.length > 0 && `${count(c.orphanSpanIds.length)} orphan span(s)`,
-    dropped > 0 && `${count(dropped)} span(s) dropped by storage`]
-      .filter(Boolean).join(' ');
+  const problems = [!c.rootPresent && 'the root span is missing',
+    c.orphanSpanIds.length > 0 && plural(c.orphanSpanIds.length, 'orphan span'),
+    dropped > 0 && `${plural(dropped, 'span')} dropped by storage`].filter(Boolean);
+  return `Incomplete trace: ${problems.join(', ')}`;
 }
 
 // ---- The operations ----

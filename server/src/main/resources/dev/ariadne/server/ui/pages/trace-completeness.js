@@ -2,7 +2,7 @@
 // root, orphans, possible clock skew, duplicates, spans storage did not keep), shown, not hidden.
 
 import {h} from '../dom.js';
-import {count} from '../format.js';
+import {count, plural} from '../format.js';
 import {skewText} from './trace-detail.js';
 
 const LISTED = 50;
@@ -19,7 +19,9 @@ export function completenessWarnings(model, spanLink) {
   }
   if (c.orphanSpanIds.length) {
     items.push(h('li', {class: 'orphans'},
-        `${count(c.orphanSpanIds.length)} orphan span(s), whose parent was never received `
+        c.orphanSpanIds.length === 1
+          ? '1 orphan span, whose parent was never received (shown at the top level):'
+          : `${count(c.orphanSpanIds.length)} orphan spans, whose parents were never received `
             + '(shown at the top level):',
         list(c.orphanSpanIds, (id) => {
           const s = model.byId.get(id);
@@ -28,7 +30,8 @@ export function completenessWarnings(model, spanLink) {
   }
   if (c.clockSkew.length) {
     items.push(h('li', {class: 'clock-skew'},
-        `${count(c.clockSkew.length)} span(s) start before or end after their parent `
+        (c.clockSkew.length === 1 ? '1 span starts before or ends after its parent '
+          : `${count(c.clockSkew.length)} spans start before or end after their parents `)
             + '(possible clock skew; times are shown as received):',
         list(c.clockSkew, (skew) => [spanLink(skew.spanId, label(model, skew.spanId)), ': ',
           skewText(skew).toLowerCase(), ' its parent ',
@@ -36,7 +39,7 @@ export function completenessWarnings(model, spanLink) {
   }
   if (c.duplicateSpanIds.length) {
     items.push(h('li', {class: 'duplicates'},
-        `${count(c.duplicateSpanIds.length)} span ID(s) received more than once:`,
+        `${plural(c.duplicateSpanIds.length, 'span ID')} received more than once:`,
         list(c.duplicateSpanIds, (id) => spanLink(id, label(model, id)))));
   }
   if (c.droppedSpans.length) items.push(dropped(c.droppedSpans));
@@ -72,7 +75,7 @@ function dropped(droppedSpans) {
           h('td', null, d.serviceName), h('td', null, d.spanName),
           h('td', {class: 'num'}, count(d.count))))));
   return h('li', {class: 'dropped'},
-      `${count(total)} span(s) not stored: the trace reached the storage's per-trace span limit.`,
+      `${plural(total, 'span')} not stored: the trace reached the storage's per-trace span limit.`,
       h('details', {open: sorted.length <= FOLDED},
           h('summary', null, `By service and operation (${count(sorted.length)})`), table,
           sorted.length > LISTED
