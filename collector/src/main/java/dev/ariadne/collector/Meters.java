@@ -46,10 +46,10 @@ final class Meters implements AutoCloseable {
       refused = meters.protocolCounter("spans.refused", protocol, "Spans refused: queue full");
       invalid = meters.protocolCounter("spans.invalid", protocol, "Spans rejected as invalid");
       failed = meters.protocolCounter("spans.failed", protocol, "Spans not stored: storage failed");
-      attributesDropped = meters.protocolCounter(
-          "attributes.dropped", protocol, "Attributes dropped: over maxAttributes");
-      attributesTruncated = meters.protocolCounter(
-          "attributes.truncated", protocol, "Attribute values cut to maxAttributeValueLength");
+      attributesDropped = meters.protocolCounter("attributes.dropped", protocol,
+          "Attributes dropped: past the collector's limit of attributes per list");
+      attributesTruncated = meters.protocolCounter("attributes.truncated", protocol,
+          "Attribute names and values cut to the collector's limit of length");
     }
   }
 
