@@ -23,7 +23,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +83,7 @@ final class AriadneServer implements AutoCloseable {
       analytics = analytics(config, registry);
     } catch (IOException e) {
       closeQuietly(storage);
-      throw new UncheckedIOException("cannot open the metrics of analytics", e);
+      throw new StartException("cannot open the metrics of analytics", e);
     } catch (RuntimeException e) {
       closeQuietly(storage);
       throw e;
@@ -134,16 +134,16 @@ final class AriadneServer implements AutoCloseable {
 
     Map<String, Server> servers = new LinkedHashMap<>();
     builders.forEach((name, b) -> servers.put(name, b.build()));
-    List<CompletableFuture<Void>> started = new ArrayList<>();
-    servers.values().forEach(s -> started.add(s.start()));
+    Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
+    servers.forEach((name, server) -> started.put(name, server.start()));
     try {
-      CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).join();
+      CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();
       closeQuietly(analytics);
       closeQuietly(storage);
-      throw e;
+      throw notListening(servers, started, e);
     }
     return new AriadneServer(
         storage, storageDescription, analytics, collector, servers, registry);
@@ -199,7 +199,7 @@ final class AriadneServer implements AutoCloseable {
           .maxSpansPerTrace(config.maxSpansPerTrace())
           .open();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the data directory " + config.dataDir(), e);
+      throw new StartException("cannot open the data directory " + config.dataDir(), e);
     }
     Gauge.builder("ariadne.storage.head.spans", storage, EmbeddedStorage::headSpanCount)
         .description("Spans in the head (in memory, in the WAL, not yet in a block)")
@@ -245,6 +245,24 @@ final class AriadneServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("closing {} failed", closeable.getClass().getSimpleName(), e);
     }
+  }
+
+  /** Names the first server that did not start, the address it was to listen on, and why. */
+  private static RuntimeException notListening(Map<String, Server> servers,
+      Map<String, CompletableFuture<Void>> started, RuntimeException failure) {
+    for (Map.Entry<String, CompletableFuture<Void>> server : started.entrySet()) {
+      if (server.getValue().isCompletedExceptionally()) {
+        Throwable cause = server.getValue().handle((ok, e) -> e).join();
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        InetSocketAddress address =
+            servers.get(server.getKey()).config().ports().get(0).localAddress();
+        return new StartException("cannot listen on " + address.getHostString() + ":"
+            + address.getPort() + " for " + server.getKey(), cause);
+      }
+    }
+    return failure;
   }
 
   private static ServerBuilder builder(ServerConfig config, int port) {

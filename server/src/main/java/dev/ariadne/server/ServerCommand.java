@@ -72,7 +72,13 @@ final class ServerCommand implements Callable<Integer> {
       System.err.println("ariadne server: " + e.getMessage());
       return 2;
     }
-    AriadneServer server = AriadneServer.start(config);
+    AriadneServer server;
+    try {
+      server = AriadneServer.start(config);
+    } catch (StartException e) {
+      System.err.println("ariadne server: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     // The hook is in place before the server says where it listens: whoever waits for that line
     // may send SIGTERM at once.

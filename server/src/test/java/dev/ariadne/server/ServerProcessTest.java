@@ -2,9 +2,12 @@ package dev.ariadne.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ariadne.storage.embedded.EmbeddedStorage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +57,38 @@ class ServerProcessTest {
     assertThat(lines).contains("ariadne: stopping, draining in-flight requests");
     assertThat(lines).as("a plain start and stop logs no warning")
         .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
+  }
+
+  @Test
+  void aPortInUseStopsStartUpWithOneLineNamingThePort() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+          "--query-port", Integer.toString(taken.getLocalPort()), "--disable",
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+      String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(1);
+      assertThat(output).contains("ariadne server: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + " for query (web UI, native and Jaeger APIs, /metrics): ");
+      assertThat(output).as("no stack trace").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aDataDirectoryInUseStopsStartUpWithOneLineNamingIt() throws Exception {
+    try (EmbeddedStorage holder = EmbeddedStorage.builder(dataDir).open()) {
+      Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+          "--query-port", "0", "--disable",
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+      String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(1);
+      assertThat(output).contains("ariadne server: cannot open the data directory " + dataDir
+          + ": data directory " + dataDir + " is in use by another Ariadne server");
+      assertThat(output).as("no stack trace").doesNotContain("\tat ");
+    }
   }
 
   @Test
