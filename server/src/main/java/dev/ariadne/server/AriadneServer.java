@@ -199,7 +199,8 @@ final class AriadneServer implements AutoCloseable {
           .maxSpansPerTrace(config.maxSpansPerTrace())
           .open();
     } catch (IOException e) {
-      throw new StartException("cannot open the data directory " + config.dataDir(), e);
+      throw new StartException(
+          "cannot open the data directory " + config.dataDir().toAbsolutePath(), e);
     }
     Gauge.builder("ariadne.storage.head.spans", storage, EmbeddedStorage::headSpanCount)
         .description("Spans in the head (in memory, in the WAL, not yet in a block)")

@@ -141,7 +141,7 @@ public final class EmbeddedStorage implements Storage {
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("data directory " + directory
+      throw new IOException("data directory " + directory.toAbsolutePath()
           + " is in use by another Ariadne server (its lock file is held)");
     }
     directoryLock = lock;
