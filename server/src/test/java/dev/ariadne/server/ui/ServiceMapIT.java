@@ -207,26 +207,19 @@ class ServiceMapIT {
   void peersLatenciesAndHostileNamesFromTheServiceGraphAreDrawnAsText() {
     String hostile = "<img src=x onerror=\"window.__pwned=1\">";
     String script = "javascript:window.__pwned=2";
-    ObjectNode answer = JSON.createObjectNode().put("source", "analytics");
-    answer.set("links", JSON.valueToTree(List.of(
-        link("cart", "orders-db", "database", 40, 0, 3.98, 7.02, 9.01),
-        link("cart", "payment", "", 2, 1, 8.0, 12.1, 12.1),
-        link("cart", "cart", "", 3, 0, 1.0, 2.0, 2.0),
-        link("payment", hostile, "virtual_node", 1, 0, 1.0, 1.0, 1.0),
-        link(script, "cart", "", 5, 0, 30.0, 45.5, 50.0))));
-    answer.set("nodes", JSON.valueToTree(List.of(
-        Map.of("name", "cart", "kind", "service"),
-        Map.of("name", script, "kind", "service"),
-        Map.of("name", "orders-db", "kind", "peer"),
-        Map.of("name", "payment", "kind", "service"),
-        Map.of("name", hostile, "kind", "peer"))));
-    ui.browser.open("/map?lookback=15m");
-    ui.browser.await(By.cssSelector("main .state.empty"));
-    ui.browser.script("const body = arguments[0]; const real = window.fetch;"
-        + "window.fetch = (url, options) => String(url).startsWith('/api/v1/dependencies')"
-        + "  ? Promise.resolve(new Response(body, {status: 200})) : real(url, options)",
-        answer.toString());
-    ui.browser.driver().findElement(By.cssSelector("nav.ranges a[href='/map']")).click();
+    drawStandIn(
+        List.of(
+            link("cart", "orders-db", "database", 40, 0, 3.98, 7.02, 9.01),
+            link("cart", "payment", "", 2, 1, 8.0, 12.1, 12.1),
+            link("cart", "cart", "", 3, 0, 1.0, 2.0, 2.0),
+            link("payment", hostile, "virtual_node", 1, 0, 1.0, 1.0, 1.0),
+            link(script, "cart", "", 5, 0, 30.0, 45.5, 50.0)),
+        List.of(
+            Map.of("name", "cart", "kind", "service"),
+            Map.of("name", script, "kind", "service"),
+            Map.of("name", "orders-db", "kind", "peer"),
+            Map.of("name", hostile, "kind", "peer"),
+            Map.of("name", "payment", "kind", "service")));
 
     WebElement ordersDb = node("orders-db");
     assertThat(ordersDb.getAttribute("class")).contains("peer", "database");
@@ -264,7 +257,7 @@ class ServiceMapIT {
    * over a node, the busiest first; the rest are left out.
    */
   @Test
-  void aDenseMapShowsOnlyTheLabelsThatFit() throws Exception {
+  void aDenseMapShowsOnlyTheLabelsThatFit() {
     List<Map<String, Object>> links = new ArrayList<>();
     List<Map<String, Object>> nodes = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -319,9 +312,12 @@ class ServiceMapIT {
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
-  /** Opens the map with the stand-in for fetch answering {@code links} and {@code nodes}. */
+  /**
+   * Opens the map with a stand-in for fetch answering {@code links} and {@code nodes} as the
+   * service graph would, and waits for the last node.
+   */
   private static void drawStandIn(
-      List<Map<String, Object>> links, List<Map<String, Object>> nodes) {
+      List<? extends Map<String, ?>> links, List<? extends Map<String, ?>> nodes) {
     ObjectNode answer = JSON.createObjectNode().put("source", "analytics");
     answer.set("links", JSON.valueToTree(links));
     answer.set("nodes", JSON.valueToTree(nodes));
