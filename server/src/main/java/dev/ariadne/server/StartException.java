@@ -1,8 +1,9 @@
 package dev.ariadne.server;
 
 /**
- * The server could not start: its data directory cannot be opened, or a port cannot be listened
- * on. The message says which and why, in one line for the command to print; the cause is kept.
+ * The server could not start: its data directory or the metrics of analytics cannot be opened, or
+ * a port cannot be listened on. The message says which and why, in one line for the command to
+ * print; the cause is kept.
  */
 final class StartException extends RuntimeException {
   private static final long serialVersionUID = 1L;
