@@ -2,7 +2,7 @@ package dev.ariadne.query;
 
 import dev.ariadne.model.TraceId;
 
-/** A trace ID that storage does not know; answered with 404. */
+/** A trace ID that storage does not know, or a path that is no endpoint; answered with 404. */
 final class NotFoundException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -13,6 +13,12 @@ final class NotFoundException extends RuntimeException {
     this.traceId = traceId.toHex();
   }
 
+  NotFoundException(String message) {
+    super(message);
+    this.traceId = null;
+  }
+
+  /** The unknown trace's ID, or null when what was not found is an endpoint. */
   String traceId() {
     return traceId;
   }

@@ -2,6 +2,7 @@ package dev.ariadne.query;
 
 import static java.util.Objects.requireNonNull;
 
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.storage.Storage;
@@ -15,6 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * besides the storage, the analytics and the meter registry.
  */
 public final class QueryApi {
+  private static final String ANALYTICS_OFF =
+      "analytics is off (analytics.enabled: false): there are no RED metrics";
+
   private final NativeApi nativeApi;
   private final JaegerApi jaegerApi;
   private final ZipkinApi zipkinApi;
@@ -53,7 +57,10 @@ public final class QueryApi {
     if (metricsApi != null) {
       routes.get("/api/v1/metrics/red", metricsApi::red);
       routes.get("/api/v1/metrics/red/operations", metricsApi::operations);
+    } else {
+      routes.missing("/api/v1/metrics/", ANALYTICS_OFF);
     }
+    routes.missing("/api/v1/", "no such endpoint of the native API (docs/api.md lists them)");
   }
 
   /** Binds the Jaeger query API: {@code GET /api/services}, {@code /api/traces} and the rest. */
@@ -70,7 +77,10 @@ public final class QueryApi {
       routes.get("/api/metrics/errors", metricsApi::jaegerErrors);
       routes.get("/api/metrics/latencies", metricsApi::jaegerLatencies);
       routes.get("/api/metrics/minstep", metricsApi::jaegerMinStep);
+    } else {
+      routes.missing("/api/metrics/", ANALYTICS_OFF);
     }
+    routes.missing("/api/", "no such endpoint of the Jaeger query API (docs/api.md lists them)");
   }
 
   /**
@@ -88,6 +98,7 @@ public final class QueryApi {
     routes.get("/api/v2/dependencies", zipkinApi::dependencies);
     routes.get("/api/v2/autocompleteKeys", zipkinApi::autocompleteKeys);
     routes.get("/api/v2/autocompleteValues", zipkinApi::autocompleteValues);
+    routes.missing("/api/v2/", "no such endpoint of the Zipkin API (docs/api.md lists them)");
   }
 
   /** Binds the GET endpoints of one API, which share a name and an error format. */
@@ -104,6 +115,14 @@ public final class QueryApi {
 
     void get(String path, Handler handler) {
       sb.route().get(path).build(new Endpoint(api, path, handler, problems, registry));
+    }
+
+    /** Answers a GET of any other path under {@code prefix} with a 404 in this API's format. */
+    void missing(String prefix, String message) {
+      sb.route().pathPrefix(prefix).methods(HttpMethod.GET, HttpMethod.HEAD)
+          .build(new Endpoint(api, prefix + "*", params -> {
+        throw new NotFoundException(message);
+      }, problems, registry));
     }
   }
 
