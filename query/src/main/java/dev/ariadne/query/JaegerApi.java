@@ -367,8 +367,8 @@ final class JaegerApi {
       for (DroppedSpans dropped : completeness.droppedSpans()) {
         counts.add(dropped.serviceName() + " " + dropped.spanName() + ": " + dropped.count());
       }
-      warnings.add(spans(completeness.droppedSpanCount()) + " not stored: the trace reached"
-          + " the storage's per-trace span limit (" + String.join(", ", counts) + ")");
+      warnings.add(counted(completeness.droppedSpanCount(), "span") + " not stored: the trace"
+          + " reached the storage's per-trace span limit (" + String.join(", ", counts) + ")");
     }
     if (!completeness.rootPresent()) {
       warnings.add("root span missing: no span without a parent was received");
@@ -392,15 +392,14 @@ final class JaegerApi {
     }
     if (!completeness.duplicateSpanIds().isEmpty()) {
       List<Long> ids = completeness.duplicateSpanIds();
-      warnings.add((ids.size() == 1 ? "1 span ID" : ids.size() + " span IDs")
-          + " received more than once: " + idList(ids));
+      warnings.add(counted(ids.size(), "span ID") + " received more than once: " + idList(ids));
     }
     return warnings;
   }
 
-  /** "1 span" or "{@code count} spans". */
-  private static String spans(long count) {
-    return count == 1 ? "1 span" : count + " spans";
+  /** {@code count} and {@code noun}, with an "s" unless the count is one: "1 span", "3 spans". */
+  private static String counted(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   private static String idList(List<Long> ids) {
