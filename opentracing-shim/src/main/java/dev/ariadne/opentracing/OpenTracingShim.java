@@ -2,6 +2,7 @@ package dev.ariadne.opentracing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ariadne.api.internal.Version;
 import dev.ariadne.api.propagation.TextMapPropagator;
 import dev.ariadne.api.trace.TracerProvider;
 
@@ -38,9 +39,8 @@ public final class OpenTracingShim {
     requireNonNull(provider, "provider");
     requireNonNull(textMapPropagator, "textMapPropagator");
     requireNonNull(httpHeadersPropagator, "httpHeadersPropagator");
-    String version = OpenTracingShim.class.getPackage().getImplementationVersion();
     return new TracerShim(
-        provider.get(INSTRUMENTATION_NAME, version),
+        provider.get(INSTRUMENTATION_NAME, Version.get()),
         new Propagation(textMapPropagator, httpHeadersPropagator));
   }
 }

@@ -318,11 +318,13 @@ class SpanBuilderShimTest {
   }
 
   @Test
-  void spansComeFromTheTracerNamedOpentracingShim() {
+  void spansComeFromTheTracerNamedOpentracingShimAtTheBuildsVersion() {
     tracer.buildSpan("op").start().finish();
 
     assertThat(exported.span("op").getInstrumentationScope().getName())
         .isEqualTo("opentracing-shim");
+    assertThat(exported.span("op").getInstrumentationScope().getVersion())
+        .isEqualTo(System.getProperty("ariadne.version"));
   }
 
   @Test

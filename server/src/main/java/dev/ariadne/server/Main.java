@@ -1,5 +1,8 @@
 package dev.ariadne.server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,12 +25,15 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: server");
   }
 
-  /** The version from the jar's manifest. */
+  /** The version the build wrote into {@code version.properties}. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"ariadne " + (version == null ? "dev" : version)};
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) properties.load(in);
+      }
+      return new String[] {"ariadne " + properties.getProperty("version", "unknown")};
     }
   }
 }

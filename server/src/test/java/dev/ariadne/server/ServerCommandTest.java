@@ -28,6 +28,12 @@ class ServerCommandTest {
   }
 
   @Test
+  void versionIsTheBuilds() {
+    assertThat(System.getProperty("ariadne.version")).isNotBlank();
+    assertThat(run("--version")).isEqualTo("ariadne " + System.getProperty("ariadne.version") + "\n");
+  }
+
+  @Test
   void flagsBecomeSettingKeys() throws Exception {
     ServerCommand command = new ServerCommand();
     new CommandLine(command)

@@ -2,6 +2,7 @@ package dev.ariadne.exporter.otlp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ariadne.api.internal.Version;
 import dev.ariadne.sdk.data.SpanData;
 import dev.ariadne.sdk.export.SpanExporter;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     this.requestTemplate = HttpRequest.newBuilder(endpoint).timeout(timeout);
     builder.headers.forEach(requestTemplate::setHeader);
     requestTemplate.setHeader("Content-Type", "application/x-protobuf");
-    requestTemplate.setHeader("User-Agent", "Ariadne-OTLP-Exporter-Java/" + version());
+    requestTemplate.setHeader("User-Agent", "Ariadne-OTLP-Exporter-Java/" + Version.get());
     if (gzip) requestTemplate.setHeader("Content-Encoding", "gzip");
   }
 
@@ -205,11 +206,6 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
               + " once; later losses are counted in getFailedCount().",
           reason);
     }
-  }
-
-  private static String version() {
-    String version = OtlpHttpSpanExporter.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
   }
 
   /** One request's trip to the collector, with its retries. */

@@ -68,7 +68,8 @@ class OtlpHttpSpanExporterTest {
     assertThat(request.headers().getFirst("Content-Type")).isEqualTo("application/x-protobuf");
     assertThat(request.headers().getFirst("Content-Encoding")).isEqualTo("gzip");
     assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer s3cret");
-    assertThat(request.headers().getFirst("User-Agent")).startsWith("Ariadne-OTLP-Exporter-Java/");
+    assertThat(request.headers().getFirst("User-Agent"))
+        .isEqualTo("Ariadne-OTLP-Exporter-Java/" + System.getProperty("ariadne.version"));
     assertThat(request.body()).startsWith((byte) 0x1f, (byte) 0x8b);
     assertThat(request.decode()).isEqualTo(ExpectedProto.request(TWO_SPANS));
     assertThat(exporter.getExportedCount()).isEqualTo(2);

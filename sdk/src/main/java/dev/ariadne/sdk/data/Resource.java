@@ -2,6 +2,7 @@ package dev.ariadne.sdk.data;
 
 import dev.ariadne.api.common.AttributeKey;
 import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.internal.Version;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,7 @@ public final class Resource {
               .put(SERVICE_NAME, "unknown_service:java")
               .put("telemetry.sdk.name", "ariadne")
               .put("telemetry.sdk.language", "java")
-              .put("telemetry.sdk.version", version())
+              .put("telemetry.sdk.version", Version.get())
               .build());
 
   private final Attributes attributes;
@@ -57,11 +58,6 @@ public final class Resource {
   /** The {@code service.name} attribute, or null. */
   public String getServiceName() {
     return attributes.get(SERVICE_NAME);
-  }
-
-  private static String version() {
-    String version = Resource.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
   }
 
   @Override

@@ -17,7 +17,8 @@ class ResourceTest {
     assertThat(resource.getServiceName()).isEqualTo("unknown_service:java");
     assertThat(resource.getAttribute(stringKey("telemetry.sdk.name"))).isEqualTo("ariadne");
     assertThat(resource.getAttribute(stringKey("telemetry.sdk.language"))).isEqualTo("java");
-    assertThat(resource.getAttribute(stringKey("telemetry.sdk.version"))).isNotEmpty();
+    assertThat(resource.getAttribute(stringKey("telemetry.sdk.version")))
+        .isEqualTo(System.getProperty("ariadne.version"));
   }
 
   @Test
