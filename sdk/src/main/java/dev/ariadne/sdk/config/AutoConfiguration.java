@@ -11,12 +11,16 @@ import dev.ariadne.sdk.export.BatchSpanProcessor;
 import dev.ariadne.sdk.export.SpanExporter;
 import dev.ariadne.sdk.propagation.Propagators;
 import dev.ariadne.sdk.sampling.Sampler;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Builds a tracer provider and propagator from the OpenTelemetry environment variables and system
@@ -31,6 +35,9 @@ public final class AutoConfiguration {
       "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
           + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
 
+  private static final System.Logger LOGGER = System.getLogger(AutoConfiguration.class.getName());
+  private static final int EXIT_SECONDS = 10;
+
   private final SdkTracerProvider tracerProvider;
   private final TextMapPropagator propagator;
 
@@ -39,11 +46,19 @@ public final class AutoConfiguration {
     this.propagator = propagator;
   }
 
-  /** Configures from this process's system properties and environment. */
+  /**
+   * Configures from this process's system properties and environment. The tracer provider is shut
+   * down when the JVM exits, waiting at most {@value #EXIT_SECONDS} s, so that the spans still
+   * queued then are exported, as OpenTelemetry's autoconfiguration does.
+   */
   public static AutoConfiguration fromEnvironment() {
-    return configure(ConfigProperties.fromEnvironment());
+    AutoConfiguration configured = configure(ConfigProperties.fromEnvironment());
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(configured::shutdownAtExit, "ariadne-sdk-shutdown"));
+    return configured;
   }
 
+  /** Configures from {@code config}; the caller shuts the tracer provider down. */
   public static AutoConfiguration configure(ConfigProperties config) {
     TextMapPropagator propagator = propagator(config);
     SdkTracerProvider.Builder provider =
@@ -63,6 +78,19 @@ public final class AutoConfiguration {
 
   public TextMapPropagator getPropagator() {
     return propagator;
+  }
+
+  private void shutdownAtExit() {
+    try {
+      tracerProvider.shutdown().get(EXIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOGGER.log(
+          Level.WARNING,
+          "The spans queued at exit were not all exported within " + EXIT_SECONDS + " s",
+          e);
+    }
   }
 
   /** Installs the provider and propagator into {@link GlobalTracing}. */
