@@ -1,10 +1,14 @@
 package dev.ariadne.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -12,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The server's settings as text, layered: the defaults, then a YAML file, then {@code ARIADNE_*}
@@ -113,10 +120,48 @@ final class Settings {
     sources.put(key, source);
   }
 
+  /** Where SnakeYAML's messages place a problem: {@code " in 'reader', line 3, column 7:"}. */
+  private static final Pattern YAML_MARK = Pattern.compile(" in '[^']*', line (\\d+), column (\\d+):");
+
+  /**
+   * A YAML syntax error on one line: the parser's statements ("while parsing a flow mapping",
+   * "expected ',' or '}'") each with the place it names, without the excerpts of the file that
+   * the parser's message spreads over several lines. Without such places, where the parser
+   * stopped.
+   */
+  private static String yamlProblem(JsonProcessingException e) {
+    StringJoiner problem = new StringJoiner(": ");
+    boolean placed = false;
+    String statement = null;
+    for (String line : (Iterable<String>) e.getOriginalMessage().lines()::iterator) {
+      Matcher mark = YAML_MARK.matcher(line);
+      if (mark.matches() && statement != null) {
+        problem.add(statement + " (line " + mark.group(1) + ", column " + mark.group(2) + ")");
+        statement = null;
+        placed = true;
+      } else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        if (statement != null) problem.add(statement);
+        statement = line.strip();
+      }
+    }
+    if (statement != null) problem.add(statement);
+    JsonLocation stopped = e.getLocation();
+    if (!placed && stopped != null) {
+      problem.add("at line " + stopped.getLineNr() + ", column " + stopped.getColumnNr());
+    }
+    return problem.toString();
+  }
+
   private static Map<String, String> readYaml(Path file) throws ConfigException {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("config file " + file + ": " + yamlProblem(e));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw new ConfigException("config file " + file + ": permission denied");
     } catch (IOException e) {
       throw new ConfigException("config file " + file + ": " + e.getMessage());
     }

@@ -126,13 +126,30 @@ class SettingsTest {
 
   @Test
   void rejectsAFileThatIsNotYamlOrNotAMapping() throws Exception {
-    assertThatThrownBy(() -> Settings.load(yaml("query: [1, 2"), Map.of(), Map.of()))
+    Path broken = yaml("query:\n  port: 1\n   bad: x\n");
+    assertThatThrownBy(() -> Settings.load(broken, Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("config file");
+        .hasMessage("config file " + broken + ": mapping values are not allowed here (line 3, column 7)");
+    Path unclosed = yaml("query: [1, 2");
+    assertThatThrownBy(() -> Settings.load(unclosed, Map.of(), Map.of()))
+        .hasMessage("config file " + unclosed + ": while parsing a flow sequence (line 1, column 8):"
+            + " expected ',' or ']', but got <stream end> (line 1, column 13)");
     assertThatThrownBy(() -> Settings.load(yaml("- 1\n- 2\n"), Map.of(), Map.of()))
         .hasMessageContaining("expected a mapping of settings");
     assertThatThrownBy(() -> Settings.load(yaml("query:\n  port: [1]\n"), Map.of(), Map.of()))
         .hasMessageContaining("query.port must be a single value");
+  }
+
+  @Test
+  void aMissingFileOrADirectoryIsNamedInOneLine() {
+    Path missing = dir.resolve("absent.yaml");
+    assertThatThrownBy(() -> Settings.load(missing, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + missing + ": no such file");
+    assertThatThrownBy(() -> Settings.load(dir, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("config file " + dir + ": ")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
