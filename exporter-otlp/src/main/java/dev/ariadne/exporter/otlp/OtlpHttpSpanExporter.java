@@ -7,6 +7,7 @@ import dev.ariadne.sdk.data.SpanData;
 import dev.ariadne.sdk.export.SpanExporter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -200,12 +201,32 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
   private void recordLoss(int spanCount, Throwable reason) {
     failedSpans.add(spanCount);
     if (failureReported.compareAndSet(false, true)) {
-      LOGGER.log(
-          Level.WARNING,
-          "OTLP export to " + endpoint + " failed and " + spanCount + " spans were lost. Reported"
-              + " once; later losses are counted in getFailedCount().",
-          reason);
+      String message =
+          "OTLP export to " + endpoint + " failed and " + spans(spanCount) + " lost: "
+              + describeAll(reason) + ". Reported once; later losses are counted in"
+              + " getFailedCount().";
+      // A refused connection or an HTTP error is said in full by its message; anything else
+      // is unexpected, and its stack trace is kept.
+      if (reason instanceof IOException || reason instanceof IllegalStateException) {
+        LOGGER.log(Level.WARNING, message);
+      } else {
+        LOGGER.log(Level.WARNING, message, reason);
+      }
     }
+  }
+
+  private static String spans(long count) {
+    return count == 1 ? "1 span was" : count + " spans were";
+  }
+
+  /** The messages of {@code error} and of its causes that have one, each said once. */
+  private static String describeAll(Throwable error) {
+    StringBuilder text = new StringBuilder(describe(error));
+    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+      String more = cause.getMessage();
+      if (more != null && text.indexOf(more) < 0) text.append(": ").append(more);
+    }
+    return text.toString();
   }
 
   /** One request's trip to the collector, with its retries. */
@@ -284,7 +305,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         LOGGER.log(
             Level.WARNING,
             "The collector at " + endpoint + " rejected " + answer.rejectedSpans + " of "
-                + spanCount + " spans: " + answer.errorMessage + ". Reported once; rejected"
+                + spanCount + (spanCount == 1 ? " span: " : " spans: ") + answer.errorMessage + ". Reported once; rejected"
                 + " spans are counted in getRejectedCount().");
       }
       result.complete(null);
@@ -323,7 +344,9 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
-    return message == null ? error.getClass().getSimpleName() : message;
+    if (message != null) return message;
+    // The HTTP client's refused or unreachable connection comes without a message.
+    return error instanceof ConnectException ? "could not connect" : error.getClass().getSimpleName();
   }
 
   /**

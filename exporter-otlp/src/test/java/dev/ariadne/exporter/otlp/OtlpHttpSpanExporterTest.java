@@ -172,6 +172,39 @@ class OtlpHttpSpanExporterTest {
   }
 
   @Test
+  void theFirstLossIsLoggedOnceInOneLineThatCountsItsSpans() throws Exception {
+    collector.otherwiseAnswer(
+        Answer.status(404).withBody("text/plain", "no such path".getBytes(StandardCharsets.UTF_8)));
+    exporter = exporterBuilder().build();
+    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = recordingHandler(records);
+    logger.addHandler(handler);
+    try {
+      assertThatThrownBy(() -> exporter.export(List.of(rootSpan())).get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IOException.class);
+      assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IOException.class);
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    String traces = collector.baseUrl() + "/v1/traces";
+    assertThat(exporter.getFailedCount()).isEqualTo(3);
+    assertThat(records)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+              assertThat(r.getMessage())
+                  .isEqualTo("OTLP export to " + traces + " failed and 1 span was lost: HTTP 404 from "
+                      + traces + ": no such path. Reported once; later losses are counted in"
+                      + " getFailedCount().");
+              assertThat(r.getThrown()).as("no stack trace for an HTTP error").isNull();
+            });
+  }
+
+  @Test
   void doesNotRetryA500() throws Exception {
     collector.enqueue(Answer.status(500));
     exporter = exporterBuilder().build();
@@ -222,6 +255,7 @@ class OtlpHttpSpanExporterTest {
 
     assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
         .hasMessageContaining("gave up after")
+        .hasMessageEndingWith("): could not connect")
         .hasStackTraceContaining(ConnectException.class.getName());
     assertThat(exporter.getRetryCount()).isGreaterThanOrEqualTo(1);
     assertThat(exporter.getFailedCount()).isEqualTo(2);
