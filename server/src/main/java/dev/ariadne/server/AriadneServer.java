@@ -108,6 +108,9 @@ final class AriadneServer implements AutoCloseable {
     WebUi.serve(queryServer);
     queryServer.service("/metrics", metrics(registry));
     queryServer.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
+    queryServer.errorHandler(NoEndpoint.saying(
+        "this port serves the web UI at /, the native API under /api/v1/, the Jaeger query API under /api/,"
+            + " /metrics and /health"));
     builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
     if (config.otlpGrpc().enabled()) {
       builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port()).service(collector.otlpGrpc()));
@@ -115,17 +118,22 @@ final class AriadneServer implements AutoCloseable {
     if (config.otlpHttp().enabled()) {
       builders.put(
           "OTLP HTTP (/v1/traces)",
-          builder(config, config.otlpHttp().port()).service("/v1/traces", collector.otlpHttp()));
+          builder(config, config.otlpHttp().port())
+              .service("/v1/traces", collector.otlpHttp())
+              .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
     if (config.zipkin().enabled()) {
       ServerBuilder zipkin = builder(config, config.zipkin().port());
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
+      zipkin.errorHandler(NoEndpoint.saying(
+          "this port takes Zipkin v2 spans at POST /api/v2/spans and serves the Zipkin API under /api/v2/"));
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
     if (config.jaegerThriftHttp().enabled()) {
       ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
+      jaeger.errorHandler(NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {

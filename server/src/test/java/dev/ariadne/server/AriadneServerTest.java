@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The all-in-one server on free loopback ports, fed by Ariadne's own SDK and read back. */
 class AriadneServerTest {
@@ -125,6 +127,51 @@ class AriadneServerTest {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("jvm_memory_used_bytes");
+  }
+
+  @ParameterizedTest(name = "{0} {1} on {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "POST | /v1/traces/v1/traces | OTLP HTTP | this port takes OTLP traces at POST /v1/traces",
+        "POST | /api/v1/spans        | Zipkin    | this port takes Zipkin v2 spans at POST /api/v2/spans",
+        "POST | /api/trace           | Jaeger    | this port takes Jaeger Thrift batches at POST /api/traces",
+        "GET  | /favicon.ico         | query     | this port serves the web UI at /",
+      })
+  void aPathWithNoEndpointIsA404ThatSaysWhatThePortTakes(
+      String method, String path, String portName, String endpoints) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(portName) + path))
+                .method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body())
+        .startsWith("no endpoint at " + method + " " + path + "; " + endpoints);
+  }
+
+  @Test
+  void aLongPathIsShownCutShort() throws Exception {
+    String path = "/" + "a".repeat(1000);
+
+    HttpResponse<String> response = get(port("OTLP HTTP"), path);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("/" + "a".repeat(199) + "…;").hasSizeLessThan(300);
+  }
+
+  @Test
+  void aWrongMethodIsStillA405() throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("Zipkin") + "/api/v2/spans"))
+                .PUT(HttpRequest.BodyPublishers.ofString("[]"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(405);
   }
 
   @Test
