@@ -430,6 +430,21 @@ final class JaegerApi {
     return flags;
   }
 
+  /** The index of the first follows-from link to the span's parent, or -1. */
+  private static int followedParent(Span span) {
+    if (span.parentSpanId() == 0) return -1;
+    List<Link> links = span.links();
+    for (int i = 0; i < links.size(); i++) {
+      Link link = links.get(i);
+      if (link.followsFrom()
+          && link.spanId() == span.parentSpanId()
+          && link.traceId().equals(span.traceId())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static void writeSpan(String traceId, Span span, String processId,
       Completeness completeness, JsonGenerator json) throws IOException {
     json.writeStartObject();
@@ -438,11 +453,20 @@ final class JaegerApi {
     json.writeNumberField("flags", jaegerFlags(span));
     json.writeStringField("operationName", span.name());
     json.writeArrayFieldStart("references");
-    if (span.parentSpanId() != 0) {
+    // A span whose parent is the span it follows from (the seed's FollowsFrom alone) has that
+    // one reference, FOLLOWS_FROM, as Jaeger itself shows a span its client sent so.
+    int followedParent = followedParent(span);
+    if (followedParent >= 0) {
+      writeReference("FOLLOWS_FROM", traceId, span.parentSpanId(), json);
+    } else if (span.parentSpanId() != 0) {
       writeReference("CHILD_OF", traceId, span.parentSpanId(), json);
     }
-    for (Link link : span.links()) {
-      writeReference("FOLLOWS_FROM", traceId(link.traceId()), link.spanId(), json);
+    List<Link> links = span.links();
+    for (int i = 0; i < links.size(); i++) {
+      if (i != followedParent) {
+        Link link = links.get(i);
+        writeReference("FOLLOWS_FROM", traceId(link.traceId()), link.spanId(), json);
+      }
     }
     json.writeEndArray();
     json.writeNumberField("startTime", Math.floorDiv(span.startEpochNanos(), MICROS));
@@ -480,8 +504,11 @@ final class JaegerApi {
       json.writeStartObject();
       json.writeNumberField("timestamp", Math.floorDiv(event.epochNanos(), MICROS));
       json.writeArrayFieldStart("fields");
-      writeTag("event", Value.of(event.name()), json);
+      Value name = Value.of(event.name());
+      writeTag("event", name, json);
       for (Attribute attribute : event.attributes()) {
+        // An OpenTracing log's "event" field is both the name and an attribute: said once.
+        if (attribute.key().equals("event") && attribute.value().equals(name)) continue;
         writeTag(attribute.key(), attribute.value(), json);
       }
       json.writeEndArray();

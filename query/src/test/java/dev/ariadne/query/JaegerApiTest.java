@@ -9,8 +9,10 @@ import static dev.ariadne.query.QueryFixtures.get;
 import static dev.ariadne.query.QueryFixtures.json;
 import static dev.ariadne.query.QueryFixtures.micros;
 import static dev.ariadne.query.QueryFixtures.millis;
+import static dev.ariadne.storage.TestSpans.FRONTEND;
 import static dev.ariadne.storage.TestSpans.MILLIS;
 import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +20,12 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
+import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Event;
+import dev.ariadne.model.Link;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.memory.MemoryStorage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,65 @@ class JaegerApiTest {
   static final String DAY =
       "start=" + micros(TODAY) + "&end=" + micros(TODAY + 24 * HOUR) + "&lookback=custom";
   static final String RICH_ID = "463ac35c9f6413ad48485a3953bb6124";
+
+  static final TraceId OPEN_TRACING = new TraceId(0x5L, 0x6L);
+
+  /** A trace as the OpenTracing shim and jaeger-client send one; see {@link #openTracing()}. */
+  @RegisterExtension
+  static final ServerExtension openTracingServer = QueryFixtures.server(openTracing());
+
+  /**
+   * <pre>
+   * 1 frontend SERVER "GET /checkout"  0..100 ms  a log with the fields event=cache.miss, key=k1
+   * 2 frontend INTERNAL "send receipt" 50..60 ms follows from 1 alone: parent 1, and a
+   *                                                follows-from link to 1
+   * 3 frontend INTERNAL "audit"        60..70 ms  child of 1, and a plain link to 1
+   * </pre>
+   */
+  static MemoryStorage openTracing() {
+    MemoryStorage storage = MemoryStorage.create(100);
+    Link toRoot = new Link(OPEN_TRACING, 1, "", List.of(), 0, true);
+    storage.write(List.of(
+        span(OPEN_TRACING, 1, 0, FRONTEND, "GET /checkout", SpanKind.SERVER, TODAY, 100 * MILLIS)
+            .events(List.of(new Event(TODAY + MILLIS, "cache.miss",
+                List.of(Attribute.of("event", "cache.miss"), Attribute.of("key", "k1")), 0)))
+            .build(),
+        span(OPEN_TRACING, 2, 1, FRONTEND, "send receipt", SpanKind.INTERNAL, TODAY + 50 * MILLIS,
+            10 * MILLIS).links(List.of(toRoot)).build(),
+        span(OPEN_TRACING, 3, 1, FRONTEND, "audit", SpanKind.INTERNAL, TODAY + 60 * MILLIS,
+            10 * MILLIS).links(List.of(new Link(OPEN_TRACING, 1, "", List.of(), 0, false))).build()));
+    return storage;
+  }
+
+  @Test
+  void aSpanThatOnlyFollowsFromItsParentHasOneReferenceFollowsFromAsJaegerShowsIt() {
+    JsonNode spans = json(get(openTracingServer, "/api/traces/" + hex(OPEN_TRACING)))
+        .get("data").get(0).get("spans");
+    String root = "{\"refType\":\"%s\",\"traceID\":\"" + hex(OPEN_TRACING)
+        + "\",\"spanID\":\"0000000000000001\"}";
+
+    assertThat(spans.get(1).get("operationName").asText()).isEqualTo("send receipt");
+    assertThat(spans.get(1).get("references").toString())
+        .isEqualTo("[" + root.formatted("FOLLOWS_FROM") + "]");
+    assertThat(spans.get(2).get("operationName").asText()).isEqualTo("audit");
+    assertThat(spans.get(2).get("references").toString())
+        .as("a plain link to the parent leaves the parent a CHILD_OF")
+        .isEqualTo("[" + root.formatted("CHILD_OF") + "," + root.formatted("FOLLOWS_FROM") + "]");
+  }
+
+  @Test
+  void anEventFieldThatRepeatsTheNameIsWrittenOnce() {
+    JsonNode root = json(get(openTracingServer, "/api/traces/" + hex(OPEN_TRACING)))
+        .get("data").get(0).get("spans").get(0);
+
+    assertThat(root.get("logs").get(0).get("fields").toString()).isEqualTo("["
+        + "{\"key\":\"event\",\"type\":\"string\",\"value\":\"cache.miss\"},"
+        + "{\"key\":\"key\",\"type\":\"string\",\"value\":\"k1\"}]");
+  }
+
+  private static String hex(TraceId traceId) {
+    return "%016x%016x".formatted(traceId.high(), traceId.low());
+  }
 
   @Test
   void listsServicesInTheEnvelope() {

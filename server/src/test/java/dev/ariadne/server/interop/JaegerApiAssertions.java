@@ -17,9 +17,10 @@ import java.util.Map;
  * <ul>
  *   <li>times in microseconds; one process per distinct resource, {@code p1}, {@code p2}, ... in
  *       timeline order, its tags the resource attributes but {@code service.name};
- *   <li>the parent as the first reference, {@code CHILD_OF}; then every link as {@code
- *       FOLLOWS_FROM}. Jaeger cannot tell a plain link from the seed's FollowsFrom, and drops link
- *       attributes: both kinds of link look the same here;
+ *   <li>the parent as the first reference, {@code CHILD_OF}, or {@code FOLLOWS_FROM} when the
+ *       span only follows from it (a follows-from link to the parent, which is then not repeated);
+ *       then every link as {@code FOLLOWS_FROM}. Jaeger cannot tell a plain link from the seed's
+ *       FollowsFrom, and drops link attributes: both kinds of link look the same here;
  *   <li>attributes as typed tags ({@code string}, {@code bool}, {@code int64}, {@code float64},
  *       {@code binary}); arrays and maps, which Jaeger has no type for, as string tags holding
  *       their JSON;
@@ -94,11 +95,18 @@ final class JaegerApiAssertions {
     span.put("flags", (expected.flags() & 1) | (debug ? 2 : 0));
     span.put("operationName", expected.name());
     ArrayNode references = span.putArray("references");
+    ExpectedTrace.Link followedParent = expected.links().stream()
+        .filter(link -> link.followsFrom() && !expected.isRoot()
+            && link.spanId().equals(expected.parentSpanId())
+            && ExpectedTrace.asZipkinAndJaegerPrintIt(link.traceId()).equals(traceId))
+        .findFirst()
+        .orElse(null);
     if (!expected.isRoot()) {
-      references.addObject().put("refType", "CHILD_OF").put("traceID", traceId)
-          .put("spanID", expected.parentSpanId());
+      references.addObject().put("refType", followedParent != null ? "FOLLOWS_FROM" : "CHILD_OF")
+          .put("traceID", traceId).put("spanID", expected.parentSpanId());
     }
     for (ExpectedTrace.Link link : expected.links()) {
+      if (link.equals(followedParent)) continue;
       // Plain links and FollowsFrom alike; the link's attributes have no place in a reference.
       references.addObject().put("refType", "FOLLOWS_FROM")
           .put("traceID", ExpectedTrace.asZipkinAndJaegerPrintIt(link.traceId()))
