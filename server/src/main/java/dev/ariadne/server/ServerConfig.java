@@ -92,8 +92,8 @@ record ServerConfig(
     Duration bucket = s.getDuration("analytics.bucket");
     long millis = bucket.toMillis();
     if (millis < 1000 || 3_600_000 % millis != 0) {
-      throw new ConfigException("analytics.bucket: " + s.get("analytics.bucket")
-          + " (expected: at least 1s, dividing an hour evenly, such as 10s, 1m or 5m)");
+      throw s.invalid(
+          "analytics.bucket", "at least 1s, dividing an hour evenly, such as 10s, 1m or 5m");
     }
     return bucket;
   }

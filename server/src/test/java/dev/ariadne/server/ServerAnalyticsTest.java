@@ -122,6 +122,7 @@ class ServerAnalyticsTest {
   void aBucketThatDoesNotDivideAnHourStopsStartUp() {
     assertThatThrownBy(() -> start(Map.of("analytics.bucket", "7s")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("analytics.bucket");
+        .hasMessage("analytics.bucket (ARIADNE_ANALYTICS_BUCKET, from flag): \"7s\" is invalid"
+            + " (expected: at least 1s, dividing an hour evenly, such as 10s, 1m or 5m)");
   }
 }
