@@ -156,7 +156,7 @@ public final class AutoConfiguration {
     try {
       return Propagators.fromNames(names);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage());
+      throw new ConfigurationException("OTEL_PROPAGATORS (otel.propagators): " + e.getMessage());
     }
   }
 

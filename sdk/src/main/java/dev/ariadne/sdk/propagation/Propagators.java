@@ -72,7 +72,7 @@ public final class Propagators {
       String key = name.trim().toLowerCase(Locale.ROOT);
       if (!BY_NAME.containsKey(key)) {
         throw new IllegalArgumentException(
-            "OTEL_PROPAGATORS: unknown propagator \"" + name.trim() + "\" (expected one of: "
+            "\"" + name.trim() + "\" is invalid (expected: one of "
                 + String.join(", ", BY_NAME.keySet()) + ")");
       }
       selected.add(key);
@@ -82,8 +82,7 @@ public final class Propagators {
     }
     if (selected.contains("none") && selected.size() > 1) {
       throw new IllegalArgumentException(
-          "OTEL_PROPAGATORS: \"none\" cannot be combined with other propagators (got: "
-              + String.join(", ", selected) + ")");
+          "\"none\" is invalid with other propagators (got: " + String.join(", ", selected) + ")");
     }
     List<TextMapPropagator> propagators = new ArrayList<>(selected.size());
     for (String key : selected) propagators.add(BY_NAME.get(key));

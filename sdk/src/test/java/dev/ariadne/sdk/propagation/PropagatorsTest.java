@@ -84,7 +84,7 @@ class PropagatorsTest {
     assertThatThrownBy(() -> Propagators.fromNames(List.of("tracecontext", name)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "OTEL_PROPAGATORS: unknown propagator \"" + name + "\" (expected one of: "
+            "\"" + name + "\" is invalid (expected: one of "
                 + "tracecontext, baggage, b3, b3multi, jaeger, none)");
   }
 
@@ -93,8 +93,7 @@ class PropagatorsTest {
     assertThatThrownBy(() -> Propagators.fromNames(List.of("tracecontext", "none")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "OTEL_PROPAGATORS: \"none\" cannot be combined with other propagators "
-                + "(got: tracecontext, none)");
+            "\"none\" is invalid with other propagators (got: tracecontext, none)");
   }
 
   @Test
