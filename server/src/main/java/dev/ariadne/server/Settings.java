@@ -133,7 +133,8 @@ final class Settings {
     StringJoiner problem = new StringJoiner(": ");
     boolean placed = false;
     String statement = null;
-    for (String line : (Iterable<String>) e.getOriginalMessage().lines()::iterator) {
+    String message = e.getOriginalMessage() == null ? "not YAML" : e.getOriginalMessage();
+    for (String line : (Iterable<String>) message.lines()::iterator) {
       Matcher mark = YAML_MARK.matcher(line);
       if (mark.matches() && statement != null) {
         problem.add(statement + " (line " + mark.group(1) + ", column " + mark.group(2) + ")");

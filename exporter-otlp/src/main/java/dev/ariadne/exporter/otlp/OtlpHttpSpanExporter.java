@@ -305,8 +305,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         LOGGER.log(
             Level.WARNING,
             "The collector at " + endpoint + " rejected " + answer.rejectedSpans + " of "
-                + spanCount + (spanCount == 1 ? " span: " : " spans: ") + answer.errorMessage + ". Reported once; rejected"
-                + " spans are counted in getRejectedCount().");
+                + spanCount + (spanCount == 1 ? " span: " : " spans: ") + answer.errorMessage
+                + ". Reported once; rejected spans are counted in getRejectedCount().");
       }
       result.complete(null);
     }
