@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ariadne.api.GlobalTracing;
 import dev.ariadne.sdk.config.AutoConfiguration;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An application configured from the environment that ends a span and returns from {@code main}
- * without shutting tracing down, run as its own process: the span still reaches the collector.
+ * without shutting tracing down, run as its own process: the span still reaches the collector,
+ * or the process says on standard error that it could not.
  */
 class ExitTest {
 
@@ -23,29 +25,54 @@ class ExitTest {
     GlobalTracing.tracer("com.example.exiting").spanBuilder("last words").startSpan().end();
   }
 
+  /** Runs {@link #main} against {@code collector}; returns what it printed. */
+  private static String runApplication(CollectorServer collector) throws Exception {
+    ProcessBuilder application =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ExitTest.class.getName()))
+            .redirectErrorStream(true);
+    application.environment().put("OTEL_SERVICE_NAME", "exiting");
+    application.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl());
+    // Longer than the test waits: only the exit can send the span.
+    application.environment().put("OTEL_BSP_SCHEDULE_DELAY", "10m");
+    Process process = application.start();
+    String output = readAll(process);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  private static String readAll(Process process) throws IOException {
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
   @Test
   void spansQueuedWhenAnAutoConfiguredApplicationExitsAreExported() throws Exception {
     try (CollectorServer collector = CollectorServer.start()) {
       collector.otherwiseAnswer(CollectorServer.Answer.ok());
-      ProcessBuilder application =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      ExitTest.class.getName()))
-              .redirectErrorStream(true);
-      application.environment().put("OTEL_SERVICE_NAME", "exiting");
-      application.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl());
-      // Longer than the test waits: only the exit can send the span.
-      application.environment().put("OTEL_BSP_SCHEDULE_DELAY", "10m");
-      Process process = application.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
-      assertThat(process.exitValue()).as(output).isZero();
+      String output = runApplication(collector);
+
       Span sent = collector.takeRequest().decode().getResourceSpans(0).getScopeSpans(0).getSpans(0);
       assertThat(sent.getName()).isEqualTo("last words");
+      assertThat(output).doesNotContain("ariadne sdk:");
+    }
+  }
+
+  @Test
+  void spansThatCannotBeExportedAtExitAreReportedOnStandardError() throws Exception {
+    try (CollectorServer collector = CollectorServer.start()) {
+      collector.otherwiseAnswer(CollectorServer.Answer.status(404));
+
+      String output = runApplication(collector);
+
+      assertThat(output)
+          .contains("ariadne sdk: 1 span queued at exit could not be exported (exporters: "
+              + "[OtlpHttpSpanExporter{endpoint=" + collector.baseUrl() + "/v1/traces");
     }
   }
 }

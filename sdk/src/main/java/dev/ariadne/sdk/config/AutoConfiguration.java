@@ -11,7 +11,6 @@ import dev.ariadne.sdk.export.BatchSpanProcessor;
 import dev.ariadne.sdk.export.SpanExporter;
 import dev.ariadne.sdk.propagation.Propagators;
 import dev.ariadne.sdk.sampling.Sampler;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,15 +34,22 @@ public final class AutoConfiguration {
       "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
           + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
 
-  private static final System.Logger LOGGER = System.getLogger(AutoConfiguration.class.getName());
   private static final int EXIT_SECONDS = 10;
 
   private final SdkTracerProvider tracerProvider;
   private final TextMapPropagator propagator;
+  private final List<BatchSpanProcessor> processors;
+  private final List<SpanExporter> exporters;
 
-  private AutoConfiguration(SdkTracerProvider tracerProvider, TextMapPropagator propagator) {
+  private AutoConfiguration(
+      SdkTracerProvider tracerProvider,
+      TextMapPropagator propagator,
+      List<BatchSpanProcessor> processors,
+      List<SpanExporter> exporters) {
     this.tracerProvider = tracerProvider;
     this.propagator = propagator;
+    this.processors = processors;
+    this.exporters = exporters;
   }
 
   /**
@@ -66,10 +72,15 @@ public final class AutoConfiguration {
             .setResource(resource(config))
             .setSampler(sampler(config))
             .setSpanLimits(spanLimits(config));
-    for (SpanExporter exporter : exporters(config)) {
-      provider.addSpanProcessor(batchProcessor(config, exporter));
+    List<SpanExporter> exporters = exporters(config);
+    List<BatchSpanProcessor> processors = new ArrayList<>();
+    for (SpanExporter exporter : exporters) {
+      BatchSpanProcessor processor = batchProcessor(config, exporter);
+      processors.add(processor);
+      provider.addSpanProcessor(processor);
     }
-    return new AutoConfiguration(provider.build(), propagator);
+    return new AutoConfiguration(
+        provider.build(), propagator, List.copyOf(processors), List.copyOf(exporters));
   }
 
   public SdkTracerProvider getTracerProvider() {
@@ -80,18 +91,36 @@ public final class AutoConfiguration {
     return propagator;
   }
 
+  /**
+   * Shuts the provider down, and says on standard error if spans were lost doing so: at exit,
+   * {@code java.util.logging} closes its handlers in a hook of its own that runs alongside this
+   * one, so a warning logged here would most often be lost, as would the exporter's own.
+   */
   private void shutdownAtExit() {
+    long failedBefore = failedCount();
+    String lost = null;
     try {
       tracerProvider.shutdown().get(EXIT_SECONDS, TimeUnit.SECONDS);
+      long failed = failedCount() - failedBefore;
+      if (failed > 0) {
+        lost = failed + (failed == 1 ? " span" : " spans") + " queued at exit could not be exported";
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      LOGGER.log(
-          Level.WARNING,
-          "The spans queued at exit were not all exported within " + EXIT_SECONDS + " s",
-          e);
+      lost = "the spans queued at exit were not all exported within " + EXIT_SECONDS + " s";
+    }
+    if (lost != null) {
+      System.err.println("ariadne sdk: " + lost + " (exporters: " + exporters + ")");
     }
   }
+
+  private long failedCount() {
+    long failed = 0;
+    for (BatchSpanProcessor processor : processors) failed += processor.getFailedCount();
+    return failed;
+  }
+
 
   /** Installs the provider and propagator into {@link GlobalTracing}. */
   public AutoConfiguration installGlobally() {
