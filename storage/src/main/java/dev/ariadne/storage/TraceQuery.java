@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.Value;
 import dev.ariadne.storage.internal.NumberTexts;
 import java.util.Collections;
@@ -15,8 +16,8 @@ import java.util.Optional;
 
 /**
  * What to search traces for. A trace matches when <em>one</em> of its spans meets every criterion
- * at once (the semantics of Jaeger and Zipkin): its service, span name and kind are the ones asked
- * for, it has every listed attribute, its own duration is within {@code [minDurationNanos,
+ * at once (the semantics of Jaeger and Zipkin): its service, span name, kind and status are the ones
+ * asked for, it has every listed attribute, its own duration is within {@code [minDurationNanos,
  * maxDurationNanos]} and its start is within {@code [startEpochNanos, endEpochNanos)}. A criterion
  * left unset matches every span. Build with {@link #builder()}; immutable.
  */
@@ -27,6 +28,7 @@ public final class TraceQuery {
   private final String serviceName;
   private final String spanName;
   private final SpanKind kind;
+  private final StatusCode statusCode;
   private final Map<String, String> attributes;
   private final long minDurationNanos;
   private final long maxDurationNanos;
@@ -38,6 +40,7 @@ public final class TraceQuery {
     serviceName = builder.serviceName;
     spanName = builder.spanName;
     kind = builder.kind;
+    statusCode = builder.statusCode;
     attributes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.attributes));
     minDurationNanos = builder.minDurationNanos;
     maxDurationNanos = builder.maxDurationNanos;
@@ -66,6 +69,10 @@ public final class TraceQuery {
    * Attribute keys and the {@linkplain #searchableText text form} their value must have. A span
    * has an attribute when its own attributes or its resource's attributes hold it.
    */
+  public Optional<StatusCode> statusCode() {
+    return Optional.ofNullable(statusCode);
+  }
+
   public Map<String, String> attributes() {
     return attributes;
   }
@@ -99,6 +106,9 @@ public final class TraceQuery {
       return false;
     }
     if (kind != null && kind != span.kind()) {
+      return false;
+    }
+    if (statusCode != null && statusCode != span.statusCode()) {
       return false;
     }
     long start = span.startEpochNanos();
@@ -150,7 +160,7 @@ public final class TraceQuery {
   @Override
   public String toString() {
     return "TraceQuery{serviceName=" + serviceName + ", spanName=" + spanName + ", kind=" + kind
-        + ", attributes=" + attributes + ", minDurationNanos=" + minDurationNanos
+        + ", statusCode=" + statusCode + ", attributes=" + attributes + ", minDurationNanos=" + minDurationNanos
         + ", maxDurationNanos=" + maxDurationNanos + ", startEpochNanos=" + startEpochNanos
         + ", endEpochNanos=" + endEpochNanos + ", limit=" + limit + "}";
   }
@@ -163,6 +173,7 @@ public final class TraceQuery {
     private String serviceName;
     private String spanName;
     private SpanKind kind;
+    private StatusCode statusCode;
     private final Map<String, String> attributes = new LinkedHashMap<>();
     private long minDurationNanos;
     private long maxDurationNanos = Long.MAX_VALUE;
@@ -184,6 +195,12 @@ public final class TraceQuery {
 
     public Builder kind(SpanKind kind) {
       this.kind = requireNonNull(kind, "kind");
+      return this;
+    }
+
+    /** The span's status: {@code ERROR} finds the traces with a failed span. */
+    public Builder statusCode(StatusCode statusCode) {
+      this.statusCode = requireNonNull(statusCode, "statusCode");
       return this;
     }
 

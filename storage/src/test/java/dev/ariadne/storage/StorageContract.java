@@ -199,6 +199,29 @@ public abstract class StorageContract {
   }
 
   @Test
+  void searchByStatusNeedsTheStatusOnTheSpanThatMeetsTheOtherCriteria() throws IOException {
+    storage.write(checkout(TRACE_ID, TODAY));
+    TraceId allWell = new TraceId(0, 0x77);
+    storage.write(List.of(
+        span(allWell, 1, 0, PAYMENT, "POST /pay", SpanKind.SERVER, TODAY + MILLIS, 8 * MILLIS)
+            .build()));
+
+    assertThat(traceIds(TraceQuery.builder().statusCode(StatusCode.ERROR)))
+        .containsExactly(TRACE_ID);
+    assertThat(traceIds(TraceQuery.builder().serviceName(PAYMENT).statusCode(StatusCode.ERROR)
+        .kind(SpanKind.SERVER)))
+        .containsExactly(TRACE_ID);
+    assertThat(traceIds(TraceQuery.builder().serviceName(CART).statusCode(StatusCode.ERROR)))
+        .as("the failed span is the payment's")
+        .isEmpty();
+    assertThat(traceIds(TraceQuery.builder().statusCode(StatusCode.ERROR).kind(SpanKind.CLIENT)))
+        .isEmpty();
+    assertThat(traceIds(TraceQuery.builder().statusCode(StatusCode.UNSET).serviceName(PAYMENT)))
+        .containsExactly(allWell);
+    assertThat(traceIds(TraceQuery.builder().statusCode(StatusCode.OK))).isEmpty();
+  }
+
+  @Test
   void searchByAStringAttributeComparesTheString() throws IOException {
     storage.write(checkout(TRACE_ID, TODAY));
 

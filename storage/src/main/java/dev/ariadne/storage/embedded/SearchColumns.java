@@ -163,8 +163,12 @@ final class SearchColumns {
       ids.set(spanName);
       rows = rowsWithId(spanNames, "span names", ids, rows, file);
     }
-    if (query.kind().isPresent() && !isEmpty(rows)) {
-      rows = rowsWithKind(BlockFormat.kindCode(query.kind().get()), rows, file);
+    if ((query.kind().isPresent() || query.statusCode().isPresent()) && !isEmpty(rows)) {
+      // One byte per row holds both: the kind code times 4, plus the status code.
+      int mask = (query.kind().isPresent() ? ~3 : 0) | (query.statusCode().isPresent() ? 3 : 0);
+      int wanted = query.kind().map(kind -> BlockFormat.kindCode(kind) << 2).orElse(0)
+          | query.statusCode().map(BlockFormat::statusCode).orElse(0);
+      rows = rowsWithKindAndStatus(mask, wanted, rows, file);
     }
     if (!startsCovered && !isEmpty(rows)) {
       rows = rowsStartingIn(query.startEpochNanos(), query.endEpochNanos(), rows, file);
@@ -295,12 +299,14 @@ final class SearchColumns {
     return checkEnd(in, found);
   }
 
-  private BitSet rowsWithKind(int kindCode, BitSet rows, BlockFile file) throws IOException {
+  /** Rows whose kinds byte, masked by {@code mask}, is {@code wanted}, among {@code rows}. */
+  private BitSet rowsWithKindAndStatus(int mask, int wanted, BitSet rows, BlockFile file)
+      throws IOException {
     String what = label("kinds");
     ByteSource in = file.source(file.read(kinds, what), what);
     BitSet found = new BitSet(rowCount);
     for (int row = 0; row < rowCount; row++) {
-      if (in.readByte() >>> 2 == kindCode && (rows == null || rows.get(row))) {
+      if ((in.readByte() & mask) == wanted && (rows == null || rows.get(row))) {
         found.set(row);
       }
     }
