@@ -12,6 +12,7 @@ import dev.ariadne.model.Link;
 import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.storage.DependencyLink;
@@ -186,7 +187,7 @@ final class JaegerApi {
     TraceQuery.Builder query = TraceQuery.builder();
     query.serviceName(params.required("service"));
     params.optional("operation").ifPresent(query::spanName);
-    tags(params).forEach(query::attribute);
+    tags(params).forEach((key, value) -> tag(key, value, query));
     OptionalLong min = params.duration("minDuration");
     OptionalLong max = params.duration("maxDuration");
     if (min.isPresent() && max.isPresent() && max.getAsLong() < min.getAsLong()) {
@@ -219,6 +220,21 @@ final class JaegerApi {
       return OptionalLong.empty();
     }
     return OptionalLong.of(Durations.parseNanos("lookback", text.get()));
+  }
+
+  /**
+   * A tag criterion. The tags this API shows for a span's status ({@code error=true}, {@code
+   * otel.status_code=ERROR} or {@code OK}) search by the status, where the decoders put what
+   * Jaeger's and Zipkin's clients send as an {@code error} tag; any other tag is an attribute.
+   */
+  private static void tag(String key, String value, TraceQuery.Builder query) {
+    if (key.equals("error") && value.equals("true")) {
+      query.statusCode(StatusCode.ERROR);
+    } else if (key.equals("otel.status_code") && (value.equals("ERROR") || value.equals("OK"))) {
+      query.statusCode(StatusCode.valueOf(value));
+    } else {
+      query.attribute(key, value);
+    }
   }
 
   /** {@code tags={"k":"v"}} (JSON; numbers and booleans as written) and {@code tag=k:v}. */

@@ -105,6 +105,7 @@ final class NativeApi {
     params.optional("service").ifPresent(query::serviceName);
     params.optional("operation").ifPresent(query::spanName);
     params.kind("spanKind").ifPresent(query::kind);
+    params.statusCode("status").ifPresent(query::statusCode);
     for (String attribute : params.all("attribute")) {
       int equals = attribute.indexOf('=');
       if (equals < 1) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.common.QueryParams;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -168,6 +169,22 @@ final class Params {
     }
     throw new BadParameterException(name, name + ": " + quote(text.get())
         + " (expected: one of server, client, producer, consumer, internal)");
+  }
+
+  /** A span status, {@code error}, {@code ok} or {@code unset} in any case. */
+  Optional<StatusCode> statusCode(String name) {
+    Optional<String> text = optional(name);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String upper = text.get().toUpperCase(Locale.ROOT);
+    for (StatusCode code : StatusCode.values()) {
+      if (code.name().equals(upper)) {
+        return Optional.of(code);
+      }
+    }
+    throw new BadParameterException(name, name + ": " + quote(text.get())
+        + " (expected: one of error, ok, unset)");
   }
 
   /** A value for an error message: quoted, and cut to 100 characters. */

@@ -26,6 +26,7 @@ class BadParameterTest {
       "/api/v1/traces?limit=abc                            | limit",
       "/api/v1/traces?limit=10001                          | limit",
       "/api/v1/traces?spanKind=sideways                    | spanKind",
+      "/api/v1/traces?status=failed                        | status",
       "/api/v1/traces?attribute=novalue                    | attribute",
       "/api/v1/traces?attribute=%3Dvalue                   | attribute",
       "/api/v1/traces?minDuration=fast                     | minDuration",

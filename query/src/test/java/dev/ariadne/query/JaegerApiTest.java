@@ -263,6 +263,20 @@ class JaegerApiTest {
   }
 
   @Test
+  void searchesTheStatusTagsItShowsByTheStatus() {
+    assertThat(traceIds(json(get(server, "/api/traces?service=payment&" + DAY
+        + "&tags=%7B%22error%22%3A%22true%22%7D")))).containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server, "/api/traces?service=payment&tag=error:true&" + DAY))))
+        .containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server, "/api/traces?service=cart&" + DAY
+        + "&tags=%7B%22error%22%3Atrue%7D")))).as("no failed span in the cart").isEmpty();
+    assertThat(traceIds(json(get(server, "/api/traces?service=frontend&" + DAY
+        + "&tags=%7B%22otel.status_code%22%3A%22OK%22%7D")))).containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server, "/api/traces?service=payment&" + DAY
+        + "&tags=%7B%22otel.status_code%22%3A%22OK%22%7D")))).isEmpty();
+  }
+
+  @Test
   void searchesNewestFirstWithinLimit() {
     assertThat(traceIds(json(get(server, "/api/traces?service=cart&" + DAY))))
         .containsExactly("0000000000000abc", RICH_ID);

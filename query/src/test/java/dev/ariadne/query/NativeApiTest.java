@@ -177,6 +177,18 @@ class NativeApiTest {
   }
 
   @Test
+  void searchesByTheStatusOfTheSpanThatMeetsTheOtherCriteria() {
+    assertThat(json(get(server, "/api/v1/traces?service=payment&status=error&" + DAY))
+        .get("traces").findValuesAsText("traceId")).containsExactly(RICH.toHex());
+    assertThat(json(get(server, "/api/v1/traces?service=cart&status=ERROR&" + DAY))
+        .get("traces")).isEmpty();
+    assertThat(json(get(server, "/api/v1/traces?service=frontend&status=ok&" + DAY))
+        .get("traces").findValuesAsText("traceId")).containsExactly(RICH.toHex());
+    assertThat(json(get(server, "/api/v1/traces?status=unset&spanKind=client&service=frontend&"
+        + DAY)).get("traces").findValuesAsText("traceId")).containsExactly(RICH.toHex());
+  }
+
+  @Test
   void searchDefaultsToTheLastDay() {
     JsonNode traces = json(get(server, "/api/v1/traces?service=frontend")).get("traces");
 
