@@ -292,6 +292,21 @@ class SearchIT {
   }
 
   @Test
+  void theStatusFieldFindsTheTracesWithAFailedSpan() {
+    ui.browser.open("/search");
+    ui.browser.await(d -> traceIds().size() > 1);
+    select("status").selectByVisibleText("Error");
+    submit();
+
+    ui.browser.await(d -> ui.browser.location().equals(
+        "/search?status=error&lookback=1h&limit=20&sort=newest"));
+    awaitTraces(SLOW);
+    ui.browser.open("/search?service=cart&status=error");
+    ui.browser.await(By.cssSelector(".results .state.empty"));
+    assertThat(select("status").getFirstSelectedOption().getText()).isEqualTo("Error");
+  }
+
+  @Test
   void aTraceWithoutRootSaysSo() {
     ui.browser.open("/search?service=inventory");
     awaitTraces(ORPHAN);

@@ -1,5 +1,5 @@
-// The Search view (/ and /search): traces found by service, operation, span kind, attributes,
-// duration and time range. Every field lives in the URL's query string, so a search is shared and
+// The Search view (/ and /search): traces found by service, operation, span kind, status,
+// attributes, duration and time range. Every field lives in the URL's query string, so a search is shared and
 // reloaded as a link. The results show as a scatter plot of duration over time and as a sortable
 // list; a click on either opens the trace, and two picked traces open in the Compare view.
 
@@ -16,6 +16,7 @@ const CUSTOM = 'custom';
 const DEFAULT_LOOKBACK = '1h';
 const DEFAULT_LIMIT = '20';
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
+const STATUSES = [['error', 'Error'], ['ok', 'OK'], ['unset', 'Unset']];
 const SORTS = {
   newest: {label: 'Newest first', order: (a, b) => byStart(b, a)},
   longest: {label: 'Longest first', order: (a, b) => b.durationNanos - a.durationNanos},
@@ -45,6 +46,7 @@ function fromQuery(query) {
     service: query.get('service') || '',
     operation: query.get('operation') || '',
     spanKind: query.get('spanKind') || '',
+    status: query.get('status') || '',
     attributes: query.getAll('attribute').filter((a) => a !== ''),
     minDuration: query.get('minDuration') || '',
     maxDuration: query.get('maxDuration') || '',
@@ -58,9 +60,9 @@ function fromQuery(query) {
 
 /** The parameters of GET /api/v1/traces, named as the page's own query string names them. */
 function apiParams(search) {
-  const {service, operation, spanKind, attributes, minDuration, maxDuration} = search;
+  const {service, operation, spanKind, status, attributes, minDuration, maxDuration} = search;
   const {lookback, start, end, limit} = search;
-  return {service, operation, spanKind, attribute: attributes, minDuration, maxDuration,
+  return {service, operation, spanKind, status, attribute: attributes, minDuration, maxDuration,
     lookback, start, end, limit};
 }
 
@@ -87,6 +89,9 @@ function searchForm(search, context) {
       field('Operation', operation),
       field('Span kind', selected(h('select', {name: 'spanKind'},
           option('', 'Any'), KINDS.map((k) => option(k))), search.spanKind)),
+      field('Status', selected(h('select', {name: 'status'},
+          option('', 'Any'), STATUSES.map(([value, label]) => option(value, label))),
+      search.status)),
       attributes.element, keys,
       field('Min duration', durationInput('minDuration', search.minDuration)),
       field('Max duration', durationInput('maxDuration', search.maxDuration)),
@@ -128,6 +133,7 @@ function fromForm(form, sort) {
     service: choice('service'),
     operation: choice('operation'),
     spanKind: choice('spanKind'),
+    status: choice('status'),
     attributes,
     minDuration: text('minDuration'),
     maxDuration: text('maxDuration'),
