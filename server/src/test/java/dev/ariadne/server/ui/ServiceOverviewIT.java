@@ -112,6 +112,8 @@ class ServiceOverviewIT {
         .isNotEmpty().allMatch(label -> label.matches("\\d\\d:\\d\\d"));
     assertThat(ui.browser.driver().findElement(By.linkText("Search traces of cart"))
         .getAttribute("href")).endsWith("/search?service=cart");
+    assertThat(ui.browser.driver().findElement(By.linkText("Traces where cart failed"))
+        .getAttribute("href")).endsWith("/search?service=cart&status=error");
     ui.browser.await(d -> operationRows().size() == 3);
     ui.browser.screenshot("service");
     assertThat(ui.browser.consoleErrors()).isEmpty();

@@ -70,6 +70,8 @@ function heading({service, path, query, range}) {
   h('p', {class: 'service-links'},
       h('a', {href: url('/search', {service, lookback: query.get('lookback')})},
           `Search traces of ${service}`), ' · ',
+      h('a', {href: url('/search', {service, status: 'error', lookback: query.get('lookback')})},
+          `Traces where ${service} failed`), ' · ',
       h('a', {href: url('/map', {lookback: query.get('lookback')})}, 'Service map'), ' · ',
       h('a', {href: '/services'}, 'All services'))];
 }
