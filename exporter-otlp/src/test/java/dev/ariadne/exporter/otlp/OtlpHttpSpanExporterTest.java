@@ -176,18 +176,13 @@ class OtlpHttpSpanExporterTest {
     collector.otherwiseAnswer(
         Answer.status(404).withBody("text/plain", "no such path".getBytes(StandardCharsets.UTF_8)));
     exporter = exporterBuilder().build();
-    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler handler = recordingHandler(records);
-    logger.addHandler(handler);
-    try {
+
+    List<LogRecord> records = logged(() -> {
       assertThatThrownBy(() -> exporter.export(List.of(rootSpan())).get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(IOException.class);
       assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(IOException.class);
-    } finally {
-      logger.removeHandler(handler);
-    }
+    });
 
     String traces = collector.baseUrl() + "/v1/traces";
     assertThat(exporter.getFailedCount()).isEqualTo(3);
@@ -298,16 +293,11 @@ class OtlpHttpSpanExporterTest {
             .toByteArray();
     collector.otherwiseAnswer(Answer.ok().withBody("application/x-protobuf", partialSuccess));
     exporter = exporterBuilder().build();
-    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler handler = recordingHandler(records);
-    logger.addHandler(handler);
-    try {
+
+    List<LogRecord> records = logged(() -> {
       exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
       exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
-    } finally {
-      logger.removeHandler(handler);
-    }
+    });
 
     assertThat(exporter.getRejectedCount()).isEqualTo(2);
     assertThat(exporter.getExportedCount()).isEqualTo(2);
@@ -403,6 +393,25 @@ class OtlpHttpSpanExporterTest {
     exporter = exporterBuilder().addHeader("api-key", "s3cret").build();
 
     assertThat(exporter.toString()).contains(collector.baseUrl()).doesNotContain("s3cret");
+  }
+
+  /** Something a test does that may throw. */
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  /** What the exporter logs while {@code action} runs. */
+  private static List<LogRecord> logged(Action action) throws Exception {
+    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = recordingHandler(records);
+    logger.addHandler(handler);
+    try {
+      action.run();
+    } finally {
+      logger.removeHandler(handler);
+    }
+    return records;
   }
 
   private static Handler recordingHandler(List<LogRecord> records) {
