@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 
 /**
  * The parameters of one request, read with the checks every API shares. An empty value counts as
@@ -157,34 +158,30 @@ final class Params {
 
   /** A span kind by its name in any case; {@code UNSPECIFIED} is not searchable. */
   Optional<SpanKind> kind(String name) {
-    Optional<String> text = optional(name);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    String upper = text.get().toUpperCase(Locale.ROOT);
-    for (SpanKind kind : SpanKind.values()) {
-      if (kind != SpanKind.UNSPECIFIED && kind.name().equals(upper)) {
-        return Optional.of(kind);
-      }
-    }
-    throw new BadParameterException(name, name + ": " + quote(text.get())
-        + " (expected: one of server, client, producer, consumer, internal)");
+    return oneOf(name, List.of(SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER,
+        SpanKind.CONSUMER, SpanKind.INTERNAL));
   }
 
   /** A span status, {@code error}, {@code ok} or {@code unset} in any case. */
   Optional<StatusCode> statusCode(String name) {
+    return oneOf(name, List.of(StatusCode.ERROR, StatusCode.OK, StatusCode.UNSET));
+  }
+
+  /** One of {@code allowed}, named in any case. */
+  private <E extends Enum<E>> Optional<E> oneOf(String name, List<E> allowed) {
     Optional<String> text = optional(name);
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    String upper = text.get().toUpperCase(Locale.ROOT);
-    for (StatusCode code : StatusCode.values()) {
-      if (code.name().equals(upper)) {
-        return Optional.of(code);
+    for (E value : allowed) {
+      if (value.name().equalsIgnoreCase(text.get())) {
+        return Optional.of(value);
       }
     }
+    StringJoiner names = new StringJoiner(", ");
+    allowed.forEach(value -> names.add(value.name().toLowerCase(Locale.ROOT)));
     throw new BadParameterException(name, name + ": " + quote(text.get())
-        + " (expected: one of error, ok, unset)");
+        + " (expected: one of " + names + ")");
   }
 
   /** A value for an error message: quoted, and cut to 100 characters. */

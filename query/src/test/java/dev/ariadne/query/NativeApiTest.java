@@ -186,6 +186,11 @@ class NativeApiTest {
         .get("traces").findValuesAsText("traceId")).containsExactly(RICH.toHex());
     assertThat(json(get(server, "/api/v1/traces?status=unset&spanKind=client&service=frontend&"
         + DAY)).get("traces").findValuesAsText("traceId")).containsExactly(RICH.toHex());
+    assertThat(json(get(server, "/api/v1/traces?status=failed")).get("message").asText())
+        .isEqualTo("status: \"failed\" (expected: one of error, ok, unset)");
+    assertThat(json(get(server, "/api/v1/traces?spanKind=Sideways")).get("message").asText())
+        .isEqualTo("spanKind: \"Sideways\" (expected: one of server, client, producer, consumer,"
+            + " internal)");
   }
 
   @Test
