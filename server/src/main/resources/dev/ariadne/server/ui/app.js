@@ -73,4 +73,25 @@ document.addEventListener('click', (event) => {
   navigate(target.pathname + target.search + target.hash);
 });
 window.addEventListener('popstate', route);
+
+/**
+ * The trace ID in what was pasted into the header's box: the ID itself (in lower case), or the
+ * trace ID of a W3C traceparent (00-{trace ID}-{span ID}-{flags}), as log lines often carry one.
+ * Anything else is passed on as typed, for the trace page to say what is wrong with it.
+ */
+function traceIdIn(text) {
+  const trimmed = text.trim();
+  const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/i.exec(trimmed);
+  if (traceparent) return traceparent[1].toLowerCase();
+  return /^[0-9a-f]+$/i.test(trimmed) ? trimmed.toLowerCase() : trimmed;
+}
+
+const lookup = document.querySelector('header form.lookup');
+lookup.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const traceId = traceIdIn(lookup.elements.traceId.value);
+  if (traceId === '') return;
+  lookup.reset();
+  navigate(`/trace/${encodeURIComponent(traceId)}`);
+});
 route();

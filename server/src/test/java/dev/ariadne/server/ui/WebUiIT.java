@@ -7,10 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /** The web UI's shell: served on the query port, every view's URL, the guard headers, routing. */
 class WebUiIT {
@@ -76,6 +79,24 @@ class WebUiIT {
     ui.browser.driver().findElement(By.cssSelector("header nav a[href='/services']")).click();
     ui.browser.await(d -> ui.browser.location().equals("/services"));
     assertThat(ui.browser.script("return window.__sameDocument === true")).isEqualTo(true);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void theHeadersBoxOpensATraceByItsIdOrByATraceparentFromAnyView() {
+    ui.browser.open("/services");
+    WebElement box = ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"));
+    box.sendKeys("  " + TRACE.toUpperCase(Locale.ROOT) + " ", Keys.ENTER);
+
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + TRACE));
+    ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
+    assertThat(box.getAttribute("value")).as("emptied").isEmpty();
+
+    ui.browser.open("/map");
+    ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"))
+        .sendKeys("00-" + TRACE + "-0000000000000002-01", Keys.ENTER);
+    ui.browser.await(d -> ui.browser.location().equals("/trace/" + TRACE));
+    ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
