@@ -1,5 +1,6 @@
 package dev.ariadne.query;
 
+import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.storage.DroppedSpans;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * How complete a trace is as stored: whether a root span (one without a parent) is present, which
  * spans are orphans (their parent was never received), which spans start before or end after their
- * parent (possible clock skew: times are shown as received, never adjusted), and which span IDs
+ * parent (possible clock skew: times are shown as received, never adjusted; a span that only
+ * follows from its parent, or consumes what its parent produced, may end after it), and which span IDs
  * were received more than once with identical content (a client retry). When a CLIENT and a SERVER
  * span share an ID (Zipkin's shared spans), the SERVER span is the parent of that ID's children, as
  * in storage.
@@ -83,12 +85,30 @@ final class Completeness {
         continue;
       }
       long before = parent.startEpochNanos() - span.startEpochNanos();
-      long after = span.endEpochNanos() - parent.endEpochNanos();
+      long after = outlivesByDesign(span, parent) ? 0 : span.endEpochNanos() - parent.endEpochNanos();
       if (before > 0 || after > 0) {
         skews.add(new Skew(span, parent, Math.max(0, before), Math.max(0, after)));
       }
     }
     return new Completeness(rootPresent, orphans, skews, List.copyOf(duplicates), droppedSpans);
+  }
+
+  /**
+   * Whether {@code span} may end after its parent without a clock being off: its parent does not
+   * wait for it when it only follows from the parent (a follows-from link to it), or when it
+   * consumes the message its parent produced.
+   */
+  private static boolean outlivesByDesign(Span span, Span parent) {
+    if (span.kind() == SpanKind.CONSUMER && parent.kind() == SpanKind.PRODUCER) {
+      return true;
+    }
+    for (Link link : span.links()) {
+      if (link.followsFrom() && link.spanId() == parent.spanId()
+          && link.traceId().equals(parent.traceId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean rootPresent() {

@@ -8,6 +8,7 @@ import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.storage.TestSpans;
@@ -44,6 +45,29 @@ class CompletenessTest {
         new Completeness.Skew(child, server, MILLIS, 0));
     assertThat(completeness.skewOf(child).parent()).isSameAs(server);
     assertThat(completeness.skewOf(server)).isNull();
+  }
+
+  @Test
+  void aSpanItsParentDoesNotWaitForMayEndAfterItButNotStartBefore() {
+    Span root = span(TRACE_ID, 1, 0, FRONTEND, "checkout", SpanKind.SERVER, TODAY, 10 * MILLIS)
+        .build();
+    Span follower = span(TRACE_ID, 2, 1, FRONTEND, "send receipt", SpanKind.INTERNAL,
+        TODAY + 5 * MILLIS, 50 * MILLIS)
+        .links(List.of(new Link(TRACE_ID, 1, "", List.of(), 0, true))).build();
+    Span producer = span(TRACE_ID, 3, 1, FRONTEND, "enqueue", SpanKind.PRODUCER,
+        TODAY + 6 * MILLIS, MILLIS).build();
+    Span consumer = span(TRACE_ID, 4, 3, CART, "dequeue", SpanKind.CONSUMER,
+        TODAY + 5 * MILLIS, 20 * MILLIS).build();
+    Span plainLink = span(TRACE_ID, 5, 1, FRONTEND, "linked", SpanKind.INTERNAL,
+        TODAY + 8 * MILLIS, 4 * MILLIS)
+        .links(List.of(new Link(TRACE_ID, 1, "", List.of(), 0, false))).build();
+
+    Completeness completeness =
+        Completeness.of(List.of(root, follower, producer, consumer, plainLink), List.of());
+
+    assertThat(completeness.skews()).containsExactly(
+        new Completeness.Skew(consumer, producer, MILLIS, 0),
+        new Completeness.Skew(plainLink, root, 0, 2 * MILLIS));
   }
 
   @Test

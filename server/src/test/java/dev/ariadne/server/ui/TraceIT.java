@@ -167,6 +167,9 @@ class TraceIT {
     assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .completeness")))
         .extracting(WebElement::getText).allSatisfy(text -> assertThat(text)
             .doesNotContain("incomplete").doesNotContain("missing").doesNotContain("orphan"));
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .clock-skew")))
+        .as("the receipt spans follow from their parents, which do not wait for them")
+        .isEmpty();
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
