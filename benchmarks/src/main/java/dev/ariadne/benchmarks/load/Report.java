@@ -80,6 +80,17 @@ record Report(
     return counts == null || counts.taskClockMillis() < 0 ? Double.NaN : counts.taskClockMillis() / 1e3;
   }
 
+  /** The counters per span, followed by {@code more}; or that perf could not count them. */
+  private String counters(PerfCounters.Counts counts, String more) {
+    double instructions = perSpan(counts, PerfCounters.Counts::instructions);
+    double cycles = perSpan(counts, PerfCounters.Counts::cycles);
+    if (Double.isNaN(instructions) && Double.isNaN(cycles)) {
+      return "not counted (perf cannot count instructions and cycles on this machine)";
+    }
+    return String.format(Locale.ROOT, "%.0f instructions and %.0f cycles per span%s",
+        instructions, cycles, more);
+  }
+
   String text() {
     StringBuilder text = new StringBuilder();
     try (Formatter out = new Formatter(text, Locale.ROOT)) {
@@ -98,14 +109,11 @@ record Report(
         out.format("  of which JIT     %.2f s in the compiler threads (%.2f us per span)\n",
             serverJitCpuSeconds(), serverJitCpuSeconds() * 1e6 / result.acceptedSpans());
         out.format("  server peak RSS  %.0f MiB\n", serverPeakRssMib());
-        out.format("  server counters  %.0f instructions and %.0f cycles per span (perf: %.2f s of CPU)\n",
-            perSpan(result.serverCounters(), PerfCounters.Counts::instructions),
-            perSpan(result.serverCounters(), PerfCounters.Counts::cycles), serverPerfCpuSeconds());
+        out.format("  server counters  %s\n", counters(result.serverCounters(),
+            String.format(Locale.ROOT, " (perf: %.2f s of CPU)", serverPerfCpuSeconds())));
       }
       out.format("  generator CPU    %.2f s\n", generatorCpuSeconds());
-      out.format("  generator counters %.0f instructions and %.0f cycles per span\n",
-          perSpan(result.generatorCounters(), PerfCounters.Counts::instructions),
-          perSpan(result.generatorCounters(), PerfCounters.Counts::cycles));
+      out.format("  generator counters %s\n", counters(result.generatorCounters(), ""));
       out.format("  other CPU        %.2f s (the rest of the machine%s)\n",
           otherCpuSeconds(), result.serverBefore() == null ? ", the server included" : "");
     }
