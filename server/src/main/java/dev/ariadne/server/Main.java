@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ariadne",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     versionProvider = Main.Version.class,
     description = "Ariadne, a distributed tracing system.",
     subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})

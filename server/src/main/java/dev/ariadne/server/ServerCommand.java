@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = {
       "Runs the all-in-one server: every receiver, the storage and the query APIs in one process.",
       "Settings: defaults < YAML file (--config) < ARIADNE_* environment variables < flags;"
@@ -39,7 +40,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--memory-max-spans", paramLabel = "N", description = "Spans the memory backend keeps before evicting the oldest traces.")
   String memoryMaxSpans;
 
-  @Option(names = "--query-port", paramLabel = "PORT", description = "Query APIs (native and Jaeger) (default: 16686).")
+  @Option(names = "--query-port", paramLabel = "PORT", description = "The web UI, the native and Jaeger query APIs and /metrics (default: 16686).")
   String queryPort;
 
   @Option(names = "--otlp-grpc-port", paramLabel = "PORT", description = "OTLP gRPC receiver (default: 4317).")
