@@ -568,13 +568,13 @@ final class JaegerApi {
       warnings.add("span received more than once");
     }
     if (span.droppedAttributesCount() > 0) {
-      warnings.add(span.droppedAttributesCount() + " attribute(s) dropped by the client");
+      warnings.add(counted(span.droppedAttributesCount(), "attribute") + " dropped by the client");
     }
     if (span.droppedEventsCount() > 0) {
-      warnings.add(span.droppedEventsCount() + " event(s) dropped by the client");
+      warnings.add(counted(span.droppedEventsCount(), "event") + " dropped by the client");
     }
     if (span.droppedLinksCount() > 0) {
-      warnings.add(span.droppedLinksCount() + " link(s) dropped by the client");
+      warnings.add(counted(span.droppedLinksCount(), "link") + " dropped by the client");
     }
     return warnings;
   }

@@ -50,7 +50,8 @@ class JaegerApiTest {
    * 1 frontend SERVER "GET /checkout"  0..100 ms  a log with the fields event=cache.miss, key=k1
    * 2 frontend INTERNAL "send receipt" 50..60 ms follows from 1 alone: parent 1, and a
    *                                                follows-from link to 1
-   * 3 frontend INTERNAL "audit"        60..70 ms  child of 1, and a plain link to 1
+   * 3 frontend INTERNAL "audit"        60..70 ms  child of 1, and a plain link to 1; the client
+   *                                               dropped 1 attribute, 3 events and 2 links
    * </pre>
    */
   static MemoryStorage openTracing() {
@@ -64,7 +65,8 @@ class JaegerApiTest {
         span(OPEN_TRACING, 2, 1, FRONTEND, "send receipt", SpanKind.INTERNAL, TODAY + 50 * MILLIS,
             10 * MILLIS).links(List.of(toRoot)).build(),
         span(OPEN_TRACING, 3, 1, FRONTEND, "audit", SpanKind.INTERNAL, TODAY + 60 * MILLIS,
-            10 * MILLIS).links(List.of(new Link(OPEN_TRACING, 1, "", List.of(), 0, false))).build()));
+            10 * MILLIS).links(List.of(new Link(OPEN_TRACING, 1, "", List.of(), 0, false)))
+            .droppedAttributesCount(1).droppedEventsCount(3).droppedLinksCount(2).build()));
     return storage;
   }
 
@@ -82,6 +84,15 @@ class JaegerApiTest {
     assertThat(spans.get(2).get("references").toString())
         .as("a plain link to the parent leaves the parent a CHILD_OF")
         .isEqualTo("[" + root.formatted("CHILD_OF") + "," + root.formatted("FOLLOWS_FROM") + "]");
+  }
+
+  @Test
+  void aSpansWarningsCountWhatTheClientDroppedInWords() {
+    JsonNode audit = json(get(openTracingServer, "/api/traces/" + hex(OPEN_TRACING)))
+        .get("data").get(0).get("spans").get(2);
+
+    assertThat(audit.get("warnings").toString()).isEqualTo("[\"1 attribute dropped by the client\","
+        + "\"3 events dropped by the client\",\"2 links dropped by the client\"]");
   }
 
   @Test

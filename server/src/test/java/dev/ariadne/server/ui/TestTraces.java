@@ -101,6 +101,9 @@ final class TestTraces {
     private String parentSpanId;
     private String kind = "SPAN_KIND_INTERNAL";
     private String errorMessage;
+    private int droppedAttributes;
+    private int droppedEvents;
+    private int droppedLinks;
     private final Map<String, Object> attributes = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<Link> links = new ArrayList<>();
@@ -151,6 +154,14 @@ final class TestTraces {
       return this;
     }
 
+    /** What the client says it dropped past its limits. */
+    SpanSpec dropped(int attributes, int events, int links) {
+      this.droppedAttributes = attributes;
+      this.droppedEvents = events;
+      this.droppedLinks = links;
+      return this;
+    }
+
     /** A plain link. */
     SpanSpec link(String linkedTraceId, String linkedSpanId) {
       links.add(new Link(linkedTraceId, linkedSpanId, false));
@@ -191,6 +202,9 @@ final class TestTraces {
         attributes(l,
             link.followsFrom() ? Map.of("opentracing.ref_type", "follows_from") : Map.of());
       }
+      out.put("droppedAttributesCount", droppedAttributes);
+      out.put("droppedEventsCount", droppedEvents);
+      out.put("droppedLinksCount", droppedLinks);
       if (errorMessage != null) {
         out.putObject("status").put("code", "STATUS_CODE_ERROR").put("message", errorMessage);
       }

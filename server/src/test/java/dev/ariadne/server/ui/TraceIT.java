@@ -53,7 +53,7 @@ class TraceIT {
         TestTraces.span(STATS, "0000000000000002", "stats", "child one", base + 10 * MS, 40 * MS)
             .parent("0000000000000001"),
         TestTraces.span(STATS, "0000000000000003", "stats", "child two", base + 30 * MS, 50 * MS)
-            .parent("0000000000000001")));
+            .parent("0000000000000001").dropped(1, 3, 2)));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
       TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
@@ -278,6 +278,16 @@ class TraceIT {
     ui.browser.await(d -> rowNames().size() == 7);
     new Actions(ui.browser.driver()).sendKeys(Keys.ARROW_RIGHT).perform();
     ui.browser.await(d -> rowNames().size() == 8);
+  }
+
+  @Test
+  void theDetailCountsWhatTheClientDropped() {
+    ui.browser.open("/trace/" + STATS + "?span=0000000000000003");
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "child two");
+
+    assertThat(ui.browser.texts(".trace-view aside.detail p.muted")).contains(
+        "1 attribute dropped by the client", "3 events dropped by the client",
+        "2 links dropped by the client");
   }
 
   @Test

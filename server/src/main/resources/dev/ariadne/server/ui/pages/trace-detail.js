@@ -3,7 +3,7 @@
 // trace select them; references to other traces open those.
 
 import {empty, h} from '../dom.js';
-import {attributeValue, duration, epochMillis, serviceColor, timestamp} from '../format.js';
+import {attributeValue, duration, epochMillis, plural, serviceColor, timestamp} from '../format.js';
 
 /**
  * The panel for span s of model. spanLink(id, label) gives a link selecting a span of this trace;
@@ -20,11 +20,11 @@ export function spanDetail(model, s, {spanLink, onClose}) {
       spanWarnings(model, s, spanLink),
       section('Attributes', attributeTable(d.attributes, d.droppedAttributesCount)),
       section(`Events (${d.events.length})`, events(s), d.droppedEventsCount
-          ? h('p', {class: 'muted'}, `${d.droppedEventsCount} event(s) dropped by the client`)
+          ? h('p', {class: 'muted'}, `${plural(d.droppedEventsCount, 'event')} dropped by the client`)
           : null),
       section(`References (${d.links.length})`, references(model, s, spanLink),
           d.droppedLinksCount
-            ? h('p', {class: 'muted'}, `${d.droppedLinksCount} link(s) dropped by the client`)
+            ? h('p', {class: 'muted'}, `${plural(d.droppedLinksCount, 'link')} dropped by the client`)
             : null),
       section('Resource', attributeTable(d.resource.attributes, d.resource.droppedAttributesCount)),
       d.scope ? section('Instrumentation scope', scope(d.scope)) : null);
@@ -113,7 +113,7 @@ function attributeTable(attributes, dropped) {
           h('td', null, attributeValue(a)),
           h('td', {class: 'type'}, a.type)))))
       : empty('None.'),
-    dropped ? h('p', {class: 'muted'}, `${dropped} attribute(s) dropped by the client`) : null,
+    dropped ? h('p', {class: 'muted'}, `${plural(dropped, 'attribute')} dropped by the client`) : null,
   ];
 }
 
