@@ -16,6 +16,7 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceOptions;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ariadne.collector.Outcome.Kind;
+import dev.ariadne.model.internal.Counted;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -181,8 +182,8 @@ abstract class HttpReceiver implements HttpService {
       return HttpResponse.of(ResponseHeaders.of(HttpStatus.ACCEPTED));
     }
     return HttpResponse.of(HttpStatus.ACCEPTED, MediaType.PLAIN_TEXT_UTF_8,
-        "accepted " + outcome.accepted() + " spans, rejected " + outcome.rejected() + ": "
-            + outcome.message());
+        "accepted " + Counted.of(outcome.accepted(), "span") + ", rejected "
+            + outcome.rejected() + ": " + outcome.message());
   }
 
   /** The status of the outcome, with {@code Retry-After} when the client should retry. */

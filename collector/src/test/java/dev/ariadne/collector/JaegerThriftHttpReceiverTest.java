@@ -179,7 +179,7 @@ class JaegerThriftHttpReceiverTest {
 
     assertThat(response.status()).isEqualTo(HttpStatus.ACCEPTED);
     assertThat(response.contentUtf8())
-        .startsWith("accepted 1 spans, rejected 2: ")
+        .startsWith("accepted 1 span, rejected 2: ")
         .contains("[1] span 0000000000000000 of trace " + traceId.toHex() + ": span ID is zero")
         .contains("0000000000000003: endTimeUnixNano " + (START - 1000)
             + " is before startTimeUnixNano " + START);

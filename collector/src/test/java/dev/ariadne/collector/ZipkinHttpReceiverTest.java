@@ -98,7 +98,7 @@ class ZipkinHttpReceiverTest {
     AggregatedHttpResponse response = post(MediaType.JSON, null, body.getBytes(UTF_8));
 
     assertThat(response.status()).isEqualTo(HttpStatus.ACCEPTED);
-    assertThat(response.contentUtf8()).startsWith("accepted 1 spans, rejected 1: ")
+    assertThat(response.contentUtf8()).startsWith("accepted 1 span, rejected 1: ")
         .contains("timestamp");
     assertThat(server.memory.trace(traceId)).hasSize(1);
   }

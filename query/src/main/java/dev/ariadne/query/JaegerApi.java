@@ -15,6 +15,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Counted;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.DroppedSpans;
@@ -383,7 +384,7 @@ final class JaegerApi {
       for (DroppedSpans dropped : completeness.droppedSpans()) {
         counts.add(dropped.serviceName() + " " + dropped.spanName() + ": " + dropped.count());
       }
-      warnings.add(counted(completeness.droppedSpanCount(), "span") + " not stored: the trace"
+      warnings.add(Counted.of(completeness.droppedSpanCount(), "span") + " not stored: the trace"
           + " reached the storage's per-trace span limit (" + String.join(", ", counts) + ")");
     }
     if (!completeness.rootPresent()) {
@@ -408,16 +409,12 @@ final class JaegerApi {
     }
     if (!completeness.duplicateSpanIds().isEmpty()) {
       List<Long> ids = completeness.duplicateSpanIds();
-      warnings.add(counted(ids.size(), "span ID") + " received more than once: " + idList(ids));
+      warnings.add(Counted.of(ids.size(), "span ID") + " received more than once: " + idList(ids));
     }
     return warnings;
   }
 
   /** {@code count} and {@code noun}, with an "s" unless the count is one: "1 span", "3 spans". */
-  private static String counted(long count, String noun) {
-    return count + " " + noun + (count == 1 ? "" : "s");
-  }
-
   private static String idList(List<Long> ids) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < ids.size() && i < MAX_IDS_IN_WARNING; i++) {
@@ -568,13 +565,13 @@ final class JaegerApi {
       warnings.add("span received more than once");
     }
     if (span.droppedAttributesCount() > 0) {
-      warnings.add(counted(span.droppedAttributesCount(), "attribute") + " dropped by the client");
+      warnings.add(Counted.of(span.droppedAttributesCount(), "attribute") + " dropped by the client");
     }
     if (span.droppedEventsCount() > 0) {
-      warnings.add(counted(span.droppedEventsCount(), "event") + " dropped by the client");
+      warnings.add(Counted.of(span.droppedEventsCount(), "event") + " dropped by the client");
     }
     if (span.droppedLinksCount() > 0) {
-      warnings.add(counted(span.droppedLinksCount(), "link") + " dropped by the client");
+      warnings.add(Counted.of(span.droppedLinksCount(), "link") + " dropped by the client");
     }
     return warnings;
   }

@@ -12,6 +12,7 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Counted;
 import dev.ariadne.model.internal.Problems;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -492,11 +493,12 @@ public final class JaegerProtoDecoder {
         }
       }
       if (zero > 0) {
-        problems.warn(where(index, span) + ": " + zero + " reference(s) with a zero ID dropped");
+        problems.warn(where(index, span) + ": " + Counted.of(zero, "reference")
+            + " with a zero ID dropped");
       }
       if (wrongLength > 0) {
-        problems.warn(where(index, span) + ": " + wrongLength
-            + " reference(s) with an ID of the wrong length dropped");
+        problems.warn(where(index, span) + ": " + Counted.of(wrongLength, "reference")
+            + " with an ID of the wrong length dropped");
       }
       long start = epochNanos(span.start);
       return JaegerSpans.toSpan(new JaegerSpans.Parts(

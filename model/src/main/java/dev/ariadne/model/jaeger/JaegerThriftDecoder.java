@@ -9,6 +9,7 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.Counted;
 import dev.ariadne.model.internal.Problems;
 import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.thriftjava.Batch;
@@ -212,7 +213,8 @@ public enum JaegerThriftDecoder {
       }
     }
     if (dropped > 0) {
-      problems.warn(where(index, jaeger) + ": " + dropped + " reference(s) with a zero ID dropped");
+      problems.warn(where(index, jaeger) + ": " + Counted.of(dropped, "reference")
+          + " with a zero ID dropped");
     }
     return JaegerSpans.toSpan(new JaegerSpans.Parts(
         new TraceId(jaeger.traceIdHigh, jaeger.traceIdLow),

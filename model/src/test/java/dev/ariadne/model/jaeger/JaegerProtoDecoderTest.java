@@ -211,8 +211,8 @@ class JaegerProtoDecoderTest {
     assertThat(span.droppedLinksCount()).isEqualTo(3);
     String where = "[0] span 0000000000000001 of trace " + TRACE_ID.toHex();
     assertThat(result.errorMessage()).isEqualTo(
-        where + ": 2 reference(s) with a zero ID dropped; "
-            + where + ": 1 reference(s) with an ID of the wrong length dropped");
+        where + ": 2 references with a zero ID dropped; "
+            + where + ": 1 reference with an ID of the wrong length dropped");
   }
 
   @Test

@@ -190,7 +190,7 @@ class JaegerThriftDecoderTest {
     assertThat(result.rejectedCount()).isZero();
     assertThat(result.errorMessage()).isEqualTo(
         "[0] span 0000000000000001 of trace 463ac35c9f6413ad48485a3953bb6124:"
-            + " 2 reference(s) with a zero ID dropped");
+            + " 2 references with a zero ID dropped");
     assertThat(span.parentSpanId()).isEqualTo(77);
     assertThat(span.links()).containsExactly(link(77, "follows_from", true));
     assertThat(span.droppedLinksCount()).isEqualTo(2);
