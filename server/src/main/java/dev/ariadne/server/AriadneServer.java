@@ -93,7 +93,7 @@ final class AriadneServer implements AutoCloseable {
             .maxRequestBytes(config.maxRequestBytes())
             .maxQueuedSpans(config.maxQueuedSpans())
             .meterRegistry(registry);
-    QueryApi.Builder queryBuilder = QueryApi.builder(storage);
+    QueryApi.Builder queryBuilder = QueryApi.builder(storage).meterRegistry(registry);
     if (analytics != null) {
       collectorBuilder.onStored(analytics::record);
       queryBuilder.analytics(analytics);

@@ -122,11 +122,15 @@ class AriadneServerTest {
 
   @Test
   void metricsAreServedInPrometheusFormat() throws Exception {
+    assertThat(get(port("query"), "/api/v1/services").statusCode()).isEqualTo(200);
+
     HttpResponse<String> metrics = get(port("query"), "/metrics");
 
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).as("the query APIs' requests")
+        .containsPattern("ariadne_query_requests_seconds_count\\{[^}]*endpoint=\"/api/v1/services\"");
   }
 
   @ParameterizedTest(name = "{0} {1} on {2}")
