@@ -11,6 +11,7 @@ import dev.ariadne.sdk.export.BatchSpanProcessor;
 import dev.ariadne.sdk.export.SpanExporter;
 import dev.ariadne.sdk.propagation.Propagators;
 import dev.ariadne.sdk.sampling.Sampler;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,8 @@ import java.util.concurrent.TimeoutException;
  * Builds a tracer provider and propagator from the OpenTelemetry environment variables and system
  * properties that deployments already set: {@code OTEL_SERVICE_NAME}, {@code
  * OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER(_ARG)}, {@code OTEL_PROPAGATORS}, {@code
- * OTEL_TRACES_EXPORTER}, {@code OTEL_EXPORTER_OTLP_*} (read by the exporter), {@code OTEL_BSP_*}
- * and the span limits. An invalid value fails with a {@link ConfigurationException} that names
+ * OTEL_TRACES_EXPORTER}, {@code OTEL_EXPORTER_OTLP_*} (read by the exporter), {@code OTEL_BSP_*},
+ * the span limits and {@code OTEL_SDK_DISABLED}. An invalid value fails with a {@link ConfigurationException} that names
  * the setting and the allowed values.
  */
 public final class AutoConfiguration {
@@ -35,6 +36,7 @@ public final class AutoConfiguration {
           + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
 
   private static final int EXIT_SECONDS = 10;
+  private static final System.Logger LOGGER = System.getLogger(AutoConfiguration.class.getName());
 
   private final SdkTracerProvider tracerProvider;
   private final TextMapPropagator propagator;
@@ -64,9 +66,18 @@ public final class AutoConfiguration {
     return configured;
   }
 
-  /** Configures from {@code config}; the caller shuts the tracer provider down. */
+  /**
+   * Configures from {@code config}; the caller shuts the tracer provider down. With {@code
+   * OTEL_SDK_DISABLED=true} the provider records nothing and no exporter is made, while the
+   * propagator still carries the callers' context through.
+   */
   public static AutoConfiguration configure(ConfigProperties config) {
     TextMapPropagator propagator = propagator(config);
+    if (disabled(config)) {
+      return new AutoConfiguration(
+          SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build(),
+          propagator, List.of(), List.of());
+    }
     SdkTracerProvider.Builder provider =
         SdkTracerProvider.builder()
             .setResource(resource(config))
@@ -126,6 +137,19 @@ public final class AutoConfiguration {
   public AutoConfiguration installGlobally() {
     GlobalTracing.install(tracerProvider, propagator);
     return this;
+  }
+
+  /**
+   * {@code OTEL_SDK_DISABLED}: only {@code true}, in any case, disables, as the specification has
+   * it; a value other than that, {@code false} or nothing is read as false, with a warning.
+   */
+  static boolean disabled(ConfigProperties config) {
+    String value = config.getString("otel.sdk.disabled");
+    if (value == null || value.equalsIgnoreCase("false")) return false;
+    if (value.equalsIgnoreCase("true")) return true;
+    LOGGER.log(Level.WARNING, "OTEL_SDK_DISABLED (otel.sdk.disabled): \"" + value
+        + "\" is neither true nor false, and is read as false: the SDK is on");
+    return false;
   }
 
   static Resource resource(ConfigProperties config) {

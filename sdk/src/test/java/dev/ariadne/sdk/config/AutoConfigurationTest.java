@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AutoConfigurationTest {
   private static final String ALWAYS_ON_PARENTS =
@@ -95,6 +96,28 @@ class AutoConfigurationTest {
   @Test
   void keepsTheDefaultServiceNameWhenNothingIsSet() {
     assertThat(configure().getTracerProvider().getResource()).isEqualTo(Resource.getDefault());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "TRUE", " True "})
+  void otelSdkDisabledRecordsNothingMakesNoExporterAndStillPropagates(String value) {
+    AutoConfiguration auto = configure("OTEL_SDK_DISABLED", value,
+        "OTEL_TRACES_EXPORTER", "capturing", "OTEL_PROPAGATORS", "b3");
+    Span span = auto.getTracerProvider().get("test").spanBuilder("span").startSpan();
+
+    assertThat(span.isRecording()).isFalse();
+    assertThat(span.getSpanContext().isSampled()).isFalse();
+    assertThat(CapturingExporterProvider.CREATED).as("no exporter made").isEmpty();
+    assertThat(auto.getPropagator().fields()).containsExactly("b3");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"false", "FALSE", "", "yes", "1"})
+  void otelSdkDisabledOtherThanTrueLeavesTheSdkOn(String value) {
+    Span span = configure("OTEL_SDK_DISABLED", value).getTracerProvider().get("test")
+        .spanBuilder("span").startSpan();
+
+    assertThat(span.isRecording()).isTrue();
   }
 
   @Test
