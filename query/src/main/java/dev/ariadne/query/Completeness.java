@@ -17,10 +17,10 @@ import java.util.Set;
  * How complete a trace is as stored: whether a root span (one without a parent) is present, which
  * spans are orphans (their parent was never received), which spans start before or end after their
  * parent (possible clock skew: times are shown as received, never adjusted; a span that only
- * follows from its parent, or consumes what its parent produced, may end after it), and which span IDs
- * were received more than once with identical content (a client retry). When a CLIENT and a SERVER
- * span share an ID (Zipkin's shared spans), the SERVER span is the parent of that ID's children, as
- * in storage.
+ * follows from its parent, or consumes what its parent produced, may end after it), and which
+ * span IDs were received more than once with identical content (a client retry). When a CLIENT
+ * and a SERVER span share an ID (Zipkin's shared spans), the SERVER span is the parent of that
+ * ID's children, as in storage.
  */
 final class Completeness {
   /** A span outside its parent's time: by how much it starts before and ends after it. */
@@ -85,7 +85,9 @@ final class Completeness {
         continue;
       }
       long before = parent.startEpochNanos() - span.startEpochNanos();
-      long after = outlivesByDesign(span, parent) ? 0 : span.endEpochNanos() - parent.endEpochNanos();
+      long after = outlivesByDesign(span, parent)
+          ? 0
+          : span.endEpochNanos() - parent.endEpochNanos();
       if (before > 0 || after > 0) {
         skews.add(new Skew(span, parent, Math.max(0, before), Math.max(0, after)));
       }

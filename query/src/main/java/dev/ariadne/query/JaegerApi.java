@@ -565,7 +565,8 @@ final class JaegerApi {
       warnings.add("span received more than once");
     }
     if (span.droppedAttributesCount() > 0) {
-      warnings.add(Counted.of(span.droppedAttributesCount(), "attribute") + " dropped by the client");
+      warnings.add(
+          Counted.of(span.droppedAttributesCount(), "attribute") + " dropped by the client");
     }
     if (span.droppedEventsCount() > 0) {
       warnings.add(Counted.of(span.droppedEventsCount(), "event") + " dropped by the client");

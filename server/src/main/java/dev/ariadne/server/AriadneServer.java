@@ -109,7 +109,8 @@ final class AriadneServer implements AutoCloseable {
     queryServer.service("/metrics", metrics(registry));
     queryServer.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
     queryServer.errorHandler(NoEndpoint.saying(
-        "this port serves the web UI at /, the native API under /api/v1/, the Jaeger query API under /api/,"
+        "this port serves the web UI at /, the native API under /api/v1/,"
+            + " the Jaeger query API under /api/,"
             + " /metrics and /health"));
     builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
     if (config.otlpGrpc().enabled()) {
@@ -127,13 +128,15 @@ final class AriadneServer implements AutoCloseable {
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
       zipkin.errorHandler(NoEndpoint.saying(
-          "this port takes Zipkin v2 spans at POST /api/v2/spans and serves the Zipkin API under /api/v2/"));
+          "this port takes Zipkin v2 spans at POST /api/v2/spans"
+              + " and serves the Zipkin API under /api/v2/"));
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
     if (config.jaegerThriftHttp().enabled()) {
       ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
-      jaeger.errorHandler(NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
+      jaeger.errorHandler(
+          NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {

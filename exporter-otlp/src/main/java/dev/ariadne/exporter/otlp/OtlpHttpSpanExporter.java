@@ -346,7 +346,9 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     String message = error.getMessage();
     if (message != null) return message;
     // The HTTP client's refused or unreachable connection comes without a message.
-    return error instanceof ConnectException ? "could not connect" : error.getClass().getSimpleName();
+    return error instanceof ConnectException
+        ? "could not connect"
+        : error.getClass().getSimpleName();
   }
 
   /**

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * properties that deployments already set: {@code OTEL_SERVICE_NAME}, {@code
  * OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER(_ARG)}, {@code OTEL_PROPAGATORS}, {@code
  * OTEL_TRACES_EXPORTER}, {@code OTEL_EXPORTER_OTLP_*} (read by the exporter), {@code OTEL_BSP_*},
- * the span limits and {@code OTEL_SDK_DISABLED}. An invalid value fails with a {@link ConfigurationException} that names
- * the setting and the allowed values.
+ * the span limits and {@code OTEL_SDK_DISABLED}. An invalid value fails with a {@link
+ * ConfigurationException} that names the setting and the allowed values.
  */
 public final class AutoConfiguration {
   private static final String SAMPLERS =
@@ -114,7 +114,8 @@ public final class AutoConfiguration {
       tracerProvider.shutdown().get(EXIT_SECONDS, TimeUnit.SECONDS);
       long failed = failedCount() - failedBefore;
       if (failed > 0) {
-        lost = failed + (failed == 1 ? " span" : " spans") + " queued at exit could not be exported";
+        lost = failed + (failed == 1 ? " span" : " spans")
+            + " queued at exit could not be exported";
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,7 +132,6 @@ public final class AutoConfiguration {
     for (BatchSpanProcessor processor : processors) failed += processor.getFailedCount();
     return failed;
   }
-
 
   /** Installs the provider and propagator into {@link GlobalTracing}. */
   public AutoConfiguration installGlobally() {

@@ -1,7 +1,8 @@
 // The Search view (/ and /search): traces found by service, operation, span kind, status,
-// attributes, duration and time range. Every field lives in the URL's query string, so a search is shared and
-// reloaded as a link. The results show as a scatter plot of duration over time and as a sortable
-// list; a click on either opens the trace, and two picked traces open in the Compare view.
+// attributes, duration and time range. Every field lives in the URL's query string, so a search
+// is shared and reloaded as a link. The results show as a scatter plot of duration over time and
+// as a sortable list; a click on either opens the trace, and two picked traces open in the
+// Compare view.
 
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';

@@ -19,13 +19,9 @@ export function spanDetail(model, s, {spanLink, onClose}) {
       facts(model, s, spanLink),
       spanWarnings(model, s, spanLink),
       section('Attributes', attributeTable(d.attributes, d.droppedAttributesCount)),
-      section(`Events (${d.events.length})`, events(s), d.droppedEventsCount
-          ? h('p', {class: 'muted'}, `${plural(d.droppedEventsCount, 'event')} dropped by the client`)
-          : null),
+      section(`Events (${d.events.length})`, events(s), droppedNote(d.droppedEventsCount, 'event')),
       section(`References (${d.links.length})`, references(model, s, spanLink),
-          d.droppedLinksCount
-            ? h('p', {class: 'muted'}, `${plural(d.droppedLinksCount, 'link')} dropped by the client`)
-            : null),
+          droppedNote(d.droppedLinksCount, 'link')),
       section('Resource', attributeTable(d.resource.attributes, d.resource.droppedAttributesCount)),
       d.scope ? section('Instrumentation scope', scope(d.scope)) : null);
 }
@@ -105,6 +101,11 @@ function section(title, ...content) {
 }
 
 /** Typed attributes as a table of key, value (as text) and type. */
+/** "3 events dropped by the client", or nothing when the client dropped none. */
+function droppedNote(count, noun) {
+  return count ? h('p', {class: 'muted'}, `${plural(count, noun)} dropped by the client`) : null;
+}
+
 function attributeTable(attributes, dropped) {
   return [
     attributes.length
@@ -113,7 +114,7 @@ function attributeTable(attributes, dropped) {
           h('td', null, attributeValue(a)),
           h('td', {class: 'type'}, a.type)))))
       : empty('None.'),
-    dropped ? h('p', {class: 'muted'}, `${plural(dropped, 'attribute')} dropped by the client`) : null,
+    droppedNote(dropped, 'attribute'),
   ];
 }
 
