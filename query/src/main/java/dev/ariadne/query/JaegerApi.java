@@ -25,12 +25,14 @@ import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The Jaeger query HTTP API ({@code /api/...} on 16686) as Jaeger UI and Grafana's Jaeger data
@@ -46,6 +48,10 @@ final class JaegerApi {
   private static final long MICROS = 1_000L;
   private static final long MILLIS = 1_000_000L;
   private static final int MAX_IDS_IN_WARNING = 10;
+  /** The kinds by the {@code span.kind} tag this API writes for them. */
+  private static final Map<String, SpanKind> KINDS_BY_TAG = Arrays.stream(SpanKind.values())
+      .filter(kind -> kind != SpanKind.UNSPECIFIED)
+      .collect(Collectors.toUnmodifiableMap(JaegerApi::kindName, kind -> kind));
 
   private final Storage storage;
   private final Dependencies dependencies;
@@ -226,13 +232,16 @@ final class JaegerApi {
   /**
    * A tag criterion. The tags this API shows for a span's status ({@code error=true}, {@code
    * otel.status_code=ERROR} or {@code OK}) search by the status, where the decoders put what
-   * Jaeger's and Zipkin's clients send as an {@code error} tag; any other tag is an attribute.
+   * Jaeger's and Zipkin's clients send as an {@code error} tag, and {@code span.kind} by the
+   * kind; any other tag is an attribute.
    */
   private static void tag(String key, String value, TraceQuery.Builder query) {
     if (key.equals("error") && value.equals("true")) {
       query.statusCode(StatusCode.ERROR);
     } else if (key.equals("otel.status_code") && (value.equals("ERROR") || value.equals("OK"))) {
       query.statusCode(StatusCode.valueOf(value));
+    } else if (key.equals("span.kind") && KINDS_BY_TAG.containsKey(value)) {
+      query.kind(KINDS_BY_TAG.get(value));
     } else {
       query.attribute(key, value);
     }

@@ -288,6 +288,16 @@ class JaegerApiTest {
   }
 
   @Test
+  void searchesTheSpanKindTagItShowsByTheKind() {
+    assertThat(traceIds(json(get(server, "/api/traces?service=cart&tag=span.kind:client&" + DAY))))
+        .as("both traces have the cart's client span").containsExactly("0000000000000abc", RICH_ID);
+    assertThat(traceIds(json(get(server, "/api/traces?service=frontend&tag=span.kind:server&"
+        + "tag=http.request.method:GET&" + DAY)))).containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server, "/api/traces?service=payment&tag=span.kind:client&"
+        + DAY)))).isEmpty();
+  }
+
+  @Test
   void searchesNewestFirstWithinLimit() {
     assertThat(traceIds(json(get(server, "/api/traces?service=cart&" + DAY))))
         .containsExactly("0000000000000abc", RICH_ID);
