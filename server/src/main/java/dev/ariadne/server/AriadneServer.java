@@ -1,11 +1,14 @@
 package dev.ariadne.server;
 
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.cors.CorsService;
+import com.linecorp.armeria.server.cors.CorsServiceBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.query.QueryApi;
@@ -120,7 +123,7 @@ final class AriadneServer implements AutoCloseable {
       builders.put(
           "OTLP HTTP (/v1/traces)",
           builder(config, config.otlpHttp().port())
-              .service("/v1/traces", collector.otlpHttp())
+              .service("/v1/traces", withCors(collector.otlpHttp(), config.otlpHttpCorsOrigins()))
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
     if (config.zipkin().enabled()) {
@@ -289,6 +292,24 @@ final class AriadneServer implements AutoCloseable {
         .http(new InetSocketAddress(config.host(), port))
         .meterRegistry(new CompositeMeterRegistry())
         .gracefulShutdownTimeout(quiet, drain);
+  }
+
+  /**
+   * {@code service} answering browsers' CORS preflights and marking its answers for {@code
+   * origins}, so that a web page's OTLP exporter (OpenTelemetry JS) may post to it; {@code
+   * service} alone when there are none.
+   */
+  private static HttpService withCors(HttpService service, List<String> origins) {
+    if (origins.isEmpty()) {
+      return service;
+    }
+    CorsServiceBuilder cors = origins.equals(List.of("*"))
+        ? CorsService.builderForAnyOrigin()
+        : CorsService.builder(origins);
+    return service.decorate(cors.allowRequestMethods(HttpMethod.POST)
+        .allowAllRequestHeaders(true)
+        .maxAge(Duration.ofHours(1))
+        .newDecorator());
   }
 
   private static HttpService metrics(PrometheusMeterRegistry registry) {

@@ -3,8 +3,11 @@ package dev.ariadne.server;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The validated settings of {@code ariadne server}. */
 record ServerConfig(
@@ -16,6 +19,7 @@ record ServerConfig(
     int queryPort,
     Receiver otlpGrpc,
     Receiver otlpHttp,
+    List<String> otlpHttpCorsOrigins,
     Receiver zipkin,
     Receiver jaegerThriftHttp,
     Receiver jaegerGrpc,
@@ -50,6 +54,10 @@ record ServerConfig(
   record Receiver(boolean enabled, int port) {}
 
   private static final String PORT = "a port number from 0 to 65535";
+  /** An origin as browsers send it: scheme, host and maybe a port, nothing after. */
+  private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s:,]+(:[0-9]{1,5})?");
+  private static final String ORIGINS =
+      "origins such as https://shop.example.com, comma-separated; * alone for any; empty for none";
 
   static ServerConfig from(Settings s) throws ConfigException {
     return new ServerConfig(
@@ -80,6 +88,7 @@ record ServerConfig(
         s.getInt("query.port", 0, 65535, PORT),
         receiver(s, "otlp-grpc"),
         receiver(s, "otlp-http"),
+        corsOrigins(s, "receivers.otlp-http.cors-allowed-origins"),
         receiver(s, "zipkin"),
         receiver(s, "jaeger-thrift-http"),
         receiver(s, "jaeger-grpc"),
@@ -96,6 +105,26 @@ record ServerConfig(
           "analytics.bucket", "at least 1s, dividing an hour evenly, such as 10s, 1m or 5m");
     }
     return bucket;
+  }
+
+  /**
+   * The origins whose web pages may send to a receiver from a browser (OpenTelemetry JS's OTLP
+   * exporter, for one): none when empty, any for {@code *}.
+   */
+  private static List<String> corsOrigins(Settings s, String key) throws ConfigException {
+    List<String> origins = new ArrayList<>();
+    for (String origin : s.get(key).split(",", -1)) {
+      String trimmed = origin.trim();
+      if (trimmed.isEmpty()) continue;
+      if (!trimmed.equals("*") && !ORIGIN.matcher(trimmed).matches()) {
+        throw s.invalid(key, ORIGINS);
+      }
+      origins.add(trimmed);
+    }
+    if (origins.contains("*") && origins.size() > 1) {
+      throw s.invalid(key, ORIGINS);
+    }
+    return List.copyOf(origins);
   }
 
   private static Receiver receiver(Settings s, String name) throws ConfigException {

@@ -67,6 +67,7 @@ final class Settings {
     d.put("receivers.otlp-grpc.port", "4317");
     d.put("receivers.otlp-http.enabled", "true");
     d.put("receivers.otlp-http.port", "4318");
+    d.put("receivers.otlp-http.cors-allowed-origins", "");
     d.put("receivers.zipkin.enabled", "true");
     d.put("receivers.zipkin.port", "9411");
     d.put("receivers.jaeger-thrift-http.enabled", "true");

@@ -179,6 +179,62 @@ class AriadneServerTest {
   }
 
   @Test
+  void withoutAllowedOriginsOtlpHttpAnswersNoCorsHeaders() throws Exception {
+    HttpResponse<String> preflight = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces"))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "http://shop.example.com")
+            .header("Access-Control-Request-Method", "POST")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(preflight.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
+  void aBrowserOnAnAllowedOriginMaySendOtlpOverHttp() throws Exception {
+    server.close();
+    Map<String, String> flags = Map.of("host", "127.0.0.1", "query.port", "0",
+        "receivers.otlp-grpc.enabled", "false", "receivers.otlp-http.port", "0",
+        "receivers.otlp-http.cors-allowed-origins", "http://shop.example.com, https://a.example:8443",
+        "receivers.zipkin.enabled", "false", "receivers.jaeger-thrift-http.enabled", "false",
+        "receivers.jaeger-grpc.enabled", "false", "embedded.data-dir", dataDir.toString());
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    URI traces = URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces");
+
+    HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(traces)
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "http://shop.example.com")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+        .hasValue("http://shop.example.com");
+    assertThat(preflight.headers().firstValue("access-control-allow-methods"))
+        .hasValueSatisfying(methods -> assertThat(methods).contains("POST"));
+
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(traces)
+            .header("Origin", "https://a.example:8443")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(200);
+    assertThat(post.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://a.example:8443");
+
+    HttpResponse<String> other = http.send(HttpRequest.newBuilder(traces)
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            .header("Origin", "http://evil.example")
+            .header("Access-Control-Request-Method", "POST")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
   void aDisabledReceiverHasNoPort() throws Exception {
     server.close();
     Map<String, String> flags =

@@ -141,6 +141,26 @@ class SettingsTest {
   }
 
   @Test
+  void corsOriginsAreNoneByDefaultAndMustBeOriginsOrAnAsteriskAlone() throws Exception {
+    String key = "receivers.otlp-http.cors-allowed-origins";
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).otlpHttpCorsOrigins())
+        .isEmpty();
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of(key, " https://shop.example.com ,http://localhost:3000,"))).otlpHttpCorsOrigins())
+        .containsExactly("https://shop.example.com", "http://localhost:3000");
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of(key, "*")))
+        .otlpHttpCorsOrigins()).containsExactly("*");
+    for (String invalid : new String[] {"shop.example.com", "https://shop.example.com/app",
+        "*,https://shop.example.com", "ftp://x"}) {
+      assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of(key, invalid))))
+          .as(invalid)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key)
+          .hasMessageContaining("(expected: origins such as https://shop.example.com");
+    }
+  }
+
+  @Test
   void aMissingFileOrADirectoryIsNamedInOneLine() {
     Path missing = dir.resolve("absent.yaml");
     assertThatThrownBy(() -> Settings.load(missing, Map.of(), Map.of()))
