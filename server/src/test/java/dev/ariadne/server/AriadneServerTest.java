@@ -178,15 +178,21 @@ class AriadneServerTest {
     assertThat(response.statusCode()).isEqualTo(405);
   }
 
-  @Test
-  void withoutAllowedOriginsOtlpHttpAnswersNoCorsHeaders() throws Exception {
-    HttpResponse<String> preflight = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces"))
+  /** A browser's CORS preflight for a POST with a Content-Type header from {@code origin}. */
+  private HttpResponse<String> preflight(URI uri, String origin) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri)
             .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-            .header("Origin", "http://shop.example.com")
+            .header("Origin", origin)
             .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void withoutAllowedOriginsOtlpHttpAnswersNoCorsHeaders() throws Exception {
+    HttpResponse<String> preflight = preflight(
+        URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces"), "http://shop.example.com");
 
     assertThat(preflight.headers().firstValue("access-control-allow-origin")).isEmpty();
   }
@@ -202,13 +208,7 @@ class AriadneServerTest {
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
     URI traces = URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces");
 
-    HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(traces)
-            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-            .header("Origin", "http://shop.example.com")
-            .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "content-type")
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> preflight = preflight(traces, "http://shop.example.com");
     assertThat(preflight.statusCode()).isEqualTo(200);
     assertThat(preflight.headers().firstValue("access-control-allow-origin"))
         .hasValue("http://shop.example.com");
@@ -225,12 +225,7 @@ class AriadneServerTest {
     assertThat(post.headers().firstValue("access-control-allow-origin"))
         .hasValue("https://a.example:8443");
 
-    HttpResponse<String> other = http.send(HttpRequest.newBuilder(traces)
-            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-            .header("Origin", "http://evil.example")
-            .header("Access-Control-Request-Method", "POST")
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> other = preflight(traces, "http://evil.example");
     assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
   }
 
