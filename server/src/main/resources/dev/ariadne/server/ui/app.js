@@ -74,15 +74,27 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', route);
 
+/** The propagation headers whose trace ID the header's box takes, as log lines carry them. */
+const HEADERS = [
+  // W3C traceparent: 00-{trace ID}-{span ID}-{flags}
+  /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/i,
+  // Jaeger uber-trace-id: {trace ID}:{span ID}:{parent span ID}:{flags}
+  /^([0-9a-f]{1,32}):[0-9a-f]{1,16}:[0-9a-f]{1,16}:[0-9a-f]{1,2}$/i,
+  // B3 single header: {trace ID}-{span ID}[-{sampling}[-{parent span ID}]]
+  /^([0-9a-f]{16}|[0-9a-f]{32})-[0-9a-f]{16}(?:-[01d](?:-[0-9a-f]{16})?)?$/i,
+];
+
 /**
- * The trace ID in what was pasted into the header's box: the ID itself (in lower case), or the
- * trace ID of a W3C traceparent (00-{trace ID}-{span ID}-{flags}), as log lines often carry one.
+ * The trace ID in what was pasted into the header's box: the ID itself, or the trace ID of a
+ * propagation header (W3C traceparent, Jaeger's uber-trace-id, B3's single header), in lower case.
  * Anything else is passed on as typed, for the trace page to say what is wrong with it.
  */
 function traceIdIn(text) {
   const trimmed = text.trim();
-  const traceparent = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/i.exec(trimmed);
-  if (traceparent) return traceparent[1].toLowerCase();
+  for (const header of HEADERS) {
+    const match = header.exec(trimmed);
+    if (match) return match[1].toLowerCase();
+  }
   return /^[0-9a-f]+$/i.test(trimmed) ? trimmed.toLowerCase() : trimmed;
 }
 

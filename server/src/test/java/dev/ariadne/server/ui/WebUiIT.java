@@ -83,7 +83,7 @@ class WebUiIT {
   }
 
   @Test
-  void theHeadersBoxOpensATraceByItsIdOrByATraceparentFromAnyView() {
+  void theHeadersBoxOpensATraceByItsIdOrByAPropagationHeaderFromAnyView() {
     ui.browser.open("/services");
     WebElement box = ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"));
     box.sendKeys("  " + TRACE.toUpperCase(Locale.ROOT) + " ", Keys.ENTER);
@@ -92,11 +92,15 @@ class WebUiIT {
     ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
     assertThat(box.getAttribute("value")).as("emptied").isEmpty();
 
-    ui.browser.open("/map");
-    ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"))
-        .sendKeys("00-" + TRACE + "-0000000000000002-01", Keys.ENTER);
-    ui.browser.await(d -> ui.browser.location().equals("/trace/" + TRACE));
-    ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
+    for (String header : List.of("00-" + TRACE + "-0000000000000002-01",
+        TRACE + ":0000000000000002:0000000000000001:1",
+        TRACE.toUpperCase(Locale.ROOT) + "-0000000000000002-1-0000000000000001")) {
+      ui.browser.open("/map");
+      ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"))
+          .sendKeys(header, Keys.ENTER);
+      ui.browser.await(d -> ui.browser.location().equals("/trace/" + TRACE));
+      ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
+    }
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
