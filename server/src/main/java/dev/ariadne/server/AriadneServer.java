@@ -122,12 +122,14 @@ final class AriadneServer implements AutoCloseable {
     if (config.otlpHttp().enabled()) {
       builders.put(
           "OTLP HTTP (/v1/traces)",
-          builder(config, config.otlpHttp().port())
-              .service("/v1/traces", withCors(collector.otlpHttp(), config.otlpHttpCorsOrigins()))
+          allowOrigins(builder(config, config.otlpHttp().port()), config.otlpHttpCorsOrigins(),
+                  HttpMethod.POST)
+              .service("/v1/traces", collector.otlpHttp())
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
     if (config.zipkin().enabled()) {
-      ServerBuilder zipkin = builder(config, config.zipkin().port());
+      ServerBuilder zipkin = allowOrigins(builder(config, config.zipkin().port()),
+          config.zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
       zipkin.errorHandler(NoEndpoint.saying(
@@ -295,21 +297,22 @@ final class AriadneServer implements AutoCloseable {
   }
 
   /**
-   * {@code service} answering browsers' CORS preflights and marking its answers for {@code
-   * origins}, so that a web page's OTLP exporter (OpenTelemetry JS) may post to it; {@code
-   * service} alone when there are none.
+   * Lets web pages of {@code origins} call the endpoints of {@code sb} with {@code methods}: the
+   * server answers browsers' CORS preflights (any request header, cached an hour) and marks its
+   * answers for those origins. Nothing changes when there are none.
    */
-  private static HttpService withCors(HttpService service, List<String> origins) {
-    if (origins.isEmpty()) {
-      return service;
+  private static ServerBuilder allowOrigins(
+      ServerBuilder sb, List<String> origins, HttpMethod... methods) {
+    if (!origins.isEmpty()) {
+      CorsServiceBuilder cors = origins.equals(List.of("*"))
+          ? CorsService.builderForAnyOrigin()
+          : CorsService.builder(origins);
+      sb.decorator(cors.allowRequestMethods(methods)
+          .allowAllRequestHeaders(true)
+          .maxAge(Duration.ofHours(1))
+          .newDecorator());
     }
-    CorsServiceBuilder cors = origins.equals(List.of("*"))
-        ? CorsService.builderForAnyOrigin()
-        : CorsService.builder(origins);
-    return service.decorate(cors.allowRequestMethods(HttpMethod.POST)
-        .allowAllRequestHeaders(true)
-        .maxAge(Duration.ofHours(1))
-        .newDecorator());
+    return sb;
   }
 
   private static HttpService metrics(PrometheusMeterRegistry registry) {

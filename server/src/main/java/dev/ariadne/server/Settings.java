@@ -70,6 +70,8 @@ final class Settings {
     d.put("receivers.otlp-http.cors-allowed-origins", "");
     d.put("receivers.zipkin.enabled", "true");
     d.put("receivers.zipkin.port", "9411");
+    // As the Zipkin server's zipkin.query.allowed-origins: browsers' zipkin-js posts spans.
+    d.put("receivers.zipkin.cors-allowed-origins", "*");
     d.put("receivers.jaeger-thrift-http.enabled", "true");
     d.put("receivers.jaeger-thrift-http.port", "14268");
     d.put("receivers.jaeger-grpc.enabled", "true");

@@ -198,6 +198,22 @@ class AriadneServerTest {
   }
 
   @Test
+  void theZipkinPortAllowsEveryOriginByDefaultAsZipkinDoes() throws Exception {
+    URI spans = URI.create("http://127.0.0.1:" + port("Zipkin") + "/api/v2/spans");
+
+    HttpResponse<String> preflight = preflight(spans, "http://shop.example.com");
+    HttpResponse<String> services = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port("Zipkin") + "/api/v2/services"))
+            .header("Origin", "http://shop.example.com").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
+    assertThat(services.statusCode()).isEqualTo(200);
+    assertThat(services.headers().firstValue("access-control-allow-origin")).hasValue("*");
+  }
+
+  @Test
   void aBrowserOnAnAllowedOriginMaySendOtlpOverHttp() throws Exception {
     server.close();
     Map<String, String> flags = Map.of("host", "127.0.0.1", "query.port", "0",

@@ -141,10 +141,15 @@ class SettingsTest {
   }
 
   @Test
-  void corsOriginsAreNoneByDefaultAndMustBeOriginsOrAnAsteriskAlone() throws Exception {
+  void corsOriginsAreOtlpsNoneAndZipkinsAnyByDefaultAndMustBeOriginsOrAnAsteriskAlone()
+      throws Exception {
     String key = "receivers.otlp-http.cors-allowed-origins";
     assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).otlpHttpCorsOrigins())
         .isEmpty();
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).zipkinCorsOrigins())
+        .as("as Zipkin's").containsExactly("*");
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("receivers.zipkin.cors-allowed-origins", ""))).zipkinCorsOrigins()).isEmpty();
     assertThat(ServerConfig.from(Settings.load(null, Map.of(),
         Map.of(key, " https://shop.example.com ,http://localhost:3000,"))).otlpHttpCorsOrigins())
         .containsExactly("https://shop.example.com", "http://localhost:3000");
