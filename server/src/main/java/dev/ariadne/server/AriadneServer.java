@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
+  /** A liveness check: the server is up and answering. */
+  private static final HttpService HEALTH =
+      (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok");
+
   private final Storage storage;
   private final String storageDescription;
   private final Analytics analytics;
@@ -110,7 +114,7 @@ final class AriadneServer implements AutoCloseable {
     query.serveJaeger(queryServer);
     WebUi.serve(queryServer);
     queryServer.service("/metrics", metrics(registry));
-    queryServer.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
+    queryServer.service("/health", HEALTH);
     queryServer.errorHandler(NoEndpoint.saying(
         "this port serves the web UI at /, the native API under /api/v1/,"
             + " the Jaeger query API under /api/,"
@@ -132,9 +136,11 @@ final class AriadneServer implements AutoCloseable {
           config.zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
+      // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
+      zipkin.service("/health", HEALTH);
       zipkin.errorHandler(NoEndpoint.saying(
           "this port takes Zipkin v2 spans at POST /api/v2/spans"
-              + " and serves the Zipkin API under /api/v2/"));
+              + " and serves the Zipkin API under /api/v2/ and /health"));
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
     if (config.jaegerThriftHttp().enabled()) {

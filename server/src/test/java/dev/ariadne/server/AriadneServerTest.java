@@ -198,6 +198,16 @@ class AriadneServerTest {
   }
 
   @Test
+  void healthAnswersOnTheQueryPortAndOnTheZipkinPortAsZipkinsDoes() throws Exception {
+    for (String portName : List.of("query", "Zipkin")) {
+      HttpResponse<String> health = get(port(portName), "/health");
+
+      assertThat(health.statusCode()).as(portName).isEqualTo(200);
+      assertThat(health.body()).isEqualTo("ok");
+    }
+  }
+
+  @Test
   void theZipkinPortAllowsEveryOriginByDefaultAsZipkinDoes() throws Exception {
     URI spans = URI.create("http://127.0.0.1:" + port("Zipkin") + "/api/v2/spans");
 
