@@ -101,16 +101,26 @@ final class Completeness {
    * consumes the message its parent produced.
    */
   private static boolean outlivesByDesign(Span span, Span parent) {
-    if (span.kind() == SpanKind.CONSUMER && parent.kind() == SpanKind.PRODUCER) {
-      return true;
-    }
-    for (Link link : span.links()) {
-      if (link.followsFrom() && link.spanId() == parent.spanId()
-          && link.traceId().equals(parent.traceId())) {
-        return true;
+    return (span.kind() == SpanKind.CONSUMER && parent.kind() == SpanKind.PRODUCER)
+        || followsFromLinkToParent(span) >= 0;
+  }
+
+  /**
+   * The index of the span's first follows-from link to its own parent, or -1: such a span only
+   * follows from its parent (the seed's FollowsFrom alone), which does not wait for it.
+   */
+  static int followsFromLinkToParent(Span span) {
+    if (span.parentSpanId() == 0) return -1;
+    List<Link> links = span.links();
+    for (int i = 0; i < links.size(); i++) {
+      Link link = links.get(i);
+      if (link.followsFrom()
+          && link.spanId() == span.parentSpanId()
+          && link.traceId().equals(span.traceId())) {
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   boolean rootPresent() {

@@ -452,21 +452,6 @@ final class JaegerApi {
     return flags;
   }
 
-  /** The index of the first follows-from link to the span's parent, or -1. */
-  private static int followedParent(Span span) {
-    if (span.parentSpanId() == 0) return -1;
-    List<Link> links = span.links();
-    for (int i = 0; i < links.size(); i++) {
-      Link link = links.get(i);
-      if (link.followsFrom()
-          && link.spanId() == span.parentSpanId()
-          && link.traceId().equals(span.traceId())) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   private static void writeSpan(String traceId, Span span, String processId,
       Completeness completeness, JsonGenerator json) throws IOException {
     json.writeStartObject();
@@ -477,7 +462,7 @@ final class JaegerApi {
     json.writeArrayFieldStart("references");
     // A span whose parent is the span it follows from (the seed's FollowsFrom alone) has that
     // one reference, FOLLOWS_FROM, as Jaeger itself shows a span its client sent so.
-    int followedParent = followedParent(span);
+    int followedParent = Completeness.followsFromLinkToParent(span);
     if (followedParent >= 0) {
       writeReference("FOLLOWS_FROM", traceId, span.parentSpanId(), json);
     } else if (span.parentSpanId() != 0) {
