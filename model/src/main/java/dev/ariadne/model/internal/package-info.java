@@ -1,2 +1,2 @@
-/** Code the decoders share; not part of Ariadne's API, and may change at any time. */
+/** Code the server modules share; not part of Ariadne's API, and may change at any time. */
 package dev.ariadne.model.internal;
