@@ -48,9 +48,12 @@ import java.util.zip.CRC32C;
  * those still uncovered leads the next. There is no linger: batching comes from the appends that
  * arrive while an fsync runs.
  *
- * <p>Fail-stop: if a write or an fsync fails, the appends it covers throw, and so does every later
- * append, roll and sync, until the engine is restarted and replays the log. Pages whose fsync
- * failed may be dropped by the kernel, so retrying would claim durability that does not exist.
+ * <p>A failed write (a full disk) throws from the append that made it, after truncating the
+ * segment back to the record before, so the log stays whole and appends go on once there is room
+ * again. Fail-stop after a failed fsync, or a write whose truncation fails too: the appends it
+ * covers throw, and so does every later append, roll and sync, until the engine is restarted and
+ * replays the log. Pages whose fsync failed may be dropped by the kernel, so retrying would claim
+ * durability that does not exist.
  * {@link FileChannel} closes itself when a thread using it is interrupted, which also stops the
  * WAL; an append whose thread is already interrupted throws {@link InterruptedIOException} before
  * touching the file, but interrupting a thread inside {@link #roll()} or {@link #close()} stops
@@ -230,8 +233,8 @@ final class Wal implements Closeable {
    * Appends one record and returns the id of the segment it went to, once durable per the policy.
    * Thread-safe. Throws {@link IllegalArgumentException} for an empty payload or one over {@link
    * #MAX_RECORD_BYTES}, and {@link IOException} when the record cannot count as durable: the WAL is
-   * closed, a write or fsync failed (the WAL then refuses every later append), or the thread was
-   * interrupted.
+   * closed, its write failed (nothing of it is kept), an fsync failed (the WAL then refuses every
+   * later append), or the thread was interrupted.
    */
   long append(byte[] payload, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, payload.length);
@@ -262,7 +265,7 @@ final class Wal implements Closeable {
           current.channel().write(buffer);
         }
       } catch (IOException e) {
-        throw stop("writing to WAL segment " + current.file() + " failed", e);
+        throw takeBack(e);
       }
       currentBytes += frame.size();
       segment = current.id();
@@ -472,6 +475,25 @@ final class Wal implements Closeable {
         syncState.notifyAll();
       }
     }
+  }
+
+  /**
+   * After a write to the current segment failed (a full disk, a file size limit), truncates the
+   * segment back to its last whole record, so that nothing of the failed record stays and later
+   * appends can go on once the cause is gone; returns the exception to throw. Nothing of the
+   * record was acknowledged, and the bytes before it are untouched. Stops the WAL if the
+   * truncation fails too, since the segment's tail is then unknown. Under the write lock.
+   */
+  private IOException takeBack(IOException cause) {
+    try {
+      current.channel().truncate(currentBytes);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+      return stop("writing to WAL segment " + current.file() + " failed, and so did truncating "
+          + "it back to its last record", cause);
+    }
+    return new IOException("appending to WAL segment " + current.file()
+        + " failed; nothing of the record was kept", cause);
   }
 
   /** Stops the WAL for good after {@code cause}; returns the exception to throw. */

@@ -555,6 +555,64 @@ class WalTest {
     }
   }
 
+  /**
+   * A real failed write, without mocks: a process whose file size limit ({@code ulimit -f}, 8 KiB)
+   * stops the segment mid-record, as a full disk would. The JVM ignores the signal that the limit
+   * sends, so the write fails with "File too large" after writing part of the record.
+   */
+  @Test
+  void aFailedWriteKeepsNothingOfItsRecordAndAppendsGoOnOnceThereIsRoom() throws Exception {
+    Process child = new ProcessBuilder("bash", "-c", "ulimit -f 8 && exec \"$@\"", "bash",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AppendUntilRefused.class.getName(),
+        dir.toString())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(child.getInputStream().readAllBytes(), UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(child.exitValue()).as(output).isZero();
+    String refusal = "refused: appending to WAL segment " + segment(1)
+        + " failed; nothing of the record was kept (File too large)";
+    assertThat(output.lines()).containsExactly("appended 8 records", refusal, refusal,
+        "appended after the roll");
+    assertThat(Files.size(segment(1))).isEqualTo(Wal.HEADER_BYTES + 8 * (Wal.FRAME_BYTES + 1000));
+    try (Wal wal = open()) {
+      assertThat(wal.replayReport().clean()).isTrue();
+      assertThat(replayed).hasSize(9);
+      assertThat(replayed.get(8)).isEqualTo(new Entry(2, "after the roll"));
+    }
+  }
+
+  /** Appends records of 1,000 bytes to the WAL in the given directory until one is refused. */
+  static final class AppendUntilRefused {
+    public static void main(String[] args) throws IOException {
+      byte[] record = new byte[1000];
+      Arrays.fill(record, (byte) 'r');
+      try (Wal wal = Wal.open(Path.of(args[0]), SyncPolicy.ALWAYS, null, (s, b, o, l) -> {})) {
+        int appended = 0;
+        while (true) {
+          try {
+            wal.append(record, 0, record.length);
+            appended++;
+          } catch (IOException e) {
+            System.out.println("appended " + appended + " records");
+            System.out.println("refused: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            break;
+          }
+        }
+        try {
+          wal.append(record, 0, record.length);
+        } catch (IOException e) {
+          System.out.println("refused: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+        }
+        wal.roll();
+        append(wal, "after the roll");
+        System.out.println("appended after the roll");
+      }
+    }
+  }
+
   /** Damages a segment file whose last record starts at {@code lastStart}. */
   @FunctionalInterface
   interface Damager {
