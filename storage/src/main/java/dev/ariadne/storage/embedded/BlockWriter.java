@@ -13,6 +13,7 @@ import dev.ariadne.model.Value;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSink;
+import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -158,6 +159,10 @@ final class BlockWriter {
         Files.deleteIfExists(temporary);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
+      }
+      // A corrupt source names itself; any other I/O failure (a full disk) is named by the block.
+      if (e instanceof IOException && !(e instanceof CorruptDataException)) {
+        throw new IOException("writing block " + file + " failed; nothing of it was kept", e);
       }
       throw e;
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Operation;
@@ -27,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -88,6 +90,8 @@ public final class EmbeddedStorage implements Storage {
   private final ReentrantReadWriteLock cutLock = new ReentrantReadWriteLock();
   /** Serialises cuts, whichever thread asks for one. */
   private final Lock cutWorkLock = new ReentrantLock();
+  /** Cut heads whose blocks are still to be written, oldest first; guarded by cutWorkLock. */
+  private final ArrayDeque<Frozen> unwrittenCuts = new ArrayDeque<>();
   /** Serialises compaction and expiry, whichever thread asks for them. */
   private final Lock workLock = new ReentrantLock();
   private final Lock maintenanceLock = new ReentrantLock();
@@ -121,6 +125,12 @@ public final class EmbeddedStorage implements Storage {
       return Stream.concat(Stream.of(head), cut.stream());
     }
   }
+
+  /**
+   * A head cut from writes whose block {@code blockId} is not written yet; its spans are in the WAL
+   * segments before {@code segment}.
+   */
+  private record Frozen(Head head, long segment, long blockId) {}
 
   /** A block removed from the state, closed once no read can still be using it. */
   private record Retired(Block block, long sinceNanos) {}
@@ -170,14 +180,17 @@ public final class EmbeddedStorage implements Storage {
     }
     traceLimit = settings.maxSpansPerTrace == 0 ? null
         : new TraceLimit(settings.maxSpansPerTrace, this::storedSpanCount);
-    cutter = new Thread(() -> backgroundLoop(true, this::cutIfDue), "ariadne-storage-cut");
+    cutter = new Thread(() -> backgroundLoop(true,
+        List.of(new Task("Cutting the head into a block", this::cutIfDue))),
+        "ariadne-storage-cut");
     cutter.setDaemon(true);
     cutter.start();
-    maintenance = new Thread(() -> backgroundLoop(false, () -> {
-      compact();
-      expire();
-      closeRetired();
-    }), "ariadne-storage-maintenance");
+    // Retention first: when the disk is full, deleting blocks is what makes room for the rest.
+    maintenance = new Thread(() -> backgroundLoop(false, List.of(
+        new Task("Deleting blocks past retention or the disk cap", this::expire),
+        new Task("Compacting blocks", this::compact),
+        new Task("Closing replaced blocks", this::closeRetired))),
+        "ariadne-storage-maintenance");
     maintenance.setDaemon(true);
     maintenance.start();
   }
@@ -765,12 +778,23 @@ public final class EmbeddedStorage implements Storage {
     void run() throws IOException;
   }
 
+  /** Background work and the log of its failures. */
+  private record Task(Work work, RepeatedFailure failures) {
+    Task(String what, Work work) {
+      this(work, new RepeatedFailure(LOG, Level.ERROR, what, FAILURE_REPORT_INTERVAL));
+    }
+  }
+
+  /** How often a background task that keeps failing is reported at most. */
+  private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
+
   /**
-   * Runs {@code work} every maintenance interval until closed, and at once when a write asks for
-   * it if {@code onRequest}. A failure is logged and the work retried next round: an error such as
-   * running out of memory must not stop cuts, compaction or retention for good.
+   * Runs each of {@code tasks} every maintenance interval until closed, and at once when a write
+   * asks for it if {@code onRequest}. A failure is logged and the task retried next round, the
+   * others run regardless: a full disk or running out of memory must not stop cuts, compaction or
+   * retention for good.
    */
-  private void backgroundLoop(boolean onRequest, Work work) {
+  private void backgroundLoop(boolean onRequest, List<Task> tasks) {
     while (!closed) {
       maintenanceLock.lock();
       try {
@@ -789,21 +813,33 @@ public final class EmbeddedStorage implements Storage {
       if (closed) {
         return;
       }
-      try {
-        work.run();
-      } catch (IOException | RuntimeException | Error e) {
-        LOG.log(Level.ERROR, "Storage background work failed; it will be retried", e);
+      for (Task task : tasks) {
+        try {
+          task.work().run();
+          task.failures().succeeded();
+        } catch (IOException | RuntimeException | Error e) {
+          task.failures().failed(e);
+        }
       }
     }
   }
 
-  /** Cuts the head if it holds {@code headMaxSpans} spans or is {@code headMaxAge} old. */
+  /**
+   * Writes the blocks of earlier cuts that failed, then cuts the head if it holds {@code
+   * headMaxSpans} spans or is {@code headMaxAge} old.
+   */
   private void cutIfDue() throws IOException {
-    Head head = state.head;
-    long age = System.nanoTime() - head.createdNanos();
-    if (head.spanCount() >= settings.headMaxSpans
-        || (head.spanCount() > 0 && age >= settings.headMaxAge.toNanos())) {
-      cut();
+    cutWorkLock.lock();
+    try {
+      writeUnwrittenCuts();
+      Head head = state.head;
+      long age = System.nanoTime() - head.createdNanos();
+      if (head.spanCount() >= settings.headMaxSpans
+          || (head.spanCount() > 0 && age >= settings.headMaxAge.toNanos())) {
+        doCut();
+      }
+    } finally {
+      cutWorkLock.unlock();
     }
   }
 
@@ -849,12 +885,14 @@ public final class EmbeddedStorage implements Storage {
   void cut() throws IOException {
     cutWorkLock.lock();
     try {
+      writeUnwrittenCuts();
       doCut();
     } finally {
       cutWorkLock.unlock();
     }
   }
 
+  /** Freezes the head, starting a new one and a new WAL segment, and writes its block. */
   private void doCut() throws IOException {
     Head frozen;
     long segment;
@@ -875,24 +913,38 @@ public final class EmbeddedStorage implements Storage {
     } finally {
       cutLock.writeLock().unlock();
     }
-    Block block = BlockWriter.write(blockDirectory, nextBlockId.getAndIncrement(), segment,
-        List.of(), frozen.sortedTraces(), frozen.catalog());
-    CrashPoint.reached("cut-written");
-    synchronized (stateLock) {
-      State current = state;
-      List<Head> cut = new ArrayList<>(current.cut);
-      cut.remove(frozen);
-      List<Block> blocks = new ArrayList<>(current.blocks);
-      blocks.add(block);
-      state = new State(current.head, cut, blocks);
+    unwrittenCuts.add(new Frozen(frozen, segment, nextBlockId.getAndIncrement()));
+    writeUnwrittenCuts();
+  }
+
+  /**
+   * Writes the block of each frozen head still without one, oldest first, and deletes the WAL
+   * segments it covers. A head whose block fails (a full disk) stays frozen, readable and in the
+   * WAL, and is written again at the next cut round; its failure is thrown, and no later head is
+   * written before it, since deleting a later head's segments would delete this head's too.
+   */
+  private void writeUnwrittenCuts() throws IOException {
+    for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
+      Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
+          next.head().sortedTraces(), next.head().catalog());
+      CrashPoint.reached("cut-written");
+      unwrittenCuts.removeFirst();
+      synchronized (stateLock) {
+        State current = state;
+        List<Head> cut = new ArrayList<>(current.cut);
+        cut.remove(next.head());
+        List<Block> blocks = new ArrayList<>(current.blocks);
+        blocks.add(block);
+        state = new State(current.head, cut, blocks);
+      }
+      maintenanceLock.lock();
+      try {
+        headRoom.signalAll();
+      } finally {
+        maintenanceLock.unlock();
+      }
+      wal.deleteSegmentsBefore(next.segment());
     }
-    maintenanceLock.lock();
-    try {
-      headRoom.signalAll();
-    } finally {
-      maintenanceLock.unlock();
-    }
-    wal.deleteSegmentsBefore(segment);
   }
 
   /**

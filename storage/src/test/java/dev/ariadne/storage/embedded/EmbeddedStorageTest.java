@@ -115,6 +115,44 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void aCutWhoseBlockCannotBeWrittenStaysReadableAndIsWrittenAtTheNextCut() throws IOException {
+    TraceId first = randomTraceId();
+    TraceId second = randomTraceId();
+    Path blocks = directory.resolve("blocks");
+    Path aside = directory.resolve("blocks-aside");
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      storage.write(checkout(first, TODAY));
+      // A real failure, as a full disk would give: the block's file cannot be created.
+      Files.move(blocks, aside);
+      Files.createFile(blocks);
+
+      assertThatThrownBy(storage::cut)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("writing block " + blocks.resolve(BlockFormat.fileName(1)))
+          .hasMessageEndingWith("failed; nothing of it was kept");
+      assertThat(storage.blockCount()).isZero();
+      assertThat(storage.trace(first)).containsExactlyInAnyOrderElementsOf(checkout(first, TODAY));
+      storage.write(checkout(second, TODAY + MILLIS));
+
+      Files.delete(blocks);
+      Files.move(aside, blocks);
+      storage.cut();
+
+      assertThat(storage.blockCount()).isEqualTo(2);
+      assertThat(storage.headSpanCount()).isZero();
+      assertThat(storage.blockSpanCount()).isEqualTo(10);
+      assertThat(storage.walBytes()).isEqualTo(Wal.HEADER_BYTES);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.headSpanCount()).isZero();
+      assertThat(storage.trace(first)).containsExactlyInAnyOrderElementsOf(checkout(first, TODAY));
+      assertThat(storage.trace(second))
+          .containsExactlyInAnyOrderElementsOf(checkout(second, TODAY + MILLIS));
+    }
+  }
+
+  @Test
   void theHeadIsCutInTheBackgroundOnceFull() throws Exception {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
         .headMaxSpans(10).maintenanceInterval(Duration.ofMillis(20)).open()) {
