@@ -5,9 +5,11 @@ import dev.ariadne.collector.Validator.Checked;
 import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
+import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.storage.Storage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -58,6 +60,8 @@ final class Ingest implements AutoCloseable {
   static final int MAX_BATCH_SPANS = 8192;
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
   private static final Outcome CLOSED = Outcome.failed(Kind.UNAVAILABLE, "the collector is closed");
+  /** How often storage writes that keep failing are reported at most. */
+  private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
   /** Tells a writer to stop; queued after every real request when closing. */
   private static final Pending STOP = new Pending(null, null, null);
 
@@ -93,6 +97,8 @@ final class Ingest implements AutoCloseable {
   private final List<Thread> writers = new ArrayList<>();
   private final AtomicLong queuedSpans = new AtomicLong();
   private final AtomicLong queuedBytes = new AtomicLong();
+  private final RepeatedFailure writeFailures = new RepeatedFailure(LOG, Level.WARNING,
+      "Writing spans to storage", FAILURE_REPORT_INTERVAL);
   private volatile boolean closed;
   private volatile boolean writersDone;
 
@@ -263,9 +269,9 @@ final class Ingest implements AutoCloseable {
     try {
       storage.write(spans);
       written = true;
+      writeFailures.succeeded();
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "Storage.write failed for " + spanCount + " spans; answering "
-          + "their " + batch.size() + " requests as unavailable", e);
+      writeFailures.failed(e);
     } finally {
       meters.storageWrite(written, System.nanoTime() - start);
       queuedSpans.addAndGet(-spanCount);

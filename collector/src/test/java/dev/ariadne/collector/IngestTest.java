@@ -1,6 +1,7 @@
 package dev.ariadne.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ariadne.collector.Outcome.Kind;
 import dev.ariadne.model.DecodeResult;
@@ -13,8 +14,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.LongStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +87,40 @@ class IngestTest {
     assertThat(storage.memory.spanCount()).isZero();
     assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
     assertThat(ingest.queuedSpans()).isZero();
+  }
+
+  @Test
+  void logsAStorageFailureWhenItStartsNotAtEveryWrite() throws Exception {
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(Ingest.class.getName());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      storage.failWith(new IOException("disk full"));
+      for (int i = 0; i < 5; i++) {
+        assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
+      }
+      storage.failWith(null);
+      assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+      assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    // Its end is logged once writes have gone on without failing for a while (RepeatedFailure).
+    assertThat(logged).extracting(LogRecord::getLevel, LogRecord::getMessage, LogRecord::getThrown)
+        .containsExactly(tuple(Level.WARNING, "Writing spans to storage failed: disk full", null));
   }
 
   @Test
