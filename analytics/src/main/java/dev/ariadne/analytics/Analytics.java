@@ -4,6 +4,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.model.internal.RepeatedFailure;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -77,6 +78,9 @@ public final class Analytics implements Closeable {
   private final AtomicInteger admittedOperations = new AtomicInteger();
   private final AtomicLong outOfRangeSpans = new AtomicLong();
   private final AtomicLong flushFailures = new AtomicLong();
+  private final RepeatedFailure flushes = new RepeatedFailure(LOG, Level.ERROR,
+      "analytics: flushing the metrics (a failed flush leaves its spans out of the stored metrics)",
+      Duration.ofMinutes(1));
   private final long retentionMillis;
   private final ScheduledExecutorService background;
   private final ServiceGraph graph;
@@ -325,9 +329,10 @@ public final class Analytics implements Closeable {
   private void flushQuietly() {
     try {
       flush();
+      flushes.succeeded();
     } catch (IOException | RuntimeException e) {
       flushFailures.incrementAndGet();
-      LOG.log(Level.ERROR, "analytics: flushing the metrics failed; the spans recorded since the last flush are missing from the stored metrics", e);
+      flushes.failed(e);
     }
   }
 

@@ -152,10 +152,36 @@ final class MetricsStore implements Closeable {
       frames.writeBytes(bytes, 0, bytes.length);
     }
     ByteBuffer buffer = ByteBuffer.wrap(frames.array(), 0, frames.size());
-    while (buffer.hasRemaining()) {
-      hour.log.write(buffer);
+    long before = hour.log.size();
+    try {
+      while (buffer.hasRemaining()) {
+        hour.log.write(buffer);
+      }
+      hour.log.force(false);
+    } catch (IOException e) {
+      takeBack(hour, before, e);
+      throw new IOException("appending to metrics log " + logFile(hour.start, hour.generation)
+          + " failed; nothing of the flush was kept", e);
     }
-    hour.log.force(false);
+  }
+
+  /**
+   * After a failed append (a full disk), truncates the hour's log back to its last whole record,
+   * so that the records of later flushes do not follow a torn one, which start-up would cut off
+   * with it. If that fails too, the log is closed, and the next flush starts a new generation.
+   */
+  private static void takeBack(Hour hour, long size, IOException failure) {
+    try {
+      hour.log.truncate(size);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+      try {
+        closeLog(hour);
+      } catch (IOException closing) {
+        failure.addSuppressed(closing);
+        hour.log = null;
+      }
+    }
   }
 
   /** Merges one log record (key, bucket start, aggregate) into the hour's open part. */

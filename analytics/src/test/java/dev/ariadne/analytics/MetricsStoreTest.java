@@ -6,12 +6,14 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,63 @@ class MetricsStoreTest {
     }
     try (MetricsStore store = durable()) {
       assertThat(store.total(KEY, T0, T0 + HOUR).count()).isEqualTo(4);
+    }
+  }
+
+  /**
+   * A real failed append, without mocks: a process whose file size limit ({@code ulimit -f}, 8
+   * KiB) stops the hour's log mid-record, as a full disk would (the JVM ignores the limit's signal,
+   * so the write fails with "File too large").
+   */
+  @Test
+  void aFailedAppendLeavesNoTornRecordInTheLog() throws Exception {
+    Process child = new ProcessBuilder("bash", "-c", "ulimit -f 8 && exec \"$@\"", "bash",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AppendUntilRefused.class.getName(),
+        dir.toString())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as(output).isZero();
+    List<String> lines = output.lines().toList();
+    assertThat(lines).hasSize(3);
+    int appended = Integer.parseInt(lines.get(0).replaceAll("\\D", ""));
+    assertThat(appended).isPositive();
+    assertThat(lines.get(1)).startsWith("refused: appending to metrics log " + dir)
+        .endsWith("failed; nothing of the flush was kept (File too large)");
+    assertThat(lines.get(2)).isEqualTo("appended to the next hour");
+
+    Path log = files(T0 + "-1.log").get(0);
+    long size = Files.size(log);
+    assertThat(size).isLessThan(8192);
+    try (MetricsStore store = durable()) {
+      assertThat(store.total(KEY, T0, T0 + HOUR).count()).isEqualTo(3L * appended);
+      assertThat(store.total(KEY, T0 + HOUR, T0 + 2 * HOUR).count()).isEqualTo(3);
+    }
+    assertThat(Files.size(log)).as("start-up found nothing to cut off").isEqualTo(size);
+  }
+
+  /** Appends flushes of 3 spans to a store in the given directory until one is refused. */
+  static final class AppendUntilRefused {
+    public static void main(String[] args) throws IOException {
+      try (MetricsStore store = MetricsStore.open(Path.of(args[0]), MINUTE, RETENTION, SEAL_DELAY,
+          () -> T0 + 5 * MINUTE)) {
+        int appended = 0;
+        while (true) {
+          try {
+            store.append(Map.of(KEY, Map.of(T0, spans(3, 1000))));
+            appended++;
+          } catch (IOException e) {
+            System.out.println("appended " + appended + " flushes");
+            System.out.println("refused: " + e.getMessage() + " (" + e.getCause().getMessage()
+                + ")");
+            break;
+          }
+        }
+        store.append(Map.of(KEY, Map.of(T0 + HOUR, spans(3, 1000))));
+        System.out.println("appended to the next hour");
+      }
     }
   }
 
