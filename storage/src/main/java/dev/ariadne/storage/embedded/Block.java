@@ -100,7 +100,8 @@ final class Block implements Closeable {
       file.dataEnd(footerOffset);
       String what = Section.META.label();
       BlockMeta meta =
-          BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), size);
+          BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), version,
+              size);
       return new Block(file, version, meta, sections);
     } catch (IOException | RuntimeException e) {
       try {

@@ -30,13 +30,19 @@ final class BlockFormat {
   /**
    * The version blocks are written in: since 2, a page is a {@link SpanPage} of runs; since 3, the
    * index places trace parts ({@link TraceIndex}), so that compaction can keep its sources' pages
-   * as they are, and a compacted block's value tables may hold a value once per source.
+   * as they are, and a compacted block's value tables may hold a value once per source; since 4,
+   * the metadata ends with when the block's spans were stored ({@link BlockMeta}).
    */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
+  /**
+   * The oldest version compaction merges: versions 3 and 4 differ only in their metadata, which a
+   * merge writes anew.
+   */
+  static final int OLDEST_MERGED_VERSION = 3;
   /**
    * The oldest version still read. Version 2 differs in its index, which has no placement (one
    * part per trace, in ordinal order); version 1 also in its pages: each is one span codec call,
-   * which is read as a page of one run. Compaction merges blocks of the current version only.
+   * which is read as a page of one run.
    */
   static final int OLDEST_VERSION = 1;
   static final int HEADER_SIZE = 8;

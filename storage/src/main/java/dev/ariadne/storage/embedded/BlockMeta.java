@@ -26,6 +26,10 @@ import java.util.TreeSet;
  * Long#MIN_VALUE} as its maxima. Immutable.
  *
  * @param coveredWalSegment the last WAL segment whose spans the block holds
+ * @param storedEpochMillis when the block's newest spans were stored: when the head was cut, or
+ *     the latest of a compacted block's sources. Retention counts a block's age from it, so spans
+ *     whose own times are long past (a backfill, a client's clock) are kept as long as any. A
+ *     block of a version before 4 does not have it and reads its latest span end instead
  * @param sources the blocks this one was compacted from; empty for a block cut from the head
  * @param sizeBytes the file's size; not stored, but measured when the block is opened
  * @param operations each service's span names with the kinds they were seen with
@@ -43,6 +47,7 @@ record BlockMeta(
     long maxEndEpochNanos,
     long spanCount,
     long traceCount,
+    long storedEpochMillis,
     long sizeBytes,
     Map<String, Set<Operation>> operations,
     Map<String, Map<String, Set<String>>> attributeValues) {
@@ -153,9 +158,11 @@ record BlockMeta(
         }
       }
     }
+    out.writeLongLe(storedEpochMillis);
   }
 
-  static BlockMeta read(ByteSource in, long sizeBytes) throws CorruptDataException {
+  /** Reads metadata that {@link #writeTo} wrote, in the given format version. */
+  static BlockMeta read(ByteSource in, int version, long sizeBytes) throws CorruptDataException {
     long id = in.readLongLe();
     long coveredWalSegment = in.readLongLe();
     int sourceCount = in.readCount(in.remaining() / 8);
@@ -201,11 +208,12 @@ record BlockMeta(
       }
       attributeValues.put(service, keys);
     }
+    long stored = version >= 4 ? in.readLongLe() : Math.floorDiv(maxEnd, 1_000_000L);
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the metadata");
     }
     return new BlockMeta(id, coveredWalSegment, sources, minStart, maxStart, maxEnd, spanCount,
-        traceCount, sizeBytes, operations, attributeValues);
+        traceCount, stored, sizeBytes, operations, attributeValues);
   }
 
   /**
@@ -231,9 +239,10 @@ record BlockMeta(
     }
 
     /** The metadata, with a {@code sizeBytes} of 0 since the file is not written yet. */
-    BlockMeta build(long id, long coveredWalSegment, List<Long> sources, Catalog catalog) {
+    BlockMeta build(long id, long coveredWalSegment, List<Long> sources, long storedEpochMillis,
+        Catalog catalog) {
       return new BlockMeta(id, coveredWalSegment, requireNonNull(sources, "sources"), minStart,
-          maxStart, maxEnd, spanCount, traceCount, 0, catalog.operations(),
+          maxStart, maxEnd, spanCount, traceCount, storedEpochMillis, 0, catalog.operations(),
           catalog.attributeValues());
     }
   }

@@ -117,17 +117,18 @@ final class BlockWriter {
    * skipped); trace IDs must be strictly ascending by unsigned (high, low). {@code catalog} is
    * the catalog of exactly these spans, which the block's metadata lists. The file is {@link
    * BlockFormat#fileName} of {@code id}, written as a temporary file, forced, renamed atomically,
-   * and the directory forced. If writing fails, the temporary file is deleted.
+   * and the directory forced. If writing fails, the temporary file is deleted. {@code
+   * storedEpochMillis} is when the spans were stored, from which retention counts the block's age.
    *
    * @throws IllegalArgumentException if an element mixes traces or the IDs are out of order
    * @throws FileAlreadyExistsException if the block exists
    */
   static Block write(Path directory, long id, long coveredWalSegment, List<Long> sources,
-      Iterator<List<Span>> traces, Catalog catalog) throws IOException {
+      long storedEpochMillis, Iterator<List<Span>> traces, Catalog catalog) throws IOException {
     requireNonNull(traces, "traces");
     List<Long> sourceIds = List.copyOf(requireNonNull(sources, "sources"));
-    return write(directory, id, catalog, CUT_SECTIONS,
-        writer -> writer.writeAll(traces, id, coveredWalSegment, sourceIds));
+    return write(directory, id, catalog, CUT_SECTIONS, writer ->
+        writer.writeAll(traces, id, coveredWalSegment, sourceIds, storedEpochMillis));
   }
 
   /** Writes a block's body into a {@link BlockWriter}. */
@@ -173,14 +174,16 @@ final class BlockWriter {
   }
 
   /**
-   * Merges {@code sources}, blocks of the current format version, into one new block {@code id}
+   * Merges {@code sources}, blocks of {@link BlockFormat#OLDEST_MERGED_VERSION} or later, into one
+   * new block {@code id}
    * without decoding their spans: their pages are copied as they are stored, one source after the
    * other, and the index places each source's trace parts; the search columns are merged by
    * {@link ColumnMerge}; the summaries of a trace held by several sources are merged into one. So
    * a trace's parts from several sources come together in one block, found by one lookup, and
    * each span is compressed once, when its head is cut. Every span is kept (a span stored twice
    * stays twice). The new block covers the sources' latest WAL segment and names them as its
-   * sources; its catalog is the union of theirs. The sources are left as they are.
+   * sources; its catalog is the union of theirs, and it was stored when the latest of them was.
+   * The sources are left as they are.
    *
    * @throws IllegalArgumentException if there are no sources or one is of an older format version
    */
@@ -192,9 +195,9 @@ final class BlockWriter {
     List<Long> sourceIds = new ArrayList<>(sources.size());
     Catalog catalog = new Catalog();
     for (Block source : sources) {
-      if (source.version() != BlockFormat.VERSION) {
+      if (source.version() < BlockFormat.OLDEST_MERGED_VERSION) {
         throw new IllegalArgumentException("source " + source + " of format version "
-            + source.version() + " (expected: " + BlockFormat.VERSION + ")");
+            + source.version() + " (expected: " + BlockFormat.OLDEST_MERGED_VERSION + " or later)");
       }
       coveredWalSegment = Math.max(coveredWalSegment, source.meta().coveredWalSegment());
       sourceIds.add(source.meta().id());
@@ -206,7 +209,7 @@ final class BlockWriter {
   }
 
   private void writeAll(Iterator<List<Span>> traces, long id, long coveredWalSegment,
-      List<Long> sources) throws IOException {
+      List<Long> sources, long storedEpochMillis) throws IOException {
     writeHeader();
     while (traces.hasNext()) {
       List<Span> spans = traces.next();
@@ -219,7 +222,7 @@ final class BlockWriter {
     Extent columnsSection = append(columns.finish(this::append));
     Extent callsSection = append(columns.finishCalls());
     writeSections(columnsSection, callsSection, index.build(),
-        meta.build(id, coveredWalSegment, sources, catalog));
+        meta.build(id, coveredWalSegment, sources, storedEpochMillis, catalog));
   }
 
   private void writeMerged(List<Block> sources, long id, long coveredWalSegment,
@@ -278,18 +281,20 @@ final class BlockWriter {
     long maxStart = Long.MIN_VALUE;
     long maxEnd = Long.MIN_VALUE;
     long spanCount = 0;
+    long stored = Long.MIN_VALUE;
     for (Block source : sources) {
       minStart = Math.min(minStart, source.meta().minStartEpochNanos());
       maxStart = Math.max(maxStart, source.meta().maxStartEpochNanos());
       maxEnd = Math.max(maxEnd, source.meta().maxEndEpochNanos());
       spanCount += source.meta().spanCount();
+      stored = Math.max(stored, source.meta().storedEpochMillis());
     }
     writeSections(columnsSection, callsExtent,
         new TraceIndex(traceIds.highs, traceIds.lows,
             pageFirstParts.stream().mapToInt(Integer::intValue).toArray(),
             pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]), partOrdinals),
         new BlockMeta(id, coveredWalSegment, sourceIds, minStart, maxStart, maxEnd, spanCount,
-            traceCount, 0, catalog.operations(), catalog.attributeValues()));
+            traceCount, stored, 0, catalog.operations(), catalog.attributeValues()));
   }
 
   /** Writes one summary per trace, the parts of a trace that several sources hold merged. */

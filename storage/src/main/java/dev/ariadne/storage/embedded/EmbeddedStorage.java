@@ -28,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -127,10 +128,10 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * A head cut from writes whose block {@code blockId} is not written yet; its spans are in the WAL
-   * segments before {@code segment}.
+   * A head cut from writes, at {@code storedEpochMillis}, whose block {@code blockId} is not
+   * written yet; its spans are in the WAL segments before {@code segment}.
    */
-  private record Frozen(Head head, long segment, long blockId) {}
+  private record Frozen(Head head, long segment, long blockId, long storedEpochMillis) {}
 
   /** A block removed from the state, closed once no read can still be using it. */
   private record Retired(Block block, long sinceNanos) {}
@@ -913,7 +914,8 @@ public final class EmbeddedStorage implements Storage {
     } finally {
       cutLock.writeLock().unlock();
     }
-    unwrittenCuts.add(new Frozen(frozen, segment, nextBlockId.getAndIncrement()));
+    unwrittenCuts.add(
+        new Frozen(frozen, segment, nextBlockId.getAndIncrement(), clock.millis()));
     writeUnwrittenCuts();
   }
 
@@ -926,7 +928,7 @@ public final class EmbeddedStorage implements Storage {
   private void writeUnwrittenCuts() throws IOException {
     for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
       Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
-          next.head().sortedTraces(), next.head().catalog());
+          next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
       CrashPoint.reached("cut-written");
       unwrittenCuts.removeFirst();
       synchronized (stateLock) {
@@ -992,13 +994,13 @@ public final class EmbeddedStorage implements Storage {
    * The blocks to merge next, or none: the first {@code fanIn} consecutive blocks, in start order,
    * of the lowest size tier that has them, whose spans fit in {@code targetSpans} together. Tier 0
    * holds blocks of fewer than {@code unitSpans} × {@code fanIn} spans, tier 1 fewer than {@code
-   * fanIn} times that, and so on. Blocks of an older format version are left as they are, until
-   * retention deletes them.
+   * fanIn} times that, and so on. Blocks of a format version before {@link
+   * BlockFormat#OLDEST_MERGED_VERSION} are left as they are, until retention deletes them.
    */
   static List<Block> compactionGroup(
       List<Block> blocks, long unitSpans, long targetSpans, int fanIn) {
     List<Block> byStart = new ArrayList<>(blocks);
-    byStart.removeIf(block -> block.version() != BlockFormat.VERSION);
+    byStart.removeIf(block -> block.version() < BlockFormat.OLDEST_MERGED_VERSION);
     byStart.sort(Comparator.comparingLong((Block b) -> b.meta().minStartEpochNanos())
         .thenComparingLong(b -> b.meta().id()));
     long tierEnd = unitSpans * fanIn;
@@ -1028,7 +1030,9 @@ public final class EmbeddedStorage implements Storage {
     return List.of();
   }
 
-  /** Deletes blocks past the retention age, then the oldest while over the disk cap. */
+  /**
+   * Deletes blocks stored longer ago than the retention, then the oldest while over the disk cap.
+   */
   void expire() throws IOException {
     workLock.lock();
     try {
@@ -1041,18 +1045,23 @@ public final class EmbeddedStorage implements Storage {
   private void doExpire() throws IOException {
     long oldestKept = oldestKept(clock.millis(), settings.retention);
     List<Block> expired = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     synchronized (stateLock) {
       State current = state;
       List<Block> blocks = new ArrayList<>(current.blocks);
-      blocks.sort(Comparator.comparingLong((Block b) -> b.meta().maxEndEpochNanos()));
+      blocks.sort(Comparator.comparingLong((Block b) -> b.meta().storedEpochMillis())
+          .thenComparingLong(b -> b.meta().maxEndEpochNanos())
+          .thenComparingLong(b -> b.meta().id()));
       long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum();
       for (Block block : blocks) {
-        boolean tooOld = block.meta().maxEndEpochNanos() < oldestKept;
+        boolean tooOld = block.meta().storedEpochMillis() < oldestKept;
         boolean overCap = settings.maxDiskBytes > 0 && bytes > settings.maxDiskBytes;
         if (!tooOld && !overCap) {
           break;
         }
         expired.add(block);
+        reasons.add(tooOld ? "stored longer ago than the retention of " + settings.retention
+            : "over the disk cap of " + settings.maxDiskBytes + " bytes");
         bytes -= block.meta().sizeBytes();
       }
       if (expired.isEmpty()) {
@@ -1064,23 +1073,23 @@ public final class EmbeddedStorage implements Storage {
       long now = System.nanoTime();
       expired.forEach(block -> retired.add(new Retired(block, now)));
     }
-    for (Block block : expired) {
-      LOG.log(Level.INFO, "Deleting block " + block.file() + " (spans up to "
-          + java.time.Instant.ofEpochSecond(0, block.meta().maxEndEpochNanos())
-          + "): past retention or over the disk cap");
+    for (int i = 0; i < expired.size(); i++) {
+      Block block = expired.get(i);
+      LOG.log(Level.INFO, "Deleting block " + block.file() + " (stored "
+          + Instant.ofEpochMilli(block.meta().storedEpochMillis()) + ", spans up to "
+          + Instant.ofEpochSecond(0, block.meta().maxEndEpochNanos()) + "): " + reasons.get(i));
       Files.deleteIfExists(block.file());
       expiredBlocks.incrementAndGet();
     }
   }
 
-  /** The end before which spans are past retention; retention may be longer than the epoch. */
-  static long oldestKept(long nowMillis, Duration retention) {
-    long nowNanos = nowMillis * 1_000_000L;
-    if (retention.toSeconds() >= Long.MAX_VALUE / 1_000_000_000L) {
+  /** The time before which data is past retention; retention may be longer than the epoch. */
+  private static long oldestKept(long nowMillis, Duration retention) {
+    try {
+      return Math.subtractExact(nowMillis, retention.toMillis());
+    } catch (ArithmeticException e) {
       return Long.MIN_VALUE;
     }
-    long retentionNanos = retention.toNanos();
-    return nowNanos - retentionNanos > nowNanos ? Long.MIN_VALUE : nowNanos - retentionNanos;
   }
 
   private void closeRetired() throws IOException {
@@ -1223,7 +1232,10 @@ public final class EmbeddedStorage implements Storage {
       return this;
     }
 
-    /** Blocks whose spans all ended longer ago than this are deleted; 7 days by default. */
+    /**
+     * Blocks stored longer ago than this are deleted, counted from when their spans were stored,
+     * not from the spans' own times; 7 days by default.
+     */
     public Builder retention(Duration retention) {
       this.retention = positive(retention, "retention");
       return this;

@@ -3,6 +3,7 @@ package dev.ariadne.storage.embedded;
 import static dev.ariadne.storage.TestSpans.TODAY;
 import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
+import static dev.ariadne.storage.embedded.BlockFixtures.STORED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +52,7 @@ class BlockCorruptionTest {
     traces = new ArrayList<>(BlockFixtures.variedTraces(new Random(1), 3));
     traces.add(checkout(TRACE_ID, TODAY));
     traces = BlockFixtures.byTrace(BlockFixtures.flatten(traces));
-    try (Block block = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(),
+    try (Block block = BlockWriter.write(directory, 1, 0, List.of(), STORED, traces.iterator(),
         BlockFixtures.catalog(traces))) {
       sound = block.file();
     }
@@ -164,11 +165,11 @@ class BlockCorruptionTest {
   @Test
   void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(sound);
-    bytes[4] = 4;
-    bytes[bytes.length - 8] = 4;
+    bytes[4] = 5;
+    bytes[bytes.length - 8] = 5;
     Path future = Files.write(directory.resolve("future.block"), bytes);
 
-    assertOpenFails(future, "header: format version 4 (expected: 1 to 3)");
+    assertOpenFails(future, "header: format version 5 (expected: 1 to 4)");
   }
 
   @Test
@@ -177,7 +178,7 @@ class BlockCorruptionTest {
     bytes[4] = 1;
     Path mixed = Files.write(directory.resolve("mixed.block"), bytes);
 
-    assertOpenFails(mixed, "footer: format version 3 where the header says 1");
+    assertOpenFails(mixed, "footer: format version 4 where the header says 1");
   }
 
   // Pages that pass their checksum but do not hold what the index says

@@ -27,6 +27,8 @@ import java.util.Random;
 final class BlockFixtures {
   static final long START = TestSpans.TODAY;
   static final long SECOND = 1_000_000_000L;
+  /** When the blocks of the tests were stored, as a cut gives it: a day after {@link #START}. */
+  static final long STORED = START / 1_000_000 + 86_400_000;
 
   static final List<String> SERVICES = List.of("frontend", "cart", "checkout", "payment",
       "shipping", "inventory", "users", "récommandation-サービス");

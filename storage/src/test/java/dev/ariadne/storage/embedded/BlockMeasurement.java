@@ -1,5 +1,6 @@
 package dev.ariadne.storage.embedded;
 
+import static dev.ariadne.storage.embedded.BlockFixtures.STORED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ariadne.model.Span;
@@ -42,12 +43,12 @@ class BlockMeasurement {
 
     // A first block warms the JIT; the second is the one measured, as a cut writes it and as
     // compaction merges it into the form spans are kept in.
-    Block first = BlockWriter.write(directory, 1, 0, List.of(), traces.iterator(),
+    Block first = BlockWriter.write(directory, 1, 0, List.of(), STORED, traces.iterator(),
         BlockFixtures.catalog(traces));
     BlockWriter.compact(directory, 2, List.of(first)).close();
     first.close();
     long writeStart = System.nanoTime();
-    Block cut = BlockWriter.write(directory, 3, 0, List.of(), traces.iterator(),
+    Block cut = BlockWriter.write(directory, 3, 0, List.of(), STORED, traces.iterator(),
         BlockFixtures.catalog(traces));
     long writeNanos = System.nanoTime() - writeStart;
     long mergeStart = System.nanoTime();

@@ -9,6 +9,7 @@ import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.span;
 import static dev.ariadne.storage.embedded.BlockFixtures.SECOND;
+import static dev.ariadne.storage.embedded.BlockFixtures.STORED;
 import static dev.ariadne.storage.embedded.BlockFixtures.byTrace;
 import static dev.ariadne.storage.embedded.BlockFixtures.catalog;
 import static dev.ariadne.storage.embedded.BlockFixtures.flatten;
@@ -66,7 +67,7 @@ class BlockTest {
   }
 
   private Block write(long id, List<List<Span>> traces) throws IOException {
-    Block block = BlockWriter.write(directory, id, 40 + id, List.of(), traces.iterator(),
+    Block block = BlockWriter.write(directory, id, 40 + id, List.of(), STORED + id, traces.iterator(),
         catalog(traces));
     opened.add(block);
     return block;
@@ -505,6 +506,8 @@ class BlockTest {
     Block whole = write(6, traces.stream().sorted(Comparator.comparing(
         (List<Span> trace) -> trace.get(0).traceId(), TraceIndex::compare)).toList());
 
+    assertThat(ab.meta().storedEpochMillis()).isEqualTo(b.meta().storedEpochMillis());
+    assertThat(merged.meta().storedEpochMillis()).isEqualTo(c.meta().storedEpochMillis());
     assertThat(split).isGreaterThan(150);
     assertThat(merged.index().partCount()).isGreaterThan(traces.size() + split / 2);
     assertAnswersAlike(merged, whole, traces, random);
@@ -515,7 +518,7 @@ class BlockTest {
   private static void assertAnswersAlike(Block block, Block expected, List<List<Span>> traces,
       Random random) throws IOException {
     assertThat(block.meta()).usingRecursiveComparison()
-        .ignoringFields("id", "coveredWalSegment", "sources", "sizeBytes")
+        .ignoringFields("id", "coveredWalSegment", "sources", "storedEpochMillis", "sizeBytes")
         .isEqualTo(expected.meta());
     for (List<Span> trace : traces) {
       TraceId traceId = trace.get(0).traceId();
@@ -645,8 +648,37 @@ class BlockTest {
         .containsExactlyInAnyOrder(current, other);
     assertThatThrownBy(() -> BlockWriter.compact(directory, 4, List.of(block, current)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("source " + block + " of format version 1 (expected: "
-            + BlockFormat.VERSION + ")");
+        .hasMessage("source " + block + " of format version 1 (expected: 3 or later)");
+  }
+
+  @Test
+  void aBlockOfFormatVersionThreeIsStoredWhenItsSpansEndedAndIsMergedWithNewerOnes()
+      throws IOException {
+    // Written with format version 3 (no stored time in the metadata) from these traces.
+    List<List<Span>> traces = variedTraces(new Random(24), 100);
+    Path old = directory.resolve("0000000000000001.block");
+    try (var in = BlockTest.class.getResourceAsStream("format-3.block")) {
+      Files.copy(in, old);
+    }
+    assertThat(BlockLayout.version(old)).isEqualTo(3);
+    Block block = open(old);
+    long lastEnd = traces.stream().flatMap(List::stream).mapToLong(Span::endEpochNanos).max()
+        .orElseThrow();
+    assertThat(block.meta().storedEpochMillis()).isEqualTo(lastEnd / 1_000_000);
+
+    List<List<Span>> newer = variedTraces(new Random(25), 10);
+    Block current = write(2, newer);
+    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current), 10_000, 1_000_000, 2))
+        .containsExactlyInAnyOrder(block, current);
+    Block merged = BlockWriter.compact(directory, 3, List.of(block, current));
+    opened.add(merged);
+
+    assertThat(merged.version()).isEqualTo(BlockFormat.VERSION);
+    assertThat(merged.meta().storedEpochMillis())
+        .isEqualTo(Math.max(lastEnd / 1_000_000, current.meta().storedEpochMillis()));
+    for (List<Span> trace : Stream.concat(traces.stream(), newer.stream()).toList()) {
+      assertThat(merged.trace(trace.get(0).traceId())).containsExactlyInAnyOrderElementsOf(trace);
+    }
   }
 
   // Metadata
@@ -656,7 +688,7 @@ class BlockTest {
     TraceId other = new TraceId(0, 0x2a);
     List<Span> late = checkout(other, TODAY + 5000 * MILLIS);
     List<List<Span>> traces = byTrace(concat(checkout(TRACE_ID, TODAY), late));
-    Block block = BlockWriter.write(directory, 9, 77, List.of(3L, 4L), traces.iterator(),
+    Block block = BlockWriter.write(directory, 9, 77, List.of(3L, 4L), STORED, traces.iterator(),
         catalog(traces));
     opened.add(block);
 
@@ -669,6 +701,7 @@ class BlockTest {
     assertThat(meta.maxEndEpochNanos()).isEqualTo(TODAY + 5100 * MILLIS);
     assertThat(meta.spanCount()).isEqualTo(10);
     assertThat(meta.traceCount()).isEqualTo(2);
+    assertThat(meta.storedEpochMillis()).isEqualTo(STORED);
     assertThat(meta.sizeBytes()).isEqualTo(Files.size(block.file()));
     assertThat(meta.operations()).isEqualTo(Map.of(
         FRONTEND, Set.of(new Operation("GET /checkout", SpanKind.SERVER),
@@ -756,7 +789,7 @@ class BlockTest {
       }
     };
 
-    Block block = BlockWriter.write(directory, 1, 0, List.of(), watching, catalog(traces));
+    Block block = BlockWriter.write(directory, 1, 0, List.of(), STORED, watching, catalog(traces));
     opened.add(block);
 
     assertThat(seen).allSatisfy(names -> assertThat(names)
@@ -773,7 +806,8 @@ class BlockTest {
           throw new IllegalStateException("source failed");
         })).iterator();
 
-    assertThatThrownBy(() -> BlockWriter.write(directory, 1, 0, List.of(), failing, catalog(traces)))
+    assertThatThrownBy(() -> BlockWriter.write(directory, 1, 0, List.of(), STORED, failing,
+        catalog(traces)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("source failed");
     assertThat(fileNames()).isEmpty();

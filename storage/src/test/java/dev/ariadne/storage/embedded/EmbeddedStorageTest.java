@@ -29,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -343,24 +345,70 @@ class EmbeddedStorageTest {
   }
 
   @Test
-  void retentionDeletesWholeBlocksPastTheAge() throws IOException {
-    Instant now = Instant.ofEpochSecond(0, TODAY).plus(Duration.ofDays(10));
+  void retentionDeletesWholeBlocksStoredLongerAgoThanTheAge() throws IOException {
+    Instant stored = Instant.ofEpochSecond(0, TODAY).plus(Duration.ofMinutes(5));
+    AtomicReference<Instant> now = new AtomicReference<>(stored);
     TraceId old = randomTraceId();
     TraceId recent = randomTraceId();
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
         .retention(Duration.ofDays(7))
-        .clock(Clock.fixed(now, ZoneOffset.UTC))
+        .clock(clock(now))
         .open()) {
       storage.write(checkout(old, TODAY));
       storage.cut();
-      storage.write(checkout(recent, TODAY + Duration.ofDays(9).toNanos()));
+      now.set(stored.plus(Duration.ofDays(6)));
+      storage.write(checkout(recent, TODAY));
       storage.cut();
+
+      storage.expire();
+      assertThat(storage.expiredBlocks()).isZero();
+
+      now.set(stored.plus(Duration.ofDays(7)).plusMillis(1));
       storage.expire();
       assertThat(storage.expiredBlocks()).isEqualTo(1);
       assertThat(storage.trace(old)).isEmpty();
       assertThat(storage.trace(recent)).hasSize(5);
       assertThat(blockFiles()).hasSize(1);
     }
+  }
+
+  @Test
+  void spansWhoseTimesArePastTheRetentionAreKeptForTheRetentionAfterTheyAreStored()
+      throws IOException {
+    Instant stored = Instant.ofEpochSecond(0, TODAY).plus(Duration.ofDays(365));
+    AtomicReference<Instant> now = new AtomicReference<>(stored);
+    TraceId backfilled = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+        .retention(Duration.ofDays(7))
+        .clock(clock(now))
+        .open()) {
+      storage.write(checkout(backfilled, TODAY));
+      storage.cut();
+      now.set(stored.plus(Duration.ofDays(6)));
+      storage.expire();
+
+      assertThat(storage.trace(backfilled)).hasSize(5);
+    }
+  }
+
+  /** A clock that reads {@code now}, which the test moves. */
+  private static Clock clock(AtomicReference<Instant> now) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
   }
 
   @Test
