@@ -73,6 +73,8 @@ public final class EmbeddedStorage implements Storage {
   /** How long a block stays open after it was deleted, for the reads that may still use it. */
   private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final String BLOCK_SUFFIX = ".block";
+  /** How often a background task that keeps failing is reported at most. */
+  private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
 
   private final Path directory;
   private final Path blockDirectory;
@@ -785,9 +787,6 @@ public final class EmbeddedStorage implements Storage {
       this(work, new RepeatedFailure(LOG, Level.ERROR, what, FAILURE_REPORT_INTERVAL));
     }
   }
-
-  /** How often a background task that keeps failing is reported at most. */
-  private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
 
   /**
    * Runs each of {@code tasks} every maintenance interval until closed, and at once when a write
