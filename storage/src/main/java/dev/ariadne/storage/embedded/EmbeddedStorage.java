@@ -1044,7 +1044,6 @@ public final class EmbeddedStorage implements Storage {
   private void doExpire() throws IOException {
     long oldestKept = oldestKept(clock.millis(), settings.retention);
     List<Block> expired = new ArrayList<>();
-    List<String> reasons = new ArrayList<>();
     synchronized (stateLock) {
       State current = state;
       List<Block> blocks = new ArrayList<>(current.blocks);
@@ -1059,8 +1058,6 @@ public final class EmbeddedStorage implements Storage {
           break;
         }
         expired.add(block);
-        reasons.add(tooOld ? "stored longer ago than the retention of " + settings.retention
-            : "over the disk cap of " + settings.maxDiskBytes + " bytes");
         bytes -= block.meta().sizeBytes();
       }
       if (expired.isEmpty()) {
@@ -1072,11 +1069,13 @@ public final class EmbeddedStorage implements Storage {
       long now = System.nanoTime();
       expired.forEach(block -> retired.add(new Retired(block, now)));
     }
-    for (int i = 0; i < expired.size(); i++) {
-      Block block = expired.get(i);
+    for (Block block : expired) {
+      String reason = block.meta().storedEpochMillis() < oldestKept
+          ? "stored longer ago than the retention of " + settings.retention
+          : "over the disk cap of " + settings.maxDiskBytes + " bytes";
       LOG.log(Level.INFO, "Deleting block " + block.file() + " (stored "
           + Instant.ofEpochMilli(block.meta().storedEpochMillis()) + ", spans up to "
-          + Instant.ofEpochSecond(0, block.meta().maxEndEpochNanos()) + "): " + reasons.get(i));
+          + Instant.ofEpochSecond(0, block.meta().maxEndEpochNanos()) + "): " + reason);
       Files.deleteIfExists(block.file());
       expiredBlocks.incrementAndGet();
     }
