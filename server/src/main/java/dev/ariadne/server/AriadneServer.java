@@ -48,8 +48,6 @@ final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
   /** A liveness check: the server is up and answering. */
-  private static final HttpService HEALTH =
-      (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok");
 
   private final Storage storage;
   private final String storageDescription;
@@ -114,7 +112,8 @@ final class AriadneServer implements AutoCloseable {
     query.serveJaeger(queryServer);
     WebUi.serve(queryServer);
     queryServer.service("/metrics", metrics(registry));
-    queryServer.service("/health", HEALTH);
+    HttpService health = health(storage);
+    queryServer.service("/health", health);
     queryServer.errorHandler(NoEndpoint.saying(
         "this port serves the web UI at /, the native API under /api/v1/,"
             + " the Jaeger query API under /api/,"
@@ -137,7 +136,7 @@ final class AriadneServer implements AutoCloseable {
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
       // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
-      zipkin.service("/health", HEALTH);
+      zipkin.service("/health", health);
       zipkin.errorHandler(NoEndpoint.saying(
           "this port takes Zipkin v2 spans at POST /api/v2/spans"
               + " and serves the Zipkin API under /api/v2/ and /health"));
@@ -330,6 +329,22 @@ final class AriadneServer implements AutoCloseable {
                     MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                     registry.scrape()),
             ctx.blockingTaskExecutor());
+  }
+
+  /**
+   * {@code 200 ok} while the storage stores spans; {@code 503} with the reason once it has stopped
+   * until a restart, so that a supervisor's liveness check restarts the server.
+   */
+  private static HttpService health(Storage storage) {
+    return (ctx, req) -> storage.stopped()
+        .map(why -> HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE, MediaType.PLAIN_TEXT_UTF_8,
+            "storage stopped: " + why))
+        .orElseGet(() -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
+  }
+
+  /** The storage the server writes to and reads from. */
+  Storage storage() {
+    return storage;
   }
 
   /** The port each server listens on, by name; useful when a configured port is 0. */

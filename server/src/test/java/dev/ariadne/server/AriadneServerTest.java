@@ -9,6 +9,9 @@ import dev.ariadne.exporter.otlp.OtlpHttpSpanExporter;
 import dev.ariadne.sdk.SdkTracerProvider;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.export.SimpleSpanProcessor;
+import dev.ariadne.storage.TestSpans;
+import dev.ariadne.storage.embedded.EmbeddedStorage;
+import dev.ariadne.storage.embedded.WalFaults;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Process;
 import java.net.URI;
@@ -204,6 +207,28 @@ class AriadneServerTest {
 
       assertThat(health.statusCode()).as(portName).isEqualTo(200);
       assertThat(health.body()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void healthAnswers503WithTheReasonOnceTheStorageHasStoppedUntilARestart() throws Exception {
+    server.close();
+    Map<String, String> flags = Map.of("host", "127.0.0.1", "query.port", "0",
+        "receivers.otlp-grpc.enabled", "false", "receivers.otlp-http.enabled", "false",
+        "receivers.zipkin.port", "0", "receivers.jaeger-thrift-http.enabled", "false",
+        "receivers.jaeger-grpc.enabled", "false", "embedded.sync", "interval",
+        "embedded.sync-interval", "1h", "embedded.data-dir", dataDir.toString());
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+
+    WalFaults.failAnFsyncAfter((EmbeddedStorage) server.storage(),
+        TestSpans.checkout(TestSpans.randomTraceId(), TestSpans.TODAY));
+
+    for (String portName : List.of("query", "Zipkin")) {
+      HttpResponse<String> health = get(port(portName), "/health");
+
+      assertThat(health.statusCode()).as(portName).isEqualTo(503);
+      assertThat(health.body()).startsWith("storage stopped: fsync of WAL segment ")
+          .endsWith("refuses appends from now on: restart to replay it");
     }
   }
 

@@ -89,6 +89,16 @@ public interface Storage extends Closeable {
    */
   List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos) throws IOException;
 
+  /**
+   * Why the backend has stopped storing spans until it is restarted, or empty while it stores
+   * them. Only a failure that no retry mends counts, such as the embedded engine's WAL after a
+   * failed fsync; one that may pass by itself (a full disk, an unreachable database) is not a
+   * stop: the writes it fails report it.
+   */
+  default Optional<String> stopped() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's resources; no other call may follow. */
   @Override
   void close() throws IOException;

@@ -1113,6 +1113,12 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
+  /** Stopped once the WAL refuses appends: after a failed fsync, only a restart's replay helps. */
+  @Override
+  public Optional<String> stopped() {
+    return wal.failure();
+  }
+
   /** Stops the background work and closes the WAL and the blocks; the head stays in the WAL. */
   @Override
   public void close() throws IOException {

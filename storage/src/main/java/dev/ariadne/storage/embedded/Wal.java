@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
@@ -333,6 +334,13 @@ final class Wal implements Closeable {
 
   long currentSegment() {
     return currentId;
+  }
+
+  /** Why the WAL refuses appends until a restart, or empty while it takes them. */
+  Optional<String> failure() {
+    synchronized (syncState) {
+      return failure == null ? Optional.empty() : Optional.of(failure.getMessage());
+    }
   }
 
   /**

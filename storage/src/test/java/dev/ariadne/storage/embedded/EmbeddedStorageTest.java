@@ -7,6 +7,7 @@ import static dev.ariadne.storage.TestSpans.TODAY;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.randomTraceId;
 import static dev.ariadne.storage.TestSpans.span;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,6 +153,30 @@ class EmbeddedStorageTest {
       assertThat(storage.trace(first)).containsExactlyInAnyOrderElementsOf(checkout(first, TODAY));
       assertThat(storage.trace(second))
           .containsExactlyInAnyOrderElementsOf(checkout(second, TODAY + MILLIS));
+    }
+  }
+
+  @Test
+  void aFailedWalFsyncStopsTheStorageUntilARestartReplaysTheWal() throws IOException {
+    TraceId written = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .syncPolicy(SyncPolicy.INTERVAL).syncInterval(Duration.ofHours(1)).open()) {
+      assertThat(storage.stopped()).isEmpty();
+      WalFaults.failAnFsyncAfter(storage, checkout(written, TODAY));
+
+      assertThat(storage.stopped()).get(as(InstanceOfAssertFactories.STRING))
+          .startsWith("fsync of WAL segment")
+          .endsWith("refuses appends from now on: restart to replay it");
+      assertThatThrownBy(() -> storage.write(checkout(randomTraceId(), TODAY)))
+          .hasMessageContaining("refuses appends from now on");
+      assertThat(storage.trace(written))
+          .containsExactlyInAnyOrderElementsOf(checkout(written, TODAY));
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.stopped()).isEmpty();
+      assertThat(storage.trace(written))
+          .containsExactlyInAnyOrderElementsOf(checkout(written, TODAY));
+      storage.write(checkout(randomTraceId(), TODAY));
     }
   }
 

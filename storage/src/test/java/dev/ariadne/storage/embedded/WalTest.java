@@ -529,6 +529,7 @@ class WalTest {
   void aFailedFsyncStopsTheWalForGood() throws IOException {
     try (Wal wal = Wal.open(dir, SyncPolicy.INTERVAL, HOUR, (s, b, o, l) -> {})) {
       append(wal, "written before the failure");
+      assertThat(wal.failure()).isEmpty();
       Thread.currentThread().interrupt();
       try {
         assertThatThrownBy(wal::roll)
@@ -540,6 +541,9 @@ class WalTest {
         Thread.interrupted();
       }
       assertThat(logged(Level.SEVERE)).singleElement().asString().contains("fsync of WAL segment");
+      assertThat(wal.failure()).hasValueSatisfying(why -> assertThat(why).startsWith(
+          "fsync of WAL segment " + segment(1) + " failed; the WAL in " + dir
+              + " refuses appends from now on"));
 
       assertThatThrownBy(() -> append(wal, "refused"))
           .isInstanceOf(IOException.class)
