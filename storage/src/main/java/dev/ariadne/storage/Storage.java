@@ -24,6 +24,13 @@ public interface Storage extends Closeable {
   int MAX_VALUES_PER_KEY = 1000;
 
   /**
+   * The most span names, and the most attribute keys, a backend keeps per service for {@link
+   * #operations} and {@link #attributeKeys}, preferring those that sort first, so that names made
+   * from IDs (a span named after its URL, a key per user) cannot grow what it keeps without bound.
+   */
+  int MAX_NAMES_PER_SERVICE = 1000;
+
+  /**
    * Stores a batch of spans of any traces. Returns once the batch is stored (by a durable backend,
    * durably); if it throws, the caller must treat the whole batch as not stored.
    */
@@ -54,13 +61,17 @@ public interface Storage extends Closeable {
   /** The names of all services that have spans stored, sorted. */
   List<String> services() throws IOException;
 
-  /** The span names of a service, once per kind they were seen with; sorted by name, then kind. */
+  /**
+   * The span names of a service, once per kind they were seen with; sorted by name, then kind. Of
+   * a service with more than {@link #MAX_NAMES_PER_SERVICE} span names, only that many are kept.
+   */
   List<Operation> operations(String serviceName) throws IOException;
 
   /**
    * Searchable attribute keys (span and resource attributes, see {@link
    * TraceQuery#searchableText}) of one service, or of all services when {@code serviceName} is
-   * empty; sorted, the first {@code limit}.
+   * empty; sorted, the first {@code limit}. Of a service with more than {@link
+   * #MAX_NAMES_PER_SERVICE} keys, only that many are kept.
    *
    * @throws IllegalArgumentException if {@code limit} is less than 1
    */

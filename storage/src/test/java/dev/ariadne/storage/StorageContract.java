@@ -493,6 +493,54 @@ public abstract class StorageContract {
         new Operation("POST /pay", SpanKind.CLIENT));
   }
 
+  /**
+   * Names made from IDs (a span named after its URL, a key per user) are kept only as far as the
+   * first {@link Storage#MAX_NAMES_PER_SERVICE}, whatever order they arrive in; search still finds
+   * spans by the others. Two writes, the later one with the few names that sort first, so that a
+   * backend which keeps what it saw first, or merges two partial lists wrong, fails; the first
+   * alone has more names than are kept, so that a backend which skips data by the names it kept
+   * must not skip it for the others.
+   */
+  @Test
+  void aServiceListsOnlyItsFirstSpanNamesAndKeysAndSearchFindsSpansByTheOthers()
+      throws IOException {
+    int count = Storage.MAX_NAMES_PER_SERVICE + 10;
+    List<Span> later = new ArrayList<>();
+    List<Span> sortingFirst = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Span span = span(new TraceId(7, i + 1), 1, 0, CART, String.format("op-%05d", i),
+          SpanKind.SERVER, TODAY + i * MILLIS, MILLIS)
+          .attributes(List.of(Attribute.of(String.format("key-%05d", i), "v"))).build();
+      (i < 5 ? sortingFirst : later).add(span);
+    }
+    sortingFirst.add(span(new TraceId(8, 1), 1, 0, CART, "op-00000", SpanKind.CLIENT, TODAY,
+        MILLIS).build());
+    storage.write(later);
+    storage.write(sortingFirst);
+
+    List<Operation> operations = storage.operations(CART);
+    assertThat(operations.stream().map(Operation::spanName).distinct().toList())
+        .hasSize(Storage.MAX_NAMES_PER_SERVICE)
+        .startsWith("op-00000", "op-00001")
+        .endsWith(String.format("op-%05d", Storage.MAX_NAMES_PER_SERVICE - 1));
+    assertThat(operations).startsWith(new Operation("op-00000", SpanKind.SERVER),
+        new Operation("op-00000", SpanKind.CLIENT));
+    assertThat(storage.attributeKeys(Optional.of(CART), 10 * count))
+        .hasSize(Storage.MAX_NAMES_PER_SERVICE)
+        .startsWith("key-00000")
+        .endsWith(String.format("key-%05d", Storage.MAX_NAMES_PER_SERVICE - 1));
+
+    String pastName = String.format("op-%05d", count - 1);
+    String pastKey = String.format("key-%05d", count - 1);
+    assertThat(storage.search(TraceQuery.builder().serviceName(CART).spanName(pastName).build()))
+        .extracting(TraceSummary::traceId).containsExactly(new TraceId(7, count));
+    assertThat(storage.search(TraceQuery.builder().serviceName(CART).attribute(pastKey, "v")
+        .build())).extracting(TraceSummary::traceId).containsExactly(new TraceId(7, count));
+    assertThat(storage.search(TraceQuery.builder().serviceName(CART).spanName("op-00000")
+        .kind(SpanKind.CLIENT).build()))
+        .extracting(TraceSummary::traceId).containsExactly(new TraceId(8, 1));
+  }
+
   @Test
   void operationsOfAnUnknownServiceAreEmpty() throws IOException {
     storage.write(checkout(TRACE_ID, TODAY));

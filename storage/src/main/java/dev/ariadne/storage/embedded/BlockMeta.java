@@ -9,8 +9,8 @@ import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.Operations;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,9 +52,6 @@ record BlockMeta(
     Map<String, Set<Operation>> operations,
     Map<String, Map<String, Set<String>>> attributeValues) {
 
-  private static final Comparator<Operation> OPERATION_ORDER =
-      Comparator.comparing(Operation::spanName).thenComparing(Operation::kind);
-
   BlockMeta {
     sources = List.copyOf(sources);
     Map<String, Set<Operation>> operationsCopy = new HashMap<>();
@@ -72,7 +69,8 @@ record BlockMeta(
   /**
    * False when no span of this block can match {@code query}, as far as the metadata tells: no
    * span starts in its time range, or its service, span name, kind or an attribute value is not
-   * in the block.
+   * in the block. A service's span names, keys and a key's values are only the first that many
+   * ({@link Catalog}): once that many are held, one that sorts after the last held may be there.
    */
   boolean mayMatch(TraceQuery query) {
     if (query.endEpochNanos() <= minStartEpochNanos
@@ -98,27 +96,44 @@ record BlockMeta(
     if (operations.isEmpty()) {
       return false;
     }
-    if (query.spanName().isPresent() || query.kind().isPresent()) {
-      boolean found = false;
-      for (Operation operation : operations) {
-        if (query.spanName().map(operation.spanName()::equals).orElse(true)
-            && query.kind().map(operation.kind()::equals).orElse(true)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) {
-        return false;
-      }
+    if ((query.spanName().isPresent() || query.kind().isPresent())
+        && !mayHoldOperation(query, operations)) {
+      return false;
     }
     for (Map.Entry<String, String> wanted : query.attributes().entrySet()) {
       Set<String> seen = values.get(wanted.getKey());
       if (seen == null
-          || (seen.size() < Storage.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue()))) {
+          ? !mayHoldPast(values.keySet(), wanted.getKey(), Storage.MAX_NAMES_PER_SERVICE)
+          : seen.size() < Storage.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue())) {
         return false;
       }
     }
     return true;
+  }
+
+  private static boolean mayHoldOperation(TraceQuery query, Set<Operation> operations) {
+    String lastName = "";
+    for (Operation operation : operations) {
+      if (query.spanName().map(operation.spanName()::equals).orElse(true)
+          && query.kind().map(operation.kind()::equals).orElse(true)) {
+        return true;
+      }
+      if (operation.spanName().compareTo(lastName) > 0) {
+        lastName = operation.spanName();
+      }
+    }
+    // Counting operations, not names: a block with fewer names is only skipped less often.
+    String last = lastName;
+    return operations.size() >= Storage.MAX_NAMES_PER_SERVICE
+        && query.spanName().map(name -> name.compareTo(last) > 0).orElse(true);
+  }
+
+  /**
+   * True if {@code text}, not among {@code held}, may still be in the block: {@code held} are the
+   * first {@code kept} texts, and it sorts after the last of them.
+   */
+  private static boolean mayHoldPast(Set<String> held, String text, int kept) {
+    return held.size() >= kept && held.stream().allMatch(h -> h.compareTo(text) < 0);
   }
 
   /** Everything but {@code sizeBytes}, services and their contents sorted. */
@@ -138,7 +153,7 @@ record BlockMeta(
     for (Map.Entry<String, Set<Operation>> service : new TreeMap<>(operations).entrySet()) {
       out.writeString(service.getKey());
       List<Operation> sorted = new ArrayList<>(service.getValue());
-      sorted.sort(OPERATION_ORDER);
+      sorted.sort(Operations.ORDER);
       out.writeVarInt(sorted.size());
       for (Operation operation : sorted) {
         out.writeString(operation.spanName());

@@ -15,6 +15,7 @@ import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
+import dev.ariadne.storage.internal.Operations;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -380,7 +381,7 @@ public final class EmbeddedStorage implements Storage {
     current.heads().forEach(head -> head.candidates(query)
         .forEach(held -> places.add(new Place(held.maxStart, null, head, held))));
     for (Block block : current.blocks) {
-      if (mayMatch(block.meta(), query)) {
+      if (block.meta().mayMatch(query)) {
         places.add(new Place(block.meta().maxStartEpochNanos(), block, null, null));
       }
     }
@@ -518,28 +519,6 @@ public final class EmbeddedStorage implements Storage {
     return part != null ? part : reader.read().orElse(null);
   }
 
-  /** False when the block's metadata rules out every span matching. */
-  private static boolean mayMatch(BlockMeta meta, TraceQuery query) {
-    if (meta.maxStartEpochNanos() < query.startEpochNanos()
-        || meta.minStartEpochNanos() >= query.endEpochNanos()) {
-      return false;
-    }
-    if (query.serviceName().isEmpty()) {
-      return true;
-    }
-    Set<Operation> operations = meta.operations().get(query.serviceName().get());
-    if (operations == null) {
-      return false;
-    }
-    for (Operation operation : operations) {
-      if (query.spanName().map(operation.spanName()::equals).orElse(true)
-          && query.kind().map(kind -> kind == operation.kind()).orElse(true)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   @Override
   public List<String> services() {
     TreeSet<String> services = new TreeSet<>();
@@ -550,42 +529,41 @@ public final class EmbeddedStorage implements Storage {
   @Override
   public List<Operation> operations(String serviceName) {
     requireNonNull(serviceName, "serviceName");
-    TreeSet<Operation> operations = new TreeSet<>(
-        Comparator.comparing(Operation::spanName).thenComparing(Operation::kind));
+    TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
     forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
-    return List.copyOf(operations);
+    return Operations.ofFirstNames(operations);
   }
 
   @Override
   public List<String> attributeKeys(Optional<String> serviceName, int limit) {
-    return firstSorted(serviceName, limit, Map::keySet);
+    return firstSorted(serviceName, limit, Storage.MAX_NAMES_PER_SERVICE, Map::keySet);
   }
 
   @Override
   public List<String> attributeValues(Optional<String> serviceName, String key, int limit) {
     requireNonNull(key, "key");
-    return firstSorted(serviceName, limit, values -> values.getOrDefault(key, Set.of()));
+    return firstSorted(serviceName, limit, Storage.MAX_VALUES_PER_KEY,
+        values -> values.getOrDefault(key, Set.of()));
   }
 
-  private List<String> firstSorted(Optional<String> serviceName, int limit,
+  /**
+   * The first {@code limit} of the sorted union, over one or all services, of the first {@code
+   * kept} strings of each: what every catalog keeps of a service, since each keeps its first.
+   */
+  private List<String> firstSorted(Optional<String> serviceName, int limit, int kept,
       Function<Map<String, Set<String>>, Collection<String>> strings) {
     requireNonNull(serviceName, "serviceName");
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
-    TreeSet<String> sorted = new TreeSet<>();
-    forEachCatalog((operations, values) -> {
-      if (serviceName.isPresent()) {
-        Map<String, Set<String>> service = values.get(serviceName.get());
-        if (service != null) {
-          sorted.addAll(strings.apply(service));
-        }
-      } else {
-        for (Map<String, Set<String>> service : values.values()) {
-          sorted.addAll(strings.apply(service));
-        }
+    Map<String, TreeSet<String>> byService = new HashMap<>();
+    forEachCatalog((operations, values) -> values.forEach((service, keys) -> {
+      if (serviceName.map(service::equals).orElse(true)) {
+        byService.computeIfAbsent(service, name -> new TreeSet<>()).addAll(strings.apply(keys));
       }
-    });
+    }));
+    TreeSet<String> sorted = new TreeSet<>();
+    byService.values().forEach(service -> service.stream().limit(kept).forEach(sorted::add));
     return sorted.stream().limit(limit).toList();
   }
 

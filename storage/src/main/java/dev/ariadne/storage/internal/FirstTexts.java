@@ -9,8 +9,9 @@ import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
- * Of the texts put, the {@link Storage#MAX_VALUES_PER_KEY} that sort first, each with a value of
- * its own: what a backend keeps of one attribute key for listing its values.
+ * Of the texts put, a given number that sort first, each with a value of its own: what a backend
+ * keeps of one attribute key for listing its values ({@link Storage#MAX_VALUES_PER_KEY}), and of
+ * one service's span names and attribute keys ({@link Storage#MAX_NAMES_PER_SERVICE}).
  *
  * <p>A hash table holds the first texts and, until it holds twice as many, later texts that may
  * sort among them; then it is pruned back to the first, and a text that sorts after the last of
@@ -25,17 +26,27 @@ import java.util.function.Predicate;
  * node and its key for each. Not thread-safe.
  */
 public final class FirstTexts<V> {
-  private static final int FIRST = Storage.MAX_VALUES_PER_KEY;
   private static final int MIN_ENTRIES = 4;
+
+  /** How many texts are kept: those that sort first. */
+  private final int keep;
 
   /** The texts held, numbered; a text's value is at its number in {@link #values}. */
   private StringIndex texts = new StringIndex(MIN_ENTRIES);
   private Object[] values = new Object[MIN_ENTRIES];
   /**
    * A text that sorts after this is not among the first: the last of them at the latest prune;
-   * null before the first prune, and again once fewer than {@link #FIRST} texts are held.
+   * null before the first prune, and again once fewer than {@link #keep} texts are held.
    */
   private String last;
+
+  /** Keeps the {@code keep} texts that sort first. */
+  public FirstTexts(int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep: " + keep + " (expected: >= 1)");
+    }
+    this.keep = keep;
+  }
 
   /** The value of {@code text}, or null if it is not held. */
   @SuppressWarnings("unchecked") // Only values of V are put.
@@ -61,10 +72,10 @@ public final class FirstTexts<V> {
     }
     texts.indexOrAdd(text);
     values[entry] = value;
-    if (texts.size() <= 2 * FIRST) {
+    if (texts.size() <= 2 * keep) {
       return 1;
     }
-    last = sortedTexts()[FIRST - 1];
+    last = sortedTexts()[keep - 1];
     keepOnly(held -> texts.get(held).compareTo(last) <= 0);
     return texts.size() - entry;
   }
@@ -79,7 +90,7 @@ public final class FirstTexts<V> {
   public boolean removeIf(Predicate<V> gone) {
     int before = texts.size();
     keepOnly(entry -> !gone.test((V) values[entry]));
-    if (texts.size() < FIRST) {
+    if (texts.size() < keep) {
       last = null;
     }
     return texts.size() < before;
@@ -94,12 +105,12 @@ public final class FirstTexts<V> {
       @Override
       public Iterator<String> iterator() {
         String[] sorted = sortedTexts();
-        return Arrays.asList(sorted).subList(0, Math.min(FIRST, sorted.length)).iterator();
+        return Arrays.asList(sorted).subList(0, Math.min(keep, sorted.length)).iterator();
       }
 
       @Override
       public int size() {
-        return Math.min(FIRST, texts.size());
+        return Math.min(keep, texts.size());
       }
     };
   }

@@ -10,6 +10,7 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.internal.DependencyLinker;
+import dev.ariadne.storage.internal.Operations;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -360,10 +361,9 @@ public final class MemoryStorage implements Storage {
       if (service == null || !service.isHeld(oldest)) {
         return List.of();
       }
-      List<Operation> operations = new ArrayList<>();
+      TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
       service.addOperations(oldest, operations);
-      operations.sort(Comparator.comparing(Operation::spanName).thenComparing(Operation::kind));
-      return List.copyOf(operations);
+      return Operations.ofFirstNames(operations);
     } finally {
       readLock.unlock();
     }
@@ -371,13 +371,13 @@ public final class MemoryStorage implements Storage {
 
   @Override
   public List<String> attributeKeys(Optional<String> serviceName, int limit) {
-    return firstSorted(serviceName, limit, ServiceIndex::addAttributeKeys);
+    return firstSorted(serviceName, limit, Storage.MAX_NAMES_PER_SERVICE, ServiceIndex::addAttributeKeys);
   }
 
   @Override
   public List<String> attributeValues(Optional<String> serviceName, String key, int limit) {
     requireNonNull(key, "key");
-    return firstSorted(serviceName, limit,
+    return firstSorted(serviceName, limit, Storage.MAX_VALUES_PER_KEY,
         (service, oldest, values) -> service.addAttributeValues(oldest, key, values));
   }
 
@@ -386,8 +386,12 @@ public final class MemoryStorage implements Storage {
     void addTo(ServiceIndex service, long oldest, Collection<String> strings);
   }
 
-  /** The first {@code limit} of the sorted union of some strings of one or all services. */
-  private List<String> firstSorted(Optional<String> serviceName, int limit, Strings strings) {
+  /**
+   * The first {@code limit} of the sorted union, over one or all services, of the first {@code
+   * kept} of some strings of each.
+   */
+  private List<String> firstSorted(
+      Optional<String> serviceName, int limit, int kept, Strings strings) {
     requireNonNull(serviceName, "serviceName");
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
@@ -396,15 +400,12 @@ public final class MemoryStorage implements Storage {
     try {
       long oldest = oldestHeld();
       TreeSet<String> sorted = new TreeSet<>();
-      if (serviceName.isPresent()) {
-        ServiceIndex service = services.get(serviceName.get());
-        if (service != null) {
-          strings.addTo(service, oldest, sorted);
-        }
-      } else {
-        for (ServiceIndex service : services.values()) {
-          strings.addTo(service, oldest, sorted);
-        }
+      for (ServiceIndex service : serviceName.isPresent()
+          ? Optional.ofNullable(services.get(serviceName.get())).stream().toList()
+          : services.values()) {
+        TreeSet<String> ofService = new TreeSet<>();
+        strings.addTo(service, oldest, ofService);
+        ofService.stream().limit(kept).forEach(sorted::add);
       }
       return sorted.stream().limit(limit).toList();
     } finally {

@@ -43,7 +43,7 @@ final class ServiceIndex {
   private static final class KeyIndex {
     long newest;
     /** Of a key with many values, those that sort first, as the embedded engine's catalog. */
-    final FirstTexts<long[]> values = new FirstTexts<>();
+    final FirstTexts<long[]> values = new FirstTexts<>(Storage.MAX_VALUES_PER_KEY);
     /** The value recorded last, by identity, and its entry: the decoders share repeated texts. */
     String lastText;
     long[] lastEntry;

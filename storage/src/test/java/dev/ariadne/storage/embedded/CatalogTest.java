@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,5 +62,29 @@ class CatalogTest {
     assertThat(catalog.attributeValues().get("cart").get("order.id"))
         .containsExactlyInAnyOrderElementsOf(
             all.stream().limit(Storage.MAX_VALUES_PER_KEY).toList());
+  }
+
+  @Test
+  void aServiceKeepsItsFirstSpanNamesAndKeysHoweverManyArrive() {
+    Random random = new Random(5);
+    Catalog catalog = new Catalog();
+    TreeSet<String> names = new TreeSet<>();
+    TreeSet<String> keys = new TreeSet<>();
+
+    for (int i = 0; i < 20 * Storage.MAX_NAMES_PER_SERVICE; i++) {
+      String id = Integer.toString(random.nextInt(Integer.MAX_VALUE));
+      names.add("GET /users/" + id);
+      keys.add("user." + id);
+      catalog.add(span(TRACE_ID, 1, 0, "users", "GET /users/" + id, SpanKind.SERVER, TODAY, MILLIS)
+          .attributes(List.of(Attribute.of("user." + id, "x"))).build());
+    }
+
+    assertThat(catalog.operations().get("users")).extracting(Operation::spanName)
+        .containsExactlyInAnyOrderElementsOf(
+            names.stream().limit(Storage.MAX_NAMES_PER_SERVICE).toList());
+    keys.add("service.name");
+    assertThat(catalog.attributeValues().get("users").keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            keys.stream().limit(Storage.MAX_NAMES_PER_SERVICE).toList());
   }
 }

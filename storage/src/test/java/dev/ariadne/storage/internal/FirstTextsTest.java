@@ -31,7 +31,7 @@ class FirstTextsTest {
 
   @Test
   void keepsTheTextsThatSortFirstWithTheirValues() {
-    FirstTexts<String> texts = new FirstTexts<>();
+    FirstTexts<String> texts = new FirstTexts<>(FIRST);
     Random random = new Random(3);
     TreeSet<String> all = new TreeSet<>();
     for (int i = 0; i < 20 * FIRST; i++) {
@@ -50,7 +50,7 @@ class FirstTextsTest {
 
   @Test
   void countsWhatAPutAddsAndWhatAPrunePutsAway() {
-    FirstTexts<String> texts = new FirstTexts<>();
+    FirstTexts<String> texts = new FirstTexts<>(FIRST);
     int held = 0;
     for (int i = 2 * FIRST; i >= 0; i--) {
       held += texts.put(String.format("t%05d", i), "v");
@@ -62,7 +62,7 @@ class FirstTextsTest {
 
   @Test
   void textsPastTheFirstAreTakenAgainOnceFewerThanTheFirstAreHeld() {
-    FirstTexts<String> texts = new FirstTexts<>();
+    FirstTexts<String> texts = new FirstTexts<>(FIRST);
     for (int i = 0; i <= 2 * FIRST; i++) {
       offer(texts, String.format("a%05d", i));
     }
@@ -90,7 +90,7 @@ class FirstTextsTest {
 
   @Test
   void textsOfTheSameHashAreHeldApart() {
-    FirstTexts<String> texts = new FirstTexts<>();
+    FirstTexts<String> texts = new FirstTexts<>(FIRST);
     List<String> sameHash = List.of("AaAa", "AaBB", "BBAa", "BBBB", "Aa", "BB");
     for (String text : sameHash) {
       offer(texts, text);
@@ -109,7 +109,7 @@ class FirstTextsTest {
 
   @Test
   void anEqualTextOfAnotherInstanceTakesTheHeldOnesPlace() {
-    FirstTexts<String> texts = new FirstTexts<>();
+    FirstTexts<String> texts = new FirstTexts<>(FIRST);
     String first = new String("checkout");
     String later = new String("checkout");
     texts.put(first, "value");
