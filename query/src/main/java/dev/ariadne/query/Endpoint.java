@@ -75,6 +75,9 @@ final class Endpoint implements HttpService {
           new Problem(HttpStatus.BAD_REQUEST, e.parameter(), null, e.getMessage()));
     } catch (NotFoundException e) {
       fail(response, body, e, new Problem(HttpStatus.NOT_FOUND, null, e.traceId(), e.getMessage()));
+    } catch (TraceReader.TooLargeException e) {
+      fail(response, body, e,
+          new Problem(HttpStatus.UNPROCESSABLE_ENTITY, null, e.traceId(), e.getMessage()));
     } catch (IOException | RuntimeException e) {
       // Once streaming, a failure is most often the client going away; before, it is ours.
       LOGGER.log(body.committed() ? Level.DEBUG : Level.WARNING,

@@ -54,10 +54,12 @@ final class JaegerApi {
       .collect(Collectors.toUnmodifiableMap(JaegerApi::kindName, kind -> kind));
 
   private final Storage storage;
+  private final TraceReader traces;
   private final Dependencies dependencies;
 
-  JaegerApi(Storage storage, Dependencies dependencies) {
+  JaegerApi(Storage storage, TraceReader traces, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.traces = requireNonNull(traces, "traces");
     this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
@@ -123,7 +125,7 @@ final class JaegerApi {
 
   Handler.Answer trace(Params params) throws IOException {
     TraceId traceId = params.traceId("traceID", params.path("traceID"));
-    List<Span> spans = storage.trace(traceId);
+    List<Span> spans = traces.read(traceId);
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }
@@ -294,9 +296,16 @@ final class JaegerApi {
     json.writeStartObject();
     json.writeArrayFieldStart("data");
     List<TraceId> missing = new ArrayList<>();
+    List<TraceReader.TooLargeException> tooLarge = new ArrayList<>();
     int found = 0;
     for (TraceId traceId : traceIds) {
-      List<Span> spans = storage.trace(traceId);
+      List<Span> spans;
+      try {
+        spans = traces.read(traceId);
+      } catch (TraceReader.TooLargeException e) {
+        tooLarge.add(e);
+        continue;
+      }
       if (spans.isEmpty()) {
         missing.add(traceId);
       } else {
@@ -309,19 +318,27 @@ final class JaegerApi {
     json.writeNumberField("limit", 0);
     json.writeNumberField("offset", 0);
     json.writeFieldName("errors");
-    if (missing.isEmpty()) {
+    if (missing.isEmpty() && tooLarge.isEmpty()) {
       json.writeNull();
     } else {
       json.writeStartArray();
       for (TraceId traceId : missing) {
-        json.writeStartObject();
-        json.writeNumberField("code", 404);
-        json.writeStringField("msg", "trace not found");
-        json.writeStringField("traceID", traceId(traceId));
-        json.writeEndObject();
+        writeError(404, "trace not found", traceId(traceId), json);
+      }
+      for (TraceReader.TooLargeException e : tooLarge) {
+        writeError(422, e.getMessage(), e.traceId(), json);
       }
       json.writeEndArray();
     }
+    json.writeEndObject();
+  }
+
+  private static void writeError(int code, String message, String traceId, JsonGenerator json)
+      throws IOException {
+    json.writeStartObject();
+    json.writeNumberField("code", code);
+    json.writeStringField("msg", message);
+    json.writeStringField("traceID", traceId);
     json.writeEndObject();
   }
 

@@ -34,16 +34,18 @@ final class NativeApi {
       .thenComparing(Span::spanId, Long::compareUnsigned);
 
   private final Storage storage;
+  private final TraceReader traces;
   private final Dependencies dependencies;
 
-  NativeApi(Storage storage, Dependencies dependencies) {
+  NativeApi(Storage storage, TraceReader traces, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.traces = requireNonNull(traces, "traces");
     this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
   Handler.Answer trace(Params params) throws IOException {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
-    List<Span> spans = new ArrayList<>(storage.trace(traceId));
+    List<Span> spans = new ArrayList<>(traces.read(traceId));
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }
@@ -70,7 +72,7 @@ final class NativeApi {
    */
   Handler.Answer criticalPath(Params params) throws IOException {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
-    List<Span> spans = new ArrayList<>(storage.trace(traceId));
+    List<Span> spans = new ArrayList<>(traces.read(traceId));
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }

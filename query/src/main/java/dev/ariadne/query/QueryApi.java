@@ -19,17 +19,22 @@ public final class QueryApi {
   private static final String ANALYTICS_OFF =
       "analytics is off (analytics.enabled: false): there are no RED metrics";
 
+  /** The most spans of one trace an answer reads, unless {@link Builder#maxTraceSpans} says. */
+  public static final int DEFAULT_MAX_TRACE_SPANS = 100_000;
+
   private final NativeApi nativeApi;
   private final JaegerApi jaegerApi;
   private final ZipkinApi zipkinApi;
   private final MetricsApi metricsApi;
   private final MeterRegistry registry;
 
-  private QueryApi(Storage storage, Analytics analytics, MeterRegistry registry) {
+  private QueryApi(
+      Storage storage, Analytics analytics, MeterRegistry registry, int maxTraceSpans) {
     Dependencies dependencies = new Dependencies(storage, analytics);
-    nativeApi = new NativeApi(storage, dependencies);
-    jaegerApi = new JaegerApi(storage, dependencies);
-    zipkinApi = new ZipkinApi(storage, dependencies);
+    TraceReader traces = new TraceReader(storage, maxTraceSpans);
+    nativeApi = new NativeApi(storage, traces, dependencies);
+    jaegerApi = new JaegerApi(storage, traces, dependencies);
+    zipkinApi = new ZipkinApi(storage, traces, dependencies);
     metricsApi = analytics == null ? null : new MetricsApi(analytics);
     this.registry = registry;
   }
@@ -131,6 +136,7 @@ public final class QueryApi {
     private final Storage storage;
     private MeterRegistry registry;
     private Analytics analytics;
+    private int maxTraceSpans = DEFAULT_MAX_TRACE_SPANS;
 
     private Builder(Storage storage) {
       this.storage = requireNonNull(storage, "storage");
@@ -156,8 +162,25 @@ public final class QueryApi {
       return this;
     }
 
+    /**
+     * The most spans of one trace an answer reads (default {@value #DEFAULT_MAX_TRACE_SPANS}): a
+     * larger trace is answered with 422 when asked for alone, and left out of a list of traces
+     * (Jaeger's lists name it among their errors), so that one runaway trace cannot take the
+     * heap.
+     *
+     * @throws IllegalArgumentException if {@code maxTraceSpans} is less than 1
+     */
+    public Builder maxTraceSpans(int maxTraceSpans) {
+      if (maxTraceSpans < 1) {
+        throw new IllegalArgumentException(
+            "maxTraceSpans: " + maxTraceSpans + " (expected: >= 1)");
+      }
+      this.maxTraceSpans = maxTraceSpans;
+      return this;
+    }
+
     public QueryApi build() {
-      return new QueryApi(storage, analytics, registry);
+      return new QueryApi(storage, analytics, registry, maxTraceSpans);
     }
   }
 }

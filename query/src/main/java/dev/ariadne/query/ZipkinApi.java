@@ -40,10 +40,12 @@ final class ZipkinApi {
   private static final long MILLIS = 1_000_000L;
 
   private final Storage storage;
+  private final TraceReader traces;
   private final Dependencies dependencies;
 
-  ZipkinApi(Storage storage, Dependencies dependencies) {
+  ZipkinApi(Storage storage, TraceReader traces, Dependencies dependencies) {
     this.storage = requireNonNull(storage, "storage");
+    this.traces = requireNonNull(traces, "traces");
     this.dependencies = requireNonNull(dependencies, "dependencies");
   }
 
@@ -81,7 +83,7 @@ final class ZipkinApi {
 
   Handler.Answer trace(Params params) throws IOException {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
-    List<Span> spans = storage.trace(traceId);
+    List<Span> spans = traces.read(traceId);
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }
@@ -217,7 +219,7 @@ final class ZipkinApi {
       for (TraceSummary candidate : candidates) {
         List<Span> spans = read.get(candidate.traceId());
         if (spans == null) {
-          spans = storage.trace(candidate.traceId());
+          spans = readUnlessTooLarge(candidate.traceId());
           read.put(candidate.traceId(), spans);
         }
         if (anySpanMatches(spans, query, keys)) {
@@ -269,12 +271,24 @@ final class ZipkinApi {
     return false;
   }
 
+  /**
+   * The trace's spans, or none if it has more than an answer reads: Zipkin's lists of traces have
+   * no place to say why one is missing, so it is left out as an unknown trace is.
+   */
+  private List<Span> readUnlessTooLarge(TraceId traceId) throws IOException {
+    try {
+      return traces.read(traceId);
+    } catch (TraceReader.TooLargeException e) {
+      return List.of();
+    }
+  }
+
   /** A JSON array of traces, each read from storage only when it is its turn to be written. */
   private void writeLazily(List<TraceId> traceIds, ResponseBody body) throws IOException {
     body.write('[');
     boolean first = true;
     for (TraceId traceId : traceIds) {
-      List<Span> spans = storage.trace(traceId);
+      List<Span> spans = readUnlessTooLarge(traceId);
       if (spans.isEmpty()) {
         continue;
       }

@@ -161,7 +161,10 @@ final class QueryFixtures {
   }
 
   static ServerExtension server(Storage storage) {
-    QueryApi api = QueryApi.create(storage);
+    return server(QueryApi.create(storage));
+  }
+
+  static ServerExtension server(QueryApi api) {
     return new ServerExtension() {
       @Override
       protected void configure(ServerBuilder sb) {

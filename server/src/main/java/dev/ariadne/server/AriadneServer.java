@@ -98,7 +98,9 @@ final class AriadneServer implements AutoCloseable {
             .maxRequestBytes(config.maxRequestBytes())
             .maxQueuedSpans(config.maxQueuedSpans())
             .meterRegistry(registry);
-    QueryApi.Builder queryBuilder = QueryApi.builder(storage).meterRegistry(registry);
+    QueryApi.Builder queryBuilder = QueryApi.builder(storage)
+        .maxTraceSpans(config.queryMaxTraceSpans())
+        .meterRegistry(registry);
     if (analytics != null) {
       collectorBuilder.onStored(analytics::record);
       queryBuilder.analytics(analytics);

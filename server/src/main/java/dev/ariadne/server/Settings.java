@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ariadne.query.QueryApi;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -63,6 +64,7 @@ final class Settings {
     d.put("analytics.memory-max", "256MiB");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");
+    d.put("query.max-trace-spans", Integer.toString(QueryApi.DEFAULT_MAX_TRACE_SPANS));
     d.put("receivers.otlp-grpc.enabled", "true");
     d.put("receivers.otlp-grpc.port", "4317");
     d.put("receivers.otlp-http.enabled", "true");

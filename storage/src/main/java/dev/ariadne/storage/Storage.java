@@ -44,6 +44,15 @@ public interface Storage extends Closeable {
   List<Span> trace(TraceId traceId) throws IOException;
 
   /**
+   * How many spans of the trace are stored; 0 if the trace is unknown. Backends count without
+   * reading the spans, so that a reader can tell a trace too large to read at once (a runaway
+   * loop's million spans) before it reads it.
+   */
+  default int spanCount(TraceId traceId) throws IOException {
+    return trace(traceId).size();
+  }
+
+  /**
    * What was not stored of the trace because it reached the backend's per-trace span limit, sorted
    * by service then span name; empty when nothing was dropped or the backend has no such limit.
    */

@@ -96,6 +96,19 @@ public abstract class StorageContract {
   }
 
   @Test
+  void spanCountCountsEverySpanOfTheTraceAsStored() throws IOException {
+    List<Span> checkout = checkout(TRACE_ID, TODAY);
+    storage.write(checkout.subList(0, 2));
+    storage.write(checkout(OTHER_TRACE_ID, TODAY));
+    storage.write(checkout.subList(2, checkout.size()));
+    storage.write(checkout.subList(0, 1));
+
+    assertThat(storage.spanCount(TRACE_ID)).isEqualTo(checkout.size() + 1)
+        .isEqualTo(storage.trace(TRACE_ID).size());
+    assertThat(storage.spanCount(randomTraceId())).isZero();
+  }
+
+  @Test
   void emptyBatchStoresNothing() throws IOException {
     storage.write(List.of());
 

@@ -183,7 +183,7 @@ public final class EmbeddedStorage implements Storage {
       throw e;
     }
     traceLimit = settings.maxSpansPerTrace == 0 ? null
-        : new TraceLimit(settings.maxSpansPerTrace, this::storedSpanCount);
+        : new TraceLimit(settings.maxSpansPerTrace, this::spanCount);
     cutter = new Thread(() -> backgroundLoop(true,
         List.of(new Task("Cutting the head into a block", this::cutIfDue))),
         "ariadne-storage-cut");
@@ -318,8 +318,10 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  /** The spans of a trace held by the heads and the blocks. */
-  private int storedSpanCount(TraceId traceId) throws IOException {
+  /** From the heads' entries and the blocks' trace summaries, without decoding spans. */
+  @Override
+  public int spanCount(TraceId traceId) throws IOException {
+    requireNonNull(traceId, "traceId");
     State current = state;
     long count = current.heads().mapToLong(head -> head.spanCount(traceId)).sum();
     for (Block block : current.blocks) {

@@ -266,6 +266,18 @@ public final class MemoryStorage implements Storage {
   }
 
   @Override
+  public int spanCount(TraceId traceId) {
+    requireNonNull(traceId, "traceId");
+    readLock.lock();
+    try {
+      TraceEntry trace = traces.get(traceId);
+      return trace == null ? 0 : trace.spanCount;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  @Override
   public List<Span> trace(TraceId traceId) {
     requireNonNull(traceId, "traceId");
     TraceEntry.Held held;

@@ -56,6 +56,11 @@ class EmbeddedStorageBlocksContractTest extends StorageContract {
     }
 
     @Override
+    public int spanCount(TraceId traceId) throws IOException {
+      return engine.spanCount(traceId);
+    }
+
+    @Override
     public List<TraceSummary> search(TraceQuery query) throws IOException {
       return engine.search(query);
     }
