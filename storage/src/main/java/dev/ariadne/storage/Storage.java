@@ -44,9 +44,9 @@ public interface Storage extends Closeable {
   List<Span> trace(TraceId traceId) throws IOException;
 
   /**
-   * How many spans of the trace are stored; 0 if the trace is unknown. Backends count without
-   * reading the spans, so that a reader can tell a trace too large to read at once (a runaway
-   * loop's million spans) before it reads it.
+   * How many spans of the trace are stored; 0 if the trace is unknown. Ariadne's backends count
+   * without reading the spans (this default reads them), so that a reader can tell a trace too
+   * large to read at once (a runaway loop's million spans) before it reads it.
    */
   default int spanCount(TraceId traceId) throws IOException {
     return trace(traceId).size();

@@ -35,12 +35,7 @@ final class Catalog {
 
   void add(Span span) {
     String service = span.serviceName();
-    FirstTexts<Set<SpanKind>> names = operations.get(service);
-    if (names == null) {
-      names = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
-      operations.put(service, names);
-    }
-    addOperation(names, span.name(), span.kind());
+    addOperation(spanNames(service), span.name(), span.kind());
     FirstTexts<FirstTexts<Boolean>> keys = keys(service);
     addAttributes(keys, span.attributes());
     // Decoders share one resource among the spans of a request: its attributes are added once.
@@ -53,8 +48,7 @@ final class Catalog {
   /** Adds the names of a block, as its metadata lists them. */
   void addAll(BlockMeta meta) {
     meta.operations().forEach((service, serviceOperations) -> {
-      FirstTexts<Set<SpanKind>> names = operations.computeIfAbsent(
-          service, name -> new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE));
+      FirstTexts<Set<SpanKind>> names = spanNames(service);
       for (Operation operation : serviceOperations) {
         addOperation(names, operation.spanName(), operation.kind());
       }
@@ -98,6 +92,15 @@ final class Catalog {
       services.put(service, values);
     });
     return services;
+  }
+
+  private FirstTexts<Set<SpanKind>> spanNames(String service) {
+    FirstTexts<Set<SpanKind>> names = operations.get(service);
+    if (names == null) {
+      names = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
+      operations.put(service, names);
+    }
+    return names;
   }
 
   private FirstTexts<FirstTexts<Boolean>> keys(String service) {
