@@ -24,6 +24,14 @@ public interface Storage extends Closeable {
   int MAX_VALUES_PER_KEY = 1000;
 
   /**
+   * The longest value, in chars, a backend keeps for {@link #attributeValues}, as Elasticsearch's
+   * {@code ignore_above} keeps long texts out of a keyword index: a SQL statement or a URL with its
+   * query is no word to complete, and {@link #MAX_VALUES_PER_KEY} of them would cost megabytes.
+   * Search finds spans by longer values all the same.
+   */
+  int MAX_LISTED_VALUE_LENGTH = 256;
+
+  /**
    * The most span names, and the most attribute keys, a backend keeps per service for {@link
    * #operations} and {@link #attributeKeys}, preferring those that sort first, so that names made
    * from IDs (a span named after its URL, a key per user) cannot grow what it keeps without bound.
@@ -90,7 +98,7 @@ public interface Storage extends Closeable {
    * The {@linkplain TraceQuery#searchableText text forms} of the values seen for an attribute key
    * in one service, or in all services when {@code serviceName} is empty; sorted, the first {@code
    * limit}. Of a key with more than {@link #MAX_VALUES_PER_KEY} values in a service, only that many
-   * are kept.
+   * are kept, and none longer than {@link #MAX_LISTED_VALUE_LENGTH}.
    *
    * @throws IllegalArgumentException if {@code limit} is less than 1
    */

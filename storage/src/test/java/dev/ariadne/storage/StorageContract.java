@@ -626,6 +626,33 @@ public abstract class StorageContract {
   }
 
   @Test
+  void valuesTooLongToListAreLeftOutOfTheListingButFoundBySearch() throws IOException {
+    String statement = "SELECT " + "x, ".repeat(Storage.MAX_LISTED_VALUE_LENGTH / 3) + "y FROM t";
+    String longest = "z".repeat(Storage.MAX_LISTED_VALUE_LENGTH);
+    storage.write(List.of(
+        span(TRACE_ID, 1, 0, CART, "query", SpanKind.CLIENT, TODAY, MILLIS)
+            .attributes(List.of(Attribute.of("db.statement", statement))).build(),
+        span(TRACE_ID, 2, 0, CART, "query", SpanKind.CLIENT, TODAY, MILLIS)
+            .attributes(List.of(Attribute.of("db.statement", longest))).build(),
+        span(OTHER_TRACE_ID, 1, 0, CART, "query", SpanKind.CLIENT, TODAY, MILLIS)
+            .attributes(List.of(Attribute.of("db.statement", "SELECT 1"),
+                Attribute.of("db.query.text", statement))).build()));
+
+    assertThat(statement.length()).isGreaterThan(Storage.MAX_LISTED_VALUE_LENGTH);
+    assertThat(storage.attributeValues(Optional.of(CART), "db.statement", 100))
+        .containsExactly("SELECT 1", longest);
+    assertThat(storage.attributeKeys(Optional.of(CART), 100))
+        .contains("db.statement", "db.query.text");
+    assertThat(storage.attributeValues(Optional.of(CART), "db.query.text", 100)).isEmpty();
+    assertThat(storage.search(TraceQuery.builder().serviceName(CART)
+        .attribute("db.statement", statement).build()))
+        .extracting(TraceSummary::traceId).containsExactly(TRACE_ID);
+    assertThat(storage.search(TraceQuery.builder().serviceName(CART)
+        .attribute("db.query.text", statement).build()))
+        .extracting(TraceSummary::traceId).containsExactly(OTHER_TRACE_ID);
+  }
+
+  @Test
   void attributesWithoutATextFormAreNotListed() throws IOException {
     storage.write(List.of(span(TRACE_ID, 1, 0, FRONTEND, "GET /", SpanKind.SERVER, TODAY, MILLIS)
         .attributes(List.of(

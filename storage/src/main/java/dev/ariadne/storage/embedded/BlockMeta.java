@@ -70,7 +70,8 @@ record BlockMeta(
    * False when no span of this block can match {@code query}, as far as the metadata tells: no
    * span starts in its time range, or its service, span name, kind or an attribute value is not
    * in the block. A service's span names, keys and a key's values are only the first that many
-   * ({@link Catalog}): once that many are held, one that sorts after the last held may be there.
+   * ({@link Catalog}): once that many are held, one that sorts after the last held may be there;
+   * and a value too long to list may be there whatever the values held.
    */
   boolean mayMatch(TraceQuery query) {
     if (query.endEpochNanos() <= minStartEpochNanos
@@ -104,7 +105,9 @@ record BlockMeta(
       Set<String> seen = values.get(wanted.getKey());
       if (seen == null
           ? !mayHoldPast(values.keySet(), wanted.getKey(), Storage.MAX_NAMES_PER_SERVICE)
-          : seen.size() < Storage.MAX_VALUES_PER_KEY && !seen.contains(wanted.getValue())) {
+          : seen.size() < Storage.MAX_VALUES_PER_KEY
+              && wanted.getValue().length() <= Storage.MAX_LISTED_VALUE_LENGTH
+              && !seen.contains(wanted.getValue())) {
         return false;
       }
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  * TraceQuery#searchableText text values} of their span and resource attributes. Of each service
  * only the {@value Storage#MAX_NAMES_PER_SERVICE} span names and keys that sort first are kept
  * (a span name keeps every kind it was seen with), and of each key the {@value
- * Storage#MAX_VALUES_PER_KEY} values that sort first, so that names and values made from IDs (a
+ * Storage#MAX_VALUES_PER_KEY} values that sort first (none longer than {@value
+ * Storage#MAX_LISTED_VALUE_LENGTH} chars), so that names and values made from IDs (a
  * span named after its URL, a request ID) cannot grow it without bound, and so that the first
  * names of several catalogs together are the first names of all: a block's catalog is its head's
  * when it is cut, and the union of its sources' when it is compacted, exactly as if it were
@@ -136,7 +137,10 @@ final class Catalog {
     }
   }
 
-  /** Adds a value to its key's first values, if the key is among the service's first keys. */
+  /**
+   * Adds a value to its key's first values, if the key is among the service's first keys; a value
+   * too long to list adds only its key.
+   */
   private static void addValue(FirstTexts<FirstTexts<Boolean>> keys, String key, String text) {
     FirstTexts<Boolean> values = keys.get(key);
     if (values == null) {
@@ -146,7 +150,8 @@ final class Catalog {
       values = new FirstTexts<>(Storage.MAX_VALUES_PER_KEY);
       keys.put(key, values);
     }
-    if (!values.isPast(text) && values.get(text) == null) {
+    if (text.length() <= Storage.MAX_LISTED_VALUE_LENGTH
+        && !values.isPast(text) && values.get(text) == null) {
       values.put(text, Boolean.TRUE);
     }
   }

@@ -116,6 +116,9 @@ final class ServiceIndex {
         created++;
       }
       key.newest = Math.max(key.newest, arrival);
+      if (text.length() > Storage.MAX_LISTED_VALUE_LENGTH) {
+        continue;
+      }
       if (text == key.lastText) {
         key.lastEntry[0] = Math.max(key.lastEntry[0], arrival);
         continue;
