@@ -96,21 +96,22 @@ final class Catalog {
   }
 
   private FirstTexts<Set<SpanKind>> spanNames(String service) {
-    FirstTexts<Set<SpanKind>> names = operations.get(service);
-    if (names == null) {
-      names = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
-      operations.put(service, names);
-    }
-    return names;
+    return firstNames(operations, service);
   }
 
   private FirstTexts<FirstTexts<Boolean>> keys(String service) {
-    FirstTexts<FirstTexts<Boolean>> keys = attributeValues.get(service);
-    if (keys == null) {
-      keys = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
-      attributeValues.put(service, keys);
+    return firstNames(attributeValues, service);
+  }
+
+  /** The first names of {@code service} in {@code byService}, made when it has none yet. */
+  private static <V> FirstTexts<V> firstNames(
+      Map<String, FirstTexts<V>> byService, String service) {
+    FirstTexts<V> names = byService.get(service);
+    if (names == null) {
+      names = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
+      byService.put(service, names);
     }
-    return keys;
+    return names;
   }
 
   private static void addOperation(FirstTexts<Set<SpanKind>> names, String name, SpanKind kind) {
