@@ -117,7 +117,7 @@ final class BlockWriter {
    * skipped); trace IDs must be strictly ascending by unsigned (high, low). {@code catalog} is
    * the catalog of exactly these spans, which the block's metadata lists. The file is {@link
    * BlockFormat#fileName} of {@code id}, written as a temporary file, forced, renamed atomically,
-   * and the directory forced. If writing fails, the temporary file is deleted. {@code
+   * and the directory forced. If writing or opening fails, nothing of the block is left. {@code
    * storedEpochMillis} is when the spans were stored, from which retention counts the block's age.
    *
    * @throws IllegalArgumentException if an element mixes traces or the IDs are out of order
@@ -167,10 +167,22 @@ final class BlockWriter {
       }
       throw e;
     }
-    try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      directoryChannel.force(true);
+    try {
+      try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
+        directoryChannel.force(true);
+      }
+      return Block.open(file);
+    } catch (IOException | RuntimeException | Error e) {
+      // Not in the engine's state yet, and its spans are still in the head or the sources: a
+      // retry must find no file of this id ("block 1 exists" for ever, after an out-of-memory in
+      // open), and a restart no second copy of a compaction's sources.
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    return Block.open(file);
   }
 
   /**
