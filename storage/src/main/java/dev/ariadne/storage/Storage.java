@@ -39,6 +39,14 @@ public interface Storage extends Closeable {
   int MAX_NAMES_PER_SERVICE = 1000;
 
   /**
+   * The most services a backend keeps for {@link #services}, preferring those that sort first, so
+   * that service names made from IDs (a pod name, a request ID) cannot grow what it keeps without
+   * bound. Of a service past them nothing is listed, neither its span names nor its keys and
+   * values; search finds its spans all the same.
+   */
+  int MAX_SERVICES = 10_000;
+
+  /**
    * Stores a batch of spans of any traces. Returns once the batch is stored (by a durable backend,
    * durably); if it throws, the caller must treat the whole batch as not stored.
    */
@@ -75,7 +83,10 @@ public interface Storage extends Closeable {
    */
   List<TraceSummary> search(TraceQuery query) throws IOException;
 
-  /** The names of all services that have spans stored, sorted. */
+  /**
+   * The names of the services that have spans stored, sorted; of more than {@link #MAX_SERVICES},
+   * only that many.
+   */
   List<String> services() throws IOException;
 
   /**

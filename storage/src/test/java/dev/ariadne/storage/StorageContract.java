@@ -554,6 +554,58 @@ public abstract class StorageContract {
         .extracting(TraceSummary::traceId).containsExactly(new TraceId(8, 1));
   }
 
+  /**
+   * Service names made from IDs (a pod name, a request ID in {@code service.name}) are listed only
+   * as far as the first {@link Storage#MAX_SERVICES}, whatever order they arrive in; nothing is
+   * listed of the others' names, keys and values, and search still finds their spans. Written as
+   * the span names above, so that a backend that keeps what it saw first, merges two partial lists
+   * wrong, or skips data by the services it kept fails; and the last service alone at the end, so
+   * that a backend that lists of a service whatever part of its data kept it fails.
+   */
+  @Test
+  void onlyTheFirstServicesAreListedAndSearchFindsSpansOfTheOthers() throws IOException {
+    int count = Storage.MAX_SERVICES + 10;
+    List<Span> later = new ArrayList<>();
+    List<Span> sortingFirst = new ArrayList<>();
+    List<Span> last = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Span span = span(new TraceId(9, i + 1), 1, 0, String.format("pod-%05d", i),
+          String.format("op-%05d", i), SpanKind.SERVER, TODAY + i * MILLIS, MILLIS)
+          .attributes(List.of(Attribute.of(String.format("key-%05d", i), "v"))).build();
+      (i < 5 ? sortingFirst : i < count - 1 ? later : last).add(span);
+    }
+    storage.write(later);
+    storage.write(sortingFirst);
+    storage.write(last);
+
+    String lastListed = String.format("pod-%05d", Storage.MAX_SERVICES - 1);
+    assertThat(storage.services()).hasSize(Storage.MAX_SERVICES)
+        .startsWith("pod-00000", "pod-00001").endsWith(lastListed);
+    assertThat(storage.operations(lastListed)).isNotEmpty();
+    String past = String.format("pod-%05d", count - 1);
+    String pastKey = String.format("key-%05d", count - 1);
+    assertThat(storage.operations(past)).isEmpty();
+    assertThat(storage.attributeKeys(Optional.of(past), 10)).isEmpty();
+    assertThat(storage.attributeValues(Optional.of(past), "service.name", 10)).isEmpty();
+    assertThat(storage.attributeKeys(Optional.empty(), 2 * count))
+        .contains(String.format("key-%05d", Storage.MAX_SERVICES - 1)).doesNotContain(pastKey);
+    assertThat(storage.attributeValues(Optional.empty(), "service.name", 2 * count))
+        .hasSize(Storage.MAX_SERVICES).endsWith(lastListed);
+
+    // Not the last service: written among more than are kept, its spans are where they are not
+    // listed.
+    String searched = String.format("pod-%05d", count - 2);
+    String searchedKey = String.format("key-%05d", count - 2);
+    TraceId searchedTrace = new TraceId(9, count - 1);
+    assertThat(storage.search(TraceQuery.builder().serviceName(searched).build()))
+        .extracting(TraceSummary::traceId).containsExactly(searchedTrace);
+    assertThat(storage.search(TraceQuery.builder().serviceName(searched)
+        .spanName(String.format("op-%05d", count - 2)).attribute(searchedKey, "v").build()))
+        .extracting(TraceSummary::traceId).containsExactly(searchedTrace);
+    assertThat(storage.search(TraceQuery.builder().attribute(searchedKey, "v").build()))
+        .extracting(TraceSummary::traceId).containsExactly(searchedTrace);
+  }
+
   @Test
   void operationsOfAnUnknownServiceAreEmpty() throws IOException {
     storage.write(checkout(TRACE_ID, TODAY));

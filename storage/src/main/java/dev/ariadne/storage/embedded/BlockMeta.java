@@ -69,9 +69,10 @@ record BlockMeta(
   /**
    * False when no span of this block can match {@code query}, as far as the metadata tells: no
    * span starts in its time range, or its service, span name, kind or an attribute value is not
-   * in the block. A service's span names, keys and a key's values are only the first that many
-   * ({@link Catalog}): once that many are held, one that sorts after the last held may be there;
-   * and a value too long to list may be there whatever the values held.
+   * in the block. The services, a service's span names, keys and a key's values are only the
+   * first that many ({@link Catalog}): once that many are held, one that sorts after the last held
+   * may be there, with any names; and a value too long to list may be there whatever the values
+   * held.
    */
   boolean mayMatch(TraceQuery query) {
     if (query.endEpochNanos() <= minStartEpochNanos
@@ -80,8 +81,13 @@ record BlockMeta(
     }
     if (query.serviceName().isPresent()) {
       String service = query.serviceName().get();
-      return mayMatch(query, operations.getOrDefault(service, Set.of()),
-          attributeValues.getOrDefault(service, Map.of()));
+      Set<Operation> serviceOperations = operations.get(service);
+      return serviceOperations == null
+          ? mayHoldPast(operations.keySet(), service, Storage.MAX_SERVICES)
+          : mayMatch(query, serviceOperations, attributeValues.getOrDefault(service, Map.of()));
+    }
+    if (operations.size() >= Storage.MAX_SERVICES) {
+      return true;
     }
     for (String service : operations.keySet()) {
       if (mayMatch(query, operations.get(service),

@@ -17,66 +17,79 @@ import java.util.Set;
 /**
  * The names a set of spans uses, for listing and for skipping blocks without reading spans:
  * services, their operations, and the searchable attribute keys and {@linkplain
- * TraceQuery#searchableText text values} of their span and resource attributes. Of each service
- * only the {@value Storage#MAX_NAMES_PER_SERVICE} span names and keys that sort first are kept
- * (a span name keeps every kind it was seen with), and of each key the {@value
- * Storage#MAX_VALUES_PER_KEY} values that sort first (none longer than {@value
- * Storage#MAX_LISTED_VALUE_LENGTH} chars), so that names and values made from IDs (a
- * span named after its URL, a request ID) cannot grow it without bound, and so that the first
- * names of several catalogs together are the first names of all: a block's catalog is its head's
- * when it is cut, and the union of its sources' when it is compacted, exactly as if it were
- * gathered from its spans again. Not thread-safe.
+ * TraceQuery#searchableText text values} of their span and resource attributes. Only the {@value
+ * Storage#MAX_SERVICES} services that sort first are kept, of each of them the {@value
+ * Storage#MAX_NAMES_PER_SERVICE} span names and keys that sort first (a span name keeps every kind
+ * it was seen with), and of each key the {@value Storage#MAX_VALUES_PER_KEY} values that sort
+ * first (none longer than {@value Storage#MAX_LISTED_VALUE_LENGTH} chars), so that names and
+ * values made from IDs (a pod in the service name, a span named after its URL, a request ID)
+ * cannot grow it without bound, and so that the first names of several catalogs together are the
+ * first names of all: a block's catalog is its head's when it is cut, and the union of its
+ * sources' when it is compacted, exactly as if it were gathered from its spans again. Not
+ * thread-safe.
  */
 final class Catalog {
-  /** Service → span name → the kinds it was seen with. */
-  private final Map<String, FirstTexts<Set<SpanKind>>> operations = new HashMap<>();
-  /** Service → attribute key → text values. */
-  private final Map<String, FirstTexts<FirstTexts<Boolean>>> attributeValues = new HashMap<>();
+  private final FirstTexts<Names> services = new FirstTexts<>(Storage.MAX_SERVICES);
   private final RecentResources resourcesAdded = new RecentResources();
 
+  /** What is kept of one service. */
+  private static final class Names {
+    /** Span name → the kinds it was seen with. */
+    final FirstTexts<Set<SpanKind>> spanNames = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
+    /** Attribute key → text values. */
+    final FirstTexts<FirstTexts<Boolean>> keys = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
+  }
+
   void add(Span span) {
-    String service = span.serviceName();
-    addOperation(spanNames(service), span.name(), span.kind());
-    FirstTexts<FirstTexts<Boolean>> keys = keys(service);
-    addAttributes(keys, span.attributes());
+    Names names = names(span.serviceName());
+    if (names == null) {
+      return;
+    }
+    addOperation(names.spanNames, span.name(), span.kind());
+    addAttributes(names.keys, span.attributes());
     // Decoders share one resource among the spans of a request: its attributes are added once.
     if (resourcesAdded.get(span.resource()) < 0) {
       resourcesAdded.put(span.resource(), 0);
-      addAttributes(keys, span.resource().attributes());
+      addAttributes(names.keys, span.resource().attributes());
     }
   }
 
   /** Adds the names of a block, as its metadata lists them. */
   void addAll(BlockMeta meta) {
     meta.operations().forEach((service, serviceOperations) -> {
-      FirstTexts<Set<SpanKind>> names = spanNames(service);
-      for (Operation operation : serviceOperations) {
-        addOperation(names, operation.spanName(), operation.kind());
+      Names names = names(service);
+      if (names != null) {
+        for (Operation operation : serviceOperations) {
+          addOperation(names.spanNames, operation.spanName(), operation.kind());
+        }
       }
     });
     meta.attributeValues().forEach((service, values) -> {
-      FirstTexts<FirstTexts<Boolean>> keys = keys(service);
-      values.forEach((key, texts) -> {
-        for (String text : texts) {
-          addValue(keys, key, text);
-        }
-      });
+      Names names = names(service);
+      if (names != null) {
+        values.forEach((key, texts) -> {
+          for (String text : texts) {
+            addValue(names.keys, key, text);
+          }
+        });
+      }
     });
   }
 
   /** Service → its operations, in sets made for the call. */
   Map<String, Set<Operation>> operations() {
-    Map<String, Set<Operation>> services = new HashMap<>();
-    operations.forEach((service, names) -> {
+    Map<String, Set<Operation>> operations = new HashMap<>();
+    for (String service : services.first()) {
+      FirstTexts<Set<SpanKind>> spanNames = services.get(service).spanNames;
       Set<Operation> serviceOperations = new HashSet<>();
-      for (String name : names.first()) {
-        for (SpanKind kind : names.get(name)) {
+      for (String name : spanNames.first()) {
+        for (SpanKind kind : spanNames.get(name)) {
           serviceOperations.add(new Operation(name, kind));
         }
       }
-      services.put(service, serviceOperations);
-    });
-    return services;
+      operations.put(service, serviceOperations);
+    }
+    return operations;
   }
 
   /**
@@ -84,32 +97,27 @@ final class Catalog {
    * live, guarded by the owner.
    */
   Map<String, Map<String, Set<String>>> attributeValues() {
-    Map<String, Map<String, Set<String>>> services = new HashMap<>();
-    attributeValues.forEach((service, keys) -> {
+    Map<String, Map<String, Set<String>>> attributeValues = new HashMap<>();
+    for (String service : services.first()) {
+      FirstTexts<FirstTexts<Boolean>> keys = services.get(service).keys;
       Map<String, Set<String>> values = new HashMap<>();
       for (String key : keys.first()) {
         values.put(key, keys.get(key).first());
       }
-      services.put(service, values);
-    });
-    return services;
+      attributeValues.put(service, values);
+    }
+    return attributeValues;
   }
 
-  private FirstTexts<Set<SpanKind>> spanNames(String service) {
-    return firstNames(operations, service);
-  }
-
-  private FirstTexts<FirstTexts<Boolean>> keys(String service) {
-    return firstNames(attributeValues, service);
-  }
-
-  /** The first names of {@code service} in {@code byService}, made when it has none yet. */
-  private static <V> FirstTexts<V> firstNames(
-      Map<String, FirstTexts<V>> byService, String service) {
-    FirstTexts<V> names = byService.get(service);
+  /** What is kept of {@code service}, made when it has nothing yet; null if it is past the first. */
+  private Names names(String service) {
+    Names names = services.get(service);
     if (names == null) {
-      names = new FirstTexts<>(Storage.MAX_NAMES_PER_SERVICE);
-      byService.put(service, names);
+      if (services.isPast(service)) {
+        return null;
+      }
+      names = new Names();
+      services.put(service, names);
     }
     return names;
   }

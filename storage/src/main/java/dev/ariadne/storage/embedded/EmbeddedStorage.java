@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,6 +97,8 @@ public final class EmbeddedStorage implements Storage {
   private final Lock cutWorkLock = new ReentrantLock();
   /** Cut heads whose blocks are still to be written, oldest first; guarded by cutWorkLock. */
   private final ArrayDeque<Frozen> unwrittenCuts = new ArrayDeque<>();
+  /** Whether a cut block listed the most services there are; guarded by cutWorkLock. */
+  private boolean warnedOfServices;
   /** Serialises compaction and expiry, whichever thread asks for them. */
   private final Lock workLock = new ReentrantLock();
   private final Lock maintenanceLock = new ReentrantLock();
@@ -525,14 +528,18 @@ public final class EmbeddedStorage implements Storage {
   public List<String> services() {
     TreeSet<String> services = new TreeSet<>();
     forEachCatalog((operations, values) -> services.addAll(operations.keySet()));
-    return List.copyOf(services);
+    return services.stream().limit(Storage.MAX_SERVICES).toList();
   }
 
   @Override
   public List<Operation> operations(String serviceName) {
     requireNonNull(serviceName, "serviceName");
     TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
-    forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
+    boolean truncated =
+        forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
+    if (truncated && Collections.binarySearch(services(), serviceName) < 0) {
+      return List.of();
+    }
     return Operations.ofFirstNames(operations);
   }
 
@@ -549,8 +556,9 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * The first {@code limit} of the sorted union, over one or all services, of the first {@code
-   * kept} strings of each: what every catalog keeps of a service, since each keeps its first.
+   * The first {@code limit} of the sorted union, over one or all listed services, of the first
+   * {@code kept} strings of each: what every catalog keeps of a service, since each keeps its
+   * first.
    */
   private List<String> firstSorted(Optional<String> serviceName, int limit, int kept,
       Function<Map<String, Set<String>>, Collection<String>> strings) {
@@ -559,24 +567,39 @@ public final class EmbeddedStorage implements Storage {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
     Map<String, TreeSet<String>> byService = new HashMap<>();
-    forEachCatalog((operations, values) -> values.forEach((service, keys) -> {
+    boolean truncated = forEachCatalog((operations, values) -> values.forEach((service, keys) -> {
       if (serviceName.map(service::equals).orElse(true)) {
         byService.computeIfAbsent(service, name -> new TreeSet<>()).addAll(strings.apply(keys));
       }
     }));
+    if (truncated) {
+      List<String> listed = services();
+      byService.keySet().removeIf(service -> Collections.binarySearch(listed, service) < 0);
+    }
     TreeSet<String> sorted = new TreeSet<>();
     byService.values().forEach(service -> service.stream().limit(kept).forEach(sorted::add));
     return sorted.stream().limit(limit).toList();
   }
 
-  /** Passes each head's and each block's catalog maps to {@code reader}. */
-  private void forEachCatalog(java.util.function.BiConsumer<Map<String, Set<Operation>>,
+  /**
+   * Passes each head's and each block's catalog maps to {@code reader}.
+   *
+   * @return whether a catalog lists {@value Storage#MAX_SERVICES} services, so that their union
+   *     may hold services past the first that many, of which nothing is listed
+   */
+  private boolean forEachCatalog(java.util.function.BiConsumer<Map<String, Set<Operation>>,
       Map<String, Map<String, Set<String>>>> reader) {
     State current = state;
-    current.heads().forEach(head -> head.readCatalog(reader));
+    boolean[] truncated = {false};
+    current.heads().forEach(head -> head.readCatalog((operations, values) -> {
+      truncated[0] |= operations.size() >= Storage.MAX_SERVICES;
+      reader.accept(operations, values);
+    }));
     for (Block block : current.blocks) {
+      truncated[0] |= block.meta().operations().size() >= Storage.MAX_SERVICES;
       reader.accept(block.meta().operations(), block.meta().attributeValues());
     }
+    return truncated[0];
   }
 
   @Override
@@ -910,6 +933,7 @@ public final class EmbeddedStorage implements Storage {
           next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
       CrashPoint.reached("cut-written");
       unwrittenCuts.removeFirst();
+      warnIfServicesPastListed(block);
       synchronized (stateLock) {
         State current = state;
         List<Head> cut = new ArrayList<>(current.cut);
@@ -925,6 +949,23 @@ public final class EmbeddedStorage implements Storage {
         maintenanceLock.unlock();
       }
       wal.deleteSegmentsBefore(next.segment());
+    }
+  }
+
+  /**
+   * Tells the operator, once, when a block holds more services than are listed: usually a {@code
+   * service.name} made from a pod, host or request ID.
+   */
+  private void warnIfServicesPastListed(Block block) {
+    Map<String, Set<Operation>> services = block.meta().operations();
+    if (services.size() >= Storage.MAX_SERVICES && !warnedOfServices) {
+      warnedOfServices = true;
+      LOG.log(Level.WARNING, "Block " + block.file().getFileName() + " has spans of "
+          + Storage.MAX_SERVICES + " services or more, the most that are listed: services,"
+          + " operations and attribute keys list only the first " + Storage.MAX_SERVICES
+          + " by name (the last " + Collections.max(services.keySet()) + "), and search finds the"
+          + " spans of the others by their service name. Is service.name made from a pod, host or"
+          + " request ID? (logged once)");
     }
   }
 

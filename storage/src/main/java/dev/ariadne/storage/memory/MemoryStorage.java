@@ -14,6 +14,7 @@ import dev.ariadne.storage.internal.Operations;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -350,17 +351,47 @@ public final class MemoryStorage implements Storage {
   public List<String> services() {
     readLock.lock();
     try {
-      long oldest = oldestHeld();
-      TreeSet<String> held = new TreeSet<>();
-      services.forEach((name, service) -> {
-        if (service.isHeld(oldest)) {
-          held.add(name);
-        }
-      });
-      return List.copyOf(held);
+      return listedServices(oldestHeld());
     } finally {
       readLock.unlock();
     }
+  }
+
+  /** The first {@value Storage#MAX_SERVICES} services that traces from {@code oldest} on hold. */
+  private List<String> listedServices(long oldest) {
+    TreeSet<String> held = new TreeSet<>();
+    services.forEach((name, service) -> {
+      if (service.isHeld(oldest)) {
+        held.add(name);
+      }
+    });
+    return held.stream().limit(Storage.MAX_SERVICES).toList();
+  }
+
+  /**
+   * The services that traces from {@code oldest} on hold and {@link #services} lists, by name;
+   * only {@code serviceName} if given.
+   */
+  private Map<String, ServiceIndex> listed(Optional<String> serviceName, long oldest) {
+    Map<String, ServiceIndex> listed = new HashMap<>();
+    if (serviceName.isPresent()) {
+      ServiceIndex service = services.get(serviceName.get());
+      if (service != null && service.isHeld(oldest)) {
+        listed.put(serviceName.get(), service);
+      }
+    } else {
+      services.forEach((name, service) -> {
+        if (service.isHeld(oldest)) {
+          listed.put(name, service);
+        }
+      });
+    }
+    // Only then can a service be past those listed.
+    if (services.size() > Storage.MAX_SERVICES) {
+      List<String> first = listedServices(oldest);
+      listed.keySet().removeIf(name -> Collections.binarySearch(first, name) < 0);
+    }
+    return listed;
   }
 
   @Override
@@ -369,12 +400,10 @@ public final class MemoryStorage implements Storage {
     readLock.lock();
     try {
       long oldest = oldestHeld();
-      ServiceIndex service = services.get(serviceName);
-      if (service == null || !service.isHeld(oldest)) {
-        return List.of();
-      }
       TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
-      service.addOperations(oldest, operations);
+      for (ServiceIndex service : listed(Optional.of(serviceName), oldest).values()) {
+        service.addOperations(oldest, operations);
+      }
       return Operations.ofFirstNames(operations);
     } finally {
       readLock.unlock();
@@ -399,8 +428,8 @@ public final class MemoryStorage implements Storage {
   }
 
   /**
-   * The first {@code limit} of the sorted union, over one or all services, of the first {@code
-   * kept} of some strings of each.
+   * The first {@code limit} of the sorted union, over one or all listed services, of the first
+   * {@code kept} of some strings of each.
    */
   private List<String> firstSorted(
       Optional<String> serviceName, int limit, int kept, Strings strings) {
@@ -412,9 +441,7 @@ public final class MemoryStorage implements Storage {
     try {
       long oldest = oldestHeld();
       TreeSet<String> sorted = new TreeSet<>();
-      for (ServiceIndex service : serviceName.isPresent()
-          ? Optional.ofNullable(services.get(serviceName.get())).stream().toList()
-          : services.values()) {
+      for (ServiceIndex service : listed(serviceName, oldest).values()) {
         TreeSet<String> ofService = new TreeSet<>();
         strings.addTo(service, oldest, ofService);
         ofService.stream().limit(kept).forEach(sorted::add);

@@ -87,4 +87,23 @@ class CatalogTest {
         .containsExactlyInAnyOrderElementsOf(
             keys.stream().limit(Storage.MAX_NAMES_PER_SERVICE).toList());
   }
+
+  @Test
+  void keepsTheFirstServicesHoweverManyArrive() {
+    Random random = new Random(7);
+    Catalog catalog = new Catalog();
+    TreeSet<String> services = new TreeSet<>();
+
+    for (int i = 0; i < 5 * Storage.MAX_SERVICES; i++) {
+      String service = "pod-" + random.nextInt(Integer.MAX_VALUE);
+      services.add(service);
+      catalog.add(spanOf(service, "k8s.pod.uid", service));
+    }
+
+    List<String> first = services.stream().limit(Storage.MAX_SERVICES).toList();
+    assertThat(catalog.operations().keySet()).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(catalog.attributeValues().keySet()).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(catalog.attributeValues().get(first.get(0)).get("k8s.pod.uid"))
+        .containsExactly(first.get(0));
+  }
 }

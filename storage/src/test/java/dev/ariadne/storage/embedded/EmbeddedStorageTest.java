@@ -16,6 +16,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.DroppedSpans;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -97,6 +99,36 @@ class EmbeddedStorageTest {
     }
 
     assertThatThrownBy(this::open).hasMessageContaining("unknown record type 9");
+  }
+
+  @Test
+  void aBlockWithMoreServicesThanAreListedIsWarnedOfOnce() throws IOException {
+    try (EmbeddedStorage storage = open();
+        CapturedLogs logs = new CapturedLogs(EmbeddedStorage.class)) {
+      storage.write(spansOfServices(Storage.MAX_SERVICES - 1, 0));
+      storage.cut();
+      assertThat(logs.messages(Level.WARNING)).isEmpty();
+
+      for (int round = 1; round <= 2; round++) {
+        storage.write(spansOfServices(Storage.MAX_SERVICES + 1, round));
+        storage.cut();
+      }
+
+      assertThat(logs.messages(Level.WARNING)).singleElement().asString()
+          .contains("has spans of " + Storage.MAX_SERVICES + " services or more")
+          .contains(String.format("the last pod-%05d", Storage.MAX_SERVICES - 1))
+          .contains("Is service.name made from a pod, host or request ID?");
+    }
+  }
+
+  /** One span of each of {@code count} services, in a trace of its own. */
+  private static List<Span> spansOfServices(int count, int round) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      spans.add(span(new TraceId(round, i + 1), 1, 0, String.format("pod-%05d", i), "GET /",
+          SpanKind.SERVER, TODAY, MILLIS).build());
+    }
+    return spans;
   }
 
   @Test

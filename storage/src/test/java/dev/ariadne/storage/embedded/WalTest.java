@@ -22,20 +22,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,32 +42,14 @@ class WalTest {
   @TempDir Path dir;
 
   private final List<Entry> replayed = new ArrayList<>();
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Logger logger = Logger.getLogger(Wal.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private final CapturedLogs logs = new CapturedLogs(Wal.class);
 
   /** A replayed record. */
   record Entry(long segment, String payload) {}
 
-  @BeforeEach
-  void captureLogs() {
-    logger.addHandler(handler);
-  }
-
   @AfterEach
   void releaseLogs() {
-    logger.removeHandler(handler);
+    logs.close();
   }
 
   @Test
@@ -282,7 +258,7 @@ class WalTest {
         assertThat(damage.setAside()).isNull();
       });
       assertThat(Files.size(file)).isEqualTo(cut);
-      assertThat(logged(Level.WARNING)).singleElement().asString()
+      assertThat(logs.messages(Level.WARNING)).singleElement().asString()
           .contains(file.toString(), "torn tail at offset " + cut, reason);
       assertThat(append(wal, "after the crash")).isEqualTo(2);
     }
@@ -305,7 +281,7 @@ class WalTest {
       assertThat(replayed).containsExactly(new Entry(1, "kept"));
       assertThat(wal.replayReport().damage()).containsExactly(new Damage(segment(2), 0,
           "incomplete segment header: 3 of 8 bytes", 3, null));
-      assertThat(logged(Level.WARNING)).singleElement().asString()
+      assertThat(logs.messages(Level.WARNING)).singleElement().asString()
           .contains(segment(2).toString(), "torn tail at offset 0");
       assertThat(wal.currentSegment()).isEqualTo(2);
       assertThat(append(wal, "next")).isEqualTo(2);
@@ -336,7 +312,7 @@ class WalTest {
         assertThat(damage.bytes()).isEqualTo(original.length - corruptAt);
         assertThat(damage.setAside()).isEqualTo(aside);
       });
-      assertThat(logged(Level.SEVERE)).singleElement().asString()
+      assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
           .contains(file.toString(), "corrupt record at offset " + corruptAt, aside.toString());
       assertThat(wal.currentSegment()).isEqualTo(3);
     }
@@ -400,7 +376,7 @@ class WalTest {
       Path aside = dir.resolve("0000000000000002.wal.corrupt-0");
       assertThat(wal.replayReport().damage()).containsExactly(new Damage(segment(2), 0,
           "not a WAL segment header", original.length, aside));
-      assertThat(logged(Level.SEVERE)).singleElement().asString()
+      assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
           .contains(segment(2).toString(), "not a WAL segment header");
       assertThat(Files.exists(segment(2))).isFalse();
       assertThat(Files.size(aside)).isEqualTo(original.length);
@@ -540,7 +516,7 @@ class WalTest {
       } finally {
         Thread.interrupted();
       }
-      assertThat(logged(Level.SEVERE)).singleElement().asString().contains("fsync of WAL segment");
+      assertThat(logs.messages(Level.SEVERE)).singleElement().asString().contains("fsync of WAL segment");
       assertThat(wal.failure()).hasValueSatisfying(why -> assertThat(why).startsWith(
           "fsync of WAL segment " + segment(1) + " failed; the WAL in " + dir
               + " refuses appends from now on"));
@@ -664,14 +640,6 @@ class WalTest {
       total += Files.size(dir.resolve(name));
     }
     return total;
-  }
-
-  private List<String> logged(Level level) {
-    SimpleFormatter formatter = new SimpleFormatter();
-    return logged.stream()
-        .filter(record -> record.getLevel().equals(level))
-        .map(formatter::formatMessage)
-        .toList();
   }
 
   private static void awaitSyncCount(Wal wal, long count) throws InterruptedException {
