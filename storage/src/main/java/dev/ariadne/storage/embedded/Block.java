@@ -13,6 +13,7 @@ import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,14 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
  * One immutable block file, open for reading; written by {@link BlockWriter}, laid out as {@link
  * BlockFormat} says. Opening reads the header, the footer and the metadata only, so opening many
- * blocks costs little whatever they hold. The names, index, bloom filter and column directory
- * load on first use and stay in memory; search columns, summaries and pages are read from the
- * file each time they are needed, and not cached.
+ * blocks costs little whatever they hold. The index, bloom filter and column directory load on
+ * first use and stay in memory, the names too while the heap has room; search columns, summaries
+ * and pages are read from the file each time they are needed, and not cached.
  *
  * <p>Bad bytes found at any point are a {@link CorruptDataException} naming the file and the
  * section, never a wrong answer. Thread-safe.
@@ -50,10 +52,10 @@ final class Block implements Closeable {
     this.version = version;
     this.meta = meta;
     this.sections = sections;
-    this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)));
-    this.index = new Lazy<>(this::readIndex);
-    this.bloom = new Lazy<>(() -> BloomFilter.read(readSection(Section.BLOOM)));
-    this.columns = new Lazy<>(this::readColumns);
+    this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)), true);
+    this.index = new Lazy<>(this::readIndex, false);
+    this.bloom = new Lazy<>(() -> BloomFilter.read(readSection(Section.BLOOM)), false);
+    this.columns = new Lazy<>(this::readColumns, false);
   }
 
   /**
@@ -135,6 +137,11 @@ final class Block implements Closeable {
 
   TraceIndex index() throws IOException {
     return index.get();
+  }
+
+  /** The size of the names table as written, before compression: a measure of its heap. */
+  long namesBytes() {
+    return sections.get(Section.NAMES).rawLength();
   }
 
   StringTable names() throws IOException {
@@ -431,6 +438,13 @@ final class Block implements Closeable {
   }
 
   /** Reads a section on first use; a failed read is not kept, so the next use tries again. */
+  /**
+   * A section read when first needed and then kept, or, if soft, kept while the heap has room: the
+   * collector clears it before the heap would run out, and the next use reads it again. The names
+   * table is soft: names made from IDs (a span named after its URL, a service per pod) make it as
+   * long as the block's span count, at about 100 bytes of heap a name, and every block searched or
+   * compacted would keep its own; what else a block keeps grows with its traces, not its names.
+   */
   private static final class Lazy<T> {
     /** Reads the section. */
     @FunctionalInterface
@@ -439,20 +453,24 @@ final class Block implements Closeable {
     }
 
     private final Loader<T> loader;
-    private volatile T value;
+    private final boolean soft;
+    /** What holds the section once read, strongly or softly; gives null until then. */
+    private volatile Supplier<T> held = () -> null;
 
-    Lazy(Loader<T> loader) {
+    Lazy(Loader<T> loader, boolean soft) {
       this.loader = loader;
+      this.soft = soft;
     }
 
     T get() throws IOException {
-      T loaded = value;
+      T loaded = held.get();
       if (loaded == null) {
         synchronized (this) {
-          loaded = value;
+          loaded = held.get();
           if (loaded == null) {
-            loaded = loader.load();
-            value = loaded;
+            T read = loader.load();
+            held = soft ? new SoftReference<>(read)::get : () -> read;
+            loaded = read;
           }
         }
       }

@@ -74,6 +74,14 @@ public final class EmbeddedStorage implements Storage {
   private static final int HEAD_TRACES_PER_ASK = 64;
   /** How long a block stays open after it was deleted, for the reads that may still use it. */
   private static final long RETIRED_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /**
+   * The most bytes of names (as written, see {@link Block#namesBytes}) a merge takes from its
+   * sources. A merge holds its block's whole names table in memory, at about 100 bytes of heap a
+   * name, and names made from IDs (a span named after its URL, a service per pod) give a block as
+   * many names as spans: 1.6 million of them ran a 512 MiB heap out. Four MiB is about 200,000
+   * such names, where the load generator's blocks have a few kilobytes of names.
+   */
+  static final long COMPACTION_TARGET_NAMES_BYTES = 4 << 20;
   private static final String BLOCK_SUFFIX = ".block";
   /** How often a background task that keeps failing is reported at most. */
   private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
@@ -989,7 +997,7 @@ public final class EmbeddedStorage implements Storage {
 
   private void doCompact() throws IOException {
     List<Block> group = compactionGroup(state.blocks, settings.headMaxSpans,
-        settings.compactionTargetSpans, settings.compactionFanIn);
+        settings.compactionTargetSpans, settings.compactionFanIn, COMPACTION_TARGET_NAMES_BYTES);
     if (group.isEmpty()) {
       return;
     }
@@ -1012,13 +1020,14 @@ public final class EmbeddedStorage implements Storage {
 
   /**
    * The blocks to merge next, or none: the first {@code fanIn} consecutive blocks, in start order,
-   * of the lowest size tier that has them, whose spans fit in {@code targetSpans} together. Tier 0
+   * of the lowest size tier that has them, whose spans fit in {@code targetSpans} and whose names
+   * fit in {@code targetNamesBytes} together; a block of more names is not merged. Tier 0
    * holds blocks of fewer than {@code unitSpans} × {@code fanIn} spans, tier 1 fewer than {@code
    * fanIn} times that, and so on. Blocks of a format version before {@link
    * BlockFormat#OLDEST_MERGED_VERSION} are left as they are, until retention deletes them.
    */
   static List<Block> compactionGroup(
-      List<Block> blocks, long unitSpans, long targetSpans, int fanIn) {
+      List<Block> blocks, long unitSpans, long targetSpans, int fanIn, long targetNamesBytes) {
     List<Block> byStart = new ArrayList<>(blocks);
     byStart.removeIf(block -> block.version() < BlockFormat.OLDEST_MERGED_VERSION);
     byStart.sort(Comparator.comparingLong((Block b) -> b.meta().minStartEpochNanos())
@@ -1027,20 +1036,25 @@ public final class EmbeddedStorage implements Storage {
     for (long tierStart = 0; tierStart < targetSpans; tierStart = tierEnd, tierEnd *= fanIn) {
       List<Block> run = new ArrayList<>();
       long spans = 0;
+      long namesBytes = 0;
       for (Block block : byStart) {
         long count = block.meta().spanCount();
         if (count >= tierStart && count < tierEnd) {
           run.add(block);
           spans += count;
+          namesBytes += block.namesBytes();
           if (run.size() == fanIn) {
-            if (spans <= targetSpans) {
+            if (spans <= targetSpans && namesBytes <= targetNamesBytes) {
               return run;
             }
-            spans -= run.remove(0).meta().spanCount();
+            Block first = run.remove(0);
+            spans -= first.meta().spanCount();
+            namesBytes -= first.namesBytes();
           }
         } else {
           run.clear();
           spans = 0;
+          namesBytes = 0;
         }
       }
       if (tierEnd > Long.MAX_VALUE / fanIn) {

@@ -644,11 +644,36 @@ class BlockTest {
 
     Block current = write(2, variedTraces(new Random(22), 10));
     Block other = write(3, variedTraces(new Random(23), 10));
-    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current, other), 10, 1_000, 2))
+    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current, other), 10, 1_000, 2,
+        Long.MAX_VALUE))
         .containsExactlyInAnyOrder(current, other);
     assertThatThrownBy(() -> BlockWriter.compact(directory, 4, List.of(block, current)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("source " + block + " of format version 1 (expected: 3 or later)");
+  }
+
+  @Test
+  void blocksWhoseNamesTogetherPassTheTargetAreNotMerged() throws IOException {
+    Block manyNames = write(1, tracesNamed(1, 500));
+    Block fewNames = write(2, tracesNamed(2, 1));
+    Block other = write(3, tracesNamed(3, 1));
+    long target = fewNames.namesBytes() + other.namesBytes();
+    assertThat(manyNames.namesBytes()).isGreaterThan(other.namesBytes());
+
+    assertThat(EmbeddedStorage.compactionGroup(List.of(manyNames, fewNames, other), 10_000,
+        1_000_000, 2, target)).containsExactly(fewNames, other);
+    assertThat(EmbeddedStorage.compactionGroup(List.of(manyNames, fewNames), 10_000, 1_000_000, 2,
+        target)).isEmpty();
+  }
+
+  /** Traces of one span each, starting at second {@code second}, under {@code names} span names. */
+  private static List<List<Span>> tracesNamed(int second, int names) {
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      traces.add(List.of(span(new TraceId(second, i + 1), 1, 0, CART, "GET /users/" + i % names,
+          SpanKind.SERVER, TODAY + second * SECOND + i, MILLIS).build()));
+    }
+    return traces;
   }
 
   @Test
@@ -668,7 +693,8 @@ class BlockTest {
 
     List<List<Span>> newer = variedTraces(new Random(25), 10);
     Block current = write(2, newer);
-    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current), 10_000, 1_000_000, 2))
+    assertThat(EmbeddedStorage.compactionGroup(List.of(block, current), 10_000, 1_000_000, 2,
+        Long.MAX_VALUE))
         .containsExactlyInAnyOrder(block, current);
     Block merged = BlockWriter.compact(directory, 3, List.of(block, current));
     opened.add(merged);

@@ -25,6 +25,7 @@ import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -725,6 +727,64 @@ class EmbeddedStorageTest {
       for (TraceId traceId : written) {
         assertThat(storage.trace(traceId)).hasSize(5);
       }
+    }
+  }
+
+  /**
+   * Names made from IDs (a span named after its URL, a service per pod) make a block's names table
+   * as long as its span count. In a child JVM of 64 MiB, 30 blocks of 20,000 spans with span names
+   * of their own hold about 120 MB of names together; every block is searched by span name, twice
+   * over, which loads every block's names.
+   */
+  @Test
+  void blocksWhoseNamesTogetherOutgrowTheHeapAreAllSearched() throws Exception {
+    Process child = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+        "-cp", System.getProperty("java.class.path"), SearchBlocksOfNamesMadeFromIds.class.getName(),
+        directory.toString())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(child.exitValue()).as(output).isZero();
+    assertThat(output.lines()).containsExactly("searched each of 30 blocks twice");
+  }
+
+  /** Writes, cuts and searches the blocks of the test above in the given directory. */
+  static final class SearchBlocksOfNamesMadeFromIds {
+    private static final int BLOCKS = 30;
+
+    public static void main(String[] args) throws IOException {
+      try (EmbeddedStorage storage = EmbeddedStorage.builder(Path.of(args[0]))
+          .syncPolicy(SyncPolicy.INTERVAL).retention(FOREVER)
+          .maintenanceInterval(Duration.ofDays(1)).open()) {
+        for (int block = 1; block <= BLOCKS; block++) {
+          for (int batch = 0; batch < 20; batch++) {
+            List<Span> spans = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+              int id = batch * 1000 + i + 1;
+              spans.add(span(new TraceId(block, id), 1, 0, CART, spanName(block, id),
+                  SpanKind.SERVER, TODAY, MILLIS).build());
+            }
+            storage.write(spans);
+          }
+          storage.cut();
+        }
+        for (int pass = 0; pass < 2; pass++) {
+          for (int block = 1; block <= BLOCKS; block++) {
+            TraceQuery query = TraceQuery.builder().spanName(spanName(block, 1)).build();
+            if (storage.search(query).size() != 1) {
+              throw new AssertionError("block " + block + " not found by search");
+            }
+          }
+        }
+        System.out.println("searched each of " + BLOCKS + " blocks twice");
+      }
+    }
+
+    private static String spanName(int block, int id) {
+      return String.format("GET /api/v1/users/%02d-%06d/orders", block, id);
     }
   }
 
