@@ -666,6 +666,27 @@ class BlockTest {
         target)).isEmpty();
   }
 
+  @Test
+  void metadataHoldsWhatServicesShareOnce() throws IOException {
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      traces.add(List.of(span(new TraceId(0, i + 1), 1, 0, "pod-" + i, "GET /users",
+          SpanKind.SERVER, TODAY + i, MILLIS)
+          .attributes(List.of(Attribute.of("http.request.method", "GET"))).build()));
+    }
+
+    BlockMeta meta = write(1, traces).meta();
+
+    assertThat(meta.operations().get("pod-1")).containsExactly(
+        new Operation("GET /users", SpanKind.SERVER)).isSameAs(meta.operations().get("pod-2"));
+    Set<String> methods = meta.attributeValues().get("pod-1").get("http.request.method");
+    assertThat(methods).containsExactly("GET")
+        .isSameAs(meta.attributeValues().get("pod-2").get("http.request.method"));
+    assertThat(meta.attributeValues().get("pod-1").get("service.name")).containsExactly("pod-1")
+        .singleElement().isSameAs(meta.operations().keySet().stream()
+            .filter("pod-1"::equals).findFirst().orElseThrow());
+  }
+
   /** Traces of one span each, starting at second {@code second}, under {@code names} span names. */
   private static List<List<Span>> tracesNamed(int second, int names) {
     List<List<Span>> traces = new ArrayList<>();
