@@ -606,6 +606,33 @@ public abstract class StorageContract {
         .extracting(TraceSummary::traceId).containsExactly(searchedTrace);
   }
 
+  /**
+   * More services than are listed, written in three parts of fewer each, the last part sorting
+   * after the others: a backend that merges partial lists must cut their union, not only each.
+   */
+  @Test
+  void servicesPastTheFirstOfSeveralShorterListsAreNotListed() throws IOException {
+    int part = Storage.MAX_SERVICES * 2 / 5;
+    for (int first = 0; first < 3 * part; first += part) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = first; i < first + part; i++) {
+        spans.add(span(new TraceId(10, i + 1), 1, 0, String.format("pod-%05d", i), "GET /",
+            SpanKind.SERVER, TODAY + i * MILLIS, MILLIS)
+            .attributes(List.of(Attribute.of("k", "v"))).build());
+      }
+      storage.write(spans);
+    }
+
+    String past = String.format("pod-%05d", 3 * part - 1);
+    assertThat(storage.services()).hasSize(Storage.MAX_SERVICES).doesNotContain(past);
+    assertThat(storage.operations(past)).isEmpty();
+    assertThat(storage.attributeKeys(Optional.of(past), 10)).isEmpty();
+    assertThat(storage.attributeValues(Optional.empty(), "service.name", 3 * part))
+        .hasSize(Storage.MAX_SERVICES).doesNotContain(past);
+    assertThat(storage.search(TraceQuery.builder().serviceName(past).build()))
+        .extracting(TraceSummary::traceId).containsExactly(new TraceId(10, 3 * part));
+  }
+
   @Test
   void operationsOfAnUnknownServiceAreEmpty() throws IOException {
     storage.write(checkout(TRACE_ID, TODAY));

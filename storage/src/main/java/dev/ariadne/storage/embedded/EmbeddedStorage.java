@@ -39,9 +39,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -534,21 +536,17 @@ public final class EmbeddedStorage implements Storage {
 
   @Override
   public List<String> services() {
-    TreeSet<String> services = new TreeSet<>();
-    forEachCatalog((operations, values) -> services.addAll(operations.keySet()));
-    return services.stream().limit(Storage.MAX_SERVICES).toList();
+    return List.copyOf(listed(forEachCatalog((operations, values) -> {})));
   }
 
   @Override
   public List<Operation> operations(String serviceName) {
     requireNonNull(serviceName, "serviceName");
     TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
-    boolean truncated =
+    NavigableSet<String> services =
         forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
-    if (truncated && Collections.binarySearch(services(), serviceName) < 0) {
-      return List.of();
-    }
-    return Operations.ofFirstNames(operations);
+    return listed(services).contains(serviceName)
+        ? Operations.ofFirstNames(operations) : List.of();
   }
 
   @Override
@@ -575,39 +573,46 @@ public final class EmbeddedStorage implements Storage {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
     Map<String, TreeSet<String>> byService = new HashMap<>();
-    boolean truncated = forEachCatalog((operations, values) -> values.forEach((service, keys) -> {
-      if (serviceName.map(service::equals).orElse(true)) {
-        byService.computeIfAbsent(service, name -> new TreeSet<>()).addAll(strings.apply(keys));
-      }
-    }));
-    if (truncated) {
-      List<String> listed = services();
-      byService.keySet().removeIf(service -> Collections.binarySearch(listed, service) < 0);
-    }
+    SortedSet<String> listed = listed(forEachCatalog((operations, values) ->
+        values.forEach((service, keys) -> {
+          if (serviceName.map(service::equals).orElse(true)) {
+            byService.computeIfAbsent(service, name -> new TreeSet<>()).addAll(strings.apply(keys));
+          }
+        })));
+    byService.keySet().retainAll(listed);
     TreeSet<String> sorted = new TreeSet<>();
     byService.values().forEach(service -> service.stream().limit(kept).forEach(sorted::add));
     return sorted.stream().limit(limit).toList();
   }
 
   /**
+   * The first {@value Storage#MAX_SERVICES} of {@code services}: each catalog keeps its first, so
+   * these are listed whole, and of the others nothing is.
+   */
+  private static SortedSet<String> listed(NavigableSet<String> services) {
+    return services.size() <= Storage.MAX_SERVICES ? services
+        : services.headSet(services.stream().skip(Storage.MAX_SERVICES).findFirst().orElseThrow());
+  }
+
+  /**
    * Passes each head's and each block's catalog maps to {@code reader}.
    *
-   * @return whether a catalog lists {@value Storage#MAX_SERVICES} services, so that their union
-   *     may hold services past the first that many, of which nothing is listed
+   * @return the services of all the catalogs
    */
-  private boolean forEachCatalog(java.util.function.BiConsumer<Map<String, Set<Operation>>,
+  private NavigableSet<String> forEachCatalog(
+      java.util.function.BiConsumer<Map<String, Set<Operation>>,
       Map<String, Map<String, Set<String>>>> reader) {
     State current = state;
-    boolean[] truncated = {false};
+    TreeSet<String> services = new TreeSet<>();
     current.heads().forEach(head -> head.readCatalog((operations, values) -> {
-      truncated[0] |= operations.size() >= Storage.MAX_SERVICES;
+      services.addAll(operations.keySet());
       reader.accept(operations, values);
     }));
     for (Block block : current.blocks) {
-      truncated[0] |= block.meta().operations().size() >= Storage.MAX_SERVICES;
+      services.addAll(block.meta().operations().keySet());
       reader.accept(block.meta().operations(), block.meta().attributeValues());
     }
-    return truncated[0];
+    return services;
   }
 
   @Override
