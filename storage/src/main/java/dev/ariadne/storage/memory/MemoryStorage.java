@@ -412,7 +412,8 @@ public final class MemoryStorage implements Storage {
 
   @Override
   public List<String> attributeKeys(Optional<String> serviceName, int limit) {
-    return firstSorted(serviceName, limit, Storage.MAX_NAMES_PER_SERVICE, ServiceIndex::addAttributeKeys);
+    return firstSorted(
+        serviceName, limit, Storage.MAX_NAMES_PER_SERVICE, ServiceIndex::addAttributeKeys);
   }
 
   @Override
