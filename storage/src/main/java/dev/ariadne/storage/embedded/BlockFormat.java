@@ -31,11 +31,12 @@ final class BlockFormat {
    * The version blocks are written in: since 2, a page is a {@link SpanPage} of runs; since 3, the
    * index places trace parts ({@link TraceIndex}), so that compaction can keep its sources' pages
    * as they are, and a compacted block's value tables may hold a value once per source; since 4,
-   * the metadata ends with when the block's spans were stored ({@link BlockMeta}).
+   * the metadata ends with when the block's spans were stored ({@link BlockMeta}); since 5, then
+   * with a filter of all the block's services when it holds more than it lists.
    */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
   /**
-   * The oldest version compaction merges: versions 3 and 4 differ only in their metadata, which a
+   * The oldest version compaction merges: versions 3 to 5 differ only in their metadata, which a
    * merge writes anew.
    */
   static final int OLDEST_MERGED_VERSION = 3;

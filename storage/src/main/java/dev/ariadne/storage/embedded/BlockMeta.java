@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,6 +38,9 @@ import java.util.TreeSet;
  *     with their {@linkplain TraceQuery#searchableText text values}, as a {@link Catalog} keeps
  *     them: for each key, the {@value Storage#MAX_VALUES_PER_KEY} values that sort first, or all
  *     of them if it has fewer
+ * @param allServices when the block holds more services than the {@value Storage#MAX_SERVICES}
+ *     it lists, a filter of every one of them, so that a search for one past the listed need not
+ *     read a block that does not hold it; empty otherwise, and in blocks of a version before 5
  */
 record BlockMeta(
     long id,
@@ -50,9 +54,11 @@ record BlockMeta(
     long storedEpochMillis,
     long sizeBytes,
     Map<String, Set<Operation>> operations,
-    Map<String, Map<String, Set<String>>> attributeValues) {
+    Map<String, Map<String, Set<String>>> attributeValues,
+    Optional<BloomFilter> allServices) {
 
   BlockMeta {
+    requireNonNull(allServices, "allServices");
     sources = List.copyOf(sources);
     // Equal names, operations, sets and maps are held once: the metadata stays in memory while
     // the block is open, and services made from IDs (a service per pod) repeat the same span
@@ -91,8 +97,8 @@ record BlockMeta(
    * span starts in its time range, or its service, span name, kind or an attribute value is not
    * in the block. The services, a service's span names, keys and a key's values are only the
    * first that many ({@link Catalog}): once that many are held, one that sorts after the last held
-   * may be there, with any names; and a value too long to list may be there whatever the values
-   * held.
+   * may be there, with any names, unless the filter of all services rules it out; and a value too
+   * long to list may be there whatever the values held.
    */
   boolean mayMatch(TraceQuery query) {
     if (query.endEpochNanos() <= minStartEpochNanos
@@ -104,6 +110,7 @@ record BlockMeta(
       Set<Operation> serviceOperations = operations.get(service);
       return serviceOperations == null
           ? mayHoldPast(operations.keySet(), service, Storage.MAX_SERVICES)
+              && allServices.map(filter -> filter.mightContain(service)).orElse(true)
           : mayMatch(query, serviceOperations, attributeValues.getOrDefault(service, Map.of()));
     }
     if (operations.size() >= Storage.MAX_SERVICES) {
@@ -203,6 +210,8 @@ record BlockMeta(
       }
     }
     out.writeLongLe(storedEpochMillis);
+    out.writeByte(allServices.isPresent() ? 1 : 0);
+    allServices.ifPresent(filter -> filter.writeTo(out));
   }
 
   /** Reads metadata that {@link #writeTo} wrote, in the given format version. */
@@ -253,11 +262,19 @@ record BlockMeta(
       attributeValues.put(service, keys);
     }
     long stored = version >= 4 ? in.readLongLe() : Math.floorDiv(maxEnd, 1_000_000L);
+    Optional<BloomFilter> allServices = Optional.empty();
+    if (version >= 5) {
+      int present = in.readByte();
+      if (present > 1) {
+        throw in.corrupt("service filter flag " + present);
+      }
+      allServices = present == 1 ? Optional.of(BloomFilter.read(in)) : Optional.empty();
+    }
     if (in.hasRemaining()) {
       throw in.corrupt(in.remaining() + " bytes after the metadata");
     }
     return new BlockMeta(id, coveredWalSegment, sources, minStart, maxStart, maxEnd, spanCount,
-        traceCount, stored, sizeBytes, operations, attributeValues);
+        traceCount, stored, sizeBytes, operations, attributeValues, allServices);
   }
 
   /**
@@ -284,10 +301,10 @@ record BlockMeta(
 
     /** The metadata, with a {@code sizeBytes} of 0 since the file is not written yet. */
     BlockMeta build(long id, long coveredWalSegment, List<Long> sources, long storedEpochMillis,
-        Catalog catalog) {
+        Catalog catalog, Optional<BloomFilter> allServices) {
       return new BlockMeta(id, coveredWalSegment, requireNonNull(sources, "sources"), minStart,
           maxStart, maxEnd, spanCount, traceCount, storedEpochMillis, 0, catalog.operations(),
-          catalog.attributeValues());
+          catalog.attributeValues(), allServices);
     }
   }
 }

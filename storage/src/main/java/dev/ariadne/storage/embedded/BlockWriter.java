@@ -10,6 +10,7 @@ import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSink;
@@ -31,6 +32,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -233,8 +235,8 @@ final class BlockWriter {
     closeSummaryChunk();
     Extent columnsSection = append(columns.finish(this::append));
     Extent callsSection = append(columns.finishCalls());
-    writeSections(columnsSection, callsSection, index.build(),
-        meta.build(id, coveredWalSegment, sources, storedEpochMillis, catalog));
+    writeSections(columnsSection, callsSection, index.build(), meta.build(id, coveredWalSegment,
+        sources, storedEpochMillis, catalog, allServices(columns.services())));
   }
 
   private void writeMerged(List<Block> sources, long id, long coveredWalSegment,
@@ -306,7 +308,22 @@ final class BlockWriter {
             pageFirstParts.stream().mapToInt(Integer::intValue).toArray(),
             pages.toArray(new Extent[0]), summaryChunks.toArray(new Extent[0]), partOrdinals),
         new BlockMeta(id, coveredWalSegment, sourceIds, minStart, maxStart, maxEnd, spanCount,
-            traceCount, stored, 0, catalog.operations(), catalog.attributeValues()));
+            traceCount, stored, 0, catalog.operations(), catalog.attributeValues(),
+            allServices(columnMerge.services())));
+  }
+
+  /**
+   * A filter of the services with these name numbers, if there are more of them than the metadata
+   * lists.
+   */
+  private Optional<BloomFilter> allServices(BitSet services) {
+    int count = services.cardinality();
+    if (count <= Storage.MAX_SERVICES) {
+      return Optional.empty();
+    }
+    BloomFilter filter = BloomFilter.create(count);
+    services.stream().forEach(service -> filter.add(names.get(service)));
+    return Optional.of(filter);
   }
 
   /** Writes one summary per trace, the parts of a trace that several sources hold merged. */

@@ -4,13 +4,17 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
+import java.util.Arrays;
 
 /**
- * Which trace IDs a block may hold: never wrong about an ID it holds, wrong about 1% of the
- * others. Lets a lookup by trace ID skip most blocks without touching their index. The bit
- * positions come from two mixed 64-bit hashes of the ID (Kirsch and Mitzenmacher), so IDs that are
- * not random, such as 64-bit IDs with a zero high half, spread as well as random ones. Mutable
- * while a block is written; read back, safe to share between threads.
+ * Which trace IDs, or which service names, a block may hold: never wrong about one it holds, wrong
+ * about 1% of the others. Lets a lookup by trace ID skip most blocks without touching their index,
+ * and a search by a service that a block holds but does not list ({@link BlockMeta}) skip the
+ * blocks without it. The bit positions come from two mixed 64-bit hashes of the ID or name
+ * (Kirsch and Mitzenmacher), so IDs that are not random, such as 64-bit IDs with a zero high half,
+ * and names that differ in a digit spread as well as random ones. A name's first hash is FNV-1a
+ * over its UTF-16 code units, mixed: part of the format. Mutable while a block is written; read
+ * back, safe to share between threads.
  */
 final class BloomFilter {
   static final double FALSE_POSITIVE_RATE = 0.01;
@@ -36,7 +40,14 @@ final class BloomFilter {
   }
 
   void add(TraceId traceId) {
-    long h1 = hash1(traceId);
+    add(hash1(traceId));
+  }
+
+  void add(String name) {
+    add(hash1(name));
+  }
+
+  private void add(long h1) {
     long h2 = hash2(h1);
     long bitCount = (long) words.length * 64;
     for (int i = 0; i < hashes; i++) {
@@ -47,7 +58,15 @@ final class BloomFilter {
 
   /** False if the filter's block certainly does not hold the trace. */
   boolean mightContain(TraceId traceId) {
-    long h1 = hash1(traceId);
+    return mightContain(hash1(traceId));
+  }
+
+  /** False if the filter's block certainly does not hold the name. */
+  boolean mightContain(String name) {
+    return mightContain(hash1(name));
+  }
+
+  private boolean mightContain(long h1) {
     long h2 = hash2(h1);
     long bitCount = (long) words.length * 64;
     for (int i = 0; i < hashes; i++) {
@@ -84,8 +103,27 @@ final class BloomFilter {
     return new BloomFilter(words, hashes);
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BloomFilter other && hashes == other.hashes
+        && Arrays.equals(words, other.words);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * hashes + Arrays.hashCode(words);
+  }
+
   private static long hash1(TraceId traceId) {
     return mix(traceId.high() ^ mix(traceId.low()));
+  }
+
+  private static long hash1(String name) {
+    long hash = 0xCBF29CE484222325L;
+    for (int i = 0; i < name.length(); i++) {
+      hash = (hash ^ name.charAt(i)) * 0x100000001B3L;
+    }
+    return mix(hash);
   }
 
   private static long hash2(long hash1) {

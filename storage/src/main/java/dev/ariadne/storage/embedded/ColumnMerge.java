@@ -273,6 +273,15 @@ final class ColumnMerge {
     openParts[openCount++] = part;
   }
 
+  /** The name numbers of the services of the rows added. */
+  BitSet services() {
+    BitSet services = new BitSet();
+    for (int resource = 0; resource < resources.size(); resource++) {
+      services.set(resourceServices[resource]);
+    }
+    return services;
+  }
+
   /**
    * Finds the calls and openness of the spread traces from their spans, then appends every column
    * through {@code out}; answers the column directory and, in {@code callsSection}, the calls.

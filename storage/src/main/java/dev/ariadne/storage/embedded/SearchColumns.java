@@ -499,6 +499,8 @@ final class SearchColumns {
     private final FixedColumns fixed = new FixedColumns();
     private final ByteSink calls = new ByteSink(1 << 12);
     private final Map<Resource, Integer> resources = new HashMap<>();
+    /** The name numbers of the resources' services. */
+    private final BitSet services = new BitSet();
     private final RecentResources recentResources = new RecentResources();
     private final Map<IntKey, Integer> shapes = new HashMap<>();
     /** By attribute key number; null for numbers that are not attribute keys. */
@@ -569,7 +571,9 @@ final class SearchColumns {
       if (id == null) {
         id = resources.size();
         resources.put(resource, id);
-        fixed.resourceTable.writeVarInt(names.add(resource.serviceName()));
+        int service = names.add(resource.serviceName());
+        services.set(service);
+        fixed.resourceTable.writeVarInt(service);
         int pairs = addPairs(resource.attributes());
         fixed.resourceTable.writeVarInt(pairs);
         for (int i = 0; i < pairs; i++) {
@@ -639,6 +643,11 @@ final class SearchColumns {
         out.append(keys[key].valueIds).write(directory);
       }
       return directory;
+    }
+
+    /** The name numbers of the services of the rows added. */
+    BitSet services() {
+      return (BitSet) services.clone();
     }
 
     /** The calls section. */

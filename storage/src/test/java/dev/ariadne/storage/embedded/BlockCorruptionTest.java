@@ -165,11 +165,13 @@ class BlockCorruptionTest {
   @Test
   void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(sound);
-    bytes[4] = 5;
-    bytes[bytes.length - 8] = 5;
+    int next = BlockFormat.VERSION + 1;
+    bytes[4] = (byte) next;
+    bytes[bytes.length - 8] = (byte) next;
     Path future = Files.write(directory.resolve("future.block"), bytes);
 
-    assertOpenFails(future, "header: format version 5 (expected: 1 to 4)");
+    assertOpenFails(future,
+        "header: format version " + next + " (expected: 1 to " + BlockFormat.VERSION + ")");
   }
 
   @Test
@@ -178,7 +180,8 @@ class BlockCorruptionTest {
     bytes[4] = 1;
     Path mixed = Files.write(directory.resolve("mixed.block"), bytes);
 
-    assertOpenFails(mixed, "footer: format version 4 where the header says 1");
+    assertOpenFails(mixed,
+        "footer: format version " + BlockFormat.VERSION + " where the header says 1");
   }
 
   // Pages that pass their checksum but do not hold what the index says

@@ -49,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -687,6 +688,64 @@ class BlockTest {
             .filter("pod-1"::equals).findFirst().orElseThrow());
   }
 
+  @Test
+  void aSearchForAServicePastTheListedSkipsTheBlocksThatDoNotHoldIt() throws IOException {
+    // pod-00000 to pod-10499: the first 10,000 are listed, the last 500 only filtered.
+    Block block = write(1, tracesOfServices(1, 0, Storage.MAX_SERVICES + 500));
+    BlockMeta meta = block.meta();
+    assertThat(meta.operations()).hasSize(Storage.MAX_SERVICES);
+    assertThat(meta.allServices()).isPresent();
+
+    for (int i = 0; i < Storage.MAX_SERVICES + 500; i++) {
+      assertThat(meta.mayMatch(query().serviceName(pod(i)).build())).as(pod(i)).isTrue();
+    }
+    assertThat(ids(block.search(query().serviceName(pod(10_321)).build())))
+        .containsExactly(new TraceId(1, 10_322));
+    assertThat(absentPastTheListed(meta)).isLessThan(30);
+    assertThat(open(block.file()).meta()).isEqualTo(meta);
+  }
+
+  @Test
+  void aMergedBlockFiltersTheServicesOfAllItsSources() throws IOException {
+    // 6,000 services in each source: neither holds more than it lists, the merged block does.
+    Block a = write(1, tracesOfServices(1, 0, 6_000));
+    Block b = write(2, tracesOfServices(2, 6_000, 6_000));
+    assertThat(a.meta().allServices()).isEmpty();
+
+    Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
+    opened.add(merged);
+
+    BlockMeta meta = merged.meta();
+    assertThat(meta.allServices()).isPresent();
+    for (int i = 0; i < 12_000; i++) {
+      assertThat(meta.mayMatch(query().serviceName(pod(i)).build())).as(pod(i)).isTrue();
+    }
+    assertThat(ids(merged.search(query().serviceName(pod(11_999)).build())))
+        .containsExactly(new TraceId(2, 6_000));
+    assertThat(absentPastTheListed(meta)).isLessThan(30);
+    assertThat(open(merged.file()).meta()).isEqualTo(meta);
+  }
+
+  /** Of 1,000 services that sort past the listed but are not in the block, how many may match. */
+  private static long absentPastTheListed(BlockMeta meta) {
+    return IntStream.range(20_000, 21_000)
+        .filter(i -> meta.mayMatch(query().serviceName(pod(i)).build())).count();
+  }
+
+  /** {@code count} traces of one span each, from service {@code pod(first)} on, one each. */
+  private static List<List<Span>> tracesOfServices(int high, int first, int count) {
+    List<List<Span>> traces = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      traces.add(List.of(span(new TraceId(high, i + 1), 1, 0, pod(first + i), "GET /users",
+          SpanKind.SERVER, TODAY + i, MILLIS).build()));
+    }
+    return traces;
+  }
+
+  private static String pod(int i) {
+    return String.format("pod-%05d", i);
+  }
+
   /** Traces of one span each, starting at second {@code second}, under {@code names} span names. */
   private static List<List<Span>> tracesNamed(int second, int names) {
     List<List<Span>> traces = new ArrayList<>();
@@ -728,6 +787,32 @@ class BlockTest {
     }
   }
 
+  @Test
+  void aBlockOfFormatVersionFourHasNoFilterOfServicesAndIsMergedWithNewerOnes()
+      throws IOException {
+    // Written with format version 4 (no filter of services in the metadata) from these traces.
+    List<List<Span>> traces = variedTraces(new Random(26), 100);
+    Path old = directory.resolve("0000000000000001.block");
+    try (var in = BlockTest.class.getResourceAsStream("format-4.block")) {
+      Files.copy(in, old);
+    }
+    assertThat(BlockLayout.version(old)).isEqualTo(4);
+    Block block = open(old);
+    assertThat(block.meta().allServices()).isEmpty();
+    assertThat(block.meta().storedEpochMillis()).isEqualTo(STORED + 1);
+    assertThat(block.meta().operations()).isEqualTo(catalog(traces).operations());
+
+    List<List<Span>> newer = variedTraces(new Random(27), 10);
+    Block merged = BlockWriter.compact(directory, 3, List.of(block, write(2, newer)));
+    opened.add(merged);
+
+    assertThat(merged.version()).isEqualTo(BlockFormat.VERSION);
+    for (List<Span> trace : Stream.concat(traces.stream(), newer.stream()).toList()) {
+      assertThat(merged.trace(trace.get(0).traceId())).containsExactlyInAnyOrderElementsOf(trace);
+    }
+  }
+
+  // Metadata
   // Metadata
 
   @Test

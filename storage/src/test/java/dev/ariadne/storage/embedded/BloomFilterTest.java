@@ -7,7 +7,9 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
+import java.util.HexFormat;
 import java.util.Random;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class BloomFilterTest {
@@ -49,6 +51,31 @@ class BloomFilterTest {
   }
 
   @Test
+  void isWrongAboutOnePercentOfNamesThatDifferInADigit() {
+    BloomFilter filter = BloomFilter.create(10_000);
+    for (int i = 0; i < 10_000; i++) {
+      filter.add(String.format("pod-%07d", i));
+      assertThat(filter.mightContain(String.format("pod-%07d", i))).isTrue();
+    }
+
+    assertThat(falsePositives(filter, i -> String.format("pod-%07d", 10_000 + i)))
+        .isBetween(0.003, 0.02);
+  }
+
+  @Test
+  void aNameSetsTheBitsItSetWhenTheFormatWasMade() {
+    // The bits are part of the block format: blocks written before must still find their names.
+    BloomFilter filter = BloomFilter.create(8);
+    filter.add("frontend");
+    filter.add("Ünïcødé サービス");
+    ByteSink out = new ByteSink(64);
+    filter.writeTo(out);
+
+    assertThat(HexFormat.of().formatHex(out.toByteArray()))
+        .isEqualTo("0b0245441400104000011511051040000140");
+  }
+
+  @Test
   void readsBackWhatItWrote() throws CorruptDataException {
     BloomFilter filter = BloomFilter.create(1000);
     for (int i = 0; i < 1000; i++) {
@@ -84,12 +111,13 @@ class BloomFilterTest {
         .isInstanceOf(CorruptDataException.class);
   }
 
-  private static double falsePositives(
-      BloomFilter filter, java.util.function.IntFunction<TraceId> absent) {
+  private static double falsePositives(BloomFilter filter, IntFunction<?> absent) {
     int wrong = 0;
     int tries = 100_000;
     for (int i = 0; i < tries; i++) {
-      if (filter.mightContain(absent.apply(i))) {
+      Object tried = absent.apply(i);
+      if (tried instanceof TraceId traceId
+          ? filter.mightContain(traceId) : filter.mightContain((String) tried)) {
         wrong++;
       }
     }
