@@ -43,7 +43,6 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +50,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -536,17 +536,20 @@ public final class EmbeddedStorage implements Storage {
 
   @Override
   public List<String> services() {
-    return List.copyOf(listed(forEachCatalog((operations, values) -> {})));
+    return List.copyOf(listedServices(state));
   }
 
   @Override
   public List<Operation> operations(String serviceName) {
     requireNonNull(serviceName, "serviceName");
+    State current = state;
+    if (!listedServices(current).contains(serviceName)) {
+      return List.of();
+    }
     TreeSet<Operation> operations = new TreeSet<>(Operations.ORDER);
-    NavigableSet<String> services =
-        forEachCatalog((ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
-    return listed(services).contains(serviceName)
-        ? Operations.ofFirstNames(operations) : List.of();
+    forEachCatalog(current,
+        (ops, values) -> operations.addAll(ops.getOrDefault(serviceName, Set.of())));
+    return Operations.ofFirstNames(operations);
   }
 
   @Override
@@ -564,7 +567,8 @@ public final class EmbeddedStorage implements Storage {
   /**
    * The first {@code limit} of the sorted union, over one or all listed services, of the first
    * {@code kept} strings of each: what every catalog keeps of a service, since each keeps its
-   * first.
+   * first. Only listed services are gathered, each only to its first {@code kept}: blocks that
+   * each list 10,000 services made from IDs hold millions of them together.
    */
   private List<String> firstSorted(Optional<String> serviceName, int limit, int kept,
       Function<Map<String, Set<String>>, Collection<String>> strings) {
@@ -572,47 +576,57 @@ public final class EmbeddedStorage implements Storage {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
-    Map<String, TreeSet<String>> byService = new HashMap<>();
-    SortedSet<String> listed = listed(forEachCatalog((operations, values) ->
-        values.forEach((service, keys) -> {
-          if (serviceName.map(service::equals).orElse(true)) {
-            byService.computeIfAbsent(service, name -> new TreeSet<>()).addAll(strings.apply(keys));
-          }
-        })));
-    byService.keySet().retainAll(listed);
-    TreeSet<String> sorted = new TreeSet<>();
-    byService.values().forEach(service -> service.stream().limit(kept).forEach(sorted::add));
-    return sorted.stream().limit(limit).toList();
-  }
-
-  /**
-   * The first {@value Storage#MAX_SERVICES} of {@code services}: each catalog keeps its first, so
-   * these are listed whole, and of the others nothing is.
-   */
-  private static SortedSet<String> listed(NavigableSet<String> services) {
-    return services.size() <= Storage.MAX_SERVICES ? services
-        : services.headSet(services.stream().skip(Storage.MAX_SERVICES).findFirst().orElseThrow());
-  }
-
-  /**
-   * Passes each head's and each block's catalog maps to {@code reader}.
-   *
-   * @return the services of all the catalogs
-   */
-  private NavigableSet<String> forEachCatalog(
-      java.util.function.BiConsumer<Map<String, Set<Operation>>,
-      Map<String, Map<String, Set<String>>>> reader) {
     State current = state;
-    TreeSet<String> services = new TreeSet<>();
-    current.heads().forEach(head -> head.readCatalog((operations, values) -> {
-      services.addAll(operations.keySet());
-      reader.accept(operations, values);
-    }));
+    Set<String> listed = listedServices(current);
+    if (serviceName.isPresent() && !listed.contains(serviceName.get())) {
+      return List.of();
+    }
+    Map<String, TreeSet<String>> byService = new HashMap<>();
+    forEachCatalog(current, (operations, values) -> {
+      for (String service : serviceName.map(Set::of).orElse(listed)) {
+        Map<String, Set<String>> keys = values.get(service);
+        if (keys != null) {
+          addFirst(byService.computeIfAbsent(service, name -> new TreeSet<>()),
+              strings.apply(keys), kept);
+        }
+      }
+    });
+    TreeSet<String> sorted = new TreeSet<>();
+    byService.values().forEach(service -> addFirst(sorted, service, limit));
+    return List.copyOf(sorted);
+  }
+
+  /**
+   * The services listed: the first {@value Storage#MAX_SERVICES} of all catalogs' services
+   * together. Each catalog keeps its first, so these are listed whole, and of the others nothing
+   * is.
+   */
+  private static NavigableSet<String> listedServices(State current) {
+    TreeSet<String> first = new TreeSet<>();
+    forEachCatalog(current,
+        (operations, values) -> addFirst(first, operations.keySet(), Storage.MAX_SERVICES));
+    return first;
+  }
+
+  /** Adds {@code strings} to {@code first}, keeping only the first {@code kept} of them all. */
+  private static void addFirst(NavigableSet<String> first, Collection<String> strings, int kept) {
+    for (String string : strings) {
+      if (first.size() < kept || string.compareTo(first.last()) < 0) {
+        first.add(string);
+        if (first.size() > kept) {
+          first.pollLast();
+        }
+      }
+    }
+  }
+
+  /** Passes each head's and each block's catalog maps to {@code reader}. */
+  private static void forEachCatalog(State current,
+      BiConsumer<Map<String, Set<Operation>>, Map<String, Map<String, Set<String>>>> reader) {
+    current.heads().forEach(head -> head.readCatalog(reader));
     for (Block block : current.blocks) {
-      services.addAll(block.meta().operations().keySet());
       reader.accept(block.meta().operations(), block.meta().attributeValues());
     }
-    return services;
   }
 
   @Override
