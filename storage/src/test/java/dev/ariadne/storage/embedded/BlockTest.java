@@ -80,6 +80,16 @@ class BlockTest {
     return block;
   }
 
+  /** Opens block 1 as written in an older format version, from {@code format-<version>.block}. */
+  private Block openFixture(int version) throws IOException {
+    Path old = directory.resolve("0000000000000001.block");
+    try (var in = BlockTest.class.getResourceAsStream("format-" + version + ".block")) {
+      Files.copy(in, old);
+    }
+    assertThat(BlockLayout.version(old)).isEqualTo(version);
+    return open(old);
+  }
+
   // Reading spans back
 
   @Test
@@ -622,13 +632,7 @@ class BlockTest {
   void aBlockOfFormatVersionOneReadsBackAndIsLeftOutOfCompaction() throws IOException {
     // Written with format version 1 (a page was one span codec call) from these traces.
     List<List<Span>> traces = variedTraces(new Random(21), 200);
-    Path old = directory.resolve("0000000000000001.block");
-    try (var in = BlockTest.class.getResourceAsStream("format-1.block")) {
-      Files.copy(in, old);
-    }
-    assertThat(BlockLayout.version(old)).isEqualTo(1);
-
-    Block block = open(old);
+    Block block = openFixture(1);
     for (List<Span> trace : traces) {
       TraceId traceId = trace.get(0).traceId();
       assertThat(block.trace(traceId)).containsExactlyInAnyOrderElementsOf(trace);
@@ -761,12 +765,7 @@ class BlockTest {
       throws IOException {
     // Written with format version 3 (no stored time in the metadata) from these traces.
     List<List<Span>> traces = variedTraces(new Random(24), 100);
-    Path old = directory.resolve("0000000000000001.block");
-    try (var in = BlockTest.class.getResourceAsStream("format-3.block")) {
-      Files.copy(in, old);
-    }
-    assertThat(BlockLayout.version(old)).isEqualTo(3);
-    Block block = open(old);
+    Block block = openFixture(3);
     long lastEnd = traces.stream().flatMap(List::stream).mapToLong(Span::endEpochNanos).max()
         .orElseThrow();
     assertThat(block.meta().storedEpochMillis()).isEqualTo(lastEnd / 1_000_000);
@@ -792,12 +791,7 @@ class BlockTest {
       throws IOException {
     // Written with format version 4 (no filter of services in the metadata) from these traces.
     List<List<Span>> traces = variedTraces(new Random(26), 100);
-    Path old = directory.resolve("0000000000000001.block");
-    try (var in = BlockTest.class.getResourceAsStream("format-4.block")) {
-      Files.copy(in, old);
-    }
-    assertThat(BlockLayout.version(old)).isEqualTo(4);
-    Block block = open(old);
+    Block block = openFixture(4);
     assertThat(block.meta().allServices()).isEmpty();
     assertThat(block.meta().storedEpochMillis()).isEqualTo(STORED + 1);
     assertThat(block.meta().operations()).isEqualTo(catalog(traces).operations());
