@@ -29,9 +29,11 @@ import java.util.zip.CRC32C;
 /**
  * One immutable block file, open for reading; written by {@link BlockWriter}, laid out as {@link
  * BlockFormat} says. Opening reads the header, the footer and the metadata only, so opening many
- * blocks costs little whatever they hold. The index, bloom filter and column directory load on
- * first use and stay in memory, the names too while the heap has room; search columns, summaries
- * and pages are read from the file each time they are needed, and not cached.
+ * blocks costs little whatever they hold. The metadata stays in memory, but for the listing of a
+ * block that holds more services than it lists, which stays while the heap has room (services
+ * made from IDs make it about 2 MB a block). The index, bloom filter and column directory load
+ * on first use and stay in memory, the names too while the heap has room; search columns,
+ * summaries and pages are read from the file each time they are needed, and not cached.
  *
  * <p>Bad bytes found at any point are a {@link CorruptDataException} naming the file and the
  * section, never a wrong answer. Thread-safe.
@@ -40,7 +42,10 @@ final class Block implements Closeable {
   private final BlockFile file;
   /** The format version the block was written in, from {@link BlockFormat#OLDEST_VERSION} on. */
   private final int version;
+  /** The metadata, without its listing if {@link #listing} holds it apart. */
   private final BlockMeta meta;
+  /** The whole metadata, held apart (softly) in a block with a filter of all its services. */
+  private final Lazy<BlockMeta> listing;
   private final Map<Section, Extent> sections;
   private final Lazy<StringTable> names;
   private final Lazy<TraceIndex> index;
@@ -50,7 +55,11 @@ final class Block implements Closeable {
   private Block(BlockFile file, int version, BlockMeta meta, Map<Section, Extent> sections) {
     this.file = file;
     this.version = version;
-    this.meta = meta;
+    this.meta = meta.allServices().isPresent() ? meta.withoutListing() : meta;
+    this.listing = new Lazy<>(this::readMeta, true);
+    if (meta.allServices().isPresent()) {
+      listing.hold(meta);
+    }
     this.sections = sections;
     this.names = new Lazy<>(() -> StringTable.read(readSection(Section.NAMES)), true);
     this.index = new Lazy<>(this::readIndex, false);
@@ -100,11 +109,7 @@ final class Block implements Closeable {
         }
       }
       file.dataEnd(footerOffset);
-      String what = Section.META.label();
-      BlockMeta meta =
-          BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), version,
-              size);
-      return new Block(file, version, meta, sections);
+      return new Block(file, version, readMeta(file, version, sections), sections);
     } catch (IOException | RuntimeException e) {
       try {
         file.close();
@@ -113,6 +118,17 @@ final class Block implements Closeable {
       }
       throw e;
     }
+  }
+
+  private static BlockMeta readMeta(BlockFile file, int version, Map<Section, Extent> sections)
+      throws IOException {
+    String what = Section.META.label();
+    return BlockMeta.read(file.source(file.read(sections.get(Section.META), what), what), version,
+        file.size());
+  }
+
+  private BlockMeta readMeta() throws IOException {
+    return readMeta(file, version, sections);
   }
 
   private static void checkMagicAndVersion(BlockFile file, String what, int magic, int version)
@@ -126,8 +142,30 @@ final class Block implements Closeable {
     }
   }
 
+  /**
+   * The metadata held for good: all of it, but for a block with a {@linkplain
+   * BlockMeta#allServices filter of all its services}, whose services, operations and attribute
+   * values are only in its {@link #listing}.
+   */
   BlockMeta meta() {
     return meta;
+  }
+
+  /**
+   * The whole metadata, its listing included: for a block with a filter of all its services, read
+   * from the file again if the heap has let it go.
+   */
+  BlockMeta listing() throws IOException {
+    return meta.allServices().isPresent() ? listing.get() : meta;
+  }
+
+  /**
+   * False when no span of this block can match {@code query}, as {@link BlockMeta#mayMatch} tells
+   * from the whole metadata; the listing is not read when the time range or the filter of all
+   * services rules the block out.
+   */
+  boolean mayMatch(TraceQuery query) throws IOException {
+    return meta.mayHold(query) && listing().mayMatch(query);
   }
 
   /** The format version the block was written in. */
@@ -228,7 +266,7 @@ final class Block implements Closeable {
    */
   List<TracePart> search(TraceQuery query) throws IOException {
     requireNonNull(query, "query");
-    if (!meta.mayMatch(query)) {
+    if (!mayMatch(query)) {
       return List.of();
     }
     boolean startsCovered = query.startEpochNanos() <= meta.minStartEpochNanos()
@@ -437,13 +475,14 @@ final class Block implements Closeable {
     return "Block{" + file.path() + "}";
   }
 
-  /** Reads a section on first use; a failed read is not kept, so the next use tries again. */
   /**
    * A section read when first needed and then kept, or, if soft, kept while the heap has room: the
-   * collector clears it before the heap would run out, and the next use reads it again. The names
-   * table is soft: names made from IDs (a span named after its URL, a service per pod) make it as
-   * long as the block's span count, at about 100 bytes of heap a name, and every block searched or
-   * compacted would keep its own; what else a block keeps grows with its traces, not its names.
+   * collector clears it before the heap would run out, and the next use reads it again. A failed
+   * read is not kept, so the next use tries again. The names table is soft: names made from IDs (a
+   * span named after its URL, a service per pod) make it as long as the block's span count, at
+   * about 100 bytes of heap a name, and every block searched or compacted would keep its own; so
+   * is the listing of a block with more services than it lists. What else a block keeps grows with
+   * its traces, not its names.
    */
   private static final class Lazy<T> {
     /** Reads the section. */
@@ -468,13 +507,17 @@ final class Block implements Closeable {
         synchronized (this) {
           loaded = held.get();
           if (loaded == null) {
-            T read = loader.load();
-            held = soft ? new SoftReference<>(read)::get : () -> read;
-            loaded = read;
+            loaded = loader.load();
+            hold(loaded);
           }
         }
       }
       return loaded;
+    }
+
+    /** Holds {@code read} as if it had just been loaded. */
+    void hold(T read) {
+      held = soft ? new SoftReference<>(read)::get : () -> read;
     }
   }
 }

@@ -33,7 +33,9 @@ import java.util.TreeSet;
  *     block of a version before 4 does not have it and reads its latest span end instead
  * @param sources the blocks this one was compacted from; empty for a block cut from the head
  * @param sizeBytes the file's size; not stored, but measured when the block is opened
- * @param operations each service's span names with the kinds they were seen with
+ * @param operations each service's span names with the kinds they were seen with; this and {@code
+ *     attributeValues} are the block's listing, which a block with a filter of all its services
+ *     holds apart ({@link Block#listing}), so that they are empty in its {@link Block#meta}
  * @param attributeValues each service's searchable attribute keys (span and resource attributes)
  *     with their {@linkplain TraceQuery#searchableText text values}, as a {@link Catalog} keeps
  *     them: for each key, the {@value Storage#MAX_VALUES_PER_KEY} values that sort first, or all
@@ -101,8 +103,7 @@ record BlockMeta(
    * long to list may be there whatever the values held.
    */
   boolean mayMatch(TraceQuery query) {
-    if (query.endEpochNanos() <= minStartEpochNanos
-        || query.startEpochNanos() > maxStartEpochNanos) {
+    if (!mayHold(query)) {
       return false;
     }
     if (query.serviceName().isPresent()) {
@@ -110,7 +111,6 @@ record BlockMeta(
       Set<Operation> serviceOperations = operations.get(service);
       return serviceOperations == null
           ? mayHoldPast(operations.keySet(), service, Storage.MAX_SERVICES)
-              && allServices.map(filter -> filter.mightContain(service)).orElse(true)
           : mayMatch(query, serviceOperations, attributeValues.getOrDefault(service, Map.of()));
     }
     if (operations.size() >= Storage.MAX_SERVICES) {
@@ -123,6 +123,27 @@ record BlockMeta(
       }
     }
     return false;
+  }
+
+  /**
+   * False when the time range, or the filter of all services, tells that no span of this block can
+   * match {@code query}: what {@link #mayMatch} finds without the listing.
+   */
+  boolean mayHold(TraceQuery query) {
+    return query.endEpochNanos() > minStartEpochNanos
+        && query.startEpochNanos() <= maxStartEpochNanos
+        && query.serviceName().map(service ->
+            allServices.map(filter -> filter.mightContain(service)).orElse(true)).orElse(true);
+  }
+
+  /**
+   * This metadata without its listing (services, operations and attribute values), for a block
+   * that holds its listing apart.
+   */
+  BlockMeta withoutListing() {
+    return new BlockMeta(id, coveredWalSegment, sources, minStartEpochNanos, maxStartEpochNanos,
+        maxEndEpochNanos, spanCount, traceCount, storedEpochMillis, sizeBytes, Map.of(), Map.of(),
+        allServices);
   }
 
   private static boolean mayMatch(

@@ -215,7 +215,7 @@ final class BlockWriter {
       }
       coveredWalSegment = Math.max(coveredWalSegment, source.meta().coveredWalSegment());
       sourceIds.add(source.meta().id());
-      catalog.addAll(source.meta());
+      catalog.addAll(source.listing());
     }
     long covered = coveredWalSegment;
     return write(directory, id, catalog, MERGED_SECTIONS,

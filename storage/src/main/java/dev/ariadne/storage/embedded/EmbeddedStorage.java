@@ -396,7 +396,7 @@ public final class EmbeddedStorage implements Storage {
     current.heads().forEach(head -> head.candidates(query)
         .forEach(held -> places.add(new Place(held.maxStart, null, head, held))));
     for (Block block : current.blocks) {
-      if (block.meta().mayMatch(query)) {
+      if (Boolean.TRUE.equals(readBlock(block, b -> b.mayMatch(query)))) {
         places.add(new Place(block.meta().maxStartEpochNanos(), block, null, null));
       }
     }
@@ -535,12 +535,12 @@ public final class EmbeddedStorage implements Storage {
   }
 
   @Override
-  public List<String> services() {
+  public List<String> services() throws IOException {
     return List.copyOf(listedServices(state));
   }
 
   @Override
-  public List<Operation> operations(String serviceName) {
+  public List<Operation> operations(String serviceName) throws IOException {
     requireNonNull(serviceName, "serviceName");
     State current = state;
     if (!listedServices(current).contains(serviceName)) {
@@ -553,12 +553,14 @@ public final class EmbeddedStorage implements Storage {
   }
 
   @Override
-  public List<String> attributeKeys(Optional<String> serviceName, int limit) {
+  public List<String> attributeKeys(Optional<String> serviceName, int limit)
+      throws IOException {
     return firstSorted(serviceName, limit, Storage.MAX_NAMES_PER_SERVICE, Map::keySet);
   }
 
   @Override
-  public List<String> attributeValues(Optional<String> serviceName, String key, int limit) {
+  public List<String> attributeValues(Optional<String> serviceName, String key, int limit)
+      throws IOException {
     requireNonNull(key, "key");
     return firstSorted(serviceName, limit, Storage.MAX_VALUES_PER_KEY,
         values -> values.getOrDefault(key, Set.of()));
@@ -571,7 +573,7 @@ public final class EmbeddedStorage implements Storage {
    * each list 10,000 services made from IDs hold millions of them together.
    */
   private List<String> firstSorted(Optional<String> serviceName, int limit, int kept,
-      Function<Map<String, Set<String>>, Collection<String>> strings) {
+      Function<Map<String, Set<String>>, Collection<String>> strings) throws IOException {
     requireNonNull(serviceName, "serviceName");
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
@@ -601,7 +603,7 @@ public final class EmbeddedStorage implements Storage {
    * together. Each catalog keeps its first, so these are listed whole, and of the others nothing
    * is.
    */
-  private static NavigableSet<String> listedServices(State current) {
+  private NavigableSet<String> listedServices(State current) throws IOException {
     TreeSet<String> first = new TreeSet<>();
     forEachCatalog(current,
         (operations, values) -> addFirst(first, operations.keySet(), Storage.MAX_SERVICES));
@@ -621,11 +623,15 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /** Passes each head's and each block's catalog maps to {@code reader}. */
-  private static void forEachCatalog(State current,
-      BiConsumer<Map<String, Set<Operation>>, Map<String, Map<String, Set<String>>>> reader) {
+  private void forEachCatalog(State current,
+      BiConsumer<Map<String, Set<Operation>>, Map<String, Map<String, Set<String>>>> reader)
+      throws IOException {
     current.heads().forEach(head -> head.readCatalog(reader));
     for (Block block : current.blocks) {
-      reader.accept(block.meta().operations(), block.meta().attributeValues());
+      BlockMeta listing = readBlock(block, Block::listing);
+      if (listing != null) {
+        reader.accept(listing.operations(), listing.attributeValues());
+      }
     }
   }
 
@@ -983,8 +989,8 @@ public final class EmbeddedStorage implements Storage {
    * Tells the operator, once, when a block holds more services than are listed: usually a {@code
    * service.name} made from a pod, host or request ID.
    */
-  private void warnIfServicesPastListed(Block block) {
-    Map<String, Set<Operation>> services = block.meta().operations();
+  private void warnIfServicesPastListed(Block block) throws IOException {
+    Map<String, Set<Operation>> services = block.listing().operations();
     if (services.size() >= Storage.MAX_SERVICES && !warnedOfServices) {
       warnedOfServices = true;
       LOG.log(Level.WARNING, "Block " + block.file().getFileName() + " has spans of "

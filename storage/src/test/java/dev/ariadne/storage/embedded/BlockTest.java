@@ -696,7 +696,7 @@ class BlockTest {
   void aSearchForAServicePastTheListedSkipsTheBlocksThatDoNotHoldIt() throws IOException {
     // pod-00000 to pod-10499: the first 10,000 are listed, the last 500 only filtered.
     Block block = write(1, tracesOfServices(1, 0, Storage.MAX_SERVICES + 500));
-    BlockMeta meta = block.meta();
+    BlockMeta meta = block.listing();
     assertThat(meta.operations()).hasSize(Storage.MAX_SERVICES);
     assertThat(meta.allServices()).isPresent();
 
@@ -706,7 +706,7 @@ class BlockTest {
     assertThat(ids(block.search(query().serviceName(pod(10_321)).build())))
         .containsExactly(new TraceId(1, 10_322));
     assertThat(absentPastTheListed(meta)).isLessThan(30);
-    assertThat(open(block.file()).meta()).isEqualTo(meta);
+    assertThat(open(block.file()).listing()).isEqualTo(meta);
   }
 
   @Test
@@ -719,7 +719,7 @@ class BlockTest {
     Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
     opened.add(merged);
 
-    BlockMeta meta = merged.meta();
+    BlockMeta meta = merged.listing();
     assertThat(meta.allServices()).isPresent();
     for (int i = 0; i < 12_000; i++) {
       assertThat(meta.mayMatch(query().serviceName(pod(i)).build())).as(pod(i)).isTrue();
@@ -727,7 +727,25 @@ class BlockTest {
     assertThat(ids(merged.search(query().serviceName(pod(11_999)).build())))
         .containsExactly(new TraceId(2, 6_000));
     assertThat(absentPastTheListed(meta)).isLessThan(30);
-    assertThat(open(merged.file()).meta()).isEqualTo(meta);
+    assertThat(open(merged.file()).listing()).isEqualTo(meta);
+  }
+
+  @Test
+  void aBlockOfMoreServicesThanItListsHoldsItsListingApart() throws IOException {
+    Block block = write(1, tracesOfServices(1, 0, Storage.MAX_SERVICES + 1));
+    Block small = write(2, tracesOfServices(2, 0, 10));
+
+    assertThat(block.meta().operations()).isEmpty();
+    assertThat(block.meta().attributeValues()).isEmpty();
+    assertThat(block.meta().allServices()).isPresent();
+    assertThat(block.meta().spanCount()).isEqualTo(Storage.MAX_SERVICES + 1);
+    assertThat(block.listing().operations()).hasSize(Storage.MAX_SERVICES);
+    assertThat(block.mayMatch(query().serviceName(pod(3)).spanName("GET /users").build()))
+        .isTrue();
+    assertThat(block.mayMatch(query().serviceName(pod(3)).spanName("GET /orders").build()))
+        .isFalse();
+    assertThat(small.listing()).isSameAs(small.meta());
+    assertThat(small.meta().operations()).hasSize(10);
   }
 
   /** Of 1,000 services that sort past the listed but are not in the block, how many may match. */

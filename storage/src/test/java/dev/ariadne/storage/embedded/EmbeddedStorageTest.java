@@ -800,17 +800,80 @@ class EmbeddedStorageTest {
    */
   @Test
   void blocksWhoseNamesTogetherOutgrowTheHeapAreAllSearched() throws Exception {
+    assertThat(runIn64MiB(SearchBlocksOfNamesMadeFromIds.class))
+        .containsExactly("searched each of 30 blocks twice");
+  }
+
+  /**
+   * A block of services made from IDs lists 10,000 of them, about 2 MB of metadata. In a child JVM
+   * of 64 MiB, 24 blocks of 10,500 services of their own hold about 50 MB of listings together:
+   * held for good, they ran the heap out while the 15th block was written. Each block is listed,
+   * and searched by a listed service and by one past the listed.
+   */
+  @Test
+  void blocksWhoseListingsTogetherOutgrowTheHeapAreAllListedAndSearched() throws Exception {
+    assertThat(runIn64MiB(ListAndSearchBlocksOfServicesMadeFromIds.class)).containsExactly(
+        "services: 10000, from pod-00-00000 to pod-00-09999",
+        "operations of pod-00-00001: [GET /users]",
+        "searched each of 24 blocks by two services");
+  }
+
+  /** Runs {@code main} in a child JVM of 64 MiB with the test's class path; answers its output. */
+  private List<String> runIn64MiB(Class<?> main) throws Exception {
     Process child = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-        "-cp", System.getProperty("java.class.path"), SearchBlocksOfNamesMadeFromIds.class.getName(),
-        directory.toString())
+        "-cp", System.getProperty("java.class.path"), main.getName(), directory.toString())
         .redirectErrorStream(true)
         .start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
     assertThat(child.exitValue()).as(output).isZero();
-    assertThat(output.lines()).containsExactly("searched each of 30 blocks twice");
+    return output.lines().filter(line -> !line.contains("WARNING")
+        && !line.contains("warnIfServicesPastListed")).toList();
+  }
+
+  /** Writes, cuts, lists and searches the blocks of the test above in the given directory. */
+  static final class ListAndSearchBlocksOfServicesMadeFromIds {
+    private static final int BLOCKS = 24;
+    private static final int SERVICES = 10_500;
+
+    public static void main(String[] args) throws IOException {
+      try (EmbeddedStorage storage = EmbeddedStorage.builder(Path.of(args[0]))
+          .syncPolicy(SyncPolicy.INTERVAL).retention(FOREVER)
+          .maintenanceInterval(Duration.ofDays(1)).open()) {
+        for (int block = 0; block < BLOCKS; block++) {
+          List<Span> spans = new ArrayList<>();
+          for (int id = 0; id < SERVICES; id++) {
+            spans.add(span(new TraceId(block + 1, id + 1), 1, 0, service(block, id), "GET /users",
+                SpanKind.SERVER, TODAY, MILLIS).build());
+            if (spans.size() == 1000 || id == SERVICES - 1) {
+              storage.write(spans);
+              spans = new ArrayList<>();
+            }
+          }
+          storage.cut();
+        }
+        List<String> services = storage.services();
+        System.out.println("services: " + services.size() + ", from " + services.get(0) + " to "
+            + services.get(services.size() - 1));
+        System.out.println("operations of pod-00-00001: " + storage.operations("pod-00-00001")
+            .stream().map(Operation::spanName).toList());
+        for (int block = 0; block < BLOCKS; block++) {
+          for (int id : new int[] {1, SERVICES - 1}) {
+            TraceQuery query = TraceQuery.builder().serviceName(service(block, id))
+                .spanName("GET /users").build();
+            if (storage.search(query).size() != 1) {
+              throw new AssertionError(service(block, id) + " not found by search");
+            }
+          }
+        }
+        System.out.println("searched each of " + BLOCKS + " blocks by two services");
+      }
+    }
+
+    private static String service(int block, int id) {
+      return String.format("pod-%02d-%05d", block, id);
+    }
   }
 
   /** Writes, cuts and searches the blocks of the test above in the given directory. */
