@@ -56,7 +56,13 @@ final class Catalog {
 
   /** Adds the names of a block, as its metadata lists them. */
   void addAll(BlockMeta meta) {
-    meta.operations().forEach((service, serviceOperations) -> {
+    addAll(meta.operations(), meta.attributeValues());
+  }
+
+  /** Adds the names that {@link #operations} and {@link #attributeValues} give. */
+  void addAll(Map<String, Set<Operation>> operations,
+      Map<String, Map<String, Set<String>>> attributeValues) {
+    operations.forEach((service, serviceOperations) -> {
       Names names = names(service);
       if (names != null) {
         for (Operation operation : serviceOperations) {
@@ -64,10 +70,12 @@ final class Catalog {
         }
       }
     });
-    meta.attributeValues().forEach((service, values) -> {
+    attributeValues.forEach((service, values) -> {
       Names names = names(service);
       if (names != null) {
         values.forEach((key, texts) -> {
+          // A key whose values were all too long to list is listed with none.
+          addKey(names.keys, key);
           for (String text : texts) {
             addValue(names.keys, key, text);
           }
@@ -146,20 +154,23 @@ final class Catalog {
     }
   }
 
+  /** The values of {@code key}, which is added if it has none yet; null if it is past the first. */
+  private static FirstTexts<Boolean> addKey(FirstTexts<FirstTexts<Boolean>> keys, String key) {
+    FirstTexts<Boolean> values = keys.get(key);
+    if (values == null && !keys.isPast(key)) {
+      values = new FirstTexts<>(Storage.MAX_VALUES_PER_KEY);
+      keys.put(key, values);
+    }
+    return values;
+  }
+
   /**
    * Adds a value to its key's first values, if the key is among the service's first keys; a value
    * too long to list adds only its key.
    */
   private static void addValue(FirstTexts<FirstTexts<Boolean>> keys, String key, String text) {
-    FirstTexts<Boolean> values = keys.get(key);
-    if (values == null) {
-      if (keys.isPast(key)) {
-        return;
-      }
-      values = new FirstTexts<>(Storage.MAX_VALUES_PER_KEY);
-      keys.put(key, values);
-    }
-    if (text.length() <= Storage.MAX_LISTED_VALUE_LENGTH
+    FirstTexts<Boolean> values = addKey(keys, key);
+    if (values != null && text.length() <= Storage.MAX_LISTED_VALUE_LENGTH
         && !values.isPast(text) && values.get(text) == null) {
       values.put(text, Boolean.TRUE);
     }

@@ -37,6 +37,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -128,6 +129,8 @@ public final class EmbeddedStorage implements Storage {
   private final Object stateLock = new Object();
   private final List<Retired> retired = new ArrayList<>();
   private volatile State state;
+  /** What the blocks list together, for listings; made again when they change. */
+  private volatile BlocksCatalog blocksCatalog = new BlocksCatalog(List.of(), Map.of(), Map.of());
   private volatile boolean closed;
   private boolean maintenanceRequested;
 
@@ -622,17 +625,59 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  /** Passes each head's and each block's catalog maps to {@code reader}. */
+  /** Passes each head's catalog maps, then those of the blocks together, to {@code reader}. */
   private void forEachCatalog(State current,
       BiConsumer<Map<String, Set<Operation>>, Map<String, Map<String, Set<String>>>> reader)
       throws IOException {
     current.heads().forEach(head -> head.readCatalog(reader));
-    for (Block block : current.blocks) {
-      BlockMeta listing = readBlock(block, Block::listing);
-      if (listing != null) {
-        reader.accept(listing.operations(), listing.attributeValues());
+    BlocksCatalog blocks = blocksCatalog(current.blocks);
+    reader.accept(blocks.operations(), blocks.attributeValues());
+  }
+
+  /**
+   * The catalog of some blocks together: the union of their listings, as one block holding all
+   * their spans would list them. Not changed once made, so its maps are safe to share.
+   */
+  private record BlocksCatalog(List<Block> blocks, Map<String, Set<Operation>> operations,
+      Map<String, Map<String, Set<String>>> attributeValues) {}
+
+  /**
+   * The catalog of {@code blocks} together, made again only when the blocks have changed: from
+   * the one made before and the new blocks' listings, when every block gone since is a source of
+   * a new one (a compaction, whose block lists what its sources did); from every block's listing
+   * otherwise (retention, a block moved aside). Listing so reads each block's listing about once,
+   * however many listings are asked for, where a block of services made from IDs may have to read
+   * its listing from the file again each time.
+   */
+  private BlocksCatalog blocksCatalog(List<Block> blocks) throws IOException {
+    BlocksCatalog made = blocksCatalog;
+    if (made.blocks().equals(blocks)) {
+      return made;
+    }
+    Set<Long> mergedSources = new HashSet<>();
+    Set<Block> had = Collections.newSetFromMap(new IdentityHashMap<>());
+    had.addAll(made.blocks());
+    List<Block> added = new ArrayList<>();
+    for (Block block : blocks) {
+      if (!had.remove(block)) {
+        added.add(block);
+        mergedSources.addAll(block.meta().sources());
       }
     }
+    boolean onlyMerged = had.stream().allMatch(gone -> mergedSources.contains(gone.meta().id()));
+    Catalog catalog = new Catalog();
+    if (onlyMerged) {
+      catalog.addAll(made.operations(), made.attributeValues());
+    }
+    for (Block block : onlyMerged ? added : blocks) {
+      BlockMeta listing = readBlock(block, Block::listing);
+      if (listing != null) {
+        catalog.addAll(listing.operations(), listing.attributeValues());
+      }
+    }
+    made = new BlocksCatalog(blocks, catalog.operations(), catalog.attributeValues());
+    blocksCatalog = made;
+    return made;
   }
 
   @Override

@@ -617,6 +617,22 @@ class BlockTest {
   }
 
   @Test
+  void compactionListsAKeyWhoseValuesAreAllTooLongToList() throws IOException {
+    String statement = "SELECT " + "x, ".repeat(Storage.MAX_LISTED_VALUE_LENGTH / 3) + "y FROM t";
+    Block a = write(1, List.of(List.of(span(new TraceId(1, 1), 1, 0, CART, "query",
+        SpanKind.CLIENT, TODAY, MILLIS).attributes(List.of(Attribute.of("db.query.text",
+            statement))).build())));
+    Block b = write(2, List.of(checkout(TRACE_ID, TODAY)));
+    assertThat(a.meta().attributeValues().get(CART)).containsEntry("db.query.text", Set.of());
+
+    Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
+    opened.add(merged);
+
+    assertThat(merged.meta().attributeValues().get(CART))
+        .containsEntry("db.query.text", Set.of());
+  }
+
+  @Test
   void compactionKeepsASpanHeldByTwoSources() throws IOException {
     List<Span> checkout = checkout(TRACE_ID, TODAY);
     Block a = write(1, List.of(checkout));
