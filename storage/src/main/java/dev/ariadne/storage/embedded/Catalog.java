@@ -117,7 +117,9 @@ final class Catalog {
     return attributeValues;
   }
 
-  /** What is kept of {@code service}, made when it has nothing yet; null if it is past the first. */
+  /**
+   * What is kept of {@code service}, made when it has nothing yet; null if it is past the first.
+   */
   private Names names(String service) {
     Names names = services.get(service);
     if (names == null) {
