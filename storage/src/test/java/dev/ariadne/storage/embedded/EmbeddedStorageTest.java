@@ -286,6 +286,39 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void listingsFollowTheBlocksThroughCutsAndCompactions() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionTargetSpans(1_000).compactionFanIn(2).open()) {
+      List<String> services = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String service = "service-" + i;
+        services.add(service);
+        storage.write(List.of(span(randomTraceId(), 1, 0, service, "GET /" + i, SpanKind.SERVER,
+            TODAY + i * MILLIS, MILLIS).build()));
+        storage.cut();
+        assertThat(storage.services()).containsExactlyElementsOf(services);
+        assertThat(storage.operations(service)).extracting(Operation::spanName)
+            .containsExactly("GET /" + i);
+      }
+      long before;
+      do {
+        before = storage.compactions();
+        storage.compact();
+        assertThat(storage.services()).containsExactlyElementsOf(services);
+      } while (storage.compactions() > before);
+
+      assertThat(storage.compactions()).isEqualTo(3);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      for (int i = 0; i < 4; i++) {
+        assertThat(storage.operations("service-" + i)).extracting(Operation::spanName)
+            .containsExactly("GET /" + i);
+      }
+      assertThat(storage.attributeValues(Optional.empty(), "service.name", 10))
+          .containsExactlyElementsOf(services);
+    }
+  }
+
+  @Test
   void compactionMergesFourBlocksOfATierIntoOneOfTheNextWithAFanInOfFour() throws IOException {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
         .headMaxSpans(5).compactionTargetSpans(1_000).compactionFanIn(4).open()) {
