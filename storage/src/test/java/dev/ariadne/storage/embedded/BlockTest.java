@@ -712,17 +712,9 @@ class BlockTest {
   void aSearchForAServicePastTheListedSkipsTheBlocksThatDoNotHoldIt() throws IOException {
     // pod-00000 to pod-10499: the first 10,000 are listed, the last 500 only filtered.
     Block block = write(1, tracesOfServices(1, 0, Storage.MAX_SERVICES + 500));
-    BlockMeta meta = block.listing();
-    assertThat(meta.operations()).hasSize(Storage.MAX_SERVICES);
-    assertThat(meta.allServices()).isPresent();
+    assertThat(block.listing().operations()).hasSize(Storage.MAX_SERVICES);
 
-    for (int i = 0; i < Storage.MAX_SERVICES + 500; i++) {
-      assertThat(meta.mayMatch(query().serviceName(pod(i)).build())).as(pod(i)).isTrue();
-    }
-    assertThat(ids(block.search(query().serviceName(pod(10_321)).build())))
-        .containsExactly(new TraceId(1, 10_322));
-    assertThat(absentPastTheListed(meta)).isLessThan(30);
-    assertThat(open(block.file()).listing()).isEqualTo(meta);
+    assertFiltersItsServices(block, Storage.MAX_SERVICES + 500, 10_321, new TraceId(1, 10_322));
   }
 
   @Test
@@ -735,15 +727,25 @@ class BlockTest {
     Block merged = BlockWriter.compact(directory, 3, List.of(a, b));
     opened.add(merged);
 
-    BlockMeta meta = merged.listing();
+    assertFiltersItsServices(merged, 12_000, 11_999, new TraceId(2, 6_000));
+  }
+
+  /**
+   * The block's filter may hold each of its {@code count} services, from {@code pod(0)} on, and
+   * few others past the listed; a search by {@code pod(searched)} finds the trace {@code holder};
+   * the filter reads back from the file.
+   */
+  private void assertFiltersItsServices(Block block, int count, int searched, TraceId holder)
+      throws IOException {
+    BlockMeta meta = block.listing();
     assertThat(meta.allServices()).isPresent();
-    for (int i = 0; i < 12_000; i++) {
+    for (int i = 0; i < count; i++) {
       assertThat(meta.mayMatch(query().serviceName(pod(i)).build())).as(pod(i)).isTrue();
     }
-    assertThat(ids(merged.search(query().serviceName(pod(11_999)).build())))
-        .containsExactly(new TraceId(2, 6_000));
+    assertThat(ids(block.search(query().serviceName(pod(searched)).build())))
+        .containsExactly(holder);
     assertThat(absentPastTheListed(meta)).isLessThan(30);
-    assertThat(open(merged.file()).listing()).isEqualTo(meta);
+    assertThat(open(block.file()).listing()).isEqualTo(meta);
   }
 
   @Test
