@@ -686,8 +686,11 @@ public final class EmbeddedStorage implements Storage {
         catalog.addAll(listing.operations(), listing.attributeValues());
       }
     }
-    BlocksCatalog remade =
-        new BlocksCatalog(blocks, catalog.operations(), catalog.attributeValues());
+    // Copied out of the catalog's tables, which would otherwise stay in memory with their values:
+    // about 250 bytes a key of a service.
+    Map<String, Map<String, Set<String>>> values = catalog.attributeValues();
+    values.values().forEach(keys -> keys.replaceAll((key, texts) -> Set.copyOf(texts)));
+    BlocksCatalog remade = new BlocksCatalog(blocks, catalog.operations(), values);
     blocksCatalog = remade;
     return remade;
   }
