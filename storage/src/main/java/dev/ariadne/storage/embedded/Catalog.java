@@ -74,10 +74,10 @@ final class Catalog {
       Names names = names(service);
       if (names != null) {
         values.forEach((key, texts) -> {
-          // A key whose values were all too long to list is listed with none.
-          addKey(names.keys, key);
-          for (String text : texts) {
-            addValue(names.keys, key, text);
+          // Added even without values: those of a key may all have been too long to list.
+          FirstTexts<Boolean> kept = addKey(names.keys, key);
+          if (kept != null) {
+            texts.forEach(text -> addText(kept, text));
           }
         });
       }
@@ -172,7 +172,14 @@ final class Catalog {
    */
   private static void addValue(FirstTexts<FirstTexts<Boolean>> keys, String key, String text) {
     FirstTexts<Boolean> values = addKey(keys, key);
-    if (values != null && text.length() <= Storage.MAX_LISTED_VALUE_LENGTH
+    if (values != null) {
+      addText(values, text);
+    }
+  }
+
+  /** Adds a value to a key's first values, unless it is too long to list or past the first. */
+  private static void addText(FirstTexts<Boolean> values, String text) {
+    if (text.length() <= Storage.MAX_LISTED_VALUE_LENGTH
         && !values.isPast(text) && values.get(text) == null) {
       values.put(text, Boolean.TRUE);
     }

@@ -37,7 +37,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -666,8 +665,7 @@ public final class EmbeddedStorage implements Storage {
   private BlocksCatalog makeBlocksCatalog(BlocksCatalog made, List<Block> blocks)
       throws IOException {
     Set<Long> mergedSources = new HashSet<>();
-    Set<Block> had = Collections.newSetFromMap(new IdentityHashMap<>());
-    had.addAll(made.blocks());
+    Set<Block> had = new HashSet<>(made.blocks());
     List<Block> added = new ArrayList<>();
     for (Block block : blocks) {
       if (!had.remove(block)) {
