@@ -17,6 +17,7 @@ import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
 import dev.ariadne.storage.internal.Operations;
 import dev.ariadne.storage.internal.SpanCodec;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -95,12 +96,9 @@ public final class EmbeddedStorage implements Storage {
   private final FileChannel lockChannel;
   private final FileLock directoryLock;
   private final Wal wal;
-  /** Records of spans not stored because their trace reached the per-trace limit. */
-  private final Wal droppedWal;
+  /** Counts of spans not stored because their trace reached the per-trace limit. */
+  private final DroppedLog droppedLog;
   private final TraceLimit traceLimit;
-  /** Trace → (service, span name) → spans dropped; guarded by itself. */
-  private final Map<TraceId, Map<List<String>, Long>> dropped = new HashMap<>();
-  private final AtomicLong droppedSpanCount = new AtomicLong();
   /** Writers hold it shared across WAL append and head add; a cut holds it exclusively. */
   private final ReentrantReadWriteLock cutLock = new ReentrantReadWriteLock();
   /** Serialises cuts, whichever thread asks for one. */
@@ -189,9 +187,8 @@ public final class EmbeddedStorage implements Storage {
             }
           });
       wal.deleteSegmentsBefore(covered);
-      droppedWal = Wal.open(directory.resolve("dropped"), settings.syncPolicy,
-          settings.syncInterval, (segment, bytes, offset, length) -> putDropped(
-              decodeDropped(new ByteSource(bytes, offset, length, "dropped-spans record"))));
+      droppedLog = DroppedLog.open(directory.resolve("dropped"), settings.syncPolicy,
+          settings.syncInterval, clock.millis());
       state = new State(head, List.of(), blocks);
     } catch (IOException | RuntimeException e) {
       directoryLock.release();
@@ -243,9 +240,7 @@ public final class EmbeddedStorage implements Storage {
         head.add(record.array(), 0, record.size(), groups);
       }
       if (!split.dropped().isEmpty()) {
-        byte[] droppedRecord = encodeDropped(split.dropped());
-        droppedWal.append(droppedRecord, 0, droppedRecord.length);
-        putDropped(split.dropped());
+        droppedLog.append(split.dropped(), clock.millis());
       }
     } finally {
       cutLock.readLock().unlock();
@@ -280,60 +275,6 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  private static byte[] encodeDropped(Map<TraceId, List<DroppedSpans>> dropped) {
-    ByteSink out = new ByteSink(64 * dropped.size());
-    out.writeVarInt(dropped.size());
-    dropped.forEach((traceId, counts) -> {
-      out.writeLongLe(traceId.high());
-      out.writeLongLe(traceId.low());
-      out.writeVarInt(counts.size());
-      for (DroppedSpans count : counts) {
-        out.writeString(count.serviceName());
-        out.writeString(count.spanName());
-        out.writeVarLong(count.count());
-      }
-    });
-    return out.toByteArray();
-  }
-
-  private static Map<TraceId, List<DroppedSpans>> decodeDropped(ByteSource in)
-      throws CorruptDataException {
-    int traces = in.readCount(in.remaining() / 17);
-    Map<TraceId, List<DroppedSpans>> dropped = new HashMap<>();
-    for (int t = 0; t < traces; t++) {
-      long high = in.readLongLe();
-      TraceId traceId = new TraceId(high, in.readLongLe());
-      int keys = in.readCount(in.remaining() / 3);
-      List<DroppedSpans> counts = new ArrayList<>(keys);
-      for (int k = 0; k < keys; k++) {
-        String service = in.readString();
-        String name = in.readString();
-        long count = in.readVarLong();
-        if (count <= 0) {
-          throw in.corrupt("dropped span count " + count + " (expected: > 0)");
-        }
-        counts.add(new DroppedSpans(service, name, count));
-      }
-      dropped.put(traceId, counts);
-    }
-    if (in.hasRemaining()) {
-      throw in.corrupt(in.remaining() + " bytes after the last trace");
-    }
-    return dropped;
-  }
-
-  private void putDropped(Map<TraceId, List<DroppedSpans>> records) {
-    synchronized (dropped) {
-      records.forEach((traceId, counts) -> {
-        Map<List<String>, Long> byKey = dropped.computeIfAbsent(traceId, id -> new HashMap<>());
-        for (DroppedSpans count : counts) {
-          byKey.merge(List.of(count.serviceName(), count.spanName()), count.count(), Long::sum);
-          droppedSpanCount.addAndGet(count.count());
-        }
-      });
-    }
-  }
-
   /** From the heads' entries and the blocks' trace summaries, without decoding spans. */
   @Override
   public int spanCount(TraceId traceId) throws IOException {
@@ -353,19 +294,15 @@ public final class EmbeddedStorage implements Storage {
   @Override
   public List<DroppedSpans> droppedSpans(TraceId traceId) {
     requireNonNull(traceId, "traceId");
-    List<DroppedSpans> counts = new ArrayList<>();
-    synchronized (dropped) {
-      dropped.getOrDefault(traceId, Map.of()).forEach(
-          (key, count) -> counts.add(new DroppedSpans(key.get(0), key.get(1), count)));
-    }
-    counts.sort(Comparator.comparing(DroppedSpans::serviceName)
-        .thenComparing(DroppedSpans::spanName));
-    return List.copyOf(counts);
+    return droppedLog.counts(traceId);
   }
 
-  /** Spans not stored because their trace had reached the per-trace limit, since creation. */
+  /**
+   * Spans not stored because their trace had reached the per-trace limit: those counted by the
+   * records within retention when the engine opened, and those since.
+   */
   public long droppedSpanCount() {
-    return droppedSpanCount.get();
+    return droppedLog.spanCount();
   }
 
   @Override
@@ -1148,12 +1085,16 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * Deletes blocks stored longer ago than the retention, then the oldest while over the disk cap.
+   * Deletes blocks stored longer ago than the retention, then the oldest while over the disk cap,
+   * and the counts of dropped spans recorded longer ago than the retention.
    */
   void expire() throws IOException {
     workLock.lock();
     try {
       doExpire();
+      long now = clock.millis();
+      droppedLog.expire(oldestKept(now, settings.retention),
+          now - DroppedLog.rollAfter(settings.retention).toMillis());
     } finally {
       workLock.unlock();
     }
@@ -1258,7 +1199,7 @@ public final class EmbeddedStorage implements Storage {
       Thread.currentThread().interrupt();
     }
     IOException failure = null;
-    for (Wal log : List.of(wal, droppedWal)) {
+    for (Closeable log : List.<Closeable>of(wal, droppedLog)) {
       try {
         log.close();
       } catch (IOException e) {
@@ -1356,7 +1297,8 @@ public final class EmbeddedStorage implements Storage {
 
     /**
      * Blocks stored longer ago than this are deleted, counted from when their spans were stored,
-     * not from the spans' own times; 7 days by default.
+     * not from the spans' own times, and so are the counts of spans dropped by the per-trace limit
+     * ({@link #maxSpansPerTrace}) recorded longer ago; 7 days by default.
      */
     public Builder retention(Duration retention) {
       this.retention = positive(retention, "retention");

@@ -657,6 +657,39 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void theCountsOfDroppedSpansGoWithTheRetentionAndStayGoneAfterARestart() throws IOException {
+    Instant stored = Instant.ofEpochSecond(0, TODAY).plus(Duration.ofMinutes(5));
+    AtomicReference<Instant> now = new AtomicReference<>(stored);
+    TraceId old = randomTraceId();
+    TraceId recent = randomTraceId();
+    EmbeddedStorage.Builder builder = EmbeddedStorage.builder(directory)
+        .retention(Duration.ofDays(7)).maxSpansPerTrace(3).clock(clock(now));
+    try (EmbeddedStorage storage = builder.open()) {
+      storage.write(checkout(old, TODAY));
+      storage.cut();
+      now.set(stored.plus(Duration.ofDays(6)));
+      storage.expire();
+      storage.write(checkout(recent, TODAY));
+      storage.cut();
+      assertThat(storage.droppedSpans(old)).hasSize(2);
+      assertThat(storage.droppedSpans(recent)).hasSize(2);
+
+      now.set(stored.plus(Duration.ofDays(7)).plusMillis(1));
+      storage.expire();
+      assertThat(storage.trace(old)).isEmpty();
+      assertThat(storage.droppedSpans(old)).isEmpty();
+      assertThat(storage.droppedSpans(recent)).hasSize(2);
+      assertThat(storage.droppedSpanCount()).isEqualTo(4);
+    }
+    try (EmbeddedStorage storage = builder.open()) {
+      assertThat(storage.droppedSpans(old)).isEmpty();
+      assertThat(storage.droppedSpans(recent)).containsExactly(
+          new DroppedSpans(CART, "POST /pay", 1), new DroppedSpans("payment", "POST /pay", 1));
+      assertThat(storage.droppedSpanCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void concurrentWritesOfOneTraceNeverPassTheLimit() throws Exception {
     TraceId traceId = randomTraceId();
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
