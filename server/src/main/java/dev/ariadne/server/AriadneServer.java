@@ -27,6 +27,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -207,6 +209,19 @@ final class AriadneServer implements AutoCloseable {
     return storage;
   }
 
+  /**
+   * Why {@code failure} happened: its message, without the file it names when that file is {@code
+   * directory}, which the line names already.
+   */
+  private static String reason(IOException failure, Path directory) {
+    if (failure instanceof FileSystemException fileFailure && fileFailure.getFile() != null
+        && fileFailure.getReason() != null
+        && Path.of(fileFailure.getFile()).toAbsolutePath().normalize().equals(directory)) {
+      return fileFailure.getReason();
+    }
+    return failure.getMessage();
+  }
+
   private static Storage embedded(ServerConfig.Embedded config, PrometheusMeterRegistry registry) {
     EmbeddedStorage storage;
     try {
@@ -222,8 +237,9 @@ final class AriadneServer implements AutoCloseable {
           .maxSpansPerTrace(config.maxSpansPerTrace())
           .open();
     } catch (IOException e) {
+      Path directory = config.dataDir().toAbsolutePath().normalize();
       throw new StartException(
-          "cannot open the data directory " + config.dataDir().toAbsolutePath(), e);
+          "cannot open the data directory " + directory, reason(e, directory), e);
     }
     Gauge.builder("ariadne.storage.head.spans", storage, EmbeddedStorage::headSpanCount)
         .description("Spans in the head (in memory, in the WAL, not yet in a block)")

@@ -9,6 +9,11 @@ final class StartException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   StartException(String message, Throwable cause) {
-    super(message + ": " + cause.getMessage(), cause);
+    this(message, cause.getMessage(), cause);
+  }
+
+  /** With {@code reason} in place of the cause's message, which may repeat what {@code message} names. */
+  StartException(String message, String reason, Throwable cause) {
+    super(message + ": " + reason, cause);
   }
 }

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,9 +87,24 @@ class ServerProcessTest {
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(server.exitValue()).isEqualTo(1);
       assertThat(output).contains("ariadne server: cannot open the data directory " + dataDir
-          + ": data directory " + dataDir + " is in use by another Ariadne server");
+          + ": in use by another Ariadne server (its lock file is held)");
       assertThat(output).as("no stack trace").doesNotContain("\tat ");
     }
+  }
+
+  @Test
+  void aDataDirectoryThatCannotBeMadeStopsStartUpWithOneLineNamingItOnce() throws Exception {
+    Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
+    Path wanted = file.resolve("data");
+    Process server = start("server", "--data-dir", wanted.toString(), "--host", "127.0.0.1",
+        "--query-port", "0", "--disable",
+        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+    String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isEqualTo(1);
+    assertThat(output.strip())
+        .isEqualTo("ariadne server: cannot open the data directory " + wanted + ": Not a directory");
   }
 
   @Test

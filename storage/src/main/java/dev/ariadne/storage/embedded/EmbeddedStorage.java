@@ -24,6 +24,7 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -169,8 +170,8 @@ public final class EmbeddedStorage implements Storage {
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("data directory " + directory.toAbsolutePath()
-          + " is in use by another Ariadne server (its lock file is held)");
+      throw new FileSystemException(directory.toAbsolutePath().toString(), null,
+          "in use by another Ariadne server (its lock file is held)");
     }
     directoryLock = lock;
     try {
