@@ -16,7 +16,9 @@ import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,8 @@ final class ZipkinApi {
   /** How many of the newest candidate traces a search with key-only terms examines at most. */
   static final int MAX_SCANNED_TRACES = 1_000;
   static final String PEER_SERVICE = "peer.service";
+  /** The bare key that a status of ERROR also matches: where decoders put Zipkin's error tag. */
+  private static final String ERROR = "error";
   private static final int SPANS_PER_BATCH = 256;
   private static final long MICROS = 1_000L;
   private static final long MILLIS = 1_000_000L;
@@ -139,7 +143,10 @@ final class ZipkinApi {
       }
       return body -> writeLazily(traceIds, body);
     }
-    List<List<Span>> traces = searchWithKeyOnlyTerms(query, limit, keyOnly);
+    List<List<Span>> traces = keyOnly.contains(ERROR)
+        ? newest(searchWithKeyOnlyTerms(query, limit, keyOnly),
+            searchWithKeyOnlyTerms(query.statusCode(StatusCode.ERROR), limit, keyOnly), limit)
+        : searchWithKeyOnlyTerms(query, limit, keyOnly);
     return body -> {
       body.write('[');
       for (int i = 0; i < traces.size(); i++) {
@@ -206,7 +213,9 @@ final class ZipkinApi {
   /**
    * Storage cannot search for a key alone, so the newest candidates matching everything else are
    * read and filtered here, examining more of them until {@code limit} traces are found, the
-   * candidates run out, or {@value #MAX_SCANNED_TRACES} were examined.
+   * candidates run out, or {@value #MAX_SCANNED_TRACES} were examined. For the key {@code error},
+   * {@link #traces} also searches the spans of status ERROR, which storage finds however old, and
+   * takes the newest of both.
    */
   private List<List<Span>> searchWithKeyOnlyTerms(TraceQuery.Builder builder, int limit,
       List<String> keys) throws IOException {
@@ -236,6 +245,26 @@ final class ZipkinApi {
     }
   }
 
+  /** The {@code limit} traces of both lists that start last, each once, newest first. */
+  private static List<List<Span>> newest(List<List<Span>> some, List<List<Span>> more,
+      int limit) {
+    Map<TraceId, List<Span>> byId = new LinkedHashMap<>();
+    for (List<List<Span>> list : List.of(some, more)) {
+      list.forEach(spans -> byId.putIfAbsent(spans.get(0).traceId(), spans));
+    }
+    List<List<Span>> traces = new ArrayList<>(byId.values());
+    traces.sort(Comparator.comparingLong(ZipkinApi::startEpochNanos).reversed());
+    return traces.subList(0, Math.min(limit, traces.size()));
+  }
+
+  private static long startEpochNanos(List<Span> spans) {
+    long start = Long.MAX_VALUE;
+    for (Span span : spans) {
+      start = Math.min(start, span.startEpochNanos());
+    }
+    return start;
+  }
+
   private static boolean anySpanMatches(List<Span> spans, TraceQuery query, List<String> keys) {
     for (Span span : spans) {
       if (query.matches(span) && keys.stream().allMatch(key -> hasKey(span, key))) {
@@ -251,7 +280,7 @@ final class ZipkinApi {
    * decoders put Zipkin's {@code error} tag.
    */
   static boolean hasKey(Span span, String key) {
-    if (key.equals("error") && span.statusCode() == StatusCode.ERROR) {
+    if (key.equals(ERROR) && span.statusCode() == StatusCode.ERROR) {
       return true;
     }
     for (Event event : span.events()) {
