@@ -17,32 +17,41 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one {@link Handler}: takes the request off the event loop onto the blocking task
  * executor (storage calls block), answers problems in the API's own format, and records the
- * request's latency when a registry is given.
+ * request's latency when a registry is given. An answer not begun within the timeout is answered
+ * 503 in the API's format, and logged in one line; the work goes on to its end and is dropped (a
+ * storage call is never interrupted, since that would close the files it reads). An answer that
+ * has begun streams at the client's pace, which {@link ResponseBody} bounds.
  */
 final class Endpoint implements HttpService {
   private static final System.Logger LOGGER = System.getLogger(Endpoint.class.getName());
+  /** The longest part of a timed-out request's path and query logged. */
+  private static final int REQUEST_SHOWN = 300;
 
   private final String api;
   private final String path;
   private final Handler handler;
   private final Problem.Format problems;
   private final MeterRegistry registry;
+  private final Duration timeout;
 
   /** {@code registry} may be null: nothing is recorded then. */
   Endpoint(String api, String path, Handler handler, Problem.Format problems,
-      MeterRegistry registry) {
+      MeterRegistry registry, Duration timeout) {
     this.api = requireNonNull(api, "api");
     this.path = requireNonNull(path, "path");
     this.handler = requireNonNull(handler, "handler");
     this.problems = requireNonNull(problems, "problems");
     this.registry = registry;
+    this.timeout = requireNonNull(timeout, "timeout");
   }
 
   @Override
@@ -59,8 +68,33 @@ final class Endpoint implements HttpService {
     Instant now = Instant.now();
     long nowEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+    ctx.clearRequestTimeout();
+    ScheduledFuture<?> timer = ctx.eventLoop().schedule(
+        () -> timeOut(ctx, response), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    response.whenComplete((answered, failure) -> timer.cancel(false));
     ctx.blockingTaskExecutor().execute(() -> answer(ctx, nowEpochNanos, response));
     return HttpResponse.of(response);
+  }
+
+  /** The timeout as the setting is written: {@code 10s}, {@code 250ms}. */
+  private String timeoutText() {
+    long millis = timeout.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+  }
+
+  private void timeOut(ServiceRequestContext ctx, CompletableFuture<HttpResponse> response) {
+    String message = "the query took longer than the server's query.timeout of "
+        + timeoutText() + "; ask for less (a shorter time range, more criteria, a"
+        + " lower limit) or raise the timeout";
+    if (response.complete(problemResponse(
+        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message)))) {
+      String request = ctx.query() == null ? ctx.path() : ctx.path() + "?" + ctx.query();
+      if (request.length() > REQUEST_SHOWN) {
+        request = request.substring(0, REQUEST_SHOWN) + "…";
+      }
+      LOGGER.log(Level.WARNING, "GET " + request + " was answered 503: it took longer than"
+          + " query.timeout (" + timeoutText() + ")");
+    }
   }
 
   private void answer(

@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 
 /**
  * The query APIs over one {@link Storage}, and {@link Analytics} when it is on: Ariadne's own JSON
@@ -22,14 +23,18 @@ public final class QueryApi {
   /** The most spans of one trace an answer reads, unless {@link Builder#maxTraceSpans} says. */
   public static final int DEFAULT_MAX_TRACE_SPANS = 100_000;
 
+  /** How long an answer may take to begin, unless {@link Builder#timeout} says. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
   private final NativeApi nativeApi;
   private final JaegerApi jaegerApi;
   private final ZipkinApi zipkinApi;
   private final MetricsApi metricsApi;
   private final MeterRegistry registry;
+  private final Duration timeout;
 
-  private QueryApi(
-      Storage storage, Analytics analytics, MeterRegistry registry, int maxTraceSpans) {
+  private QueryApi(Storage storage, Analytics analytics, MeterRegistry registry,
+      int maxTraceSpans, Duration timeout) {
     Dependencies dependencies = new Dependencies(storage, analytics);
     TraceReader traces = new TraceReader(storage, maxTraceSpans);
     nativeApi = new NativeApi(storage, traces, dependencies);
@@ -37,6 +42,7 @@ public final class QueryApi {
     zipkinApi = new ZipkinApi(storage, traces, dependencies);
     metricsApi = analytics == null ? null : new MetricsApi(analytics);
     this.registry = registry;
+    this.timeout = timeout;
   }
 
   /** Query APIs that record no metrics. */
@@ -119,7 +125,7 @@ public final class QueryApi {
     }
 
     void get(String path, Handler handler) {
-      sb.route().get(path).build(new Endpoint(api, path, handler, problems, registry));
+      sb.route().get(path).build(new Endpoint(api, path, handler, problems, registry, timeout));
     }
 
     /** Answers a GET of any other path under {@code prefix} with a 404 in this API's format. */
@@ -127,7 +133,7 @@ public final class QueryApi {
       sb.route().pathPrefix(prefix).methods(HttpMethod.GET, HttpMethod.HEAD)
           .build(new Endpoint(api, prefix + "*", params -> {
         throw new NotFoundException(message);
-      }, problems, registry));
+      }, problems, registry, timeout));
     }
   }
 
@@ -137,6 +143,7 @@ public final class QueryApi {
     private MeterRegistry registry;
     private Analytics analytics;
     private int maxTraceSpans = DEFAULT_MAX_TRACE_SPANS;
+    private Duration timeout = DEFAULT_TIMEOUT;
 
     private Builder(Storage storage) {
       this.storage = requireNonNull(storage, "storage");
@@ -179,8 +186,23 @@ public final class QueryApi {
       return this;
     }
 
+    /**
+     * How long an answer may take to begin (default 10 s) before the request is answered 503 in
+     * its API's format: a search over more than the server can read in that time. An answer that
+     * has begun streams at the client's pace.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
     public QueryApi build() {
-      return new QueryApi(storage, analytics, registry, maxTraceSpans);
+      return new QueryApi(storage, analytics, registry, maxTraceSpans, timeout);
     }
   }
 }

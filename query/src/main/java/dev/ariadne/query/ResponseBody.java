@@ -119,7 +119,9 @@ final class ResponseBody extends OutputStream {
     if (writer == null) {
       writer = HttpResponse.streaming();
       writer.write(headers.build());
-      response.complete(writer);
+      if (!response.complete(writer)) {
+        throw new IOException("the request was answered before its body: it timed out");
+      }
     }
     HttpData chunk = HttpData.wrap(Arrays.copyOf(buffer, count));
     count = 0;

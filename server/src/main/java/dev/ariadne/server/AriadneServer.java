@@ -102,6 +102,7 @@ final class AriadneServer implements AutoCloseable {
             .meterRegistry(registry);
     QueryApi.Builder queryBuilder = QueryApi.builder(storage)
         .maxTraceSpans(config.queryMaxTraceSpans())
+        .timeout(config.queryTimeout())
         .meterRegistry(registry);
     if (analytics != null) {
       collectorBuilder.onStored(analytics::record);

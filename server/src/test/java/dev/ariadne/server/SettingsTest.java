@@ -26,6 +26,7 @@ class SettingsTest {
     ServerConfig config = ServerConfig.from(Settings.load(null, Map.of(), Map.of()));
 
     assertThat(config.queryPort()).isEqualTo(16686);
+    assertThat(config.queryTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
@@ -41,12 +42,14 @@ class SettingsTest {
   void durationsAndSizesTakeUnits() throws Exception {
     ServerConfig config = ServerConfig.from(Settings.load(null, Map.of(),
         Map.of("embedded.retention", "36h", "embedded.max-disk", "50GiB",
-            "embedded.sync", "interval", "embedded.sync-interval", "2s")));
+            "embedded.sync", "interval", "embedded.sync-interval", "2s",
+            "query.timeout", "1500ms")));
 
     assertThat(config.embedded().retention()).isEqualTo(Duration.ofHours(36));
     assertThat(config.embedded().maxDiskBytes()).isEqualTo(50L << 30);
     assertThat(config.embedded().sync()).isEqualTo(SyncPolicy.INTERVAL);
     assertThat(config.embedded().syncInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.queryTimeout()).isEqualTo(Duration.ofMillis(1500));
   }
 
   @Test
