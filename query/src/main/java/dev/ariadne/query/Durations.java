@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses durations as Go writes them and Jaeger's UI sends them ({@code 100ms}, {@code 1.2s},
- * {@code 1h30m}, units {@code ns us µs ms s m h}), plus {@code d} for days as in the UI's
- * lookback.
+ * {@code 1h30m}, units {@code ns us µs ms s m h}; {@code 0} alone needs no unit, as in Go), plus
+ * {@code d} for days as in the UI's lookback.
  */
 final class Durations {
   private static final Pattern PART =
@@ -23,6 +23,9 @@ final class Durations {
    * @throws BadParameterException naming {@code parameter} if the text is no such duration
    */
   static long parseNanos(String parameter, String text) {
+    if (text.equals("0")) {
+      return 0;
+    }
     Matcher part = PART.matcher(text);
     BigDecimal nanos = BigDecimal.ZERO;
     int position = 0;

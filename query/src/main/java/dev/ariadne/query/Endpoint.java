@@ -92,7 +92,7 @@ final class Endpoint implements HttpService {
       if (request.length() > REQUEST_SHOWN) {
         request = request.substring(0, REQUEST_SHOWN) + "…";
       }
-      LOGGER.log(Level.WARNING, "GET " + request + " was answered 503: it took longer than"
+      LOGGER.log(Level.WARNING, ctx.method() + " " + request + " was answered 503: it took longer than"
           + " query.timeout (" + timeoutText() + ")");
     }
   }
@@ -115,7 +115,7 @@ final class Endpoint implements HttpService {
     } catch (IOException | RuntimeException e) {
       // Once streaming, a failure is most often the client going away; before, it is ours.
       LOGGER.log(body.committed() ? Level.DEBUG : Level.WARNING,
-          "GET " + ctx.path() + " failed", e);
+          ctx.method() + " " + ctx.path() + " failed", e);
       fail(response, body, e, new Problem(HttpStatus.INTERNAL_SERVER_ERROR, null, null,
           "internal error: " + e));
     }

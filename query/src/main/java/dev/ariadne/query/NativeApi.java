@@ -228,8 +228,12 @@ final class NativeApi {
     long lookback = params.duration("lookback").orElse(DEFAULT_LOOKBACK_NANOS);
     long from = start.isPresent() ? start.getAsLong() : saturatedSubtract(end, lookback);
     if (end <= from) {
-      throw new BadParameterException(
-          "end", "end: " + end + " (expected: after start " + from + ")");
+      // Named after a parameter that was sent and makes the range empty.
+      String name = start.isEmpty() && params.optional("lookback").isPresent() ? "lookback"
+          : params.optional("end").isPresent() || start.isEmpty() ? "end" : "start";
+      throw new BadParameterException(name, name + ": " + Params.quote(params.required(name))
+          + " (expected: a time range with start before end; start " + from + ", end " + end
+          + ")");
     }
     return new long[] {from, end};
   }

@@ -12,9 +12,9 @@ import java.time.Duration;
 /**
  * The query APIs over one {@link Storage}, and {@link Analytics} when it is on: Ariadne's own JSON
  * API, the Jaeger query API and the Zipkin v2 read API, each bound to an Armeria {@link
- * ServerBuilder} by its {@code serve} method. Every endpoint is GET only, runs its storage calls on
- * the server's blocking task executor, and streams large traces. Thread-safe; holds no state
- * besides the storage, the analytics and the meter registry.
+ * ServerBuilder} by its {@code serve} method. Every endpoint is GET (and HEAD) only, runs its
+ * storage calls on the server's blocking task executor, and streams large traces. Thread-safe;
+ * holds no state besides the storage, the analytics, the meter registry and the timeout.
  */
 public final class QueryApi {
   private static final String ANALYTICS_OFF =
@@ -124,8 +124,10 @@ public final class QueryApi {
       this.problems = problems;
     }
 
+    /** Binds {@code path} for GET, and for HEAD, which answers GET's headers without its body. */
     void get(String path, Handler handler) {
-      sb.route().get(path).build(new Endpoint(api, path, handler, problems, registry, timeout));
+      sb.route().path(path).methods(HttpMethod.GET, HttpMethod.HEAD)
+          .build(new Endpoint(api, path, handler, problems, registry, timeout));
     }
 
     /** Answers a GET of any other path under {@code prefix} with a 404 in this API's format. */

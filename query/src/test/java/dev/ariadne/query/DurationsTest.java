@@ -20,13 +20,14 @@ class DurationsTest {
       "1h30m, 5400000000000",
       "2d, 172800000000000",
       "0s, 0",
+      "0, 0",
   })
   void parsesGoDurations(String text, long nanos) {
     assertThat(Durations.parseNanos("d", text)).isEqualTo(nanos);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "5", "ms", "-1s", "1y", "1.2.3s", "1 s", "s1", "9999999999999h"})
+  @ValueSource(strings = {"", "5", "00", "ms", "-1s", "1y", "1.2.3s", "1 s", "s1", "9999999999999h"})
   void rejectsOtherTextNamingTheParameter(String text) {
     assertThatThrownBy(() -> Durations.parseNanos("minDuration", text))
         .isInstanceOf(BadParameterException.class)

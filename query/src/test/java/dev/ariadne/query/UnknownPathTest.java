@@ -55,6 +55,17 @@ class UnknownPathTest {
     assertThat(error.get("msg").asText()).startsWith(message);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"/api/v1/services", "/api/services", "/api/v2/services",
+      "/api/v1/traces/463ac35c9f6413ad48485a3953bb6124"})
+  void anEndpointAskedWithHeadAnswersItsHeadersWithoutABody(String path) {
+    AggregatedHttpResponse response = WebClient.of(server.httpUri()).head(path).aggregate().join();
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    assertThat(response.contentType()).isEqualTo(MediaType.JSON_UTF_8);
+    assertThat(response.content().isEmpty()).isTrue();
+  }
+
   @Test
   void anEndpointAskedWithAnotherMethodIsStillA405() {
     AggregatedHttpResponse response =
