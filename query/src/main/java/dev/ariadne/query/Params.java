@@ -97,25 +97,38 @@ final class Params {
 
   /** A non-negative integer. */
   OptionalLong count(String name) {
+    return atLeast(name, 0);
+  }
+
+  private OptionalLong atLeast(String name, long min) {
     Optional<String> text = optional(name);
     if (text.isEmpty()) {
       return OptionalLong.empty();
     }
     try {
       long value = Long.parseLong(text.get());
-      if (value >= 0) {
+      if (value >= min) {
         return OptionalLong.of(value);
       }
     } catch (NumberFormatException ignored) {
       // Answered below.
     }
     throw new BadParameterException(
-        name, name + ": " + quote(text.get()) + " (expected: an integer >= 0)");
+        name, name + ": " + quote(text.get()) + " (expected: an integer >= " + min + ")");
   }
 
   /** A non-negative integer in {@code unitNanos} units, as nanoseconds. */
   OptionalLong nanosFromUnits(String name, long unitNanos, String unitName) {
-    OptionalLong units = count(name);
+    return nanos(name, count(name), unitNanos, unitName);
+  }
+
+  /** A positive integer in {@code unitNanos} units, as nanoseconds: the length of a window. */
+  OptionalLong positiveNanosFromUnits(String name, long unitNanos, String unitName) {
+    return nanos(name, atLeast(name, 1), unitNanos, unitName);
+  }
+
+  private static OptionalLong nanos(String name, OptionalLong units, long unitNanos,
+      String unitName) {
     if (units.isEmpty()) {
       return units;
     }

@@ -3,8 +3,6 @@ package dev.ariadne.query;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ariadne.model.Attribute;
-import dev.ariadne.model.Event;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
@@ -19,26 +17,34 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * The Zipkin API v2 read endpoints ({@code GET /api/v2/...} on 9411) as Zipkin Lens and Grafana's
  * Zipkin data source call them. Spans are written by {@link ZipkinEncoder}; {@code POST
- * /api/v2/spans} belongs to the collector.
+ * /api/v2/spans} belongs to the collector. Names are lower-case, as Zipkin's are, whatever case
+ * they are stored in (see {@link #combinations}).
  */
 final class ZipkinApi {
   /** Zipkin's default {@code zipkin.query.lookback}: one day. */
   static final long DEFAULT_LOOKBACK_NANOS = 24 * 3_600_000_000_000L;
   static final int DEFAULT_LIMIT = 10;
-  /** How many of the newest candidate traces a search with key-only terms examines at most. */
+  /** How many of the newest candidate traces a search checking spans examines at most. */
   static final int MAX_SCANNED_TRACES = 1_000;
   static final String PEER_SERVICE = "peer.service";
-  /** The bare key that a status of ERROR also matches: where decoders put Zipkin's error tag. */
-  private static final String ERROR = "error";
+  /** The most combinations of stored names a search of traces searches; {@link #combinations}. */
+  static final int MAX_COMBINATIONS = 64;
+  private static final List<Optional<String>> ANY = List.of(Optional.empty());
   private static final int SPANS_PER_BATCH = 256;
   private static final long MICROS = 1_000L;
   private static final long MILLIS = 1_000_000L;
@@ -54,24 +60,27 @@ final class ZipkinApi {
   }
 
   Handler.Answer services(Params params) throws IOException {
-    List<String> services = storage.services();
+    List<String> services = lowerCased(storage.services());
     return body -> writeStrings(services, body.json());
   }
 
   Handler.Answer spanNames(Params params) throws IOException {
-    TreeSet<String> names = new TreeSet<>();
-    for (Operation operation : storage.operations(params.required("serviceName"))) {
-      names.add(operation.spanName());
+    List<String> names = new ArrayList<>();
+    for (String service : matching(params.required("serviceName"), storage.services())) {
+      names.addAll(storedSpanNames(service));
     }
-    List<String> sorted = List.copyOf(names);
+    List<String> sorted = lowerCased(names);
     return body -> writeStrings(sorted, body.json());
   }
 
   /** Zipkin's remote service names: the {@code peer.service} values of the service's spans. */
   Handler.Answer remoteServices(Params params) throws IOException {
-    List<String> names = storage.attributeValues(
-        Optional.of(params.required("serviceName")), PEER_SERVICE, Params.MAX_LIMIT);
-    return body -> writeStrings(names, body.json());
+    List<String> names = new ArrayList<>();
+    for (String service : matching(params.required("serviceName"), storage.services())) {
+      names.addAll(storedRemoteServices(Optional.of(service)));
+    }
+    List<String> sorted = lowerCased(names);
+    return body -> writeStrings(sorted, body.json());
   }
 
   Handler.Answer autocompleteKeys(Params params) throws IOException {
@@ -102,51 +111,50 @@ final class ZipkinApi {
     };
   }
 
+  /** As Zipkin, refuses an ID given twice, in another case or left-padded to 32 digits. */
   Handler.Answer traceMany(Params params) throws IOException {
-    List<TraceId> traceIds = new ArrayList<>();
+    Set<TraceId> traceIds = new LinkedHashSet<>();
     for (String id : params.required("traceIds").split(",", -1)) {
-      traceIds.add(params.traceId("traceIds", id.trim()));
+      String trimmed = id.trim();
+      if (!traceIds.add(params.traceId("traceIds", trimmed))) {
+        throw new BadParameterException("traceIds", "traceIds: redundant traceId "
+            + Params.quote(trimmed) + " (expected: each trace once)");
+      }
     }
-    return body -> writeLazily(traceIds, body);
+    List<TraceId> unique = List.copyOf(traceIds);
+    return body -> writeLazily(unique, body);
   }
 
+  /**
+   * One storage search per {@linkplain #combinations combination of stored names}, merged newest
+   * first. Terms of the annotation query that storage cannot search for are checked on the spans
+   * read by {@link #searchCheckingSpans}.
+   */
   Handler.Answer traces(Params params) throws IOException {
-    TraceQuery.Builder query = TraceQuery.builder();
-    params.optional("serviceName").ifPresent(query::serviceName);
-    params.optional("spanName").filter(name -> !name.equals("all")).ifPresent(query::spanName);
-    List<String> keyOnly = new ArrayList<>();
-    params.optional("annotationQuery").ifPresent(text -> annotationQuery(text, query, keyOnly));
-    OptionalLong min = params.nanosFromUnits("minDuration", MICROS, "microseconds");
-    OptionalLong max = params.nanosFromUnits("maxDuration", MICROS, "microseconds");
-    if (min.isPresent() && max.isPresent() && max.getAsLong() < min.getAsLong()) {
-      throw new BadParameterException("maxDuration", "maxDuration: "
-          + max.getAsLong() / MICROS + " (expected: >= minDuration " + min.getAsLong() / MICROS
-          + ")");
-    }
-    min.ifPresent(query::minDurationNanos);
-    max.ifPresent(query::maxDurationNanos);
-    long end = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds")
-        .orElse(params.nowEpochNanos());
-    long lookback = params.nanosFromUnits("lookback", MILLIS, "milliseconds")
-        .orElse(DEFAULT_LOOKBACK_NANOS);
-    if (lookback == 0) {
-      throw new BadParameterException("lookback", "lookback: 0 (expected: >= 1)");
-    }
-    long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;
-    query.startEpochNanos(NativeApi.saturatedSubtract(endExclusive, lookback))
-        .endEpochNanos(endExclusive);
+    AnnotationQuery terms = AnnotationQuery.parse(params.optional("annotationQuery").orElse(""));
     int limit = params.limit("limit", DEFAULT_LIMIT);
-    if (keyOnly.isEmpty()) {
+    List<TraceQuery.Builder> queries = queries(params, terms);
+    if (!terms.checksSpans()) {
+      List<TraceSummary> found = new ArrayList<>();
+      for (TraceQuery.Builder query : queries) {
+        found.addAll(storage.search(query.limit(limit).build()));
+      }
       List<TraceId> traceIds = new ArrayList<>();
-      for (TraceSummary summary : storage.search(query.limit(limit).build())) {
+      for (TraceSummary summary :
+          newest(found, TraceSummary::traceId, TraceSummary::startEpochNanos, limit)) {
         traceIds.add(summary.traceId());
       }
       return body -> writeLazily(traceIds, body);
     }
-    List<List<Span>> traces = keyOnly.contains(ERROR)
-        ? newest(searchWithKeyOnlyTerms(query, limit, keyOnly),
-            searchWithKeyOnlyTerms(query.statusCode(StatusCode.ERROR), limit, keyOnly), limit)
-        : searchWithKeyOnlyTerms(query, limit, keyOnly);
+    List<List<Span>> found = new ArrayList<>();
+    for (TraceQuery.Builder query : queries) {
+      found.addAll(searchCheckingSpans(query, limit, terms));
+      if (terms.searchesErrors()) {
+        found.addAll(searchCheckingSpans(query.statusCode(StatusCode.ERROR), limit, terms));
+      }
+    }
+    List<List<Span>> traces =
+        newest(found, spans -> spans.get(0).traceId(), ZipkinApi::startEpochNanos, limit);
     return body -> {
       body.write('[');
       for (int i = 0; i < traces.size(); i++) {
@@ -160,16 +168,11 @@ final class ZipkinApi {
   }
 
   Handler.Answer dependencies(Params params) throws IOException {
-    long end = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds").orElseThrow(
+    long endTs = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds").orElseThrow(
         () -> new BadParameterException("endTs", "endTs: missing (expected: epoch milliseconds)"));
-    long lookback = params.nanosFromUnits("lookback", MILLIS, "milliseconds")
-        .orElse(DEFAULT_LOOKBACK_NANOS);
-    if (lookback == 0) {
-      throw new BadParameterException("lookback", "lookback: 0 (expected: >= 1)");
-    }
-    long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;
+    Window window = Window.of(endTs, params);
     List<DependencyLink> links = dependencies
-        .between(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive).pairs();
+        .between(window.startEpochNanos(), window.endEpochNanos()).pairs();
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartArray();
@@ -187,38 +190,141 @@ final class ZipkinApi {
     };
   }
 
-  /**
-   * Zipkin's {@code annotationQuery}: terms joined by {@code and}; {@code key=value} is an
-   * attribute criterion, a bare {@code key} is kept aside for {@link #hasKey}.
-   */
-  private static void annotationQuery(String text, TraceQuery.Builder query,
-      List<String> keyOnly) {
-    for (String term : text.split(" and ", -1)) {
-      String trimmed = term.trim();
-      if (trimmed.isEmpty()) {
-        continue;
-      }
-      int equals = trimmed.indexOf('=');
-      if (equals == 0) {
-        throw new BadParameterException("annotationQuery", "annotationQuery: "
-            + Params.quote(text) + " (expected: terms key or key=value joined by \" and \")");
-      } else if (equals > 0) {
-        query.attribute(trimmed.substring(0, equals), trimmed.substring(equals + 1));
-      } else {
-        keyOnly.add(trimmed);
-      }
+  /** The storage searches for the parameters of {@link #traces}, less the limit. */
+  private List<TraceQuery.Builder> queries(Params params, AnnotationQuery terms)
+      throws IOException {
+    OptionalLong min = params.nanosFromUnits("minDuration", MICROS, "microseconds");
+    OptionalLong max = params.nanosFromUnits("maxDuration", MICROS, "microseconds");
+    if (min.isPresent() && max.isPresent() && max.getAsLong() < min.getAsLong()) {
+      throw new BadParameterException("maxDuration", "maxDuration: "
+          + max.getAsLong() / MICROS + " (expected: >= minDuration " + min.getAsLong() / MICROS
+          + ")");
     }
+    long endTs = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds")
+        .orElse(params.nowEpochNanos());
+    Window window = Window.of(endTs, params);
+    List<TraceQuery.Builder> queries = new ArrayList<>();
+    for (Names names : combinations(params)) {
+      TraceQuery.Builder query = TraceQuery.builder()
+          .startEpochNanos(window.startEpochNanos())
+          .endEpochNanos(window.endEpochNanos());
+      names.service().ifPresent(query::serviceName);
+      names.spanName().ifPresent(query::spanName);
+      min.ifPresent(query::minDurationNanos);
+      max.ifPresent(query::maxDurationNanos);
+      terms.addTo(query);
+      names.remoteService().ifPresent(remote -> query.attribute(PEER_SERVICE, remote));
+      queries.add(query);
+    }
+    return queries;
   }
 
   /**
-   * Storage cannot search for a key alone, so the newest candidates matching everything else are
-   * read and filtered here, examining more of them until {@code limit} traces are found, the
-   * candidates run out, or {@value #MAX_SCANNED_TRACES} were examined. For the key {@code error},
-   * {@link #traces} also searches the spans of status ERROR, which storage finds however old, and
-   * takes the newest of both.
+   * Zipkin's names are lower-case, those of spans from OTLP and Jaeger are stored as sent: the
+   * {@code serviceName}, {@code spanName} and {@code remoteServiceName} of a search stand for the
+   * stored names equal to them ignoring case, and storage is searched once for each combination,
+   * the first {@value #MAX_COMBINATIONS} of them. A span name without a service is searched as
+   * given and lower-cased, rather than looked up among every service's names.
    */
-  private List<List<Span>> searchWithKeyOnlyTerms(TraceQuery.Builder builder, int limit,
-      List<String> keys) throws IOException {
+  private List<Names> combinations(Params params) throws IOException {
+    Optional<String> service = params.optional("serviceName");
+    Optional<String> spanName = params.optional("spanName").filter(name -> !name.equals("all"));
+    Optional<String> remoteService = params.optional("remoteServiceName");
+    List<Optional<String>> services =
+        service.isEmpty() ? ANY : each(matching(service.get(), storage.services()));
+    List<Names> combinations = new ArrayList<>();
+    for (Optional<String> stored : services) {
+      List<Optional<String>> spanNames = ANY;
+      if (spanName.isPresent() && stored.isPresent()) {
+        spanNames = each(matching(spanName.get(), storedSpanNames(stored.get())));
+      } else if (spanName.isPresent()) {
+        spanNames = each(Stream.of(spanName.get(), lower(spanName.get())).distinct().toList());
+      }
+      List<Optional<String>> remoteServices = remoteService.isEmpty()
+          ? ANY : each(matching(remoteService.get(), storedRemoteServices(stored)));
+      for (Optional<String> name : spanNames) {
+        for (Optional<String> remote : remoteServices) {
+          if (combinations.size() == MAX_COMBINATIONS) {
+            return combinations;
+          }
+          combinations.add(new Names(stored, name, remote));
+        }
+      }
+    }
+    return combinations;
+  }
+
+  /** The stored names of one search; empty for a criterion not asked for. */
+  private record Names(
+      Optional<String> service, Optional<String> spanName, Optional<String> remoteService) {}
+
+  /**
+   * Zipkin's window, {@code [start, end)} in epoch nanoseconds: the spans whose microsecond
+   * timestamp is from {@code (endTs - lookback) * 1000} to {@code endTs * 1000}, both included.
+   */
+  private record Window(long startEpochNanos, long endEpochNanos) {
+    static Window of(long endTsNanos, Params params) {
+      long lookback = params.positiveNanosFromUnits("lookback", MILLIS, "milliseconds")
+          .orElse(DEFAULT_LOOKBACK_NANOS);
+      long end = endTsNanos > Long.MAX_VALUE - MICROS ? Long.MAX_VALUE : endTsNanos + MICROS;
+      return new Window(NativeApi.saturatedSubtract(endTsNanos, lookback), end);
+    }
+  }
+
+  private List<String> storedSpanNames(String service) throws IOException {
+    Set<String> names = new LinkedHashSet<>();
+    for (Operation operation : storage.operations(service)) {
+      names.add(operation.spanName());
+    }
+    return List.copyOf(names);
+  }
+
+  /** The {@code peer.service} values of a service's spans, or of every span. */
+  private List<String> storedRemoteServices(Optional<String> service) throws IOException {
+    return storage.attributeValues(service, PEER_SERVICE, Params.MAX_LIMIT);
+  }
+
+  /**
+   * The stored names equal to {@code name} ignoring case; the name as given when none is, as
+   * listings are capped and search finds what they leave out.
+   */
+  private static List<String> matching(String name, List<String> stored) {
+    String wanted = lower(name);
+    List<String> found = new ArrayList<>();
+    for (String candidate : stored) {
+      if (lower(candidate).equals(wanted)) {
+        found.add(candidate);
+      }
+    }
+    return found.isEmpty() ? List.of(name) : found;
+  }
+
+  private static List<Optional<String>> each(List<String> names) {
+    List<Optional<String>> each = new ArrayList<>(names.size());
+    names.forEach(name -> each.add(Optional.of(name)));
+    return each;
+  }
+
+  /** Names as Zipkin lists them: lower-cased, each once, sorted. */
+  private static List<String> lowerCased(List<String> names) {
+    TreeSet<String> lowerCased = new TreeSet<>();
+    names.forEach(name -> lowerCased.add(lower(name)));
+    return List.copyOf(lowerCased);
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Storage cannot search for a key alone nor for a status message, so the newest candidates
+   * matching everything else are read and checked here, examining more of them until {@code
+   * limit} traces are found, the candidates run out, or {@value #MAX_SCANNED_TRACES} were
+   * examined. For the bare key {@code error}, {@link #traces} also searches the spans of status
+   * ERROR, which storage finds however old, and takes the newest of both.
+   */
+  private List<List<Span>> searchCheckingSpans(TraceQuery.Builder builder, int limit,
+      AnnotationQuery terms) throws IOException {
     Map<TraceId, List<Span>> read = new HashMap<>();
     int scan = limit;
     while (true) {
@@ -231,7 +337,7 @@ final class ZipkinApi {
           spans = readUnlessTooLarge(candidate.traceId());
           read.put(candidate.traceId(), spans);
         }
-        if (anySpanMatches(spans, query, keys)) {
+        if (anySpanMatches(spans, query, terms)) {
           found.add(spans);
           if (found.size() == limit) {
             return found;
@@ -245,15 +351,13 @@ final class ZipkinApi {
     }
   }
 
-  /** The {@code limit} traces of both lists that start last, each once, newest first. */
-  private static List<List<Span>> newest(List<List<Span>> some, List<List<Span>> more,
-      int limit) {
-    Map<TraceId, List<Span>> byId = new LinkedHashMap<>();
-    for (List<List<Span>> list : List.of(some, more)) {
-      list.forEach(spans -> byId.putIfAbsent(spans.get(0).traceId(), spans));
-    }
-    List<List<Span>> traces = new ArrayList<>(byId.values());
-    traces.sort(Comparator.comparingLong(ZipkinApi::startEpochNanos).reversed());
+  /** The {@code limit} traces found that start last, each once, newest first. */
+  private static <T> List<T> newest(List<T> found, Function<T, TraceId> traceId,
+      ToLongFunction<T> startEpochNanos, int limit) {
+    Map<TraceId, T> byId = new LinkedHashMap<>();
+    found.forEach(trace -> byId.putIfAbsent(traceId.apply(trace), trace));
+    List<T> traces = new ArrayList<>(byId.values());
+    traces.sort(Comparator.comparingLong(startEpochNanos).reversed());
     return traces.subList(0, Math.min(limit, traces.size()));
   }
 
@@ -265,35 +369,10 @@ final class ZipkinApi {
     return start;
   }
 
-  private static boolean anySpanMatches(List<Span> spans, TraceQuery query, List<String> keys) {
+  private static boolean anySpanMatches(List<Span> spans, TraceQuery query,
+      AnnotationQuery terms) {
     for (Span span : spans) {
-      if (query.matches(span) && keys.stream().allMatch(key -> hasKey(span, key))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * A bare key matches, as in Zipkin, an annotation (event) of that name or a tag (span or
-   * resource attribute) of that key; {@code error} also matches status ERROR, which is where the
-   * decoders put Zipkin's {@code error} tag.
-   */
-  static boolean hasKey(Span span, String key) {
-    if (key.equals(ERROR) && span.statusCode() == StatusCode.ERROR) {
-      return true;
-    }
-    for (Event event : span.events()) {
-      if (event.name().equals(key)) {
-        return true;
-      }
-    }
-    return hasAttribute(span.attributes(), key) || hasAttribute(span.resource().attributes(), key);
-  }
-
-  private static boolean hasAttribute(List<Attribute> attributes, String key) {
-    for (Attribute attribute : attributes) {
-      if (attribute.key().equals(key)) {
+      if (query.matches(span) && terms.matches(span)) {
         return true;
       }
     }

@@ -18,6 +18,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +26,7 @@ class ZipkinApiTest {
   @RegisterExtension
   static final ServerExtension server = QueryFixtures.server(QueryFixtures.storage());
 
+  /** The day from {@code TODAY}: spans from its first to its last microsecond, both included. */
   static final String DAY =
       "endTs=" + millis(TODAY + 24 * HOUR) + "&lookback=" + 24 * HOUR / MILLIS;
   static final String RICH_ID = RICH.toHex();
@@ -34,7 +36,7 @@ class ZipkinApiTest {
     assertThat(json(get(server, "/api/v2/services")).toString())
         .isEqualTo("[\"cart\",\"frontend\",\"hostile\",\"payment\"]");
     assertThat(json(get(server, "/api/v2/spans?serviceName=frontend")).toString())
-        .isEqualTo("[\"GET /cart\",\"GET /checkout\"]");
+        .isEqualTo("[\"get /cart\",\"get /checkout\"]");
     assertThat(json(get(server, "/api/v2/remoteServices?serviceName=frontend")).toString())
         .isEqualTo("[\"cart\"]");
     assertThat(json(get(server, "/api/v2/remoteServices?serviceName=cart")).toString())
@@ -132,6 +134,68 @@ class ZipkinApiTest {
     assertThat(traceIds(json(get(server,
         "/api/v2/traces?serviceName=cart&annotationQuery=error&" + DAY))))
         .isEmpty();
+  }
+
+  @Test
+  void searchesByTheTagsThatShowTheStatus() {
+    String hour = "endTs=" + millis(TODAY + HOUR) + "&lookback=" + 2 * HOUR / MILLIS;
+
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?annotationQuery=error%3Dcard%20declined&" + hour))))
+        .containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?annotationQuery=error%3Dinsufficient%20funds&" + hour))))
+        .isEmpty();
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?annotationQuery=error%3Dtrue&" + hour))))
+        .isEmpty();
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?serviceName=frontend&annotationQuery=otel.status_code%3DOK&" + hour))))
+        .containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?serviceName=cart&annotationQuery=otel.status_code%3DOK&" + hour))))
+        .isEmpty();
+    assertThat(traceIds(json(get(server, "/api/v2/traces?annotationQuery="
+        + "otel.status_code%3DOK%20and%20error%3Dcard%20declined&" + hour))))
+        .isEmpty();
+  }
+
+  @Test
+  void parsesAnnotationQueryAsZipkin() {
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?annotationQuery=%20http.route%20%3D%20%2Fcart%20&" + DAY))))
+        .containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?annotationQuery=cache.miss%3D&" + DAY))))
+        .containsExactly(RICH_ID);
+    assertThat(traceIds(json(get(server,
+        "/api/v2/traces?serviceName=payment&annotationQuery=error%3D%20&" + DAY))))
+        .containsExactly(RICH_ID);
+  }
+
+  @Test
+  void refusesATraceIdGivenTwice() {
+    for (String ids : List.of(RICH_ID + "," + RICH_ID.toUpperCase(Locale.ROOT),
+        "abc,0000000000000abc", "0000000000000abc,00000000000000000000000000000abc")) {
+      AggregatedHttpResponse response = get(server, "/api/v2/traceMany?traceIds=" + ids);
+
+      assertThat(response.status()).as(ids).isEqualTo(HttpStatus.BAD_REQUEST);
+      assertThat(json(response).get("parameter").asText()).isEqualTo("traceIds");
+      assertThat(json(response).get("message").asText()).startsWith("traceIds: redundant traceId");
+    }
+  }
+
+  @Test
+  void refusesALookbackBelowOneMillisecondInOneWay() {
+    for (String lookback : List.of("0", "-5", "soon")) {
+      for (String path : List.of("/api/v2/traces?", "/api/v2/dependencies?endTs=1&")) {
+        AggregatedHttpResponse response = get(server, path + "lookback=" + lookback);
+
+        assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(json(response).get("message").asText())
+            .isEqualTo("lookback: \"" + lookback + "\" (expected: an integer >= 1)");
+      }
+    }
   }
 
   @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Zipkin's {@code annotationQuery=error} finds failed traces however many newer traces did not
- * fail, where other bare keys examine only the newest candidates.
+ * Zipkin's {@code annotationQuery=error} and {@code error=<message>} find failed traces however
+ * many newer traces did not fail, where other bare keys examine only the newest candidates.
  */
 class ZipkinErrorSearchTest {
   static final int NEWER = ZipkinApi.MAX_SCANNED_TRACES + 200;
@@ -61,6 +61,18 @@ class ZipkinErrorSearchTest {
         "/api/v2/traces?serviceName=cart&spanName=refund&annotationQuery=error&" + DAY))
         .isEmpty();
     assertThat(traceIds("/api/v2/traces?serviceName=payment&annotationQuery=error&" + DAY))
+        .isEmpty();
+  }
+
+  @Test
+  void errorWithAValueFindsTheFailedSpansWithThatMessagePastTheNewestThousand() {
+    assertThat(traceIds(
+        "/api/v2/traces?serviceName=cart&annotationQuery=error%3Dcard%20declined&" + DAY))
+        .containsExactly(FAILED.toHex());
+    assertThat(traceIds("/api/v2/traces?serviceName=cart&annotationQuery=error%3Dtrue&" + DAY))
+        .containsExactly(FAILED_LATER.toHex());
+    assertThat(traceIds(
+        "/api/v2/traces?serviceName=cart&annotationQuery=error%3Dtimeout&" + DAY))
         .isEmpty();
   }
 
