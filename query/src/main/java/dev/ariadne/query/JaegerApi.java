@@ -161,11 +161,8 @@ final class JaegerApi {
   Handler.Answer dependencies(Params params) throws IOException {
     long end = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds")
         .orElse(params.nowEpochNanos());
-    long lookback = params.nanosFromUnits("lookback", MILLIS, "milliseconds")
+    long lookback = params.positiveNanosFromUnits("lookback", MILLIS, "milliseconds")
         .orElse(DEFAULT_DEPENDENCIES_LOOKBACK_NANOS);
-    if (lookback == 0) {
-      throw new BadParameterException("lookback", "lookback: 0 (expected: >= 1)");
-    }
     Optional<String> service = params.optional("service");
     List<DependencyLink> links = new ArrayList<>();
     long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;

@@ -94,6 +94,7 @@ class BadParameterTest {
       "/api/operations?service=cart&spanKind=sideways      | spanKind",
       "/api/dependencies?endTs=soon                        | endTs",
       "/api/dependencies?endTs=1&lookback=0                | lookback",
+      "/api/dependencies?endTs=1&lookback=-5               | lookback",
   })
   void answersJaegerErrorsNamingTheParameter(String path, String parameter) {
     AggregatedHttpResponse response = get(server, path);
