@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -171,8 +172,8 @@ final class ZipkinApi {
     long endTs = params.nanosFromUnits("endTs", MILLIS, "epoch milliseconds").orElseThrow(
         () -> new BadParameterException("endTs", "endTs: missing (expected: epoch milliseconds)"));
     Window window = Window.of(endTs, params);
-    List<DependencyLink> links = dependencies
-        .between(window.startEpochNanos(), window.endEpochNanos()).pairs();
+    List<DependencyLink> links = lowerCasedLinks(dependencies
+        .between(window.startEpochNanos(), window.endEpochNanos()).pairs());
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartArray();
@@ -188,6 +189,20 @@ final class ZipkinApi {
       }
       json.writeEndArray();
     };
+  }
+
+  /** The links with their services' names lower-cased, those that become one link summed. */
+  private static List<DependencyLink> lowerCasedLinks(List<DependencyLink> links) {
+    Map<List<String>, DependencyLink> merged = new TreeMap<>(
+        Comparator.<List<String>, String>comparing(pair -> pair.get(0))
+            .thenComparing(pair -> pair.get(1)));
+    for (DependencyLink link : links) {
+      List<String> pair = List.of(lower(link.parent()), lower(link.child()));
+      merged.merge(pair, new DependencyLink(pair.get(0), pair.get(1), link.callCount(),
+          link.errorCount()), (a, b) -> new DependencyLink(a.parent(), a.child(),
+              a.callCount() + b.callCount(), a.errorCount() + b.errorCount()));
+    }
+    return List.copyOf(merged.values());
   }
 
   /** The storage searches for the parameters of {@link #traces}, less the limit. */

@@ -12,6 +12,7 @@ import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.memory.MemoryStorage;
 import java.util.ArrayList;
@@ -39,6 +40,22 @@ class ZipkinNamesTest {
 
   @RegisterExtension
   static final ServerExtension variants = QueryFixtures.server(variants());
+
+  /** Calls from "UpperOtel" to "Billing-API" and from their lower-cased twins, one failed. */
+  @RegisterExtension
+  static final ServerExtension calls = QueryFixtures.server(calls());
+
+  static MemoryStorage calls() {
+    MemoryStorage storage = MemoryStorage.create(100);
+    long start = TODAY + 60_000 * MILLIS;
+    storage.write(List.of(
+        span(OTEL, 1, 0, "UpperOtel", "charge", SpanKind.CLIENT, start, 10 * MILLIS).build(),
+        span(OTEL, 2, 1, "Billing-API", "charge", SpanKind.SERVER, start, 5 * MILLIS).build(),
+        span(ZIPKIN, 1, 0, "upperotel", "charge", SpanKind.CLIENT, start, 10 * MILLIS).build(),
+        span(ZIPKIN, 2, 1, "billing-api", "charge", SpanKind.SERVER, start, 5 * MILLIS)
+            .status(StatusCode.ERROR, "declined").build()));
+    return storage;
+  }
 
   static MemoryStorage storage() {
     MemoryStorage storage = MemoryStorage.create(100);
@@ -86,6 +103,13 @@ class ZipkinNamesTest {
     assertThat(json(get(server, "/api/v2/remoteServices?serviceName=upperotel")).toString())
         .isEqualTo("[\"billing-api\"]");
     assertThat(json(get(variants, "/api/v2/services")).toString()).isEqualTo("[\"abcdefg\"]");
+  }
+
+  @Test
+  void listsDependenciesBetweenLowerCasedServicesEachPairOnce() {
+    assertThat(json(get(calls, "/api/v2/dependencies?" + DAY)).toString()).isEqualTo(
+        "[{\"parent\":\"upperotel\",\"child\":\"billing-api\",\"callCount\":2,"
+            + "\"errorCount\":1}]");
   }
 
   @Test
