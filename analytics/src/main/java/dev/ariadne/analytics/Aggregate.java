@@ -53,9 +53,23 @@ final class Aggregate {
     return errors;
   }
 
-  /** The duration at quantile {@code q} in nanoseconds, or NaN when there is none. */
+  /**
+   * The duration at quantile {@code q} in nanoseconds (within the sketch's 1%), or NaN when there
+   * is none: the nearest rank, the {@code ceil(q·n)}-th shortest of {@code n}, so that at least
+   * {@code q} of the requests took no longer. The sketch's own rank, {@code q·(n-1)} rounded down,
+   * would make the p99 of 10 ms and 100 ms 10 ms.
+   */
   double quantileNanos(double q) {
-    return latency.isEmpty() ? Double.NaN : latency.getValueAtQuantile(q);
+    if (latency.isEmpty()) {
+      return Double.NaN;
+    }
+    double count = latency.getCount();
+    if (count <= 1) {
+      return latency.getValueAtQuantile(0);
+    }
+    double index = Math.max(0, Math.ceil(q * count) - 1);
+    // Half a rank past the index: the sketch takes the value whose cumulative count passes it.
+    return latency.getValueAtQuantile(Math.min(1, (index + 0.5) / (count - 1)));
   }
 
   /** The summed durations in nanoseconds. */

@@ -66,6 +66,27 @@ class AggregateTest {
   }
 
   @Test
+  void aQuantileIsTheNearestRankSoThatTheP99OfFewRequestsIsTheirSlowest() {
+    Aggregate two = new Aggregate();
+    two.add(10_000_000, false, TRACE, 1, 0);
+    two.add(100_000_000, false, TRACE, 2, 0);
+    assertThat(two.quantileNanos(0.5)).isCloseTo(10_000_000, within(100_000.0));
+    assertThat(two.quantileNanos(0.95)).isCloseTo(100_000_000, within(1_000_000.0));
+    assertThat(two.quantileNanos(0.99)).isCloseTo(100_000_000, within(1_000_000.0));
+
+    Aggregate hundred = new Aggregate();
+    for (int ms = 1; ms <= 100; ms++) {
+      hundred.add(ms * 1_000_000L, false, TRACE, ms, 0);
+    }
+    for (int percent : new int[] {1, 50, 90, 99, 100}) {
+      double exact = percent * 1_000_000.0;
+      assertThat(roundTrip(hundred).quantileNanos(percent / 100.0)).as("p%s", percent)
+          .isCloseTo(exact, within(exact * 0.0101));
+    }
+    assertThat(hundred.quantileNanos(0)).isCloseTo(1_000_000, within(10_100.0));
+  }
+
+  @Test
   void anEmptyAggregateHasNoQuantile() {
     assertThat(roundTrip(new Aggregate()).quantileNanos(0.5)).isNaN();
   }
