@@ -42,9 +42,13 @@ public interface SpanBuilder {
 
   SpanBuilder setSpanKind(SpanKind kind);
 
-  /** Sets the start time since the epoch instead of now. */
+  /**
+   * Sets the start time since the epoch instead of now. A null unit or a timestamp of 0 or less is
+   * ignored, so the span starts now unless an earlier call set a time.
+   */
   SpanBuilder setStartTimestamp(long timestamp, TimeUnit unit);
 
+  /** Sets the start time instead of now; null is ignored, as a null unit is. */
   default SpanBuilder setStartTimestamp(Instant timestamp) {
     if (timestamp == null) return this;
     return setStartTimestamp(
