@@ -146,8 +146,7 @@ final class RecordingSpan implements Span, SpanData {
 
   @Override
   public Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit) {
-    if (unit == null) return this;
-    return addEvent(name, attributes, unit.toNanos(timestamp));
+    return addEvent(name, attributes, unit == null ? now() : unit.toNanos(timestamp));
   }
 
   private Span addEvent(String name, Attributes given, long epochNanos) {

@@ -35,7 +35,9 @@ final class SdkSpanBuilder implements SpanBuilder {
   private SpanKind kind = SpanKind.INTERNAL;
   private SpanAttributes attributes;
   private List<LinkData> links;
-  private int totalLinks;
+  /** The links kept that count against the link limit: all but those of FOLLOWS_FROM references. */
+  private int limitedLinks;
+  private int droppedLinks;
   private long startEpochNanos;
 
   SdkSpanBuilder(SdkTracerProvider provider, InstrumentationScope scope, String name) {
@@ -67,28 +69,50 @@ final class SdkSpanBuilder implements SpanBuilder {
       if (childOf == null) {
         childOf = context;
       } else {
-        addLink(context, CHILD_OF);
+        addChildOfLink(context);
       }
     } else {
       if (followsFrom == null) followsFrom = context;
-      addLink(context, FOLLOWS_FROM);
+      // Exempt from the link limits: without its link the span would read as a child of the
+      // reference it is parented to, or lose the reference altogether.
+      links().add(LinkData.create(context, FOLLOWS_FROM, 0));
     }
     return this;
   }
 
   @Override
   public SpanBuilder addLink(SpanContext context, Attributes linkAttributes) {
-    if (context == null || !context.isValid()) return this;
-    totalLinks++;
+    if (context == null || !context.isValid() || !roomForLink()) return this;
     SpanLimits limits = provider.getSpanLimits();
-    if (links == null) links = new ArrayList<>();
-    if (links.size() >= limits.getMaxLinks()) return this;
     Attributes limited =
         SpanAttributes.limit(
             linkAttributes, limits.getMaxAttributesPerLink(), limits.getMaxAttributeValueLength());
     int given = linkAttributes == null ? 0 : linkAttributes.size();
-    links.add(LinkData.create(context, limited, given - limited.size()));
+    links().add(LinkData.create(context, limited, given - limited.size()));
     return this;
+  }
+
+  /**
+   * A CHILD_OF reference that is not the parent: a link like any other for the link limit, but its
+   * mark is the reference's type, not an attribute, and is never cut.
+   */
+  private void addChildOfLink(SpanContext context) {
+    if (roomForLink()) links().add(LinkData.create(context, CHILD_OF, 0));
+  }
+
+  /** Counts a link against the link limit: true if it is kept, false if it is dropped. */
+  private boolean roomForLink() {
+    if (limitedLinks >= provider.getSpanLimits().getMaxLinks()) {
+      droppedLinks++;
+      return false;
+    }
+    limitedLinks++;
+    return true;
+  }
+
+  private List<LinkData> links() {
+    if (links == null) links = new ArrayList<>();
+    return links;
   }
 
   @Override
@@ -181,7 +205,7 @@ final class SdkSpanBuilder implements SpanBuilder {
             parentSpan,
             attributes,
             startLinks,
-            totalLinks - startLinks.size(),
+            droppedLinks,
             startEpochNanos);
     provider.processor().onStart(parentContext, span);
     return span;
@@ -198,7 +222,7 @@ final class SdkSpanBuilder implements SpanBuilder {
     if (parent != null) {
       if (childOf != null && !sameSpan(childOf, Span.fromContext(parent).getSpanContext())) {
         // An explicit parent outranks the reference, which is kept as a link so it is not lost.
-        addLink(childOf, CHILD_OF);
+        addChildOfLink(childOf);
       }
       childOf = null;
       return parent;

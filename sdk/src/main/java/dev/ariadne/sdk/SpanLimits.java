@@ -2,7 +2,10 @@ package dev.ariadne.sdk;
 
 /**
  * Bounds on what one span keeps, so a runaway instrumentation cannot exhaust memory. What is cut
- * is counted on the span (dropped attributes, events, links) and exported with it. Immutable.
+ * is counted on the span (dropped attributes, events, links) and exported with it. The links of
+ * FOLLOWS_FROM references are not counted against {@link #getMaxLinks()}, and the {@code
+ * opentracing.ref_type} mark of a reference's link is not an attribute the limits cut: without them
+ * a follows-from would read as a child-of. Immutable.
  */
 public final class SpanLimits {
   private static final SpanLimits DEFAULT = builder().build();

@@ -356,7 +356,6 @@ class RecordingSpanTest {
     span.addEvent(null);
     span.addEvent(null, Attributes.empty(), 1, TimeUnit.SECONDS);
     span.addEvent("no-attributes", null);
-    span.addEvent("no-unit", Attributes.empty(), 1, null);
     span.recordException(null);
     span.recordException(new RuntimeException(), null);
     span.end();
@@ -364,6 +363,25 @@ class RecordingSpanTest {
     assertThat(processor.onlyEnded().getEvents())
         .extracting(EventData::getName)
         .containsExactly("no-attributes", "exception");
+  }
+
+  @Test
+  void aNullTimestampOrUnitMeansNow() {
+    Span span = start();
+    clock.advance(Duration.ofMillis(1));
+    span.addEvent("null-instant", Attributes.empty(), (Instant) null);
+    clock.advance(Duration.ofMillis(1));
+    span.addEvent("null-unit", Attributes.empty(), 5, null);
+    clock.advance(Duration.ofMillis(1));
+    span.end((Instant) null);
+
+    SpanData data = processor.onlyEnded();
+    assertThat(data.getEvents())
+        .extracting(EventData::getName, EventData::getEpochNanos)
+        .containsExactly(
+            tuple("null-instant", EPOCH_NANOS + 1_000_000),
+            tuple("null-unit", EPOCH_NANOS + 2_000_000));
+    assertThat(data.getEndEpochNanos()).isEqualTo(EPOCH_NANOS + 3_000_000);
   }
 
   @Test

@@ -80,6 +80,20 @@ class SdkSpanBuilderTest {
   }
 
   @Test
+  void aSpanWhoseScopeWasClosedOnAnotherThreadParentsNoNewSpan() throws Exception {
+    Span closedElsewhere = tracer.spanBuilder("C").startSpan();
+    Scope scope = closedElsewhere.makeCurrent();
+    Thread other = new Thread(scope::close);
+    other.start();
+    other.join();
+
+    Span next = tracer.spanBuilder("D").startSpan();
+
+    assertThat(Span.current()).isSameAs(Span.invalid());
+    assertThat(data(next).getParentSpanContext().isValid()).isFalse();
+  }
+
+  @Test
   void anExplicitParentWinsOverTheCurrentSpan() {
     Span current = tracer.spanBuilder("current").startSpan();
     Span explicit = tracer.spanBuilder("explicit").setNoParent().startSpan();

@@ -167,14 +167,48 @@ class SpanLimitsTest {
             .spanBuilder("span")
             .addLink(TestObjects.otherTrace(1))
             .addLink(TestObjects.otherTrace(2))
-            .addReference(ReferenceType.FOLLOWS_FROM, TestObjects.otherTrace(3))
+            .addReference(ReferenceType.CHILD_OF, TestObjects.otherTrace(3))
+            .addReference(ReferenceType.CHILD_OF, TestObjects.otherTrace(4))
             .startSpan();
     span.end();
 
+    assertThat(processor.onlyEnded().getParentSpanContext()).isEqualTo(TestObjects.otherTrace(3));
     assertThat(processor.onlyEnded().getLinks())
         .extracting(LinkData::getSpanContext)
         .containsExactly(TestObjects.otherTrace(1));
     assertThat(processor.onlyEnded().getDroppedLinksCount()).isEqualTo(2);
+  }
+
+  @Test
+  void followsFromReferencesAreKeptAsMarkedLinksWhateverTheLinkLimits() {
+    SpanLimits none =
+        SpanLimits.builder()
+            .setMaxLinks(0)
+            .setMaxAttributesPerLink(0)
+            .setMaxAttributeValueLength(1)
+            .build();
+    Span span =
+        tracer(none)
+            .spanBuilder("consumer")
+            .setNoParent()
+            .addLink(TestObjects.otherTrace(1))
+            .addReference(ReferenceType.FOLLOWS_FROM, TestObjects.otherTrace(2))
+            .addReference(ReferenceType.FOLLOWS_FROM, TestObjects.otherTrace(3))
+            .startSpan();
+    span.end();
+
+    SpanData data = processor.onlyEnded();
+    assertThat(data.getParentSpanContext()).isEqualTo(TestObjects.otherTrace(2));
+    assertThat(data.getLinks())
+        .extracting(LinkData::getSpanContext)
+        .containsExactly(TestObjects.otherTrace(2), TestObjects.otherTrace(3));
+    assertThat(data.getLinks())
+        .allSatisfy(link -> {
+          assertThat(link.getAttributes().asMap())
+              .containsExactly(entry(LinkData.REFERENCE_TYPE, "follows_from"));
+          assertThat(link.getDroppedAttributesCount()).isZero();
+        });
+    assertThat(data.getDroppedLinksCount()).as("the plain link").isEqualTo(1);
   }
 
   @Test
@@ -225,15 +259,22 @@ class SpanLimitsTest {
   }
 
   @Test
-  void aReferenceLinkKeepsItsMarkEvenWithALinkAttributeLimit() {
+  void aReferenceLinkKeepsItsMarkWhateverTheLinkAttributeLimits() {
     Span span =
-        tracer(SpanLimits.builder().setMaxAttributesPerLink(1).build())
+        tracer(SpanLimits.builder().setMaxAttributesPerLink(0).setMaxAttributeValueLength(1).build())
             .spanBuilder("span")
-            .addReference(ReferenceType.FOLLOWS_FROM, TestObjects.otherTrace(1))
+            .addReference(ReferenceType.CHILD_OF, TestObjects.otherTrace(1))
+            .addReference(ReferenceType.CHILD_OF, TestObjects.otherTrace(2))
+            .addReference(ReferenceType.FOLLOWS_FROM, TestObjects.otherTrace(3))
             .startSpan();
     span.end();
 
-    assertThat(processor.onlyEnded().getLinks().get(0).isFollowsFrom()).isTrue();
+    assertThat(processor.onlyEnded().getLinks())
+        .extracting(link -> link.getAttributes().get(LinkData.REFERENCE_TYPE))
+        .containsExactly("child_of", "follows_from");
+    assertThat(processor.onlyEnded().getLinks())
+        .extracting(LinkData::getDroppedAttributesCount)
+        .containsOnly(0);
   }
 
   static Stream<Arguments> setters() {

@@ -1,56 +1,82 @@
 package dev.ariadne.api.context;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The per-thread chain of open scopes. The current context is that of the newest scope still
- * open. A scope closed out of order is only marked closed; the chain unwinds past it when the
- * scopes opened after it close, so a mistake in one place never leaves a wrong span current.
+ * open. A scope closed out of order, or on another thread, is only marked closed; its thread
+ * unwinds past it when the scopes opened after it close, or, if it is the newest, at the thread's
+ * next use of its current context, so a mistake in one place never leaves a wrong span current.
  */
 final class ScopeStack implements Scope {
   private static final ThreadLocal<ScopeStack> TOP = new ThreadLocal<>();
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(ScopeStack.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Context context;
   private final ScopeStack previous;
-  private final Thread owner;
-  private boolean closed;
+  /**
+   * Volatile because another thread may close the scope and its own thread must then see it; a
+   * volatile read is a plain load on x86. Its own thread sets it with a release write, which
+   * needs no fence, so the usual close costs what it did.
+   */
+  private volatile boolean closed;
 
-  private ScopeStack(Context context, ScopeStack previous, Thread owner) {
+  private ScopeStack(Context context, ScopeStack previous) {
     this.context = context;
     this.previous = previous;
-    this.owner = owner;
   }
 
   static Context current() {
-    ScopeStack top = TOP.get();
+    ScopeStack top = top();
     return top == null ? Context.root() : top.context;
   }
 
   static Scope attach(Context context) {
-    ScopeStack top = TOP.get();
+    ScopeStack top = top();
     Context current = top == null ? Context.root() : top.context;
     if (current == context) return Scope.noop();
-    ScopeStack scope = new ScopeStack(context, top, Thread.currentThread());
+    ScopeStack scope = new ScopeStack(context, top);
     TOP.set(scope);
+    return scope;
+  }
+
+  /** The newest scope still open on the calling thread, or null. */
+  private static ScopeStack top() {
+    ScopeStack top = TOP.get();
+    return top != null && top.closed ? unwind(top) : top;
+  }
+
+  /** Makes the newest open scope from {@code scope} down the thread's newest, and returns it. */
+  private static ScopeStack unwind(ScopeStack scope) {
+    while (scope != null && scope.closed) scope = scope.previous;
+    if (scope == null) {
+      TOP.remove();
+    } else {
+      TOP.set(scope);
+    }
     return scope;
   }
 
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
-    if (Thread.currentThread() != owner || TOP.get() != this) {
+    if (TOP.get() == this) { // on its own thread, in order (or closed already by another thread)
+      CLOSED.setRelease(this, true);
+      unwind(this);
+    } else if (!closed) { // out of order, or on another thread
+      closed = true;
       report();
-      return;
-    }
-    ScopeStack top = previous;
-    while (top != null && top.closed) top = top.previous;
-    if (top == null) {
-      TOP.remove();
-    } else {
-      TOP.set(top);
     }
   }
 

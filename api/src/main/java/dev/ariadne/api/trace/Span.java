@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One named, timed operation in a trace. A span records attributes (the seed's tags), events (the
  * seed's logs) and a status until {@link #end()}; calls after that are ignored, and no method
- * throws. A span that is not recording (not sampled, or from a no-op tracer) still carries its
- * {@link SpanContext} so propagation keeps working. Safe to use from several threads.
+ * throws. A null timestamp, or a null time unit, means now. A span that is not recording (not
+ * sampled, or from a no-op tracer) still carries its {@link SpanContext} so propagation keeps
+ * working. Safe to use from several threads.
  */
 public interface Span extends ImplicitContextKeyed {
 
@@ -73,10 +74,12 @@ public interface Span extends ImplicitContextKeyed {
   /** Adds an event with attributes, stamped now. */
   Span addEvent(String name, Attributes attributes);
 
-  /** Adds an event at {@code timestamp} since the epoch. */
+  /** Adds an event at {@code timestamp} since the epoch; stamped now if {@code unit} is null. */
   Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit);
 
+  /** Adds an event at {@code timestamp}, or now if it is null. */
   default Span addEvent(String name, Attributes attributes, Instant timestamp) {
+    if (timestamp == null) return addEvent(name, attributes);
     return addEvent(name, attributes, toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
   }
 
@@ -105,11 +108,16 @@ public interface Span extends ImplicitContextKeyed {
   /** Ends the span now. Later calls to any mutating method are ignored. */
   void end();
 
-  /** Ends the span at {@code timestamp} since the epoch. */
+  /** Ends the span at {@code timestamp} since the epoch, or now if {@code unit} is null. */
   void end(long timestamp, TimeUnit unit);
 
+  /** Ends the span at {@code timestamp}, or now if it is null. */
   default void end(Instant timestamp) {
-    end(toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
+    if (timestamp == null) {
+      end();
+    } else {
+      end(toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
+    }
   }
 
   SpanContext getSpanContext();
@@ -123,6 +131,6 @@ public interface Span extends ImplicitContextKeyed {
   }
 
   private static long toEpochNanos(Instant timestamp) {
-    return timestamp == null ? 0 : timestamp.getEpochSecond() * 1_000_000_000L + timestamp.getNano();
+    return timestamp.getEpochSecond() * 1_000_000_000L + timestamp.getNano();
   }
 }

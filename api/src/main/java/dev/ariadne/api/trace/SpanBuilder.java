@@ -28,7 +28,8 @@ public interface SpanBuilder {
   /**
    * Adds a causal reference. The first CHILD_OF reference becomes the parent unless one was set
    * explicitly; every other reference is kept as a link marked with its type (child-of or
-   * follows-from), and the first FOLLOWS_FROM becomes the parent if nothing else does. Invalid
+   * follows-from), and the first FOLLOWS_FROM becomes the parent if nothing else does. An SDK's
+   * limits on links never drop a FOLLOWS_FROM reference's link or any reference's mark. Invalid
    * contexts are ignored.
    */
   SpanBuilder addReference(ReferenceType type, SpanContext context);
@@ -42,9 +43,13 @@ public interface SpanBuilder {
 
   SpanBuilder setSpanKind(SpanKind kind);
 
-  /** Sets the start time since the epoch instead of now. */
+  /**
+   * Sets the start time since the epoch instead of now. A null unit or a timestamp of 0 or less is
+   * ignored, so the span starts now unless an earlier call set a time.
+   */
   SpanBuilder setStartTimestamp(long timestamp, TimeUnit unit);
 
+  /** Sets the start time instead of now; null is ignored, as a null unit is. */
   default SpanBuilder setStartTimestamp(Instant timestamp) {
     if (timestamp == null) return this;
     return setStartTimestamp(

@@ -184,26 +184,66 @@ class ContextTest {
     assertThat(ScopeStack.reportedForTest()).isTrue();
   }
 
+  /** Closes {@code scope} on a new thread, waits for it, and returns what was current there. */
+  private static Context closeOnAnotherThread(Scope scope) throws InterruptedException {
+    Context[] currentThere = new Context[1];
+    Thread other =
+        new Thread(
+            () -> {
+              scope.close();
+              currentThere[0] = Context.current();
+            });
+    other.start();
+    other.join();
+    return currentThere[0];
+  }
+
   @Test
-  void closeOnAnotherThreadChangesNeitherThreadsContext() throws Exception {
+  void closeOnAnotherThreadEndsTheScopeOnTheThreadThatOpenedIt() throws Exception {
     Scope scopeA = a.makeCurrent();
 
-    Context otherThreadAfterClose =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  scopeA.close();
-                  return Context.current();
-                })
-            .get(10, TimeUnit.SECONDS);
-
-    Context ownerThreadAfterClose = Context.current();
-    // The wrongly closed scope counts as closed: the next scope to close unwinds past it.
-    b.makeCurrent().close();
+    Context otherThreadAfterClose = closeOnAnotherThread(scopeA);
 
     assertThat(otherThreadAfterClose).isSameAs(Context.root());
-    assertThat(ownerThreadAfterClose).isSameAs(a);
     assertThat(Context.current()).isSameAs(Context.root());
     assertThat(ScopeStack.reportedForTest()).isTrue();
+    scopeA.close();
+    assertThat(Context.current()).isSameAs(Context.root());
+  }
+
+  @Test
+  void closeOnAnotherThreadOfTheNewestScopeMakesTheOneBeforeCurrent() throws Exception {
+    Scope scopeA = a.makeCurrent();
+    Scope scopeB = b.makeCurrent();
+
+    closeOnAnotherThread(scopeB);
+
+    assertThat(Context.current()).isSameAs(a);
+    scopeA.close();
+  }
+
+  @Test
+  void closingAgainOnItsOwnThreadAScopeClosedElsewhereIsHarmless() throws Exception {
+    Scope scopeA = a.makeCurrent();
+    Scope scopeB = b.makeCurrent();
+
+    closeOnAnotherThread(scopeB);
+    scopeB.close(); // before anything read the current context here
+
+    assertThat(Context.current()).isSameAs(a);
+    scopeA.close();
+  }
+
+  @Test
+  void closeOnAnotherThreadOfAnOlderScopeLeavesTheNewerOneCurrent() throws Exception {
+    Scope scopeA = a.makeCurrent();
+    Scope scopeB = b.makeCurrent();
+
+    closeOnAnotherThread(scopeA);
+
+    assertThat(Context.current()).isSameAs(b);
+    scopeB.close();
+    assertThat(Context.current()).isSameAs(Context.root());
   }
 
   @Test

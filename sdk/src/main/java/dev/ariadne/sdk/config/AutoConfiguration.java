@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -27,8 +28,10 @@ import java.util.concurrent.TimeoutException;
  * properties that deployments already set: {@code OTEL_SERVICE_NAME}, {@code
  * OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_TRACES_SAMPLER(_ARG)}, {@code OTEL_PROPAGATORS}, {@code
  * OTEL_TRACES_EXPORTER}, {@code OTEL_EXPORTER_OTLP_*} (read by the exporter), {@code OTEL_BSP_*},
- * the span limits and {@code OTEL_SDK_DISABLED}. An invalid value fails with a {@link
- * ConfigurationException} that names the setting and the allowed values.
+ * the span limits and {@code OTEL_SDK_DISABLED}. Names of samplers, propagators and exporters are
+ * read in any case, as the specification recommends for enumerations. An invalid value fails with
+ * a {@link ConfigurationException} that names the setting, the value as given and the allowed
+ * values.
  */
 public final class AutoConfiguration {
   private static final String SAMPLERS =
@@ -162,7 +165,7 @@ public final class AutoConfiguration {
 
   static Sampler sampler(ConfigProperties config) {
     String name = config.getString("otel.traces.sampler", "parentbased_always_on");
-    switch (name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
       case "always_on":
         return Sampler.alwaysOn();
       case "always_off":
@@ -266,14 +269,14 @@ public final class AutoConfiguration {
   static List<SpanExporter> exporters(ConfigProperties config) {
     List<String> names = config.getList("otel.traces.exporter");
     if (names.isEmpty()) names = List.of("otlp");
-    if (names.contains("none")) {
+    if (names.stream().anyMatch("none"::equalsIgnoreCase)) {
       if (names.size() > 1) {
         throw ConfigProperties.invalid(
             "otel.traces.exporter", String.join(",", names), "\"none\" alone, or a list of exporters");
       }
       return List.of();
     }
-    Map<String, SpanExporterProvider> available = new TreeMap<>();
+    Map<String, SpanExporterProvider> available = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (SpanExporterProvider provider : ServiceLoader.load(SpanExporterProvider.class)) {
       available.put(provider.name(), provider);
     }

@@ -169,6 +169,28 @@ class AutoConfigurationTest {
     assertThat(configured.getSampler().getDescription()).isEqualTo(description);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "ALWAYS_ON, AlwaysOnSampler",
+    "Always_Off, AlwaysOffSampler",
+    "TRACEIDRATIO, TraceIdRatioBased{1.000000}",
+    "RateLimiting, RateLimitingSampler{1.0}"
+  })
+  void readsTheSamplerNameInAnyCase(String name, String description) {
+    assertThat(configure("OTEL_TRACES_SAMPLER", name).getTracerProvider().getSampler()
+            .getDescription())
+        .isEqualTo(description);
+  }
+
+  @Test
+  void rejectsAnUnknownSamplerNamingItAsGiven() {
+    assertThatThrownBy(() -> configure("OTEL_TRACES_SAMPLER", "Always_Maybe"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith(
+            "OTEL_TRACES_SAMPLER (otel.traces.sampler): \"Always_Maybe\" is invalid (expected: one of"
+                + " always_on, always_off,");
+  }
+
   @Test
   void rejectsAnUnknownSamplerListingTheKnownOnes() {
     assertThatThrownBy(() -> configure("OTEL_TRACES_SAMPLER", "sometimes"))
@@ -222,6 +244,13 @@ class AutoConfigurationTest {
   @Test
   void propagatesNothingWithNone() {
     assertThat(configure("OTEL_PROPAGATORS", "none").getPropagator().fields()).isEmpty();
+  }
+
+  @Test
+  void readsPropagatorNamesInAnyCase() {
+    assertThat(configure("OTEL_PROPAGATORS", "B3,JAEGER").getPropagator().fields())
+        .containsExactly("b3", "uber-trace-id");
+    assertThat(configure("OTEL_PROPAGATORS", "None").getPropagator().fields()).isEmpty();
   }
 
   @Test
@@ -385,6 +414,28 @@ class AutoConfigurationTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("\"otlp\" is invalid")
         .hasMessageContaining("add ariadne-exporter-otlp to the class path");
+  }
+
+  @Test
+  void readsNoneAsAnExporterNameInAnyCase() {
+    assertThat(configure("OTEL_TRACES_EXPORTER", "NONE").getTracerProvider()).isNotNull();
+    assertThat(CapturingExporterProvider.CREATED).isEmpty();
+  }
+
+  @Test
+  void readsExporterNamesInAnyCase(@TempDir Path dir) throws Exception {
+    withCapturingProvider(dir, () -> configure("OTEL_TRACES_EXPORTER", "CAPTURING"));
+
+    assertThat(CapturingExporterProvider.CREATED).hasSize(1);
+  }
+
+  @Test
+  void rejectsNoneWithOtherExportersInAnyCase() {
+    assertThatThrownBy(() -> configure("OTEL_TRACES_EXPORTER", "None,OTLP"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            "OTEL_TRACES_EXPORTER (otel.traces.exporter): \"None,OTLP\" is invalid"
+                + " (expected: \"none\" alone, or a list of exporters)");
   }
 
   @Test
