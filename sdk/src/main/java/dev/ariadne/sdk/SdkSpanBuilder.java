@@ -35,7 +35,7 @@ final class SdkSpanBuilder implements SpanBuilder {
   private SpanKind kind = SpanKind.INTERNAL;
   private SpanAttributes attributes;
   private List<LinkData> links;
-  /** The links kept that count against the link limit: all but those of FOLLOWS_FROM references. */
+  /** The links kept that count against the link limit: all but the first FOLLOWS_FROM's. */
   private int limitedLinks;
   private int droppedLinks;
   private long startEpochNanos;
@@ -71,10 +71,12 @@ final class SdkSpanBuilder implements SpanBuilder {
       } else {
         addChildOfLink(context);
       }
-    } else {
-      if (followsFrom == null) followsFrom = context;
-      // Exempt from the link limits: without its link the span would read as a child of the
+    } else if (followsFrom == null) {
+      followsFrom = context;
+      // Exempt from the link limit: without its link the span would read as a child of the
       // reference it is parented to, or lose the reference altogether.
+      links().add(LinkData.create(context, FOLLOWS_FROM, 0));
+    } else if (roomForLink()) {
       links().add(LinkData.create(context, FOLLOWS_FROM, 0));
     }
     return this;

@@ -2,8 +2,8 @@ package dev.ariadne.sdk;
 
 /**
  * Bounds on what one span keeps, so a runaway instrumentation cannot exhaust memory. What is cut
- * is counted on the span (dropped attributes, events, links) and exported with it. The links of
- * FOLLOWS_FROM references are not counted against {@link #getMaxLinks()}, and the {@code
+ * is counted on the span (dropped attributes, events, links) and exported with it. The link of a
+ * span's first FOLLOWS_FROM reference is not counted against {@link #getMaxLinks()}, and the {@code
  * opentracing.ref_type} mark of a reference's link is not an attribute the limits cut: without them
  * a follows-from would read as a child-of. Immutable.
  */

@@ -29,8 +29,8 @@ public interface SpanBuilder {
    * Adds a causal reference. The first CHILD_OF reference becomes the parent unless one was set
    * explicitly; every other reference is kept as a link marked with its type (child-of or
    * follows-from), and the first FOLLOWS_FROM becomes the parent if nothing else does. An SDK's
-   * limits on links never drop a FOLLOWS_FROM reference's link or any reference's mark. Invalid
-   * contexts are ignored.
+   * limits on links never drop the first FOLLOWS_FROM reference's link or any reference's mark.
+   * Invalid contexts are ignored.
    */
   SpanBuilder addReference(ReferenceType type, SpanContext context);
 
