@@ -39,11 +39,11 @@ import java.util.concurrent.atomic.LongAdder;
  * request travels on the exporter's own daemon threads. Its future completes normally on a 2xx
  * answer. On 429, 502, 503, 504 or a connection error the request is sent again after a jittered
  * exponential backoff (by default 1 s growing by 1.5 up to 5 s, each delay drawn from half to all
- * of it), or after the collector's {@code Retry-After}, for as long as the next attempt can start
- * within 30 s of the first; other answers fail at once. A failed future means the spans are lost,
- * and they are counted. The collector's partial success is read: rejected spans are counted and
- * its message is logged once. Nothing here throws from {@code export}; errors arrive through the
- * future. Thread-safe.
+ * of it), or after the collector's {@code Retry-After} when that asks for longer, for as long as
+ * the next attempt can start within 30 s of the first; other answers fail at once. A failed future
+ * means the spans are lost, and they are counted. The collector's partial success is read: rejected
+ * spans are counted and its message is logged once. Nothing here throws from {@code export}; errors
+ * arrive through the future. Thread-safe.
  */
 public final class OtlpHttpSpanExporter implements SpanExporter {
   static final String DEFAULT_ENDPOINT = "http://localhost:4318";
@@ -312,7 +312,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private void retryOrGiveUp(IOException failure, long retryAfterNanos) {
-      long delay = retryAfterNanos >= 0 ? retryAfterNanos : RetryPolicy.jitter(backoffNanos);
+      long delay = RetryPolicy.delay(backoffNanos, retryAfterNanos);
       backoffNanos = retryPolicy.nextBackoff(backoffNanos);
       if (delay > deadline - System.nanoTime()) {
         giveUp(

@@ -137,6 +137,29 @@ class OtlpHttpSpanExporterTest {
   }
 
   @Test
+  void keepsBackingOffWhenRetryAfterAsksForLess() throws Exception {
+    collector.otherwiseAnswer(Answer.status(429).withHeader("Retry-After", "0"));
+    exporter =
+        exporterBuilder()
+            .setRetryBackoff(Duration.ofMillis(200), Duration.ofMillis(200), 1)
+            .setMaxRetryTime(Duration.ofSeconds(1))
+            .build();
+
+    assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("HTTP 429");
+
+    // Each wait is drawn from 100 to 200 ms: at most 11 attempts fit in the bound.
+    int requests = collector.pendingRequests();
+    assertThat(requests).isBetween(2, 11);
+    long previous = collector.takeRequest().receivedNanos();
+    for (int i = 1; i < requests; i++) {
+      long received = collector.takeRequest().receivedNanos();
+      assertThat(Duration.ofNanos(received - previous)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+      previous = received;
+    }
+  }
+
+  @Test
   void givesUpAtOnceWhenRetryAfterAsksForMoreThanTheTimeLeft() throws Exception {
     collector.enqueue(Answer.status(429).withHeader("Retry-After", "3600"));
     exporter = exporterBuilder().build();
