@@ -21,6 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * longer than the export timeout is counted as failed and the worker moves on.
  */
 public final class BatchSpanProcessor implements SpanProcessor {
+  /** The largest queue size, 2^30: the queue is a ring whose length is a power of two. */
+  public static final int MAX_QUEUE_SIZE = SpanQueue.MAX_CAPACITY;
+
   private static final System.Logger LOG = System.getLogger(BatchSpanProcessor.class.getName());
 
   private final SpanExporter exporter;
@@ -227,9 +230,11 @@ public final class BatchSpanProcessor implements SpanProcessor {
       this.exporter = exporter;
     }
 
+    /** The queue bound: 2048 by default, at most {@link BatchSpanProcessor#MAX_QUEUE_SIZE}. */
     public Builder setMaxQueueSize(int maxQueueSize) {
-      if (maxQueueSize < 1) {
-        throw new IllegalArgumentException("maxQueueSize: " + maxQueueSize + " (expected: >= 1)");
+      if (maxQueueSize < 1 || maxQueueSize > MAX_QUEUE_SIZE) {
+        throw new IllegalArgumentException(
+            "maxQueueSize: " + maxQueueSize + " (expected: >= 1 and <= " + MAX_QUEUE_SIZE + ")");
       }
       this.maxQueueSize = maxQueueSize;
       return this;

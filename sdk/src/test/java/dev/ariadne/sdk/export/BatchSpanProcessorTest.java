@@ -322,7 +322,13 @@ class BatchSpanProcessorTest {
     assertThatThrownBy(() -> BatchSpanProcessor.builder(null)).hasMessage("exporter");
     assertThatThrownBy(() -> builder.setMaxQueueSize(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxQueueSize: 0 (expected: >= 1)");
+        .hasMessage("maxQueueSize: 0 (expected: >= 1 and <= 1073741824)");
+    assertThatThrownBy(() -> builder.setMaxQueueSize(1_073_741_825))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueueSize: 1073741825 (expected: >= 1 and <= 1073741824)");
+    assertThatThrownBy(() -> builder.setMaxQueueSize(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueueSize: 2147483647 (expected: >= 1 and <= 1073741824)");
     assertThatThrownBy(() -> builder.setMaxExportBatchSize(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxExportBatchSize: 0 (expected: >= 1)");
