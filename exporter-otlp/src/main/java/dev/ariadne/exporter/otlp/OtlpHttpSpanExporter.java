@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +43,10 @@ import java.util.concurrent.atomic.LongAdder;
  * of it), or after the collector's {@code Retry-After} when that asks for longer, for as long as
  * the next attempt can start within 30 s of the first; other answers fail at once. A failed future
  * means the spans are lost, and they are counted. The collector's partial success is read: rejected
- * spans are counted and its message is logged once. Nothing here throws from {@code export}; errors
- * arrive through the future. Thread-safe.
+ * spans are counted and its message is logged once. Cancelling the future stops the retries and
+ * counts the spans as lost, unless the collector has accepted them already (the batch processor
+ * cancels what is left when its shutdown time is up). Nothing here throws from {@code export};
+ * errors arrive through the future. Thread-safe.
  */
 public final class OtlpHttpSpanExporter implements SpanExporter {
   static final String DEFAULT_ENDPOINT = "http://localhost:4318";
@@ -141,11 +144,11 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     Delivery delivery = new Delivery(request, count);
     synchronized (lifecycleLock) {
       if (shutdown) return lose(count, new IllegalStateException("exporter is shut down"));
-      inFlight.add(delivery.result);
+      inFlight.add(delivery);
     }
-    delivery.result.whenComplete((ignored, error) -> inFlight.remove(delivery.result));
+    delivery.whenComplete((ignored, error) -> inFlight.remove(delivery));
     delivery.send();
-    return delivery.result;
+    return delivery;
   }
 
   /**
@@ -229,9 +232,13 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     return text.toString();
   }
 
-  /** One request's trip to the collector, with its retries. */
-  private final class Delivery {
-    final CompletableFuture<Void> result = new CompletableFuture<>();
+  /**
+   * One request's trip to the collector, with its retries, and the future its caller holds. The
+   * first of the collector's final answer, giving up, and {@link #cancel} settles it: counts its
+   * spans, then completes it.
+   */
+  private final class Delivery extends CompletableFuture<Void> {
+    private final AtomicBoolean settled = new AtomicBoolean();
     private final HttpRequest request;
     private final int spanCount;
     private final long deadline;
@@ -246,6 +253,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     void send() {
+      if (settled.get()) return; // cancelled while a retry waited
       attempts++;
       try {
         client
@@ -289,6 +297,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private void succeed(HttpResponse<byte[]> response) {
+      if (!settled.compareAndSet(false, true)) return;
       CollectorResponse answer = CollectorResponse.FULL_SUCCESS;
       String contentType = response.headers().firstValue("Content-Type").orElse("");
       if (contentType.contains("protobuf")) {
@@ -308,10 +317,11 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
                 + spanCount + (spanCount == 1 ? " span: " : " spans: ") + answer.errorMessage
                 + ". Reported once; rejected spans are counted in getRejectedCount().");
       }
-      result.complete(null);
+      complete(null);
     }
 
     private void retryOrGiveUp(IOException failure, long retryAfterNanos) {
+      if (settled.get()) return; // cancelled during the attempt
       long delay = RetryPolicy.delay(backoffNanos, retryAfterNanos);
       backoffNanos = retryPolicy.nextBackoff(backoffNanos);
       if (delay > deadline - System.nanoTime()) {
@@ -328,8 +338,25 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private void giveUp(Throwable reason) {
+      if (!settled.compareAndSet(false, true)) return;
       recordLoss(spanCount, reason);
-      result.completeExceptionally(reason);
+      completeExceptionally(reason);
+    }
+
+    /**
+     * Stops the retries and counts the spans as lost, unless an answer settled them first: then
+     * returns false once that answer has completed this future, so that it is done on return.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      if (settled.compareAndSet(false, true)) {
+        recordLoss(
+            spanCount,
+            new CancellationException("cancelled before the collector accepted the spans"));
+        return super.cancel(mayInterruptIfRunning);
+      }
+      handle((ignored, error) -> null).join();
+      return false;
     }
   }
 

@@ -393,6 +393,41 @@ class OtlpHttpSpanExporterTest {
   }
 
   @Test
+  void cancelStopsTheRetriesAndCountsTheSpansAsFailed() throws Exception {
+    collector.otherwiseAnswer(Answer.status(503));
+    exporter =
+        exporterBuilder().setRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(50), 1).build();
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+    collector.takeRequest();
+    collector.takeRequest();
+
+    assertThat(result.cancel(false)).isTrue();
+
+    assertThat(result).isCancelled();
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isZero();
+    exporter.flush().get(10, TimeUnit.SECONDS);
+    Thread.sleep(100); // an attempt in flight may still arrive; none after it
+    int arrived = collector.pendingRequests();
+    Thread.sleep(300); // six backoffs' worth: a retry would have arrived
+    assertThat(collector.pendingRequests()).isEqualTo(arrived);
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void cancelAfterTheCollectorAcceptedChangesNothing() throws Exception {
+    exporter = exporterBuilder().build();
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+    result.get(10, TimeUnit.SECONDS);
+
+    assertThat(result.cancel(false)).isFalse();
+
+    assertThat(result).isCompleted();
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isZero();
+  }
+
+  @Test
   void neverThrowsFromExportEvenWhenGivenNull() {
     exporter = exporterBuilder().build();
 
