@@ -1,9 +1,11 @@
 package dev.ariadne.exporter.otlp;
 
+import static dev.ariadne.api.common.AttributeKey.stringKey;
 import static dev.ariadne.exporter.otlp.TestObjects.RESOURCE;
 import static dev.ariadne.exporter.otlp.TestObjects.SCOPE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ariadne.api.common.Attributes;
 import dev.ariadne.exporter.otlp.CollectorServer.Answer;
 import dev.ariadne.sdk.export.BatchSpanProcessor;
 import java.time.Duration;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch processor and the OTLP exporter together, against a real HTTP server: both count each
- * span the same way, and shutdown is bounded even while the collector refuses everything.
+ * span the same way, late, partly lost or abandoned, and shutdown is bounded even while the
+ * collector refuses everything.
  */
 class BatchExportTest {
   private CollectorServer collector;
@@ -48,6 +51,26 @@ class BatchExportTest {
     for (int i = 0; i < count; i++) {
       processor.onEnd(TestObjects.span("span " + i, i + 1, RESOURCE, SCOPE));
     }
+  }
+
+  @Test
+  void aSpanTooLargeForTheCollectorIsTheOnlyOneLostForBoth() throws Exception {
+    collector.refuseBodiesOver(100_000);
+    exporter = exporterBuilder().setCompression("none").build();
+    processor = processorBuilder().build();
+    endSpans(5);
+    processor.onEnd(
+        TestObjects.span("large", 100, RESOURCE, SCOPE).toBuilder()
+            .attributes(Attributes.of(stringKey("payload"), "x".repeat(200_000)))
+            .build());
+    endSpans(2);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.getExportedCount()).isEqualTo(7);
+    assertThat(processor.getExportedCount()).isEqualTo(7);
+    assertThat(exporter.getFailedCount()).isEqualTo(1);
+    assertThat(processor.getFailedCount()).isEqualTo(1);
   }
 
   @Test

@@ -25,9 +25,10 @@ import java.util.function.Supplier;
  * A batch goes out when it is full or when the schedule delay has passed.
  *
  * <p>A batch is counted once, by the exporter's final answer: exported if the export's future
- * completes normally, failed if it completes exceptionally. The worker waits for that answer at
- * most the export timeout, then goes on to the next batch; a batch it stopped waiting for is
- * counted when its answer comes, so one the exporter delivers after long retries counts as
+ * completes normally, failed if it completes exceptionally (only as many spans as a {@link
+ * PartialExportException} says were lost, if that is the exception). The worker waits for that
+ * answer at most the export timeout, then goes on to the next batch; a batch it stopped waiting
+ * for is counted when its answer comes, so one the exporter delivers after long retries counts as
  * exported here as it does in the exporter.
  *
  * <p>{@link #shutdown()} is bounded, as the OpenTelemetry specification asks ("Shutdown SHOULD
@@ -291,17 +292,21 @@ public final class BatchSpanProcessor implements SpanProcessor {
     }
   }
 
-  /** Counts a batch by how its export ended. */
+  /** Counts a batch by how its export ended: sent, lost, or partly lost. */
   private void count(int size, Throwable error) {
     if (error == null) {
       exported.addAndGet(size);
       return;
     }
-    failed.addAndGet(size);
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause()
         : error;
-    LOG.log(Level.DEBUG, "export of " + size + " spans failed", cause);
+    int lost = cause instanceof PartialExportException
+        ? Math.min(size, ((PartialExportException) cause).getFailedSpanCount())
+        : size;
+    failed.addAndGet(lost);
+    exported.addAndGet(size - lost);
+    LOG.log(Level.DEBUG, "export lost " + lost + " of " + size + " spans", cause);
   }
 
   /**

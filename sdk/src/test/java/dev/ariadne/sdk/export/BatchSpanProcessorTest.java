@@ -320,6 +320,42 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void countsOnlyTheSpansAPartialFailureSaysWereLost() throws Exception {
+    SpanExporter partlyFailing =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
+            return CompletableFuture.failedFuture(
+                new PartialExportException(1, "1 of " + spans.size() + " spans was lost", null));
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    processor = BatchSpanProcessor.builder(partlyFailing).setScheduleDelay(NEVER).build();
+    endSpans(0, 4);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getFailedCount()).isEqualTo(1);
+    assertThat(processor.getExportedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aPartialFailureLosesAtLeastOneSpan() {
+    assertThatThrownBy(() -> new PartialExportException(0, "none lost", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failedSpanCount: 0 (expected: >= 1)");
+  }
+
+  @Test
   void countsAnExporterThatThrowsAsFailedAndKeepsWorking() throws Exception {
     exporter.behave(Behavior.THROW);
     processor = builder().build();
