@@ -128,6 +128,11 @@ public final class CapturingSpanExporter implements SpanExporter {
     toComplete.forEach(f -> f.complete(null));
   }
 
+  /** The futures {@link Behavior#HOLD} returned, in order. */
+  public synchronized List<CompletableFuture<Void>> heldFutures() {
+    return List.copyOf(held);
+  }
+
   /** Every batch handed to {@link #export}, whatever the answer was. */
   public synchronized List<List<SpanData>> batches() {
     return List.copyOf(batches);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.api.internal.Version;
 import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.export.PartialExportException;
 import dev.ariadne.sdk.export.SpanExporter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,11 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,11 +43,13 @@ import java.util.concurrent.atomic.LongAdder;
  * request travels on the exporter's own daemon threads. Its future completes normally on a 2xx
  * answer. On 429, 502, 503, 504 or a connection error the request is sent again after a jittered
  * exponential backoff (by default 1 s growing by 1.5 up to 5 s, each delay drawn from half to all
- * of it), or after the collector's {@code Retry-After}, for as long as the next attempt can start
- * within 30 s of the first; other answers fail at once. A failed future means the spans are lost,
- * and they are counted. The collector's partial success is read: rejected spans are counted and
- * its message is logged once. Nothing here throws from {@code export}; errors arrive through the
- * future. Thread-safe.
+ * of it), or after the collector's {@code Retry-After} when that asks for longer, for as long as
+ * the next attempt can start within 30 s of the first; other answers fail at once. A failed future
+ * means the spans are lost, and they are counted. The collector's partial success is read: rejected
+ * spans are counted and its message is logged once. Cancelling the future stops the retries and
+ * counts the spans as lost, unless the collector has accepted them already (the batch processor
+ * cancels what is left when its shutdown time is up). Nothing here throws from {@code export};
+ * errors arrive through the future. Thread-safe.
  */
 public final class OtlpHttpSpanExporter implements SpanExporter {
   static final String DEFAULT_ENDPOINT = "http://localhost:4318";
@@ -131,21 +137,14 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     int count = spans.size();
     if (shutdown) return lose(count, new IllegalStateException("exporter is shut down"));
     if (count == 0) return CompletableFuture.completedFuture(null);
-    HttpRequest request;
-    try {
-      byte[] body = TraceRequestMarshaler.encode(spans, gzip);
-      request = requestTemplate.copy().POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    } catch (IOException | RuntimeException e) {
-      return lose(count, new IOException("could not encode " + count + " spans", e));
-    }
-    Delivery delivery = new Delivery(request, count);
+    Delivery delivery = new Delivery(spans, System.nanoTime() + retryPolicy.maxRetryTimeNanos);
     synchronized (lifecycleLock) {
       if (shutdown) return lose(count, new IllegalStateException("exporter is shut down"));
-      inFlight.add(delivery.result);
+      inFlight.add(delivery);
     }
-    delivery.result.whenComplete((ignored, error) -> inFlight.remove(delivery.result));
-    delivery.send();
-    return delivery.result;
+    delivery.whenComplete((ignored, error) -> inFlight.remove(delivery));
+    delivery.start();
+    return delivery;
   }
 
   /**
@@ -229,23 +228,50 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     return text.toString();
   }
 
-  /** One request's trip to the collector, with its retries. */
-  private final class Delivery {
-    final CompletableFuture<Void> result = new CompletableFuture<>();
-    private final HttpRequest request;
+  /**
+   * One request's trip to the collector, with its retries, and the future its caller holds. The
+   * first of the collector's final answer, giving up, and {@link #cancel} settles it: counts its
+   * spans, then completes it. A 413 (too large) splits it instead: each half is a delivery of its
+   * own, with the same deadline, and this one completes once both have, failing with a {@link
+   * PartialExportException} if only some spans were lost.
+   */
+  private final class Delivery extends CompletableFuture<Void> {
+    private static final int SENDING = 0;
+    private static final int SETTLED = 1;
+    private static final int SPLIT = 2;
+
+    private final AtomicInteger state = new AtomicInteger(SENDING);
+    private final Collection<SpanData> spans;
     private final int spanCount;
     private final long deadline;
+    private HttpRequest request;
     private long backoffNanos;
     private int attempts;
+    private volatile List<Delivery> halves = List.of();
 
-    Delivery(HttpRequest request, int spanCount) {
-      this.request = request;
-      this.spanCount = spanCount;
-      this.deadline = System.nanoTime() + retryPolicy.maxRetryTimeNanos;
+    /** {@code deadline}: on {@link System#nanoTime()}'s scale, when retries may no longer start. */
+    Delivery(Collection<SpanData> spans, long deadline) {
+      this.spans = spans;
+      this.spanCount = spans.size();
+      this.deadline = deadline;
       this.backoffNanos = retryPolicy.initialBackoffNanos;
     }
 
+    /** Encodes the spans (on the calling thread) and sends the first attempt. */
+    void start() {
+      if (state.get() != SENDING) return; // a half cancelled before it started
+      try {
+        byte[] body = TraceRequestMarshaler.encode(spans, gzip);
+        request = requestTemplate.copy().POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      } catch (IOException | RuntimeException e) {
+        giveUp(new IOException("could not encode " + spanCount + " spans", e));
+        return;
+      }
+      send();
+    }
+
     void send() {
+      if (state.get() != SENDING) return; // cancelled while a retry waited
       attempts++;
       try {
         client
@@ -280,6 +306,8 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
         if (RetryPolicy.isRetryable(status)) {
           String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
           retryOrGiveUp(failure, RetryPolicy.retryAfterNanos(retryAfter, Instant.now()));
+        } else if (status == 413 && spanCount > 1 && deadline - System.nanoTime() > 0) {
+          split();
         } else {
           giveUp(failure);
         }
@@ -289,6 +317,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private void succeed(HttpResponse<byte[]> response) {
+      if (!state.compareAndSet(SENDING, SETTLED)) return;
       CollectorResponse answer = CollectorResponse.FULL_SUCCESS;
       String contentType = response.headers().firstValue("Content-Type").orElse("");
       if (contentType.contains("protobuf")) {
@@ -308,11 +337,12 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
                 + spanCount + (spanCount == 1 ? " span: " : " spans: ") + answer.errorMessage
                 + ". Reported once; rejected spans are counted in getRejectedCount().");
       }
-      result.complete(null);
+      complete(null);
     }
 
     private void retryOrGiveUp(IOException failure, long retryAfterNanos) {
-      long delay = retryAfterNanos >= 0 ? retryAfterNanos : RetryPolicy.jitter(backoffNanos);
+      if (state.get() != SENDING) return; // cancelled during the attempt
+      long delay = RetryPolicy.delay(backoffNanos, retryAfterNanos);
       backoffNanos = retryPolicy.nextBackoff(backoffNanos);
       if (delay > deadline - System.nanoTime()) {
         giveUp(
@@ -328,8 +358,89 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     private void giveUp(Throwable reason) {
+      if (!state.compareAndSet(SENDING, SETTLED)) return;
       recordLoss(spanCount, reason);
-      result.completeExceptionally(reason);
+      completeExceptionally(reason);
+    }
+
+    /**
+     * Sends each half of the spans as a delivery of its own: a 413 says the request is too large,
+     * not that its spans are bad, so only a span too large alone is lost.
+     */
+    private void split() {
+      List<SpanData> all = new ArrayList<>(spans);
+      int middle = all.size() / 2;
+      List<Delivery> parts =
+          List.of(
+              new Delivery(all.subList(0, middle), deadline),
+              new Delivery(all.subList(middle, all.size()), deadline));
+      halves = parts;
+      if (!state.compareAndSet(SENDING, SPLIT)) return; // cancelled meanwhile
+      CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+          .whenComplete((ignored, error) -> completeFromHalves());
+      for (Delivery half : parts) half.start();
+    }
+
+    /** Completes this delivery from its halves, once they are done; they counted their spans. */
+    private void completeFromHalves() {
+      int lost = 0;
+      Throwable firstFailure = null;
+      for (Delivery half : halves) {
+        Throwable failure = failureOf(half);
+        if (failure == null) continue;
+        if (failure instanceof PartialExportException) {
+          lost += ((PartialExportException) failure).getFailedSpanCount();
+          failure = failure.getCause();
+        } else {
+          lost += half.spanCount;
+        }
+        if (firstFailure == null) firstFailure = failure;
+      }
+      if (firstFailure == null) {
+        complete(null);
+      } else if (lost >= spanCount) {
+        completeExceptionally(firstFailure);
+      } else {
+        completeExceptionally(
+            new PartialExportException(
+                lost, lost + " of " + spanCount + " spans were lost: " + describe(firstFailure),
+                firstFailure));
+      }
+    }
+
+    /**
+     * Stops the retries and counts the spans as lost, unless an answer settled them first: then
+     * returns once that answer has completed this future, so that it is done on return. A split
+     * delivery cancels its halves and completes as they did.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      if (isDone()) return isCancelled();
+      if (state.compareAndSet(SENDING, SETTLED)) {
+        recordLoss(
+            spanCount,
+            new CancellationException("cancelled before the collector accepted the spans"));
+        return super.cancel(mayInterruptIfRunning);
+      }
+      if (state.get() == SPLIT) {
+        for (Delivery half : halves) half.cancel(mayInterruptIfRunning);
+        completeFromHalves();
+      } else {
+        handle((ignored, error) -> null).join();
+      }
+      return isCancelled();
+    }
+  }
+
+  /** The exception a completed future failed with, or null if it succeeded. */
+  private static Throwable failureOf(CompletableFuture<?> done) {
+    try {
+      done.getNow(null);
+      return null;
+    } catch (CompletionException e) {
+      return e.getCause();
+    } catch (CancellationException e) {
+      return e;
     }
   }
 

@@ -11,8 +11,8 @@ import java.time.Duration;
  * OTEL_EXPORTER_OTLP_ENDPOINT} (the base URL, {@code /v1/traces} appended), {@code
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (used as given), {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code
  * OTEL_EXPORTER_OTLP_TIMEOUT}, {@code OTEL_EXPORTER_OTLP_COMPRESSION} ({@code gzip} or {@code
- * none}) and {@code OTEL_EXPORTER_OTLP_PROTOCOL} (only {@code http/protobuf}). Found through
- * {@link java.util.ServiceLoader}; stateless.
+ * none}) and {@code OTEL_EXPORTER_OTLP_PROTOCOL} (only {@code http/protobuf}, in any case).
+ * Found through {@link java.util.ServiceLoader}; stateless.
  */
 public final class OtlpHttpSpanExporterProvider implements SpanExporterProvider {
   static final String ENDPOINT = "otel.exporter.otlp.endpoint";
@@ -39,7 +39,7 @@ public final class OtlpHttpSpanExporterProvider implements SpanExporterProvider 
 
     String protocolSetting = specific(config, TRACES_PROTOCOL, PROTOCOL);
     String protocol = config.getString(protocolSetting);
-    if (protocol != null && !protocol.equals("http/protobuf")) {
+    if (protocol != null && !protocol.equalsIgnoreCase("http/protobuf")) {
       throw ConfigProperties.invalid(
           protocolSetting, protocol, "http/protobuf, the only protocol this exporter speaks");
     }

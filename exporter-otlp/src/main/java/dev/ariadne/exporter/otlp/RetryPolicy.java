@@ -9,8 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When to send a failed request again: after an exponentially growing, jittered backoff, or after
- * the collector's {@code Retry-After} hint, for as long as the next attempt can start within the
- * retry time bound counted from the first attempt. Immutable.
+ * the collector's {@code Retry-After} hint when that is longer, for as long as the next attempt can
+ * start within the retry time bound counted from the first attempt. Immutable.
  */
 final class RetryPolicy {
   final long initialBackoffNanos;
@@ -43,6 +43,16 @@ final class RetryPolicy {
   static long jitter(long backoffNanos) {
     long half = backoffNanos / 2;
     return half + ThreadLocalRandom.current().nextLong(backoffNanos - half + 1);
+  }
+
+  /**
+   * The wait before the next attempt: the jittered backoff, or the {@code Retry-After} delay if it
+   * is longer ({@code retryAfterNanos} below zero when there was none). The hint is a minimum, not
+   * a replacement: a collector answering {@code Retry-After: 0} must not make clients retry at
+   * once.
+   */
+  static long delay(long backoffNanos, long retryAfterNanos) {
+    return Math.max(retryAfterNanos, jitter(backoffNanos));
   }
 
   /**

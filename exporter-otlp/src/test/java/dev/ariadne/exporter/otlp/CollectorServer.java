@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -78,6 +79,7 @@ final class CollectorServer implements AutoCloseable {
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private volatile Answer whenScriptIsDone = Answer.ok();
+  private volatile int maxBodyBytes = Integer.MAX_VALUE;
 
   private CollectorServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -107,6 +109,12 @@ final class CollectorServer implements AutoCloseable {
     return this;
   }
 
+  /** Answers 413 to every request whose body is larger than {@code bytes}, before the script. */
+  CollectorServer refuseBodiesOver(int bytes) {
+    maxBodyBytes = bytes;
+    return this;
+  }
+
   /** The next request received, waiting up to 10 s for it. */
   Request takeRequest() throws InterruptedException {
     Request request = requests.poll(10, TimeUnit.SECONDS);
@@ -129,7 +137,11 @@ final class CollectorServer implements AutoCloseable {
               exchange.getRequestHeaders(),
               body,
               System.nanoTime()));
-      Answer answer = script.poll();
+      Answer answer =
+          body.length > maxBodyBytes
+              ? Answer.status(413)
+                  .withBody("text/plain", "request too large".getBytes(StandardCharsets.UTF_8))
+              : script.poll();
       if (answer == null) answer = whenScriptIsDone;
       if (answer.delayMillis() > 0) Thread.sleep(answer.delayMillis());
       answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));

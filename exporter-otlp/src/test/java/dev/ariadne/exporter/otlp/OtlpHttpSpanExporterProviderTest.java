@@ -106,13 +106,14 @@ class OtlpHttpSpanExporterProviderTest {
         .isTrue();
   }
 
-  @Test
-  void acceptsTheHttpProtobufProtocol() {
-    assertThat(create(Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"))).isNotNull();
+  @ParameterizedTest
+  @ValueSource(strings = {"http/protobuf", "HTTP/PROTOBUF", "Http/Protobuf"})
+  void acceptsTheHttpProtobufProtocolInAnyCase(String protocol) {
+    assertThat(create(Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", protocol))).isNotNull();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"grpc", "http/json", "HTTP/PROTOBUF"})
+  @ValueSource(strings = {"grpc", "http/json", "http/protobuf2"})
   void rejectsAnyOtherProtocolNamingTheSettingAndTheAllowedValue(String protocol) {
     assertThatThrownBy(() -> create(Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)))
         .isInstanceOf(ConfigurationException.class)

@@ -1,13 +1,19 @@
 package dev.ariadne.exporter.otlp;
 
+import static dev.ariadne.api.common.AttributeKey.stringKey;
+import static dev.ariadne.exporter.otlp.TestObjects.RESOURCE;
+import static dev.ariadne.exporter.otlp.TestObjects.SCOPE;
 import static dev.ariadne.exporter.otlp.TestObjects.fullSpan;
 import static dev.ariadne.exporter.otlp.TestObjects.rootSpan;
+import static dev.ariadne.exporter.otlp.TestObjects.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ariadne.api.common.Attributes;
 import dev.ariadne.exporter.otlp.CollectorServer.Answer;
 import dev.ariadne.exporter.otlp.CollectorServer.Request;
 import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.export.PartialExportException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
@@ -16,6 +22,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,6 +32,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +142,29 @@ class OtlpHttpSpanExporterTest {
     long second = collector.takeRequest().receivedNanos();
     assertThat(Duration.ofNanos(second - first)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(exporter.getRetryCount()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsBackingOffWhenRetryAfterAsksForLess() throws Exception {
+    collector.otherwiseAnswer(Answer.status(429).withHeader("Retry-After", "0"));
+    exporter =
+        exporterBuilder()
+            .setRetryBackoff(Duration.ofMillis(200), Duration.ofMillis(200), 1)
+            .setMaxRetryTime(Duration.ofSeconds(1))
+            .build();
+
+    assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("HTTP 429");
+
+    // Each wait is drawn from 100 to 200 ms: at most 11 attempts fit in the bound.
+    int requests = collector.pendingRequests();
+    assertThat(requests).isBetween(2, 11);
+    long previous = collector.takeRequest().receivedNanos();
+    for (int i = 1; i < requests; i++) {
+      long received = collector.takeRequest().receivedNanos();
+      assertThat(Duration.ofNanos(received - previous)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+      previous = received;
+    }
   }
 
   @Test
@@ -367,6 +398,152 @@ class OtlpHttpSpanExporterTest {
     assertThat(exporter.getFailedCount()).isEqualTo(2);
     collector.takeRequest();
     assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void cancelStopsTheRetriesAndCountsTheSpansAsFailed() throws Exception {
+    collector.otherwiseAnswer(Answer.status(503));
+    exporter =
+        exporterBuilder().setRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(50), 1).build();
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+    collector.takeRequest();
+    collector.takeRequest();
+
+    assertThat(result.cancel(false)).isTrue();
+
+    assertThat(result).isCancelled();
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+    assertThat(exporter.getExportedCount()).isZero();
+    exporter.flush().get(10, TimeUnit.SECONDS);
+    Thread.sleep(100); // an attempt in flight may still arrive; none after it
+    int arrived = collector.pendingRequests();
+    Thread.sleep(300); // six backoffs' worth: a retry would have arrived
+    assertThat(collector.pendingRequests()).isEqualTo(arrived);
+    assertThat(exporter.getFailedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void cancelAfterTheCollectorAcceptedChangesNothing() throws Exception {
+    exporter = exporterBuilder().build();
+    CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+    result.get(10, TimeUnit.SECONDS);
+
+    assertThat(result.cancel(false)).isFalse();
+
+    assertThat(result).isCompleted();
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(exporter.getFailedCount()).isZero();
+  }
+
+  /** Eight small spans, the sixth ({@code span 5}) carrying a 200 kB attribute. */
+  private static List<SpanData> eightSpansOneLarge() {
+    List<SpanData> spans = new ArrayList<>();
+    for (int i = 0; i < 8; i++) spans.add(span("span " + i, i + 1, RESOURCE, SCOPE));
+    spans.set(
+        5,
+        span("span 5", 6, RESOURCE, SCOPE).toBuilder()
+            .attributes(Attributes.of(stringKey("payload"), "x".repeat(200_000)))
+            .build());
+    return spans;
+  }
+
+  private static List<String> spanNames(Request request) {
+    return request.decode().getResourceSpans(0).getScopeSpans(0).getSpansList().stream()
+        .map(io.opentelemetry.proto.trace.v1.Span::getName)
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void splitsABatchTheCollectorFindsTooLargeAndLosesOnlyTheSpanTooLargeAlone() throws Exception {
+    collector.refuseBodiesOver(100_000);
+    exporter = exporterBuilder().setCompression("none").build();
+
+    CompletableFuture<Void> result = exporter.export(eightSpansOneLarge());
+
+    assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(PartialExportException.class)
+        .hasMessage("1 of 8 spans were lost: HTTP 413 from " + collector.baseUrl()
+            + "/v1/traces: request too large")
+        .extracting(e -> ((PartialExportException) e).getFailedSpanCount())
+        .isEqualTo(1);
+    assertThat(exporter.getExportedCount()).isEqualTo(7);
+    assertThat(exporter.getFailedCount()).isEqualTo(1);
+    assertThat(exporter.getRetryCount()).isZero();
+    // 8 refused; halves of 4: one refused; of 2: one refused; of 1: span 5 refused.
+    List<String> accepted = new ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < 7; i++) {
+      Request request = collector.takeRequest();
+      if (request.body().length > 100_000) {
+        refused++;
+      } else {
+        accepted.addAll(spanNames(request));
+      }
+    }
+    assertThat(refused).isEqualTo(4);
+    assertThat(accepted)
+        .containsExactlyInAnyOrder("span 0", "span 1", "span 2", "span 3", "span 4", "span 6",
+            "span 7");
+    Thread.sleep(100);
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void losesASpanTooLargeAloneWithoutRetrying() throws Exception {
+    collector.refuseBodiesOver(100_000);
+    exporter = exporterBuilder().setCompression("none").build();
+
+    List<SpanData> large = eightSpansOneLarge().subList(5, 6);
+
+    assertThatThrownBy(() -> exporter.export(large).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("HTTP 413");
+    assertThat(exporter.getFailedCount()).isEqualTo(1);
+    assertThat(exporter.getRetryCount()).isZero();
+    collector.takeRequest();
+    Thread.sleep(100);
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void doesNotSplitOnceTheRetryTimeBoundHasPassed() throws Exception {
+    collector.refuseBodiesOver(100_000);
+    exporter =
+        exporterBuilder().setCompression("none").setMaxRetryTime(Duration.ZERO).build();
+
+    assertThatThrownBy(() -> exporter.export(eightSpansOneLarge()).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("HTTP 413");
+    assertThat(exporter.getFailedCount()).isEqualTo(8);
+    collector.takeRequest();
+    Thread.sleep(100);
+    assertThat(collector.pendingRequests()).isZero();
+  }
+
+  @Test
+  void cancelReachesTheHalvesOfASplitBatch() throws Exception {
+    collector.refuseBodiesOver(100_000).otherwiseAnswer(Answer.status(503));
+    exporter =
+        exporterBuilder()
+            .setCompression("none")
+            .setRetryBackoff(Duration.ofMillis(50), Duration.ofMillis(50), 1)
+            .build();
+    CompletableFuture<Void> result = exporter.export(eightSpansOneLarge());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (exporter.getFailedCount() == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+    assertThat(exporter.getFailedCount()).as("span 5 was refused alone").isEqualTo(1);
+
+    assertThat(result.cancel(false)).isTrue();
+
+    assertThat(result).isCancelled();
+    assertThat(exporter.getFailedCount()).isEqualTo(8);
+    assertThat(exporter.getExportedCount()).isZero();
+    exporter.flush().get(10, TimeUnit.SECONDS);
+    Thread.sleep(100); // attempts in flight may still arrive; none after them
+    int arrived = collector.pendingRequests();
+    Thread.sleep(300);
+    assertThat(collector.pendingRequests()).isEqualTo(arrived);
   }
 
   @Test

@@ -48,6 +48,18 @@ class RetryPolicyTest {
   }
 
   @Test
+  void waitsTheLongerOfTheBackoffAndTheRetryAfterHint() {
+    long backoff = TimeUnit.SECONDS.toNanos(2);
+
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(RetryPolicy.delay(backoff, 0)).isBetween(backoff / 2, backoff);
+      assertThat(RetryPolicy.delay(backoff, -1)).isBetween(backoff / 2, backoff);
+    }
+    assertThat(RetryPolicy.delay(backoff, TimeUnit.SECONDS.toNanos(10)))
+        .isEqualTo(TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
   void readsRetryAfterAsSecondsOrAsAnHttpDate() {
     Instant now = Instant.parse("2015-10-21T07:27:30Z");
 

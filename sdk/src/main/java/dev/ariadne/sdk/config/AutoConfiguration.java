@@ -243,7 +243,12 @@ public final class AutoConfiguration {
   }
 
   static BatchSpanProcessor batchProcessor(ConfigProperties config, SpanExporter exporter) {
-    int queueSize = positive(config, "otel.bsp.max.queue.size", 2048);
+    int queueSize = config.getInt("otel.bsp.max.queue.size", 2048);
+    if (queueSize < 1 || queueSize > BatchSpanProcessor.MAX_QUEUE_SIZE) {
+      throw ConfigProperties.invalid(
+          "otel.bsp.max.queue.size", String.valueOf(queueSize),
+          "an integer >= 1 and <= " + BatchSpanProcessor.MAX_QUEUE_SIZE);
+    }
     int batchSize = positive(config, "otel.bsp.max.export.batch.size", 512);
     if (batchSize > queueSize) {
       throw ConfigProperties.invalid(

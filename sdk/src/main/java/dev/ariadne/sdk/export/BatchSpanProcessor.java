@@ -6,21 +6,41 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Queues ended, sampled spans and exports them in batches from one background thread. The
  * application thread never waits: when the bounded queue is full the span is dropped and counted.
- * A batch goes out when it is full or when the schedule delay has passed; an export that takes
- * longer than the export timeout is counted as failed and the worker moves on.
+ * A batch goes out when it is full or when the schedule delay has passed.
+ *
+ * <p>A batch is counted once, by the exporter's final answer: exported if the export's future
+ * completes normally, failed if it completes exceptionally (only as many spans as a {@link
+ * PartialExportException} says were lost, if that is the exception). The worker waits for that
+ * answer at most the export timeout, then goes on to the next batch; a batch it stopped waiting
+ * for is counted when its answer comes, so one the exporter delivers after long retries counts as
+ * exported here as it does in the exporter.
+ *
+ * <p>{@link #shutdown()} is bounded, as the OpenTelemetry specification asks ("Shutdown SHOULD
+ * complete or abort within some timeout"): it hands every queued batch to the exporter at once and
+ * ends within the export timeout of the call, counting whatever is not settled by then, still
+ * queued or still in the exporter's hands, as failed, and cancelling those exports so that the
+ * exporter stops retrying them.
  */
 public final class BatchSpanProcessor implements SpanProcessor {
+  /** The largest queue size, 2^30: the queue is a ring whose length is a power of two. */
+  public static final int MAX_QUEUE_SIZE = SpanQueue.MAX_CAPACITY;
+
   private static final System.Logger LOG = System.getLogger(BatchSpanProcessor.class.getName());
 
   private final SpanExporter exporter;
@@ -35,12 +55,16 @@ public final class BatchSpanProcessor implements SpanProcessor {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  /** The batches handed to the exporter and not yet counted. */
+  private final Set<PendingExport> pending = ConcurrentHashMap.newKeySet();
   /**
    * While the worker parks: how many queued spans would fill its batch, so that the span that does
    * wakes it. {@link Integer#MAX_VALUE} while it runs, so producers do not unpark it needlessly.
    */
   private volatile int spansNeeded = Integer.MAX_VALUE;
   private volatile boolean shutdown;
+  /** When shutdown must end, as a {@link System#nanoTime()}; written before {@link #shutdown}. */
+  private volatile long shutdownDeadline;
 
   private BatchSpanProcessor(Builder b) {
     exporter = b.exporter;
@@ -84,9 +108,14 @@ public final class BatchSpanProcessor implements SpanProcessor {
     return flushed;
   }
 
+  /**
+   * Exports what is queued, then shuts the exporter down. Completes within the export timeout of
+   * the first call: what is not exported by then is counted as failed, and its export cancelled.
+   */
   @Override
-  public CompletableFuture<Void> shutdown() {
+  public synchronized CompletableFuture<Void> shutdown() {
     if (!shutdown) {
+      shutdownDeadline = System.nanoTime() + exportTimeoutNanos;
       shutdown = true;
       LockSupport.unpark(worker);
     }
@@ -103,7 +132,10 @@ public final class BatchSpanProcessor implements SpanProcessor {
     return dropped.get();
   }
 
-  /** Spans whose export failed or timed out. */
+  /**
+   * Spans whose export failed, and those shutdown gave up on: still queued, or still in the
+   * exporter's hands, when its time was up.
+   */
   public long getFailedCount() {
     return failed.get();
   }
@@ -124,16 +156,17 @@ public final class BatchSpanProcessor implements SpanProcessor {
       while ((request = flushRequests.poll()) != null) flushes.add(request);
       queue.drainTo(batch, maxExportBatchSize - batch.size());
       boolean stopping = shutdown;
+      if (stopping && System.nanoTime() - shutdownDeadline >= 0) break;
       boolean flushing = stopping || !flushes.isEmpty();
       if (batch.size() >= maxExportBatchSize
           || (!batch.isEmpty() && (flushing || System.nanoTime() - nextExport >= 0))) {
-        batch = export(batch);
+        batch = export(batch, stopping);
         nextExport = System.nanoTime() + scheduleDelayNanos;
         continue;
       }
       if (flushing && queue.size() == 0) {
-        completeFlushes(flushes);
         if (stopping) break;
+        completeFlushes(flushes);
         continue;
       }
       if (batch.isEmpty() && System.nanoTime() - nextExport >= 0) {
@@ -149,18 +182,70 @@ public final class BatchSpanProcessor implements SpanProcessor {
         spansNeeded = Integer.MAX_VALUE;
       }
     }
-    CompletableFuture<Void> exporterShutdown;
-    try {
-      exporterShutdown = exporter.shutdown();
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "exporter shutdown failed", e);
-      exporterShutdown = CompletableFuture.completedFuture(null);
+    finish(batch, flushes);
+  }
+
+  /**
+   * Ends shutdown: counts as failed the spans it had no time to hand over, flushes and shuts the
+   * exporter down, and waits until the deadline for the batches in the exporter's hands; the
+   * exports still running then are cancelled and counted as failed. Completes the termination
+   * and the flush requests once every batch is counted.
+   */
+  private void finish(List<SpanData> batch, List<CompletableFuture<Void>> flushes) {
+    long deadline = shutdownDeadline;
+    int left = batch.size();
+    batch.clear();
+    int drained;
+    while ((drained = queue.drainTo(batch, maxExportBatchSize)) > 0) {
+      left += drained;
+      batch.clear();
     }
-    exporterShutdown.whenComplete(
-        (ignored, error) -> {
-          terminated.complete(null);
-          completeFlushRequests();
-        });
+    if (left > 0) {
+      failed.addAndGet(left);
+      LOG.log(Level.DEBUG, "shutdown ran out of time with " + left + " spans not exported");
+    }
+    List<CompletableFuture<?>> waits = new ArrayList<>();
+    waits.add(quietly(exporter::flush, "flush"));
+    waits.add(quietly(exporter::shutdown, "shutdown"));
+    for (PendingExport export : pending) waits.add(export.counted);
+    CompletableFuture<?>[] all = waits.toArray(new CompletableFuture<?>[0]);
+    if (!awaitUntil(CompletableFuture.allOf(all), deadline)) {
+      for (PendingExport export : pending) export.abandon();
+    }
+    // Abandoned exports are done; their counting has run or is running on the completing thread.
+    List<CompletableFuture<?>> counting = new ArrayList<>();
+    for (PendingExport export : pending) counting.add(export.counted);
+    CompletableFuture.allOf(counting.toArray(new CompletableFuture<?>[0])).join();
+    terminated.complete(null);
+    for (CompletableFuture<Void> request : flushes) request.complete(null);
+    completeFlushRequests();
+  }
+
+  /** Calls the exporter's flush or shutdown; a throw or no future counts as done. */
+  private static CompletableFuture<Void> quietly(
+      Supplier<CompletableFuture<Void>> call, String what) {
+    try {
+      CompletableFuture<Void> result = call.get();
+      if (result != null) return result;
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "exporter " + what + " failed", e);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Waits for {@code future} until {@code deadline}; true if it completed. */
+  private static boolean awaitUntil(CompletableFuture<?> future, long deadline) {
+    try {
+      future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException | CancellationException e) {
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return future.isDone();
+    }
   }
 
   private void completeFlushRequests() {
@@ -168,42 +253,117 @@ public final class BatchSpanProcessor implements SpanProcessor {
     while ((request = flushRequests.poll()) != null) request.complete(null);
   }
 
-  /** Exports and waits at most the export timeout; returns the list to fill next. */
-  private List<SpanData> export(List<SpanData> batch) {
+  /**
+   * Hands {@code batch} to the exporter and waits for its answer at most the export timeout, or
+   * until shutdown begins (shutdown waits for all its batches together); returns the list to fill
+   * next.
+   */
+  private List<SpanData> export(List<SpanData> batch, boolean stopping) {
     int size = batch.size();
+    PendingExport export;
     try {
-      exporter.export(batch).get(exportTimeoutNanos, TimeUnit.NANOSECONDS);
-      exported.addAndGet(size);
-      batch.clear();
-      return batch;
-    } catch (TimeoutException e) {
-      failed.addAndGet(size);
-      LOG.log(Level.DEBUG, "export of " + size + " spans timed out");
-      return new ArrayList<>(maxExportBatchSize); // the exporter may still read the old one
-    } catch (ExecutionException | RuntimeException e) {
+      export = new PendingExport(size, Objects.requireNonNull(exporter.export(batch), "future"));
+    } catch (RuntimeException e) {
       failed.addAndGet(size);
       LOG.log(Level.DEBUG, "export of " + size + " spans failed", e);
-    } catch (InterruptedException e) {
-      failed.addAndGet(size);
-      Thread.currentThread().interrupt();
+      batch.clear();
+      return batch;
     }
-    batch.clear();
-    return batch;
+    pending.add(export);
+    export.counted.whenComplete((ignored, error) -> pending.remove(export));
+    if (!stopping) awaitCount(export.counted, System.nanoTime() + exportTimeoutNanos);
+    if (export.counted.isDone()) {
+      batch.clear();
+      return batch;
+    }
+    if (!stopping && !shutdown) {
+      LOG.log(Level.DEBUG, "export of " + size + " spans is taking longer than the export timeout;"
+          + " it is counted when it completes");
+    }
+    return new ArrayList<>(maxExportBatchSize); // the exporter may still read the old one
   }
 
-  /** Flushes the exporter, then completes {@code requests} (and empties the list). */
-  private void completeFlushes(List<CompletableFuture<Void>> requests) {
-    CompletableFuture<Void> exporterFlushed;
-    try {
-      exporterFlushed = exporter.flush();
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "exporter flush failed", e);
-      exporterFlushed = CompletableFuture.completedFuture(null);
+  /** Parks until {@code counted} completes, shutdown begins, or {@code deadline} passes. */
+  private void awaitCount(CompletableFuture<Void> counted, long deadline) {
+    counted.whenComplete((ignored, error) -> LockSupport.unpark(worker));
+    long left;
+    while (!counted.isDone() && !shutdown && (left = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left);
     }
+  }
+
+  /** Counts a batch by how its export ended: sent, lost, or partly lost. */
+  private void count(int size, Throwable error) {
+    if (error == null) {
+      exported.addAndGet(size);
+      return;
+    }
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+    int lost = cause instanceof PartialExportException
+        ? Math.min(size, ((PartialExportException) cause).getFailedSpanCount())
+        : size;
+    failed.addAndGet(lost);
+    exported.addAndGet(size - lost);
+    LOG.log(Level.DEBUG, "export lost " + lost + " of " + size + " spans", cause);
+  }
+
+  /**
+   * A batch in the exporter's hands. It is counted once, when its verdict is reached: the
+   * exporter's answer, or failure if shutdown abandons it first.
+   */
+  private final class PendingExport {
+    final CompletableFuture<Void> result;
+    final CompletableFuture<Void> verdict;
+    final CompletableFuture<Void> counted;
+
+    PendingExport(int size, CompletableFuture<Void> result) {
+      this.result = result;
+      this.verdict = result.copy();
+      this.counted =
+          verdict.handle(
+              (ignored, error) -> {
+                count(size, error);
+                return null;
+              });
+    }
+
+    /**
+     * Cancels the export so the exporter stops retrying; its answer, or the cancellation, is the
+     * verdict. An exporter's future that ignores cancel is failed here instead.
+     */
+    void abandon() {
+      result.cancel(false);
+      if (!result.isDone()) {
+        verdict.completeExceptionally(new CancellationException("shutdown gave up on the export"));
+      }
+    }
+  }
+
+  /**
+   * Flushes the exporter, then completes {@code requests} (and empties the list) once the batches
+   * it has answered are counted: the counting runs on the thread that completes each export, and
+   * may come after the exporter's flush completes.
+   */
+  private void completeFlushes(List<CompletableFuture<Void>> requests) {
+    CompletableFuture<Void> counted =
+        quietly(exporter::flush, "flush")
+            .handle((ignored, error) -> null)
+            .thenCompose(ignored -> answeredCounted());
     for (CompletableFuture<Void> request : requests) {
-      exporterFlushed.whenComplete((ignored, error) -> request.complete(null));
+      counted.whenComplete((ignored, error) -> request.complete(null));
     }
     requests.clear();
+  }
+
+  /** Completes once every batch the exporter has answered so far is counted. */
+  private CompletableFuture<Void> answeredCounted() {
+    List<CompletableFuture<?>> counting = new ArrayList<>();
+    for (PendingExport export : pending) {
+      if (export.result.isDone()) counting.add(export.counted);
+    }
+    return CompletableFuture.allOf(counting.toArray(new CompletableFuture<?>[0]));
   }
 
   @Override
@@ -227,9 +387,11 @@ public final class BatchSpanProcessor implements SpanProcessor {
       this.exporter = exporter;
     }
 
+    /** The queue bound: 2048 by default, at most {@link BatchSpanProcessor#MAX_QUEUE_SIZE}. */
     public Builder setMaxQueueSize(int maxQueueSize) {
-      if (maxQueueSize < 1) {
-        throw new IllegalArgumentException("maxQueueSize: " + maxQueueSize + " (expected: >= 1)");
+      if (maxQueueSize < 1 || maxQueueSize > MAX_QUEUE_SIZE) {
+        throw new IllegalArgumentException(
+            "maxQueueSize: " + maxQueueSize + " (expected: >= 1 and <= " + MAX_QUEUE_SIZE + ")");
       }
       this.maxQueueSize = maxQueueSize;
       return this;

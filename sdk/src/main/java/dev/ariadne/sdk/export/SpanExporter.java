@@ -11,7 +11,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SpanExporter {
 
-  /** Exports {@code spans}; the collection is not used after the future completes. */
+  /**
+   * Exports {@code spans}; the collection is not used after the future completes. How the future
+   * completes is the one verdict on these spans, for the exporter's counters and its caller's
+   * alike: normally if they were sent, exceptionally if they are lost, with a {@link
+   * PartialExportException} saying how many if only some are.
+   *
+   * <p>A caller that will not wait any longer cancels the future (the batch processor does when
+   * its shutdown time is up). The exporter then stops retrying, and the spans count as lost unless
+   * they were sent first, in which case the future completes normally and {@code cancel} returns
+   * false; either way the future is done when {@code cancel} returns.
+   */
   CompletableFuture<Void> export(Collection<SpanData> spans);
 
   /** Completes when everything handed to {@link #export} so far has been sent. */

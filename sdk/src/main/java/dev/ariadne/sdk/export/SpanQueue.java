@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * offer (see RATIONALE.md).
  */
 final class SpanQueue {
+  /** The largest capacity: the ring's length, a power of two at least the capacity, is an int. */
+  static final int MAX_CAPACITY = 1 << 30;
+
   private final AtomicReferenceArray<SpanData> slots;
   private final int mask;
   private final int capacity;
@@ -19,7 +22,10 @@ final class SpanQueue {
   private volatile long consumerIndex;
 
   SpanQueue(int capacity) {
-    if (capacity < 1) throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
+    if (capacity < 1 || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity: " + capacity + " (expected: >= 1 and <= " + MAX_CAPACITY + ")");
+    }
     int length = Integer.highestOneBit(capacity);
     if (length < capacity) length <<= 1;
     this.slots = new AtomicReferenceArray<>(length);

@@ -359,7 +359,9 @@ class AutoConfigurationTest {
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource({
-    "OTEL_BSP_MAX_QUEUE_SIZE, 0, an integer >= 1",
+    "OTEL_BSP_MAX_QUEUE_SIZE, 0, an integer >= 1 and <= 1073741824",
+    "OTEL_BSP_MAX_QUEUE_SIZE, 1073741825, an integer >= 1 and <= 1073741824",
+    "OTEL_BSP_MAX_QUEUE_SIZE, 2000000000, an integer >= 1 and <= 1073741824",
     "OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 0, an integer >= 1",
     "OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 4096, an integer >= 1 and <= OTEL_BSP_MAX_QUEUE_SIZE (2048)",
     "OTEL_BSP_SCHEDULE_DELAY, 0, a duration > 0",

@@ -205,20 +205,106 @@ class BatchSpanProcessorTest {
   }
 
   @Test
-  void countsAnExportThatTimesOutAsFailedAndMovesOn() throws Exception {
+  void countsAnExportItStoppedWaitingForByTheExportersLaterAnswer() throws Exception {
     exporter.behave(Behavior.HOLD);
     processor = builder().setExportTimeout(Duration.ofMillis(50)).build();
     endSpans(0, 2);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    exporter.behave(Behavior.SUCCEED);
+    endSpans(2, 3);
 
     processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(indexes(exporter.batches().get(1))).as("the worker moved on").containsExactly(2L);
+    assertThat(processor.getExportedCount()).isEqualTo(1);
+    assertThat(processor.getFailedCount()).as("not yet answered, not yet failed").isZero();
+    exporter.release(); // the exporter delivers the first batch late
+    await(() -> processor.getExportedCount() == 3, "the late batch is counted as exported");
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+    assertThat(processor.getExportedCount()).isEqualTo(3);
+    assertThat(processor.getFailedCount()).isZero();
+  }
+
+  @Test
+  void shutdownEndsWithinTheExportTimeoutCancellingAndFailingWhatIsUnanswered() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    processor =
+        builder().setExportTimeout(Duration.ofMillis(200)).setMaxExportBatchSize(2).build();
+    endSpans(0, 5);
+    assertThat(exporter.awaitExportCalls(1)).isTrue();
+
+    long start = System.nanoTime();
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(150)).isLessThan(Duration.ofSeconds(2));
+    assertThat(exporter.calls())
+        .as("the batches left at shutdown are handed over together")
+        .containsExactly("export:2", "export:2", "export:1", "flush", "shutdown");
+    assertThat(exporter.heldFutures()).allMatch(CompletableFuture::isCancelled);
+    assertThat(processor.getFailedCount()).isEqualTo(5);
+    assertThat(processor.getExportedCount()).isZero();
+    exporter.release(); // too late: the verdict was reached
+    assertThat(processor.getFailedCount()).isEqualTo(5);
+    assertThat(processor.getExportedCount()).isZero();
+  }
+
+  @Test
+  void shutdownCountsTheSpansItHadNoTimeToHandOverAsFailed() throws Exception {
+    exporter.behave(Behavior.BLOCK);
+    processor =
+        builder().setExportTimeout(Duration.ofMillis(100)).setMaxExportBatchSize(1).build();
+    endSpans(0, 3);
+    assertThat(exporter.awaitExportCalls(1)).as("the worker is stuck inside export").isTrue();
+    CompletableFuture<Void> terminated = processor.shutdown();
+
+    Thread.sleep(300); // past the shutdown's deadline
+    exporter.release();
+
+    terminated.get(10, TimeUnit.SECONDS);
+    assertThat(exporter.calls()).containsExactly("export:1", "flush", "shutdown");
+    assertThat(processor.getExportedCount()).isEqualTo(1);
+    assertThat(processor.getFailedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void shutdownFailsAnExportWhoseFutureIgnoresCancelAndCountsItOnce() throws Exception {
+    CompletableFuture<Void> stubborn =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+          }
+        };
+    SpanExporter ignoring =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
+            return stubborn;
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    processor =
+        BatchSpanProcessor.builder(ignoring)
+            .setScheduleDelay(NEVER)
+            .setExportTimeout(Duration.ofMillis(100))
+            .build();
+    endSpans(0, 2);
+
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+    stubborn.complete(null);
 
     assertThat(processor.getFailedCount()).isEqualTo(2);
     assertThat(processor.getExportedCount()).isZero();
-    exporter.behave(Behavior.SUCCEED);
-    endSpans(2, 3);
-    processor.forceFlush().get(10, TimeUnit.SECONDS);
-    assertThat(processor.getExportedCount()).isEqualTo(1);
-    assertThat(indexes(exporter.batches().get(1))).containsExactly(2L);
   }
 
   @Test
@@ -231,6 +317,42 @@ class BatchSpanProcessorTest {
 
     assertThat(processor.getFailedCount()).isEqualTo(3);
     assertThat(processor.getExportedCount()).isZero();
+  }
+
+  @Test
+  void countsOnlyTheSpansAPartialFailureSaysWereLost() throws Exception {
+    SpanExporter partlyFailing =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
+            return CompletableFuture.failedFuture(
+                new PartialExportException(1, "1 of " + spans.size() + " spans was lost", null));
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    processor = BatchSpanProcessor.builder(partlyFailing).setScheduleDelay(NEVER).build();
+    endSpans(0, 4);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getFailedCount()).isEqualTo(1);
+    assertThat(processor.getExportedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aPartialFailureLosesAtLeastOneSpan() {
+    assertThatThrownBy(() -> new PartialExportException(0, "none lost", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failedSpanCount: 0 (expected: >= 1)");
   }
 
   @Test
@@ -322,7 +444,13 @@ class BatchSpanProcessorTest {
     assertThatThrownBy(() -> BatchSpanProcessor.builder(null)).hasMessage("exporter");
     assertThatThrownBy(() -> builder.setMaxQueueSize(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxQueueSize: 0 (expected: >= 1)");
+        .hasMessage("maxQueueSize: 0 (expected: >= 1 and <= 1073741824)");
+    assertThatThrownBy(() -> builder.setMaxQueueSize(1_073_741_825))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueueSize: 1073741825 (expected: >= 1 and <= 1073741824)");
+    assertThatThrownBy(() -> builder.setMaxQueueSize(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxQueueSize: 2147483647 (expected: >= 1 and <= 1073741824)");
     assertThatThrownBy(() -> builder.setMaxExportBatchSize(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxExportBatchSize: 0 (expected: >= 1)");

@@ -72,11 +72,12 @@ class SpanQueueTest {
     assertThat(out).extracting(s -> indexOf(s)).containsExactly(0L, 1L, 2L, 3L, 4L);
   }
 
-  @Test
-  void rejectsACapacityBelowOne() {
-    assertThatThrownBy(() -> new SpanQueue(0))
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1_073_741_825, Integer.MAX_VALUE})
+  void rejectsACapacityWhoseRingAnIntCannotIndex(int capacity) {
+    assertThatThrownBy(() -> new SpanQueue(capacity))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("capacity: 0 (expected: >= 1)");
+        .hasMessage("capacity: " + capacity + " (expected: >= 1 and <= 1073741824)");
   }
 
   @Test
