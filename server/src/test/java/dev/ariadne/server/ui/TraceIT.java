@@ -573,6 +573,17 @@ class TraceIT {
   }
 
   @Test
+  void durationsThatRoundToAWholeNextUnitAreShownInIt() {
+    openSeed("");
+    assertThat(ui.browser.script(
+        "return import('/static/format.js').then(f => arguments[0].map(n => f.duration(n)))",
+        List.of(999.6, 999_999.0, 9_996_000.0, 99_996_000.0, 59_999_600_000.0,
+            3_599_400_000_000.0, 3_599_990_000_000.0, 7_199_990_000_000.0, -3_599_990_000_000.0)))
+        .isEqualTo(List.of("1.00µs", "1.00ms", "10.0ms", "100ms", "1m 0s", "59m 59s", "1h 0m",
+            "2h 0m", "−1h 0m"));
+  }
+
+  @Test
   void anUnknownTraceIsNotFoundAndAMalformedIdGetsTheApisMessage() {
     ui.browser.open("/trace/0000000000000000000000000000ffff");
     assertThat(ui.browser.await(By.cssSelector(".trace-view [role=alert]")).getText())
