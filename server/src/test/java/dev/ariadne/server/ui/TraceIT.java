@@ -24,13 +24,14 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The trace view in headless Chromium: the seed's eight spans in three services (A the root, B
  * and C its children, D under B, E and F under C, G following F, H following G), a 5,000-span
- * trace, an incomplete trace and one for self time.
+ * trace, an incomplete trace, one for self time and one with integers past 2^53.
  */
 class TraceIT {
   private static final String SEED = "00000000000000000000000000005eed";
   private static final String BIG = "0000000000000000000000000000b16b";
   private static final String INCOMPLETE = "00000000000000000000000000000bad";
   private static final String STATS = "000000000000000000000000000057a7";
+  private static final String NUMBERS = "0000000000000000000000000000a7b1";
   private static final String A = "000000000000000a";
   private static final String B = "000000000000000b";
   private static final String C = "000000000000000c";
@@ -54,6 +55,9 @@ class TraceIT {
             .parent("0000000000000001"),
         TestTraces.span(STATS, "0000000000000003", "stats", "child two", base + 30 * MS, 50 * MS)
             .parent("0000000000000001").dropped(1, 3, 2)));
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
+        TestTraces.span(NUMBERS, "0000000000000001", "orders", "place order", base, 10 * MS)
+            .attribute("big.int", Long.MAX_VALUE).attribute("order.id", 9_007_199_254_740_993L)));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
       TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
@@ -570,6 +574,24 @@ class TraceIT {
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "skewed child");
     assertThat(detail.findElement(By.cssSelector(".warning")).getText())
         .contains("Starts 2.00ms before and ends 3.00ms after its parent");
+  }
+
+  @Test
+  void integersPastTwoToTheFiftyThirdAreShownAndFoundExactly() {
+    ui.browser.open("/trace/" + NUMBERS + "?span=0000000000000001");
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "place order");
+    assertThat(detail.findElements(By.cssSelector("table.attributes tr")))
+        .extracting(WebElement::getText)
+        .contains("big.int 9223372036854775807 int", "order.id 9007199254740993 int");
+
+    WebElement find = ui.browser.await(By.cssSelector(".trace-view input.find"));
+    find.sendKeys("order.id=9007199254740993");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
+    find.clear();
+    find.sendKeys("order.id=9007199254740992");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
