@@ -42,6 +42,11 @@ function trim(x) {
   return Number(tenths) < 100 ? tenths : x.toFixed(0);
 }
 
+/** A time from a reference point, with its sign: +15.0ms after it, −5.00ms before it. */
+export function offset(nanos) {
+  return Number(nanos) >= 0 ? `+${duration(nanos)}` : duration(nanos);
+}
+
 /** An epoch time (milliseconds) as local date and time with milliseconds. */
 export function timestamp(millis) {
   const d = new Date(millis);

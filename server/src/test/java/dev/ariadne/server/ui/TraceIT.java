@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,7 +25,8 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The trace view in headless Chromium: the seed's eight spans in three services (A the root, B
  * and C its children, D under B, E and F under C, G following F, H following G), a 5,000-span
- * trace, an incomplete trace, one for self time and one with integers past 2^53.
+ * trace, an incomplete trace, one for self time, one with integers past 2^53, one with
+ * an event before its span and one taking no time.
  */
 class TraceIT {
   private static final String SEED = "00000000000000000000000000005eed";
@@ -32,6 +34,8 @@ class TraceIT {
   private static final String INCOMPLETE = "00000000000000000000000000000bad";
   private static final String STATS = "000000000000000000000000000057a7";
   private static final String NUMBERS = "0000000000000000000000000000a7b1";
+  private static final String EVENTS = "00000000000000000000000000000e7e";
+  private static final String INSTANT = "000000000000000000000000000000f0";
   private static final String A = "000000000000000a";
   private static final String B = "000000000000000b";
   private static final String C = "000000000000000c";
@@ -58,6 +62,11 @@ class TraceIT {
     TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(NUMBERS, "0000000000000001", "orders", "place order", base, 10 * MS)
             .attribute("big.int", Long.MAX_VALUE).attribute("order.id", 9_007_199_254_740_993L)));
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
+        TestTraces.span(EVENTS, "0000000000000001", "edge", "GET /edge", base, 120 * MS)
+            .event("early", -5 * MS, Map.of())
+            .event("exception", 40 * MS, Map.of("exception.type", "IOException")),
+        TestTraces.span(INSTANT, "0000000000000001", "edge", "instant", base, 0)));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
       TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
@@ -592,6 +601,59 @@ class TraceIT {
     find.sendKeys("order.id=9007199254740992");
     ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
     assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void anEventBeforeItsSpanHasANegativeTime() {
+    ui.browser.open("/trace/" + EVENTS + "?span=0000000000000001");
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /edge");
+    assertThat(ui.browser.texts(".trace-view ol.events .event-time"))
+        .containsExactly("−5.00ms", "+40.0ms");
+    assertThat(ui.browser.texts(".trace-view ol.events .event-head .muted"))
+        .containsExactly("5.00ms before the span", "40.0ms into the span");
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .event-mark")))
+        .extracting(mark -> mark.getDomAttribute("title"))
+        .containsExactly("early at −5.00ms (5.00ms before the span)",
+            "exception at +40.0ms (40.0ms into the span)");
+  }
+
+  @Test
+  void aTraceTakingNoTimeHasOneTick() {
+    ui.browser.open("/trace/" + INSTANT);
+    ui.browser.awaitText(By.cssSelector(".trace-view .row .name"), "instant");
+    assertThat(ui.browser.texts(".trace-view .axis .tick")).containsExactly("0ns");
+  }
+
+  /** At 800 pixels, with the span details open, the timeline and the details are narrow. */
+  @Test
+  void inANarrowWindowTheAxisLabelsAndTheEventHeadsDoNotRunTogether() {
+    Dimension size = ui.browser.driver().manage().window().getSize();
+    ui.browser.driver().manage().window().setSize(new Dimension(800, 900));
+    try {
+      ui.browser.open("/trace/" + EVENTS + "?span=0000000000000001");
+      ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /edge");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> layout = ui.browser.await(d -> {
+        Map<String, Object> found = (Map<String, Object>) ui.browser.script(
+            "const shown = [...document.querySelectorAll('.trace-view .axis .tick')]"
+                + " .filter(t => !t.hidden);"
+                + "const boxes = shown.map(t => t.getBoundingClientRect());"
+                + "const lines = (e) => { const r = document.createRange();"
+                + " r.selectNodeContents(e);"
+                + " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };"
+                + "return {ticks: shown.map(t => t.textContent),"
+                + " overlaps: boxes.slice(1).filter((b, i) => b.left < boxes[i].right + 4).length,"
+                + " broken: [...document.querySelectorAll('.trace-view ol.events .event-time,"
+                + " .trace-view ol.events .event-name')].filter(e => lines(e) > 1)"
+                + "  .map(e => e.textContent)};");
+        return ((Long) found.get("overlaps")) == 0 ? found : null;
+      });
+      assertThat((List<?>) layout.get("ticks")).first().isEqualTo("0ns");
+      assertThat((List<?>) layout.get("ticks")).last().isEqualTo("120ms");
+      assertThat((List<?>) layout.get("broken")).as("broken across lines").isEmpty();
+    } finally {
+      ui.browser.driver().manage().window().setSize(size);
+    }
   }
 
   @Test

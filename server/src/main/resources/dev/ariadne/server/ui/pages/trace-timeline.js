@@ -4,7 +4,8 @@
 // spans scrolls smoothly. All span data is drawn as text through h().
 
 import {h, replace} from '../dom.js';
-import {duration, serviceColor} from '../format.js';
+import {duration, offset, serviceColor} from '../format.js';
+import {intoSpan} from './trace-detail.js';
 import {minimap} from './trace-minimap.js';
 import {matcher, visibleRows} from './trace-model.js';
 
@@ -13,6 +14,8 @@ const MARGIN_ROWS = 15;
 const INDENT = 14;
 const MAX_INDENT_LEVELS = 25;
 const TICKS = 4;
+/** The least room between two labels of the time axis, in pixels. */
+const TICK_GAP = 8;
 
 /**
  * The timeline of model. selected is the span shown as selected at first (or null), find the
@@ -129,7 +132,7 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
         })),
         s.events.map((e) => h('div', {
           class: 'event-mark', style: {left: `${x(e.time)}%`},
-          title: `${e.name} at +${duration(e.time)} (${duration(e.time - s.start)} into the span)`,
+          title: `${e.name} at ${offset(e.time)} (${intoSpan(e, s)})`,
         })));
     const label = h('span', {class: 'duration'}, duration(s.duration));
     if (right <= 80) {
@@ -144,10 +147,31 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
     return cell;
   }
 
+  /** The axis's ticks as [fraction of the time in view, time]. */
+  function tickPlaces() {
+    const span = state.to - state.from;
+    let places = [];
+    if (span >= TICKS) {
+      places = Array.from({length: TICKS + 1},
+          (_, i) => [i / TICKS, state.from + (span * i) / TICKS]);
+    } else {
+      // Quarters would be less than a nanosecond apart: each whole nanosecond up to the trace's
+      // end instead, so that a trace taking no time has one tick.
+      for (let t = Math.ceil(state.from); t <= Math.min(state.to, model.duration); t++) {
+        places.push([(t - state.from) / span, t]);
+      }
+    }
+    // Deep in a zoom, neighbouring ticks can read the same: only the first of them is kept.
+    return places.filter(([, t], i) => i === 0 || duration(t) !== duration(places[i - 1][1]));
+  }
+
   function drawAxis() {
-    replace(ticks, Array.from({length: TICKS + 1}, (_, i) => h('span', {
-      class: 'tick', style: {left: `${(i / TICKS) * 100}%`},
-    }, duration(state.from + ((state.to - state.from) * i) / TICKS))));
+    const labels = tickPlaces().map(([at, t]) => h('span', {
+      class: at === 0 ? 'tick start' : at === 1 ? 'tick end' : 'tick',
+      style: {left: `${at * 100}%`},
+    }, duration(t)));
+    replace(ticks, labels);
+    if (ticks.clientWidth) hideCrowded(labels);
   }
 
   function showFrame() {
@@ -261,6 +285,7 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
   let placed = false;
   const observer = new ResizeObserver(() => {
     map.resize();
+    drawAxis();
     draw(true);
     if (!placed && viewport.clientHeight) {
       placed = true;
@@ -296,6 +321,25 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
       draw(true);
     },
   };
+}
+
+/**
+ * Hides each label of the time axis that would come too close to the one shown before it; the
+ * last one, the end of the time in view, is kept in place of its predecessor.
+ */
+function hideCrowded(labels) {
+  let shown = null;
+  labels.forEach((label, i) => {
+    const box = label.getBoundingClientRect();
+    if (shown && box.left < shown.box.right + TICK_GAP) {
+      if (i < labels.length - 1 || shown.index === 0) {
+        label.hidden = true;
+        return;
+      }
+      shown.label.hidden = true;
+    }
+    shown = {label, box, index: i};
+  });
 }
 
 /** The find box, its "n of m" and the buttons to the previous and next match. */
