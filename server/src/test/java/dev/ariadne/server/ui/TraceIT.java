@@ -25,8 +25,8 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The trace view in headless Chromium: the seed's eight spans in three services (A the root, B
  * and C its children, D under B, E and F under C, G following F, H following G), a 5,000-span
- * trace, an incomplete trace, one for self time, one with integers past 2^53, one with
- * an event before its span and one taking no time.
+ * trace, an incomplete trace, one for self time, one with integers past 2^53, a chain of 60
+ * spans, one with an event before its span and one taking no time.
  */
 class TraceIT {
   private static final String SEED = "00000000000000000000000000005eed";
@@ -34,6 +34,7 @@ class TraceIT {
   private static final String INCOMPLETE = "00000000000000000000000000000bad";
   private static final String STATS = "000000000000000000000000000057a7";
   private static final String NUMBERS = "0000000000000000000000000000a7b1";
+  private static final String DEEP = "0000000000000000000000000000dee9";
   private static final String EVENTS = "00000000000000000000000000000e7e";
   private static final String INSTANT = "000000000000000000000000000000f0";
   private static final String A = "000000000000000a";
@@ -67,6 +68,7 @@ class TraceIT {
             .event("early", -5 * MS, Map.of())
             .event("exception", 40 * MS, Map.of("exception.type", "IOException")),
         TestTraces.span(INSTANT, "0000000000000001", "edge", "instant", base, 0)));
+    TestTraces.send(ui.server.otlpHttpPort(), deep(base));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
       TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
@@ -107,6 +109,17 @@ class TraceIT {
         TestTraces.span(INCOMPLETE, "0000000000000011", "cart", "skewed child", base - 2 * MS,
             25 * MS).parent("0000000000000010"),
         duplicate, duplicate);
+  }
+
+  /** A chain of 60 spans, each the child of the one before: level-1 to level-60. */
+  private static List<TestTraces.SpanSpec> deep(long base) {
+    List<TestTraces.SpanSpec> spans = new ArrayList<>();
+    for (int level = 1; level <= 60; level++) {
+      TestTraces.SpanSpec span = TestTraces.span(DEEP, String.format("%016x", level), "relay",
+          "level-" + level, base + level * MS, (200 - 2 * level) * MS);
+      spans.add(level == 1 ? span : span.parent(String.format("%016x", level - 1)));
+    }
+    return spans;
   }
 
   /** A root, 49 children and 101 leaves under each (102 under the last): 5,000 spans. */
@@ -600,6 +613,44 @@ class TraceIT {
     find.clear();
     find.sendKeys("order.id=9007199254740992");
     ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Sixty levels beside the span details, where the tree column is narrowest: each level is
+   * indented further than its parent, levels from the tenth show their number, and every name
+   * shows whole.
+   */
+  @Test
+  void deepSpansAreEachIndentedUnderTheirParentWithTheirNamesWhole() {
+    ui.browser.open("/trace/" + DEEP + "?span=" + String.format("%016x", 45));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "level-45");
+    ui.browser.script("const v = document.querySelector('.trace-view .viewport');"
+        + " v.scrollTop = v.scrollHeight");
+    ui.browser.await(d -> rowNames().contains("level-60"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) ui.browser.script(
+        "return [...document.querySelectorAll('.trace-view .row')].map(row => {"
+            + " const name = row.querySelector('.name');"
+            + " const level = row.querySelector('.level');"
+            + " return {depth: Number(row.dataset.depth), name: name.textContent,"
+            + "  x: row.querySelector('.swatch').getBoundingClientRect().left,"
+            + "  cut: name.scrollWidth > name.clientWidth,"
+            + "  level: level ? level.textContent : ''};"
+            + "}).sort((a, b) => a.depth - b.depth)");
+    assertThat(rows).hasSizeGreaterThan(30);
+    assertThat(rows.get(rows.size() - 1).get("name")).isEqualTo("level-60");
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
+      long level = (Long) row.get("depth") + 1;
+      assertThat(row.get("name")).isEqualTo("level-" + level);
+      assertThat(row.get("cut")).as("level-%d's name cut", level).isEqualTo(false);
+      assertThat(row.get("level")).isEqualTo(level >= 10 ? String.valueOf(level) : "");
+      if (i > 0) {
+        assertThat(((Number) row.get("x")).doubleValue()).as("level-%d's indent", level)
+            .isGreaterThan(((Number) rows.get(i - 1).get("x")).doubleValue());
+      }
+    }
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -12,7 +12,10 @@ import {matcher, visibleRows} from './trace-model.js';
 const ROW_HEIGHT = 24;
 const MARGIN_ROWS = 15;
 const INDENT = 14;
-const MAX_INDENT_LEVELS = 25;
+/** The most of the tree column that indentation takes, in percent, however deep the tree. */
+const MAX_INDENT = 40;
+/** From this level down (the top level is 1), a row shows its level's number. */
+const NUMBERED_LEVEL = 10;
 const TICKS = 4;
 /** The least room between two labels of the time axis, in pixels. */
 const TICK_GAP = 8;
@@ -24,6 +27,7 @@ const TICK_GAP = 8;
  */
 export function timeline(model, {selected, find, onSelect, onFind, signal}) {
   const total = model.duration || 1;
+  const deepest = Math.max(1, model.depth - 1);
   const state = {
     collapsed: new Set(), rows: [], from: 0, to: total, selected,
     matches: [], matchSet: new Set(), current: -1,
@@ -101,9 +105,10 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
         }, collapsed ? '▸' : '▾')
         : h('span', {class: 'toggle'});
     return h('div', {class: 'tree-cell', title: `${s.service}: ${s.name}`},
-        h('span', {
-          class: 'indent', style: {width: `${Math.min(s.depth, MAX_INDENT_LEVELS) * INDENT}px`},
-        }),
+        h('span', {class: 'indent', style: {width: indent(s.depth, deepest)}}),
+        s.depth + 1 >= NUMBERED_LEVEL ? h('span', {
+          class: 'level', title: `Level ${s.depth + 1} of ${model.depth}`,
+        }, String(s.depth + 1)) : null,
         toggle,
         h('span', {class: 'swatch', style: {background: color}}),
         h('span', {class: 'service'}, s.service),
@@ -321,6 +326,18 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
       draw(true);
     },
   };
+}
+
+/**
+ * The indentation of a row at depth (0 for the top level) in a tree whose deepest row is at
+ * deepest: INDENT a level while that stays below a line that rises from half of MAX_INDENT (of
+ * the tree column) at the top to all of it at the deepest level. So a shallow tree is indented
+ * INDENT a level, and in a deep one every level still lies right of its parent while the names
+ * keep the rest of the column.
+ */
+function indent(depth, deepest) {
+  const share = (MAX_INDENT / 2) * (1 + depth / deepest);
+  return `min(${depth * INDENT}px, ${share.toFixed(3)}%)`;
 }
 
 /**
