@@ -508,9 +508,9 @@ function legend() {
 /** Every link of the answer as a row (a row per connection type), busiest first. */
 function callTable(links, graph) {
   const typed = links.some((l) => typeof l.connectionType === 'string');
-  const nodeCell = (name) => (graph.nodes.get(name).peer
-    ? h('td', null, name, ' ', h('span', {class: 'badge'}, graph.nodes.get(name).peerKind))
-    : h('td', null, h('a', {href: `/services/${encodeURIComponent(name)}`}, name)));
+  const nodeCell = (name) => h('td', {class: 'node'}, graph.nodes.get(name).peer
+    ? [name, ' ', h('span', {class: 'badge'}, graph.nodes.get(name).peerKind)]
+    : h('a', {href: `/services/${encodeURIComponent(name)}`}, name));
   const typeCell = (l) => h('td', null, PEER_KINDS[l.connectionType]
       || (l.connectionType === '' ? 'request' : '–'));
   const rows = [...links].sort((a, b) => b.callCount - a.callCount

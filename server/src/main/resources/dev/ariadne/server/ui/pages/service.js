@@ -76,15 +76,17 @@ function withParams(path, query, changes) {
 
 function heading({service, path, range}) {
   const query = new URLSearchParams(location.search);
+  // The links name the service once more, cut short if need be: the heading has it whole.
+  const name = () => h('span', {class: 'name', title: service}, service);
   return [h('div', {class: 'view-head'},
       h('h1', null, h('span', {class: 'swatch', style: {background: serviceColor(service)}}),
           service),
       rangePicker(path, query, range, ['at'])),
   h('p', {class: 'service-links'},
       h('a', {href: url('/search', {service, lookback: query.get('lookback')})},
-          `Search traces of ${service}`), ' · ',
+          'Search traces of ', name()), ' · ',
       h('a', {href: url('/search', {service, status: 'error', lookback: query.get('lookback')})},
-          `Traces where ${service} failed`), ' · ',
+          'Traces where ', name(), ' failed'), ' · ',
       h('a', {href: url('/map', {lookback: query.get('lookback')})}, 'Service map'), ' · ',
       h('a', {href: '/services'}, 'All services'))];
 }
@@ -380,7 +382,7 @@ function body(rows, {path, operation}) {
   }, COLUMNS.map((column) => {
     if (column.key === 'operation') {
       const href = withParams(path, location.search, {operation: row.operation, at: null});
-      return h('td', null,
+      return h('td', {class: 'operation'},
           h('a', {href, title: 'Show this operation in the charts'}, row.operation));
     }
     return h('td', {class: column.num ? 'num' : null},
