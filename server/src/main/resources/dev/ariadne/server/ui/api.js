@@ -19,6 +19,26 @@ export function url(path, params) {
   return text ? `${path}?${text}` : path;
 }
 
+/** A number in JSON text of 16 digits or more: only such an integer can be past 2^53. */
+const LONG_NUMBER = /[:,[]\s*-?\d{16}/;
+
+/**
+ * The API's JSON text as data, with the integer attribute values ({"type": "int", "value": ...})
+ * past 2^53 as BigInts, from their digits in the text: JSON.parse alone rounds them, and the
+ * trace view would show, and find, the wrong number. A browser that does not give revivers the
+ * source text keeps the rounded number.
+ */
+export function parseJson(text) {
+  if (!LONG_NUMBER.test(text)) return JSON.parse(text);
+  return JSON.parse(text, function exact(key, value, context) {
+    if (key === 'value' && this.type === 'int' && typeof value === 'number'
+        && !Number.isSafeInteger(value) && context && /^-?\d+$/.test(context.source)) {
+      return BigInt(context.source);
+    }
+    return value;
+  });
+}
+
 /** GET path?params as JSON; throws ApiError for an error answer and for one that is not JSON. */
 export async function get(path, params, signal) {
   let response;
@@ -31,7 +51,7 @@ export async function get(path, params, signal) {
   const text = await response.text();
   let body;
   try {
-    body = text ? JSON.parse(text) : null;
+    body = text ? parseJson(text) : null;
   } catch {
     throw new ApiError(response.status, `${path} answered ${response.status} with no JSON`);
   }

@@ -17,6 +17,23 @@ const VIEWS = [
 const main = document.getElementById('view');
 let leaving = null;
 let generation = 0;
+/**
+ * How many times each view's module failed to load. The browser remembers a failed import of a
+ * URL for as long as the page lives (the server may only have been down a moment), so the next
+ * try asks for the module under a URL of its own, and once one loads the view keeps using it.
+ */
+const failedImports = new Map();
+
+/** The view's module, loaded under the URL of its last try (see failedImports). */
+async function load(module) {
+  const failures = failedImports.get(module) || 0;
+  try {
+    return await import(failures ? `${module}?retry=${failures}` : module);
+  } catch (e) {
+    failedImports.set(module, failures + 1);
+    throw e;
+  }
+}
 
 /** Shows the view for the current URL. */
 async function route() {
@@ -36,9 +53,13 @@ async function route() {
   }
   let module;
   try {
-    module = await import(match.v.module);
+    module = await load(match.v.module);
   } catch (e) {
-    if (current === generation) replace(main, failure(`This page cannot be loaded: ${e.message}`));
+    if (current === generation) {
+      replace(main, failure(`This page cannot be loaded (${e.message}). Is the server up?`),
+          h('p', null, h('button', {type: 'button', on: {click: route}}, 'Try again'),
+              ' (if it fails again once the server is back, reload the page)'));
+    }
     return;
   }
   if (current !== generation) return;

@@ -11,23 +11,40 @@ export function epochMillis(text) {
   return Number(BigInt(text) / 1000000n) + Number(BigInt(text) % 1000000n) / 1e6;
 }
 
-/** A duration in nanoseconds as people read it: 850ns, 12.3µs, 45.6ms, 1.23s, 2m 5s. */
+/** The units below a minute: nanoseconds in one, and how many of it make the next unit. */
+const UNITS = [[1e3, 'µs', 1000], [1e6, 'ms', 1000], [1e9, 's', 60]];
+
+/**
+ * A duration in nanoseconds as people read it: 850ns, 12.3µs, 45.6ms, 1.23s, 2m 5s, 1h 0m. A value
+ * that rounds to a whole next unit is shown in it: 999.9µs is 1.00ms, 59m 59.6s is 1h 0m.
+ */
 export function duration(nanos) {
   const n = Number(nanos);
   if (!Number.isFinite(n)) return '–';
   const sign = n < 0 ? '−' : '';
   const a = Math.abs(n);
-  if (a < 1e3) return `${sign}${Math.round(a)}ns`;
-  if (a < 1e6) return `${sign}${trim(a / 1e3)}µs`;
-  if (a < 1e9) return `${sign}${trim(a / 1e6)}ms`;
-  if (a < 60e9) return `${sign}${trim(a / 1e9)}s`;
-  const minutes = Math.floor(a / 60e9);
-  if (minutes < 60) return `${sign}${minutes}m ${Math.round((a - minutes * 60e9) / 1e9)}s`;
+  if (Math.round(a) < 1e3) return `${sign}${Math.round(a)}ns`;
+  for (const [size, unit, next] of UNITS) {
+    const text = trim(a / size);
+    if (Number(text) < next) return `${sign}${text}${unit}`;
+  }
+  const seconds = Math.round(a / 1e9);
+  if (seconds < 3600) return `${sign}${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  const minutes = Math.round(a / 60e9);
   return `${sign}${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
+/** Three significant digits (two decimals below 10, one below 100, none above), as rounded. */
 function trim(x) {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+  const hundredths = x.toFixed(2);
+  if (Number(hundredths) < 10) return hundredths;
+  const tenths = x.toFixed(1);
+  return Number(tenths) < 100 ? tenths : x.toFixed(0);
+}
+
+/** A time from a reference point, with its sign: +15.0ms after it, −5.00ms before it. */
+export function offset(nanos) {
+  return Number(nanos) >= 0 ? `+${duration(nanos)}` : duration(nanos);
 }
 
 /** An epoch time (milliseconds) as local date and time with milliseconds. */

@@ -231,13 +231,13 @@ class ServiceMapIT {
     assertThat(texts(label("cart", "cart"), "tspan"))
         .containsExactly("3 calls · 0% err", "p95 2.00ms");
     WebElement caller = node(script);
-    assertThat(texts(caller, "text")).containsExactly("javascript:window.__p…");
+    assertCutToFit(caller, script);
     assertThat(centreX(caller)).isLessThan(centreX(node("cart")));
     List<WebElement> external = ui.browser.driver().findElements(
         By.cssSelector("svg.service-map g.node.peer.external"));
     assertThat(external).hasSize(1);
-    assertThat(texts(external.get(0), "text"))
-        .containsExactly("<img src=x onerror=\"w…", "external");
+    assertCutToFit(external.get(0), hostile);
+    assertThat(texts(external.get(0), "text")).last().isEqualTo("external");
     assertThat(ui.browser.await(By.cssSelector("p.map-summary")).getText())
         .isEqualTo(
             "3 services · 2 peers · 51 calls · from the service graph computed at ingest");
@@ -248,6 +248,58 @@ class ServiceMapIT {
     ui.browser.await(By.cssSelector("p.service-links"));
     assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo(script);
     assertThat(ui.browser.script("return window.__pwned === undefined")).isEqualTo(true);
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /** The node's name is drawn as its start and an ellipsis, and the hover shows it whole. */
+  private static void assertCutToFit(WebElement node, String name) {
+    String drawn = texts(node, "text.name").get(0);
+    assertThat(drawn).endsWith("…").hasSizeGreaterThan(5);
+    assertThat(name).startsWith(drawn.substring(0, drawn.length() - 1));
+    new Actions(ui.browser.driver()).moveToElement(node).perform();
+    assertThat(ui.browser.await(By.cssSelector(".map-frame .chart-tooltip strong")).getText())
+        .isEqualTo(name);
+  }
+
+  /** The names of the nodes whose name is drawn past the edge of their shape. */
+  @SuppressWarnings("unchecked")
+  private static List<String> namesSpillingOver() {
+    return (List<String>) ui.browser.script(
+        "return [...document.querySelectorAll('svg.service-map g.node')].filter(node => {"
+            + " const shape = node.querySelector('.body').getBoundingClientRect();"
+            + " const name = node.querySelector('text.name').getBoundingClientRect();"
+            + " return name.left < shape.left || name.right > shape.right;"
+            + "}).map(node => node.dataset.name)");
+  }
+
+  /**
+   * Names are cut to their node's width, not to a number of characters: 22 wide letters are cut,
+   * and a long name of narrow ones keeps more than 22. One call, and one caller, are singular.
+   */
+  @Test
+  void namesAreCutToTheWidthOfTheirNodeAndOneCallIsOneCall() {
+    String wide = "W".repeat(22);
+    String narrow = "illicit-little-lilt-list-fill-till";
+    drawStandIn(
+        List.of(
+            link(wide, narrow, "", 1, 0, 1.0, 2.0, 3.0),
+            link(narrow, "orders-db", "database", 41, 0, 1.0, 2.0, 3.0)),
+        List.of(
+            Map.of("name", wide, "kind", "service"),
+            Map.of("name", narrow, "kind", "service"),
+            Map.of("name", "orders-db", "kind", "peer")));
+
+    assertThat(namesSpillingOver()).isEmpty();
+    assertCutToFit(node(wide), wide);
+    assertThat(texts(node(narrow), "text.name").get(0)).hasSizeGreaterThan(23);
+    assertThat(texts(node("orders-db"), "text.name")).containsExactly("orders-db");
+    assertThat(texts(label(wide, narrow), "tspan")).first().isEqualTo("1 call · 0% err");
+    new Actions(ui.browser.driver()).moveToElement(node(narrow)).perform();
+    assertThat(ui.browser.await(By.cssSelector(".map-frame .chart-tooltip")).getText())
+        .contains("called 1 time by 1 caller", "calls 1 other 41 times");
+    new Actions(ui.browser.driver()).moveToElement(label(wide, narrow)).perform();
+    ui.browser.await(d -> d.findElement(By.cssSelector(".map-frame .chart-tooltip")).getText()
+        .contains("1 call, 0 failed (0%)"));
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 

@@ -192,6 +192,31 @@ class ServiceOverviewIT {
   }
 
   @Test
+  void theSortIsKeptWhenTheRangeTheSpanKindOrTheOperationChanges() {
+    ui.browser.open("/services/cart");
+    ui.browser.await(By.cssSelector("table.operations tbody tr"));
+    sortBy("p95");
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?sort=-p95"));
+
+    ui.browser.driver().findElement(By.cssSelector("nav.ranges a[title='the last 6 hours']"))
+        .click();
+    ui.browser.awaitText(By.cssSelector("nav.ranges a.active"), "6h");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart?sort=-p95&lookback=6h");
+    new Select(ui.browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("client");
+    ui.browser.await(d -> operationRows().size() == 2);
+    assertThat(ui.browser.location())
+        .isEqualTo("/services/cart?sort=-p95&lookback=6h&spanKind=client");
+    ui.browser.await(By.linkText("SELECT orders")).click();
+    ui.browser.await(By.cssSelector(".chip.operation"));
+    assertThat(ui.browser.location()).isEqualTo(
+        "/services/cart?sort=-p95&lookback=6h&spanKind=client&operation=SELECT+orders");
+    ui.browser.await(By.cssSelector("table.operations tbody tr"));
+    assertThat(ui.browser.await(By.cssSelector("th[aria-sort='descending']")).getText())
+        .isEqualTo("p95 ▼");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
   void clickingAPointListsItsExemplarTracesWhichOpenTheTrace() {
     ui.browser.open("/services/cart");
     WebElement oldest = ui.browser.await(By.cssSelector(

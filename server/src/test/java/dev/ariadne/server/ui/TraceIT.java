@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,13 +25,18 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The trace view in headless Chromium: the seed's eight spans in three services (A the root, B
  * and C its children, D under B, E and F under C, G following F, H following G), a 5,000-span
- * trace, an incomplete trace and one for self time.
+ * trace, an incomplete trace, one for self time, one with integers past 2^53, a chain of 60
+ * spans, one with an event before its span and one taking no time.
  */
 class TraceIT {
   private static final String SEED = "00000000000000000000000000005eed";
   private static final String BIG = "0000000000000000000000000000b16b";
   private static final String INCOMPLETE = "00000000000000000000000000000bad";
   private static final String STATS = "000000000000000000000000000057a7";
+  private static final String NUMBERS = "0000000000000000000000000000a7b1";
+  private static final String DEEP = "0000000000000000000000000000dee9";
+  private static final String EVENTS = "00000000000000000000000000000e7e";
+  private static final String INSTANT = "000000000000000000000000000000f0";
   private static final String A = "000000000000000a";
   private static final String B = "000000000000000b";
   private static final String C = "000000000000000c";
@@ -54,6 +60,15 @@ class TraceIT {
             .parent("0000000000000001"),
         TestTraces.span(STATS, "0000000000000003", "stats", "child two", base + 30 * MS, 50 * MS)
             .parent("0000000000000001").dropped(1, 3, 2)));
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
+        TestTraces.span(NUMBERS, "0000000000000001", "orders", "place order", base, 10 * MS)
+            .attribute("big.int", Long.MAX_VALUE).attribute("order.id", 9_007_199_254_740_993L)));
+    TestTraces.send(ui.server.otlpHttpPort(), List.of(
+        TestTraces.span(EVENTS, "0000000000000001", "edge", "GET /edge", base, 120 * MS)
+            .event("early", -5 * MS, Map.of())
+            .event("exception", 40 * MS, Map.of("exception.type", "IOException")),
+        TestTraces.span(INSTANT, "0000000000000001", "edge", "instant", base, 0)));
+    TestTraces.send(ui.server.otlpHttpPort(), deep(base));
     List<TestTraces.SpanSpec> big = big(base);
     for (int i = 0; i < big.size(); i += 1_000) {
       TestTraces.send(ui.server.otlpHttpPort(), big.subList(i, Math.min(big.size(), i + 1_000)));
@@ -94,6 +109,17 @@ class TraceIT {
         TestTraces.span(INCOMPLETE, "0000000000000011", "cart", "skewed child", base - 2 * MS,
             25 * MS).parent("0000000000000010"),
         duplicate, duplicate);
+  }
+
+  /** A chain of 60 spans, each the child of the one before: level-1 to level-60. */
+  private static List<TestTraces.SpanSpec> deep(long base) {
+    List<TestTraces.SpanSpec> spans = new ArrayList<>();
+    for (int level = 1; level <= 60; level++) {
+      TestTraces.SpanSpec span = TestTraces.span(DEEP, String.format("%016x", level), "relay",
+          "level-" + level, base + level * MS, (200 - 2 * level) * MS);
+      spans.add(level == 1 ? span : span.parent(String.format("%016x", level - 1)));
+    }
+    return spans;
   }
 
   /** A root, 49 children and 101 leaves under each (102 under the last): 5,000 spans. */
@@ -570,6 +596,126 @@ class TraceIT {
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "skewed child");
     assertThat(detail.findElement(By.cssSelector(".warning")).getText())
         .contains("Starts 2.00ms before and ends 3.00ms after its parent");
+  }
+
+  @Test
+  void integersPastTwoToTheFiftyThirdAreShownAndFoundExactly() {
+    ui.browser.open("/trace/" + NUMBERS + "?span=0000000000000001");
+    WebElement detail = ui.browser.await(By.cssSelector(".trace-view aside.detail"));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "place order");
+    assertThat(detail.findElements(By.cssSelector("table.attributes tr")))
+        .extracting(WebElement::getText)
+        .contains("big.int 9223372036854775807 int", "order.id 9007199254740993 int");
+
+    WebElement find = ui.browser.await(By.cssSelector(".trace-view input.find"));
+    find.sendKeys("order.id=9007199254740993");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "1 of 1");
+    find.clear();
+    find.sendKeys("order.id=9007199254740992");
+    ui.browser.awaitText(By.cssSelector(".trace-view .find-count"), "no matches");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * Sixty levels beside the span details, where the tree column is narrowest: each level is
+   * indented further than its parent, levels from the tenth show their number, and every name
+   * shows whole.
+   */
+  @Test
+  void deepSpansAreEachIndentedUnderTheirParentWithTheirNamesWhole() {
+    ui.browser.open("/trace/" + DEEP + "?span=" + String.format("%016x", 45));
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "level-45");
+    ui.browser.script("const v = document.querySelector('.trace-view .viewport');"
+        + " v.scrollTop = v.scrollHeight");
+    ui.browser.await(d -> rowNames().contains("level-60"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) ui.browser.script(
+        "return [...document.querySelectorAll('.trace-view .row')].map(row => {"
+            + " const name = row.querySelector('.name');"
+            + " const level = row.querySelector('.level');"
+            + " return {depth: Number(row.dataset.depth), name: name.textContent,"
+            + "  x: row.querySelector('.swatch').getBoundingClientRect().left,"
+            + "  cut: name.scrollWidth > name.clientWidth,"
+            + "  level: level ? level.textContent : ''};"
+            + "}).sort((a, b) => a.depth - b.depth)");
+    assertThat(rows).hasSizeGreaterThan(30);
+    assertThat(rows.get(rows.size() - 1).get("name")).isEqualTo("level-60");
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
+      long level = (Long) row.get("depth") + 1;
+      assertThat(row.get("name")).isEqualTo("level-" + level);
+      assertThat(row.get("cut")).as("level-%d's name cut", level).isEqualTo(false);
+      assertThat(row.get("level")).isEqualTo(level >= 10 ? String.valueOf(level) : "");
+      if (i > 0) {
+        assertThat(((Number) row.get("x")).doubleValue()).as("level-%d's indent", level)
+            .isGreaterThan(((Number) rows.get(i - 1).get("x")).doubleValue());
+      }
+    }
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void anEventBeforeItsSpanHasANegativeTime() {
+    ui.browser.open("/trace/" + EVENTS + "?span=0000000000000001");
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /edge");
+    assertThat(ui.browser.texts(".trace-view ol.events .event-time"))
+        .containsExactly("−5.00ms", "+40.0ms");
+    assertThat(ui.browser.texts(".trace-view ol.events .event-head .muted"))
+        .containsExactly("5.00ms before the span", "40.0ms into the span");
+    assertThat(ui.browser.driver().findElements(By.cssSelector(".trace-view .event-mark")))
+        .extracting(mark -> mark.getDomAttribute("title"))
+        .containsExactly("early at −5.00ms (5.00ms before the span)",
+            "exception at +40.0ms (40.0ms into the span)");
+  }
+
+  @Test
+  void aTraceTakingNoTimeHasOneTick() {
+    ui.browser.open("/trace/" + INSTANT);
+    ui.browser.awaitText(By.cssSelector(".trace-view .row .name"), "instant");
+    assertThat(ui.browser.texts(".trace-view .axis .tick")).containsExactly("0ns");
+  }
+
+  /** At 800 pixels, with the span details open, the timeline and the details are narrow. */
+  @Test
+  void inANarrowWindowTheAxisLabelsAndTheEventHeadsDoNotRunTogether() {
+    Dimension size = ui.browser.driver().manage().window().getSize();
+    ui.browser.driver().manage().window().setSize(new Dimension(800, 900));
+    try {
+      ui.browser.open("/trace/" + EVENTS + "?span=0000000000000001");
+      ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "GET /edge");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> layout = ui.browser.await(d -> {
+        Map<String, Object> found = (Map<String, Object>) ui.browser.script(
+            "const shown = [...document.querySelectorAll('.trace-view .axis .tick')]"
+                + " .filter(t => !t.hidden);"
+                + "const boxes = shown.map(t => t.getBoundingClientRect());"
+                + "const lines = (e) => { const r = document.createRange();"
+                + " r.selectNodeContents(e);"
+                + " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };"
+                + "return {ticks: shown.map(t => t.textContent),"
+                + " overlaps: boxes.slice(1).filter((b, i) => b.left < boxes[i].right + 4).length,"
+                + " broken: [...document.querySelectorAll('.trace-view ol.events .event-time,"
+                + " .trace-view ol.events .event-name')].filter(e => lines(e) > 1)"
+                + "  .map(e => e.textContent)};");
+        return ((Long) found.get("overlaps")) == 0 ? found : null;
+      });
+      assertThat((List<?>) layout.get("ticks")).first().isEqualTo("0ns");
+      assertThat((List<?>) layout.get("ticks")).last().isEqualTo("120ms");
+      assertThat((List<?>) layout.get("broken")).as("broken across lines").isEmpty();
+    } finally {
+      ui.browser.driver().manage().window().setSize(size);
+    }
+  }
+
+  @Test
+  void durationsThatRoundToAWholeNextUnitAreShownInIt() {
+    openSeed("");
+    assertThat(ui.browser.script(
+        "return import('/static/format.js').then(f => arguments[0].map(n => f.duration(n)))",
+        List.of(999.6, 999_999.0, 9_996_000.0, 99_996_000.0, 59_999_600_000.0,
+            3_599_400_000_000.0, 3_599_990_000_000.0, 7_199_990_000_000.0, -3_599_990_000_000.0)))
+        .isEqualTo(List.of("1.00µs", "1.00ms", "10.0ms", "100ms", "1m 0s", "59m 59s", "1h 0m",
+            "2h 0m", "−1h 0m"));
   }
 
   @Test

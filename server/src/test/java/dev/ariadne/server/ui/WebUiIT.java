@@ -8,12 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The web UI's shell: served on the query port, every view's URL, the guard headers, routing. */
 class WebUiIT {
@@ -102,6 +104,37 @@ class WebUiIT {
       ui.browser.awaitText(By.cssSelector(".trace-view h1"), "frontend: GET /");
     }
     assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  /**
+   * A view whose module could not be fetched (the server was down) loads once it can be: the
+   * browser remembers a failed import of a URL, so the next try must ask under another.
+   */
+  @Test
+  void aViewWhoseModuleFailedToLoadLoadsOnceTheServerAnswers() {
+    ui.browser.open("/services");
+    ui.browser.await(By.cssSelector("ul.services a"));
+    ChromeDriver chromium = (ChromeDriver) ui.browser.driver();
+    chromium.executeCdpCommand("Network.enable", Map.of());
+    try {
+      chromium.executeCdpCommand("Network.setBlockedURLs",
+          Map.of("urls", List.of("*/static/pages/map.js*", "*/static/pages/compare.js*")));
+      ui.browser.driver().findElement(By.cssSelector("header nav a[href='/map']")).click();
+      assertThat(ui.browser.await(By.cssSelector("main [role=alert]")).getText())
+          .startsWith("This page cannot be loaded").contains("/static/pages/map.js");
+      ui.browser.driver().findElement(By.cssSelector("header nav a[href='/compare']")).click();
+      ui.browser.await(d -> d.findElement(By.cssSelector("main [role=alert]")).getText()
+          .contains("/static/pages/compare.js"));
+
+      chromium.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+      ui.browser.awaitText(By.cssSelector("main button"), "Try again").click();
+      ui.browser.awaitText(By.cssSelector("main h1"), "Compare traces");
+      ui.browser.driver().findElement(By.cssSelector("header nav a[href='/map']")).click();
+      ui.browser.awaitText(By.cssSelector("main h1"), "Service map");
+    } finally {
+      chromium.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+      chromium.executeCdpCommand("Network.disable", Map.of());
+    }
   }
 
   @Test

@@ -13,6 +13,8 @@ import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const NODE_WIDTH = 168;
 const NODE_HEIGHT = 44;
+/** The widest a node's name is drawn: the box less a margin on either side. */
+const NAME_WIDTH = NODE_WIDTH - 2 * 12;
 const COLUMN_GAP = 180;
 const ROW_HEIGHT = 76;
 const MARGIN = 36;
@@ -42,8 +44,10 @@ export async function render(main, {query, signal}) {
     replace(body, empty(`No calls between services in ${range.label}.`));
     return;
   }
-  replace(body, summary(graph, answer.source), drawing(graph, layout(graph)), legend(),
+  const map = drawing(graph, layout(graph));
+  replace(body, summary(graph, answer.source), map, legend(),
       h('h2', null, 'Calls'), callTable(answer.links, graph));
+  fitNames(map);
 }
 
 /**
@@ -298,7 +302,6 @@ function highlight(picture, name, edges, nodes) {
 
 function nodeOf(node, at) {
   const colour = serviceColor(node.name);
-  const label = node.name.length > 22 ? `${node.name.slice(0, 21)}…` : node.name;
   const element = svg('g', {
     class: node.peer ? `node peer ${node.peerKind}` : 'node service',
     transform: `translate(${at.x},${at.y})`,
@@ -308,7 +311,7 @@ function nodeOf(node, at) {
     'aria-label': node.peer ? `${node.name} (${node.peerKind})` : `${node.name}: open its overview`,
   }, shapeOf(node, colour),
   svg('text', {class: 'name', x: NODE_WIDTH / 2, y: node.peer ? 20 : 27, 'text-anchor': 'middle'},
-      label),
+      node.name),
   node.peer ? svg('text', {class: 'kind', x: NODE_WIDTH / 2, y: 35, 'text-anchor': 'middle'},
       node.peerKind) : null);
   if (!node.peer) {
@@ -319,6 +322,31 @@ function nodeOf(node, at) {
     });
   }
   return {data: node, element};
+}
+
+/**
+ * Cuts each node's name that is wider than NAME_WIDTH to the longest start that fits with an
+ * ellipsis; hovering the node shows the whole name. Measures the text as drawn, so the map must be
+ * in the page.
+ */
+function fitNames(map) {
+  for (const text of map.querySelectorAll('g.node text.name')) {
+    const name = text.textContent;
+    if (text.getComputedTextLength() <= NAME_WIDTH) continue;
+    text.textContent = '…';
+    const room = NAME_WIDTH - text.getComputedTextLength();
+    text.textContent = name;
+    let fits = 0;
+    let over = name.length;
+    while (over - fits > 1) {
+      const middle = Math.floor((fits + over) / 2);
+      if (text.getSubStringLength(0, middle) <= room) fits = middle;
+      else over = middle;
+    }
+    // Not between the two halves of a character outside the Basic Multilingual Plane.
+    if (/[\uD800-\uDBFF]/.test(name.charAt(fits - 1))) fits--;
+    text.textContent = `${name.slice(0, fits)}…`;
+  }
 }
 
 /** A service is a box with its colour's band; a database a cylinder; other peers a hexagon. */
@@ -350,7 +378,7 @@ function edgeOf(link, positions, extents, maxCalls) {
   const p95 = latency(link, 'p95');
   const dataset = {parent: link.parent, child: link.child};
   const label = {places,
-    lines: [`${count(link.calls)} calls · ${percent(link.errors / link.calls)} err`,
+    lines: [`${plural(link.calls, 'call')} · ${percent(link.errors / link.calls)} err`,
       `p95 ${millisText(p95)}`],
     element: svg('g', {class: failing ? 'edge-label error' : 'edge-label', dataset})};
   return {link, label, element: svg('g', {class: failing ? 'edge error' : 'edge', dataset},
@@ -450,7 +478,7 @@ function edgeDetails(edge) {
     edge.parts.map((part) => h('div', null,
         part.connectionType ? h('div', {class: 'muted'}, PEER_KINDS[part.connectionType]
             ? `${PEER_KINDS[part.connectionType]} calls` : `${part.connectionType} calls`) : null,
-        h('div', null, `${count(part.callCount)} calls, ${count(part.errorCount)} failed `
+        h('div', null, `${plural(part.callCount, 'call')}, ${count(part.errorCount)} failed `
             + `(${percent(part.errorCount / part.callCount)})`),
         h('div', null, `p50 ${millisText(part.p50)} · p95 ${millisText(part.p95)} · `
             + `p99 ${millisText(part.p99)}`)))];
@@ -463,9 +491,9 @@ function nodeDetails(node, graph) {
   const errors = calledBy.reduce((s, l) => s + l.errors, 0);
   return [h('strong', null, node.name),
     h('div', {class: 'muted'}, node.peer ? `${node.peerKind}: sends no spans` : 'service'),
-    h('div', null, `called ${count(sum(calledBy))} times by ${count(calledBy.length)} callers`
+    h('div', null, `called ${plural(sum(calledBy), 'time')} by ${plural(calledBy.length, 'caller')}`
         + (calledBy.length ? `, ${percent(errors / Math.max(1, sum(calledBy)))} failed` : '')),
-    h('div', null, `calls ${count(calls.length)} others ${count(sum(calls))} times`),
+    h('div', null, `calls ${plural(calls.length, 'other')} ${plural(sum(calls), 'time')}`),
     node.peer ? null : h('div', {class: 'muted'}, 'click to open its overview')];
 }
 
@@ -480,9 +508,9 @@ function legend() {
 /** Every link of the answer as a row (a row per connection type), busiest first. */
 function callTable(links, graph) {
   const typed = links.some((l) => typeof l.connectionType === 'string');
-  const nodeCell = (name) => (graph.nodes.get(name).peer
-    ? h('td', null, name, ' ', h('span', {class: 'badge'}, graph.nodes.get(name).peerKind))
-    : h('td', null, h('a', {href: `/services/${encodeURIComponent(name)}`}, name)));
+  const nodeCell = (name) => h('td', {class: 'node'}, graph.nodes.get(name).peer
+    ? [name, ' ', h('span', {class: 'badge'}, graph.nodes.get(name).peerKind)]
+    : h('a', {href: `/services/${encodeURIComponent(name)}`}, name));
   const typeCell = (l) => h('td', null, PEER_KINDS[l.connectionType]
       || (l.connectionType === '' ? 'request' : '–'));
   const rows = [...links].sort((a, b) => b.callCount - a.callCount

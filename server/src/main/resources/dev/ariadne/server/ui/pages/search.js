@@ -7,7 +7,8 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, niceTicks, serviceColor, timestamp} from '../format.js';
+import {count, duration, epochMillis, niceTicks, plural, serviceColor, timestamp}
+    from '../format.js';
 
 const RANGES = [
   ['15m', 'Last 15 minutes'], ['1h', 'Last hour'], ['6h', 'Last 6 hours'],
@@ -436,9 +437,10 @@ function traceRow(trace, longest, compare, points) {
       h('td', {class: 'num spans'}, count(trace.spanCount)),
       h('td', {class: 'num errors'}, trace.errorCount > 0
           ? h('span', {class: 'badge error'}, count(trace.errorCount)) : '0'),
-      h('td', {class: 'services'}, services.map((s) => h('span', {class: 'badge service'},
-          h('span', {class: 'swatch', style: {background: serviceColor(s.serviceName)}}),
-          `${s.serviceName} ${count(s.spanCount)}`))));
+      h('td', {class: 'services'}, services.map((s) => h('span', {
+        class: 'badge service', title: `${s.serviceName}: ${plural(s.spanCount, 'span')}`,
+      }, h('span', {class: 'swatch', style: {background: serviceColor(s.serviceName)}}),
+      h('span', {class: 'name'}, s.serviceName), ` ${count(s.spanCount)}`))));
   element.addEventListener('click', (event) => {
     if (event.target.closest('a, input, label, button')) return;
     open(trace);

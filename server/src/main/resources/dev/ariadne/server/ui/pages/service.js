@@ -29,8 +29,11 @@ export async function render(main, {params: [service], query, signal}) {
   const charts = h('section', {class: 'red-charts'}, loading('RED metrics'));
   const exemplars = h('section', {class: 'exemplars panel', hidden: true});
   const operations = h('section', {class: 'operations'}, loading('operations'));
-  replace(main, heading(view), controls(view), charts, exemplars,
-      h('h2', null, 'Operations'), operations);
+  const top = h('div');
+  // The links to other states of the view keep the rest of the URL as it is when drawn.
+  view.relink = () => replace(top, heading(view), controls(view));
+  view.relink();
+  replace(main, top, charts, exemplars, h('h2', null, 'Operations'), operations);
   const times = apiWindow(view.range);
   let red;
   let table;
@@ -51,6 +54,15 @@ export async function render(main, {params: [service], query, signal}) {
   drawOperations(operations, table.operations, view);
 }
 
+/**
+ * Changes the URL in place (the table's sort, the point chosen) and redraws the links that keep
+ * it, so that the range, the span kind and the operation can change without losing it.
+ */
+function replaceQuery(view, changes) {
+  history.replaceState(null, '', withParams(location.pathname, location.search, changes));
+  view.relink();
+}
+
 /** The same view with some query parameters changed (null removes one). */
 function withParams(path, query, changes) {
   const next = new URLSearchParams(query);
@@ -62,29 +74,32 @@ function withParams(path, query, changes) {
   return text ? `${path}?${text}` : path;
 }
 
-function heading({service, path, query, range}) {
+function heading({service, path, range}) {
+  const query = new URLSearchParams(location.search);
+  // The links name the service once more, cut short if need be: the heading has it whole.
+  const name = () => h('span', {class: 'name', title: service}, service);
   return [h('div', {class: 'view-head'},
       h('h1', null, h('span', {class: 'swatch', style: {background: serviceColor(service)}}),
           service),
       rangePicker(path, query, range, ['at'])),
   h('p', {class: 'service-links'},
       h('a', {href: url('/search', {service, lookback: query.get('lookback')})},
-          `Search traces of ${service}`), ' · ',
+          'Search traces of ', name()), ' · ',
       h('a', {href: url('/search', {service, status: 'error', lookback: query.get('lookback')})},
-          `Traces where ${service} failed`), ' · ',
+          'Traces where ', name(), ' failed'), ' · ',
       h('a', {href: url('/map', {lookback: query.get('lookback')})}, 'Service map'), ' · ',
       h('a', {href: '/services'}, 'All services'))];
 }
 
-function controls({path, query, operation, spanKind}) {
+function controls({path, operation, spanKind}) {
   const kind = h('select', {'aria-label': 'Span kind', name: 'spanKind'},
       h('option', {value: ''}, 'All span kinds'),
       KINDS.map((k) => h('option', {value: k, selected: k === spanKind}, k)));
   kind.addEventListener('change',
-      () => navigate(withParams(path, query, {spanKind: kind.value, at: null})));
+      () => navigate(withParams(path, location.search, {spanKind: kind.value, at: null})));
   return h('div', {class: 'filters'}, h('label', null, 'Span kind ', kind),
       operation ? h('span', {class: 'chip operation'}, 'Operation: ', h('strong', null, operation),
-          ' ', h('a', {href: withParams(path, query, {operation: null, at: null})},
+          ' ', h('a', {href: withParams(path, location.search, {operation: null, at: null})},
               '× all operations')) : null);
 }
 
@@ -130,10 +145,7 @@ function drawCharts(section, exemplars, red, view) {
   const select = (point, remember) => {
     for (const c of charts) c.mark(point);
     showExemplars(exemplars, point, step);
-    if (remember) {
-      history.replaceState(null, '',
-          withParams(location.pathname, location.search, {at: point.start}));
-    }
+    if (remember) replaceQuery(view, {at: point.start});
   };
   for (const spec of CHARTS) charts.push(chart(spec, points, domain, step, select));
   replace(section, charts.map((c) => c.element));
@@ -328,7 +340,8 @@ function drawOperations(section, rows, view) {
     return;
   }
   const table = h('table', {class: 'grid operations'});
-  const redraw = (sort) => replace(table, header(sort, redraw), body(sortRows(rows, sort), view));
+  const redraw = (sort) => replace(table, header(sort, redraw, view),
+      body(sortRows(rows, sort), view));
   redraw(view.query.get('sort') || '');
   replace(section, table);
 }
@@ -345,7 +358,7 @@ function sortRows(rows, sort) {
   });
 }
 
-function header(sort, redraw) {
+function header(sort, redraw, view) {
   return h('thead', null, h('tr', null, COLUMNS.map((column) => {
     const current = sort.replace(/^-/, '') === column.key;
     const descending = sort.startsWith('-');
@@ -354,7 +367,7 @@ function header(sort, redraw) {
     const button = h('button', {type: 'button', class: 'sort'}, column.label,
         current ? (descending ? ' ▼' : ' ▲') : '');
     button.addEventListener('click', () => {
-      history.replaceState(null, '', withParams(location.pathname, location.search, {sort: next}));
+      replaceQuery(view, {sort: next});
       redraw(next);
     });
     return h('th', {class: column.num ? 'num' : null,
@@ -362,14 +375,14 @@ function header(sort, redraw) {
   })));
 }
 
-function body(rows, {path, query, operation}) {
+function body(rows, {path, operation}) {
   return h('tbody', null, rows.map((row) => h('tr', {
     class: row.operation === operation ? 'selected' : null,
     dataset: {operation: row.operation, kind: row.spanKind},
   }, COLUMNS.map((column) => {
     if (column.key === 'operation') {
-      const href = withParams(path, query, {operation: row.operation, at: null});
-      return h('td', null,
+      const href = withParams(path, location.search, {operation: row.operation, at: null});
+      return h('td', {class: 'operation'},
           h('a', {href, title: 'Show this operation in the charts'}, row.operation));
     }
     return h('td', {class: column.num ? 'num' : null},

@@ -3,7 +3,8 @@
 // trace select them; references to other traces open those.
 
 import {empty, h} from '../dom.js';
-import {attributeValue, duration, epochMillis, plural, serviceColor, timestamp} from '../format.js';
+import {attributeValue, duration, epochMillis, offset, plural, serviceColor, timestamp}
+    from '../format.js';
 
 /**
  * The panel for span s of model. spanLink(id, label) gives a link selecting a span of this trace;
@@ -35,7 +36,7 @@ function facts(model, s, spanLink) {
     ['Span ID', h('code', null, s.id)],
     ['Parent', parent(model, s, spanLink)],
     ['Trace ID', h('code', null, model.traceId)],
-    ['Start', `+${duration(s.start)} · ${timestamp(epochMillis(d.startEpochNanos))}`],
+    ['Start', `${offset(s.start)} · ${timestamp(epochMillis(d.startEpochNanos))}`],
     ['Duration', duration(s.duration)],
     ['Status', [h('span', {class: d.status.code === 'ERROR' ? 'badge error' : 'badge'},
         d.status.code), d.status.message ? h('span', {class: 'status-message'},
@@ -122,12 +123,18 @@ function events(s) {
   if (!s.events.length) return empty('None.');
   return h('ol', {class: 'events'}, s.events.map((e) => h('li', null,
       h('div', {class: 'event-head'},
-          h('span', {class: 'event-time'}, `+${duration(e.time)}`),
+          h('span', {class: 'event-time'}, offset(e.time)),
           h('span', {class: 'event-name'}, e.name),
-          h('span', {class: 'muted'}, `${duration(e.time - s.start)} into the span`)),
+          h('span', {class: 'muted'}, intoSpan(e, s))),
       e.data.attributes.length
         ? attributeTable(e.data.attributes, e.data.droppedAttributesCount)
         : null)));
+}
+
+/** Where event e of span s is in the span: "10.0ms into the span", "5.00ms before the span". */
+export function intoSpan(e, s) {
+  const into = e.time - s.start;
+  return into < 0 ? `${duration(-into)} before the span` : `${duration(into)} into the span`;
 }
 
 function references(model, s, spanLink) {

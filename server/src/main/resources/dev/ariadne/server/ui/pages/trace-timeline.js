@@ -4,15 +4,21 @@
 // spans scrolls smoothly. All span data is drawn as text through h().
 
 import {h, replace} from '../dom.js';
-import {duration, serviceColor} from '../format.js';
+import {duration, offset, serviceColor} from '../format.js';
+import {intoSpan} from './trace-detail.js';
 import {minimap} from './trace-minimap.js';
 import {matcher, visibleRows} from './trace-model.js';
 
 const ROW_HEIGHT = 24;
 const MARGIN_ROWS = 15;
 const INDENT = 14;
-const MAX_INDENT_LEVELS = 25;
+/** The most of the tree column that indentation takes, in percent, however deep the tree. */
+const MAX_INDENT = 40;
+/** From this level down (the top level is 1), a row shows its level's number. */
+const NUMBERED_LEVEL = 10;
 const TICKS = 4;
+/** The least room between two labels of the time axis, in pixels. */
+const TICK_GAP = 8;
 
 /**
  * The timeline of model. selected is the span shown as selected at first (or null), find the
@@ -21,6 +27,7 @@ const TICKS = 4;
  */
 export function timeline(model, {selected, find, onSelect, onFind, signal}) {
   const total = model.duration || 1;
+  const deepest = Math.max(1, model.depth - 1);
   const state = {
     collapsed: new Set(), rows: [], from: 0, to: total, selected,
     matches: [], matchSet: new Set(), current: -1,
@@ -98,9 +105,10 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
         }, collapsed ? '▸' : '▾')
         : h('span', {class: 'toggle'});
     return h('div', {class: 'tree-cell', title: `${s.service}: ${s.name}`},
-        h('span', {
-          class: 'indent', style: {width: `${Math.min(s.depth, MAX_INDENT_LEVELS) * INDENT}px`},
-        }),
+        h('span', {class: 'indent', style: {width: indent(s.depth, deepest)}}),
+        s.depth + 1 >= NUMBERED_LEVEL ? h('span', {
+          class: 'level', title: `Level ${s.depth + 1} of ${model.depth}`,
+        }, String(s.depth + 1)) : null,
         toggle,
         h('span', {class: 'swatch', style: {background: color}}),
         h('span', {class: 'service'}, s.service),
@@ -129,7 +137,7 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
         })),
         s.events.map((e) => h('div', {
           class: 'event-mark', style: {left: `${x(e.time)}%`},
-          title: `${e.name} at +${duration(e.time)} (${duration(e.time - s.start)} into the span)`,
+          title: `${e.name} at ${offset(e.time)} (${intoSpan(e, s)})`,
         })));
     const label = h('span', {class: 'duration'}, duration(s.duration));
     if (right <= 80) {
@@ -144,10 +152,31 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
     return cell;
   }
 
+  /** The axis's ticks as [fraction of the time in view, time]. */
+  function tickPlaces() {
+    const span = state.to - state.from;
+    let places = [];
+    if (span >= TICKS) {
+      places = Array.from({length: TICKS + 1},
+          (_, i) => [i / TICKS, state.from + (span * i) / TICKS]);
+    } else {
+      // Quarters would be less than a nanosecond apart: each whole nanosecond up to the trace's
+      // end instead, so that a trace taking no time has one tick.
+      for (let t = Math.ceil(state.from); t <= Math.min(state.to, model.duration); t++) {
+        places.push([(t - state.from) / span, t]);
+      }
+    }
+    // Deep in a zoom, neighbouring ticks can read the same: only the first of them is kept.
+    return places.filter(([, t], i) => i === 0 || duration(t) !== duration(places[i - 1][1]));
+  }
+
   function drawAxis() {
-    replace(ticks, Array.from({length: TICKS + 1}, (_, i) => h('span', {
-      class: 'tick', style: {left: `${(i / TICKS) * 100}%`},
-    }, duration(state.from + ((state.to - state.from) * i) / TICKS))));
+    const labels = tickPlaces().map(([at, t]) => h('span', {
+      class: at === 0 ? 'tick start' : at === 1 ? 'tick end' : 'tick',
+      style: {left: `${at * 100}%`},
+    }, duration(t)));
+    replace(ticks, labels);
+    if (ticks.clientWidth) hideCrowded(labels);
   }
 
   function showFrame() {
@@ -261,6 +290,7 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
   let placed = false;
   const observer = new ResizeObserver(() => {
     map.resize();
+    drawAxis();
     draw(true);
     if (!placed && viewport.clientHeight) {
       placed = true;
@@ -296,6 +326,37 @@ export function timeline(model, {selected, find, onSelect, onFind, signal}) {
       draw(true);
     },
   };
+}
+
+/**
+ * The indentation of a row at depth (0 for the top level) in a tree whose deepest row is at
+ * deepest: INDENT a level while that stays below a line that rises from half of MAX_INDENT (of
+ * the tree column) at the top to all of it at the deepest level. So a shallow tree is indented
+ * INDENT a level, and in a deep one every level still lies right of its parent while the names
+ * keep the rest of the column.
+ */
+function indent(depth, deepest) {
+  const share = (MAX_INDENT / 2) * (1 + depth / deepest);
+  return `min(${depth * INDENT}px, ${share.toFixed(3)}%)`;
+}
+
+/**
+ * Hides each label of the time axis that would come too close to the one shown before it; the
+ * last one, the end of the time in view, is kept in place of its predecessor.
+ */
+function hideCrowded(labels) {
+  let shown = null;
+  labels.forEach((label, i) => {
+    const box = label.getBoundingClientRect();
+    if (shown && box.left < shown.box.right + TICK_GAP) {
+      if (i < labels.length - 1 || shown.index === 0) {
+        label.hidden = true;
+        return;
+      }
+      shown.label.hidden = true;
+    }
+    shown = {label, box, index: i};
+  });
 }
 
 /** The find box, its "n of m" and the buttons to the previous and next match. */

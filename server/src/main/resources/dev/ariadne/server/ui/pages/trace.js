@@ -4,7 +4,7 @@
 // the statistics' sort (?sort=, ?order=) are in the URL, so a reload or a shared link shows the
 // same. The critical path is loaded alongside the trace; without it the timeline still shows.
 
-import {ApiError, get} from '../api.js';
+import {ApiError, get, parseJson} from '../api.js';
 import {failure, h, loading, replace, safeUrl, useStyle} from '../dom.js';
 import {count, duration, epochMillis, plural, serviceColor, timestamp} from '../format.js';
 import {completenessWarnings} from './trace-completeness.js';
@@ -72,7 +72,7 @@ async function fetchTrace(key, signal) {
   const text = await response.text();
   let trace = null;
   try {
-    trace = JSON.parse(text);
+    trace = parseJson(text);
   } catch {
     throw new ApiError(response.status, `${path} answered ${response.status} with no JSON`);
   }
