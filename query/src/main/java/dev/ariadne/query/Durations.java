@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Parses durations as Go writes them and Jaeger's UI sends them ({@code 100ms}, {@code 1.2s},
  * {@code 1h30m}, units {@code ns us µs ms s m h}; {@code 0} alone needs no unit, as in Go), plus
- * {@code d} for days as in the UI's lookback.
+ * {@code d} for days as in the UI's lookback; and prints short ones as Go does.
  */
 final class Durations {
   private static final Pattern PART =
@@ -38,6 +38,19 @@ final class Durations {
           + " (expected: a duration such as 250ms, 1.5s or 2h; units ns, us, ms, s, m, h, d)");
     }
     return nanos.setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  /** A duration as Go prints short ones: {@code 1.5ms}, {@code 250µs}, {@code 2s}. */
+  static String format(long nanos) {
+    String[] units = {"s", "ms", "\u00b5s"};
+    long[] sizes = {1_000_000_000L, 1_000_000L, 1_000L};
+    for (int i = 0; i < units.length; i++) {
+      if (nanos >= sizes[i]) {
+        return BigDecimal.valueOf(nanos).divide(BigDecimal.valueOf(sizes[i]))
+            .stripTrailingZeros().toPlainString() + units[i];
+      }
+    }
+    return nanos + "ns";
   }
 
   private static BigDecimal unitNanos(String unit) {

@@ -76,26 +76,21 @@ final class Endpoint implements HttpService {
     return HttpResponse.of(response);
   }
 
-  /** The timeout as the setting is written: {@code 10s}, {@code 250ms}. */
-  private String timeoutText() {
-    long millis = timeout.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-  }
-
   private void timeOut(ServiceRequestContext ctx, CompletableFuture<HttpResponse> response) {
-    String message = "the query took longer than the server's query.timeout of "
-        + timeoutText() + "; ask for less (a shorter time range, more criteria, a"
-        + " lower limit) or raise the timeout";
+    String limit = Durations.format(timeout.toNanos());
+    String message = "the query took longer than the server's query.timeout of " + limit
+        + "; ask for less (a shorter time range, more criteria, a lower limit) or raise the timeout";
     if (response.complete(problemResponse(
         new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message)))) {
       String request = ctx.query() == null ? ctx.path() : ctx.path() + "?" + ctx.query();
       if (request.length() > REQUEST_SHOWN) {
         request = request.substring(0, REQUEST_SHOWN) + "…";
       }
-      LOGGER.log(Level.WARNING, ctx.method() + " " + request + " was answered 503: it took longer than"
-          + " query.timeout (" + timeoutText() + ")");
+      LOGGER.log(Level.WARNING, ctx.method() + " " + request
+          + " was answered 503: it took longer than query.timeout (" + limit + ")");
     }
   }
+
 
   private void answer(
       ServiceRequestContext ctx, long nowEpochNanos, CompletableFuture<HttpResponse> response) {

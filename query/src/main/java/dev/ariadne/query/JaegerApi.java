@@ -23,7 +23,6 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -557,16 +556,16 @@ final class JaegerApi {
     if (skew != null) {
       String parent = Json.hex(skew.parent().spanId());
       if (skew.startsBeforeParentNanos() > 0) {
-        warnings.add("starts " + duration(skew.startsBeforeParentNanos()) + " before its parent "
-            + parent + " (possible clock skew; times are shown as received)");
+        warnings.add("starts " + Durations.format(skew.startsBeforeParentNanos())
+            + " before its parent " + parent + " (possible clock skew; times are shown as received)");
       }
       if (skew.endsAfterParentNanos() > 0) {
-        warnings.add("ends " + duration(skew.endsAfterParentNanos()) + " after its parent "
-            + parent + " (possible clock skew; times are shown as received)");
+        warnings.add("ends " + Durations.format(skew.endsAfterParentNanos())
+            + " after its parent " + parent + " (possible clock skew; times are shown as received)");
       }
     }
     if (span.durationNanos() < 0) {
-      warnings.add("ends " + duration(-span.durationNanos())
+      warnings.add("ends " + Durations.format(-span.durationNanos())
           + " before it starts; duration shown as 0");
     }
     if (completeness.isDuplicate(span.spanId())) {
@@ -628,18 +627,5 @@ final class JaegerApi {
   /** Jaeger's span kind text; empty for an unspecified kind. */
   static String kindName(SpanKind kind) {
     return kind == SpanKind.UNSPECIFIED ? "" : Json.lowerCase(kind);
-  }
-
-  /** A duration as Go prints short ones: {@code 1.5ms}, {@code 250µs}, {@code 2s}. */
-  static String duration(long nanos) {
-    String[] units = {"s", "ms", "\u00b5s"};
-    long[] sizes = {1_000_000_000L, 1_000_000L, 1_000L};
-    for (int i = 0; i < units.length; i++) {
-      if (nanos >= sizes[i]) {
-        return BigDecimal.valueOf(nanos).divide(BigDecimal.valueOf(sizes[i]))
-            .stripTrailingZeros().toPlainString() + units[i];
-      }
-    }
-    return nanos + "ns";
   }
 }

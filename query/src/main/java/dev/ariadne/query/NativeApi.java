@@ -229,8 +229,12 @@ final class NativeApi {
     long from = start.isPresent() ? start.getAsLong() : saturatedSubtract(end, lookback);
     if (end <= from) {
       // Named after a parameter that was sent and makes the range empty.
-      String name = start.isEmpty() && params.optional("lookback").isPresent() ? "lookback"
-          : params.optional("end").isPresent() || start.isEmpty() ? "end" : "start";
+      String name;
+      if (start.isEmpty()) {
+        name = params.optional("lookback").isPresent() ? "lookback" : "end";
+      } else {
+        name = params.optional("end").isPresent() ? "end" : "start";
+      }
       throw new BadParameterException(name, name + ": " + Params.quote(params.required(name))
           + " (expected: a time range with start before end; start " + from + ", end " + end
           + ")");

@@ -39,6 +39,6 @@ class DurationsTest {
   @ParameterizedTest(name = "{0} ns reads {1}")
   @CsvSource({"999, 999ns", "1500, 1.5\u00b5s", "2000000, 2ms", "2500000000, 2.5s"})
   void printsShortDurationsForWarnings(long nanos, String text) {
-    assertThat(JaegerApi.duration(nanos)).isEqualTo(text);
+    assertThat(Durations.format(nanos)).isEqualTo(text);
   }
 }
