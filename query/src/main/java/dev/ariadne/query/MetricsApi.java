@@ -70,7 +70,8 @@ final class MetricsApi {
       for (RedPoint point : points) {
         json.writeStartObject();
         json.writeStringField("start", Long.toString(point.startMillis() * NANOS_PER_MILLI));
-        writeRed(point.requests(), point.errors(), window.stepMillis, point.quantileNanos(), json);
+        writeRed(point.requests(), point.errors(), window.covered(point.startMillis()),
+            point.quantileNanos(), json);
         json.writeArrayFieldStart("exemplars");
         for (Exemplar exemplar : point.exemplars()) {
           json.writeStartObject();
@@ -95,7 +96,8 @@ final class MetricsApi {
     Window window = nativeWindow(params);
     List<OperationSummary> rows = analytics.operations(
         service, kind, window.startMillis, window.endMillis, RedQuery.STANDARD_QUANTILES);
-    long spanMillis = window.endMillis - window.startMillis;
+    long spanMillis = window.coveredEnd() - Math.floorDiv(window.startMillis, window.bucketMillis)
+        * window.bucketMillis;
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
@@ -139,7 +141,21 @@ final class MetricsApi {
     json.writeNumberField("bucketNanos", analytics.bucket().toNanos());
   }
 
-  private record Window(long startMillis, long endMillis, long stepMillis) {}
+  /** A native RED query's time range and step, in epoch milliseconds. */
+  private record Window(long startMillis, long endMillis, long stepMillis, long bucketMillis) {
+    /** The end of the last bucket counted: the buckets that start before the end count whole. */
+    long coveredEnd() {
+      return roundUp(endMillis, bucketMillis);
+    }
+
+    /**
+     * The time a point's figures cover: its step, or the part of it up to {@link #coveredEnd()}
+     * when the end cuts it short, so that a rate over it is not diluted by time not counted.
+     */
+    long covered(long pointMillis) {
+      return Math.min(pointMillis + stepMillis, coveredEnd()) - pointMillis;
+    }
+  }
 
   /** start and end as epoch nanoseconds or RFC 3339 (default: the last hour), step as a duration. */
   private Window nativeWindow(Params params) {
@@ -165,7 +181,7 @@ final class MetricsApi {
       throw new BadParameterException("step", "step: " + step + "ms gives more than " + MAX_POINTS
           + " points between start and end (expected: a larger step or a shorter window)");
     }
-    return new Window(startMillis, endMillis, step);
+    return new Window(startMillis, endMillis, step, bucket);
   }
 
   /** The three series Jaeger's monitoring API serves. */
@@ -353,6 +369,6 @@ final class MetricsApi {
   }
 
   private static long roundUp(long millis, long bucket) {
-    return (millis + bucket - 1) / bucket * bucket;
+    return Math.floorDiv(millis + bucket - 1, bucket) * bucket;
   }
 }

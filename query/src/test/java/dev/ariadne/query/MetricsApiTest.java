@@ -123,6 +123,17 @@ class MetricsApiTest {
   }
 
   @Test
+  void aLastStepCutShortByTheEndHasItsRateOverTheTimeItCovers() {
+    // The second 5-minute step ends at the end, two minutes (20 requests) in.
+    JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&operation=GET%20/cart&start="
+        + BASE_MILLIS * MS + "&end=" + (BASE_MILLIS + 7 * MINUTE_MILLIS) * MS + "&step=5m"));
+    JsonNode last = red.get("points").get(1);
+    assertThat(last.get("requests").asLong()).isEqualTo(20);
+    assertThat(last.get("rate").asDouble()).isEqualTo(20 / 120.0);
+    assertThat(red.get("points").get(0).get("rate").asDouble()).isEqualTo(50 / 300.0);
+  }
+
+  @Test
   void theDefaultStepKeepsAChartUnderThreeHundredPoints() {
     JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&start="
         + (BASE_MILLIS - 24 * 60 * MINUTE_MILLIS) * MS + "&end=" + BASE_MILLIS * MS));
@@ -140,6 +151,16 @@ class MetricsApiTest {
     assertThat(rows.get(0).get("errors").asLong()).isEqualTo(10);
     assertThat(rows.get(1).get("operation").asText()).isEqualTo("SELECT cart");
     assertThat(rows.get(1).get("latencyNanos").get("p50").asLong()).isBetween(4 * MS, 6 * MS);
+  }
+
+  @Test
+  void operationRatesAreOverTheWholeBucketsTheirCountsCover() {
+    // From half a minute to a minute and a half: the buckets of minutes 0 and 1 are counted.
+    JsonNode table = json(get(server, "/api/v1/metrics/red/operations?service=cart&start="
+        + (BASE_MILLIS * MS + 30_000 * MS) + "&end=" + (BASE_MILLIS * MS + 90_000 * MS)));
+    JsonNode row = table.get("operations").get(0);
+    assertThat(row.get("requests").asLong()).isEqualTo(20);
+    assertThat(row.get("rate").asDouble()).isEqualTo(20 / 120.0);
   }
 
   @Test
