@@ -159,12 +159,15 @@ final class MetricsApi {
 
   /** start and end as epoch nanoseconds or RFC 3339 (default: the last hour), step as a duration. */
   private Window nativeWindow(Params params) {
-    long endMillis = params.epochNanos("end").orElse(params.nowEpochNanos()) / NANOS_PER_MILLI;
+    long endNanos = params.epochNanos("end").orElse(params.nowEpochNanos());
     OptionalLong start = params.epochNanos("start");
-    long startMillis = start.isPresent() ? start.getAsLong() / NANOS_PER_MILLI : endMillis - HOUR_MILLIS;
-    if (endMillis < startMillis) {
+    long startNanos = start.isPresent() ? start.getAsLong() : endNanos - HOUR_MILLIS * NANOS_PER_MILLI;
+    if (endNanos < startNanos) {
       throw new BadParameterException("end", "end: before start");
     }
+    long startMillis = Math.floorDiv(startNanos, NANOS_PER_MILLI);
+    // Rounded up: a span that started within the end's millisecond, before the end, counts.
+    long endMillis = -Math.floorDiv(-endNanos, NANOS_PER_MILLI);
     long bucket = analytics.bucket().toMillis();
     long step;
     if (params.optional("step").isPresent()) {

@@ -134,6 +134,15 @@ class MetricsApiTest {
   }
 
   @Test
+  void anEndInsideABucketsFirstMillisecondStillCountsTheSpansBeforeIt() {
+    // A span starts at BASE + 1 minute, before an end 0.5 ms later.
+    JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&operation=GET%20/cart&start="
+        + BASE_MILLIS * MS + "&end=" + ((BASE_MILLIS + MINUTE_MILLIS) * MS + 500_000) + "&step=1m"));
+    assertThat(red.get("points")).hasSize(2);
+    assertThat(red.get("points").get(1).get("requests").asLong()).isEqualTo(10);
+  }
+
+  @Test
   void theDefaultStepKeepsAChartUnderThreeHundredPoints() {
     JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&start="
         + (BASE_MILLIS - 24 * 60 * MINUTE_MILLIS) * MS + "&end=" + BASE_MILLIS * MS));
