@@ -157,11 +157,15 @@ final class MetricsApi {
     }
   }
 
-  /** start and end as epoch nanoseconds or RFC 3339 (default: the last hour), step as a duration. */
+  /**
+   * start and end as epoch nanoseconds or RFC 3339, start by default the lookback (a duration, one
+   * hour by default) before the end, which is by default now; step as a duration.
+   */
   private Window nativeWindow(Params params) {
     long endNanos = params.epochNanos("end").orElse(params.nowEpochNanos());
     OptionalLong start = params.epochNanos("start");
-    long startNanos = start.isPresent() ? start.getAsLong() : endNanos - HOUR_MILLIS * NANOS_PER_MILLI;
+    long startNanos = start.isPresent() ? start.getAsLong() : NativeApi.saturatedSubtract(
+        endNanos, params.duration("lookback").orElse(HOUR_MILLIS * NANOS_PER_MILLI));
     if (endNanos < startNanos) {
       throw new BadParameterException("end", "end: before start");
     }

@@ -143,6 +143,18 @@ class MetricsApiTest {
   }
 
   @Test
+  void lookbackSetsTheStartBeforeTheEndAsInSearch() {
+    JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&operation=GET%20/cart&end="
+        + (BASE_MILLIS + 10 * MINUTE_MILLIS) * MS + "&lookback=2m&step=1m"));
+    assertThat(red.get("start").asText())
+        .isEqualTo(Long.toString((BASE_MILLIS + 8 * MINUTE_MILLIS) * MS));
+    assertThat(red.get("points")).hasSize(2);
+    JsonNode table = json(get(server, "/api/v1/metrics/red/operations?service=cart&end="
+        + (BASE_MILLIS + 10 * MINUTE_MILLIS) * MS + "&lookback=2m"));
+    assertThat(table.get("operations").get(0).get("requests").asLong()).isEqualTo(20);
+  }
+
+  @Test
   void theDefaultStepKeepsAChartUnderThreeHundredPoints() {
     JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&start="
         + (BASE_MILLIS - 24 * 60 * MINUTE_MILLIS) * MS + "&end=" + BASE_MILLIS * MS));
