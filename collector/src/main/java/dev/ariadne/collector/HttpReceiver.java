@@ -88,7 +88,7 @@ abstract class HttpReceiver implements HttpService {
     }
     long length = req.headers().contentLength();
     if (length > maxRequestBytes) {
-      return answer(start, format, tooLarge(length + " bytes"));
+      return answer(start, format, tooLarge("request body of " + length + " bytes"));
     }
     CompletableFuture<HttpResponse> response = req.peekData(new BodyLimit(maxRequestBytes))
         .aggregate(AggregationOptions.usePooledObjects(ctx.alloc()))
@@ -113,15 +113,16 @@ abstract class HttpReceiver implements HttpService {
     }
   }
 
-  private Outcome tooLarge(String size) {
+  /** The answer to a body over the limit; {@code body} names it, with its size when declared. */
+  private Outcome tooLarge(String body) {
     return Outcome.failed(Kind.TOO_LARGE,
-        "request body of " + size + " is larger than maxRequestBytes (" + maxRequestBytes + ")");
+        body + " is larger than maxRequestBytes (" + maxRequestBytes + ")");
   }
 
   private Outcome unreadable(Throwable failure) {
     Throwable cause = Exceptions.peel(failure);
     if (cause instanceof BodyLimit.TooLargeException) {
-      return tooLarge("more bytes");
+      return tooLarge("request body");
     }
     return Outcome.failed(Kind.INVALID, "could not read the request body: " + cause);
   }

@@ -18,10 +18,12 @@ import java.util.List;
  * (the decoders already reject missing, malformed and all-zero IDs). Every attribute list (span,
  * event, link, resource) keeps its first {@code maxAttributes} attributes and adds the rest to its
  * dropped count; attribute names, string values and byte values longer than {@code
- * maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to it.
+ * maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to it, and so
+ * is a service name taken from its {@code service.name} attribute.
  * Thread-safe: each call has its own state.
  */
 final class Validator {
+  private static final String SERVICE_NAME = "service.name";
   /** How many of the validator's own problems an answer quotes; all are counted. */
   private static final int MAX_MESSAGES = 5;
 
@@ -110,11 +112,20 @@ final class Validator {
           span.droppedLinksCount());
     }
 
+    /**
+     * The resource within the limits. A service name taken from a {@code service.name} attribute
+     * is cut as the attribute is, so that the two still agree; only the attribute's cut is
+     * counted.
+     */
     private Limited limit(Resource resource) {
-      if (fits(resource.attributes())) {
+      String serviceName = resource.serviceName();
+      boolean nameFits = serviceName.length() <= maxAttributeValueLength
+          || !resource.attributes().contains(Attribute.of(SERVICE_NAME, serviceName));
+      if (nameFits && fits(resource.attributes())) {
         return new Limited(resource, false);
       }
-      return new Limited(new Resource(resource.serviceName(), attributes(resource.attributes()),
+      return new Limited(new Resource(nameFits ? serviceName : prefix(serviceName),
+          attributes(resource.attributes()),
           dropped(resource.droppedAttributesCount(), resource.attributes())), true);
     }
 
@@ -223,12 +234,20 @@ final class Validator {
       return new Value.KvList(entries);
     }
 
-    /** The text cut to the limit, never between the two halves of a surrogate pair. */
+    /** The text cut to the limit, counted. */
     private String cut(String text) {
       if (text.length() <= maxAttributeValueLength) {
         return text;
       }
       truncatedValues++;
+      return prefix(text);
+    }
+
+    /** The text cut to the limit, never between the two halves of a surrogate pair. */
+    private String prefix(String text) {
+      if (text.length() <= maxAttributeValueLength) {
+        return text;
+      }
       int end = maxAttributeValueLength;
       if (Character.isHighSurrogate(text.charAt(end - 1))) {
         end--;

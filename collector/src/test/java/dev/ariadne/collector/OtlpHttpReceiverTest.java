@@ -17,6 +17,7 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpRequestWriter;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
@@ -244,17 +245,19 @@ class OtlpHttpReceiverTest {
 
   @Test
   void rejectsAnOversizeStreamedBodyWith413NamingTheLimit() throws Exception {
-    HttpRequest request = HttpRequest.of(
+    HttpRequestWriter request = HttpRequest.streaming(
         RequestHeaders.builder(HttpMethod.POST, "/v1/traces")
             .contentType(MediaType.X_PROTOBUF)
-            .build(),
-        StreamMessage.of(HttpData.wrap(new byte[MAX_REQUEST_BYTES]), HttpData.wrap(new byte[10])));
+            .build());
+    request.write(HttpData.wrap(new byte[MAX_REQUEST_BYTES]));
+    request.write(HttpData.wrap(new byte[10]));
+    request.close();
 
-    AggregatedHttpResponse response = server.blockingWebClient().execute(request);
+    AggregatedHttpResponse response = server.webClient().execute(request).aggregate().join();
 
     assertThat(response.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
     assertThat(Status.parseFrom(response.content().array()).getMessage())
-        .contains("maxRequestBytes (65536)");
+        .isEqualTo("request body is larger than maxRequestBytes (65536)");
   }
 
   @Test

@@ -121,6 +121,28 @@ class ValidatorTest {
   }
 
   @Test
+  void cutsTheServiceNameAsItsAttributeIsCut() {
+    Validator validator = new Validator(2, "service.name".length());
+    String name = "checkout-service-0001";
+    Resource resource = new Resource(name, List.of(Attribute.of("service.name", name)), 0);
+
+    Checked checked = validator.check(
+        new DecodeResult(List.of(span(1).resource(resource).build()), 0, ""));
+
+    Resource limited = checked.spans().get(0).resource();
+    assertThat(limited.serviceName()).isEqualTo("checkout-ser");
+    assertThat(limited.attributes()).containsExactly(Attribute.of("service.name", "checkout-ser"));
+    assertThat(checked.truncatedValues()).as("one value, counted once").isEqualTo(1);
+  }
+
+  @Test
+  void keepsAServiceNameThatIsNoAttribute() {
+    Span span = span(1).resource(new Resource("checkout", List.of(), 0)).build();
+
+    assertThat(check(span).spans()).singleElement().isSameAs(span);
+  }
+
+  @Test
   void limitsEventLinkAndResourceAttributes() {
     List<Attribute> three =
         List.of(Attribute.of("a", 1L), Attribute.of("b", 2L), Attribute.of("c", 3L));
