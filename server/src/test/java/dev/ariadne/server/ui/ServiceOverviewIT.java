@@ -19,7 +19,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The service overview of cart: four checkouts (the traces of {@link ServiceMapIT#checkout}), one
  * in each of the last four whole minutes, the second one failing. Per minute cart has four spans:
- * POST /cart (SERVER), POST /pay (CLIENT) and SELECT orders (CLIENT) twice.
+ * POST /cart (SERVER), POST /pay (CLIENT) and SELECT orders (CLIENT) twice. Beside it, mailer
+ * consumes a message (CONSUMER) and renders it (INTERNAL) in each of those minutes.
  */
 class ServiceOverviewIT {
   private static final long MINUTE_MILLIS = 60_000;
@@ -38,23 +39,37 @@ class ServiceOverviewIT {
     for (int i = 0; i < 4; i++) {
       long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
       spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
+      String trace = String.format("0a11e400000000000000000000%06x", i);
+      spans.add(TestTraces.span(trace, "0000000000000001", "mailer", "process welcome",
+          startMillis * 1_000_000L, 30_000_000L).kind("CONSUMER"));
+      spans.add(TestTraces.span(trace, "0000000000000002", "mailer", "render",
+          startMillis * 1_000_000L + 1_000_000L, 20_000_000L).parent("0000000000000001"));
     }
     return spans;
   }
 
-  /** Whether the RED API counts all of cart's spans: they are served once flushed. */
+  /** Whether the RED API counts all of cart's and mailer's spans: they are served once flushed. */
   private static boolean metricsFlushed() {
+    return requests("cart") == 16 && requests("mailer") == 8;
+  }
+
+  private static long requests(String service) {
     try {
       JsonNode answer = ServiceMapIT.api(ui.server.queryPort(),
-          "/api/v1/metrics/red/operations?service=cart");
+          "/api/v1/metrics/red/operations?service=" + service);
       long requests = 0;
       for (JsonNode row : answer.path("operations")) {
         requests += row.path("requests").asLong();
       }
-      return requests == 16;
+      return requests;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String spanKindShown() {
+    return new Select(ui.browser.await(By.cssSelector("select[name=spanKind]")))
+        .getFirstSelectedOption().getText();
   }
 
   private static List<WebElement> points(String chart, String series) {
@@ -114,14 +129,14 @@ class ServiceOverviewIT {
         .getAttribute("href")).endsWith("/search?service=cart");
     assertThat(ui.browser.driver().findElement(By.linkText("Traces where cart failed"))
         .getAttribute("href")).endsWith("/search?service=cart&status=error");
-    ui.browser.await(d -> operationRows().size() == 3);
+    ui.browser.await(d -> operationRows().size() == 1);
     ui.browser.screenshot("service");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
   @Test
   void hoveringAPointShowsItsValues() {
-    ui.browser.open("/services/cart");
+    ui.browser.open("/services/cart?spanKind=all");
     ui.browser.await(By.cssSelector("figure.chart[data-chart='rate'] circle"));
     assertThat(tooltipAt(points("rate", "rate").get(0)))
         .contains("0.067 requests/s", "4 requests", "click for 1 exemplar trace");
@@ -133,7 +148,7 @@ class ServiceOverviewIT {
 
   @Test
   void theOperationTableCountsEachOperationAndSortsByAnyColumn() {
-    ui.browser.open("/services/cart");
+    ui.browser.open("/services/cart?spanKind=all");
     ui.browser.await(By.cssSelector("table.operations tbody tr"));
     assertThat(operationRows()).extracting(row -> row.subList(0, 3) + " " + row.get(4))
         .containsExactly(
@@ -142,10 +157,10 @@ class ServiceOverviewIT {
 
     sortBy("Requests");
     assertThat(operationRows().get(0).get(0)).isEqualTo("SELECT orders");
-    assertThat(ui.browser.location()).isEqualTo("/services/cart?sort=-requests");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart?spanKind=all&sort=-requests");
     sortBy("Error %");
     assertThat(operationRows().get(0).get(0)).isEqualTo("POST /pay");
-    assertThat(ui.browser.location()).isEqualTo("/services/cart?sort=-errors");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart?spanKind=all&sort=-errors");
 
     ui.browser.driver().navigate().refresh();
     ui.browser.await(By.cssSelector("table.operations tbody tr"));
@@ -157,10 +172,10 @@ class ServiceOverviewIT {
 
   @Test
   void clickingAnOperationFiltersTheChartsToItAndBackUndoesIt() {
-    ui.browser.open("/services/cart?lookback=15m");
+    ui.browser.open("/services/cart?lookback=15m&spanKind=all");
     ui.browser.await(By.linkText("SELECT orders")).click();
     ui.browser.await(d -> ui.browser.location().equals(
-        "/services/cart?lookback=15m&operation=SELECT+orders"));
+        "/services/cart?lookback=15m&spanKind=all&operation=SELECT+orders"));
     assertThat(ui.browser.await(By.cssSelector(".chip.operation")).getText())
         .startsWith("Operation: SELECT orders");
     assertThat(ui.browser.await(By.cssSelector("table.operations tr.selected")).getText())
@@ -169,7 +184,7 @@ class ServiceOverviewIT {
         "figure.chart[data-chart='rate'] circle")))).contains("2 requests");
 
     ui.browser.driver().navigate().back();
-    ui.browser.await(d -> ui.browser.location().equals("/services/cart?lookback=15m")
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?lookback=15m&spanKind=all")
         && d.findElements(By.cssSelector(".chip.operation")).isEmpty());
     assertThat(tooltipAt(ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle")))).contains("4 requests");
@@ -177,17 +192,47 @@ class ServiceOverviewIT {
   }
 
   @Test
-  void theSpanKindFilterIsInTheUrlAndFiltersChartsAndTable() {
+  void withoutASpanKindTheOverviewCountsTheRequestsThatEnterTheService() {
     ui.browser.open("/services/cart");
-    ui.browser.await(By.cssSelector("table.operations tbody tr"));
-    new Select(ui.browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("server");
-    ui.browser.await(d -> ui.browser.location().equals("/services/cart?spanKind=server"));
     ui.browser.await(d -> operationRows().size() == 1);
+    assertThat(spanKindShown()).isEqualTo("server");
     assertThat(operationRows().get(0).subList(0, 3)).containsExactly("POST /cart", "server", "4");
     assertThat(tooltipAt(ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle")))).contains("0.017 requests/s", "1 request");
-    assertThat(new Select(ui.browser.await(By.cssSelector("select[name=spanKind]")))
-        .getFirstSelectedOption().getText()).isEqualTo("server");
+    assertThat(tooltipAt(points("errors", "errors").get(1))).contains("0% failed");
+    assertThat(ui.browser.location()).isEqualTo("/services/cart");
+
+    ui.browser.open("/services/mailer");
+    ui.browser.await(d -> operationRows().size() == 1);
+    assertThat(spanKindShown()).isEqualTo("consumer");
+    assertThat(operationRows().get(0).subList(0, 3))
+        .containsExactly("process welcome", "consumer", "4");
+
+    ui.browser.open("/services/mailer?operation=render");
+    ui.browser.await(By.cssSelector("figure.chart[data-chart='rate'] circle"));
+    assertThat(spanKindShown()).isEqualTo("All span kinds");
+    assertThat(tooltipAt(points("rate", "rate").get(0))).contains("1 request");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void theSpanKindFilterIsInTheUrlAndFiltersChartsAndTable() {
+    ui.browser.open("/services/cart");
+    ui.browser.await(d -> operationRows().size() == 1);
+    new Select(ui.browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("all");
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?spanKind=all"));
+    ui.browser.await(d -> operationRows().size() == 3);
+    assertThat(tooltipAt(ui.browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle")))).contains("0.067 requests/s", "4 requests");
+    assertThat(spanKindShown()).isEqualTo("All span kinds");
+
+    new Select(ui.browser.await(By.cssSelector("select[name=spanKind]"))).selectByValue("client");
+    ui.browser.await(d -> ui.browser.location().equals("/services/cart?spanKind=client"));
+    ui.browser.await(d -> operationRows().size() == 2);
+    assertThat(operationRows()).extracting(row -> row.get(1)).containsOnly("client");
+    assertThat(tooltipAt(ui.browser.await(By.cssSelector(
+        "figure.chart[data-chart='rate'] circle")))).contains("0.05 requests/s", "3 requests");
+    assertThat(spanKindShown()).isEqualTo("client");
     assertThat(ui.browser.consoleErrors()).isEmpty();
   }
 
@@ -218,7 +263,7 @@ class ServiceOverviewIT {
 
   @Test
   void clickingAPointListsItsExemplarTracesWhichOpenTheTrace() {
-    ui.browser.open("/services/cart");
+    ui.browser.open("/services/cart?spanKind=all");
     WebElement oldest = ui.browser.await(By.cssSelector(
         "figure.chart[data-chart='rate'] circle.point.exemplars"));
     oldest.click();
@@ -227,7 +272,7 @@ class ServiceOverviewIT {
       return found.isEmpty() ? null : found;
     });
     assertThat(links).extracting(WebElement::getText).containsExactly(ServiceMapIT.traceId(0));
-    assertThat(ui.browser.location()).startsWith("/services/cart?at=");
+    assertThat(ui.browser.location()).startsWith("/services/cart?spanKind=all&at=");
     assertThat(ui.browser.await(By.cssSelector("section.exemplars h2")).getText())
         .startsWith("Exemplar traces of ");
 

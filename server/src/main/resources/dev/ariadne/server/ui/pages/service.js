@@ -3,7 +3,9 @@
 // step, from GET /api/v1/metrics/red) drawn as SVG line charts; clicking a point lists its
 // exemplar traces (at= in the URL). Below, the service's operations
 // (GET /api/v1/metrics/red/operations), sortable (sort= in the URL); clicking one filters the
-// charts to it.
+// charts to it. Without spanKind= the page shows the requests that enter the service: its server
+// spans, or its consumer spans when it has no server spans, as Jaeger's monitoring does; a
+// service's client and internal spans are calls it makes and work it does within a request.
 
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
@@ -13,6 +15,8 @@ import {count, duration, epochMillis, niceTicks, percent, plural, serviceColor, 
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
+const ALL = 'all';
+const ENTRY_KINDS = ['server', 'consumer'];
 const OFF = 'RED metrics are off on this server (analytics.enabled)';
 const WIDTH = 460;
 const HEIGHT = 210;
@@ -25,7 +29,8 @@ export async function render(main, {params: [service], query, signal}) {
   document.title = `${service} · Services · Ariadne`;
   const path = `/services/${encodeURIComponent(service)}`;
   const view = {service, path, query, range: rangeOf(query),
-    operation: query.get('operation') || null, spanKind: query.get('spanKind') || null};
+    operation: query.get('operation') || null,
+    spanKind: query.get('spanKind')?.toLowerCase() || null};
   const charts = h('section', {class: 'red-charts'}, loading('RED metrics'));
   const exemplars = h('section', {class: 'exemplars panel', hidden: true});
   const operations = h('section', {class: 'operations'}, loading('operations'));
@@ -35,14 +40,20 @@ export async function render(main, {params: [service], query, signal}) {
   view.relink();
   replace(main, top, charts, exemplars, h('h2', null, 'Operations'), operations);
   const times = apiWindow(view.range);
+  const redOf = (kind) => get('/api/v1/metrics/red', {service, operation: view.operation,
+    spanKind: kind === ALL ? null : kind, ...times}, signal);
+  const allKinds = get('/api/v1/metrics/red/operations', {service, ...times}, signal);
   let red;
   let table;
   try {
-    [red, table] = await Promise.all([
-      get('/api/v1/metrics/red',
-          {service, operation: view.operation, spanKind: view.spanKind, ...times}, signal),
-      get('/api/v1/metrics/red/operations', {service, spanKind: view.spanKind, ...times}, signal),
-    ]);
+    if (view.spanKind) {
+      [red, table] = await Promise.all([redOf(view.spanKind), allKinds]);
+    } else {
+      table = await allKinds;
+      view.spanKind = entryKind(table.operations, view.operation);
+      view.relink();
+      red = await redOf(view.spanKind);
+    }
   } catch (e) {
     if (e.name === 'AbortError') return;
     replace(charts,
@@ -51,7 +62,18 @@ export async function render(main, {params: [service], query, signal}) {
     return;
   }
   drawCharts(charts, exemplars, red, view);
-  drawOperations(operations, table.operations, view);
+  drawOperations(operations, table.operations.filter((row) => view.spanKind === ALL
+      || row.spanKind === view.spanKind), view);
+}
+
+/**
+ * The kind of the requests that enter the service (or the operation), to count when the URL
+ * names none: server if it has server spans, else consumer if it has consumer spans, else all.
+ */
+function entryKind(rows, operation) {
+  const kinds = new Set(rows.filter((row) => !operation || row.operation === operation)
+      .map((row) => row.spanKind));
+  return ENTRY_KINDS.find((kind) => kinds.has(kind)) ?? ALL;
 }
 
 /**
@@ -93,7 +115,7 @@ function heading({service, path, range}) {
 
 function controls({path, operation, spanKind}) {
   const kind = h('select', {'aria-label': 'Span kind', name: 'spanKind'},
-      h('option', {value: ''}, 'All span kinds'),
+      h('option', {value: ALL, selected: spanKind === ALL}, 'All span kinds'),
       KINDS.map((k) => h('option', {value: k, selected: k === spanKind}, k)));
   kind.addEventListener('change',
       () => navigate(withParams(path, location.search, {spanKind: kind.value, at: null})));
@@ -133,7 +155,8 @@ const CHARTS = [
 
 function drawCharts(section, exemplars, red, view) {
   if (red.points.length === 0) {
-    const what = [view.operation, view.spanKind && `${view.spanKind} spans`].filter(Boolean);
+    const what = [view.operation, view.spanKind !== ALL && `${view.spanKind} spans`]
+        .filter(Boolean);
     const filter = what.length ? ` (${what.join(', ')})` : '';
     replace(section, empty(`No requests to ${view.service}${filter} in ${view.range.label}.`));
     return;
