@@ -14,8 +14,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
- * Applies the collector's rules to decoded spans. A span that ends before it starts is rejected
- * (the decoders already reject missing, malformed and all-zero IDs). Every attribute list (span,
+ * Applies the collector's rules to decoded spans. A span that ends before it starts, or with a
+ * time past the year 2262, is rejected (the decoders already reject missing, malformed and
+ * all-zero IDs). Every attribute list (span,
  * event, link, resource) keeps its first {@code maxAttributes} attributes and adds the rest to its
  * dropped count; attribute names, string values and byte values longer than {@code
  * maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to it, and so
@@ -43,10 +44,10 @@ final class Validator {
     Pass pass = new Pass();
     List<Span> valid = new ArrayList<>(decoded.spans().size());
     for (Span span : decoded.spans()) {
-      if (Long.compareUnsigned(span.endEpochNanos(), span.startEpochNanos()) < 0) {
-        pass.reject("span " + span.traceId().toHex() + "/" + Ids.toHex(span.spanId())
-            + ": endTimeUnixNano " + Long.toUnsignedString(span.endEpochNanos())
-            + " is before startTimeUnixNano " + Long.toUnsignedString(span.startEpochNanos()));
+      String wrongTime = wrongTime(span);
+      if (wrongTime != null) {
+        pass.reject("span " + span.traceId().toHex() + "/" + Ids.toHex(span.spanId()) + ": "
+            + wrongTime);
       } else {
         valid.add(pass.limit(span));
       }
@@ -57,6 +58,36 @@ final class Validator {
         pass.message(decoded.errorMessage()),
         pass.droppedAttributes,
         pass.truncatedValues);
+  }
+
+  /**
+   * What is wrong with the span's times, or null. OTLP's times are unsigned, and a time from 2^63
+   * nanoseconds on (past the year 2262) would read as negative everywhere else, as Zipkin's and
+   * Jaeger's decoders already refuse it.
+   */
+  private static String wrongTime(Span span) {
+    if (span.startEpochNanos() < 0) {
+      return pastTheYear2262("startTimeUnixNano", span.startEpochNanos());
+    }
+    if (span.endEpochNanos() < 0) {
+      return pastTheYear2262("endTimeUnixNano", span.endEpochNanos());
+    }
+    if (span.endEpochNanos() < span.startEpochNanos()) {
+      return "endTimeUnixNano " + span.endEpochNanos() + " is before startTimeUnixNano "
+          + span.startEpochNanos();
+    }
+    for (int i = 0; i < span.events().size(); i++) {
+      long time = span.events().get(i).epochNanos();
+      if (time < 0) {
+        return pastTheYear2262("event " + i + "'s timeUnixNano", time);
+      }
+    }
+    return null;
+  }
+
+  private static String pastTheYear2262(String field, long unsignedNanos) {
+    return field + " " + Long.toUnsignedString(unsignedNanos)
+        + " is past the year 2262 (expected: nanoseconds since 1970 below 2^63)";
   }
 
   /** The state of one call. */

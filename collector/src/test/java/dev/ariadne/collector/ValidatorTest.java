@@ -55,6 +55,26 @@ class ValidatorTest {
   }
 
   @Test
+  void rejectsASpanWithATimePastTheYear2262WhichNoAnswerCouldPrint() {
+    long past2262 = Long.MIN_VALUE + 5; // 2^63 + 5 as OTLP's unsigned fixed64
+    Checked checked = check(span(1).build(),
+        span(2).startEpochNanos(past2262).endEpochNanos(past2262).build(),
+        span(3).endEpochNanos(-2).build(),
+        span(4).events(List.of(new Event(-1, "late", List.of(), 0))).build());
+
+    assertThat(checked.spans()).extracting(Span::spanId).containsExactly(1L);
+    assertThat(checked.rejected()).isEqualTo(3);
+    assertThat(checked.message()).isEqualTo(
+        "span 00000000000000010000000000000002/0000000000000002: startTimeUnixNano "
+            + "9223372036854775813 is past the year 2262 (expected: nanoseconds since 1970 below"
+            + " 2^63); span 00000000000000010000000000000002/0000000000000003: endTimeUnixNano "
+            + "18446744073709551614 is past the year 2262 (expected: nanoseconds since 1970 below"
+            + " 2^63); span 00000000000000010000000000000002/0000000000000004: event 0's "
+            + "timeUnixNano 18446744073709551615 is past the year 2262 (expected: nanoseconds"
+            + " since 1970 below 2^63)");
+  }
+
+  @Test
   void addsItsRejectionsToTheDecoders() {
     Checked checked = validator.check(new DecodeResult(
         List.of(span(1).endEpochNanos(0).build()), 2, "spans[0].traceId: missing"));
