@@ -144,8 +144,16 @@ final class Completeness {
     return droppedSpans.stream().mapToLong(DroppedSpans::count).sum();
   }
 
-  List<Span> orphans() {
-    return orphans;
+  /**
+   * The IDs of the orphans, each once: the two halves of a shared span (client and server under
+   * one ID, as Zipkin sends them) are one orphan when their parent is missing.
+   */
+  List<Long> orphanSpanIds() {
+    Set<Long> ids = new LinkedHashSet<>();
+    for (Span orphan : orphans) {
+      ids.add(orphan.spanId());
+    }
+    return List.copyOf(ids);
   }
 
   List<Skew> skews() {

@@ -412,13 +412,11 @@ final class JaegerApi {
     if (!completeness.rootPresent()) {
       warnings.add("root span missing: no span without a parent was received");
     }
-    if (!completeness.orphans().isEmpty()) {
-      List<Long> ids = new ArrayList<>();
-      for (Span orphan : completeness.orphans()) {
-        ids.add(orphan.spanId());
-      }
-      warnings.add((ids.size() == 1 ? "1 orphan span, whose parent was"
-          : ids.size() + " orphan spans, whose parents were") + " never received: " + idList(ids));
+    List<Long> orphans = completeness.orphanSpanIds();
+    if (!orphans.isEmpty()) {
+      warnings.add((orphans.size() == 1 ? "1 orphan span, whose parent was"
+          : orphans.size() + " orphan spans, whose parents were") + " never received: "
+          + idList(orphans));
     }
     if (!completeness.skews().isEmpty()) {
       List<Long> ids = new ArrayList<>();

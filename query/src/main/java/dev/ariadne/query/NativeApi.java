@@ -295,8 +295,8 @@ final class NativeApi {
     json.writeBooleanField("complete", completeness.complete());
     json.writeBooleanField("rootPresent", completeness.rootPresent());
     json.writeArrayFieldStart("orphanSpanIds");
-    for (Span orphan : completeness.orphans()) {
-      json.writeString(Json.hex(orphan.spanId()));
+    for (long orphan : completeness.orphanSpanIds()) {
+      json.writeString(Json.hex(orphan));
     }
     json.writeEndArray();
     json.writeArrayFieldStart("clockSkew");

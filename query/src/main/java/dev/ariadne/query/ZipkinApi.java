@@ -105,7 +105,7 @@ final class ZipkinApi {
     return body -> {
       body.header("ariadne-trace-complete", Boolean.toString(completeness.complete()));
       body.header("ariadne-root-present", Boolean.toString(completeness.rootPresent()));
-      body.header("ariadne-orphan-spans", Integer.toString(completeness.orphans().size()));
+      body.header("ariadne-orphan-spans", Integer.toString(completeness.orphanSpanIds().size()));
       body.header("ariadne-clock-skew-spans", Integer.toString(completeness.skews().size()));
       body.header("ariadne-dropped-spans", Long.toString(completeness.droppedSpanCount()));
       writeSpans(spans, body);

@@ -21,7 +21,7 @@ class CompletenessTest {
     Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY), List.of());
 
     assertThat(completeness.complete()).isTrue();
-    assertThat(completeness.orphans()).isEmpty();
+    assertThat(completeness.orphanSpanIds()).isEmpty();
     assertThat(completeness.skews()).isEmpty();
     assertThat(completeness.duplicateSpanIds()).isEmpty();
   }
@@ -78,7 +78,7 @@ class CompletenessTest {
     Completeness completeness = Completeness.of(List.of(a, b), List.of());
 
     assertThat(completeness.rootPresent()).isFalse();
-    assertThat(completeness.orphans()).containsExactly(a, b);
+    assertThat(completeness.orphanSpanIds()).containsExactly(2L, 3L);
     assertThat(completeness.isOrphan(a)).isTrue();
   }
 }
