@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * Queues ended, sampled spans and exports them in batches from one background thread. The
@@ -205,8 +203,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
       LOG.log(Level.DEBUG, "shutdown ran out of time with " + left + " spans not exported");
     }
     List<CompletableFuture<?>> waits = new ArrayList<>();
-    waits.add(quietly(exporter::flush, "flush"));
-    waits.add(quietly(exporter::shutdown, "shutdown"));
+    waits.add(PendingExport.quietly(exporter::flush, "flush"));
+    waits.add(PendingExport.quietly(exporter::shutdown, "shutdown"));
     for (PendingExport export : pending) waits.add(export.counted);
     CompletableFuture<?>[] all = waits.toArray(new CompletableFuture<?>[0]);
     if (!awaitUntil(CompletableFuture.allOf(all), deadline)) {
@@ -219,18 +217,6 @@ public final class BatchSpanProcessor implements SpanProcessor {
     terminated.complete(null);
     for (CompletableFuture<Void> request : flushes) request.complete(null);
     completeFlushRequests();
-  }
-
-  /** Calls the exporter's flush or shutdown; a throw or no future counts as done. */
-  private static CompletableFuture<Void> quietly(
-      Supplier<CompletableFuture<Void>> call, String what) {
-    try {
-      CompletableFuture<Void> result = call.get();
-      if (result != null) return result;
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "exporter " + what + " failed", e);
-    }
-    return CompletableFuture.completedFuture(null);
   }
 
   /** Waits for {@code future} until {@code deadline}; true if it completed. */
@@ -262,7 +248,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
     int size = batch.size();
     PendingExport export;
     try {
-      export = new PendingExport(size, Objects.requireNonNull(exporter.export(batch), "future"));
+      CompletableFuture<Void> result = Objects.requireNonNull(exporter.export(batch), "future");
+      export = new PendingExport(result, error -> count(size, error));
     } catch (RuntimeException e) {
       failed.addAndGet(size);
       LOG.log(Level.DEBUG, "export of " + size + " spans failed", e);
@@ -294,51 +281,15 @@ public final class BatchSpanProcessor implements SpanProcessor {
 
   /** Counts a batch by how its export ended: sent, lost, or partly lost. */
   private void count(int size, Throwable error) {
-    if (error == null) {
+    int lost = PendingExport.lost(size, error);
+    if (lost == 0) {
       exported.addAndGet(size);
       return;
     }
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
-    int lost = cause instanceof PartialExportException
-        ? Math.min(size, ((PartialExportException) cause).getFailedSpanCount())
-        : size;
     failed.addAndGet(lost);
     exported.addAndGet(size - lost);
-    LOG.log(Level.DEBUG, "export lost " + lost + " of " + size + " spans", cause);
-  }
-
-  /**
-   * A batch in the exporter's hands. It is counted once, when its verdict is reached: the
-   * exporter's answer, or failure if shutdown abandons it first.
-   */
-  private final class PendingExport {
-    final CompletableFuture<Void> result;
-    final CompletableFuture<Void> verdict;
-    final CompletableFuture<Void> counted;
-
-    PendingExport(int size, CompletableFuture<Void> result) {
-      this.result = result;
-      this.verdict = result.copy();
-      this.counted =
-          verdict.handle(
-              (ignored, error) -> {
-                count(size, error);
-                return null;
-              });
-    }
-
-    /**
-     * Cancels the export so the exporter stops retrying; its answer, or the cancellation, is the
-     * verdict. An exporter's future that ignores cancel is failed here instead.
-     */
-    void abandon() {
-      result.cancel(false);
-      if (!result.isDone()) {
-        verdict.completeExceptionally(new CancellationException("shutdown gave up on the export"));
-      }
-    }
+    LOG.log(
+        Level.DEBUG, "export lost " + lost + " of " + size + " spans", PendingExport.cause(error));
   }
 
   /**
@@ -348,8 +299,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
    */
   private void completeFlushes(List<CompletableFuture<Void>> requests) {
     CompletableFuture<Void> counted =
-        quietly(exporter::flush, "flush")
-            .handle((ignored, error) -> null)
+        PendingExport.quietly(exporter::flush, "flush")
             .thenCompose(ignored -> answeredCounted());
     for (CompletableFuture<Void> request : requests) {
       counted.whenComplete((ignored, error) -> request.complete(null));
