@@ -34,6 +34,10 @@ import java.util.concurrent.locks.LockSupport;
  * ends within the export timeout of the call, counting whatever is not settled by then, still
  * queued or still in the exporter's hands, as failed, and cancelling those exports so that the
  * exporter stops retrying them.
+ *
+ * <p>Every sampled span handed to {@link #onEnd} is counted once: exported, dropped (the queue was
+ * full, or shutdown had begun) or failed. Interrupting the processor's thread shuts it down at
+ * once: what is queued or in the exporter's hands is counted as failed and its export cancelled.
  */
 public final class BatchSpanProcessor implements SpanProcessor {
   /** The largest queue size, 2^30: the queue is a ring whose length is a power of two. */
@@ -144,16 +148,21 @@ public final class BatchSpanProcessor implements SpanProcessor {
   }
 
   private void work() {
-    List<SpanData> batch = new ArrayList<>(maxExportBatchSize);
+    // Not sized to the largest batch up front: that may be configured up to 2^30. The list grows
+    // with what is drained into it, and is reused while the exporter answers in time.
+    List<SpanData> batch = new ArrayList<>();
     // Flush requests taken from flushRequests before the queue was last read: each completes only
     // once everything ended before it was requested has been exported.
     List<CompletableFuture<Void>> flushes = new ArrayList<>();
     long nextExport = System.nanoTime() + scheduleDelayNanos;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) stopNow();
       CompletableFuture<Void> request;
       while ((request = flushRequests.poll()) != null) flushes.add(request);
-      queue.drainTo(batch, maxExportBatchSize - batch.size());
       boolean stopping = shutdown;
+      // Closed, the queue takes no more spans, so the ones it accepted are all drained below.
+      if (stopping) queue.close();
+      queue.drainTo(batch, maxExportBatchSize - batch.size());
       if (stopping && System.nanoTime() - shutdownDeadline >= 0) break;
       boolean flushing = stopping || !flushes.isEmpty();
       if (batch.size() >= maxExportBatchSize
@@ -184,6 +193,16 @@ public final class BatchSpanProcessor implements SpanProcessor {
   }
 
   /**
+   * The worker was interrupted: by the JDK's convention it stops, now. Shutdown begins with no
+   * time left, so that what is queued or in the exporter's hands is counted as failed at once and
+   * what ends later as dropped.
+   */
+  private synchronized void stopNow() {
+    shutdownDeadline = System.nanoTime();
+    shutdown = true;
+  }
+
+  /**
    * Ends shutdown: counts as failed the spans it had no time to hand over, flushes and shuts the
    * exporter down, and waits until the deadline for the batches in the exporter's hands; the
    * exports still running then are cancelled and counted as failed. Completes the termination
@@ -191,12 +210,15 @@ public final class BatchSpanProcessor implements SpanProcessor {
    */
   private void finish(List<SpanData> batch, List<CompletableFuture<Void>> flushes) {
     long deadline = shutdownDeadline;
+    queue.close();
     int left = batch.size();
     batch.clear();
-    int drained;
-    while ((drained = queue.drainTo(batch, maxExportBatchSize)) > 0) {
+    int queued;
+    while ((queued = queue.size()) > 0) {
+      int drained = queue.drainTo(batch, Math.min(queued, maxExportBatchSize));
       left += drained;
       batch.clear();
+      if (drained == 0) Thread.onSpinWait(); // a producer has claimed a slot and is filling it
     }
     if (left > 0) {
       failed.addAndGet(left);
@@ -267,14 +289,20 @@ public final class BatchSpanProcessor implements SpanProcessor {
       LOG.log(Level.DEBUG, "export of " + size + " spans is taking longer than the export timeout;"
           + " it is counted when it completes");
     }
-    return new ArrayList<>(maxExportBatchSize); // the exporter may still read the old one
+    return new ArrayList<>(); // the exporter may still read the old one
   }
 
-  /** Parks until {@code counted} completes, shutdown begins, or {@code deadline} passes. */
+  /**
+   * Parks until {@code counted} completes, shutdown begins, {@code deadline} passes, or the worker
+   * is interrupted.
+   */
   private void awaitCount(CompletableFuture<Void> counted, long deadline) {
     counted.whenComplete((ignored, error) -> LockSupport.unpark(worker));
     long left;
-    while (!counted.isDone() && !shutdown && (left = deadline - System.nanoTime()) > 0) {
+    while (!counted.isDone()
+        && !shutdown
+        && !Thread.currentThread().isInterrupted()
+        && (left = deadline - System.nanoTime()) > 0) {
       LockSupport.parkNanos(this, left);
     }
   }

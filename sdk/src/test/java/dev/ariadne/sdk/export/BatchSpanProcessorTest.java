@@ -8,11 +8,16 @@ import dev.ariadne.sdk.CapturingSpanExporter;
 import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.TestObjects;
 import dev.ariadne.sdk.data.SpanData;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +51,18 @@ class BatchSpanProcessorTest {
         throw new AssertionError("timed out waiting until " + what);
       Thread.sleep(1);
     }
+  }
+
+  /** Builds a processor and returns it with its worker thread, found among the new threads. */
+  private Thread buildAndFindWorker(BatchSpanProcessor.Builder builder) {
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    processor = builder.build();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(thread) && thread.getName().equals("ariadne-batch-span-processor")) {
+        return thread;
+      }
+    }
+    throw new AssertionError("no new worker thread");
   }
 
   private static List<Long> indexes(List<SpanData> spans) {
@@ -435,6 +452,89 @@ class BatchSpanProcessorTest {
 
     assertThat(processor.shutdown()).isSameAs(first);
     assertThat(exporter.calls()).containsOnlyOnce("shutdown");
+  }
+
+  @Test
+  void countsEverySpanEndedWhileShutdownDrainsTheQueue() throws Exception {
+    for (int round = 0; round < 100; round++) {
+      BatchSpanProcessor racing = builder().setMaxQueueSize(64).setMaxExportBatchSize(8).build();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong ended = new AtomicLong();
+      CountDownLatch started = new CountDownLatch(2);
+      Thread[] producers = new Thread[2];
+      for (int p = 0; p < producers.length; p++) {
+        producers[p] =
+            new Thread(
+                () -> {
+                  started.countDown();
+                  for (long i = 0; !stop.get(); i++) {
+                    racing.onEnd(span(i, true));
+                    ended.incrementAndGet();
+                  }
+                },
+                "producer-" + p);
+        producers[p].start();
+      }
+      started.await();
+
+      racing.shutdown().get(10, TimeUnit.SECONDS);
+      stop.set(true);
+      for (Thread producer : producers) producer.join(10_000);
+
+      long counted =
+          racing.getExportedCount() + racing.getDroppedCount() + racing.getFailedCount();
+      assertThat(counted).as("spans counted in round " + round).isEqualTo(ended.get());
+      assertThat(racing.getQueueSize()).as("spans left queued in round " + round).isZero();
+    }
+  }
+
+  @Test
+  void stopsWhenItsThreadIsInterruptedCountingWhatIsLeftAsFailed() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    Thread worker = buildAndFindWorker(builder().setMaxExportBatchSize(2));
+    endSpans(0, 5);
+    assertThat(exporter.awaitExportCalls(1)).as("the worker waits for an answer").isTrue();
+
+    worker.interrupt();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the worker stopped instead of spinning").isFalse();
+    assertThat(processor.shutdown()).as("it is shut down").isDone();
+    assertThat(exporter.heldFutures()).allMatch(CompletableFuture::isCancelled);
+    assertThat(processor.getFailedCount()).as("the batch in flight and the queued").isEqualTo(5);
+    assertThat(processor.getExportedCount()).isZero();
+    endSpans(5, 6);
+    assertThat(processor.getDroppedCount()).isEqualTo(1);
+    assertThat(exporter.calls()).endsWith("flush", "shutdown");
+  }
+
+  @Test
+  void stopsWhenItsIdleThreadIsInterrupted() throws Exception {
+    Thread worker = buildAndFindWorker(builder());
+    endSpans(0, 2);
+
+    worker.interrupt();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the worker stopped instead of spinning").isFalse();
+    assertThat(processor.getFailedCount()).isEqualTo(2);
+    assertThat(processor.forceFlush()).isDone();
+  }
+
+  @Test
+  void sizesTheBatchByWhatIsQueuedNotByTheLargestBatch() throws Exception {
+    int largest = 1 << 22; // a 16 MB list if allocated up front
+    Thread worker =
+        buildAndFindWorker(builder().setMaxQueueSize(largest).setMaxExportBatchSize(largest));
+    endSpans(0, 3);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertThat(threads.getThreadAllocatedBytes(worker.getId()))
+        .as("bytes the worker allocated to export 3 spans")
+        .isLessThan(1 << 20);
+    assertThat(processor.getExportedCount()).isEqualTo(3);
   }
 
   @Test
