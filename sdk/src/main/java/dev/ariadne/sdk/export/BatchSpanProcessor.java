@@ -136,7 +136,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
 
   /**
    * Spans whose export failed, and those shutdown gave up on: still queued, or still in the
-   * exporter's hands, when its time was up.
+   * exporter's hands, when its time was up. Failed means not confirmed as delivered: a request
+   * under way when shutdown cancelled it may still have reached the collector.
    */
   public long getFailedCount() {
     return failed.get();
