@@ -67,6 +67,12 @@ public final class BatchSpanProcessor implements SpanProcessor {
   private volatile boolean shutdown;
   /** When shutdown must end, as a {@link System#nanoTime()}; written before {@link #shutdown}. */
   private volatile long shutdownDeadline;
+  /**
+   * The batch the worker fills, its own. Not sized to the largest batch up front: that may be
+   * configured up to 2^30. It grows with what is drained into it, and is reused while the exporter
+   * answers in time.
+   */
+  private List<SpanData> batch = new ArrayList<>();
 
   private BatchSpanProcessor(Builder b) {
     exporter = b.exporter;
@@ -148,13 +154,26 @@ public final class BatchSpanProcessor implements SpanProcessor {
     return queue.size();
   }
 
+  /**
+   * The worker's loop, then its end. An error thrown on the way (an exporter's missing class, say)
+   * ends the thread, but only after shutting the processor down with no time left: what it held
+   * is counted, and {@link #shutdown()} and the flushes complete instead of waiting for ever.
+   */
   private void work() {
-    // Not sized to the largest batch up front: that may be configured up to 2^30. The list grows
-    // with what is drained into it, and is reused while the exporter answers in time.
-    List<SpanData> batch = new ArrayList<>();
     // Flush requests taken from flushRequests before the queue was last read: each completes only
     // once everything ended before it was requested has been exported.
     List<CompletableFuture<Void>> flushes = new ArrayList<>();
+    try {
+      exportUntilShutdown(flushes);
+    } catch (RuntimeException | Error e) {
+      stopNow();
+      finish(flushes);
+      throw e;
+    }
+    finish(flushes);
+  }
+
+  private void exportUntilShutdown(List<CompletableFuture<Void>> flushes) {
     long nextExport = System.nanoTime() + scheduleDelayNanos;
     while (true) {
       if (Thread.currentThread().isInterrupted()) stopNow();
@@ -164,7 +183,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
       // Closed, the queue takes no more spans, so the ones it accepted are all drained below.
       if (stopping) queue.close();
       queue.drainTo(batch, maxExportBatchSize - batch.size());
-      if (stopping && System.nanoTime() - shutdownDeadline >= 0) break;
+      if (stopping && System.nanoTime() - shutdownDeadline >= 0) return;
       boolean flushing = stopping || !flushes.isEmpty();
       if (batch.size() >= maxExportBatchSize
           || (!batch.isEmpty() && (flushing || System.nanoTime() - nextExport >= 0))) {
@@ -173,7 +192,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
         continue;
       }
       if (flushing && queue.size() == 0) {
-        if (stopping) break;
+        if (stopping) return;
         completeFlushes(flushes);
         continue;
       }
@@ -190,7 +209,6 @@ public final class BatchSpanProcessor implements SpanProcessor {
         spansNeeded = Integer.MAX_VALUE;
       }
     }
-    finish(batch, flushes);
   }
 
   /**
@@ -209,7 +227,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * exports still running then are cancelled and counted as failed. Completes the termination
    * and the flush requests once every batch is counted.
    */
-  private void finish(List<SpanData> batch, List<CompletableFuture<Void>> flushes) {
+  private void finish(List<CompletableFuture<Void>> flushes) {
     long deadline = shutdownDeadline;
     queue.close();
     int left = batch.size();
@@ -263,28 +281,28 @@ public final class BatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Hands {@code batch} to the exporter and waits for its answer at most the export timeout, or
+   * Hands {@code spans} to the exporter and waits for its answer at most the export timeout, or
    * until shutdown begins (shutdown waits for all its batches together); returns the list to fill
    * next.
    */
-  private List<SpanData> export(List<SpanData> batch, boolean stopping) {
-    int size = batch.size();
+  private List<SpanData> export(List<SpanData> spans, boolean stopping) {
+    int size = spans.size();
     PendingExport export;
     try {
-      CompletableFuture<Void> result = Objects.requireNonNull(exporter.export(batch), "future");
+      CompletableFuture<Void> result = Objects.requireNonNull(exporter.export(spans), "future");
       export = new PendingExport(result, error -> count(size, error));
     } catch (RuntimeException e) {
       failed.addAndGet(size);
       LOG.log(Level.DEBUG, "export of " + size + " spans failed", e);
-      batch.clear();
-      return batch;
+      spans.clear();
+      return spans;
     }
     pending.add(export);
     export.counted.whenComplete((ignored, error) -> pending.remove(export));
     if (!stopping) awaitCount(export.counted, System.nanoTime() + exportTimeoutNanos);
     if (export.counted.isDone()) {
-      batch.clear();
-      return batch;
+      spans.clear();
+      return spans;
     }
     if (!stopping && !shutdown) {
       LOG.log(Level.DEBUG, "export of " + size + " spans is taking longer than the export timeout;"

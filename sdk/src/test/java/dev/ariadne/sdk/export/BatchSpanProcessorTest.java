@@ -325,6 +325,40 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void shutsDownCountingWhatItHeldWhenAnErrorEndsItsThread() throws Exception {
+    SpanExporter broken =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
+            throw new NoClassDefFoundError("an exporter's dependency is missing, on purpose");
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    Thread worker = buildAndFindWorker(BatchSpanProcessor.builder(broken).setScheduleDelay(NEVER));
+    worker.setUncaughtExceptionHandler((thread, error) -> {}); // expected; keep the output clean
+    endSpans(0, 3);
+
+    CompletableFuture<Void> flushed = processor.forceFlush();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the error ended the worker").isFalse();
+    flushed.get(10, TimeUnit.SECONDS);
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+    assertThat(processor.getFailedCount()).as("the batch the exporter threw on").isEqualTo(3);
+    endSpans(3, 4);
+    assertThat(processor.getDroppedCount()).isEqualTo(1);
+  }
+
+  @Test
   void countsAFailedExportAsFailed() throws Exception {
     exporter.behave(Behavior.FAIL);
     processor = builder().build();
