@@ -1,5 +1,6 @@
 package dev.ariadne.sdk.export;
 
+import static dev.ariadne.sdk.TestObjects.indexOf;
 import static dev.ariadne.sdk.TestObjects.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +11,7 @@ import dev.ariadne.sdk.TestObjects;
 import dev.ariadne.sdk.data.SpanData;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -154,6 +156,42 @@ class BatchSpanProcessorTest {
 
     assertThat(indexes(exporter.spans())).containsExactly(0L, 1L);
     assertThat(exporter.calls()).containsExactly("export:1", "flush", "export:1", "flush");
+  }
+
+  @Test
+  void forceFlushFromManyThreadsAtOnceExportsEachThreadsSpanBeforeCompleting() throws Exception {
+    processor = builder().setMaxExportBatchSize(3).build();
+    int threads = 8;
+    CountDownLatch ready = new CountDownLatch(threads);
+    List<CompletableFuture<Long>> exportedWhenFlushed = new ArrayList<>();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long index = t;
+      CompletableFuture<Long> seen = new CompletableFuture<>();
+      exportedWhenFlushed.add(seen);
+      Thread caller =
+          new Thread(
+              () -> {
+                ready.countDown();
+                try {
+                  ready.await();
+                  processor.onEnd(span(index, true));
+                  processor.forceFlush().get(10, TimeUnit.SECONDS);
+                  seen.complete(
+                      exporter.spans().stream().filter(s -> indexOf(s) == index).count());
+                } catch (Exception e) {
+                  seen.completeExceptionally(e);
+                }
+              });
+      callers.add(caller);
+      caller.start();
+    }
+
+    for (CompletableFuture<Long> seen : exportedWhenFlushed) {
+      assertThat(seen.get(10, TimeUnit.SECONDS)).as("the caller's span, once flushed").isEqualTo(1);
+    }
+    for (Thread caller : callers) caller.join(10_000);
+    assertThat(processor.getExportedCount()).isEqualTo(threads);
   }
 
   @Test
