@@ -302,6 +302,31 @@ class RecordingSpanTest {
   }
 
   @Test
+  void clampsInstantsPastWhatNanosecondsSinceTheEpochHoldToTheLatestTheyDo() {
+    Instant farFuture = Instant.parse("2300-01-01T00:00:00Z");
+    Span span = tracer.spanBuilder("operation").setStartTimestamp(farFuture).startSpan();
+    span.addEvent("latest", Attributes.empty(), Instant.MAX);
+    span.end(farFuture.plusSeconds(1));
+
+    SpanData ended = processor.onlyEnded();
+    assertThat(ended.getStartEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(ended.getEvents().get(0).getEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(ended.getEndEpochNanos()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void clampsInstantsBeforeWhatNanosecondsSinceTheEpochHoldToTheEarliestTheyDo() {
+    Span span =
+        tracer.spanBuilder("operation").setStartTimestamp(Instant.ofEpochSecond(100)).startSpan();
+    span.addEvent("earliest", Attributes.empty(), Instant.MIN);
+    span.end(Instant.parse("1600-01-01T00:00:00Z"));
+
+    SpanData ended = processor.onlyEnded();
+    assertThat(ended.getEvents().get(0).getEpochNanos()).isEqualTo(Long.MIN_VALUE);
+    assertThat(ended.getEndEpochNanos()).as("not before the start").isEqualTo(100_000_000_000L);
+  }
+
+  @Test
   void isRecordingUntilEnded() {
     Span span = start();
     assertThat(span.isRecording()).isTrue();

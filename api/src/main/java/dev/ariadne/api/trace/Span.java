@@ -77,10 +77,14 @@ public interface Span extends ImplicitContextKeyed {
   /** Adds an event at {@code timestamp} since the epoch; stamped now if {@code unit} is null. */
   Span addEvent(String name, Attributes attributes, long timestamp, TimeUnit unit);
 
-  /** Adds an event at {@code timestamp}, or now if it is null. */
+  /**
+   * Adds an event at {@code timestamp}, or now if it is null. An instant past what nanoseconds
+   * since the epoch in a long hold (1677 to 2262) is clamped to them, as {@link TimeUnit#toNanos}
+   * clamps the long form.
+   */
   default Span addEvent(String name, Attributes attributes, Instant timestamp) {
     if (timestamp == null) return addEvent(name, attributes);
-    return addEvent(name, attributes, toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
+    return addEvent(name, attributes, Timestamps.toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -111,12 +115,16 @@ public interface Span extends ImplicitContextKeyed {
   /** Ends the span at {@code timestamp} since the epoch, or now if {@code unit} is null. */
   void end(long timestamp, TimeUnit unit);
 
-  /** Ends the span at {@code timestamp}, or now if it is null. */
+  /**
+   * Ends the span at {@code timestamp}, or now if it is null. An instant past what nanoseconds
+   * since the epoch in a long hold (1677 to 2262) is clamped to them, as {@link TimeUnit#toNanos}
+   * clamps the long form.
+   */
   default void end(Instant timestamp) {
     if (timestamp == null) {
       end();
     } else {
-      end(toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
+      end(Timestamps.toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -128,9 +136,5 @@ public interface Span extends ImplicitContextKeyed {
   @Override
   default Context storeInContext(Context context) {
     return context.with(SpanKeys.SPAN, this);
-  }
-
-  private static long toEpochNanos(Instant timestamp) {
-    return timestamp.getEpochSecond() * 1_000_000_000L + timestamp.getNano();
   }
 }

@@ -49,11 +49,14 @@ public interface SpanBuilder {
    */
   SpanBuilder setStartTimestamp(long timestamp, TimeUnit unit);
 
-  /** Sets the start time instead of now; null is ignored, as a null unit is. */
+  /**
+   * Sets the start time instead of now; null is ignored, as a null unit is. An instant past what
+   * nanoseconds since the epoch in a long hold (1677 to 2262) is clamped to them, as {@link
+   * TimeUnit#toNanos} clamps the long form.
+   */
   default SpanBuilder setStartTimestamp(Instant timestamp) {
     if (timestamp == null) return this;
-    return setStartTimestamp(
-        timestamp.getEpochSecond() * 1_000_000_000L + timestamp.getNano(), TimeUnit.NANOSECONDS);
+    return setStartTimestamp(Timestamps.toEpochNanos(timestamp), TimeUnit.NANOSECONDS);
   }
 
   /** Sets an attribute before the start, where samplers can see it. */

@@ -22,27 +22,37 @@ import java.util.function.Consumer;
  * kind, duration, status, attributes, events and links. Strings are quoted with control characters
  * escaped, so a stack trace stays on its span's line. Writes to {@link System.Logger} at INFO, or
  * to a given {@link PrintStream}, on the calling thread. Thread-safe.
+ *
+ * <p>Spans the logger is given while the JVM exits are printed on standard error instead: the
+ * logging framework may have closed by then, as {@code java.util.logging} does in a shutdown hook
+ * of its own, which runs alongside the one that exports the spans still queued.
  */
 public final class LoggingSpanExporter implements SpanExporter {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final Consumer<String> sink;
+  /** Whether {@link #sink} is a logger, which may be closed while the JVM exits. */
+  private final boolean logger;
   private volatile boolean shutdown;
 
-  private LoggingSpanExporter(Consumer<String> sink) {
+  private LoggingSpanExporter(Consumer<String> sink, boolean logger) {
     this.sink = sink;
+    this.logger = logger;
   }
 
-  /** Logs to the {@code System.Logger} named after this class, at INFO. */
+  /**
+   * Logs to the {@code System.Logger} named after this class, at INFO; while the JVM exits, prints
+   * on standard error.
+   */
   public static LoggingSpanExporter create() {
     System.Logger logger = System.getLogger(LoggingSpanExporter.class.getName());
-    return new LoggingSpanExporter(line -> logger.log(Level.INFO, line));
+    return new LoggingSpanExporter(line -> logger.log(Level.INFO, line), true);
   }
 
   /** Prints each span as a line on {@code out}. */
   public static LoggingSpanExporter create(PrintStream out) {
     requireNonNull(out, "out");
-    return new LoggingSpanExporter(out::println);
+    return new LoggingSpanExporter(out::println, false);
   }
 
   @Override
@@ -50,8 +60,9 @@ public final class LoggingSpanExporter implements SpanExporter {
     if (shutdown) {
       return CompletableFuture.failedFuture(new IllegalStateException("exporter is shut down"));
     }
+    Consumer<String> to = logger && exiting() ? System.err::println : sink;
     try {
-      for (SpanData span : spans) sink.accept(format(span));
+      for (SpanData span : spans) to.accept(format(span));
       return CompletableFuture.completedFuture(null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -67,6 +78,21 @@ public final class LoggingSpanExporter implements SpanExporter {
   public CompletableFuture<Void> shutdown() {
     shutdown = true;
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Whether the JVM has begun to exit: shutdown hooks can no longer be added then. Costs a thread
+   * object and two registry updates, not a thread: fine for a debugging exporter.
+   */
+  private static boolean exiting() {
+    Thread probe = new Thread(() -> {}, "ariadne-exit-probe");
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+    } catch (IllegalStateException e) {
+      return true;
+    }
+    Runtime.getRuntime().removeShutdownHook(probe);
+    return false;
   }
 
   static String format(SpanData span) {

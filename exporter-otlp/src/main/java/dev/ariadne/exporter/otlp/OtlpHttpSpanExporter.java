@@ -45,11 +45,13 @@ import java.util.concurrent.atomic.LongAdder;
  * exponential backoff (by default 1 s growing by 1.5 up to 5 s, each delay drawn from half to all
  * of it), or after the collector's {@code Retry-After} when that asks for longer, for as long as
  * the next attempt can start within 30 s of the first; other answers fail at once. A failed future
- * means the spans are lost, and they are counted. The collector's partial success is read: rejected
- * spans are counted and its message is logged once. Cancelling the future stops the retries and
- * counts the spans as lost, unless the collector has accepted them already (the batch processor
- * cancels what is left when its shutdown time is up). Nothing here throws from {@code export};
- * errors arrive through the future. Thread-safe.
+ * means the spans are not known to have been delivered, and they are counted as failed. The
+ * collector's partial success is read: rejected spans are counted and its message is logged once.
+ * Cancelling the future stops the retries and counts the spans as failed, unless the collector has
+ * answered already (the batch processor cancels what is left when its shutdown time is up). A
+ * request on the wire when it is cancelled may still reach the collector: a failed span is one
+ * whose delivery was not confirmed, not necessarily one lost. Nothing here throws from {@code
+ * export}; errors arrive through the future. Thread-safe.
  */
 public final class OtlpHttpSpanExporter implements SpanExporter {
   static final String DEFAULT_ENDPOINT = "http://localhost:4318";
@@ -116,7 +118,11 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     return exportedSpans.sum();
   }
 
-  /** Spans lost: not sent or given up on after retries, or refused with a non-retryable status. */
+  /**
+   * Spans whose delivery was not confirmed: not sent, given up on after retries, refused with a
+   * non-retryable status, or cancelled before the collector answered (a request on the wire then
+   * may still have reached it).
+   */
   public long getFailedCount() {
     return failedSpans.sum();
   }
@@ -409,7 +415,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
 
     /**
-     * Stops the retries and counts the spans as lost, unless an answer settled them first: then
+     * Stops the retries and counts the spans as failed, unless an answer settled them first: then
      * returns once that answer has completed this future, so that it is done on return. A split
      * delivery cancels its halves and completes as they did.
      */
@@ -419,7 +425,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
       if (state.compareAndSet(SENDING, SETTLED)) {
         recordLoss(
             spanCount,
-            new CancellationException("cancelled before the collector accepted the spans"));
+            new CancellationException("cancelled before the collector answered"));
         return super.cancel(mayInterruptIfRunning);
       }
       if (state.get() == SPLIT) {

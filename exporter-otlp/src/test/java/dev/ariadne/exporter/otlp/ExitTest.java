@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,11 @@ class ExitTest {
 
   /** Runs {@link #main} against {@code collector}; returns what it printed. */
   private static String runApplication(CollectorServer collector) throws Exception {
+    return runApplication(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl()));
+  }
+
+  /** Runs {@link #main} with {@code environment} added to its own; returns what it printed. */
+  private static String runApplication(Map<String, String> environment) throws Exception {
     ProcessBuilder application =
         new ProcessBuilder(
                 List.of(
@@ -35,10 +41,11 @@ class ExitTest {
                     System.getProperty("java.class.path"),
                     ExitTest.class.getName()))
             .redirectErrorStream(true);
+    application.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
     application.environment().put("OTEL_SERVICE_NAME", "exiting");
-    application.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl());
     // Longer than the test waits: only the exit can send the span.
     application.environment().put("OTEL_BSP_SCHEDULE_DELAY", "10m");
+    application.environment().putAll(environment);
     Process process = application.start();
     String output = readAll(process);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
@@ -74,5 +81,30 @@ class ExitTest {
           .contains("ariadne sdk: 1 span queued at exit could not be exported (exporters: "
               + "[OtlpHttpSpanExporter{endpoint=" + collector.baseUrl() + "/v1/traces");
     }
+  }
+
+  @Test
+  void exitWaitsAsLongAsTheBatchProcessorsShutdownMayTakeAndCountsWhatItLost() throws Exception {
+    try (CollectorServer collector = CollectorServer.start()) {
+      collector.otherwiseAnswer(CollectorServer.Answer.status(503)); // retried until given up
+
+      // Longer than the exit used to wait (10 s), shorter than the exporter's retries (30 s).
+      String output =
+          runApplication(
+              Map.of(
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", collector.baseUrl(),
+                  "OTEL_BSP_EXPORT_TIMEOUT", "11s"));
+
+      assertThat(output)
+          .contains("ariadne sdk: 1 span queued at exit could not be exported (exporters: "
+              + "[OtlpHttpSpanExporter{endpoint=" + collector.baseUrl() + "/v1/traces");
+    }
+  }
+
+  @Test
+  void theLoggingExporterWritesTheSpansExportedAtExit() throws Exception {
+    String output = runApplication(Map.of("OTEL_TRACES_EXPORTER", "logging"));
+
+    assertThat(output).contains("name=\"last words\"").doesNotContain("ariadne sdk:");
   }
 }

@@ -19,9 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Builds a tracer provider and propagator from the OpenTelemetry environment variables and system
@@ -38,35 +35,48 @@ public final class AutoConfiguration {
       "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
           + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
 
-  private static final int EXIT_SECONDS = 10;
+  /** How much longer than the batch processors' shutdown may take the exit waits for it. */
+  private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
   private static final System.Logger LOGGER = System.getLogger(AutoConfiguration.class.getName());
 
   private final SdkTracerProvider tracerProvider;
   private final TextMapPropagator propagator;
   private final List<BatchSpanProcessor> processors;
   private final List<SpanExporter> exporters;
+  /** How long the exit waits for the processors' shutdown. */
+  private final Duration exitWait;
 
   private AutoConfiguration(
       SdkTracerProvider tracerProvider,
       TextMapPropagator propagator,
       List<BatchSpanProcessor> processors,
-      List<SpanExporter> exporters) {
+      List<SpanExporter> exporters,
+      Duration exitWait) {
     this.tracerProvider = tracerProvider;
     this.propagator = propagator;
     this.processors = processors;
     this.exporters = exporters;
+    this.exitWait = exitWait;
   }
 
   /**
-   * Configures from this process's system properties and environment. The tracer provider is shut
-   * down when the JVM exits, waiting at most {@value #EXIT_SECONDS} s, so that the spans still
-   * queued then are exported, as OpenTelemetry's autoconfiguration does.
+   * Configures from this process's system properties and environment. The batch processors are
+   * shut down when the JVM exits, so that the spans still queued then are exported, as
+   * OpenTelemetry's autoconfiguration does. The exit waits as long as their shutdown may take,
+   * the export timeout ({@code OTEL_BSP_EXPORT_TIMEOUT}, 30 s by default), and a second more, then
+   * says on standard error how many spans could not be exported.
    */
   public static AutoConfiguration fromEnvironment() {
     AutoConfiguration configured = configure(ConfigProperties.fromEnvironment());
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(configured::shutdownAtExit, "ariadne-sdk-shutdown"));
+    if (!configured.processors.isEmpty()) {
+      Runtime.getRuntime().addShutdownHook(configured.exitHook());
+    }
     return configured;
+  }
+
+  /** The thread that shuts the batch processors down at exit. */
+  Thread exitHook() {
+    return new Thread(new ExitHook(processors, exitWait, exporters), "ariadne-sdk-shutdown");
   }
 
   /**
@@ -79,7 +89,7 @@ public final class AutoConfiguration {
     if (disabled(config)) {
       return new AutoConfiguration(
           SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build(),
-          propagator, List.of(), List.of());
+          propagator, List.of(), List.of(), Duration.ZERO);
     }
     SdkTracerProvider.Builder provider =
         SdkTracerProvider.builder()
@@ -93,8 +103,9 @@ public final class AutoConfiguration {
       processors.add(processor);
       provider.addSpanProcessor(processor);
     }
+    Duration exitWait = exportTimeout(config).plus(EXIT_GRACE);
     return new AutoConfiguration(
-        provider.build(), propagator, List.copyOf(processors), List.copyOf(exporters));
+        provider.build(), propagator, List.copyOf(processors), List.copyOf(exporters), exitWait);
   }
 
   public SdkTracerProvider getTracerProvider() {
@@ -103,37 +114,6 @@ public final class AutoConfiguration {
 
   public TextMapPropagator getPropagator() {
     return propagator;
-  }
-
-  /**
-   * Shuts the provider down, and says on standard error if spans were lost doing so: at exit,
-   * {@code java.util.logging} closes its handlers in a hook of its own that runs alongside this
-   * one, so a warning logged here would most often be lost, as would the exporter's own.
-   */
-  private void shutdownAtExit() {
-    long failedBefore = failedCount();
-    String lost = null;
-    try {
-      tracerProvider.shutdown().get(EXIT_SECONDS, TimeUnit.SECONDS);
-      long failed = failedCount() - failedBefore;
-      if (failed > 0) {
-        lost = failed + (failed == 1 ? " span" : " spans")
-            + " queued at exit could not be exported";
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      lost = "the spans queued at exit were not all exported within " + EXIT_SECONDS + " s";
-    }
-    if (lost != null) {
-      System.err.println("ariadne sdk: " + lost + " (exporters: " + exporters + ")");
-    }
-  }
-
-  private long failedCount() {
-    long failed = 0;
-    for (BatchSpanProcessor processor : processors) failed += processor.getFailedCount();
-    return failed;
   }
 
   /** Installs the provider and propagator into {@link GlobalTracing}. */
@@ -256,13 +236,18 @@ public final class AutoConfiguration {
           "an integer >= 1 and <= OTEL_BSP_MAX_QUEUE_SIZE (" + queueSize + ")");
     }
     Duration delay = positive(config, "otel.bsp.schedule.delay", Duration.ofSeconds(5));
-    Duration timeout = positive(config, "otel.bsp.export.timeout", Duration.ofSeconds(30));
+    Duration timeout = exportTimeout(config);
     return BatchSpanProcessor.builder(exporter)
         .setMaxQueueSize(queueSize)
         .setMaxExportBatchSize(batchSize)
         .setScheduleDelay(delay)
         .setExportTimeout(timeout)
         .build();
+  }
+
+  /** {@code OTEL_BSP_EXPORT_TIMEOUT}, which also bounds a batch processor's shutdown. */
+  private static Duration exportTimeout(ConfigProperties config) {
+    return positive(config, "otel.bsp.export.timeout", Duration.ofSeconds(30));
   }
 
   private static Duration positive(ConfigProperties config, String name, Duration defaultValue) {

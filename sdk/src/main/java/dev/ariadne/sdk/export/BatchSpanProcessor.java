@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * Queues ended, sampled spans and exports them in batches from one background thread. The
@@ -36,6 +34,10 @@ import java.util.function.Supplier;
  * ends within the export timeout of the call, counting whatever is not settled by then, still
  * queued or still in the exporter's hands, as failed, and cancelling those exports so that the
  * exporter stops retrying them.
+ *
+ * <p>Every sampled span handed to {@link #onEnd} is counted once: exported, dropped (the queue was
+ * full, or shutdown had begun) or failed. Interrupting the processor's thread shuts it down at
+ * once: what is queued or in the exporter's hands is counted as failed and its export cancelled.
  */
 public final class BatchSpanProcessor implements SpanProcessor {
   /** The largest queue size, 2^30: the queue is a ring whose length is a power of two. */
@@ -65,6 +67,12 @@ public final class BatchSpanProcessor implements SpanProcessor {
   private volatile boolean shutdown;
   /** When shutdown must end, as a {@link System#nanoTime()}; written before {@link #shutdown}. */
   private volatile long shutdownDeadline;
+  /**
+   * The batch the worker fills, its own. Not sized to the largest batch up front: that may be
+   * configured up to 2^30. It grows with what is drained into it, and is reused while the exporter
+   * answers in time.
+   */
+  private List<SpanData> batch = new ArrayList<>();
 
   private BatchSpanProcessor(Builder b) {
     exporter = b.exporter;
@@ -134,7 +142,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
 
   /**
    * Spans whose export failed, and those shutdown gave up on: still queued, or still in the
-   * exporter's hands, when its time was up.
+   * exporter's hands, when its time was up. Failed means not confirmed as delivered: a request
+   * under way when shutdown cancelled it may still have reached the collector.
    */
   public long getFailedCount() {
     return failed.get();
@@ -145,18 +154,36 @@ public final class BatchSpanProcessor implements SpanProcessor {
     return queue.size();
   }
 
+  /**
+   * The worker's loop, then its end. An error thrown on the way (an exporter's missing class, say)
+   * ends the thread, but only after shutting the processor down with no time left: what it held
+   * is counted, and {@link #shutdown()} and the flushes complete instead of waiting for ever.
+   */
   private void work() {
-    List<SpanData> batch = new ArrayList<>(maxExportBatchSize);
     // Flush requests taken from flushRequests before the queue was last read: each completes only
     // once everything ended before it was requested has been exported.
     List<CompletableFuture<Void>> flushes = new ArrayList<>();
+    try {
+      exportUntilShutdown(flushes);
+    } catch (RuntimeException | Error e) {
+      stopNow();
+      finish(flushes);
+      throw e;
+    }
+    finish(flushes);
+  }
+
+  private void exportUntilShutdown(List<CompletableFuture<Void>> flushes) {
     long nextExport = System.nanoTime() + scheduleDelayNanos;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) stopNow();
       CompletableFuture<Void> request;
       while ((request = flushRequests.poll()) != null) flushes.add(request);
-      queue.drainTo(batch, maxExportBatchSize - batch.size());
       boolean stopping = shutdown;
-      if (stopping && System.nanoTime() - shutdownDeadline >= 0) break;
+      // Closed, the queue takes no more spans, so the ones it accepted are all drained below.
+      if (stopping) queue.close();
+      queue.drainTo(batch, maxExportBatchSize - batch.size());
+      if (stopping && System.nanoTime() - shutdownDeadline >= 0) return;
       boolean flushing = stopping || !flushes.isEmpty();
       if (batch.size() >= maxExportBatchSize
           || (!batch.isEmpty() && (flushing || System.nanoTime() - nextExport >= 0))) {
@@ -165,7 +192,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
         continue;
       }
       if (flushing && queue.size() == 0) {
-        if (stopping) break;
+        if (stopping) return;
         completeFlushes(flushes);
         continue;
       }
@@ -182,7 +209,16 @@ public final class BatchSpanProcessor implements SpanProcessor {
         spansNeeded = Integer.MAX_VALUE;
       }
     }
-    finish(batch, flushes);
+  }
+
+  /**
+   * The worker was interrupted: by the JDK's convention it stops, now. Shutdown begins with no
+   * time left, so that what is queued or in the exporter's hands is counted as failed at once and
+   * what ends later as dropped.
+   */
+  private synchronized void stopNow() {
+    shutdownDeadline = System.nanoTime();
+    shutdown = true;
   }
 
   /**
@@ -191,22 +227,25 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * exports still running then are cancelled and counted as failed. Completes the termination
    * and the flush requests once every batch is counted.
    */
-  private void finish(List<SpanData> batch, List<CompletableFuture<Void>> flushes) {
+  private void finish(List<CompletableFuture<Void>> flushes) {
     long deadline = shutdownDeadline;
+    queue.close();
     int left = batch.size();
     batch.clear();
-    int drained;
-    while ((drained = queue.drainTo(batch, maxExportBatchSize)) > 0) {
+    int queued;
+    while ((queued = queue.size()) > 0) {
+      int drained = queue.drainTo(batch, Math.min(queued, maxExportBatchSize));
       left += drained;
       batch.clear();
+      if (drained == 0) Thread.onSpinWait(); // a producer has claimed a slot and is filling it
     }
     if (left > 0) {
       failed.addAndGet(left);
       LOG.log(Level.DEBUG, "shutdown ran out of time with " + left + " spans not exported");
     }
     List<CompletableFuture<?>> waits = new ArrayList<>();
-    waits.add(quietly(exporter::flush, "flush"));
-    waits.add(quietly(exporter::shutdown, "shutdown"));
+    waits.add(PendingExport.quietly(exporter::flush, "flush"));
+    waits.add(PendingExport.quietly(exporter::shutdown, "shutdown"));
     for (PendingExport export : pending) waits.add(export.counted);
     CompletableFuture<?>[] all = waits.toArray(new CompletableFuture<?>[0]);
     if (!awaitUntil(CompletableFuture.allOf(all), deadline)) {
@@ -219,18 +258,6 @@ public final class BatchSpanProcessor implements SpanProcessor {
     terminated.complete(null);
     for (CompletableFuture<Void> request : flushes) request.complete(null);
     completeFlushRequests();
-  }
-
-  /** Calls the exporter's flush or shutdown; a throw or no future counts as done. */
-  private static CompletableFuture<Void> quietly(
-      Supplier<CompletableFuture<Void>> call, String what) {
-    try {
-      CompletableFuture<Void> result = call.get();
-      if (result != null) return result;
-    } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, "exporter " + what + " failed", e);
-    }
-    return CompletableFuture.completedFuture(null);
   }
 
   /** Waits for {@code future} until {@code deadline}; true if it completed. */
@@ -254,91 +281,62 @@ public final class BatchSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Hands {@code batch} to the exporter and waits for its answer at most the export timeout, or
+   * Hands {@code spans} to the exporter and waits for its answer at most the export timeout, or
    * until shutdown begins (shutdown waits for all its batches together); returns the list to fill
    * next.
    */
-  private List<SpanData> export(List<SpanData> batch, boolean stopping) {
-    int size = batch.size();
+  private List<SpanData> export(List<SpanData> spans, boolean stopping) {
+    int size = spans.size();
     PendingExport export;
     try {
-      export = new PendingExport(size, Objects.requireNonNull(exporter.export(batch), "future"));
+      CompletableFuture<Void> result = Objects.requireNonNull(exporter.export(spans), "future");
+      export = new PendingExport(result, error -> count(size, error));
     } catch (RuntimeException e) {
       failed.addAndGet(size);
       LOG.log(Level.DEBUG, "export of " + size + " spans failed", e);
-      batch.clear();
-      return batch;
+      spans.clear();
+      return spans;
     }
     pending.add(export);
     export.counted.whenComplete((ignored, error) -> pending.remove(export));
     if (!stopping) awaitCount(export.counted, System.nanoTime() + exportTimeoutNanos);
     if (export.counted.isDone()) {
-      batch.clear();
-      return batch;
+      spans.clear();
+      return spans;
     }
     if (!stopping && !shutdown) {
       LOG.log(Level.DEBUG, "export of " + size + " spans is taking longer than the export timeout;"
           + " it is counted when it completes");
     }
-    return new ArrayList<>(maxExportBatchSize); // the exporter may still read the old one
+    return new ArrayList<>(); // the exporter may still read the old one
   }
 
-  /** Parks until {@code counted} completes, shutdown begins, or {@code deadline} passes. */
+  /**
+   * Parks until {@code counted} completes, shutdown begins, {@code deadline} passes, or the worker
+   * is interrupted.
+   */
   private void awaitCount(CompletableFuture<Void> counted, long deadline) {
     counted.whenComplete((ignored, error) -> LockSupport.unpark(worker));
     long left;
-    while (!counted.isDone() && !shutdown && (left = deadline - System.nanoTime()) > 0) {
+    while (!counted.isDone()
+        && !shutdown
+        && !Thread.currentThread().isInterrupted()
+        && (left = deadline - System.nanoTime()) > 0) {
       LockSupport.parkNanos(this, left);
     }
   }
 
   /** Counts a batch by how its export ended: sent, lost, or partly lost. */
   private void count(int size, Throwable error) {
-    if (error == null) {
+    int lost = PendingExport.lost(size, error);
+    if (lost == 0) {
       exported.addAndGet(size);
       return;
     }
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
-    int lost = cause instanceof PartialExportException
-        ? Math.min(size, ((PartialExportException) cause).getFailedSpanCount())
-        : size;
     failed.addAndGet(lost);
     exported.addAndGet(size - lost);
-    LOG.log(Level.DEBUG, "export lost " + lost + " of " + size + " spans", cause);
-  }
-
-  /**
-   * A batch in the exporter's hands. It is counted once, when its verdict is reached: the
-   * exporter's answer, or failure if shutdown abandons it first.
-   */
-  private final class PendingExport {
-    final CompletableFuture<Void> result;
-    final CompletableFuture<Void> verdict;
-    final CompletableFuture<Void> counted;
-
-    PendingExport(int size, CompletableFuture<Void> result) {
-      this.result = result;
-      this.verdict = result.copy();
-      this.counted =
-          verdict.handle(
-              (ignored, error) -> {
-                count(size, error);
-                return null;
-              });
-    }
-
-    /**
-     * Cancels the export so the exporter stops retrying; its answer, or the cancellation, is the
-     * verdict. An exporter's future that ignores cancel is failed here instead.
-     */
-    void abandon() {
-      result.cancel(false);
-      if (!result.isDone()) {
-        verdict.completeExceptionally(new CancellationException("shutdown gave up on the export"));
-      }
-    }
+    LOG.log(
+        Level.DEBUG, "export lost " + lost + " of " + size + " spans", PendingExport.cause(error));
   }
 
   /**
@@ -348,8 +346,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
    */
   private void completeFlushes(List<CompletableFuture<Void>> requests) {
     CompletableFuture<Void> counted =
-        quietly(exporter::flush, "flush")
-            .handle((ignored, error) -> null)
+        PendingExport.quietly(exporter::flush, "flush")
             .thenCompose(ignored -> answeredCounted());
     for (CompletableFuture<Void> request : requests) {
       counted.whenComplete((ignored, error) -> request.complete(null));

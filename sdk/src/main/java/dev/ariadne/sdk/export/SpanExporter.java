@@ -18,9 +18,11 @@ public interface SpanExporter {
    * PartialExportException} saying how many if only some are.
    *
    * <p>A caller that will not wait any longer cancels the future (the batch processor does when
-   * its shutdown time is up). The exporter then stops retrying, and the spans count as lost unless
-   * they were sent first, in which case the future completes normally and {@code cancel} returns
-   * false; either way the future is done when {@code cancel} returns.
+   * its shutdown time is up). The exporter then stops retrying, and the spans count as failed
+   * unless their delivery was confirmed first, in which case the future completes normally and
+   * {@code cancel} returns false; either way the future is done when {@code cancel} returns. A
+   * request under way when cancelled may still arrive: failed means not confirmed, not surely
+   * lost.
    */
   CompletableFuture<Void> export(Collection<SpanData> spans);
 

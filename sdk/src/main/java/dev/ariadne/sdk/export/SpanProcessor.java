@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SpanProcessor {
 
-  /** A processor that calls each of {@code processors} in order (none: does nothing). */
+  /**
+   * A processor that calls each of {@code processors} in order (none: does nothing). One that
+   * throws keeps neither the span nor a flush or shutdown from those after it.
+   */
   static SpanProcessor composite(List<SpanProcessor> processors) {
     if (processors.isEmpty()) return CompositeSpanProcessor.NONE;
     return processors.size() == 1 ? processors.get(0) : new CompositeSpanProcessor(processors);

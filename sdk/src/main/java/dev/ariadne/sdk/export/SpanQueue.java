@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class SpanQueue {
   /** The largest capacity: the ring's length, a power of two at least the capacity, is an int. */
   static final int MAX_CAPACITY = 1 << 30;
+  /**
+   * Added to the producer index by {@link #close()}: every later offer then sees a full queue. The
+   * index itself never comes near it (2^62 offers).
+   */
+  private static final long CLOSED = 1L << 62;
 
   private final AtomicReferenceArray<SpanData> slots;
   private final int mask;
@@ -33,7 +38,10 @@ final class SpanQueue {
     this.capacity = capacity;
   }
 
-  /** Adds {@code span} unless the queue holds {@code capacity} spans already. Any thread. */
+  /**
+   * Adds {@code span} unless the queue holds {@code capacity} spans already or is closed. Any
+   * thread.
+   */
   boolean offer(SpanData span) {
     long index;
     do {
@@ -61,8 +69,24 @@ final class SpanQueue {
     return count;
   }
 
-  /** The number of claimed slots, an upper bound on what {@link #drainTo} can take now. */
+  /**
+   * The number of claimed slots, an upper bound on what {@link #drainTo} can take now; once the
+   * queue is closed, exactly what is left to drain, some of it perhaps still being filled.
+   */
   int size() {
-    return (int) (producerIndex.get() - consumerIndex);
+    return (int) ((producerIndex.get() & (CLOSED - 1)) - consumerIndex);
+  }
+
+  /**
+   * Makes every later offer fail, as if the queue were full, so that the consumer can know it has
+   * drained the last span: the slots claimed before are those {@link #size()} counts. Consumer
+   * thread only; closing again does nothing.
+   */
+  void close() {
+    long index;
+    do {
+      index = producerIndex.get();
+      if (index >= CLOSED) return;
+    } while (!producerIndex.compareAndSet(index, index + CLOSED));
   }
 }

@@ -12,6 +12,8 @@ import dev.ariadne.sdk.TestObjects;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.data.SpanData;
 import dev.ariadne.sdk.export.BatchSpanProcessor;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -493,6 +495,28 @@ class AutoConfigurationTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith(
             "OTEL_BSP_MAX_EXPORT_BATCH_SIZE (otel.bsp.max.export.batch.size): \"20\"");
+  }
+
+  @Test
+  void theExitHookLetsAProviderTheApplicationShutDownAndDroppedBeCollected(@TempDir Path dir)
+      throws Exception {
+    AutoConfiguration auto =
+        withCapturingProvider(
+            dir,
+            () -> AutoConfiguration.configure(config("OTEL_TRACES_EXPORTER", "capturing")));
+    Thread hook = auto.exitHook();
+    WeakReference<SdkTracerProvider> provider = new WeakReference<>(auto.getTracerProvider());
+    auto.getTracerProvider().shutdown().get(10, TimeUnit.SECONDS);
+    auto = null;
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (provider.get() != null && System.nanoTime() - deadline < 0) {
+      System.gc();
+      Thread.sleep(10);
+    }
+
+    assertThat(provider.get()).as("the provider, once unreachable but for the hook").isNull();
+    Reference.reachabilityFence(hook);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ariadne.sdk.export;
 
+import static dev.ariadne.sdk.TestObjects.indexOf;
 import static dev.ariadne.sdk.TestObjects.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,11 +9,17 @@ import dev.ariadne.sdk.CapturingSpanExporter;
 import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.TestObjects;
 import dev.ariadne.sdk.data.SpanData;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +53,18 @@ class BatchSpanProcessorTest {
         throw new AssertionError("timed out waiting until " + what);
       Thread.sleep(1);
     }
+  }
+
+  /** Builds a processor and returns it with its worker thread, found among the new threads. */
+  private Thread buildAndFindWorker(BatchSpanProcessor.Builder builder) {
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    processor = builder.build();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(thread) && thread.getName().equals("ariadne-batch-span-processor")) {
+        return thread;
+      }
+    }
+    throw new AssertionError("no new worker thread");
   }
 
   private static List<Long> indexes(List<SpanData> spans) {
@@ -137,6 +156,42 @@ class BatchSpanProcessorTest {
 
     assertThat(indexes(exporter.spans())).containsExactly(0L, 1L);
     assertThat(exporter.calls()).containsExactly("export:1", "flush", "export:1", "flush");
+  }
+
+  @Test
+  void forceFlushFromManyThreadsAtOnceExportsEachThreadsSpanBeforeCompleting() throws Exception {
+    processor = builder().setMaxExportBatchSize(3).build();
+    int threads = 8;
+    CountDownLatch ready = new CountDownLatch(threads);
+    List<CompletableFuture<Long>> exportedWhenFlushed = new ArrayList<>();
+    List<Thread> callers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long index = t;
+      CompletableFuture<Long> seen = new CompletableFuture<>();
+      exportedWhenFlushed.add(seen);
+      Thread caller =
+          new Thread(
+              () -> {
+                ready.countDown();
+                try {
+                  ready.await();
+                  processor.onEnd(span(index, true));
+                  processor.forceFlush().get(10, TimeUnit.SECONDS);
+                  seen.complete(
+                      exporter.spans().stream().filter(s -> indexOf(s) == index).count());
+                } catch (Exception e) {
+                  seen.completeExceptionally(e);
+                }
+              });
+      callers.add(caller);
+      caller.start();
+    }
+
+    for (CompletableFuture<Long> seen : exportedWhenFlushed) {
+      assertThat(seen.get(10, TimeUnit.SECONDS)).as("the caller's span, once flushed").isEqualTo(1);
+    }
+    for (Thread caller : callers) caller.join(10_000);
+    assertThat(processor.getExportedCount()).isEqualTo(threads);
   }
 
   @Test
@@ -308,6 +363,40 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void shutsDownCountingWhatItHeldWhenAnErrorEndsItsThread() throws Exception {
+    SpanExporter broken =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
+            throw new NoClassDefFoundError("an exporter's dependency is missing, on purpose");
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    Thread worker = buildAndFindWorker(BatchSpanProcessor.builder(broken).setScheduleDelay(NEVER));
+    worker.setUncaughtExceptionHandler((thread, error) -> {}); // expected; keep the output clean
+    endSpans(0, 3);
+
+    CompletableFuture<Void> flushed = processor.forceFlush();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the error ended the worker").isFalse();
+    flushed.get(10, TimeUnit.SECONDS);
+    processor.shutdown().get(10, TimeUnit.SECONDS);
+    assertThat(processor.getFailedCount()).as("the batch the exporter threw on").isEqualTo(3);
+    endSpans(3, 4);
+    assertThat(processor.getDroppedCount()).isEqualTo(1);
+  }
+
+  @Test
   void countsAFailedExportAsFailed() throws Exception {
     exporter.behave(Behavior.FAIL);
     processor = builder().build();
@@ -435,6 +524,89 @@ class BatchSpanProcessorTest {
 
     assertThat(processor.shutdown()).isSameAs(first);
     assertThat(exporter.calls()).containsOnlyOnce("shutdown");
+  }
+
+  @Test
+  void countsEverySpanEndedWhileShutdownDrainsTheQueue() throws Exception {
+    for (int round = 0; round < 100; round++) {
+      BatchSpanProcessor racing = builder().setMaxQueueSize(64).setMaxExportBatchSize(8).build();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong ended = new AtomicLong();
+      CountDownLatch started = new CountDownLatch(2);
+      Thread[] producers = new Thread[2];
+      for (int p = 0; p < producers.length; p++) {
+        producers[p] =
+            new Thread(
+                () -> {
+                  started.countDown();
+                  for (long i = 0; !stop.get(); i++) {
+                    racing.onEnd(span(i, true));
+                    ended.incrementAndGet();
+                  }
+                },
+                "producer-" + p);
+        producers[p].start();
+      }
+      started.await();
+
+      racing.shutdown().get(10, TimeUnit.SECONDS);
+      stop.set(true);
+      for (Thread producer : producers) producer.join(10_000);
+
+      long counted =
+          racing.getExportedCount() + racing.getDroppedCount() + racing.getFailedCount();
+      assertThat(counted).as("spans counted in round " + round).isEqualTo(ended.get());
+      assertThat(racing.getQueueSize()).as("spans left queued in round " + round).isZero();
+    }
+  }
+
+  @Test
+  void stopsWhenItsThreadIsInterruptedCountingWhatIsLeftAsFailed() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    Thread worker = buildAndFindWorker(builder().setMaxExportBatchSize(2));
+    endSpans(0, 5);
+    assertThat(exporter.awaitExportCalls(1)).as("the worker waits for an answer").isTrue();
+
+    worker.interrupt();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the worker stopped instead of spinning").isFalse();
+    assertThat(processor.shutdown()).as("it is shut down").isDone();
+    assertThat(exporter.heldFutures()).allMatch(CompletableFuture::isCancelled);
+    assertThat(processor.getFailedCount()).as("the batch in flight and the queued").isEqualTo(5);
+    assertThat(processor.getExportedCount()).isZero();
+    endSpans(5, 6);
+    assertThat(processor.getDroppedCount()).isEqualTo(1);
+    assertThat(exporter.calls()).endsWith("flush", "shutdown");
+  }
+
+  @Test
+  void stopsWhenItsIdleThreadIsInterrupted() throws Exception {
+    Thread worker = buildAndFindWorker(builder());
+    endSpans(0, 2);
+
+    worker.interrupt();
+    worker.join(10_000);
+
+    assertThat(worker.isAlive()).as("the worker stopped instead of spinning").isFalse();
+    assertThat(processor.getFailedCount()).isEqualTo(2);
+    assertThat(processor.forceFlush()).isDone();
+  }
+
+  @Test
+  void sizesTheBatchByWhatIsQueuedNotByTheLargestBatch() throws Exception {
+    int largest = 1 << 22; // a 16 MB list if allocated up front
+    Thread worker =
+        buildAndFindWorker(builder().setMaxQueueSize(largest).setMaxExportBatchSize(largest));
+    endSpans(0, 3);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertThat(threads.getThreadAllocatedBytes(worker.getId()))
+        .as("bytes the worker allocated to export 3 spans")
+        .isLessThan(1 << 20);
+    assertThat(processor.getExportedCount()).isEqualTo(3);
   }
 
   @Test

@@ -43,6 +43,24 @@ class SpanQueueTest {
   }
 
   @Test
+  void closedTakesNoMoreAndKeepsWhatItHeldForTheConsumer() {
+    SpanQueue queue = new SpanQueue(4);
+    queue.offer(span(0, true));
+    queue.offer(span(1, true));
+
+    queue.close();
+    queue.close();
+
+    assertThat(queue.offer(span(2, true))).isFalse();
+    assertThat(queue.size()).isEqualTo(2);
+    List<SpanData> out = new ArrayList<>();
+    assertThat(queue.drainTo(out, 10)).isEqualTo(2);
+    assertThat(out).extracting(SpanData::getName).containsExactly("span-0", "span-1");
+    assertThat(queue.size()).isZero();
+    assertThat(queue.offer(span(3, true))).as("drained, still closed").isFalse();
+  }
+
+  @Test
   void drainsInTheOrderOfferedAcrossManyWrapArounds() {
     SpanQueue queue = new SpanQueue(3);
     List<SpanData> out = new ArrayList<>();
