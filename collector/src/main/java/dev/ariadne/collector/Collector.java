@@ -39,7 +39,8 @@ public final class Collector implements AutoCloseable {
     ingest = new Ingest(
         builder.storage,
         builder.onStored,
-        new Validator(builder.maxAttributes, builder.maxAttributeValueLength),
+        new Validator(builder.maxAttributes, builder.maxAttributeValueLength,
+            Validator.MAX_NAME_LENGTH),
         meters,
         builder.maxRequestBytes,
         builder.maxQueuedSpans,

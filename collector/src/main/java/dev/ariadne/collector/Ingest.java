@@ -197,6 +197,7 @@ final class Ingest implements AutoCloseable {
     counters.invalid.increment(checked.rejected());
     counters.attributesDropped.increment(checked.droppedAttributes());
     counters.attributesTruncated.increment(checked.truncatedValues());
+    counters.namesTruncated.increment(checked.truncatedNames());
     if (valid == 0) {
       result.complete(checked.rejected() == 0
           ? Outcome.accepted(0, 0, checked.message())

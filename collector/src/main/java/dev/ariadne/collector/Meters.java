@@ -37,8 +37,10 @@ final class Meters implements AutoCloseable {
     final Counter failed;
     /** Attributes dropped because a list had more than {@code maxAttributes}. */
     final Counter attributesDropped;
-    /** Attribute values cut to {@code maxAttributeValueLength}. */
+    /** Attribute values and status messages cut to {@code maxAttributeValueLength}. */
     final Counter attributesTruncated;
+    /** Names cut to {@link Validator#MAX_NAME_LENGTH}. */
+    final Counter namesTruncated;
 
     private SpanCounters(Meters meters, Protocol protocol) {
       received = meters.protocolCounter("spans.received", protocol, "Spans decoded, valid or not");
@@ -49,7 +51,9 @@ final class Meters implements AutoCloseable {
       attributesDropped = meters.protocolCounter("attributes.dropped", protocol,
           "Attributes dropped: past the collector's limit of attributes per list");
       attributesTruncated = meters.protocolCounter("attributes.truncated", protocol,
-          "Attribute names and values cut to the collector's limit of length");
+          "Attribute values and status messages cut to the collector's limit of length");
+      namesTruncated = meters.protocolCounter("names.truncated", protocol,
+          "Service, span, event and scope names and attribute keys cut to the limit of length");
     }
   }
 

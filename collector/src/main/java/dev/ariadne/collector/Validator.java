@@ -6,6 +6,7 @@ import dev.ariadne.model.Event;
 import dev.ariadne.model.Ids;
 import dev.ariadne.model.Link;
 import dev.ariadne.model.Resource;
+import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.Value;
 import java.util.ArrayList;
@@ -16,29 +17,38 @@ import java.util.List;
 /**
  * Applies the collector's rules to decoded spans. A span that ends before it starts, or with a
  * time past the year 2262, is rejected (the decoders already reject missing, malformed and
- * all-zero IDs). Every attribute list (span,
- * event, link, resource) keeps its first {@code maxAttributes} attributes and adds the rest to its
- * dropped count; attribute names, string values and byte values longer than {@code
- * maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to it, and so
- * is a service name taken from its {@code service.name} attribute.
- * Thread-safe: each call has its own state.
+ * all-zero IDs). Every attribute list (span, event, link, resource) keeps its first {@code
+ * maxAttributes} attributes and adds the rest to its dropped count; string and byte values longer
+ * than {@code maxAttributeValueLength} (characters or bytes, arrays and maps included) are cut to
+ * it, and so is a status message. Names are cut to {@code maxNameLength}: the service's (with its
+ * {@code service.name} attribute, so that the two agree), the span's, its events', its scope's name
+ * and version, and attribute keys. Storage lists names and analytics keys its series by them, a
+ * few copies of each for every service, which a name the size of a request would make a heap's
+ * worth. Thread-safe: each call has its own state.
  */
 final class Validator {
+  /**
+   * The longest name kept, in UTF-16 characters: far past any span or service name meant to be
+   * read, short enough that the 1,000 names a service may list stay a few megabytes.
+   */
+  static final int MAX_NAME_LENGTH = 1024;
   private static final String SERVICE_NAME = "service.name";
   /** How many of the validator's own problems an answer quotes; all are counted. */
   private static final int MAX_MESSAGES = 5;
 
   private final int maxAttributes;
   private final int maxAttributeValueLength;
+  private final int maxNameLength;
 
-  Validator(int maxAttributes, int maxAttributeValueLength) {
+  Validator(int maxAttributes, int maxAttributeValueLength, int maxNameLength) {
     this.maxAttributes = maxAttributes;
     this.maxAttributeValueLength = maxAttributeValueLength;
+    this.maxNameLength = maxNameLength;
   }
 
   /** The spans to store, all rejections (the decoder's included) and what the limits changed. */
-  record Checked(
-      List<Span> spans, int rejected, String message, int droppedAttributes, int truncatedValues) {}
+  record Checked(List<Span> spans, int rejected, String message, int droppedAttributes,
+      int truncatedValues, int truncatedNames) {}
 
   Checked check(DecodeResult decoded) {
     Pass pass = new Pass();
@@ -57,7 +67,8 @@ final class Validator {
         decoded.rejectedCount() + pass.rejected,
         pass.message(decoded.errorMessage()),
         pass.droppedAttributes,
-        pass.truncatedValues);
+        pass.truncatedValues,
+        pass.truncatedNames);
   }
 
   /**
@@ -97,6 +108,7 @@ final class Validator {
     private int rejected;
     private int droppedAttributes;
     private int truncatedValues;
+    private int truncatedNames;
 
     void reject(String message) {
       if (rejected++ < MAX_MESSAGES) {
@@ -118,12 +130,13 @@ final class Validator {
     /** The span within the limits; the same instance when it already was. */
     Span limit(Span span) {
       Limited resource = resources.computeIfAbsent(span.resource(), this::limit);
-      if (!resource.changed() && fits(span)) {
+      boolean scopeFits = fits(span.scope());
+      if (!resource.changed() && scopeFits && fits(span)) {
         return span;
       }
       List<Event> events = new ArrayList<>(span.events().size());
       for (Event event : span.events()) {
-        events.add(fits(event.attributes()) ? event : new Event(event.epochNanos(), event.name(),
+        events.add(fits(event) ? event : new Event(event.epochNanos(), name(event.name()),
             attributes(event.attributes()),
             dropped(event.droppedAttributesCount(), event.attributes())));
       }
@@ -135,37 +148,56 @@ final class Validator {
       }
       boolean attributesFit = fits(span.attributes());
       return new Span(
-          span.traceId(), span.spanId(), span.parentSpanId(), span.name(), span.kind(),
-          span.startEpochNanos(), span.endEpochNanos(), resource.resource(), span.scope(),
+          span.traceId(), span.spanId(), span.parentSpanId(), name(span.name()), span.kind(),
+          span.startEpochNanos(), span.endEpochNanos(), resource.resource(),
+          scopeFits ? span.scope() : limit(span.scope()),
           attributesFit ? span.attributes() : attributes(span.attributes()), events, links,
-          span.statusCode(), span.statusMessage(), span.traceState(), span.flags(),
+          span.statusCode(), cut(span.statusMessage()), span.traceState(), span.flags(),
           dropped(span.droppedAttributesCount(), span.attributes()), span.droppedEventsCount(),
           span.droppedLinksCount());
     }
 
     /**
-     * The resource within the limits. A service name taken from a {@code service.name} attribute
-     * is cut as the attribute is, so that the two still agree; only the attribute's cut is
-     * counted.
+     * The resource within the limits. Its service name is cut as a name, and so is the value of
+     * the {@code service.name} attribute it was taken from, so that the two still agree; the cut
+     * is counted once.
      */
     private Limited limit(Resource resource) {
       String serviceName = resource.serviceName();
-      boolean nameFits = serviceName.length() <= maxAttributeValueLength
-          || !resource.attributes().contains(Attribute.of(SERVICE_NAME, serviceName));
-      if (nameFits && fits(resource.attributes())) {
+      if (serviceName.length() <= maxNameLength && fits(resource.attributes())) {
         return new Limited(resource, false);
       }
-      return new Limited(new Resource(nameFits ? serviceName : prefix(serviceName),
-          attributes(resource.attributes()),
-          dropped(resource.droppedAttributesCount(), resource.attributes())), true);
+      String name = name(serviceName);
+      List<Attribute> attributes = resource.attributes();
+      int fromAttribute = name.equals(serviceName)
+          ? -1
+          : attributes.indexOf(Attribute.of(SERVICE_NAME, serviceName));
+      if (fromAttribute >= 0) {
+        attributes = new ArrayList<>(attributes);
+        attributes.set(fromAttribute, Attribute.of(SERVICE_NAME, name));
+      }
+      return new Limited(new Resource(name, attributes(attributes),
+          dropped(resource.droppedAttributesCount(), attributes)), true);
+    }
+
+    private boolean fits(Scope scope) {
+      return scope.name().length() <= maxNameLength && scope.version().length() <= maxNameLength
+          && fits(scope.attributes());
+    }
+
+    /** The scope with its name and version cut as names and its attributes limited. */
+    private Scope limit(Scope scope) {
+      return new Scope(name(scope.name()), name(scope.version()), attributes(scope.attributes()));
     }
 
     private boolean fits(Span span) {
-      if (!fits(span.attributes())) {
+      if (span.name().length() > maxNameLength
+          || span.statusMessage().length() > maxAttributeValueLength
+          || !fits(span.attributes())) {
         return false;
       }
       for (Event event : span.events()) {
-        if (!fits(event.attributes())) {
+        if (!fits(event)) {
           return false;
         }
       }
@@ -175,6 +207,10 @@ final class Validator {
         }
       }
       return true;
+    }
+
+    private boolean fits(Event event) {
+      return event.name().length() <= maxNameLength && fits(event.attributes());
     }
 
     private boolean fits(List<Attribute> attributes) {
@@ -190,7 +226,7 @@ final class Validator {
     }
 
     private boolean fits(Attribute attribute) {
-      return attribute.key().length() <= maxAttributeValueLength && fits(attribute.value());
+      return attribute.key().length() <= maxNameLength && fits(attribute.value());
     }
 
     private boolean fits(Value value) {
@@ -236,7 +272,7 @@ final class Validator {
     private Attribute attribute(Attribute attribute) {
       return fits(attribute)
           ? attribute
-          : new Attribute(cut(attribute.key()), value(attribute.value()));
+          : new Attribute(name(attribute.key()), value(attribute.value()));
     }
 
     private Value value(Value value) {
@@ -265,26 +301,32 @@ final class Validator {
       return new Value.KvList(entries);
     }
 
-    /** The text cut to the limit, counted. */
+    /** The text cut to the value limit, counted. */
     private String cut(String text) {
       if (text.length() <= maxAttributeValueLength) {
         return text;
       }
       truncatedValues++;
-      return prefix(text);
+      return prefix(text, maxAttributeValueLength);
     }
 
-    /** The text cut to the limit, never between the two halves of a surrogate pair. */
-    private String prefix(String text) {
-      if (text.length() <= maxAttributeValueLength) {
-        return text;
+    /** The name cut to the name limit, counted. */
+    private String name(String name) {
+      if (name.length() <= maxNameLength) {
+        return name;
       }
-      int end = maxAttributeValueLength;
-      if (Character.isHighSurrogate(text.charAt(end - 1))) {
-        end--;
-      }
-      return text.substring(0, end);
+      truncatedNames++;
+      return prefix(name, maxNameLength);
     }
+  }
+
+  /** The text's first {@code length} chars, never cut between the two halves of a surrogate pair. */
+  private static String prefix(String text, int length) {
+    int end = length;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end);
   }
 
   /** A resource within the limits, and whether making it so changed it. */

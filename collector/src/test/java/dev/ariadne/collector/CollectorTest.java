@@ -57,6 +57,7 @@ class CollectorTest {
             "ariadne.collector.spans.failed",
             "ariadne.collector.attributes.dropped",
             "ariadne.collector.attributes.truncated",
+            "ariadne.collector.names.truncated",
             "ariadne.collector.storage.writes",
             "ariadne.collector.queue.depth",
             "ariadne.collector.queue.capacity",

@@ -8,7 +8,9 @@ import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.Event;
 import dev.ariadne.model.Link;
 import dev.ariadne.model.Resource;
+import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
+import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import java.util.List;
@@ -16,10 +18,13 @@ import org.junit.jupiter.api.Test;
 
 class ValidatorTest {
   static final TraceId TRACE_ID = new TraceId(1, 2);
-  final Validator validator = new Validator(2, 4);
+  /** A service whose name is within the name limit of {@link #validator}. */
+  static final Resource SHORT_NAMED = new Resource("svc", List.of(), 0);
+  final Validator validator = new Validator(2, 4, 4);
 
   static Span.Builder span(long spanId) {
-    return Span.builder().traceId(TRACE_ID).spanId(spanId).startEpochNanos(10).endEpochNanos(20);
+    return Span.builder().traceId(TRACE_ID).spanId(spanId).startEpochNanos(10).endEpochNanos(20)
+        .resource(SHORT_NAMED);
   }
 
   Checked check(Span... spans) {
@@ -35,7 +40,8 @@ class ValidatorTest {
 
     assertThat(checked.spans()).singleElement().isSameAs(span);
     assertThat(checked).extracting(Checked::rejected, Checked::message,
-        Checked::droppedAttributes, Checked::truncatedValues).containsExactly(0, "", 0, 0);
+        Checked::droppedAttributes, Checked::truncatedValues, Checked::truncatedNames)
+        .containsExactly(0, "", 0, 0, 0);
   }
 
   @Test
@@ -128,7 +134,8 @@ class ValidatorTest {
         new Attribute("nest", new Value.Array(List.of(
             Value.of("abcd"),
             new Value.KvList(List.of(new Attribute("k", new Value.Bytes(new byte[4]))))))));
-    assertThat(checked.truncatedValues()).isEqualTo(4);
+    assertThat(checked.truncatedValues()).isEqualTo(2);
+    assertThat(checked.truncatedNames()).as("the keys").isEqualTo(2);
     assertThat(checked.droppedAttributes()).isZero();
   }
 
@@ -142,7 +149,7 @@ class ValidatorTest {
 
   @Test
   void cutsTheServiceNameAsItsAttributeIsCut() {
-    Validator validator = new Validator(2, "service.name".length());
+    Validator validator = new Validator(2, 100, "service.name".length());
     String name = "checkout-service-0001";
     Resource resource = new Resource(name, List.of(Attribute.of("service.name", name)), 0);
 
@@ -152,14 +159,54 @@ class ValidatorTest {
     Resource limited = checked.spans().get(0).resource();
     assertThat(limited.serviceName()).isEqualTo("checkout-ser");
     assertThat(limited.attributes()).containsExactly(Attribute.of("service.name", "checkout-ser"));
-    assertThat(checked.truncatedValues()).as("one value, counted once").isEqualTo(1);
+    assertThat(checked.truncatedNames()).as("one name, counted once").isEqualTo(1);
+    assertThat(checked.truncatedValues()).isZero();
   }
 
   @Test
-  void keepsAServiceNameThatIsNoAttribute() {
+  void cutsAServiceNameThatIsNoAttributeAsAName() {
     Span span = span(1).resource(new Resource("checkout", List.of(), 0)).build();
 
+    Checked checked = check(span);
+
+    assertThat(checked.spans().get(0).resource().serviceName()).isEqualTo("chec");
+    assertThat(checked.truncatedNames()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsAServiceNameWithinTheNameLimitAsItIs() {
+    Span span = span(1).resource(new Resource("cart", List.of(), 0)).build();
+
     assertThat(check(span).spans()).singleElement().isSameAs(span);
+  }
+
+  /**
+   * Storage lists names and analytics keys series by them: a span named after its request (a SQL
+   * statement, a URL) must not make each copy of the name the size of a request.
+   */
+  @Test
+  void cutsNamesToTheNameLimitAndValuesAndStatusMessagesToTheValueLimit() {
+    Validator validator = new Validator(10, 8, 4);
+    Span span = span(1)
+        .name("checkout")
+        .scope(new Scope("io.opentelemetry", "1.67.0", List.of()))
+        .attributes(List.of(Attribute.of("http.method", "GET /cart/items"),
+            Attribute.of("id", "abcdefg")))
+        .events(List.of(new Event(15, "cache.miss", List.of(), 0)))
+        .status(StatusCode.ERROR, "card declined")
+        .build();
+
+    Checked checked = validator.check(new DecodeResult(List.of(span), 0, ""));
+
+    Span limited = checked.spans().get(0);
+    assertThat(limited.name()).isEqualTo("chec");
+    assertThat(limited.scope()).isEqualTo(new Scope("io.o", "1.67", List.of()));
+    assertThat(limited.events()).extracting(Event::name).containsExactly("cach");
+    assertThat(limited.attributes()).containsExactly(
+        Attribute.of("http", "GET /car"), Attribute.of("id", "abcdefg"));
+    assertThat(limited.statusMessage()).isEqualTo("card dec");
+    assertThat(checked.truncatedNames()).isEqualTo(5);
+    assertThat(checked.truncatedValues()).isEqualTo(2);
   }
 
   @Test
