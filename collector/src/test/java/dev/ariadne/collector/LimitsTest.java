@@ -34,11 +34,7 @@ class LimitsTest {
         .build()))
         .toByteArray();
 
-    AggregatedHttpResponse response = server.blockingWebClient().execute(
-        RequestHeaders.builder(HttpMethod.POST, "/v1/traces")
-            .contentType(MediaType.X_PROTOBUF)
-            .build(),
-        body);
+    AggregatedHttpResponse response = post(body);
 
     assertThat(response.status()).isEqualTo(HttpStatus.OK);
     Span span = server.memory.trace(traceId).get(0);
@@ -62,16 +58,20 @@ class LimitsTest {
     byte[] body = otlpRequest("frontend", List.of(otlpSpan(traceId, 1, sql).build()))
         .toByteArray();
 
-    AggregatedHttpResponse response = server.blockingWebClient().execute(
-        RequestHeaders.builder(HttpMethod.POST, "/v1/traces")
-            .contentType(MediaType.X_PROTOBUF)
-            .build(),
-        body);
+    AggregatedHttpResponse response = post(body);
 
     assertThat(response.status()).isEqualTo(HttpStatus.OK);
     assertThat(server.memory.trace(traceId).get(0).name())
         .isEqualTo(sql.substring(0, Validator.MAX_NAME_LENGTH));
     assertThat(server.count("names.truncated", Protocol.OTLP_HTTP)).isEqualTo(1);
     assertThat(server.count("attributes.truncated", Protocol.OTLP_HTTP)).isZero();
+  }
+
+  private static AggregatedHttpResponse post(byte[] otlpProtobuf) {
+    return server.blockingWebClient().execute(
+        RequestHeaders.builder(HttpMethod.POST, "/v1/traces")
+            .contentType(MediaType.X_PROTOBUF)
+            .build(),
+        otlpProtobuf);
   }
 }

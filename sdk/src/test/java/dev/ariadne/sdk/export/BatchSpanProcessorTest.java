@@ -12,6 +12,7 @@ import dev.ariadne.sdk.data.SpanData;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -331,23 +333,7 @@ class BatchSpanProcessorTest {
             return false;
           }
         };
-    SpanExporter ignoring =
-        new SpanExporter() {
-          @Override
-          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
-            return stubborn;
-          }
-
-          @Override
-          public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> shutdown() {
-            return CompletableFuture.completedFuture(null);
-          }
-        };
+    SpanExporter ignoring = exporting(spans -> stubborn);
     processor =
         BatchSpanProcessor.builder(ignoring)
             .setScheduleDelay(NEVER)
@@ -364,23 +350,9 @@ class BatchSpanProcessorTest {
 
   @Test
   void shutsDownCountingWhatItHeldWhenAnErrorEndsItsThread() throws Exception {
-    SpanExporter broken =
-        new SpanExporter() {
-          @Override
-          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
-            throw new NoClassDefFoundError("an exporter's dependency is missing, on purpose");
-          }
-
-          @Override
-          public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> shutdown() {
-            return CompletableFuture.completedFuture(null);
-          }
-        };
+    SpanExporter broken = exporting(spans -> {
+      throw new NoClassDefFoundError("an exporter's dependency is missing, on purpose");
+    });
     Thread worker = buildAndFindWorker(BatchSpanProcessor.builder(broken).setScheduleDelay(NEVER));
     worker.setUncaughtExceptionHandler((thread, error) -> {}); // expected; keep the output clean
     endSpans(0, 3);
@@ -410,24 +382,8 @@ class BatchSpanProcessorTest {
 
   @Test
   void countsOnlyTheSpansAPartialFailureSaysWereLost() throws Exception {
-    SpanExporter partlyFailing =
-        new SpanExporter() {
-          @Override
-          public CompletableFuture<Void> export(java.util.Collection<SpanData> spans) {
-            return CompletableFuture.failedFuture(
-                new PartialExportException(1, "1 of " + spans.size() + " spans was lost", null));
-          }
-
-          @Override
-          public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletableFuture<Void> shutdown() {
-            return CompletableFuture.completedFuture(null);
-          }
-        };
+    SpanExporter partlyFailing = exporting(spans -> CompletableFuture.failedFuture(
+        new PartialExportException(1, "1 of " + spans.size() + " spans was lost", null)));
     processor = BatchSpanProcessor.builder(partlyFailing).setScheduleDelay(NEVER).build();
     endSpans(0, 4);
 
@@ -644,5 +600,26 @@ class BatchSpanProcessorTest {
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxExportBatchSize: 11 (expected: <= maxQueueSize 10)");
+  }
+
+  /** An exporter that answers {@code export} as given and has nothing to flush or release. */
+  private static SpanExporter exporting(
+      Function<Collection<SpanData>, CompletableFuture<Void>> export) {
+    return new SpanExporter() {
+      @Override
+      public CompletableFuture<Void> export(Collection<SpanData> spans) {
+        return export.apply(spans);
+      }
+
+      @Override
+      public CompletableFuture<Void> flush() {
+        return CompletableFuture.completedFuture(null);
+      }
+
+      @Override
+      public CompletableFuture<Void> shutdown() {
+        return CompletableFuture.completedFuture(null);
+      }
+    };
   }
 }
