@@ -186,7 +186,7 @@ class MemoryBackendIT {
 
   @Test
   void theServiceOverviewDrawsItsChartsAndOperationTable() {
-    ui.browser.open("/services/cart");
+    ui.browser.open("/services/cart?spanKind=all");
     ui.browser.await(By.cssSelector("table.operations tbody tr"));
     ui.browser.await(By.cssSelector("figure.chart[data-chart='latency'] circle"));
     for (String series : List.of("rate/rate", "errors/errors", "latency/p50", "latency/p95",

@@ -28,7 +28,9 @@ class ServiceOverviewIT {
 
   @BeforeAll
   static void sendTraces() throws Exception {
-    TestTraces.send(ui.server.otlpHttpPort(), checkoutInTheLastFourMinutes());
+    List<TestTraces.SpanSpec> spans = new ArrayList<>(checkoutInTheLastFourMinutes());
+    spans.addAll(mailerInTheLastFourMinutes());
+    TestTraces.send(ui.server.otlpHttpPort(), spans);
     ui.browser.await(d -> metricsFlushed());
   }
 
@@ -39,11 +41,21 @@ class ServiceOverviewIT {
     for (int i = 0; i < 4; i++) {
       long startMillis = thisMinute - (4 - i) * MINUTE_MILLIS + 10_000;
       spans.addAll(ServiceMapIT.checkout(i, startMillis * 1_000_000L, i == 1));
+    }
+    return spans;
+  }
+
+  /** In each of the last four whole minutes, mailer consumes a message and renders it. */
+  private static List<TestTraces.SpanSpec> mailerInTheLastFourMinutes() {
+    long thisMinute = System.currentTimeMillis() / MINUTE_MILLIS * MINUTE_MILLIS;
+    List<TestTraces.SpanSpec> spans = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      long startNanos = (thisMinute - (4 - i) * MINUTE_MILLIS + 10_000) * 1_000_000L;
       String trace = String.format("0a11e400000000000000000000%06x", i);
       spans.add(TestTraces.span(trace, "0000000000000001", "mailer", "process welcome",
-          startMillis * 1_000_000L, 30_000_000L).kind("CONSUMER"));
+          startNanos, 30_000_000L).kind("CONSUMER"));
       spans.add(TestTraces.span(trace, "0000000000000002", "mailer", "render",
-          startMillis * 1_000_000L + 1_000_000L, 20_000_000L).parent("0000000000000001"));
+          startNanos + 1_000_000L, 20_000_000L).parent("0000000000000001"));
     }
     return spans;
   }
