@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
-  /** A liveness check: the server is up and answering. */
-
   private final Storage storage;
   private final String storageDescription;
   private final Analytics analytics;
