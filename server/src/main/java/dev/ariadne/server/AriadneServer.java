@@ -30,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
-
-  /** A liveness check: the server is up and answering. */
 
   private final Storage storage;
   private final String storageDescription;
@@ -382,15 +379,33 @@ final class AriadneServer implements AutoCloseable {
         : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
   }
 
+  /**
+   * Waits until {@code server}, stopping, has closed its port and every connection, which it does
+   * once its in-flight requests have finished or the drain time is over. Its stop goes on for two
+   * more seconds, Netty's quiet period for the thread that accepted the connections, with nothing
+   * left to wait for: Armeria 1.36 shuts that thread down with Netty's defaults, whatever its
+   * {@code bossGroupFactory} says.
+   */
+  private static void awaitDisconnected(Server server, CompletableFuture<Void> stopped) {
+    while (!stopped.isDone() && !(server.activePorts().isEmpty() && server.numConnections() == 0)) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   PrometheusMeterRegistry registry() {
     return registry;
   }
 
   @Override
   public void close() {
-    List<CompletableFuture<Void>> stopped = new ArrayList<>();
-    servers.values().forEach(s -> stopped.add(s.stop()));
-    CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0])).join();
+    Map<Server, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
+    servers.values().forEach(s -> stopped.put(s, s.stop()));
+    stopped.forEach(AriadneServer::awaitDisconnected);
     collector.close();
     closeQuietly(analytics);
     closeQuietly(storage);

@@ -1,6 +1,8 @@
 package dev.ariadne.server;
 
 import dev.ariadne.storage.embedded.SyncPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +66,10 @@ record ServerConfig(
 
   static ServerConfig from(Settings s) throws ConfigException {
     return new ServerConfig(
-        s.get("host"),
+        host(s),
         s.getChoice("storage", Set.of("embedded", "memory")),
         new Embedded(
-            Path.of(s.get("embedded.data-dir")),
+            dataDir(s),
             SyncPolicy.valueOf(
                 s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
             s.getDuration("embedded.sync-interval"),
@@ -101,6 +103,30 @@ record ServerConfig(
         s.getInt("collector.max-request-bytes", 1024, Integer.MAX_VALUE, "a whole number of bytes >= 1024"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
+  }
+
+  /** The address to listen on: one of this machine's, by number or by a name that resolves. */
+  private static String host(Settings s) throws ConfigException {
+    String host = s.get("host");
+    try {
+      if (!host.isEmpty()) {
+        InetAddress.getByName(host);
+        return host;
+      }
+    } catch (UnknownHostException e) {
+      // reported below
+    }
+    throw s.invalid("host", "an address of this machine, or a name that resolves to one,"
+        + " such as 0.0.0.0, 127.0.0.1, ::1 or localhost");
+  }
+
+  /** The data directory; empty would be the working directory, which is not meant. */
+  private static Path dataDir(Settings s) throws ConfigException {
+    String dir = s.get("embedded.data-dir");
+    if (dir.isEmpty()) {
+      throw s.invalid("embedded.data-dir", "a directory, such as data or /var/lib/ariadne");
+    }
+    return Path.of(dir);
   }
 
   private static Duration bucket(Settings s) throws ConfigException {

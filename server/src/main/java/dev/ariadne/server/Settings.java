@@ -1,7 +1,9 @@
 package dev.ariadne.server;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -118,12 +120,46 @@ final class Settings {
       Map<String, String> values, Map<String, String> sources, String key, String value, String source)
       throws ConfigException {
     if (!DEFAULTS.containsKey(key)) {
-      throw new ConfigException(
-          "unknown setting \"" + key + "\" (from " + source + "); known settings: "
-              + String.join(", ", DEFAULTS.keySet()));
+      String meant = closestKey(key);
+      throw new ConfigException("unknown setting \"" + key + "\" (from " + source + "); "
+          + (meant != null
+              ? "did you mean " + meant + "?"
+              : "known settings: " + String.join(", ", DEFAULTS.keySet())));
     }
     values.put(key, value.trim());
     sources.put(key, source);
+  }
+
+  /** The known key {@code key} is a slip of, within a few letters, or null. */
+  private static String closestKey(String key) {
+    String closest = null;
+    int closestDistance = 4;
+    for (String known : DEFAULTS.keySet()) {
+      int distance = editDistance(key, known);
+      if (distance < closestDistance) {
+        closest = known;
+        closestDistance = distance;
+      }
+    }
+    return closest;
+  }
+
+  /** How many letters must be inserted, deleted or replaced to turn {@code a} into {@code b}. */
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) previous[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** Where SnakeYAML's messages place a problem: {@code " in 'reader', line 3, column 7:"}. */
@@ -136,6 +172,13 @@ final class Settings {
    * stopped.
    */
   private static String yamlProblem(JsonProcessingException e) {
+    JsonLocation stopped = e.getLocation();
+    if (e.getProcessor() instanceof JsonParser parser
+        && e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+      String key = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
+      return key + " is given twice"
+          + (stopped == null ? "" : " (line " + stopped.getLineNr() + ", column " + stopped.getColumnNr() + ")");
+    }
     StringJoiner problem = new StringJoiner(": ");
     boolean placed = false;
     String statement = null;
@@ -152,7 +195,6 @@ final class Settings {
       }
     }
     if (statement != null) problem.add(statement);
-    JsonLocation stopped = e.getLocation();
     if (!placed && stopped != null) {
       problem.add("at line " + stopped.getLineNr() + ", column " + stopped.getColumnNr());
     }
@@ -162,7 +204,9 @@ final class Settings {
   private static Map<String, String> readYaml(Path file) throws ConfigException {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+      root = new ObjectMapper(YAMLFactory.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+          .readTree(Files.readAllBytes(file));
     } catch (JsonProcessingException e) {
       throw new ConfigException("config file " + file + ": " + yamlProblem(e));
     } catch (NoSuchFileException e) {
@@ -186,6 +230,9 @@ final class Settings {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
+      if (out.containsKey(key)) {
+        throw new ConfigException("config file " + file + ": " + key + " is given twice");
+      }
       if (value.isObject()) {
         flatten(key, value, out, file);
       } else if (value.isValueNode() && !value.isNull()) {

@@ -14,15 +14,23 @@ import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.embedded.WalFaults;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Process;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.junit.jupiter.api.AfterEach;
@@ -278,6 +286,79 @@ class AriadneServerTest {
 
     HttpResponse<String> other = preflight(traces, "http://evil.example");
     assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
+  void anIdleServerStopsWithinTwoAndAHalfSeconds() throws Exception {
+    long start = System.nanoTime();
+    server.close();
+    Duration stopping = Duration.ofNanos(System.nanoTime() - start);
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
+            "receivers.otlp-http.enabled", "false", "receivers.zipkin.enabled", "false",
+            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
+            "embedded.data-dir", dataDir.toString()))));
+
+    // Its quiet second, then the closing of the storage: not Netty's two more seconds per port
+    // after every connection is closed.
+    assertThat(stopping).isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void aRequestInFlightWhenTheServerStopsIsAnsweredAndItsSpansKept() throws Exception {
+    String traceId = TestSpans.randomTraceId().toHex();
+    byte[] body = ("[{\"traceId\":\"" + traceId + "\",\"id\":\"086e83747d0e381e\","
+        + "\"name\":\"post /api/v1/order\",\"timestamp\":" + System.currentTimeMillis() * 1000
+        + ",\"duration\":303000,\"localEndpoint\":{\"serviceName\":\"frontend\"}}]")
+        .getBytes(StandardCharsets.UTF_8);
+    int half = body.length / 2;
+    try (Socket client = new Socket("127.0.0.1", port("Zipkin"))) {
+      OutputStream out = client.getOutputStream();
+      out.write(("POST /api/v2/spans HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, half);
+      out.flush();
+      CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
+
+      // A slow client: the rest of its body comes after the server's quiet second is over.
+      Thread.sleep(1500);
+      out.write(body, half, body.length - half);
+      out.flush();
+      String status = new BufferedReader(
+          new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+
+      assertThat(status).isEqualTo("HTTP/1.1 202 Accepted");
+      stopped.get(10, TimeUnit.SECONDS);
+    }
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
+            "receivers.otlp-http.enabled", "false", "receivers.zipkin.enabled", "false",
+            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
+            "embedded.data-dir", dataDir.toString()))));
+    assertThat(get(port("query"), "/api/v1/traces/" + traceId).body()).contains("086e83747d0e381e");
+  }
+
+  @Test
+  void aClientStalledMidRequestDoesNotHoldTheStopPastTheDrainTime() throws Exception {
+    try (Socket client = new Socket("127.0.0.1", port("Zipkin"))) {
+      OutputStream out = client.getOutputStream();
+      out.write(("POST /api/v2/spans HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      long start = System.nanoTime();
+      CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
+
+      // The drain time is 1 s; the client never sends the rest of its body.
+      stopped.get(10, TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
+            "receivers.otlp-http.enabled", "false", "receivers.zipkin.enabled", "false",
+            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
+            "embedded.data-dir", dataDir.toString()))));
   }
 
   @Test

@@ -12,11 +12,23 @@ class ServerCommandTest {
 
   private static String run(String... args) {
     StringWriter out = new StringWriter();
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
     cli.execute(args);
     return out.toString();
+  }
+
+  @Test
+  void aUsageErrorIsOneLineAndWhereToReadTheUsageNotTheUsageItself() {
+    assertThat(run("server", "--bogus")).isEqualTo(
+        "ariadne server: Unknown option: '--bogus'\n"
+            + "Try 'ariadne server --help' for the usage.\n");
+    assertThat(run("serve")).isEqualTo(
+        "ariadne: Unmatched argument at index 0: 'serve'\n"
+            + "Did you mean: ariadne server?\n"
+            + "Try 'ariadne --help' for the usage.\n");
+    assertThat(Main.commandLine().execute("server", "--set", "query.port")).isEqualTo(2);
   }
 
   @Test

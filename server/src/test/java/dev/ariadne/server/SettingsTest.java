@@ -181,6 +181,53 @@ class SettingsTest {
   }
 
   @Test
+  void aKeyGivenTwiceInTheFileIsAnErrorNamingIt() throws Exception {
+    Path twice = yaml("receivers:\n  zipkin:\n    port: 19411\nhost: 127.0.0.1\n"
+        + "receivers:\n  otlp-grpc:\n    enabled: false\n");
+    assertThatThrownBy(() -> Settings.load(twice, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + twice + ": receivers is given twice (line 5, column 10)");
+    Path nested = yaml("receivers:\n  zipkin:\n    port: 19411\n  zipkin:\n    enabled: false\n");
+    assertThatThrownBy(() -> Settings.load(nested, Map.of(), Map.of()))
+        .hasMessage("config file " + nested + ": receivers.zipkin is given twice (line 4, column 9)");
+    Path dotted = yaml("query.port: 1\nquery:\n  port: 2\n");
+    assertThatThrownBy(() -> Settings.load(dotted, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + dotted + ": query.port is given twice");
+  }
+
+  @Test
+  void aMisspeltKeyIsAnsweredWithTheKeyMeant() throws Exception {
+    assertThatThrownBy(() -> Settings.load(null, Map.of(), Map.of("query.prot", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("unknown setting \"query.prot\" (from flag); did you mean query.port?");
+    assertThatThrownBy(() -> Settings.load(yaml("embeded:\n  retention: 3d\n"), Map.of(), Map.of()))
+        .hasMessageEndingWith("; did you mean embedded.retention?");
+  }
+
+  @Test
+  void aHostThatIsEmptyOrDoesNotResolveIsNamedAsInvalid() {
+    for (String host : new String[] {"", "no-such-host.invalid"}) {
+      assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of("host", host))))
+          .as(host)
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("host (ARIADNE_HOST, from flag): \"" + host + "\" is invalid (expected: an"
+              + " address of this machine, or a name that resolves to one, such as 0.0.0.0,"
+              + " 127.0.0.1, ::1 or localhost)");
+    }
+  }
+
+  @Test
+  void anEmptyDataDirectoryIsNamedAsInvalidRatherThanTakenForTheWorkingDirectory() {
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of("ARIADNE_EMBEDDED_DATA_DIR", " "), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("embedded.data-dir (ARIADNE_EMBEDDED_DATA_DIR, from environment"
+            + " ARIADNE_EMBEDDED_DATA_DIR): \"\" is invalid (expected: a directory, such as data"
+            + " or /var/lib/ariadne)");
+  }
+
+  @Test
   void anEmptyFileChangesNothing() throws Exception {
     assertThat(ServerConfig.from(Settings.load(yaml(""), Map.of(), Map.of())).queryPort()).isEqualTo(16686);
   }
