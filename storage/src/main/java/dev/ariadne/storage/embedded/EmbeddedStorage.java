@@ -120,6 +120,12 @@ public final class EmbeddedStorage implements Storage {
   private final Thread maintenance;
   private final ThreadLocal<ByteSink> recordBuffers = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private final AtomicLong nextBlockId;
+  /**
+   * The ID of the block a merge failed to write, or -1: its retry writes under the same ID, so that
+   * a failure that repeats (a full disk) reads the same each time and is logged as one. Guarded by
+   * {@link #workLock}.
+   */
+  private long unwrittenMergeId = -1;
   private final AtomicLong compactions = new AtomicLong();
   private final AtomicLong expiredBlocks = new AtomicLong();
   private final AtomicLong corruptBlocks = new AtomicLong();
@@ -1022,7 +1028,11 @@ public final class EmbeddedStorage implements Storage {
     if (group.isEmpty()) {
       return;
     }
-    Block merged = BlockWriter.compact(blockDirectory, nextBlockId.getAndIncrement(), group);
+    if (unwrittenMergeId < 0) {
+      unwrittenMergeId = nextBlockId.getAndIncrement();
+    }
+    Block merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    unwrittenMergeId = -1;
     CrashPoint.reached("compaction-written");
     synchronized (stateLock) {
       State current = state;
