@@ -229,9 +229,18 @@ final class Settings {
   private static final Map<String, Long> SIZE_UNITS = Map.of(
       "", 1L, "KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30, "TiB", 1L << 40);
 
+  /**
+   * The longest duration: what nanoseconds in a long hold, as the engine's clocks count them (a
+   * longer {@code embedded.head-max-age} failed every cut, a longer sync interval the start-up).
+   */
+  private static final long MAX_DURATION_DAYS = 106_751;
+
   /** A duration written as a whole number and a unit: {@code 500ms}, {@code 30s}, {@code 7d}. */
   Duration getDuration(String key) throws ConfigException {
     long millis = getWithUnit(key, DURATION_UNITS);
+    if (millis > MAX_DURATION_DAYS * DURATION_UNITS.get("d")) {
+      throw invalid(key, "a duration of at most " + MAX_DURATION_DAYS + "d, about 292 years");
+    }
     if (millis > 0) return Duration.ofMillis(millis);
     throw invalid(key, "a duration above 0 with a unit: ms, s, m, h or d (e.g. 30s, 7d)");
   }
