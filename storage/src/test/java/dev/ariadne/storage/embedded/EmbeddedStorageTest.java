@@ -381,6 +381,39 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void cutsAndCompactionsAreCountedWithTheirTimeAndFailedBackgroundRoundsToo() throws Exception {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(1_000).compactionTargetSpans(1_000).compactionFanIn(2)
+        .maintenanceInterval(Duration.ofMillis(10)).open()) {
+      // Compaction in the background fails: the merged block's file cannot be created.
+      Path temporary = directory.resolve("blocks").resolve(BlockFormat.temporaryFileName(3));
+      Files.createDirectories(temporary.resolve("in the way"));
+      for (int i = 0; i < 2; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      assertThat(storage.cuts()).isEqualTo(2);
+      assertThat(storage.cutSeconds()).isPositive();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (storage.backgroundFailures() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(storage.backgroundFailures()).isGreaterThanOrEqualTo(2);
+      assertThat(storage.compactions()).isZero();
+      assertThat(storage.compactionSeconds()).isZero();
+
+      Files.delete(temporary.resolve("in the way"));
+      Files.delete(temporary);
+      while (storage.compactions() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.compactionSeconds()).isPositive();
+      assertThat(storage.cuts()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void byDefaultCompactionWaitsForSixteenBlocksOfATierAndMergesThemAtOnce() throws IOException {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
         .headMaxSpans(5).compactionTargetSpans(1_000).open()) {
