@@ -83,7 +83,7 @@ final class AriadneServer implements AutoCloseable {
       storage = embedded(config.embedded(), registry);
       storageDescription = "embedded, data in " + config.embedded().dataDir().toAbsolutePath()
           + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
-          + ", retention " + config.embedded().retention() + ")";
+          + ", retention " + Settings.text(config.embedded().retention()) + ")";
     }
     Analytics analytics;
     try {

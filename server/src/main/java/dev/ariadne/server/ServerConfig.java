@@ -67,7 +67,7 @@ record ServerConfig(
         s.get("host"),
         s.getChoice("storage", Set.of("embedded", "memory")),
         new Embedded(
-            Path.of(s.get("embedded.data-dir")),
+            s.getDirectory("embedded.data-dir"),
             SyncPolicy.valueOf(
                 s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
             s.getDuration("embedded.sync-interval"),

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -243,6 +244,22 @@ final class Settings {
     }
     if (millis > 0) return Duration.ofMillis(millis);
     throw invalid(key, "a duration above 0 with a unit: ms, s, m, h or d (e.g. 30s, 7d)");
+  }
+
+  /** A directory; an empty value is refused rather than taken as the working directory. */
+  Path getDirectory(String key) throws ConfigException {
+    String value = get(key);
+    if (value.isBlank()) throw invalid(key, "a directory path");
+    return Path.of(value);
+  }
+
+  /** {@code duration} as {@link #getDuration} reads it, in the largest unit that holds it whole. */
+  static String text(Duration duration) {
+    long millis = duration.toMillis();
+    for (String unit : List.of("d", "h", "m", "s")) {
+      if (millis % DURATION_UNITS.get(unit) == 0) return millis / DURATION_UNITS.get(unit) + unit;
+    }
+    return millis + "ms";
   }
 
   /** A size in bytes, with an optional unit: {@code 0}, {@code 512MiB}, {@code 50GiB}. */

@@ -89,6 +89,23 @@ class SettingsTest {
   }
 
   @Test
+  void anEmptyDataDirectoryIsNamedAsInvalidRatherThanTakenAsTheWorkingDirectory() {
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null,
+        Map.of("ARIADNE_EMBEDDED_DATA_DIR", " "), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("embedded.data-dir (ARIADNE_EMBEDDED_DATA_DIR, from environment"
+            + " ARIADNE_EMBEDDED_DATA_DIR): \"\" is invalid (expected: a directory path)");
+  }
+
+  @Test
+  void aDurationIsWrittenBackInTheLargestUnitThatHoldsItWhole() {
+    assertThat(Settings.text(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(Settings.text(Duration.ofHours(36))).isEqualTo("36h");
+    assertThat(Settings.text(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Settings.text(Duration.ofMillis(1500))).isEqualTo("1500ms");
+  }
+
+  @Test
   void compactionFanInIsAtLeastTwo() throws Exception {
     assertThat(ServerConfig.from(Settings.load(null, Map.of(),
         Map.of("embedded.compaction-fan-in", "4"))).embedded().compactionFanIn()).isEqualTo(4);
