@@ -80,7 +80,7 @@ final class AriadneServer implements AutoCloseable {
       storage = embedded(config.embedded(), registry);
       storageDescription = "embedded, data in " + config.embedded().dataDir().toAbsolutePath()
           + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
-          + ", retention " + config.embedded().retention() + ")";
+          + ", retention " + Settings.text(config.embedded().retention()) + ")";
     }
     Analytics analytics;
     try {
@@ -259,8 +259,23 @@ final class AriadneServer implements AutoCloseable {
     FunctionCounter.builder("ariadne.storage.wal.syncs", storage, EmbeddedStorage::walSyncCount)
         .description("fsyncs of the WAL (one covers every write waiting at that moment)")
         .register(registry);
+    FunctionCounter.builder("ariadne.storage.cuts", storage, EmbeddedStorage::cuts)
+        .description("Blocks written from cut heads")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.cut.seconds", storage, EmbeddedStorage::cutSeconds)
+        .description("Seconds spent writing the blocks of cut heads")
+        .register(registry);
     FunctionCounter.builder("ariadne.storage.compactions", storage, EmbeddedStorage::compactions)
         .description("Block compactions done")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.compaction.seconds", storage,
+            EmbeddedStorage::compactionSeconds)
+        .description("Seconds spent in the block compactions done")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.background.failures", storage,
+            EmbeddedStorage::backgroundFailures)
+        .description("Rounds of background work that failed (cuts, compactions, retention,"
+            + " closing replaced blocks), each retried; the log says which and why")
         .register(registry);
     FunctionCounter.builder("ariadne.storage.expired.blocks", storage, EmbeddedStorage::expiredBlocks)
         .description("Blocks deleted for retention or the disk cap")

@@ -69,7 +69,7 @@ record ServerConfig(
         host(s),
         s.getChoice("storage", Set.of("embedded", "memory")),
         new Embedded(
-            dataDir(s),
+            s.getDirectory("embedded.data-dir"),
             SyncPolicy.valueOf(
                 s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
             s.getDuration("embedded.sync-interval"),
@@ -121,14 +121,6 @@ record ServerConfig(
   }
 
   /** The data directory; empty would be the working directory, which is not meant. */
-  private static Path dataDir(Settings s) throws ConfigException {
-    String dir = s.get("embedded.data-dir");
-    if (dir.isEmpty()) {
-      throw s.invalid("embedded.data-dir", "a directory, such as data or /var/lib/ariadne");
-    }
-    return Path.of(dir);
-  }
-
   private static Duration bucket(Settings s) throws ConfigException {
     Duration bucket = s.getDuration("analytics.bucket");
     long millis = bucket.toMillis();

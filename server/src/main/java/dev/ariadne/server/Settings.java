@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -276,11 +277,36 @@ final class Settings {
   private static final Map<String, Long> SIZE_UNITS = Map.of(
       "", 1L, "KiB", 1L << 10, "MiB", 1L << 20, "GiB", 1L << 30, "TiB", 1L << 40);
 
+  /**
+   * The longest duration: what nanoseconds in a long hold, as the engine's clocks count them (a
+   * longer {@code embedded.head-max-age} failed every cut, a longer sync interval the start-up).
+   */
+  private static final long MAX_DURATION_DAYS = 106_751;
+
   /** A duration written as a whole number and a unit: {@code 500ms}, {@code 30s}, {@code 7d}. */
   Duration getDuration(String key) throws ConfigException {
     long millis = getWithUnit(key, DURATION_UNITS);
+    if (millis > MAX_DURATION_DAYS * DURATION_UNITS.get("d")) {
+      throw invalid(key, "a duration of at most " + MAX_DURATION_DAYS + "d, about 292 years");
+    }
     if (millis > 0) return Duration.ofMillis(millis);
     throw invalid(key, "a duration above 0 with a unit: ms, s, m, h or d (e.g. 30s, 7d)");
+  }
+
+  /** A directory; an empty value is refused rather than taken as the working directory. */
+  Path getDirectory(String key) throws ConfigException {
+    String value = get(key);
+    if (value.isBlank()) throw invalid(key, "a directory, such as data or /var/lib/ariadne");
+    return Path.of(value);
+  }
+
+  /** {@code duration} as {@link #getDuration} reads it, in the largest unit that holds it whole. */
+  static String text(Duration duration) {
+    long millis = duration.toMillis();
+    for (String unit : List.of("d", "h", "m", "s")) {
+      if (millis % DURATION_UNITS.get(unit) == 0) return millis / DURATION_UNITS.get(unit) + unit;
+    }
+    return millis + "ms";
   }
 
   /** A size in bytes, with an optional unit: {@code 0}, {@code 512MiB}, {@code 50GiB}. */

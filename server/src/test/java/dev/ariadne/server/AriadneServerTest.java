@@ -140,6 +140,10 @@ class AriadneServerTest {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).as("the storage's background work")
+        .contains("\nariadne_storage_cuts_total ", "\nariadne_storage_cut_seconds_total ",
+            "\nariadne_storage_compaction_seconds_total ",
+            "\nariadne_storage_background_failures_total ");
     assertThat(metrics.body()).as("the query APIs' requests")
         .containsPattern("ariadne_query_requests_seconds_count\\{[^}]*endpoint=\"/api/v1/services\"");
   }

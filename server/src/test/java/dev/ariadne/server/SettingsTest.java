@@ -68,6 +68,35 @@ class SettingsTest {
   }
 
   @Test
+  void aDurationPastWhatNanosecondsHoldIsNamedAsInvalid() throws Exception {
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("embedded.head-max-age", "106751d"))).embedded().headMaxAge())
+        .isEqualTo(Duration.ofDays(106_751));
+    Settings defaults = Settings.load(null, Map.of(), Map.of());
+    for (String key : Settings.DEFAULTS.keySet()) {
+      try {
+        defaults.getDuration(key);
+      } catch (ConfigException notADuration) {
+        continue;
+      }
+      assertThatThrownBy(() -> ServerConfig.from(
+          Settings.load(null, Map.of(), Map.of(key, "106752d"))))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key + " (")
+          .hasMessageEndingWith("\"106752d\" is invalid (expected: a duration of at most 106751d,"
+              + " about 292 years)");
+    }
+  }
+
+  @Test
+  void aDurationIsWrittenBackInTheLargestUnitThatHoldsItWhole() {
+    assertThat(Settings.text(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(Settings.text(Duration.ofHours(36))).isEqualTo("36h");
+    assertThat(Settings.text(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Settings.text(Duration.ofMillis(1500))).isEqualTo("1500ms");
+  }
+
+  @Test
   void compactionFanInIsAtLeastTwo() throws Exception {
     assertThat(ServerConfig.from(Settings.load(null, Map.of(),
         Map.of("embedded.compaction-fan-in", "4"))).embedded().compactionFanIn()).isEqualTo(4);

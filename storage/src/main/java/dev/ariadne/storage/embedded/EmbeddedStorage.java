@@ -120,7 +120,17 @@ public final class EmbeddedStorage implements Storage {
   private final Thread maintenance;
   private final ThreadLocal<ByteSink> recordBuffers = ThreadLocal.withInitial(() -> new ByteSink(64 * 1024));
   private final AtomicLong nextBlockId;
+  /**
+   * The ID of the block a merge failed to write, or -1: its retry writes under the same ID, so that
+   * a failure that repeats (a full disk) reads the same each time and is logged as one. Guarded by
+   * {@link #workLock}.
+   */
+  private long unwrittenMergeId = -1;
+  private final AtomicLong cuts = new AtomicLong();
+  private final AtomicLong cutNanos = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong compactionNanos = new AtomicLong();
+  private final AtomicLong backgroundFailures = new AtomicLong();
   private final AtomicLong expiredBlocks = new AtomicLong();
   private final AtomicLong corruptBlocks = new AtomicLong();
   /** Guards every change of {@link #state} and {@link #retired}. */
@@ -703,8 +713,31 @@ public final class EmbeddedStorage implements Storage {
     return wal.syncCount();
   }
 
+  /** Blocks written from cut heads. */
+  public long cuts() {
+    return cuts.get();
+  }
+
+  /** Seconds spent writing the blocks of {@link #cuts()}. */
+  public double cutSeconds() {
+    return cutNanos.get() / 1e9;
+  }
+
   public long compactions() {
     return compactions.get();
+  }
+
+  /** Seconds spent in {@link #compactions()}. */
+  public double compactionSeconds() {
+    return compactionNanos.get() / 1e9;
+  }
+
+  /**
+   * Rounds of background work that failed (cuts, compactions, retention, closing replaced blocks),
+   * each retried at the next round; the log says which and why.
+   */
+  public long backgroundFailures() {
+    return backgroundFailures.get();
   }
 
   /** Blocks deleted for retention or for the disk cap. */
@@ -850,6 +883,7 @@ public final class EmbeddedStorage implements Storage {
           task.work().run();
           task.failures().succeeded();
         } catch (IOException | RuntimeException | Error e) {
+          backgroundFailures.incrementAndGet();
           task.failures().failed(e);
         }
       }
@@ -958,6 +992,7 @@ public final class EmbeddedStorage implements Storage {
    */
   private void writeUnwrittenCuts() throws IOException {
     for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
+      long started = System.nanoTime();
       Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
           next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
       CrashPoint.reached("cut-written");
@@ -971,6 +1006,8 @@ public final class EmbeddedStorage implements Storage {
         blocks.add(block);
         state = new State(current.head, cut, blocks);
       }
+      cutNanos.addAndGet(System.nanoTime() - started);
+      cuts.incrementAndGet();
       maintenanceLock.lock();
       try {
         headRoom.signalAll();
@@ -1022,7 +1059,12 @@ public final class EmbeddedStorage implements Storage {
     if (group.isEmpty()) {
       return;
     }
-    Block merged = BlockWriter.compact(blockDirectory, nextBlockId.getAndIncrement(), group);
+    long started = System.nanoTime();
+    if (unwrittenMergeId < 0) {
+      unwrittenMergeId = nextBlockId.getAndIncrement();
+    }
+    Block merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    unwrittenMergeId = -1;
     CrashPoint.reached("compaction-written");
     synchronized (stateLock) {
       State current = state;
@@ -1036,6 +1078,7 @@ public final class EmbeddedStorage implements Storage {
     for (Block block : group) {
       Files.deleteIfExists(block.file());
     }
+    compactionNanos.addAndGet(System.nanoTime() - started);
     compactions.incrementAndGet();
   }
 

@@ -63,12 +63,15 @@ import java.util.zip.CRC32C;
  * <p>Recovery, in {@link #open}: segments are replayed oldest first. A bad record in the last
  * segment is a torn tail (the crash came mid-write, before an acknowledgement): it is logged as a
  * WARNING and the segment truncated there; appends go on from that point. A bad record in an
- * earlier segment is corruption: it is logged as an ERROR, the bytes from the bad record on are
- * copied to {@code <segment name>.corrupt-<offset>} beside it and the segment truncated to its good
- * prefix. A segment whose header is not a WAL header is renamed to {@code <segment
- * name>.corrupt-0}, except a last segment shorter than a header, which is a torn creation and gets
- * its header rewritten. A segment of another format version stops {@link #open} instead, since
- * it may be a newer release's log. Every case is in the {@link #replayReport()}.
+ * earlier segment is corruption, and so is one in the last segment whose checksum fails with a
+ * whole record after it: a crash mid-write leaves damage at the end, and truncating there would
+ * lose the records after it, acknowledged ones among them (a machine crash that wrote an unsynced
+ * record but not the one before costs a file set aside that a torn tail would not). It is logged
+ * as an ERROR, the bytes from the bad record on are copied to {@code <segment
+ * name>.corrupt-<offset>} beside it and the segment truncated to its good prefix. A segment whose
+ * header is not a WAL header is renamed to {@code <segment name>.corrupt-0}, except a last segment
+ * shorter than a header, which is a torn creation and gets its header rewritten. A segment of
+ * another format version stops {@link #open} instead, since it may be a newer release's log. Every case is in the {@link #replayReport()}.
  */
 final class Wal implements Closeable {
   /** The largest payload {@link #append} takes. */
@@ -623,7 +626,7 @@ final class Wal implements Closeable {
         } else {
           setAsideWhole(file, scan.problem(), size);
         }
-      } else if (last) {
+      } else if (last && !scan.corrupt()) {
         truncateTornTail(file, scan.end(), scan.problem(), size);
         kept.put(id, scan.end());
       } else {
@@ -638,8 +641,31 @@ final class Wal implements Closeable {
      * @param end where the replayed records end
      * @param problem what is wrong at {@code end}, or null when the segment is whole
      * @param badHeader whether the problem is the segment header
+     * @param corrupt whether the problem cannot be a torn tail: whole records follow it
      */
-    private record Scan(long end, String problem, boolean badHeader) {}
+    private record Scan(long end, String problem, boolean badHeader, boolean corrupt) {
+      Scan(long end, String problem, boolean badHeader) {
+        this(end, problem, badHeader, false);
+      }
+    }
+
+    /** Whether the {@code left} bytes of {@code in} start with a whole record whose checksum holds. */
+    private boolean wholeRecordFollows(InputStream in, long left, CRC32C crc) throws IOException {
+      byte[] frame = new byte[FRAME_BYTES];
+      if (left < FRAME_BYTES || in.readNBytes(frame, 0, FRAME_BYTES) < FRAME_BYTES) {
+        return false;
+      }
+      ByteSource frameSource = new ByteSource(frame, "WAL record header");
+      int length = frameSource.readIntLe();
+      int checksum = frameSource.readIntLe();
+      if (length <= 0 || length > MAX_RECORD_BYTES || length > left - FRAME_BYTES) {
+        return false;
+      }
+      byte[] next = in.readNBytes(length);
+      crc.reset();
+      crc.update(next, 0, next.length);
+      return next.length == length && (int) crc.getValue() == checksum;
+    }
 
     private Scan scan(long id, Path file, long size) throws IOException {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -692,7 +718,10 @@ final class Wal implements Closeable {
           crc.reset();
           crc.update(payload, 0, length);
           if ((int) crc.getValue() != checksum) {
-            return new Scan(offset, "CRC32C mismatch in a record of " + length + " bytes", false);
+            String problem = "CRC32C mismatch in a record of " + length + " bytes";
+            return wholeRecordFollows(in, left - FRAME_BYTES - length, crc)
+                ? new Scan(offset, problem + ", with whole records after it", false, true)
+                : new Scan(offset, problem, false);
           }
           replay.record(id, payload, 0, length);
           records++;

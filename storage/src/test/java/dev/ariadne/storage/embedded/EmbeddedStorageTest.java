@@ -10,6 +10,7 @@ import static dev.ariadne.storage.TestSpans.span;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchIOException;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ariadne.model.Attribute;
@@ -340,6 +341,75 @@ class EmbeddedStorageTest {
       for (TraceId traceId : traces) {
         assertThat(storage.trace(traceId)).hasSize(5);
       }
+    }
+  }
+
+  @Test
+  void aFailedCompactionIsRetriedAsTheSameBlockSoThatItsFailureReadsTheSameEachTime()
+      throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).compactionTargetSpans(1_000).compactionFanIn(2)
+        .maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      List<TraceId> traces = List.of(randomTraceId(), randomTraceId());
+      for (int i = 0; i < traces.size(); i++) {
+        storage.write(checkout(traces.get(i), TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      // A real failure, as a full disk would give: the merged block's file cannot be created.
+      Path blocks = directory.resolve("blocks");
+      Path temporary = blocks.resolve(BlockFormat.temporaryFileName(3));
+      Files.createDirectories(temporary.resolve("in the way"));
+
+      List<String> failures = new ArrayList<>();
+      for (int attempt = 0; attempt < 3; attempt++) {
+        IOException failure = catchIOException(storage::compact);
+        failures.add(failure == null ? "compacted" : failure.getMessage());
+      }
+
+      assertThat(failures).containsOnly("writing block " + blocks.resolve(BlockFormat.fileName(3))
+          + " failed; nothing of it was kept");
+      Files.delete(temporary.resolve("in the way"));
+      Files.delete(temporary);
+      storage.compact();
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(blocks.resolve(BlockFormat.fileName(3))).exists();
+      for (TraceId traceId : traces) {
+        assertThat(storage.trace(traceId)).hasSize(5);
+      }
+    }
+  }
+
+  @Test
+  void cutsAndCompactionsAreCountedWithTheirTimeAndFailedBackgroundRoundsToo() throws Exception {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(1_000).compactionTargetSpans(1_000).compactionFanIn(2)
+        .maintenanceInterval(Duration.ofMillis(10)).open()) {
+      // Compaction in the background fails: the merged block's file cannot be created.
+      Path temporary = directory.resolve("blocks").resolve(BlockFormat.temporaryFileName(3));
+      Files.createDirectories(temporary.resolve("in the way"));
+      for (int i = 0; i < 2; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      assertThat(storage.cuts()).isEqualTo(2);
+      assertThat(storage.cutSeconds()).isPositive();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (storage.backgroundFailures() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(storage.backgroundFailures()).isGreaterThanOrEqualTo(2);
+      assertThat(storage.compactions()).isZero();
+      assertThat(storage.compactionSeconds()).isZero();
+
+      Files.delete(temporary.resolve("in the way"));
+      Files.delete(temporary);
+      while (storage.compactions() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.compactionSeconds()).isPositive();
+      assertThat(storage.cuts()).isEqualTo(2);
     }
   }
 

@@ -308,7 +308,8 @@ class WalTest {
       assertThat(wal.replayReport().damage()).singleElement().satisfies(damage -> {
         assertThat(damage.file()).isEqualTo(file);
         assertThat(damage.offset()).isEqualTo(corruptAt);
-        assertThat(damage.reason()).isEqualTo("CRC32C mismatch in a record of 2 bytes");
+        assertThat(damage.reason())
+            .isEqualTo("CRC32C mismatch in a record of 2 bytes, with whole records after it");
         assertThat(damage.bytes()).isEqualTo(original.length - corruptAt);
         assertThat(damage.setAside()).isEqualTo(aside);
       });
@@ -324,6 +325,42 @@ class WalTest {
     try (Wal wal = open()) {
       assertThat(replayed).containsExactly(new Entry(1, "a1"), new Entry(1, "a2"),
           new Entry(2, "b1"), new Entry(3, "c1"));
+      assertThat(wal.replayReport().clean()).isTrue();
+    }
+  }
+
+  @Test
+  void setsAsideTheRestOfTheLastSegmentWhenWholeRecordsFollowACorruptOne() throws IOException {
+    try (Wal wal = open()) {
+      append(wal, "first");
+      append(wal, "second");
+      append(wal, "acknowledged after the damage");
+    }
+    Path file = segment(1);
+    byte[] original = Files.readAllBytes(file);
+    long corruptAt = Wal.HEADER_BYTES + Wal.FRAME_BYTES + "first".length();
+    flipByte(file, corruptAt + Wal.FRAME_BYTES);
+    Path aside = dir.resolve("0000000000000001.wal.corrupt-" + corruptAt);
+
+    try (Wal wal = open()) {
+      assertThat(replayed).containsExactly(new Entry(1, "first"));
+      assertThat(wal.replayReport().damage()).singleElement().satisfies(damage -> {
+        assertThat(damage.offset()).isEqualTo(corruptAt);
+        assertThat(damage.reason()).isEqualTo("CRC32C mismatch in a record of 6 bytes, with whole"
+            + " records after it");
+        assertThat(damage.setAside()).isEqualTo(aside);
+      });
+      assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
+          .contains(file.toString(), "corrupt record at offset " + corruptAt, aside.toString());
+      assertThat(logs.messages(Level.WARNING)).isEmpty();
+      assertThat(append(wal, "after the restart")).isEqualTo(1);
+    }
+    byte[] tail = Arrays.copyOfRange(original, (int) corruptAt, original.length);
+    tail[Wal.FRAME_BYTES] ^= 0x01;
+    assertThat(Files.readAllBytes(aside)).isEqualTo(tail);
+
+    try (Wal wal = open()) {
+      assertThat(replayed).containsExactly(new Entry(1, "first"), new Entry(1, "after the restart"));
       assertThat(wal.replayReport().clean()).isTrue();
     }
   }
