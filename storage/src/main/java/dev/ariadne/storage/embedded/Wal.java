@@ -60,18 +60,20 @@ import java.util.zip.CRC32C;
  * touching the file, but interrupting a thread inside {@link #roll()} or {@link #close()} stops
  * the WAL.
  *
- * <p>Recovery, in {@link #open}: segments are replayed oldest first. A bad record in the last
- * segment is a torn tail (the crash came mid-write, before an acknowledgement): it is logged as a
- * WARNING and the segment truncated there; appends go on from that point. A bad record in an
- * earlier segment is corruption, and so is one in the last segment whose checksum fails with a
- * whole record after it: a crash mid-write leaves damage at the end, and truncating there would
- * lose the records after it, acknowledged ones among them (a machine crash that wrote an unsynced
- * record but not the one before costs a file set aside that a torn tail would not). It is logged
- * as an ERROR, the bytes from the bad record on are copied to {@code <segment
- * name>.corrupt-<offset>} beside it and the segment truncated to its good prefix. A segment whose
- * header is not a WAL header is renamed to {@code <segment name>.corrupt-0}, except a last segment
- * shorter than a header, which is a torn creation and gets its header rewritten. A segment of
- * another format version stops {@link #open} instead, since it may be a newer release's log. Every case is in the {@link #replayReport()}.
+ * <p>Recovery, in {@link #open}: segments are replayed oldest first. A record whose checksum
+ * fails with a whole record after it, in any segment, is corruption that a crash cannot leave (it
+ * leaves damage at the end): it is logged as an ERROR, its bytes are copied to {@code <segment
+ * name>.corrupt-<offset>} beside the segment, and replay goes on after it, so that the records
+ * after it, acknowledged ones among them, are not lost. The segment keeps it, and says so again
+ * at each start until a block covers the segment and it is deleted. Past the last whole record, a
+ * bad record in the last segment is a torn tail (the crash came mid-write, before an
+ * acknowledgement): it is logged as a WARNING and the segment truncated there; appends go on from
+ * that point. In an earlier segment it is corruption: it is logged as an ERROR, the bytes from
+ * the bad record on are copied to {@code <segment name>.corrupt-<offset>} beside it and the
+ * segment truncated to its good prefix. A segment whose header is not a WAL header is renamed to
+ * {@code <segment name>.corrupt-0}, except a last segment shorter than a header, which is a torn
+ * creation and gets its header rewritten. A segment of another format version stops {@link #open}
+ * instead, since it may be a newer release's log. Every case is in the {@link #replayReport()}.
  */
 final class Wal implements Closeable {
   /** The largest payload {@link #append} takes. */
@@ -617,6 +619,9 @@ final class Wal implements Closeable {
       segments++;
       long size = Files.size(file);
       Scan scan = scan(id, file, size);
+      for (Skipped record : scan.skipped()) {
+        setAsideRecord(file, record);
+      }
       if (scan.problem() == null) {
         kept.put(id, size);
       } else if (scan.badHeader()) {
@@ -626,7 +631,7 @@ final class Wal implements Closeable {
         } else {
           setAsideWhole(file, scan.problem(), size);
         }
-      } else if (last && !scan.corrupt()) {
+      } else if (last) {
         truncateTornTail(file, scan.end(), scan.problem(), size);
         kept.put(id, scan.end());
       } else {
@@ -636,36 +641,22 @@ final class Wal implements Closeable {
     }
 
     /**
-     * Replays the records of a segment of {@code size} bytes up to the first problem.
+     * What replaying a segment of {@code size} bytes found.
      *
      * @param end where the replayed records end
      * @param problem what is wrong at {@code end}, or null when the segment is whole
      * @param badHeader whether the problem is the segment header
-     * @param corrupt whether the problem cannot be a torn tail: whole records follow it
+     * @param skipped the records before {@code end} whose checksum failed, each followed by a whole
+     *     record
      */
-    private record Scan(long end, String problem, boolean badHeader, boolean corrupt) {
+    private record Scan(long end, String problem, boolean badHeader, List<Skipped> skipped) {
       Scan(long end, String problem, boolean badHeader) {
-        this(end, problem, badHeader, false);
+        this(end, problem, badHeader, List.of());
       }
     }
 
-    /** Whether the {@code left} bytes of {@code in} start with a whole record whose checksum holds. */
-    private boolean wholeRecordFollows(InputStream in, long left, CRC32C crc) throws IOException {
-      byte[] frame = new byte[FRAME_BYTES];
-      if (left < FRAME_BYTES || in.readNBytes(frame, 0, FRAME_BYTES) < FRAME_BYTES) {
-        return false;
-      }
-      ByteSource frameSource = new ByteSource(frame, "WAL record header");
-      int length = frameSource.readIntLe();
-      int checksum = frameSource.readIntLe();
-      if (length <= 0 || length > MAX_RECORD_BYTES || length > left - FRAME_BYTES) {
-        return false;
-      }
-      byte[] next = in.readNBytes(length);
-      crc.reset();
-      crc.update(next, 0, next.length);
-      return next.length == length && (int) crc.getValue() == checksum;
-    }
+    /** A record whose checksum failed, {@code bytes} long with its frame, that replay went past. */
+    private record Skipped(long offset, long bytes, String reason) {}
 
     private Scan scan(long id, Path file, long size) throws IOException {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -689,46 +680,60 @@ final class Wal implements Closeable {
         long offset = HEADER_BYTES;
         CRC32C crc = new CRC32C();
         byte[] frame = new byte[FRAME_BYTES];
+        List<Skipped> skipped = new ArrayList<>();
+        // Records whose checksum failed since the last whole one: skipped once a whole one
+        // follows them, else the start of the tail's problem.
+        List<Skipped> unconfirmed = new ArrayList<>();
+        String problem = null;
         while (offset < size) {
           long left = size - offset;
           if (left < FRAME_BYTES) {
-            return new Scan(offset, "incomplete record header: " + left + " of " + FRAME_BYTES
-                + " bytes", false);
+            problem = "incomplete record header: " + left + " of " + FRAME_BYTES + " bytes";
+            break;
           }
           if (in.readNBytes(frame, 0, FRAME_BYTES) < FRAME_BYTES) {
-            return new Scan(offset, "the file shrank while being read", false);
+            problem = "the file shrank while being read";
+            break;
           }
           ByteSource frameSource = new ByteSource(frame, "WAL record header in " + file);
           int length = frameSource.readIntLe();
           int checksum = frameSource.readIntLe();
           if (length <= 0 || length > MAX_RECORD_BYTES) {
-            return new Scan(offset, "bad record length " + Integer.toUnsignedString(length)
-                + " (expected: 1 to " + MAX_RECORD_BYTES + ")", false);
+            problem = "bad record length " + Integer.toUnsignedString(length) + " (expected: 1 to "
+                + MAX_RECORD_BYTES + ")";
+            break;
           }
           if (length > left - FRAME_BYTES) {
-            return new Scan(offset, "record of " + length + " bytes runs past the end of the file ("
-                + (left - FRAME_BYTES) + " bytes left)", false);
+            problem = "record of " + length + " bytes runs past the end of the file ("
+                + (left - FRAME_BYTES) + " bytes left)";
+            break;
           }
           if (length > payload.length) {
             payload = new byte[Math.min(MAX_RECORD_BYTES, Math.max(length, payload.length * 2))];
           }
           if (in.readNBytes(payload, 0, length) < length) {
-            return new Scan(offset, "the file shrank while being read", false);
+            problem = "the file shrank while being read";
+            break;
           }
           crc.reset();
           crc.update(payload, 0, length);
           if ((int) crc.getValue() != checksum) {
-            String problem = "CRC32C mismatch in a record of " + length + " bytes";
-            return wholeRecordFollows(in, left - FRAME_BYTES - length, crc)
-                ? new Scan(offset, problem + ", with whole records after it", false, true)
-                : new Scan(offset, problem, false);
+            unconfirmed.add(new Skipped(offset, FRAME_BYTES + length,
+                "CRC32C mismatch in a record of " + length + " bytes"));
+          } else {
+            skipped.addAll(unconfirmed);
+            unconfirmed.clear();
+            replay.record(id, payload, 0, length);
+            records++;
+            payloadBytes += length;
           }
-          replay.record(id, payload, 0, length);
-          records++;
-          payloadBytes += length;
           offset += FRAME_BYTES + length;
         }
-        return new Scan(offset, null, false);
+        if (!unconfirmed.isEmpty()) {
+          // No whole record after them: the damage runs to the end, as a crash leaves it.
+          return new Scan(unconfirmed.get(0).offset(), unconfirmed.get(0).reason(), false, skipped);
+        }
+        return new Scan(offset, problem, false, skipped);
       }
     }
 
@@ -752,6 +757,28 @@ final class Wal implements Closeable {
         channel.force(true);
       }
       damage.add(new Damage(file, offset, reason, size - offset, null));
+    }
+
+    /** Copies a skipped record beside the segment, which keeps it. */
+    private void setAsideRecord(Path file, Skipped record) throws IOException {
+      Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + record.offset());
+      LOG.log(Level.ERROR,
+          "WAL segment {0}: corrupt record at offset {1} ({2}, with whole records after it);"
+              + " copied its {3} bytes to {4} and replayed the records after it",
+          file, Long.toString(record.offset()), record.reason(), Long.toString(record.bytes()),
+          aside);
+      try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+          FileChannel target = FileChannel.open(aside, StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        long copied = 0;
+        while (copied < record.bytes()) {
+          copied += source.transferTo(record.offset() + copied, record.bytes() - copied, target);
+        }
+        target.force(true);
+      }
+      syncDirectory(directory);
+      damage.add(new Damage(file, record.offset(), record.reason() + ", with whole records after it",
+          record.bytes(), aside));
     }
 
     /** Copies the bytes from {@code offset} on beside the segment, then truncates it there. */

@@ -294,74 +294,100 @@ class WalTest {
   }
 
   @Test
-  void setsAsideTheRestOfAnEarlierSegmentAfterACorruptRecord() throws IOException {
+  void skipsACorruptRecordOfAnEarlierSegmentAndReplaysTheRecordsAfterIt() throws IOException {
     writeThreeSegments();
     Path file = segment(2);
     byte[] original = Files.readAllBytes(file);
     long corruptAt = Wal.HEADER_BYTES + Wal.FRAME_BYTES + "b1".length();
     flipByte(file, corruptAt + Wal.FRAME_BYTES);
     Path aside = dir.resolve("0000000000000002.wal.corrupt-" + corruptAt);
+    List<Entry> all = List.of(new Entry(1, "a1"), new Entry(1, "a2"), new Entry(2, "b1"),
+        new Entry(2, "b3"), new Entry(3, "c1"));
+    Damage skipped = new Damage(file, corruptAt,
+        "CRC32C mismatch in a record of 2 bytes, with whole records after it",
+        Wal.FRAME_BYTES + 2, aside);
 
     try (Wal wal = open()) {
-      assertThat(replayed).containsExactly(new Entry(1, "a1"), new Entry(1, "a2"),
-          new Entry(2, "b1"), new Entry(3, "c1"));
-      assertThat(wal.replayReport().damage()).singleElement().satisfies(damage -> {
-        assertThat(damage.file()).isEqualTo(file);
-        assertThat(damage.offset()).isEqualTo(corruptAt);
-        assertThat(damage.reason())
-            .isEqualTo("CRC32C mismatch in a record of 2 bytes, with whole records after it");
-        assertThat(damage.bytes()).isEqualTo(original.length - corruptAt);
-        assertThat(damage.setAside()).isEqualTo(aside);
-      });
+      assertThat(replayed).containsExactlyElementsOf(all);
+      assertThat(wal.replayReport().damage()).containsExactly(skipped);
       assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
-          .contains(file.toString(), "corrupt record at offset " + corruptAt, aside.toString());
+          .contains(file.toString(), "corrupt record at offset " + corruptAt, aside.toString(),
+              "replayed the records after it");
       assertThat(wal.currentSegment()).isEqualTo(3);
     }
-    assertThat(Files.size(file)).isEqualTo(corruptAt);
-    byte[] tail = Arrays.copyOfRange(original, (int) corruptAt, original.length);
-    tail[Wal.FRAME_BYTES] ^= 0x01;
-    assertThat(Files.readAllBytes(aside)).isEqualTo(tail);
+    byte[] record = Arrays.copyOfRange(original, (int) corruptAt,
+        (int) corruptAt + Wal.FRAME_BYTES + 2);
+    record[Wal.FRAME_BYTES] ^= 0x01;
+    assertThat(Files.readAllBytes(aside)).isEqualTo(record);
+    assertThat(Files.size(file)).as("the segment keeps it").isEqualTo(original.length);
 
     try (Wal wal = open()) {
-      assertThat(replayed).containsExactly(new Entry(1, "a1"), new Entry(1, "a2"),
-          new Entry(2, "b1"), new Entry(3, "c1"));
-      assertThat(wal.replayReport().clean()).isTrue();
+      assertThat(replayed).containsExactlyElementsOf(all);
+      assertThat(wal.replayReport().damage()).as("said again at each start").containsExactly(
+          skipped);
     }
   }
 
+  /**
+   * A crash leaves damage at the end of the last segment: a record whose checksum fails with a
+   * whole record after it is corruption, and truncating there would lose the records after it.
+   * Before it was skipped, a flipped byte 200 KB into a 700 KB segment lost 730 of 1,000
+   * acknowledged traces.
+   */
   @Test
-  void setsAsideTheRestOfTheLastSegmentWhenWholeRecordsFollowACorruptOne() throws IOException {
+  void skipsACorruptRecordOfTheLastSegmentAndReplaysTheAcknowledgedRecordsAfterIt()
+      throws IOException {
     try (Wal wal = open()) {
       append(wal, "first");
       append(wal, "second");
       append(wal, "acknowledged after the damage");
     }
     Path file = segment(1);
-    byte[] original = Files.readAllBytes(file);
     long corruptAt = Wal.HEADER_BYTES + Wal.FRAME_BYTES + "first".length();
     flipByte(file, corruptAt + Wal.FRAME_BYTES);
     Path aside = dir.resolve("0000000000000001.wal.corrupt-" + corruptAt);
 
     try (Wal wal = open()) {
-      assertThat(replayed).containsExactly(new Entry(1, "first"));
+      assertThat(replayed).containsExactly(
+          new Entry(1, "first"), new Entry(1, "acknowledged after the damage"));
       assertThat(wal.replayReport().damage()).singleElement().satisfies(damage -> {
         assertThat(damage.offset()).isEqualTo(corruptAt);
         assertThat(damage.reason()).isEqualTo("CRC32C mismatch in a record of 6 bytes, with whole"
             + " records after it");
+        assertThat(damage.bytes()).isEqualTo(Wal.FRAME_BYTES + "second".length());
         assertThat(damage.setAside()).isEqualTo(aside);
       });
-      assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
-          .contains(file.toString(), "corrupt record at offset " + corruptAt, aside.toString());
       assertThat(logs.messages(Level.WARNING)).isEmpty();
       assertThat(append(wal, "after the restart")).isEqualTo(1);
     }
-    byte[] tail = Arrays.copyOfRange(original, (int) corruptAt, original.length);
-    tail[Wal.FRAME_BYTES] ^= 0x01;
-    assertThat(Files.readAllBytes(aside)).isEqualTo(tail);
 
     try (Wal wal = open()) {
-      assertThat(replayed).containsExactly(new Entry(1, "first"), new Entry(1, "after the restart"));
-      assertThat(wal.replayReport().clean()).isTrue();
+      assertThat(replayed).containsExactly(new Entry(1, "first"),
+          new Entry(1, "acknowledged after the damage"), new Entry(1, "after the restart"));
+    }
+  }
+
+  @Test
+  void corruptRecordsWithNoWholeRecordAfterThemAreATornTail() throws IOException {
+    try (Wal wal = open()) {
+      append(wal, "first");
+      append(wal, "second");
+      append(wal, "third");
+    }
+    Path file = segment(1);
+    long secondAt = Wal.HEADER_BYTES + Wal.FRAME_BYTES + "first".length();
+    long thirdAt = secondAt + Wal.FRAME_BYTES + "second".length();
+    flipByte(file, secondAt + Wal.FRAME_BYTES);
+    flipByte(file, thirdAt + Wal.FRAME_BYTES);
+
+    try (Wal wal = open()) {
+      assertThat(replayed).containsExactly(new Entry(1, "first"));
+      assertThat(wal.replayReport().damage()).singleElement().satisfies(damage -> {
+        assertThat(damage.offset()).isEqualTo(secondAt);
+        assertThat(damage.reason()).isEqualTo("CRC32C mismatch in a record of 6 bytes");
+        assertThat(damage.setAside()).isNull();
+      });
+      assertThat(Files.size(file)).isEqualTo(secondAt);
     }
   }
 
