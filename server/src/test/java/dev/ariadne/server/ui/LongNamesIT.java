@@ -42,12 +42,7 @@ class LongNamesIT {
   /** Whether the RED metrics count the long-named service's spans and the map has its call. */
   private static boolean ready() {
     try {
-      JsonNode operations = ServiceMapIT.api(ui.server.queryPort(),
-          "/api/v1/metrics/red/operations?service=" + SERVICE);
-      long requests = 0;
-      for (JsonNode row : operations.path("operations")) {
-        requests += row.path("requests").asLong();
-      }
+      long requests = ServiceMapIT.requests(ui.server.queryPort(), SERVICE);
       JsonNode dependencies = ServiceMapIT.api(ui.server.queryPort(),
           "/api/v1/dependencies?lookback=1h");
       return requests == 3 && ServiceMapIT.calls(dependencies, SERVICE, "cart") == 1;

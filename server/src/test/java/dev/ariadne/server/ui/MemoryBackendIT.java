@@ -43,12 +43,8 @@ class MemoryBackendIT {
    */
   private static boolean analyticsReady() {
     try {
-      long requests = 0;
-      for (JsonNode row : api("/api/v1/metrics/red/operations?service=cart").path("operations")) {
-        requests += row.path("requests").asLong();
-      }
       JsonNode dependencies = api("/api/v1/dependencies?lookback=1h");
-      return requests == 16 && dependencies.path("source").asText().equals("analytics")
+      return ServiceMapIT.requests(ui.server.queryPort(), "cart") == 16 && dependencies.path("source").asText().equals("analytics")
           && ServiceMapIT.calls(dependencies, "frontend", "cart") == 4
           && ServiceMapIT.calls(dependencies, "cart", "payment") == 4
           && ServiceMapIT.calls(dependencies, "cart", "orders-db") == 8;

@@ -110,6 +110,16 @@ class ServiceMapIT {
   }
 
   /** The calls from parent to child in a dependencies answer, over its connection types. */
+  /** The requests the RED API counts for {@code service}'s operations, every span kind. */
+  static long requests(int queryPort, String service) throws Exception {
+    long requests = 0;
+    for (JsonNode row : api(queryPort, "/api/v1/metrics/red/operations?service=" + service)
+        .path("operations")) {
+      requests += row.path("requests").asLong();
+    }
+    return requests;
+  }
+
   static long calls(JsonNode answer, String parent, String child) {
     long calls = 0;
     for (JsonNode link : answer.path("links")) {

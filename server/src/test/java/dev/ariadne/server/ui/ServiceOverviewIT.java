@@ -2,7 +2,6 @@ package dev.ariadne.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ariadne.server.LoopbackServer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -67,13 +66,7 @@ class ServiceOverviewIT {
 
   private static long requests(String service) {
     try {
-      JsonNode answer = ServiceMapIT.api(ui.server.queryPort(),
-          "/api/v1/metrics/red/operations?service=" + service);
-      long requests = 0;
-      for (JsonNode row : answer.path("operations")) {
-        requests += row.path("requests").asLong();
-      }
-      return requests;
+      return ServiceMapIT.requests(ui.server.queryPort(), service);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
