@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -209,9 +210,13 @@ final class AriadneServer implements AutoCloseable {
 
   /**
    * Why {@code failure} happened: its message, without the file it names when that file is {@code
-   * directory}, which the line names already.
+   * directory}, which the line names already. A file where the directory should be is said so,
+   * rather than the first file the engine failed to make in it.
    */
   private static String reason(IOException failure, Path directory) {
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      return "Not a directory";
+    }
     if (failure instanceof FileSystemException fileFailure && fileFailure.getFile() != null
         && fileFailure.getReason() != null
         && Path.of(fileFailure.getFile()).toAbsolutePath().normalize().equals(directory)) {

@@ -66,6 +66,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    for (String warning : Settings.unknownEnvironment(System.getenv())) {
+      System.err.println("ariadne server: " + warning);
+    }
     ServerConfig config;
     try {
       config = ServerConfig.from(Settings.load(configFile, System.getenv(), flags()));

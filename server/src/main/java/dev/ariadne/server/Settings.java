@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,25 @@ final class Settings {
     return new Settings(values, sources);
   }
 
+  /**
+   * A warning for each {@code ARIADNE_*} variable in {@code env} that sets nothing, naming the
+   * variable meant when it is a few letters away. Not an error, as an unknown key in the file or
+   * the flags is: the environment is shared with other programs, which may have variables of
+   * their own that start with {@code ARIADNE_}.
+   */
+  static List<String> unknownEnvironment(Map<String, String> env) {
+    Set<String> known = new TreeSet<>();
+    DEFAULTS.keySet().forEach(key -> known.add(envName(key)));
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (!name.startsWith("ARIADNE_") || known.contains(name)) continue;
+      String meant = closest(name, known);
+      warnings.add("warning: " + name + " is not a setting and is ignored"
+          + (meant != null ? "; did you mean " + meant + "?" : ""));
+    }
+    return warnings;
+  }
+
   private static void put(
       Map<String, String> values, Map<String, String> sources, String key, String value, String source)
       throws ConfigException {
@@ -133,10 +153,15 @@ final class Settings {
 
   /** The known key {@code key} is a slip of, within a few letters, or null. */
   private static String closestKey(String key) {
+    return closest(key, DEFAULTS.keySet());
+  }
+
+  /** Of {@code candidates}, the one {@code text} is a slip of, within a few letters, or null. */
+  private static String closest(String text, Iterable<String> candidates) {
     String closest = null;
     int closestDistance = 4;
-    for (String known : DEFAULTS.keySet()) {
-      int distance = editDistance(key, known);
+    for (String known : candidates) {
+      int distance = editDistance(text, known);
       if (distance < closestDistance) {
         closest = known;
         closestDistance = distance;

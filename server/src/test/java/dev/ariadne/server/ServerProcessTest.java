@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerProcessTest {
 
   private static Process start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  private static Process start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   @TempDir Path dataDir;
@@ -108,6 +115,20 @@ class ServerProcessTest {
   }
 
   @Test
+  void aDataDirectoryThatIsAFileStopsStartUpSayingSo() throws Exception {
+    Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
+    Process server = start("server", "--data-dir", file.toString(), "--host", "127.0.0.1",
+        "--query-port", "0", "--disable",
+        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+    String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isEqualTo(1);
+    assertThat(output.strip())
+        .isEqualTo("ariadne server: cannot open the data directory " + file + ": Not a directory");
+  }
+
+  @Test
   void anInvalidSettingStopsStartUpWithAMessageNamingIt() throws Exception {
     Process server = start("server", "--zipkin-port", "http");
     String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -116,5 +137,18 @@ class ServerProcessTest {
     assertThat(server.exitValue()).isEqualTo(2);
     assertThat(output)
         .contains("receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from flag): \"http\" is invalid");
+  }
+
+  @Test
+  void anEnvironmentVariableThatSetsNothingIsWarnedOfBeforeStartUpGoesOn() throws Exception {
+    Process server = start(Map.of("ARIADNE_QUERY_PROT", "9999"), "server", "--zipkin-port", "http");
+    String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(output.lines()).containsExactly(
+        "ariadne server: warning: ARIADNE_QUERY_PROT is not a setting and is ignored;"
+            + " did you mean ARIADNE_QUERY_PORT?",
+        "ariadne server: receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from flag): \"http\""
+            + " is invalid (expected: a port number from 0 to 65535)");
   }
 }

@@ -275,4 +275,19 @@ class SettingsTest {
     assertThat(Settings.envName("receivers.otlp-grpc.port")).isEqualTo("ARIADNE_RECEIVERS_OTLP_GRPC_PORT");
     assertThat(Settings.envName("memory.max-spans")).isEqualTo("ARIADNE_MEMORY_MAX_SPANS");
   }
+
+  @Test
+  void anEnvironmentVariableThatSetsNothingIsWarnedOfNamingTheOneMeant() throws Exception {
+    Map<String, String> env = Map.of(
+        "ARIADNE_QUERY_PROT", "9999",
+        "ARIADNE_EMBEDDED_RETENTION", "3d",
+        "ARIADNE_FORMATS", "zipkin-json",
+        "PATH", "/usr/bin");
+
+    assertThat(Settings.unknownEnvironment(env)).containsExactly(
+        "warning: ARIADNE_FORMATS is not a setting and is ignored",
+        "warning: ARIADNE_QUERY_PROT is not a setting and is ignored;"
+            + " did you mean ARIADNE_QUERY_PORT?");
+    assertThat(ServerConfig.from(Settings.load(null, env, Map.of())).queryPort()).isEqualTo(16686);
+  }
 }
