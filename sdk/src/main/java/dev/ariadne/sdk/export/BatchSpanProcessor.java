@@ -342,11 +342,13 @@ public final class BatchSpanProcessor implements SpanProcessor {
   /**
    * Flushes the exporter, then completes {@code requests} (and empties the list) once the batches
    * it has answered are counted: the counting runs on the thread that completes each export, and
-   * may come after the exporter's flush completes.
+   * may come after the exporter's flush completes. The exporter's flush is waited for at most the
+   * export timeout, as each export is.
    */
   private void completeFlushes(List<CompletableFuture<Void>> requests) {
     CompletableFuture<Void> counted =
         PendingExport.quietly(exporter::flush, "flush")
+            .completeOnTimeout(null, exportTimeoutNanos, TimeUnit.NANOSECONDS)
             .thenCompose(ignored -> answeredCounted());
     for (CompletableFuture<Void> request : requests) {
       counted.whenComplete((ignored, error) -> request.complete(null));

@@ -307,6 +307,41 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void forceFlushCompletesWithinTheExportTimeoutWhenTheExportersFlushNeverDoes() throws Exception {
+    CompletableFuture<Void> neverFlushed = new CompletableFuture<>();
+    SpanExporter stuck =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(Collection<SpanData> spans) {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return neverFlushed;
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    processor =
+        BatchSpanProcessor.builder(stuck)
+            .setScheduleDelay(NEVER)
+            .setExportTimeout(Duration.ofMillis(200))
+            .build();
+    endSpans(0, 2);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    endSpans(2, 3);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getExportedCount()).as("the worker went on").isEqualTo(3);
+    assertThat(neverFlushed).as("the exporter's own future is left alone").isNotDone();
+  }
+
+  @Test
   void shutdownCountsTheSpansItHadNoTimeToHandOverAsFailed() throws Exception {
     exporter.behave(Behavior.BLOCK);
     processor =
