@@ -342,6 +342,36 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void shutdownWithATimeoutEndsByItEvenWhenAShutdownWithTheExportTimeoutBegan() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    processor = builder().setExportTimeout(Duration.ofMinutes(1)).build();
+    endSpans(0, 3);
+    CompletableFuture<Void> first = processor.shutdown();
+    assertThat(exporter.awaitExportCalls(1)).isTrue();
+
+    long start = System.nanoTime();
+    CompletableFuture<Void> bounded = processor.shutdown(Duration.ofMillis(200));
+    bounded.get(10, TimeUnit.SECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(bounded).isSameAs(first);
+    assertThat(took).isLessThan(Duration.ofSeconds(5));
+    assertThat(exporter.heldFutures()).allMatch(CompletableFuture::isCancelled);
+    assertThat(processor.getFailedCount()).isEqualTo(3);
+    assertThat(processor.shutdown(Duration.ofMinutes(1))).as("a later deadline changes nothing")
+        .isSameAs(first).isDone();
+  }
+
+  @Test
+  void shutdownWithATimeoutRefusesANegativeOne() {
+    processor = builder().build();
+
+    assertThatThrownBy(() -> processor.shutdown(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout: PT-0.001S (expected: >= 0)");
+  }
+
+  @Test
   void shutdownCountsTheSpansItHadNoTimeToHandOverAsFailed() throws Exception {
     exporter.behave(Behavior.BLOCK);
     processor =
