@@ -16,6 +16,7 @@ import dev.ariadne.sdk.data.SpanData;
 import dev.ariadne.sdk.export.PartialExportException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -340,6 +341,28 @@ class OtlpHttpSpanExporterTest {
               assertThat(r.getLevel()).isEqualTo(Level.WARNING);
               assertThat(r.getMessage()).contains("rejected 1 of 2 spans: span too old");
             });
+  }
+
+  @Test
+  void aSuccessWhosePartialSuccessHasANegativeLengthCountsAsExported() throws Exception {
+    byte[] minusOne = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
+    ByteArrayOutputStream messageOfLengthMinusOne = new ByteArrayOutputStream();
+    messageOfLengthMinusOne.write(new byte[] {0x0a, 11, 0x12}); // partial_success.error_message
+    messageOfLengthMinusOne.write(minusOne);
+    // An unknown field whose length, -11, leads back to the start of the body.
+    byte[] unknownFieldOfLengthMinusEleven = {0x2a, (byte) 0xf5, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
+    collector.enqueue(
+        Answer.ok().withBody("application/x-protobuf", messageOfLengthMinusOne.toByteArray()),
+        Answer.ok().withBody("application/x-protobuf", unknownFieldOfLengthMinusEleven));
+    exporter = exporterBuilder().build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.getExportedCount()).isEqualTo(4);
+    assertThat(exporter.getRejectedCount()).isZero();
   }
 
   @Test
