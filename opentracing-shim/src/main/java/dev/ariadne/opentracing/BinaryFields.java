@@ -41,7 +41,9 @@ final class BinaryFields {
   /**
    * Writes {@code fields} into the buffer the carrier hands out for the exact encoded length.
    *
-   * @throws IllegalArgumentException if that buffer is null or has too little room
+   * @throws IllegalArgumentException if that buffer is null, read-only or has too little room,
+   *     or the carrier says it has too little (opentracing-api's adapter throws an {@link
+   *     AssertionError})
    */
   static void write(Map<String, String> fields, BinaryInject carrier) {
     List<byte[]> strings = new ArrayList<>(fields.size() * 2);
@@ -70,11 +72,20 @@ final class BinaryFields {
       System.arraycopy(string, 0, encoded, offset + 2, string.length);
       offset += 2 + string.length;
     }
-    ByteBuffer buffer = carrier.injectionBuffer(length);
-    if (buffer == null || buffer.remaining() < length) {
+    ByteBuffer buffer;
+    try {
+      buffer = carrier.injectionBuffer(length);
+    } catch (AssertionError e) { // how opentracing-api's own BinaryAdapters says it has no room
       throw new IllegalArgumentException(
-          "carrier buffer: " + (buffer == null ? "null" : buffer.remaining() + " bytes remaining")
-              + " (expected: >= " + length + " bytes remaining)");
+          "carrier buffer: " + e.getMessage() + " (expected: >= " + length + " bytes remaining)",
+          e);
+    }
+    if (buffer == null || buffer.remaining() < length || buffer.isReadOnly()) {
+      throw new IllegalArgumentException(
+          "carrier buffer: "
+              + (buffer == null ? "null" : buffer.isReadOnly() ? "read-only"
+                  : buffer.remaining() + " bytes remaining")
+              + " (expected: >= " + length + " bytes remaining, writable)");
     }
     buffer.put(encoded);
   }

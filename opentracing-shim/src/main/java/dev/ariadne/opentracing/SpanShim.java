@@ -11,6 +11,7 @@ import io.opentracing.tag.Tag;
 import io.opentracing.tag.Tags;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -134,7 +135,7 @@ final class SpanShim implements io.opentracing.Span {
    * message} and {@code stack} are renamed to them.
    */
   private void addLog(long timestampMicroseconds, Map<String, ?> fields) {
-    Map<String, ?> given = fields == null ? Map.of() : fields;
+    Map<String, Object> given = fields == null ? Map.of() : fieldsOf(fields);
     Object event = given.get(Fields.EVENT);
     String name = event == null ? DEFAULT_EVENT : event.toString();
     boolean error = ERROR_EVENT.equals(name);
@@ -142,15 +143,28 @@ final class SpanShim implements io.opentracing.Span {
     Throwable throwable = errorObject instanceof Throwable ? (Throwable) errorObject : null;
     AttributesBuilder attributes = Attributes.builder();
     if (throwable != null) putException(attributes, throwable);
-    for (Map.Entry<String, ?> field : given.entrySet()) {
+    for (Map.Entry<String, Object> field : given.entrySet()) {
       String key = field.getKey();
-      if (key == null || field.getValue() == null) continue;
       if (throwable != null && key.equals(Fields.ERROR_OBJECT)) continue;
       if (error && throwable == null) key = exceptionKey(key);
       Object value = TagValues.normalize(field.getValue());
       attributes.put(TagValues.key(key, value), value);
     }
     addEvent(timestampMicroseconds, error ? EXCEPTION_EVENT : name, attributes.build());
+  }
+
+  /**
+   * The fields with a key and a value, keys as strings: an application that logs a raw map may give
+   * keys of another type, which must not fail its call with a ClassCastException.
+   */
+  private static Map<String, Object> fieldsOf(Map<?, ?> fields) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> field : fields.entrySet()) {
+      if (field.getKey() != null && field.getValue() != null) {
+        result.put(String.valueOf(field.getKey()), field.getValue());
+      }
+    }
+    return result;
   }
 
   private static void putException(AttributesBuilder attributes, Throwable throwable) {

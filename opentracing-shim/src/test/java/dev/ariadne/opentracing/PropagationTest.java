@@ -300,6 +300,26 @@ class PropagationTest {
   }
 
   @Test
+  void theApisOwnBinaryAdapterWithTooLittleRoomIsAnIllegalArgumentNotAnError() {
+    SpanContext context = tracer.buildSpan("op").start().context();
+    BinaryInject tiny = BinaryAdapters.injectionCarrier(ByteBuffer.allocate(4));
+
+    assertThatThrownBy(() -> tracer.inject(context, Format.Builtin.BINARY_INJECT, tiny))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("carrier buffer");
+  }
+
+  @Test
+  void aReadOnlyBinaryInjectionBufferIsAnIllegalArgument() {
+    SpanContext context = tracer.buildSpan("op").start().context();
+    BinaryInject readOnly = BinaryAdapters.injectionCarrier(ByteBuffer.allocate(512).asReadOnlyBuffer());
+
+    assertThatThrownBy(() -> tracer.inject(context, Format.Builtin.BINARY_INJECT, readOnly))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("read-only");
+  }
+
+  @Test
   void extractedContextsAreReadFromTheCarrierOnce() {
     Map<String, String> headers = Map.of("traceparent", TRACEPARENT);
     int[] iterations = {0};

@@ -78,6 +78,27 @@ class SpanShimTest {
   }
 
   @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void logFieldsWithNullValuesOrKeysThatAreNotStringsDoNotThrow() {
+    Span span = tracer.buildSpan("logged").start();
+    Map fields = new LinkedHashMap();
+    fields.put(Fields.EVENT, "retry");
+    fields.put(7, "seventh");
+    fields.put(null, "no key");
+    fields.put("empty", null);
+
+    span.log(fields);
+    span.finish();
+
+    EventData event = exported.span("logged").getEvents().get(0);
+    assertThat(event.getName()).isEqualTo("retry");
+    assertThat(event.getAttributes().asMap())
+        .containsOnly(
+            entry(AttributeKey.stringKey(Fields.EVENT), "retry"),
+            entry(AttributeKey.stringKey("7"), "seventh"));
+  }
+
+  @Test
   void errorTagOnTheSpanSetsTheErrorStatus() {
     Span failed = tracer.buildSpan("failed").start();
     Tags.ERROR.set(failed, true);

@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -276,13 +278,27 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
       send();
     }
 
+    /**
+     * Sends one attempt, which may take the timeout in all: the request's own timeout ends only
+     * the wait for the answer's headers, so a body that stalls would hold the attempt for ever.
+     */
     void send() {
       if (state.get() != SENDING) return; // cancelled while a retry waited
       attempts++;
       try {
-        client
-            .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-            .whenComplete(this::onResponse);
+        CompletableFuture<HttpResponse<byte[]>> attempt =
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        attempt
+            .copy()
+            .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+            .whenComplete(
+                (response, error) -> {
+                  if (unwrap(error) instanceof TimeoutException) {
+                    attempt.cancel(true); // closes the connection, on Java 16 and later
+                    error = new HttpTimeoutException("request timed out after " + timeout);
+                  }
+                  onResponse(response, error);
+                });
       } catch (RuntimeException e) {
         giveUp(new IOException("could not send to " + endpoint, e));
       }

@@ -84,7 +84,10 @@ final class ProtoReader {
 
   private int readLength() {
     long length = readVarint();
-    if (length > limit - pos) throw malformed("length " + length + " past the end");
+    // A varint of ten bytes can be negative: it would read backwards, or loop for ever.
+    if (length < 0 || length > limit - pos) {
+      throw malformed("length " + length + (length < 0 ? "" : " past the end"));
+    }
     return (int) length;
   }
 

@@ -47,6 +47,17 @@ class BatchExportTest {
     return BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofMinutes(5));
   }
 
+  /** Waits until {@code processor} has counted {@code count} spans as exported; fails after 10 s. */
+  private static void awaitExported(BatchSpanProcessor processor, long count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (processor.getExportedCount() < count) {
+      assertThat(System.nanoTime() - deadline).as("waited 10 s for the count").isNegative();
+      Thread.sleep(1);
+    }
+    assertThat(processor.getExportedCount()).isEqualTo(count);
+  }
+
   private void endSpans(int count) {
     for (int i = 0; i < count; i++) {
       processor.onEnd(TestObjects.span("span " + i, i + 1, RESOURCE, SCOPE));
@@ -80,11 +91,13 @@ class BatchExportTest {
     processor = processorBuilder().setExportTimeout(Duration.ofMillis(50)).build();
     endSpans(3);
 
+    // The processor's flush waits for the exporter's at most the export timeout: 50 ms.
     processor.forceFlush().get(10, TimeUnit.SECONDS);
+    exporter.flush().get(10, TimeUnit.SECONDS);
+    awaitExported(processor, 3);
 
     assertThat(exporter.getRetryCount()).isEqualTo(1);
     assertThat(exporter.getExportedCount()).isEqualTo(3);
-    assertThat(processor.getExportedCount()).isEqualTo(3);
     assertThat(exporter.getFailedCount()).isZero();
     assertThat(processor.getFailedCount()).isZero();
   }

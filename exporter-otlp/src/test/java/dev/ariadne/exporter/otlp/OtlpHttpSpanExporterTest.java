@@ -9,6 +9,7 @@ import static dev.ariadne.exporter.otlp.TestObjects.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.ariadne.api.common.Attributes;
 import dev.ariadne.exporter.otlp.CollectorServer.Answer;
 import dev.ariadne.exporter.otlp.CollectorServer.Request;
@@ -16,9 +17,11 @@ import dev.ariadne.sdk.data.SpanData;
 import dev.ariadne.sdk.export.PartialExportException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -313,6 +319,47 @@ class OtlpHttpSpanExporterTest {
   }
 
   @Test
+  void anAnswerWhoseBodyStallsTimesOutLikeOneThatNeverComes() throws Exception {
+    CountDownLatch testOver = new CountDownLatch(1);
+    HttpServer stalling =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    ExecutorService handlers = Executors.newCachedThreadPool();
+    stalling.setExecutor(handlers);
+    stalling.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, 100); // promises 100 bytes, sends 3
+      exchange.getResponseBody().write(new byte[3]);
+      exchange.getResponseBody().flush();
+      try {
+        testOver.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    stalling.start();
+    try {
+      exporter =
+          exporterBuilder()
+              .setEndpoint("http://localhost:" + stalling.getAddress().getPort())
+              .setTimeout(Duration.ofMillis(300))
+              .setMaxRetryTime(Duration.ofSeconds(1))
+              .build();
+
+      assertThatThrownBy(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasMessageContaining("request timed out");
+      assertThat(exporter.getRetryCount()).isGreaterThanOrEqualTo(1);
+      assertThat(exporter.getFailedCount()).isEqualTo(2);
+    } finally {
+      testOver.countDown();
+      stalling.stop(0);
+      handlers.shutdown();
+    }
+  }
+
+  @Test
   void countsTheSpansAPartialSuccessRejectedAndWarnsOnce() throws Exception {
     byte[] partialSuccess =
         ExportTraceServiceResponse.newBuilder()
@@ -340,6 +387,28 @@ class OtlpHttpSpanExporterTest {
               assertThat(r.getLevel()).isEqualTo(Level.WARNING);
               assertThat(r.getMessage()).contains("rejected 1 of 2 spans: span too old");
             });
+  }
+
+  @Test
+  void aSuccessWhosePartialSuccessHasANegativeLengthCountsAsExported() throws Exception {
+    byte[] minusOne = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
+    ByteArrayOutputStream messageOfLengthMinusOne = new ByteArrayOutputStream();
+    messageOfLengthMinusOne.write(new byte[] {0x0a, 11, 0x12}); // partial_success.error_message
+    messageOfLengthMinusOne.write(minusOne);
+    // An unknown field whose length, -11, leads back to the start of the body.
+    byte[] unknownFieldOfLengthMinusEleven = {0x2a, (byte) 0xf5, (byte) 0xff, (byte) 0xff,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
+    collector.enqueue(
+        Answer.ok().withBody("application/x-protobuf", messageOfLengthMinusOne.toByteArray()),
+        Answer.ok().withBody("application/x-protobuf", unknownFieldOfLengthMinusEleven));
+    exporter = exporterBuilder().build();
+
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+    exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+    assertThat(exporter.getExportedCount()).isEqualTo(4);
+    assertThat(exporter.getRejectedCount()).isZero();
   }
 
   @Test

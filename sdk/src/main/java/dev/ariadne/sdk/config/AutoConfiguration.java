@@ -35,35 +35,39 @@ public final class AutoConfiguration {
       "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off,"
           + " parentbased_traceidratio, ratelimiting, parentbased_ratelimiting";
 
-  /** How much longer than the batch processors' shutdown may take the exit waits for it. */
-  private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
+  /**
+   * How long the exit gives the batch processors by default: what OpenTelemetry's SDK waits for
+   * its shutdown at exit ({@code OpenTelemetrySdk.close()}), and a third of the 30 s Kubernetes
+   * leaves between asking a pod to stop and killing it.
+   */
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
   private static final System.Logger LOGGER = System.getLogger(AutoConfiguration.class.getName());
 
   private final SdkTracerProvider tracerProvider;
   private final TextMapPropagator propagator;
   private final List<BatchSpanProcessor> processors;
   private final List<SpanExporter> exporters;
-  /** How long the exit waits for the processors' shutdown. */
-  private final Duration exitWait;
+  /** How long the processors' shutdown at exit may take. */
+  private final Duration exitTimeout;
 
   private AutoConfiguration(
       SdkTracerProvider tracerProvider,
       TextMapPropagator propagator,
       List<BatchSpanProcessor> processors,
       List<SpanExporter> exporters,
-      Duration exitWait) {
+      Duration exitTimeout) {
     this.tracerProvider = tracerProvider;
     this.propagator = propagator;
     this.processors = processors;
     this.exporters = exporters;
-    this.exitWait = exitWait;
+    this.exitTimeout = exitTimeout;
   }
 
   /**
    * Configures from this process's system properties and environment. The batch processors are
    * shut down when the JVM exits, so that the spans still queued then are exported, as
-   * OpenTelemetry's autoconfiguration does. The exit waits as long as their shutdown may take,
-   * the export timeout ({@code OTEL_BSP_EXPORT_TIMEOUT}, 30 s by default), and a second more, then
+   * OpenTelemetry's autoconfiguration does. Their shutdown then ends within {@code
+   * ARIADNE_SDK_EXIT_TIMEOUT} (10 s by default) or the export timeout, whichever is shorter, and
    * says on standard error how many spans could not be exported.
    */
   public static AutoConfiguration fromEnvironment() {
@@ -76,7 +80,7 @@ public final class AutoConfiguration {
 
   /** The thread that shuts the batch processors down at exit. */
   Thread exitHook() {
-    return new Thread(new ExitHook(processors, exitWait, exporters), "ariadne-sdk-shutdown");
+    return new Thread(new ExitHook(processors, exitTimeout, exporters), "ariadne-sdk-shutdown");
   }
 
   /**
@@ -103,9 +107,10 @@ public final class AutoConfiguration {
       processors.add(processor);
       provider.addSpanProcessor(processor);
     }
-    Duration exitWait = exportTimeout(config).plus(EXIT_GRACE);
+    Duration exitTimeout = positive(config, "ariadne.sdk.exit.timeout", EXIT_TIMEOUT);
+    if (exitTimeout.compareTo(exportTimeout(config)) > 0) exitTimeout = exportTimeout(config);
     return new AutoConfiguration(
-        provider.build(), propagator, List.copyOf(processors), List.copyOf(exporters), exitWait);
+        provider.build(), propagator, List.copyOf(processors), List.copyOf(exporters), exitTimeout);
   }
 
   public SdkTracerProvider getTracerProvider() {

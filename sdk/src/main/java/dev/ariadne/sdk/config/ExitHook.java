@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Shuts the batch processors down when the JVM exits, waits as long as that may take, and says on
+ * Shuts the batch processors down when the JVM exits, within a timeout, and says on
  * standard error how many spans could not be exported: at exit, {@code java.util.logging} closes
  * its handlers in a hook of its own that runs alongside this one, so a warning logged here would
  * most often be lost, as would the exporter's own.
@@ -23,16 +23,19 @@ import java.util.concurrent.TimeoutException;
  * and dropped can be collected, though the hook stays registered for the life of the JVM.
  */
 final class ExitHook implements Runnable {
+  /** How much longer than their shutdown may take the exit waits for the processors. */
+  private static final Duration GRACE = Duration.ofSeconds(1);
+
   private final List<WeakReference<BatchSpanProcessor>> processors = new ArrayList<>();
-  private final Duration wait;
+  private final Duration timeout;
   private final String exporters;
 
-  /** {@code wait}: how long the processors' shutdown may take, and a little more. */
-  ExitHook(List<BatchSpanProcessor> processors, Duration wait, List<SpanExporter> exporters) {
+  /** {@code timeout}: how long the processors' shutdown may take. */
+  ExitHook(List<BatchSpanProcessor> processors, Duration timeout, List<SpanExporter> exporters) {
     for (BatchSpanProcessor processor : processors) {
       this.processors.add(new WeakReference<>(processor));
     }
-    this.wait = wait;
+    this.timeout = timeout;
     this.exporters = exporters.toString();
   }
 
@@ -45,7 +48,8 @@ final class ExitHook implements Runnable {
     }
     long failedBefore = failed(live);
     CompletableFuture<?>[] shutdowns = new CompletableFuture<?>[live.size()];
-    for (int i = 0; i < shutdowns.length; i++) shutdowns[i] = live.get(i).shutdown();
+    for (int i = 0; i < shutdowns.length; i++) shutdowns[i] = live.get(i).shutdown(timeout);
+    Duration wait = timeout.plus(GRACE);
     String lost = null;
     try {
       CompletableFuture.allOf(shutdowns).get(wait.toNanos(), TimeUnit.NANOSECONDS);

@@ -7,13 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +41,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
   public static final int MAX_QUEUE_SIZE = SpanQueue.MAX_CAPACITY;
 
   private static final System.Logger LOG = System.getLogger(BatchSpanProcessor.class.getName());
+  private static final Duration CENTURY = Duration.ofDays(36_525);
 
   private final SpanExporter exporter;
   private final SpanQueue queue;
@@ -121,13 +119,32 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * the first call: what is not exported by then is counted as failed, and its export cancelled.
    */
   @Override
-  public synchronized CompletableFuture<Void> shutdown() {
-    if (!shutdown) {
-      shutdownDeadline = System.nanoTime() + exportTimeoutNanos;
+  public CompletableFuture<Void> shutdown() {
+    return shutdown(Duration.ofNanos(exportTimeoutNanos));
+  }
+
+  /**
+   * Like {@link #shutdown()}, but completes within {@code timeout} of this call instead of the
+   * export timeout; if shutdown has begun already, it ends by the sooner of the two deadlines.
+   * What is not exported by then is counted as failed, and its export cancelled.
+   */
+  public synchronized CompletableFuture<Void> shutdown(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+    }
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
+    if (!shutdown || deadline - shutdownDeadline < 0) {
+      shutdownDeadline = deadline;
       shutdown = true;
       LockSupport.unpark(worker);
     }
     return terminated;
+  }
+
+  /** {@code duration} in nanoseconds, at most a century so that a deadline cannot wrap around. */
+  private static long saturatedNanos(Duration duration) {
+    return duration.compareTo(CENTURY) > 0 ? CENTURY.toNanos() : duration.toNanos();
   }
 
   /** Spans handed to the exporter that it reported as sent. */
@@ -228,7 +245,6 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * and the flush requests once every batch is counted.
    */
   private void finish(List<CompletableFuture<Void>> flushes) {
-    long deadline = shutdownDeadline;
     queue.close();
     int left = batch.size();
     batch.clear();
@@ -248,7 +264,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
     waits.add(PendingExport.quietly(exporter::shutdown, "shutdown"));
     for (PendingExport export : pending) waits.add(export.counted);
     CompletableFuture<?>[] all = waits.toArray(new CompletableFuture<?>[0]);
-    if (!awaitUntil(CompletableFuture.allOf(all), deadline)) {
+    if (!awaitShutdownDeadline(CompletableFuture.allOf(all))) {
       for (PendingExport export : pending) export.abandon();
     }
     // Abandoned exports are done; their counting has run or is running on the completing thread.
@@ -260,19 +276,20 @@ public final class BatchSpanProcessor implements SpanProcessor {
     completeFlushRequests();
   }
 
-  /** Waits for {@code future} until {@code deadline}; true if it completed. */
-  private static boolean awaitUntil(CompletableFuture<?> future, long deadline) {
-    try {
-      future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (ExecutionException | CancellationException e) {
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return future.isDone();
+  /**
+   * Parks until {@code future} completes, the shutdown deadline passes (a later {@link
+   * #shutdown(Duration)} may bring it forward meanwhile) or the worker is interrupted; true if the
+   * future completed.
+   */
+  private boolean awaitShutdownDeadline(CompletableFuture<?> future) {
+    future.whenComplete((ignored, error) -> LockSupport.unpark(worker));
+    long left;
+    while (!future.isDone()
+        && !Thread.currentThread().isInterrupted()
+        && (left = shutdownDeadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left);
     }
+    return future.isDone();
   }
 
   private void completeFlushRequests() {
@@ -342,11 +359,13 @@ public final class BatchSpanProcessor implements SpanProcessor {
   /**
    * Flushes the exporter, then completes {@code requests} (and empties the list) once the batches
    * it has answered are counted: the counting runs on the thread that completes each export, and
-   * may come after the exporter's flush completes.
+   * may come after the exporter's flush completes. The exporter's flush is waited for at most the
+   * export timeout, as each export is.
    */
   private void completeFlushes(List<CompletableFuture<Void>> requests) {
     CompletableFuture<Void> counted =
         PendingExport.quietly(exporter::flush, "flush")
+            .completeOnTimeout(null, exportTimeoutNanos, TimeUnit.NANOSECONDS)
             .thenCompose(ignored -> answeredCounted());
     for (CompletableFuture<Void> request : requests) {
       counted.whenComplete((ignored, error) -> request.complete(null));

@@ -390,6 +390,18 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void rejectsAnInvalidExitTimeoutNamingIt() {
+    assertThatThrownBy(
+            () ->
+                AutoConfiguration.configure(
+                    config("OTEL_TRACES_EXPORTER", "none", "ARIADNE_SDK_EXIT_TIMEOUT", "0")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            "ARIADNE_SDK_EXIT_TIMEOUT (ariadne.sdk.exit.timeout): \"0\" is invalid"
+                + " (expected: a duration > 0)");
+  }
+
+  @Test
   void rejectsABatchLargerThanTheQueueNamingBoth() {
     assertThatThrownBy(
             () ->

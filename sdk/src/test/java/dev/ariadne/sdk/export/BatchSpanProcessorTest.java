@@ -307,6 +307,71 @@ class BatchSpanProcessorTest {
   }
 
   @Test
+  void forceFlushCompletesWithinTheExportTimeoutWhenTheExportersFlushNeverDoes() throws Exception {
+    CompletableFuture<Void> neverFlushed = new CompletableFuture<>();
+    SpanExporter stuck =
+        new SpanExporter() {
+          @Override
+          public CompletableFuture<Void> export(Collection<SpanData> spans) {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Void> flush() {
+            return neverFlushed;
+          }
+
+          @Override
+          public CompletableFuture<Void> shutdown() {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    processor =
+        BatchSpanProcessor.builder(stuck)
+            .setScheduleDelay(NEVER)
+            .setExportTimeout(Duration.ofMillis(200))
+            .build();
+    endSpans(0, 2);
+
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+    endSpans(2, 3);
+    processor.forceFlush().get(10, TimeUnit.SECONDS);
+
+    assertThat(processor.getExportedCount()).as("the worker went on").isEqualTo(3);
+    assertThat(neverFlushed).as("the exporter's own future is left alone").isNotDone();
+  }
+
+  @Test
+  void shutdownWithATimeoutEndsByItEvenWhenAShutdownWithTheExportTimeoutBegan() throws Exception {
+    exporter.behave(Behavior.HOLD);
+    processor = builder().setExportTimeout(Duration.ofMinutes(1)).build();
+    endSpans(0, 3);
+    CompletableFuture<Void> first = processor.shutdown();
+    assertThat(exporter.awaitExportCalls(1)).isTrue();
+
+    long start = System.nanoTime();
+    CompletableFuture<Void> bounded = processor.shutdown(Duration.ofMillis(200));
+    bounded.get(10, TimeUnit.SECONDS);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(bounded).isSameAs(first);
+    assertThat(took).isLessThan(Duration.ofSeconds(5));
+    assertThat(exporter.heldFutures()).allMatch(CompletableFuture::isCancelled);
+    assertThat(processor.getFailedCount()).isEqualTo(3);
+    assertThat(processor.shutdown(Duration.ofMinutes(1))).as("a later deadline changes nothing")
+        .isSameAs(first).isDone();
+  }
+
+  @Test
+  void shutdownWithATimeoutRefusesANegativeOne() {
+    processor = builder().build();
+
+    assertThatThrownBy(() -> processor.shutdown(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeout: PT-0.001S (expected: >= 0)");
+  }
+
+  @Test
   void shutdownCountsTheSpansItHadNoTimeToHandOverAsFailed() throws Exception {
     exporter.behave(Behavior.BLOCK);
     processor =
