@@ -7,7 +7,6 @@ import dev.ariadne.storage.DroppedSpans;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -80,16 +79,22 @@ final class Completeness {
    */
   static Completeness of(List<Span> spans, List<DroppedSpans> droppedSpans) {
     Map<Long, Span> parentById = new HashMap<>();
-    Set<Span> received = new HashSet<>();
+    Map<Long, Span> firstById = new HashMap<>();
+    // Only IDs received more than once are compared by content: hashing every span would cost a
+    // walk of its attributes and events on each lookup of a large trace.
+    Map<Long, List<Span>> distinctById = new LinkedHashMap<>();
     Set<Long> duplicates = new LinkedHashSet<>();
-    Map<Long, Variants> variantsById = new LinkedHashMap<>();
     boolean rootPresent = false;
     for (Span span : spans) {
       rootPresent |= span.parentSpanId() == 0;
-      if (received.add(span)) {
-        variantsById.computeIfAbsent(span.spanId(), id -> new Variants()).add(span.kind());
-      } else {
-        duplicates.add(span.spanId());
+      Span first = firstById.putIfAbsent(span.spanId(), span);
+      if (first != null) {
+        List<Span> distinct = distinctById.computeIfAbsent(span.spanId(), id -> newList(first));
+        if (distinct.contains(span)) {
+          duplicates.add(span.spanId());
+        } else {
+          distinct.add(span);
+        }
       }
       Span parent = parentById.get(span.spanId());
       if (parent == null || (span.kind() == SpanKind.SERVER && parent.kind() != SpanKind.SERVER)) {
@@ -116,8 +121,8 @@ final class Completeness {
       }
     }
     List<Long> colliding = new ArrayList<>();
-    variantsById.forEach((id, variants) -> {
-      if (variants.collide()) {
+    distinctById.forEach((id, distinct) -> {
+      if (collide(distinct)) {
         colliding.add(id);
       }
     });
@@ -125,22 +130,17 @@ final class Completeness {
         List.copyOf(duplicates), colliding, droppedSpans);
   }
 
-  /** The different spans received under one span ID, by kind as far as telling them apart needs. */
-  private static final class Variants {
-    private int count;
-    private int clients;
-    private int servers;
+  private static List<Span> newList(Span first) {
+    List<Span> list = new ArrayList<>();
+    list.add(first);
+    return list;
+  }
 
-    void add(SpanKind kind) {
-      count++;
-      clients += kind == SpanKind.CLIENT ? 1 : 0;
-      servers += kind == SpanKind.SERVER ? 1 : 0;
-    }
-
-    /** More than one span, unless they are the CLIENT and SERVER halves of a shared span. */
-    boolean collide() {
-      return count > 1 && !(count == 2 && clients == 1 && servers == 1);
-    }
+  /** More than one span under one ID, unless they are the CLIENT and SERVER halves of a shared span. */
+  private static boolean collide(List<Span> distinct) {
+    return distinct.size() > 2 || (distinct.size() == 2
+        && !(distinct.get(0).kind() == SpanKind.CLIENT && distinct.get(1).kind() == SpanKind.SERVER)
+        && !(distinct.get(0).kind() == SpanKind.SERVER && distinct.get(1).kind() == SpanKind.CLIENT));
   }
 
   /**
