@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,42 +16,61 @@ import java.util.Set;
 
 /**
  * How complete a trace is as stored: whether a root span (one without a parent) is present, which
- * spans are orphans (their parent was never received), which spans start before or end after their
- * parent (possible clock skew: times are shown as received, never adjusted; a span that only
- * follows from its parent, or consumes what its parent produced, may end after it), and which
- * span IDs were received more than once with identical content (a client retry). When a CLIENT
- * and a SERVER span share an ID (Zipkin's shared spans), the SERVER span is the parent of that
- * ID's children, as in storage.
+ * spans are orphans (their parent was never received), which spans' parents form a cycle (a span
+ * its own parent, or two naming each other: they hang from no root), which spans start before or
+ * end after their parent (possible clock skew: times are shown as received, never adjusted; a span
+ * that only follows from its parent, or consumes what its parent produced, may end after it),
+ * which span IDs were received more than once with identical content (a client retry), and which
+ * were given to different spans. When a CLIENT and a SERVER span share an ID (Zipkin's shared
+ * spans), the SERVER span is the parent of that ID's children, as in storage; of other spans
+ * sharing an ID, the first in the given order is.
  */
 final class Completeness {
+  private static final byte UNSEEN = 0;
+  private static final byte ON_PATH = 1;
+  private static final byte DONE = 2;
   /** A span outside its parent's time: by how much it starts before and ends after it. */
   record Skew(Span span, Span parent, long startsBeforeParentNanos, long endsAfterParentNanos) {}
 
   private final boolean rootPresent;
   private final List<Span> orphans;
+  private final List<Span> cyclic;
   private final List<Skew> skews;
   private final List<Long> duplicateSpanIds;
+  private final List<Long> collidingSpanIds;
   private final List<DroppedSpans> droppedSpans;
   private final Set<Long> duplicateSet;
+  private final Set<Long> collidingSet;
   private final IdentityHashMap<Span, Boolean> orphanSet;
+  private final IdentityHashMap<Span, Boolean> cyclicSet;
   private final IdentityHashMap<Span, Skew> skewBySpan;
 
-  private Completeness(boolean rootPresent, List<Span> orphans, List<Skew> skews,
-      List<Long> duplicateSpanIds, List<DroppedSpans> droppedSpans) {
+  private Completeness(boolean rootPresent, List<Span> orphans, List<Span> cyclic,
+      List<Skew> skews, List<Long> duplicateSpanIds, List<Long> collidingSpanIds,
+      List<DroppedSpans> droppedSpans) {
     this.rootPresent = rootPresent;
     this.droppedSpans = List.copyOf(droppedSpans);
     this.orphans = Collections.unmodifiableList(orphans);
+    this.cyclic = Collections.unmodifiableList(cyclic);
     this.skews = Collections.unmodifiableList(skews);
     this.duplicateSpanIds = Collections.unmodifiableList(duplicateSpanIds);
+    this.collidingSpanIds = Collections.unmodifiableList(collidingSpanIds);
     duplicateSet = Set.copyOf(duplicateSpanIds);
-    orphanSet = new IdentityHashMap<>();
-    for (Span orphan : orphans) {
-      orphanSet.put(orphan, Boolean.TRUE);
-    }
+    collidingSet = Set.copyOf(collidingSpanIds);
+    orphanSet = identitySet(orphans);
+    cyclicSet = identitySet(cyclic);
     skewBySpan = new IdentityHashMap<>();
     for (Skew skew : skews) {
       skewBySpan.put(skew.span(), skew);
     }
+  }
+
+  private static IdentityHashMap<Span, Boolean> identitySet(List<Span> spans) {
+    IdentityHashMap<Span, Boolean> set = new IdentityHashMap<>();
+    for (Span span : spans) {
+      set.put(span, Boolean.TRUE);
+    }
+    return set;
   }
 
   /**
@@ -60,13 +80,21 @@ final class Completeness {
   static Completeness of(List<Span> spans, List<DroppedSpans> droppedSpans) {
     Map<Long, Span> parentById = new HashMap<>();
     Map<Long, Span> firstById = new HashMap<>();
+    // Only IDs received more than once are compared by content: hashing every span would cost a
+    // walk of its attributes and events on each lookup of a large trace.
+    Map<Long, List<Span>> distinctById = new LinkedHashMap<>();
     Set<Long> duplicates = new LinkedHashSet<>();
     boolean rootPresent = false;
     for (Span span : spans) {
       rootPresent |= span.parentSpanId() == 0;
       Span first = firstById.putIfAbsent(span.spanId(), span);
-      if (first != null && first.equals(span)) {
-        duplicates.add(span.spanId());
+      if (first != null) {
+        List<Span> distinct = distinctById.computeIfAbsent(span.spanId(), id -> newList(first));
+        if (distinct.contains(span)) {
+          duplicates.add(span.spanId());
+        } else {
+          distinct.add(span);
+        }
       }
       Span parent = parentById.get(span.spanId());
       if (parent == null || (span.kind() == SpanKind.SERVER && parent.kind() != SpanKind.SERVER)) {
@@ -92,7 +120,74 @@ final class Completeness {
         skews.add(new Skew(span, parent, Math.max(0, before), Math.max(0, after)));
       }
     }
-    return new Completeness(rootPresent, orphans, skews, List.copyOf(duplicates), droppedSpans);
+    List<Long> colliding = new ArrayList<>();
+    distinctById.forEach((id, distinct) -> {
+      if (collide(distinct)) {
+        colliding.add(id);
+      }
+    });
+    return new Completeness(rootPresent, orphans, cyclic(spans, parentById), skews,
+        List.copyOf(duplicates), colliding, droppedSpans);
+  }
+
+  private static List<Span> newList(Span first) {
+    List<Span> list = new ArrayList<>();
+    list.add(first);
+    return list;
+  }
+
+  /** More than one span under one ID, unless they are the CLIENT and SERVER halves of a shared span. */
+  private static boolean collide(List<Span> distinct) {
+    return distinct.size() > 2 || (distinct.size() == 2
+        && !(distinct.get(0).kind() == SpanKind.CLIENT && distinct.get(1).kind() == SpanKind.SERVER)
+        && !(distinct.get(0).kind() == SpanKind.SERVER && distinct.get(1).kind() == SpanKind.CLIENT));
+  }
+
+  /**
+   * The spans that are their own ancestors, in the given order: a span whose parent is itself,
+   * and the spans of a longer loop of parents. Each span is walked over once, without recursion.
+   */
+  private static List<Span> cyclic(List<Span> spans, Map<Long, Span> parentById) {
+    IdentityHashMap<Span, Integer> index = new IdentityHashMap<>();
+    for (Span span : spans) {
+      index.putIfAbsent(span, index.size());
+    }
+    int n = index.size();
+    int[] parent = new int[n];
+    Span[] byIndex = new Span[n];
+    index.forEach((span, i) -> {
+      byIndex[i] = span;
+      Span p = span.parentSpanId() == 0 ? null : parentById.get(span.parentSpanId());
+      parent[i] = p == null ? -1 : index.get(p);
+    });
+    byte[] state = new byte[n];
+    boolean[] inCycle = new boolean[n];
+    int[] path = new int[n];
+    for (int i = 0; i < n; i++) {
+      int length = 0;
+      int x = i;
+      while (x != -1 && state[x] == UNSEEN) {
+        state[x] = ON_PATH;
+        path[length++] = x;
+        x = parent[x];
+      }
+      if (x != -1 && state[x] == ON_PATH) {
+        for (int j = length - 1; path[j] != x; j--) {
+          inCycle[path[j]] = true;
+        }
+        inCycle[x] = true;
+      }
+      for (int j = 0; j < length; j++) {
+        state[path[j]] = DONE;
+      }
+    }
+    List<Span> cyclic = new ArrayList<>();
+    for (Span span : spans) {
+      if (inCycle[index.get(span)]) {
+        cyclic.add(span);
+      }
+    }
+    return cyclic;
   }
 
   /**
@@ -128,11 +223,11 @@ final class Completeness {
   }
 
   /**
-   * No root missing, no orphan and nothing dropped by storage: every span hangs from the root.
-   * Skew does not count.
+   * No root missing, no orphan, no cycle of parents and nothing dropped by storage: every span
+   * hangs from the root. Skew, duplicates and colliding IDs do not count.
    */
   boolean complete() {
-    return rootPresent && orphans.isEmpty() && droppedSpans.isEmpty();
+    return rootPresent && orphans.isEmpty() && cyclic.isEmpty() && droppedSpans.isEmpty();
   }
 
   /** Spans storage did not keep, per service and span name. */
@@ -156,6 +251,19 @@ final class Completeness {
     return List.copyOf(ids);
   }
 
+  /** The IDs of the spans whose parents form a cycle, each once. */
+  List<Long> cyclicSpanIds() {
+    Set<Long> ids = new LinkedHashSet<>();
+    for (Span span : cyclic) {
+      ids.add(span.spanId());
+    }
+    return List.copyOf(ids);
+  }
+
+  boolean isCyclic(Span span) {
+    return cyclicSet.containsKey(span);
+  }
+
   List<Skew> skews() {
     return skews;
   }
@@ -166,6 +274,18 @@ final class Completeness {
 
   boolean isDuplicate(long spanId) {
     return duplicateSet.contains(spanId);
+  }
+
+  /**
+   * The span IDs given to different spans (other than a shared span's CLIENT and SERVER halves):
+   * a client's ID generator at fault, or spans made up by hand.
+   */
+  List<Long> collidingSpanIds() {
+    return collidingSpanIds;
+  }
+
+  boolean isColliding(long spanId) {
+    return collidingSet.contains(spanId);
   }
 
   boolean isOrphan(Span span) {

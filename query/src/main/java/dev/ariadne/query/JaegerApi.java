@@ -418,6 +418,11 @@ final class JaegerApi {
           : orphans.size() + " orphan spans, whose parents were") + " never received: "
           + idList(orphans));
     }
+    List<Long> cyclic = completeness.cyclicSpanIds();
+    if (!cyclic.isEmpty()) {
+      warnings.add((cyclic.size() == 1 ? "1 span whose parents form" : cyclic.size()
+          + " spans whose parents form") + " a cycle, hanging from no root: " + idList(cyclic));
+    }
     if (!completeness.skews().isEmpty()) {
       List<Long> ids = new ArrayList<>();
       for (Completeness.Skew skew : completeness.skews()) {
@@ -430,6 +435,10 @@ final class JaegerApi {
     if (!completeness.duplicateSpanIds().isEmpty()) {
       List<Long> ids = completeness.duplicateSpanIds();
       warnings.add(Counted.of(ids.size(), "span ID") + " received more than once: " + idList(ids));
+    }
+    if (!completeness.collidingSpanIds().isEmpty()) {
+      List<Long> ids = completeness.collidingSpanIds();
+      warnings.add(Counted.of(ids.size(), "span ID") + " given to different spans: " + idList(ids));
     }
     return warnings;
   }
@@ -550,6 +559,10 @@ final class JaegerApi {
     if (completeness.isOrphan(span)) {
       warnings.add("parent span " + Json.hex(span.parentSpanId()) + " was never received");
     }
+    if (completeness.isCyclic(span)) {
+      warnings.add(span.parentSpanId() == span.spanId() ? "its own parent"
+          : "its parents form a cycle");
+    }
     Completeness.Skew skew = completeness.skewOf(span);
     if (skew != null) {
       String parent = Json.hex(skew.parent().spanId());
@@ -568,6 +581,9 @@ final class JaegerApi {
     }
     if (completeness.isDuplicate(span.spanId())) {
       warnings.add("span received more than once");
+    }
+    if (completeness.isColliding(span.spanId())) {
+      warnings.add("another span of this trace has the same span ID");
     }
     if (span.droppedAttributesCount() > 0) {
       warnings.add(

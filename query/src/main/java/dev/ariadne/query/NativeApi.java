@@ -299,6 +299,11 @@ final class NativeApi {
       json.writeString(Json.hex(orphan));
     }
     json.writeEndArray();
+    json.writeArrayFieldStart("cyclicSpanIds");
+    for (long spanId : completeness.cyclicSpanIds()) {
+      json.writeString(Json.hex(spanId));
+    }
+    json.writeEndArray();
     json.writeArrayFieldStart("clockSkew");
     for (Completeness.Skew skew : completeness.skews()) {
       json.writeStartObject();
@@ -311,6 +316,11 @@ final class NativeApi {
     json.writeEndArray();
     json.writeArrayFieldStart("duplicateSpanIds");
     for (long spanId : completeness.duplicateSpanIds()) {
+      json.writeString(Json.hex(spanId));
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("collidingSpanIds");
+    for (long spanId : completeness.collidingSpanIds()) {
       json.writeString(Json.hex(spanId));
     }
     json.writeEndArray();

@@ -106,7 +106,10 @@ final class ZipkinApi {
       body.header("ariadne-trace-complete", Boolean.toString(completeness.complete()));
       body.header("ariadne-root-present", Boolean.toString(completeness.rootPresent()));
       body.header("ariadne-orphan-spans", Integer.toString(completeness.orphanSpanIds().size()));
+      body.header("ariadne-cyclic-spans", Integer.toString(completeness.cyclicSpanIds().size()));
       body.header("ariadne-clock-skew-spans", Integer.toString(completeness.skews().size()));
+      body.header("ariadne-colliding-span-ids",
+          Integer.toString(completeness.collidingSpanIds().size()));
       body.header("ariadne-dropped-spans", Long.toString(completeness.droppedSpanCount()));
       writeSpans(spans, body);
     };

@@ -12,6 +12,7 @@ import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.storage.TestSpans;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +81,35 @@ class CompletenessTest {
     assertThat(completeness.rootPresent()).isFalse();
     assertThat(completeness.orphanSpanIds()).containsExactly(2L, 3L);
     assertThat(completeness.isOrphan(a)).isTrue();
+  }
+
+  @Test
+  void aRetriedHalfOfASharedSpanIsADuplicateAndNoCollision() {
+    Span client = span(TRACE_ID, 2, 1, FRONTEND, "GET /cart", SpanKind.CLIENT, TODAY, 30 * MILLIS)
+        .build();
+    Span server = span(TRACE_ID, 2, 1, CART, "GET /cart", SpanKind.SERVER, TODAY + MILLIS,
+        26 * MILLIS).build();
+
+    Completeness completeness = Completeness.of(List.of(client, server, server), List.of());
+
+    assertThat(completeness.duplicateSpanIds()).containsExactly(2L);
+    assertThat(completeness.collidingSpanIds()).isEmpty();
+  }
+
+  @Test
+  void findsACycleAtTheEndOfALongChainWithoutRecursion() {
+    int length = 200_000;
+    List<Span> spans = new ArrayList<>();
+    for (long id = 1; id <= length; id++) {
+      long parent = id == length ? length - 2 : id + 1;
+      spans.add(span(TRACE_ID, id, parent, CART, "s", SpanKind.INTERNAL, TODAY, MILLIS).build());
+    }
+
+    Completeness completeness = Completeness.of(spans, List.of());
+
+    assertThat(completeness.cyclicSpanIds())
+        .containsExactly((long) length - 2, (long) length - 1, (long) length);
+    assertThat(completeness.orphanSpanIds()).isEmpty();
+    assertThat(completeness.complete()).isFalse();
   }
 }

@@ -86,7 +86,8 @@ class CriticalPathApiTest {
   void saysACompleteTraceIsComplete() {
     assertThat(json(get(server, criticalPath(RICH))).get("completeness").toString())
         .isEqualTo("{\"complete\":true,\"rootPresent\":true,\"orphanSpanIds\":[],"
-            + "\"clockSkew\":[],\"duplicateSpanIds\":[],\"droppedSpans\":[]}");
+            + "\"cyclicSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],"
+            + "\"collidingSpanIds\":[],\"droppedSpans\":[]}");
   }
 
   @Test

@@ -96,7 +96,8 @@ class NativeApiTest {
         .get("completeness");
 
     assertThat(completeness.toString()).isEqualTo("{\"complete\":true,\"rootPresent\":true,"
-        + "\"orphanSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],\"droppedSpans\":[]}");
+        + "\"orphanSpanIds\":[],\"cyclicSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],"
+        + "\"collidingSpanIds\":[],\"droppedSpans\":[]}");
   }
 
   @Test
@@ -104,10 +105,11 @@ class NativeApiTest {
     JsonNode trace = json(get(server, "/api/v1/traces/" + INCOMPLETE.toHex()));
 
     assertThat(trace.get("completeness").toString()).isEqualTo("{\"complete\":false,"
-        + "\"rootPresent\":false,\"orphanSpanIds\":[\"0000000000000010\"],"
+        + "\"rootPresent\":false,\"orphanSpanIds\":[\"0000000000000010\"],\"cyclicSpanIds\":[],"
         + "\"clockSkew\":[{\"spanId\":\"0000000000000012\",\"parentSpanId\":\"0000000000000011\","
         + "\"startsBeforeParentNanos\":" + 2 * MILLIS + ",\"endsAfterParentNanos\":" + 5 * MILLIS
-        + "}],\"duplicateSpanIds\":[\"0000000000000011\"],\"droppedSpans\":[]}");
+        + "}],\"duplicateSpanIds\":[\"0000000000000011\"],\"collidingSpanIds\":[],"
+        + "\"droppedSpans\":[]}");
     assertThat(trace.get("spanCount").asInt()).isEqualTo(4);
     assertThat(trace.get("spans").get(1).get("startEpochNanos").asText())
         .as("times are shown as received")

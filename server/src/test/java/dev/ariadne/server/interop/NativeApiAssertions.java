@@ -32,8 +32,10 @@ final class NativeApiAssertions {
     completeness.put("complete", true);
     completeness.put("rootPresent", true);
     completeness.putArray("orphanSpanIds");
+    completeness.putArray("cyclicSpanIds");
     completeness.putArray("clockSkew");
     completeness.putArray("duplicateSpanIds");
+    completeness.putArray("collidingSpanIds");
     completeness.putArray("droppedSpans");
     ArrayNode spans = trace.putArray("spans");
     expected.spansInTimelineOrder().forEach(span -> spans.add(span(span)));

@@ -221,6 +221,23 @@ class ServiceOverviewIT {
   }
 
   @Test
+  void theOverviewSaysWhichSpansItCountsAndWhichFailed() {
+    ui.browser.open("/services/cart");
+    WebElement basis = ui.browser.await(By.cssSelector("p.red-basis"));
+    ui.browser.await(d -> basis.getText().contains("server spans"));
+    assertThat(basis.getText()).contains(
+        "traces_spanmetrics_calls_total{service=\"cart\", span_kind=\"SPAN_KIND_SERVER\"}",
+        "status ERROR", "HTTP 5xx");
+
+    ui.browser.open("/services/cart?spanKind=all&operation=POST+/pay");
+    ui.browser.await(d -> d.findElement(By.cssSelector("p.red-basis")).getText()
+        .contains("every span"));
+    assertThat(ui.browser.driver().findElement(By.cssSelector("p.red-basis")).getText())
+        .contains("traces_spanmetrics_calls_total{service=\"cart\", span_name=\"POST /pay\"}");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
   void theSpanKindFilterIsInTheUrlAndFiltersChartsAndTable() {
     ui.browser.open("/services/cart");
     ui.browser.await(d -> operationRows().size() == 1);

@@ -36,7 +36,7 @@ export async function render(main, {params: [service], query, signal}) {
   const operations = h('section', {class: 'operations'}, loading('operations'));
   const top = h('div');
   // The links to other states of the view keep the rest of the URL as it is when drawn.
-  view.relink = () => replace(top, heading(view), controls(view));
+  view.relink = () => replace(top, heading(view), controls(view), basis(view));
   view.relink();
   replace(main, top, charts, exemplars, h('h2', null, 'Operations'), operations);
   const times = apiWindow(view.range);
@@ -125,6 +125,26 @@ function controls({path, operation, spanKind}) {
               '× all operations')) : null);
 }
 
+/**
+ * What the figures count, and the same series on /metrics (Tempo's names, which label every span
+ * kind apart), so that they can be compared; and what counts as failed: status ERROR, as in
+ * OpenTelemetry's span metrics and Jaeger's monitoring, whatever the HTTP status code.
+ */
+function basis({service, operation, spanKind, query}) {
+  if (!spanKind) return null;
+  const spans = spanKind === ALL ? `every span of ${service}` : `${service}'s ${spanKind} spans`;
+  const entry = query.get('spanKind') ? '' : ', the requests that enter it';
+  const labels = [`service=${JSON.stringify(service)}`];
+  if (operation) labels.push(`span_name=${JSON.stringify(operation)}`);
+  if (spanKind !== ALL) labels.push(`span_kind="SPAN_KIND_${spanKind.toUpperCase()}"`);
+  return h('p', {class: 'red-basis muted'},
+      `Counting ${spans}${operation ? ` named ${operation}` : ''}${entry}; on /metrics: `,
+      h('code', null, `traces_spanmetrics_calls_total{${labels.join(', ')}}`),
+      '. A request failed when its span has status ERROR, as OpenTelemetry\'s span metrics and '
+          + 'Jaeger\'s monitoring count it: an HTTP 5xx answer whose span\'s status is unset is '
+          + 'not counted as failed.');
+}
+
 // ---- Charts ----------------------------------------------------------------------------------
 
 function rateText(value) {
@@ -141,7 +161,7 @@ const CHARTS = [
     series: [{name: 'rate', colour: '#2f6fb3', value: (p) => p.rate}],
     tick: (v) => `${rateText(v)}/s`,
     details: (p) => [`${rateText(p.rate)} requests/s`, plural(p.requests, 'request')]},
-  {key: 'errors', title: 'Errors', unit: '% of requests', floor: 1,
+  {key: 'errors', title: 'Errors', unit: '% of requests with status ERROR', floor: 1,
     series: [{name: 'errors', colour: '#c62828', value: (p) => p.errorRatio * 100}],
     tick: (v) => `${Number(v.toPrecision(3))}%`,
     details: (p) => [`${percent(p.errorRatio)} failed`,

@@ -1,5 +1,6 @@
 // The trace view's completeness box: what the API reports missing or odd about the trace (no
-// root, orphans, possible clock skew, duplicates, spans storage did not keep), shown, not hidden.
+// root, orphans, cycles of parents, possible clock skew, duplicates, IDs given to different spans,
+// spans storage did not keep), shown, not hidden.
 
 import {h} from '../dom.js';
 import {count, plural} from '../format.js';
@@ -28,6 +29,14 @@ export function completenessWarnings(model, spanLink) {
           return [spanLink(id, label(model, id)), s ? ` · parent ${s.parentId}` : ''];
         })));
   }
+  if (c.cyclicSpanIds.length) {
+    items.push(h('li', {class: 'cyclic'},
+        (c.cyclicSpanIds.length === 1 ? '1 span whose parents form a cycle'
+          : `${count(c.cyclicSpanIds.length)} spans whose parents form a cycle`)
+            + ' (its own parent, or parents of each other): no root leads to them; the cycle is'
+            + ' cut at its first span, shown at the top level:',
+        list(c.cyclicSpanIds, (id) => spanLink(id, label(model, id)))));
+  }
   if (c.clockSkew.length) {
     items.push(h('li', {class: 'clock-skew'},
         (c.clockSkew.length === 1 ? '1 span starts before or ends after its parent '
@@ -41,6 +50,14 @@ export function completenessWarnings(model, spanLink) {
     items.push(h('li', {class: 'duplicates'},
         `${plural(c.duplicateSpanIds.length, 'span ID')} received more than once:`,
         list(c.duplicateSpanIds, (id) => spanLink(id, label(model, id)))));
+  }
+  if (c.collidingSpanIds.length) {
+    items.push(h('li', {class: 'colliding'},
+        `${plural(c.collidingSpanIds.length, 'span ID')} given to different spans `
+            + '(all shown; the children of the ID hang from the first):',
+        list(c.collidingSpanIds, (id) => [spanLink(id, id), ': ',
+          model.spans.filter((s) => s.id === id).map((s) => `${s.service}: ${s.name}`)
+              .join(' · ')])));
   }
   if (c.droppedSpans.length) items.push(dropped(c.droppedSpans));
   if (!items.length) return null;

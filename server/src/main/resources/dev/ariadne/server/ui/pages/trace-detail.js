@@ -77,7 +77,14 @@ function spanWarnings(model, s, spanLink) {
   if (completeness.duplicateSpanIds.includes(s.id)) {
     notes.push('This span ID was received more than once.');
   }
-  if (s.cycle) notes.push('Its parents form a cycle; it is shown at the top level.');
+  if (completeness.collidingSpanIds.includes(s.id)) {
+    notes.push('Another span of this trace has the same span ID.');
+  }
+  if (s.cycle) {
+    notes.push('Its parents form a cycle; it is shown at the top level.');
+  } else if (completeness.cyclicSpanIds.includes(s.id)) {
+    notes.push('Its parents form a cycle.');
+  }
   if (s.duration < 0) notes.push('It ends before it starts.');
   return notes.length
     ? h('div', {class: 'warning'}, notes.map((note) => h('p', null, note)))
