@@ -16,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.zip.ZipException;
 
 /**
  * What the gRPC receivers share: one unary method whose request message is taken as bytes and
@@ -26,6 +27,10 @@ import java.io.InputStream;
  * @param <R> the response message
  */
 abstract class GrpcReceiver<R> {
+  /** How Armeria's deframer starts the descriptions of what it refuses. */
+  private static final String DEFRAMER =
+      "com.linecorp.armeria.common.grpc.protocol.ArmeriaMessageDeframer: ";
+
   private final Ingest ingest;
   private final Meters meters;
   private final Protocol protocol;
@@ -45,10 +50,9 @@ abstract class GrpcReceiver<R> {
   abstract R response(Outcome outcome);
 
   /**
-   * The service with the one method. Armeria refuses request messages over {@code
-   * maxRequestBytes} (after {@code grpc-encoding} is undone) before they reach the receiver; they
-   * are answered {@code INVALID_ARGUMENT}, not Armeria's {@code RESOURCE_EXHAUSTED}, which would
-   * read as backpressure.
+   * The service with the one method. Armeria reads the gRPC framing and undoes {@code
+   * grpc-encoding} before the receiver sees the message, and answers what it cannot read itself;
+   * those answers are made the collector's ({@link #framingStatus}).
    */
   final GrpcService grpcService(String serviceName, String methodName,
       MethodDescriptor.Marshaller<R> responses, int maxRequestBytes) {
@@ -64,13 +68,50 @@ abstract class GrpcReceiver<R> {
             .build())
         .supportedSerializationFormats(GrpcSerializationFormats.PROTO)
         .maxRequestMessageLength(maxRequestBytes)
-        // Armeria's answer to an oversize message; the receiver's own answers do not come here.
-        .exceptionHandler((ctx, status, cause, metadata) ->
-            status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
-                ? io.grpc.Status.INVALID_ARGUMENT.withDescription(
-                    "request message is larger than maxRequestBytes (" + maxRequestBytes + ")")
-                : status)
+        // Armeria's own answers; the receiver's do not come here.
+        .exceptionHandler((ctx, status, cause, metadata) -> framingStatus(
+            status, cause, ctx.request().headers().get("grpc-encoding", "identity"),
+            maxRequestBytes))
         .build();
+  }
+
+  /**
+   * Armeria's answer to a request body it could not make a message of, as the receivers answer
+   * a bad request: {@code INVALID_ARGUMENT} naming the problem. A message over {@code
+   * maxRequestBytes} (after {@code grpc-encoding} is undone) is not Armeria's {@code
+   * RESOURCE_EXHAUSTED}, which would read as backpressure; a body that ends inside a message, a
+   * message that is not in its {@code grpc-encoding} and a malformed frame header are not
+   * Armeria's {@code UNKNOWN} without a message or {@code INTERNAL} naming its deframer. Any other
+   * answer is left as it is.
+   */
+  private static io.grpc.Status framingStatus(
+      io.grpc.Status status, Throwable cause, String encoding, int maxRequestBytes) {
+    String problem = switch (status.getCode()) {
+      case RESOURCE_EXHAUSTED ->
+          "request message is larger than maxRequestBytes (" + maxRequestBytes + ")";
+      case UNKNOWN, INTERNAL -> framingProblem(status, cause, encoding);
+      default -> null;
+    };
+    return problem == null ? status : io.grpc.Status.INVALID_ARGUMENT.withDescription(problem);
+  }
+
+  private static String framingProblem(io.grpc.Status status, Throwable cause, String encoding) {
+    String malformed = "malformed gRPC request: ";
+    if (cause instanceof IndexOutOfBoundsException) {
+      return malformed + "the body ends before a whole message (a 5-byte prefix and as many bytes"
+          + " as the prefix gives)";
+    }
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof ZipException) {
+        return malformed + "the message could not be decompressed as " + encoding + ": "
+            + c.getMessage();
+      }
+    }
+    String description = status.getDescription();
+    if (description != null && description.startsWith(DEFRAMER)) {
+      return malformed + description.substring(DEFRAMER.length());
+    }
+    return null;
   }
 
   private void call(byte[] body, StreamObserver<R> observer) {

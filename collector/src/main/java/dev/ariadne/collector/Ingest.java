@@ -198,6 +198,7 @@ final class Ingest implements AutoCloseable {
     counters.attributesDropped.increment(checked.droppedAttributes());
     counters.attributesTruncated.increment(checked.truncatedValues());
     counters.namesTruncated.increment(checked.truncatedNames());
+    counters.traceStatesTruncated.increment(checked.truncatedTraceStates());
     if (valid == 0) {
       result.complete(checked.rejected() == 0
           ? Outcome.accepted(0, 0, checked.message())

@@ -41,6 +41,8 @@ final class Meters implements AutoCloseable {
     final Counter attributesTruncated;
     /** Names cut to {@link Validator#MAX_NAME_LENGTH}. */
     final Counter namesTruncated;
+    /** Trace states cut or dropped to keep them within {@link TraceStateLimit}. */
+    final Counter traceStatesTruncated;
 
     private SpanCounters(Meters meters, Protocol protocol) {
       received = meters.protocolCounter("spans.received", protocol, "Spans decoded, valid or not");
@@ -54,6 +56,8 @@ final class Meters implements AutoCloseable {
           "Attribute values and status messages cut to the collector's limit of length");
       namesTruncated = meters.protocolCounter("names.truncated", protocol,
           "Service, span, event and scope names and attribute keys cut to the limit of length");
+      traceStatesTruncated = meters.protocolCounter("trace.states.truncated", protocol,
+          "Trace states cut at list members, or dropped, to 32 members and 512 characters");
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.List;
  * {@code service.name} attribute, so that the two agree), the span's, its events', its scope's name
  * and version, and attribute keys. Storage lists names and analytics keys its series by them, a
  * few copies of each for every service, which a name the size of a request would make a heap's
- * worth. Thread-safe: each call has its own state.
+ * worth. Trace states, the span's and its links', are kept within W3C Trace Context's limits
+ * ({@link TraceStateLimit}). Thread-safe: each call has its own state.
  */
 final class Validator {
   /**
@@ -48,7 +49,7 @@ final class Validator {
 
   /** The spans to store, all rejections (the decoder's included) and what the limits changed. */
   record Checked(List<Span> spans, int rejected, String message, int droppedAttributes,
-      int truncatedValues, int truncatedNames) {}
+      int truncatedValues, int truncatedNames, int truncatedTraceStates) {}
 
   Checked check(DecodeResult decoded) {
     Pass pass = new Pass();
@@ -68,7 +69,8 @@ final class Validator {
         pass.message(decoded.errorMessage()),
         pass.droppedAttributes,
         pass.truncatedValues,
-        pass.truncatedNames);
+        pass.truncatedNames,
+        pass.truncatedTraceStates);
   }
 
   /**
@@ -109,6 +111,7 @@ final class Validator {
     private int droppedAttributes;
     private int truncatedValues;
     private int truncatedNames;
+    private int truncatedTraceStates;
 
     void reject(String message) {
       if (rejected++ < MAX_MESSAGES) {
@@ -142,8 +145,8 @@ final class Validator {
       }
       List<Link> links = new ArrayList<>(span.links().size());
       for (Link link : span.links()) {
-        links.add(fits(link.attributes()) ? link : new Link(link.traceId(), link.spanId(),
-            link.traceState(), attributes(link.attributes()),
+        links.add(fits(link) ? link : new Link(link.traceId(), link.spanId(),
+            traceState(link.traceState()), attributes(link.attributes()),
             dropped(link.droppedAttributesCount(), link.attributes()), link.followsFrom()));
       }
       boolean attributesFit = fits(span.attributes());
@@ -152,7 +155,8 @@ final class Validator {
           span.startEpochNanos(), span.endEpochNanos(), resource.resource(),
           scopeFits ? span.scope() : limit(span.scope()),
           attributesFit ? span.attributes() : attributes(span.attributes()), events, links,
-          span.statusCode(), cut(span.statusMessage()), span.traceState(), span.flags(),
+          span.statusCode(), cut(span.statusMessage()), traceState(span.traceState()),
+          span.flags(),
           dropped(span.droppedAttributesCount(), span.attributes()), span.droppedEventsCount(),
           span.droppedLinksCount());
     }
@@ -193,6 +197,7 @@ final class Validator {
     private boolean fits(Span span) {
       if (span.name().length() > maxNameLength
           || span.statusMessage().length() > maxAttributeValueLength
+          || !TraceStateLimit.fits(span.traceState())
           || !fits(span.attributes())) {
         return false;
       }
@@ -202,11 +207,15 @@ final class Validator {
         }
       }
       for (Link link : span.links()) {
-        if (!fits(link.attributes())) {
+        if (!fits(link)) {
           return false;
         }
       }
       return true;
+    }
+
+    private boolean fits(Link link) {
+      return TraceStateLimit.fits(link.traceState()) && fits(link.attributes());
     }
 
     private boolean fits(Event event) {
@@ -308,6 +317,15 @@ final class Validator {
       }
       truncatedValues++;
       return prefix(text, maxAttributeValueLength);
+    }
+
+    /** The trace state within W3C's limits, counted when it is cut or dropped. */
+    private String traceState(String traceState) {
+      if (TraceStateLimit.fits(traceState)) {
+        return traceState;
+      }
+      truncatedTraceStates++;
+      return TraceStateLimit.cut(traceState);
     }
 
     /** The name cut to the name limit, counted. */

@@ -49,15 +49,31 @@ record GrpcResponse(int status, String message, Optional<Status> details) {
       ServerExtension server, String path, byte[] message) {
     ByteBuffer framed = ByteBuffer.allocate(5 + message.length);
     framed.put((byte) 0).putInt(message.length).put(message);
+    return callWithBody(server, path, "identity", framed.array());
+  }
+
+  /**
+   * Calls the unary method at {@code path} with {@code body} as the whole request body, gRPC's
+   * framing included, and the given {@code grpc-encoding}.
+   */
+  static CompletableFuture<GrpcResponse> callWithBody(
+      ServerExtension server, String path, String encoding, byte[] body) {
     return WebClient.of(server.uri(SessionProtocol.H2C))
         .execute(
             RequestHeaders.builder(HttpMethod.POST, path)
                 .contentType(MediaType.parse("application/grpc"))
                 .set("te", "trailers")
+                .set("grpc-encoding", encoding)
                 .build(),
-            framed.array())
+            body)
         .aggregate()
         .thenApply(GrpcResponse::of);
+  }
+
+  /** A gRPC message frame: the compressed flag, then a length prefix that may not be the truth. */
+  static byte[] frame(int flags, int lengthPrefix, byte[] message) {
+    return ByteBuffer.allocate(5 + message.length)
+        .put((byte) flags).putInt(lengthPrefix).put(message).array();
   }
 
   /** The retry delay in the status details, in seconds, or -1 without one. */

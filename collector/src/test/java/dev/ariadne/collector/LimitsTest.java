@@ -6,12 +6,14 @@ import static dev.ariadne.collector.TestRequests.randomTraceId;
 import static dev.ariadne.collector.TestRequests.stringAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import dev.ariadne.model.Attribute;
+import dev.ariadne.model.Link;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import java.util.List;
@@ -65,6 +67,44 @@ class LimitsTest {
         .isEqualTo(sql.substring(0, Validator.MAX_NAME_LENGTH));
     assertThat(server.count("names.truncated", Protocol.OTLP_HTTP)).isEqualTo(1);
     assertThat(server.count("attributes.truncated", Protocol.OTLP_HTTP)).isZero();
+  }
+
+  /**
+   * A trace state keeps what W3C Trace Context allows, 32 list members and 512 characters, cut at
+   * a member: 50 spans with trace states of 3.9 MB, in one request each, ran a server with a 256 MiB
+   * heap out of memory.
+   */
+  @Test
+  void cutsAndCountsTraceStatesPastW3CLimitsAtListMembers() {
+    TraceId traceId = randomTraceId();
+    StringBuilder traceState = new StringBuilder("vendor=" + "x".repeat(200));
+    for (int i = 0; i < 100_000; i++) {
+      traceState.append(",v").append(i).append("=abcdef");
+    }
+    byte[] body = otlpRequest("frontend", List.of(otlpSpan(traceId, 1, "GET /")
+        .setTraceState(traceState.toString())
+        .addLinks(io.opentelemetry.proto.trace.v1.Span.Link.newBuilder()
+            .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                13, 14, 15, 16}))
+            .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+            .setTraceState("vendor=" + "y".repeat(600)))
+        .build()))
+        .toByteArray();
+
+    AggregatedHttpResponse response = post(body);
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    Span span = server.memory.trace(traceId).get(0);
+    assertThat(span.traceState().length()).isLessThanOrEqualTo(TraceStateLimit.MAX_LENGTH);
+    StringBuilder expected = new StringBuilder("v0=abcdef");
+    for (int i = 1; i < 32; i++) {
+      expected.append(",v").append(i).append("=abcdef");
+    }
+    assertThat(span.traceState()).as("the long first member goes first, then 32 members are kept")
+        .isEqualTo(expected.toString());
+    assertThat(span.links()).singleElement().extracting(Link::traceState)
+        .as("no member boundary brings it within 512 characters").isEqualTo("");
+    assertThat(server.count("trace.states.truncated", Protocol.OTLP_HTTP)).isEqualTo(2);
   }
 
   private static AggregatedHttpResponse post(byte[] otlpProtobuf) {

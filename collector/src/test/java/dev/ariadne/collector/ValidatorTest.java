@@ -40,8 +40,9 @@ class ValidatorTest {
 
     assertThat(checked.spans()).singleElement().isSameAs(span);
     assertThat(checked).extracting(Checked::rejected, Checked::message,
-        Checked::droppedAttributes, Checked::truncatedValues, Checked::truncatedNames)
-        .containsExactly(0, "", 0, 0, 0);
+        Checked::droppedAttributes, Checked::truncatedValues, Checked::truncatedNames,
+        Checked::truncatedTraceStates)
+        .containsExactly(0, "", 0, 0, 0, 0);
   }
 
   @Test
@@ -207,6 +208,25 @@ class ValidatorTest {
     assertThat(limited.statusMessage()).isEqualTo("card dec");
     assertThat(checked.truncatedNames()).isEqualTo(5);
     assertThat(checked.truncatedValues()).isEqualTo(2);
+  }
+
+  @Test
+  void cutsTheTraceStatesOfSpansAndLinksToW3CLimitsAndCountsThem() {
+    String fits = TraceStateLimitTest.members(32);
+    String tooMany = TraceStateLimitTest.members(33);
+    Span within = span(1).traceState(fits)
+        .links(List.of(new Link(TRACE_ID, 9, fits, List.of(), 0, false))).build();
+    Span past = span(2).traceState(tooMany)
+        .links(List.of(new Link(TRACE_ID, 9, "vendor=" + "x".repeat(600), List.of(), 0, false)))
+        .build();
+
+    Checked checked = check(within, past);
+
+    assertThat(checked.spans().get(0)).isSameAs(within);
+    Span limited = checked.spans().get(1);
+    assertThat(limited.traceState()).isEqualTo(fits);
+    assertThat(limited.links()).extracting(Link::traceState).containsExactly("");
+    assertThat(checked.truncatedTraceStates()).isEqualTo(2);
   }
 
   @Test

@@ -23,6 +23,7 @@ import dev.ariadne.model.Scope;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
+import dev.ariadne.model.internal.LoneSurrogates;
 import dev.ariadne.model.internal.Problems;
 import dev.ariadne.model.internal.SharedText;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -256,7 +258,7 @@ public final class OtlpJsonDecoder {
         case "traceId", "trace_id" -> traceId = string();
         case "spanId", "span_id" -> spanId = string();
         case "parentSpanId", "parent_span_id" -> parentSpanId = string();
-        case "traceState", "trace_state" -> span.traceState(string());
+        case "traceState", "trace_state" -> span.traceState(text());
         case "flags" -> span.flags((int) uint32());
         case "name" -> span.name(text());
         case "kind" -> span.kind(Otlp.kind(enumNumber(SPAN_KINDS)));
@@ -361,7 +363,7 @@ public final class OtlpJsonDecoder {
       switch (field) {
         case "traceId", "trace_id" -> traceId = string();
         case "spanId", "span_id" -> spanId = string();
-        case "traceState", "trace_state" -> traceState = string();
+        case "traceState", "trace_state" -> traceState = text();
         case "attributes" -> empty += keyValues(attributes, 1);
         case "droppedAttributesCount", "dropped_attributes_count" -> dropped = uint32();
         default -> parser.skipChildren();
@@ -532,13 +534,23 @@ public final class OtlpJsonDecoder {
     return parser.getText();
   }
 
-  /** A string the model keeps: a text seen before in the request is the same {@code String}. */
+  /**
+   * A string the model keeps: a text seen before in the request is the same {@code String}. Half
+   * of a surrogate pair alone (an escape such as {@code "\u005cud800"}) is read as U+FFFD.
+   */
   private String text() throws IOException, MalformedException {
     if (parser.currentToken() != JsonToken.VALUE_STRING) {
       throw expected("a string");
     }
-    return texts.text(
-        parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int length = parser.getTextLength();
+    if (LoneSurrogates.anySurrogate(chars, offset, length)) {
+      chars = Arrays.copyOfRange(chars, offset, offset + length);
+      offset = 0;
+      LoneSurrogates.replace(chars, 0, length);
+    }
+    return texts.text(chars, offset, length);
   }
 
   private boolean bool() throws IOException, MalformedException {

@@ -55,6 +55,8 @@
  *
  * <p>OTLP/JSON follows the OTLP rules: lowerCamelCase names (proto names also accepted), hex IDs,
  * 64-bit integers as numbers or decimal strings, enums as numbers (names also accepted), base64
- * {@code bytesValue}, unknown fields ignored, {@code null} read as absent.
+ * {@code bytesValue}, unknown fields ignored, {@code null} read as absent. Text that is not UTF-8
+ * makes the body malformed, as in protobuf; half of a surrogate pair alone, which only a {@code
+ * \u005cu} escape can write ({@code "\u005cud800"}), is read as U+FFFD.
  */
 package dev.ariadne.model.otlp;

@@ -1,6 +1,7 @@
 package dev.ariadne.model.zipkin;
 
 import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.internal.LoneSurrogates;
 import dev.ariadne.model.internal.SharedText;
 import dev.ariadne.model.internal.Utf8Text;
 import java.lang.invoke.MethodHandles;
@@ -533,12 +534,16 @@ final class JsonV2Reader {
     return new String(chars, 0, length);
   }
 
-  /** Unescapes the string from {@code from} to {@code to} into {@link #chars}; its length. */
+  /**
+   * Unescapes the string from {@code from} to {@code to} into {@link #chars}; its length. Half of
+   * a surrogate pair alone (an escape such as {@code "\u005cud800"}) is read as U+FFFD.
+   */
   private int unescape(int from, int to) {
     if (chars.length < to - from) {
       chars = new char[to - from];
     }
     int length = 0;
+    boolean surrogates = false;
     int i = from;
     while (i < to) {
       int c = body[i] & 0xff;
@@ -551,8 +556,10 @@ final class JsonV2Reader {
           case 'r' -> chars[length++] = '\r';
           case 't' -> chars[length++] = '\t';
           case 'u' -> {
-            chars[length++] = (char) Integer.parseInt(
+            char unit = (char) Integer.parseInt(
                 new String(body, i + 2, 4, StandardCharsets.ISO_8859_1), 16);
+            surrogates |= Character.isSurrogate(unit);
+            chars[length++] = unit;
             i += 6;
             continue;
           }
@@ -570,6 +577,9 @@ final class JsonV2Reader {
         length += character.length();
         i += count;
       }
+    }
+    if (surrogates) {
+      LoneSurrogates.replace(chars, 0, length);
     }
     return length;
   }

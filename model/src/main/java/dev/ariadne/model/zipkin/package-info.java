@@ -67,7 +67,9 @@
  * As in Zipkin, the JSON reader ignores anything after the closing bracket and the proto3 reader
  * anything after an empty span. Unlike Zipkin's codec, which decoded such bytes as U+FFFD, text
  * that is not valid UTF-8 makes the body malformed, and so does a proto3 field that runs past the
- * end of its message (Zipkin checked only the end of the body).
+ * end of its message (Zipkin checked only the end of the body). Half of a surrogate pair alone,
+ * which only a JSON {@code \u005cu} escape can write ({@code "\u005cud800"}), is read as U+FFFD,
+ * where Zipkin kept it (and its encoder wrote {@code ?}).
  *
  * <p>The spans of one request share what they have in common: one {@link
  * dev.ariadne.model.Resource} for each local endpoint, the attributes of each remote endpoint, and

@@ -439,6 +439,26 @@ class OtlpJsonDecoderTest {
         .hasMessageContaining("nesting depth (257) exceeds the maximum allowed (256");
   }
 
+  /**
+   * JSON's escapes can write half of a surrogate pair alone, which no UTF-8 holds: it is read as
+   * U+FFFD, as bytes that are not UTF-8 are, so that storage, listings and answers agree on it.
+   */
+  @Test
+  void readsHalfASurrogatePairAloneAsTheReplacementCharacter() throws Exception {
+    String body = FULL
+        .replace("\"POST /cart\"", "\"POST \\ud800/cart\\udc00\"")
+        .replace("\"checkout\"", "\"check\\ud83d\\ude00out\\ud83d\"")
+        .replace("\"key\": \"s\"", "\"key\": \"s\\udc00\\ud800\"")
+        .replace("\"rojo=00f067aa0ba902b7\"", "\"rojo=\\udfff\"");
+
+    Span span = decode(body).spans().get(0);
+
+    assertThat(span.name()).isEqualTo("POST \uFFFD/cart\uFFFD");
+    assertThat(span.serviceName()).as("a pair is kept").isEqualTo("check\uD83D\uDE00out\uFFFD");
+    assertThat(span.attributes().get(0).key()).isEqualTo("s\uFFFD\uFFFD");
+    assertThat(span.traceState()).isEqualTo("rojo=\uFFFD");
+  }
+
   private static DecodeResult decode(String body) throws MalformedException {
     return OtlpJsonDecoder.decode(body.getBytes(UTF_8));
   }

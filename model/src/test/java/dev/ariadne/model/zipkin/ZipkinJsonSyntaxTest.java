@@ -1,10 +1,14 @@
 package dev.ariadne.model.zipkin;
 
 import static dev.ariadne.model.zipkin.ZipkinDecoderEquivalenceTest.assertSameOutcome;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ariadne.model.Attribute;
 import dev.ariadne.model.MalformedException;
+import dev.ariadne.model.Span;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,6 +87,21 @@ class ZipkinJsonSyntaxTest {
     String json = "[" + SPAN + fields + "}]";
 
     assertSameOutcome(ZipkinDecoder.JSON_V2, json.getBytes(StandardCharsets.UTF_8), json);
+  }
+
+  /**
+   * JSON's escapes can write half of a surrogate pair alone, which no UTF-8 holds: it is read as
+   * U+FFFD, where Zipkin's reader keeps it and its encoder then writes {@code ?}.
+   */
+  @Test
+  void readsHalfASurrogatePairAloneAsTheReplacementCharacter() throws Exception {
+    String json = "[" + SPAN + ",\"name\":\"get \\ud800/\\ud83d\\ude00\\udc00\""
+        + ",\"tags\":{\"k\\ud800\":\"\\ud83d\"}}]";
+
+    Span span = ZipkinDecoder.JSON_V2.decode(json.getBytes(StandardCharsets.UTF_8)).spans().get(0);
+
+    assertThat(span.name()).isEqualTo("get \uFFFD/\uD83D\uDE00\uFFFD");
+    assertThat(span.attributes()).contains(Attribute.of("k\uFFFD", "\uFFFD"));
   }
 
   @ParameterizedTest
