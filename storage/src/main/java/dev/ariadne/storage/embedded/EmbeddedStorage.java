@@ -1129,8 +1129,9 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * Deletes blocks stored longer ago than the retention, then the oldest while over the disk cap,
-   * and the counts of dropped spans recorded longer ago than the retention.
+   * Deletes blocks stored longer ago than the retention, then the oldest while the blocks and the
+   * WAL together are over the disk cap, and the counts of dropped spans recorded longer ago than
+   * the retention.
    */
   void expire() throws IOException {
     workLock.lock();
@@ -1153,7 +1154,8 @@ public final class EmbeddedStorage implements Storage {
       blocks.sort(Comparator.comparingLong((Block b) -> b.meta().storedEpochMillis())
           .thenComparingLong(b -> b.meta().maxEndEpochNanos())
           .thenComparingLong(b -> b.meta().id()));
-      long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum();
+      // The WAL counts too: it is what the heads hold, which no deletion of blocks can shrink.
+      long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum() + wal.sizeBytes();
       for (Block block : blocks) {
         boolean tooOld = block.meta().storedEpochMillis() < oldestKept;
         boolean overCap = settings.maxDiskBytes > 0 && bytes > settings.maxDiskBytes;
@@ -1349,7 +1351,10 @@ public final class EmbeddedStorage implements Storage {
       return this;
     }
 
-    /** The oldest blocks are deleted while block files take more; 0 (the default) is no cap. */
+    /**
+     * The oldest blocks are deleted while block files and WAL segments take more; 0 (the default)
+     * is no cap.
+     */
     public Builder maxDiskBytes(long maxDiskBytes) {
       if (maxDiskBytes < 0) {
         throw new IllegalArgumentException("maxDiskBytes: " + maxDiskBytes + " (expected: >= 0)");

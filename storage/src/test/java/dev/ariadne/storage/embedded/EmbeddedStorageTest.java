@@ -607,6 +607,36 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void theDiskCapCountsTheWalBesideTheBlocks() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    long blocks;
+    try (EmbeddedStorage storage = open()) {
+      for (int i = 0; i < 2; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      blocks = storage.blockBytes();
+    }
+    TraceId inHead = randomTraceId();
+    try (EmbeddedStorage capped = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxDiskBytes(blocks + blocks / 4).open()) {
+      int spans = 0;
+      while (capped.walBytes() <= blocks / 4) {
+        capped.write(List.of(span(inHead, ++spans, 0, CART, "GET /cart", SpanKind.SERVER, TODAY,
+            MILLIS).build()));
+      }
+      capped.expire();
+
+      assertThat(capped.blockCount()).isEqualTo(1);
+      assertThat(capped.trace(traces.get(0))).isEmpty();
+      assertThat(capped.trace(traces.get(1))).hasSize(5);
+      assertThat(capped.trace(inHead)).hasSize(spans);
+    }
+  }
+
+  @Test
   void aCorruptBlockIsMovedAsideAtStartAndTheRestKeepsServing() throws IOException {
     TraceId damaged = randomTraceId();
     TraceId intact = randomTraceId();
