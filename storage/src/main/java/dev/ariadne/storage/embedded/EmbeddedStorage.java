@@ -161,6 +161,13 @@ public final class EmbeddedStorage implements Storage {
    */
   private record Frozen(Head head, long segment, long blockId, long storedEpochMillis) {}
 
+  /**
+   * The spans of one WAL segment replayed at start, cut as a head of their own: stored when the
+   * segment was last written to (or now, if that is later), so that retention counts from then,
+   * not from the restart.
+   */
+  private record Replayed(long segment, Head head, long storedEpochMillis) {}
+
   /** A block removed from the state, closed once no read can still be using it. */
   private record Retired(Block block, long sinceNanos) {}
 
@@ -190,17 +197,33 @@ public final class EmbeddedStorage implements Storage {
       nextBlockId = new AtomicLong(blocks.stream()
           .flatMap(b -> Stream.concat(Stream.of(b.meta().id()), b.meta().sources().stream()))
           .mapToLong(Long::longValue).max().orElse(0) + 1);
-      Head head = new Head(System.nanoTime());
-      wal = Wal.open(directory.resolve("wal"), settings.syncPolicy, settings.syncInterval,
+      Path walDirectory = directory.resolve("wal");
+      List<Replayed> replayed = new ArrayList<>();
+      wal = Wal.open(walDirectory, settings.syncPolicy, settings.syncInterval,
           (segment, bytes, offset, length) -> {
-            if (segment >= covered) {
-              addRecord(head, bytes, offset, length);
+            if (segment < covered) {
+              return;
             }
+            if (replayed.isEmpty() || replayed.get(replayed.size() - 1).segment() != segment) {
+              long written = Files.getLastModifiedTime(walDirectory.resolve(Wal.fileName(segment)))
+                  .toMillis();
+              replayed.add(new Replayed(segment, new Head(System.nanoTime()),
+                  Math.min(written, clock.millis())));
+            }
+            addRecord(replayed.get(replayed.size() - 1).head(), bytes, offset, length);
           });
       wal.deleteSegmentsBefore(covered);
+      if (!replayed.isEmpty()) {
+        wal.roll();
+      }
+      for (Replayed segment : replayed) {
+        unwrittenCuts.add(new Frozen(segment.head(), segment.segment() + 1,
+            nextBlockId.getAndIncrement(), segment.storedEpochMillis()));
+      }
       droppedLog = DroppedLog.open(directory.resolve("dropped"), settings.syncPolicy,
           settings.syncInterval, clock.millis());
-      state = new State(head, List.of(), blocks);
+      state = new State(new Head(System.nanoTime()),
+          replayed.stream().map(Replayed::head).toList(), blocks);
     } catch (IOException | RuntimeException e) {
       directoryLock.release();
       lockChannel.close();

@@ -90,7 +90,11 @@ final class Wal implements Closeable {
   private static final Pattern SEGMENT_NAME = Pattern.compile("[0-9a-f]{16}\\.wal");
   private static final HexFormat HEX = HexFormat.of();
 
-  /** Receives every record on replay; {@code bytes} is reused after the call returns. */
+  /**
+   * Receives every record on replay; {@code bytes} is reused after the call returns. A segment's
+   * records are replayed before any repair of it, so its file is as found, last-modified time
+   * included.
+   */
   @FunctionalInterface
   interface Replay {
     void record(long segment, byte[] bytes, int offset, int length) throws IOException;

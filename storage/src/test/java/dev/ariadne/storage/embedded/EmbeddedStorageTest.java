@@ -33,11 +33,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +73,7 @@ class EmbeddedStorageTest {
     }
     try (EmbeddedStorage storage = open()) {
       assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
-      assertThat(storage.headSpanCount()).isEqualTo(5);
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(5);
       assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
     }
   }
@@ -91,7 +93,7 @@ class EmbeddedStorageTest {
     }
 
     try (EmbeddedStorage storage = open()) {
-      assertThat(storage.headSpanCount()).isEqualTo(10);
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(10);
       assertThat(storage.trace(first)).isEqualTo(checkout(first, TODAY));
       assertThat(storage.search(TraceQuery.builder().serviceName("payment").build()))
           .extracting(TraceSummary::traceId).containsExactlyInAnyOrder(first, second);
@@ -560,6 +562,33 @@ class EmbeddedStorageTest {
       storage.expire();
 
       assertThat(storage.trace(backfilled)).hasSize(5);
+    }
+  }
+
+  @Test
+  void spansReplayedFromTheWalKeepTheTimeTheyWereStoredAtAndNotTheRestart() throws IOException {
+    TraceId late = randomTraceId();
+    Instant written = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(late, TODAY));
+    }
+    Files.setLastModifiedTime(walSegments().get(0), FileTime.from(written));
+    AtomicReference<Instant> now = new AtomicReference<>(written.plus(Duration.ofDays(6)));
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+        .retention(Duration.ofDays(7)).clock(clock(now)).open()) {
+      storage.cut();
+      storage.expire();
+      assertThat(storage.trace(late)).as("replayed, within retention").hasSize(5);
+
+      now.set(written.plus(Duration.ofDays(7)).plusSeconds(1));
+      storage.expire();
+      assertThat(storage.trace(late)).as("past retention since it was written").isEmpty();
+    }
+  }
+
+  private List<Path> walSegments() throws IOException {
+    try (Stream<Path> files = Files.list(directory.resolve("wal"))) {
+      return files.filter(f -> f.toString().endsWith(".wal")).sorted().toList();
     }
   }
 
