@@ -4,6 +4,7 @@ import static dev.ariadne.storage.TestSpans.CART;
 import static dev.ariadne.storage.TestSpans.FRONTEND;
 import static dev.ariadne.storage.TestSpans.MILLIS;
 import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.randomTraceId;
 import static dev.ariadne.storage.TestSpans.span;
@@ -75,6 +76,24 @@ class EmbeddedStorageTest {
       assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
       assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(5);
       assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
+    }
+  }
+
+  /** As stored: the WAL replays each write once, so a span written twice comes back twice. */
+  @Test
+  void aSpanWrittenTwiceComesBackTwiceFromTheWalAndItsBlock() throws IOException {
+    Span root = checkout(TRACE_ID, TODAY).get(0);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(List.of(root));
+      storage.write(List.of(root));
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(TRACE_ID)).containsExactly(root, root);
+      storage.cut();
+      assertThat(storage.blockSpanCount()).isEqualTo(2);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(TRACE_ID)).containsExactly(root, root);
     }
   }
 
