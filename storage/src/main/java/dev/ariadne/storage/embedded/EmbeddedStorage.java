@@ -1086,7 +1086,20 @@ public final class EmbeddedStorage implements Storage {
     if (unwrittenMergeId < 0) {
       unwrittenMergeId = nextBlockId.getAndIncrement();
     }
-    Block merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    Block merged;
+    try {
+      merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    } catch (CorruptDataException e) {
+      // A source that fails its checksums is moved aside, as a read would, so that the next round
+      // merges the others; retried as it was, the merge would fail every round for good.
+      List<Block> corrupt = group.stream()
+          .filter(block -> e.getMessage().startsWith(block.file() + ": ")).toList();
+      if (corrupt.isEmpty()) {
+        throw e;
+      }
+      corrupt.forEach(block -> quarantine(block, e));
+      return;
+    }
     unwrittenMergeId = -1;
     CrashPoint.reached("compaction-written");
     synchronized (stateLock) {

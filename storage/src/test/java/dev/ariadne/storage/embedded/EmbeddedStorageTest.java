@@ -719,20 +719,49 @@ class EmbeddedStorageTest {
       storage.cut();
       storage.write(checkout(intact, TODAY + 1000 * MILLIS));
       storage.cut();
-      Path first = blockFiles().get(0);
-      // The start of the file is payload, which is read and checked only when a trace is read.
-      try (RandomAccessFile file = new RandomAccessFile(first.toFile(), "rw")) {
-        for (long at = 16; at < Math.min(file.length() / 2, 200); at++) {
-          file.seek(at);
-          int b = file.read();
-          file.seek(at);
-          file.write(b ^ 0x5A);
-        }
-      }
+      flipPayloadBytes(blockFiles().get(0));
       assertThat(storage.trace(damaged)).isEmpty();
       assertThat(storage.corruptBlocks()).isEqualTo(1);
       assertThat(storage.trace(intact)).hasSize(5);
       assertThat(storage.search(TraceQuery.builder().build())).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBlockFoundCorruptByCompactionIsMovedAsideAndTheRestMerge() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionFanIn(2).open()) {
+      for (int i = 0; i < 3; i++) {
+        traces.add(randomTraceId());
+        storage.write(checkout(traces.get(i), TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      flipPayloadBytes(blockFiles().get(0));
+
+      storage.compact();
+      storage.compact();
+
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.trace(traces.get(1))).hasSize(5);
+      assertThat(storage.trace(traces.get(2))).hasSize(5);
+    }
+  }
+
+  /**
+   * Flips bytes near the start of a block file: payload, read and checked only when a trace is
+   * read or the block merged.
+   */
+  private static void flipPayloadBytes(Path block) throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(block.toFile(), "rw")) {
+      for (long at = 16; at < Math.min(file.length() / 2, 200); at++) {
+        file.seek(at);
+        int b = file.read();
+        file.seek(at);
+        file.write(b ^ 0x5A);
+      }
     }
   }
 
