@@ -133,6 +133,27 @@ public abstract class StorageContract {
     assertThat(storage.trace(TRACE_ID)).containsExactly(root, root);
   }
 
+  /**
+   * Storage keeps what it is given: spans of one ID with different content (a buggy client, or
+   * Zipkin's CLIENT and SERVER halves of one span) and exact copies (a client's retry) are all
+   * kept and returned, for the query APIs to tell apart, whichever write, block or merge holds them.
+   */
+  @Test
+  void spansSharingAnIdAreAllKeptWhateverTheirContent() throws IOException {
+    Span first = span(TRACE_ID, 7, 0, FRONTEND, "GET /a", SpanKind.SERVER, TODAY, MILLIS).build();
+    Span other = span(TRACE_ID, 7, 0, CART, "GET /b", SpanKind.CLIENT, TODAY + 5 * MILLIS,
+        2 * MILLIS).build();
+    storage.write(List.of(first));
+    storage.write(List.of(other, first));
+
+    assertThat(storage.trace(TRACE_ID)).containsExactlyInAnyOrder(first, first, other);
+    assertThat(storage.spanCount(TRACE_ID)).isEqualTo(3);
+    for (String name : List.of("GET /a", "GET /b")) {
+      assertThat(storage.search(TraceQuery.builder().spanName(name).build()))
+          .singleElement().extracting(TraceSummary::spanCount).isEqualTo(3);
+    }
+  }
+
   @Test
   void returnedTraceIsAnUnmodifiableSnapshot() throws IOException {
     List<Span> spans = checkout(TRACE_ID, TODAY);

@@ -161,6 +161,13 @@ public final class EmbeddedStorage implements Storage {
    */
   private record Frozen(Head head, long segment, long blockId, long storedEpochMillis) {}
 
+  /**
+   * The spans of one WAL segment replayed at start, cut as a head of their own: stored when the
+   * segment was last written to (or now, if that is later), so that retention counts from then,
+   * not from the restart.
+   */
+  private record Replayed(long segment, Head head, long storedEpochMillis) {}
+
   /** A block removed from the state, closed once no read can still be using it. */
   private record Retired(Block block, long sinceNanos) {}
 
@@ -190,17 +197,33 @@ public final class EmbeddedStorage implements Storage {
       nextBlockId = new AtomicLong(blocks.stream()
           .flatMap(b -> Stream.concat(Stream.of(b.meta().id()), b.meta().sources().stream()))
           .mapToLong(Long::longValue).max().orElse(0) + 1);
-      Head head = new Head(System.nanoTime());
-      wal = Wal.open(directory.resolve("wal"), settings.syncPolicy, settings.syncInterval,
+      Path walDirectory = directory.resolve("wal");
+      List<Replayed> replayed = new ArrayList<>();
+      wal = Wal.open(walDirectory, settings.syncPolicy, settings.syncInterval,
           (segment, bytes, offset, length) -> {
-            if (segment >= covered) {
-              addRecord(head, bytes, offset, length);
+            if (segment < covered) {
+              return;
             }
+            if (replayed.isEmpty() || replayed.get(replayed.size() - 1).segment() != segment) {
+              long written = Files.getLastModifiedTime(walDirectory.resolve(Wal.fileName(segment)))
+                  .toMillis();
+              replayed.add(new Replayed(segment, new Head(System.nanoTime()),
+                  Math.min(written, clock.millis())));
+            }
+            addRecord(replayed.get(replayed.size() - 1).head(), bytes, offset, length);
           });
       wal.deleteSegmentsBefore(covered);
+      if (!replayed.isEmpty()) {
+        wal.roll();
+      }
+      for (Replayed segment : replayed) {
+        unwrittenCuts.add(new Frozen(segment.head(), segment.segment() + 1,
+            nextBlockId.getAndIncrement(), segment.storedEpochMillis()));
+      }
       droppedLog = DroppedLog.open(directory.resolve("dropped"), settings.syncPolicy,
           settings.syncInterval, clock.millis());
-      state = new State(head, List.of(), blocks);
+      state = new State(new Head(System.nanoTime()),
+          replayed.stream().map(Replayed::head).toList(), blocks);
     } catch (IOException | RuntimeException e) {
       directoryLock.release();
       lockChannel.close();
@@ -1063,7 +1086,20 @@ public final class EmbeddedStorage implements Storage {
     if (unwrittenMergeId < 0) {
       unwrittenMergeId = nextBlockId.getAndIncrement();
     }
-    Block merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    Block merged;
+    try {
+      merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
+    } catch (CorruptDataException e) {
+      // A source that fails its checksums is moved aside, as a read would, so that the next round
+      // merges the others; retried as it was, the merge would fail every round for good.
+      List<Block> corrupt = group.stream()
+          .filter(block -> e.getMessage().startsWith(block.file() + ": ")).toList();
+      if (corrupt.isEmpty()) {
+        throw e;
+      }
+      corrupt.forEach(block -> quarantine(block, e));
+      return;
+    }
     unwrittenMergeId = -1;
     CrashPoint.reached("compaction-written");
     synchronized (stateLock) {
@@ -1129,8 +1165,9 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * Deletes blocks stored longer ago than the retention, then the oldest while over the disk cap,
-   * and the counts of dropped spans recorded longer ago than the retention.
+   * Deletes blocks stored longer ago than the retention, then the oldest while the blocks and the
+   * WAL together are over the disk cap, and the counts of dropped spans recorded longer ago than
+   * the retention.
    */
   void expire() throws IOException {
     workLock.lock();
@@ -1153,7 +1190,8 @@ public final class EmbeddedStorage implements Storage {
       blocks.sort(Comparator.comparingLong((Block b) -> b.meta().storedEpochMillis())
           .thenComparingLong(b -> b.meta().maxEndEpochNanos())
           .thenComparingLong(b -> b.meta().id()));
-      long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum();
+      // The WAL counts too: it is what the heads hold, which no deletion of blocks can shrink.
+      long bytes = blocks.stream().mapToLong(b -> b.meta().sizeBytes()).sum() + wal.sizeBytes();
       for (Block block : blocks) {
         boolean tooOld = block.meta().storedEpochMillis() < oldestKept;
         boolean overCap = settings.maxDiskBytes > 0 && bytes > settings.maxDiskBytes;
@@ -1349,7 +1387,10 @@ public final class EmbeddedStorage implements Storage {
       return this;
     }
 
-    /** The oldest blocks are deleted while block files take more; 0 (the default) is no cap. */
+    /**
+     * The oldest blocks are deleted while block files and WAL segments take more; 0 (the default)
+     * is no cap.
+     */
     public Builder maxDiskBytes(long maxDiskBytes) {
       if (maxDiskBytes < 0) {
         throw new IllegalArgumentException("maxDiskBytes: " + maxDiskBytes + " (expected: >= 0)");

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +17,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
@@ -65,7 +68,13 @@ import java.util.zip.CRC32C;
  * leaves damage at the end): it is logged as an ERROR, its bytes are copied to {@code <segment
  * name>.corrupt-<offset>} beside the segment, and replay goes on after it, so that the records
  * after it, acknowledged ones among them, are not lost. The segment keeps it, and says so again
- * at each start until a block covers the segment and it is deleted. Past the last whole record, a
+ * at each start until a block covers the segment and it is deleted. A record whose frame is bad (a
+ * corrupt length: zero, too large, past the end, or pointing mid-record so that its checksum
+ * fails and what follows does not frame) gives no place for the next record: replay looks for the
+ * first offset after it from which whole records run exactly to the end of the segment, and skips
+ * the bytes up to there as it skips a record whose checksum fails. A crash leaves no whole record
+ * after its torn write, so none is found in a torn tail; damage followed by whole records and then
+ * a torn tail is taken for a torn tail as a whole. Past the last whole record, a
  * bad record in the last segment is a torn tail (the crash came mid-write, before an
  * acknowledgement): it is logged as a WARNING and the segment truncated there; appends go on from
  * that point. In an earlier segment it is corruption: it is logged as an ERROR, the bytes from
@@ -90,7 +99,11 @@ final class Wal implements Closeable {
   private static final Pattern SEGMENT_NAME = Pattern.compile("[0-9a-f]{16}\\.wal");
   private static final HexFormat HEX = HexFormat.of();
 
-  /** Receives every record on replay; {@code bytes} is reused after the call returns. */
+  /**
+   * Receives every record on replay; {@code bytes} is reused after the call returns. A segment's
+   * records are replayed before any repair of it, so its file is as found, last-modified time
+   * included.
+   */
   @FunctionalInterface
   interface Replay {
     void record(long segment, byte[] bytes, int offset, int length) throws IOException;
@@ -659,7 +672,8 @@ final class Wal implements Closeable {
     private record Skipped(long offset, long bytes, String reason) {}
 
     private Scan scan(long id, Path file, long size) throws IOException {
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      try {
         byte[] header = new byte[HEADER_BYTES];
         int headerRead = in.readNBytes(header, 0, HEADER_BYTES);
         if (headerRead < HEADER_BYTES) {
@@ -681,60 +695,113 @@ final class Wal implements Closeable {
         CRC32C crc = new CRC32C();
         byte[] frame = new byte[FRAME_BYTES];
         List<Skipped> skipped = new ArrayList<>();
-        // Records whose checksum failed since the last whole one: skipped once a whole one
-        // follows them, else the start of the tail's problem.
-        List<Skipped> unconfirmed = new ArrayList<>();
-        String problem = null;
-        while (offset < size) {
-          long left = size - offset;
-          if (left < FRAME_BYTES) {
-            problem = "incomplete record header: " + left + " of " + FRAME_BYTES + " bytes";
-            break;
+        while (true) {
+          // Records whose checksum failed since the last whole one: skipped once a whole one
+          // follows them, else the start of the damage.
+          List<Skipped> unconfirmed = new ArrayList<>();
+          String problem = null;
+          boolean badFrame = false;
+          while (offset < size) {
+            long left = size - offset;
+            if (left < FRAME_BYTES) {
+              problem = "incomplete record header: " + left + " of " + FRAME_BYTES + " bytes";
+              badFrame = true;
+              break;
+            }
+            if (in.readNBytes(frame, 0, FRAME_BYTES) < FRAME_BYTES) {
+              problem = "the file shrank while being read";
+              break;
+            }
+            ByteSource frameSource = new ByteSource(frame, "WAL record header in " + file);
+            int length = frameSource.readIntLe();
+            int checksum = frameSource.readIntLe();
+            if (length <= 0 || length > MAX_RECORD_BYTES) {
+              problem = "bad record length " + Integer.toUnsignedString(length)
+                  + " (expected: 1 to " + MAX_RECORD_BYTES + ")";
+              badFrame = true;
+              break;
+            }
+            if (length > left - FRAME_BYTES) {
+              problem = "record of " + length + " bytes runs past the end of the file ("
+                  + (left - FRAME_BYTES) + " bytes left)";
+              badFrame = true;
+              break;
+            }
+            if (length > payload.length) {
+              payload =
+                  new byte[Math.min(MAX_RECORD_BYTES, Math.max(length, payload.length * 2))];
+            }
+            if (in.readNBytes(payload, 0, length) < length) {
+              problem = "the file shrank while being read";
+              break;
+            }
+            crc.reset();
+            crc.update(payload, 0, length);
+            if ((int) crc.getValue() != checksum) {
+              unconfirmed.add(new Skipped(offset, FRAME_BYTES + length,
+                  "CRC32C mismatch in a record of " + length + " bytes"));
+            } else {
+              skipped.addAll(unconfirmed);
+              unconfirmed.clear();
+              replay.record(id, payload, 0, length);
+              records++;
+              payloadBytes += length;
+            }
+            offset += FRAME_BYTES + length;
           }
-          if (in.readNBytes(frame, 0, FRAME_BYTES) < FRAME_BYTES) {
-            problem = "the file shrank while being read";
-            break;
-          }
-          ByteSource frameSource = new ByteSource(frame, "WAL record header in " + file);
-          int length = frameSource.readIntLe();
-          int checksum = frameSource.readIntLe();
-          if (length <= 0 || length > MAX_RECORD_BYTES) {
-            problem = "bad record length " + Integer.toUnsignedString(length) + " (expected: 1 to "
-                + MAX_RECORD_BYTES + ")";
-            break;
-          }
-          if (length > left - FRAME_BYTES) {
-            problem = "record of " + length + " bytes runs past the end of the file ("
-                + (left - FRAME_BYTES) + " bytes left)";
-            break;
-          }
-          if (length > payload.length) {
-            payload = new byte[Math.min(MAX_RECORD_BYTES, Math.max(length, payload.length * 2))];
-          }
-          if (in.readNBytes(payload, 0, length) < length) {
-            problem = "the file shrank while being read";
-            break;
-          }
-          crc.reset();
-          crc.update(payload, 0, length);
-          if ((int) crc.getValue() != checksum) {
-            unconfirmed.add(new Skipped(offset, FRAME_BYTES + length,
-                "CRC32C mismatch in a record of " + length + " bytes"));
+          long damageAt;
+          String reason;
+          if (!unconfirmed.isEmpty()) {
+            damageAt = unconfirmed.get(0).offset();
+            reason = unconfirmed.get(0).reason();
+          } else if (badFrame) {
+            damageAt = offset;
+            reason = problem;
           } else {
-            skipped.addAll(unconfirmed);
-            unconfirmed.clear();
-            replay.record(id, payload, 0, length);
-            records++;
-            payloadBytes += length;
+            return new Scan(offset, problem, false, skipped);
           }
-          offset += FRAME_BYTES + length;
+          // The damage gives no place for the next record: whole records may follow it all the
+          // same (a corrupt length), or it runs to the end, as a crash leaves it.
+          long resumeAt = wholeRecordsToTheEnd(file, damageAt, size);
+          if (resumeAt < 0) {
+            return new Scan(damageAt, reason, false, skipped);
+          }
+          skipped.add(new Skipped(damageAt, resumeAt - damageAt, reason));
+          in.close();
+          in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+          in.skipNBytes(resumeAt);
+          offset = resumeAt;
         }
-        if (!unconfirmed.isEmpty()) {
-          // No whole record after them: the damage runs to the end, as a crash leaves it.
-          return new Scan(unconfirmed.get(0).offset(), unconfirmed.get(0).reason(), false, skipped);
-        }
-        return new Scan(offset, problem, false, skipped);
+      } finally {
+        in.close();
       }
+    }
+
+    /**
+     * The first offset after {@code damageAt} from which whole records, each framed within the
+     * file and matching its checksum, run exactly to the end of the segment, or -1 when there is
+     * none (or the segment is over 2 GiB, where none is looked for). A crash leaves no whole record
+     * after its torn write, so there is none in a torn tail; and a record is taken only with every
+     * record after it whole, so that a chance match of a checksum in damaged bytes (one in 2^32
+     * per place that frames) is not replayed unless the records after it frame and match as well.
+     */
+    private static long wholeRecordsToTheEnd(Path file, long damageAt, long size)
+        throws IOException {
+      if (size > Integer.MAX_VALUE) {
+        return -1;
+      }
+      ByteBuffer bytes;
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size)
+            .order(ByteOrder.LITTLE_ENDIAN);
+      }
+      RecordSearch search = new RecordSearch(bytes, (int) size);
+      for (int start = (int) damageAt + 1; start < size - FRAME_BYTES; start++) {
+        if (search.wholeToTheEnd(start)) {
+          return start;
+        }
+      }
+      return -1;
     }
 
     private void rewriteTornHeader(Path file, String reason, long size) throws IOException {
@@ -813,6 +880,62 @@ final class Wal implements Closeable {
           StandardCopyOption.ATOMIC_MOVE);
       syncDirectory(directory);
       damage.add(new Damage(file, 0, reason, size, aside));
+    }
+  }
+
+  /**
+   * Tells whether whole records run from an offset to the end of a segment. Each offset on a run
+   * of several records that breaks (a record that does not frame or whose checksum fails) is
+   * remembered, so that a search from every offset of a segment whose records break twice (a
+   * corrupt length, and a torn tail after it) walks the records between once, not once per
+   * record before them.
+   */
+  private static final class RecordSearch {
+    /** Runs of fewer records are left unremembered: damaged bytes seldom frame even twice. */
+    private static final int REMEMBERED_RUN = 8;
+
+    private final ByteBuffer bytes;
+    private final int end;
+    private final CRC32C crc = new CRC32C();
+    private final Set<Integer> broken = new HashSet<>();
+    private final List<Integer> run = new ArrayList<>();
+
+    RecordSearch(ByteBuffer bytes, int end) {
+      this.bytes = bytes;
+      this.end = end;
+    }
+
+    boolean wholeToTheEnd(int start) {
+      run.clear();
+      int at = start;
+      while (at < end) {
+        if (at != start && broken.contains(at)) {
+          return broke(run.size());
+        }
+        int length = end - at < FRAME_BYTES ? 0 : bytes.getInt(at);
+        if (length <= 0 || length > MAX_RECORD_BYTES || length > end - at - FRAME_BYTES) {
+          return broke(run.size());
+        }
+        run.add(at);
+        at += FRAME_BYTES + length;
+      }
+      for (int i = 0; i < run.size(); i++) {
+        int record = run.get(i);
+        crc.reset();
+        crc.update(bytes.slice(record + FRAME_BYTES, bytes.getInt(record)));
+        if ((int) crc.getValue() != bytes.getInt(record + 4)) {
+          return broke(i + 1);
+        }
+      }
+      return true;
+    }
+
+    /** Remembers the first {@code records} of the run, past its start, as leading to a break. */
+    private boolean broke(int records) {
+      if (records >= REMEMBERED_RUN) {
+        broken.addAll(run.subList(1, records));
+      }
+      return false;
     }
   }
 }

@@ -4,6 +4,7 @@ import static dev.ariadne.storage.TestSpans.CART;
 import static dev.ariadne.storage.TestSpans.FRONTEND;
 import static dev.ariadne.storage.TestSpans.MILLIS;
 import static dev.ariadne.storage.TestSpans.TODAY;
+import static dev.ariadne.storage.TestSpans.TRACE_ID;
 import static dev.ariadne.storage.TestSpans.checkout;
 import static dev.ariadne.storage.TestSpans.randomTraceId;
 import static dev.ariadne.storage.TestSpans.span;
@@ -33,11 +34,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,8 +74,26 @@ class EmbeddedStorageTest {
     }
     try (EmbeddedStorage storage = open()) {
       assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(checkout(traceId, TODAY));
-      assertThat(storage.headSpanCount()).isEqualTo(5);
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(5);
       assertThat(storage.services()).containsExactly(CART, FRONTEND, "payment");
+    }
+  }
+
+  /** As stored: the WAL replays each write once, so a span written twice comes back twice. */
+  @Test
+  void aSpanWrittenTwiceComesBackTwiceFromTheWalAndItsBlock() throws IOException {
+    Span root = checkout(TRACE_ID, TODAY).get(0);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(List.of(root));
+      storage.write(List.of(root));
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(TRACE_ID)).containsExactly(root, root);
+      storage.cut();
+      assertThat(storage.blockSpanCount()).isEqualTo(2);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertThat(storage.trace(TRACE_ID)).containsExactly(root, root);
     }
   }
 
@@ -91,7 +112,7 @@ class EmbeddedStorageTest {
     }
 
     try (EmbeddedStorage storage = open()) {
-      assertThat(storage.headSpanCount()).isEqualTo(10);
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(10);
       assertThat(storage.trace(first)).isEqualTo(checkout(first, TODAY));
       assertThat(storage.search(TraceQuery.builder().serviceName("payment").build()))
           .extracting(TraceSummary::traceId).containsExactlyInAnyOrder(first, second);
@@ -563,6 +584,33 @@ class EmbeddedStorageTest {
     }
   }
 
+  @Test
+  void spansReplayedFromTheWalKeepTheTimeTheyWereStoredAtAndNotTheRestart() throws IOException {
+    TraceId late = randomTraceId();
+    Instant written = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (EmbeddedStorage storage = open()) {
+      storage.write(checkout(late, TODAY));
+    }
+    Files.setLastModifiedTime(walSegments().get(0), FileTime.from(written));
+    AtomicReference<Instant> now = new AtomicReference<>(written.plus(Duration.ofDays(6)));
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory)
+        .retention(Duration.ofDays(7)).clock(clock(now)).open()) {
+      storage.cut();
+      storage.expire();
+      assertThat(storage.trace(late)).as("replayed, within retention").hasSize(5);
+
+      now.set(written.plus(Duration.ofDays(7)).plusSeconds(1));
+      storage.expire();
+      assertThat(storage.trace(late)).as("past retention since it was written").isEmpty();
+    }
+  }
+
+  private List<Path> walSegments() throws IOException {
+    try (Stream<Path> files = Files.list(directory.resolve("wal"))) {
+      return files.filter(f -> f.toString().endsWith(".wal")).sorted().toList();
+    }
+  }
+
   /** A clock that reads {@code now}, which the test moves. */
   private static Clock clock(AtomicReference<Instant> now) {
     return new Clock() {
@@ -607,6 +655,36 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void theDiskCapCountsTheWalBesideTheBlocks() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    long blocks;
+    try (EmbeddedStorage storage = open()) {
+      for (int i = 0; i < 2; i++) {
+        TraceId traceId = randomTraceId();
+        traces.add(traceId);
+        storage.write(checkout(traceId, TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      blocks = storage.blockBytes();
+    }
+    TraceId inHead = randomTraceId();
+    try (EmbeddedStorage capped = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maxDiskBytes(blocks + blocks / 4).open()) {
+      int spans = 0;
+      while (capped.walBytes() <= blocks / 4) {
+        capped.write(List.of(span(inHead, ++spans, 0, CART, "GET /cart", SpanKind.SERVER, TODAY,
+            MILLIS).build()));
+      }
+      capped.expire();
+
+      assertThat(capped.blockCount()).isEqualTo(1);
+      assertThat(capped.trace(traces.get(0))).isEmpty();
+      assertThat(capped.trace(traces.get(1))).hasSize(5);
+      assertThat(capped.trace(inHead)).hasSize(spans);
+    }
+  }
+
+  @Test
   void aCorruptBlockIsMovedAsideAtStartAndTheRestKeepsServing() throws IOException {
     TraceId damaged = randomTraceId();
     TraceId intact = randomTraceId();
@@ -641,20 +719,49 @@ class EmbeddedStorageTest {
       storage.cut();
       storage.write(checkout(intact, TODAY + 1000 * MILLIS));
       storage.cut();
-      Path first = blockFiles().get(0);
-      // The start of the file is payload, which is read and checked only when a trace is read.
-      try (RandomAccessFile file = new RandomAccessFile(first.toFile(), "rw")) {
-        for (long at = 16; at < Math.min(file.length() / 2, 200); at++) {
-          file.seek(at);
-          int b = file.read();
-          file.seek(at);
-          file.write(b ^ 0x5A);
-        }
-      }
+      flipPayloadBytes(blockFiles().get(0));
       assertThat(storage.trace(damaged)).isEmpty();
       assertThat(storage.corruptBlocks()).isEqualTo(1);
       assertThat(storage.trace(intact)).hasSize(5);
       assertThat(storage.search(TraceQuery.builder().build())).hasSize(1);
+    }
+  }
+
+  @Test
+  void aBlockFoundCorruptByCompactionIsMovedAsideAndTheRestMerge() throws IOException {
+    List<TraceId> traces = new ArrayList<>();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionFanIn(2).open()) {
+      for (int i = 0; i < 3; i++) {
+        traces.add(randomTraceId());
+        storage.write(checkout(traces.get(i), TODAY + i * 1000 * MILLIS));
+        storage.cut();
+      }
+      flipPayloadBytes(blockFiles().get(0));
+
+      storage.compact();
+      storage.compact();
+
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.trace(traces.get(1))).hasSize(5);
+      assertThat(storage.trace(traces.get(2))).hasSize(5);
+    }
+  }
+
+  /**
+   * Flips bytes near the start of a block file: payload, read and checked only when a trace is
+   * read or the block merged.
+   */
+  private static void flipPayloadBytes(Path block) throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(block.toFile(), "rw")) {
+      for (long at = 16; at < Math.min(file.length() / 2, 200); at++) {
+        file.seek(at);
+        int b = file.read();
+        file.seek(at);
+        file.write(b ^ 0x5A);
+      }
     }
   }
 
