@@ -232,6 +232,7 @@ final class AriadneServer implements AutoCloseable {
           .syncPolicy(config.sync())
           .syncInterval(config.syncInterval())
           .headMaxSpans(config.headMaxSpans())
+          .headMaxBytes(config.headMaxBytes())
           .headMaxAge(config.headMaxAge())
           .compactionTargetSpans(config.compactionTargetSpans())
           .compactionFanIn(config.compactionFanIn())
@@ -246,6 +247,10 @@ final class AriadneServer implements AutoCloseable {
     }
     Gauge.builder("ariadne.storage.head.spans", storage, EmbeddedStorage::headSpanCount)
         .description("Spans in the head (in memory, in the WAL, not yet in a block)")
+        .register(registry);
+    Gauge.builder("ariadne.storage.head.bytes", storage, EmbeddedStorage::headBytes)
+        .description("Bytes of the spans in the head, as the WAL holds them")
+        .baseUnit("bytes")
         .register(registry);
     Gauge.builder("ariadne.storage.block.spans", storage, EmbeddedStorage::blockSpanCount)
         .description("Spans in block files")

@@ -38,6 +38,7 @@ record ServerConfig(
       SyncPolicy sync,
       Duration syncInterval,
       int headMaxSpans,
+      long headMaxBytes,
       Duration headMaxAge,
       int compactionTargetSpans,
       int compactionFanIn,
@@ -64,6 +65,13 @@ record ServerConfig(
   private static final String ORIGINS =
       "origins such as https://shop.example.com, comma-separated; * alone for any; empty for none";
 
+  private static long headMaxBytes(Settings s) throws ConfigException {
+    long bytes = s.getBytes("embedded.head-max-bytes");
+    if (bytes > 0) return bytes;
+    throw s.invalid("embedded.head-max-bytes", "a size above 0, optionally with a unit: KiB, MiB,"
+        + " GiB or TiB");
+  }
+
   static ServerConfig from(Settings s) throws ConfigException {
     return new ServerConfig(
         host(s),
@@ -74,6 +82,7 @@ record ServerConfig(
                 s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
             s.getDuration("embedded.sync-interval"),
             s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+            headMaxBytes(s),
             s.getDuration("embedded.head-max-age"),
             s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getInt("embedded.compaction-fan-in", 2, Integer.MAX_VALUE, "a whole number >= 2"),

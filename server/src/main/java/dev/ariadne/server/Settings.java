@@ -53,6 +53,7 @@ final class Settings {
     d.put("embedded.sync", "always");
     d.put("embedded.sync-interval", "200ms");
     d.put("embedded.head-max-spans", "100000");
+    d.put("embedded.head-max-bytes", "64MiB");
     d.put("embedded.head-max-age", "1m");
     d.put("embedded.compaction-target-spans", "2000000");
     d.put("embedded.compaction-fan-in", "16");

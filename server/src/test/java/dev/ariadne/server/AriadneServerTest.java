@@ -139,7 +139,7 @@ class AriadneServerTest {
 
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-    assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).contains("ariadne_storage_head_spans").contains("ariadne_storage_head_bytes").contains("jvm_memory_used_bytes");
     assertThat(metrics.body()).as("the storage's background work")
         .contains("\nariadne_storage_cuts_total ", "\nariadne_storage_cut_seconds_total ",
             "\nariadne_storage_compaction_seconds_total ",

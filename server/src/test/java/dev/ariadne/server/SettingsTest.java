@@ -34,8 +34,8 @@ class SettingsTest {
     assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
     assertThat(config.storage()).isEqualTo("embedded");
     assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
-        SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, Duration.ofMinutes(1), 2_000_000, 16,
-        Duration.ofDays(7), 0, 0));
+        SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, 64L << 20, Duration.ofMinutes(1),
+        2_000_000, 16, Duration.ofDays(7), 0, 0));
   }
 
   @Test
@@ -62,6 +62,10 @@ class SettingsTest {
         Settings.load(null, Map.of(), Map.of("embedded.max-disk", "10GB"))))
         .hasMessageContaining("embedded.max-disk (ARIADNE_EMBEDDED_MAX_DISK, from flag): \"10GB\"")
         .hasMessageContaining("KiB, MiB, GiB or TiB");
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("embedded.head-max-bytes", "0"))))
+        .hasMessage("embedded.head-max-bytes (ARIADNE_EMBEDDED_HEAD_MAX_BYTES, from flag): \"0\" is"
+            + " invalid (expected: a size above 0, optionally with a unit: KiB, MiB, GiB or TiB)");
     assertThatThrownBy(() -> ServerConfig.from(
         Settings.load(null, Map.of(), Map.of("embedded.sync", "sometimes"))))
         .hasMessageContaining("(expected: one of always, interval)");

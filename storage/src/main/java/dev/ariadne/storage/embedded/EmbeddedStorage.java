@@ -282,7 +282,7 @@ public final class EmbeddedStorage implements Storage {
     if (record.array().length > 4 * 1024 * 1024) {
       recordBuffers.remove();
     }
-    if (head.spanCount() >= settings.headMaxSpans) {
+    if (head.isFull(settings.headMaxSpans, settings.headMaxBytes)) {
       requestMaintenance();
     }
   }
@@ -713,6 +713,11 @@ public final class EmbeddedStorage implements Storage {
     return state.heads().mapToLong(Head::spanCount).sum();
   }
 
+  /** Bytes of spans in the heads, as the WAL holds them. */
+  public long headBytes() {
+    return state.heads().mapToLong(Head::byteCount).sum();
+  }
+
   public int blockCount() {
     return state.blocks.size();
   }
@@ -915,7 +920,7 @@ public final class EmbeddedStorage implements Storage {
 
   /**
    * Writes the blocks of earlier cuts that failed, then cuts the head if it holds {@code
-   * headMaxSpans} spans or is {@code headMaxAge} old.
+   * headMaxSpans} spans or {@code headMaxBytes} bytes, or is {@code headMaxAge} old.
    */
   private void cutIfDue() throws IOException {
     cutWorkLock.lock();
@@ -923,7 +928,7 @@ public final class EmbeddedStorage implements Storage {
       writeUnwrittenCuts();
       Head head = state.head;
       long age = System.nanoTime() - head.createdNanos();
-      if (head.spanCount() >= settings.headMaxSpans
+      if (head.isFull(settings.headMaxSpans, settings.headMaxBytes)
           || (head.spanCount() > 0 && age >= settings.headMaxAge.toNanos())) {
         doCut();
       }
@@ -932,33 +937,45 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
-  /** Heads may hold this many times {@code headMaxSpans} spans before writes wait. */
+  /**
+   * Heads may hold this many times {@code headMaxSpans} spans or {@code headMaxBytes} bytes before
+   * writes wait.
+   */
   static final int HEAD_BACKLOG = 3;
 
   private static final Duration HEAD_ROOM_WAIT = Duration.ofSeconds(5);
 
   /**
-   * Waits while the heads hold {@value #HEAD_BACKLOG} times {@code headMaxSpans} spans, which
-   * happens only when blocks are written more slowly than spans arrive: the write is held back, so
+   * Waits while the heads hold {@value #HEAD_BACKLOG} times {@code headMaxSpans} spans or {@code
+   * headMaxBytes} bytes, which happens only when blocks are written more slowly than spans arrive: the write is held back, so
    * the collector's bounded queue fills and clients are refused with a retry hint, instead of the
    * heads growing until memory runs out. Gives up after {@link #HEAD_ROOM_WAIT} with an error.
    */
   private void awaitHeadRoom() throws IOException {
     long most = (long) settings.headMaxSpans * HEAD_BACKLOG;
-    if (headSpanCount() < most) {
+    long mostBytes = settings.headMaxBytes > Long.MAX_VALUE / HEAD_BACKLOG ? Long.MAX_VALUE
+        : settings.headMaxBytes * HEAD_BACKLOG;
+    if (headSpanCount() < most && headBytes() < mostBytes) {
       return;
     }
     requestMaintenance();
     long deadline = System.nanoTime() + HEAD_ROOM_WAIT.toNanos();
     maintenanceLock.lock();
     try {
-      long spans;
-      while ((spans = headSpanCount()) >= most) {
+      while (true) {
+        long spans = headSpanCount();
+        long bytes = headBytes();
+        if (spans < most && bytes < mostBytes) {
+          break;
+        }
         checkOpen();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new IOException("the storage is behind: " + spans + " spans wait in memory to be"
-              + " written to blocks (at most " + most + "); retry later");
+          throw new IOException(spans >= most
+              ? "the storage is behind: " + spans + " spans wait in memory to be written to"
+                  + " blocks (at most " + most + "); retry later"
+              : "the storage is behind: " + bytes + " bytes of spans wait in memory to be"
+                  + " written to blocks (at most " + mostBytes + "); retry later");
         }
         headRoom.awaitNanos(left);
       }
@@ -1311,6 +1328,7 @@ public final class EmbeddedStorage implements Storage {
     private SyncPolicy syncPolicy = SyncPolicy.ALWAYS;
     private Duration syncInterval = Duration.ofMillis(200);
     private int headMaxSpans = 100_000;
+    private long headMaxBytes = 64L << 20;
     private Duration headMaxAge = Duration.ofMinutes(1);
     private long compactionTargetSpans = 2_000_000;
     private int compactionFanIn = 16;
@@ -1342,6 +1360,19 @@ public final class EmbeddedStorage implements Storage {
         throw new IllegalArgumentException("headMaxSpans: " + headMaxSpans + " (expected: >= 1)");
       }
       this.headMaxSpans = headMaxSpans;
+      return this;
+    }
+
+    /**
+     * The head is cut into a block once its spans take this many bytes (as the WAL holds them),
+     * even short of {@link #headMaxSpans}: large spans would otherwise fill the heap first; 64 MiB
+     * by default.
+     */
+    public Builder headMaxBytes(long headMaxBytes) {
+      if (headMaxBytes < 1) {
+        throw new IllegalArgumentException("headMaxBytes: " + headMaxBytes + " (expected: >= 1)");
+      }
+      this.headMaxBytes = headMaxBytes;
       return this;
     }
 

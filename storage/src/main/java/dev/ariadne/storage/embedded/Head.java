@@ -52,6 +52,8 @@ final class Head {
   private final Catalog catalog = new Catalog();
   private final long createdNanos;
   private int spanCount;
+  /** The bytes of the records added: most of what the head holds in memory. */
+  private long byteCount;
   private long minStart = Long.MAX_VALUE;
   private long maxStart = Long.MIN_VALUE;
 
@@ -192,6 +194,7 @@ final class Head {
       }
       int recordIndex = recordCount;
       records[recordCount++] = record;
+      byteCount += record.length;
       for (int i = 0; i < parts.length; i++) {
         Group group = groups.get(i);
         Entry entry = traces.computeIfAbsent(group.traceId(), id -> new Entry());
@@ -224,6 +227,26 @@ final class Head {
     readLock.lock();
     try {
       return spanCount;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Whether the head holds {@code maxSpans} spans or {@code maxBytes} bytes: time to cut it. */
+  boolean isFull(int maxSpans, long maxBytes) {
+    readLock.lock();
+    try {
+      return spanCount >= maxSpans || byteCount >= maxBytes;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** The bytes of the records added, as the WAL holds them. */
+  long byteCount() {
+    readLock.lock();
+    try {
+      return byteCount;
     } finally {
       readLock.unlock();
     }

@@ -269,6 +269,43 @@ class EmbeddedStorageTest {
     }
   }
 
+  /** A span of {@code payloadChars} characters in one attribute, like a logged request body. */
+  private static List<Span> large(int payloadChars, long start) {
+    return List.of(span(randomTraceId(), 1, 0, FRONTEND, "POST /upload", SpanKind.SERVER, start,
+        MILLIS).attributes(List.of(Attribute.of("http.request.body", "x".repeat(payloadChars))))
+        .build());
+  }
+
+  @Test
+  void theHeadIsCutOnceItsSpansTakeHeadMaxBytesShortOfHeadMaxSpans() throws Exception {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxBytes(1 << 20).maintenanceInterval(Duration.ofMillis(20)).open()) {
+      for (int i = 0; i < 4; i++) {
+        storage.write(large(300_000, TODAY + i * MILLIS));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (storage.blockCount() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(storage.blockCount()).isPositive();
+      assertThat(storage.headBytes()).isLessThan(1 << 20);
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void writesWaitForCutsInsteadOfGrowingTheHeadsBytesWithoutBound() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxBytes(1 << 20).maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      for (int i = 0; i < 40; i++) {
+        storage.write(large(300_000, TODAY + i * MILLIS));
+        assertThat(storage.headBytes())
+            .isLessThanOrEqualTo(EmbeddedStorage.HEAD_BACKLOG * (1L << 20) + 400_000);
+      }
+      assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(40);
+    }
+  }
+
   @Test
   void lateSpansOfOneTraceInDifferentBlocksComeBackTogetherAndCompactionJoinsThem()
       throws IOException {
