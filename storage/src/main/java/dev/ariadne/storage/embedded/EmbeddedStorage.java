@@ -161,13 +161,6 @@ public final class EmbeddedStorage implements Storage {
    */
   private record Frozen(Head head, long segment, long blockId, long storedEpochMillis) {}
 
-  /**
-   * The spans of one WAL segment replayed at start, cut as a head of their own: stored when the
-   * segment was last written to (or now, if that is later), so that retention counts from then,
-   * not from the restart.
-   */
-  private record Replayed(long segment, Head head, long storedEpochMillis) {}
-
   /** A block removed from the state, closed once no read can still be using it. */
   private record Retired(Block block, long sinceNanos) {}
 
@@ -192,38 +185,38 @@ public final class EmbeddedStorage implements Storage {
     }
     directoryLock = lock;
     try {
-      List<Block> blocks = openBlocks();
+      List<Block> blocks = new ArrayList<>(openBlocks());
       long covered = blocks.stream().mapToLong(b -> b.meta().coveredWalSegment()).max().orElse(0);
       nextBlockId = new AtomicLong(blocks.stream()
           .flatMap(b -> Stream.concat(Stream.of(b.meta().id()), b.meta().sources().stream()))
           .mapToLong(Long::longValue).max().orElse(0) + 1);
       Path walDirectory = directory.resolve("wal");
-      List<Replayed> replayed = new ArrayList<>();
+      boolean[] writing = {true};
       wal = Wal.open(walDirectory, settings.syncPolicy, settings.syncInterval,
           (segment, bytes, offset, length) -> {
             if (segment < covered) {
               return;
             }
-            if (replayed.isEmpty() || replayed.get(replayed.size() - 1).segment() != segment) {
+            Frozen replaying = unwrittenCuts.peekLast();
+            if (replaying == null || replaying.segment() != segment + 1) {
+              writing[0] = writing[0] && writeReplayedCuts(blocks);
               long written = Files.getLastModifiedTime(walDirectory.resolve(Wal.fileName(segment)))
                   .toMillis();
-              replayed.add(new Replayed(segment, new Head(System.nanoTime()),
-                  Math.min(written, clock.millis())));
+              replaying = new Frozen(new Head(System.nanoTime()), segment + 1,
+                  nextBlockId.getAndIncrement(), Math.min(written, clock.millis()));
+              unwrittenCuts.add(replaying);
             }
-            addRecord(replayed.get(replayed.size() - 1).head(), bytes, offset, length);
+            addRecord(replaying.head(), bytes, offset, length);
           });
-      wal.deleteSegmentsBefore(covered);
-      if (!replayed.isEmpty()) {
+      wal.deleteSegmentsBefore(
+          blocks.stream().mapToLong(b -> b.meta().coveredWalSegment()).max().orElse(0));
+      if (!unwrittenCuts.isEmpty()) {
         wal.roll();
-      }
-      for (Replayed segment : replayed) {
-        unwrittenCuts.add(new Frozen(segment.head(), segment.segment() + 1,
-            nextBlockId.getAndIncrement(), segment.storedEpochMillis()));
       }
       droppedLog = DroppedLog.open(directory.resolve("dropped"), settings.syncPolicy,
           settings.syncInterval, clock.millis());
       state = new State(new Head(System.nanoTime()),
-          replayed.stream().map(Replayed::head).toList(), blocks);
+          unwrittenCuts.stream().map(Frozen::head).toList(), blocks);
     } catch (IOException | RuntimeException e) {
       directoryLock.release();
       lockChannel.close();
@@ -1022,6 +1015,32 @@ public final class EmbeddedStorage implements Storage {
     unwrittenCuts.add(
         new Frozen(frozen, segment, nextBlockId.getAndIncrement(), clock.millis()));
     writeUnwrittenCuts();
+  }
+
+  /**
+   * Writes the blocks of the WAL segments replayed so far, each a head of its own, stored when its
+   * segment was last written to (so that retention counts from then, not from the restart): a
+   * replay then holds about one segment's spans in memory, not the whole WAL's, which after a
+   * backlog of cuts may be more than the heap. One that cannot be written (a full disk) is left,
+   * with those after it, to the cutter thread, which retries; false then.
+   */
+  private boolean writeReplayedCuts(List<Block> blocks) throws IOException {
+    for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
+      Block block;
+      try {
+        block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
+            next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "Could not write the block of a WAL segment replayed at start; its"
+            + " spans stay in memory and the block is written in the background: " + e);
+        return false;
+      }
+      unwrittenCuts.removeFirst();
+      warnIfServicesPastListed(block);
+      blocks.add(block);
+      cuts.incrementAndGet();
+    }
+    return true;
   }
 
   /**

@@ -642,6 +642,35 @@ class EmbeddedStorageTest {
     }
   }
 
+  @Test
+  void aReplayWritesTheBlockOfEachSegmentBeforeItReadsTheNextSoThatItHoldsOneInMemory()
+      throws IOException {
+    TraceId first = randomTraceId();
+    TraceId second = randomTraceId();
+    // Background cuts wait a minute: each open replays what the last left, which stays unwritten.
+    EmbeddedStorage.Builder builder = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maintenanceInterval(Duration.ofMinutes(1));
+    try (EmbeddedStorage storage = builder.open()) {
+      storage.write(checkout(first, TODAY));
+    }
+    try (EmbeddedStorage storage = builder.open()) {
+      storage.write(checkout(second, TODAY));
+    }
+    assertThat(walSegments()).hasSize(2);
+
+    try (EmbeddedStorage storage = builder.open()) {
+      assertThat(storage.blockCount()).as("the first segment's block, written by the replay")
+          .isEqualTo(1);
+      assertThat(storage.blockSpanCount()).isEqualTo(5);
+      assertThat(storage.headSpanCount()).as("the last segment's, left to the cutter").isEqualTo(5);
+      assertThat(storage.trace(first)).hasSize(5);
+      assertThat(storage.trace(second)).hasSize(5);
+    }
+    try (EmbeddedStorage storage = builder.open()) {
+      assertThat(storage.blockSpanCount() + storage.headSpanCount()).isEqualTo(10);
+    }
+  }
+
   private List<Path> walSegments() throws IOException {
     try (Stream<Path> files = Files.list(directory.resolve("wal"))) {
       return files.filter(f -> f.toString().endsWith(".wal")).sorted().toList();
