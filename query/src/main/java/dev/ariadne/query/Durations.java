@@ -40,6 +40,24 @@ final class Durations {
     return nanos.setScale(0, RoundingMode.HALF_UP).longValueExact();
   }
 
+  /**
+   * The last nanosecond of the microsecond that {@code nanos} is in, at most {@link Long#MAX_VALUE}:
+   * the inclusive bound of a time or duration that Jaeger and Zipkin show in whole microseconds.
+   */
+  static long lastNanoOfMicrosecond(long nanos) {
+    long microsecond = Math.floorDiv(nanos, 1_000L) * 1_000L;
+    return microsecond > Long.MAX_VALUE - 999 ? Long.MAX_VALUE : microsecond + 999;
+  }
+
+  /** The first nanosecond of the first whole microsecond at or after {@code nanos}. */
+  static long firstNanoOfMicrosecondFrom(long nanos) {
+    long microsecond = Math.floorDiv(nanos, 1_000L) * 1_000L;
+    if (microsecond == nanos) {
+      return nanos;
+    }
+    return microsecond > Long.MAX_VALUE - 1_000L ? Long.MAX_VALUE : microsecond + 1_000L;
+  }
+
   /** A duration as Go prints short ones: {@code 1.5ms}, {@code 250µs}, {@code 2s}. */
   static String format(long nanos) {
     String[] units = {"s", "ms", "\u00b5s"};

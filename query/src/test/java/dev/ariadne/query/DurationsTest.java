@@ -41,4 +41,16 @@ class DurationsTest {
   void printsShortDurationsForWarnings(long nanos, String text) {
     assertThat(Durations.format(nanos)).isEqualTo(text);
   }
+
+  @ParameterizedTest(name = "{0} ns is in the microsecond from {1} to {2} ns")
+  @CsvSource({
+      "1500500, 1501000, 1500999",
+      "1500000, 1500000, 1500999",
+      "0, 0, 999",
+      "9223372036854775807, 9223372036854775807, 9223372036854775807",
+  })
+  void boundsTheMicrosecondANanosecondIsInSaturating(long nanos, long firstFrom, long last) {
+    assertThat(Durations.firstNanoOfMicrosecondFrom(nanos)).isEqualTo(firstFrom);
+    assertThat(Durations.lastNanoOfMicrosecond(nanos)).isEqualTo(last);
+  }
 }
