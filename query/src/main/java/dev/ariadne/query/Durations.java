@@ -29,7 +29,9 @@ final class Durations {
     Matcher part = PART.matcher(text);
     BigDecimal nanos = BigDecimal.ZERO;
     int position = 0;
-    while (position < text.length() && part.find(position) && part.start() == position) {
+    // Each part is matched where the last one ended, never searched for: a search from every
+    // position of a long run of digits without a unit would take time quadratic in its length.
+    while (position < text.length() && part.region(position, text.length()).lookingAt()) {
       nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unitNanos(part.group(2))));
       position = part.end();
     }

@@ -2,7 +2,10 @@ package dev.ariadne.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,5 +55,14 @@ class DurationsTest {
   void boundsTheMicrosecondANanosecondIsInSaturating(long nanos, long firstFrom, long last) {
     assertThat(Durations.firstNanoOfMicrosecondFrom(nanos)).isEqualTo(firstFrom);
     assertThat(Durations.lastNanoOfMicrosecond(nanos)).isEqualTo(last);
+  }
+
+  @Test
+  void rejectsALongRunOfDigitsWithoutAUnitInLinearTime() {
+    String digits = "1".repeat(100_000);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThatThrownBy(() -> Durations.parseNanos("minDuration", digits))
+            .isInstanceOf(BadParameterException.class));
   }
 }
