@@ -14,6 +14,11 @@ final class Durations {
   private static final Pattern PART =
       Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)");
   private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+  /**
+   * The longest duration read: more than any real one takes ({@code 2562047h47m16.854775807s}
+   * is 24), and short enough that no text costs more than a moment to read.
+   */
+  static final int MAX_LENGTH = 64;
 
   private Durations() {}
 
@@ -26,11 +31,15 @@ final class Durations {
     if (text.equals("0")) {
       return 0;
     }
+    if (text.length() > MAX_LENGTH) {
+      throw new BadParameterException(parameter, parameter + ": " + Params.quote(text) + " is "
+          + text.length() + " characters long (expected: a duration of at most " + MAX_LENGTH
+          + ", such as 250ms, 1.5s or 2h)");
+    }
     Matcher part = PART.matcher(text);
     BigDecimal nanos = BigDecimal.ZERO;
     int position = 0;
-    // Each part is matched where the last one ended, never searched for: a search from every
-    // position of a long run of digits without a unit would take time quadratic in its length.
+    // Each part is matched where the last one ended, never searched for from every position.
     while (position < text.length() && part.region(position, text.length()).lookingAt()) {
       nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unitNanos(part.group(2))));
       position = part.end();
