@@ -14,6 +14,11 @@ final class Durations {
   private static final Pattern PART =
       Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)");
   private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
+  /**
+   * The longest duration read: more than any real one takes ({@code 2562047h47m16.854775807s}
+   * is 24), and short enough that no text costs more than a moment to read.
+   */
+  static final int MAX_LENGTH = 64;
 
   private Durations() {}
 
@@ -26,10 +31,16 @@ final class Durations {
     if (text.equals("0")) {
       return 0;
     }
+    if (text.length() > MAX_LENGTH) {
+      throw new BadParameterException(parameter, parameter + ": " + Params.quote(text) + " is "
+          + text.length() + " characters long (expected: a duration of at most " + MAX_LENGTH
+          + ", such as 250ms, 1.5s or 2h)");
+    }
     Matcher part = PART.matcher(text);
     BigDecimal nanos = BigDecimal.ZERO;
     int position = 0;
-    while (position < text.length() && part.find(position) && part.start() == position) {
+    // Each part is matched where the last one ended, never searched for from every position.
+    while (position < text.length() && part.region(position, text.length()).lookingAt()) {
       nanos = nanos.add(new BigDecimal(part.group(1)).multiply(unitNanos(part.group(2))));
       position = part.end();
     }
@@ -38,6 +49,24 @@ final class Durations {
           + " (expected: a duration such as 250ms, 1.5s or 2h; units ns, us, ms, s, m, h, d)");
     }
     return nanos.setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  /**
+   * The last nanosecond of the microsecond that {@code nanos} is in, at most {@link Long#MAX_VALUE}:
+   * the inclusive bound of a time or duration that Jaeger and Zipkin show in whole microseconds.
+   */
+  static long lastNanoOfMicrosecond(long nanos) {
+    long microsecond = Math.floorDiv(nanos, 1_000L) * 1_000L;
+    return microsecond > Long.MAX_VALUE - 999 ? Long.MAX_VALUE : microsecond + 999;
+  }
+
+  /** The first nanosecond of the first whole microsecond at or after {@code nanos}. */
+  static long firstNanoOfMicrosecondFrom(long nanos) {
+    long microsecond = Math.floorDiv(nanos, 1_000L) * 1_000L;
+    if (microsecond == nanos) {
+      return nanos;
+    }
+    return microsecond > Long.MAX_VALUE - 1_000L ? Long.MAX_VALUE : microsecond + 1_000L;
   }
 
   /** A duration as Go prints short ones: {@code 1.5ms}, {@code 250µs}, {@code 2s}. */

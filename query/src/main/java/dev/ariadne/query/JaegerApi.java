@@ -200,8 +200,9 @@ final class JaegerApi {
           + params.required("maxDuration") + " (expected: >= minDuration "
           + params.required("minDuration") + ")");
     }
-    min.ifPresent(query::minDurationNanos);
-    max.ifPresent(query::maxDurationNanos);
+    // Jaeger keeps and shows durations in whole microseconds: a span is found by the one shown.
+    min.ifPresent(nanos -> query.minDurationNanos(Durations.firstNanoOfMicrosecondFrom(nanos)));
+    max.ifPresent(nanos -> query.maxDurationNanos(Durations.lastNanoOfMicrosecond(nanos)));
     long end = params.nanosFromUnits("end", MICROS, "epoch microseconds")
         .orElse(params.nowEpochNanos());
     OptionalLong start = params.nanosFromUnits("start", MICROS, "epoch microseconds");
@@ -212,8 +213,10 @@ final class JaegerApi {
       throw new BadParameterException(name, name + ": " + params.required(name)
           + " (expected: start <= end; start " + from / MICROS + ", end " + end / MICROS + ")");
     }
-    // Jaeger's end is inclusive; the storage range is half-open.
-    query.startEpochNanos(from).endEpochNanos(end == Long.MAX_VALUE ? end : end + 1);
+    // Jaeger's end is inclusive to the microsecond, as its startTime shows a span's start; the
+    // storage range is half-open.
+    long last = Durations.lastNanoOfMicrosecond(end);
+    query.startEpochNanos(from).endEpochNanos(last == Long.MAX_VALUE ? last : last + 1);
     query.limit(params.limit("limit", DEFAULT_LIMIT));
     return query.build();
   }

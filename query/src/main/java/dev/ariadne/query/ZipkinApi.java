@@ -229,7 +229,8 @@ final class ZipkinApi {
       names.service().ifPresent(query::serviceName);
       names.spanName().ifPresent(query::spanName);
       min.ifPresent(query::minDurationNanos);
-      max.ifPresent(query::maxDurationNanos);
+      // Zipkin shows durations in whole microseconds: maxDuration includes all of its last one.
+      max.ifPresent(nanos -> query.maxDurationNanos(Durations.lastNanoOfMicrosecond(nanos)));
       terms.addTo(query);
       names.remoteService().ifPresent(remote -> query.attribute(PEER_SERVICE, remote));
       queries.add(query);

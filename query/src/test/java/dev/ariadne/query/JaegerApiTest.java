@@ -1,5 +1,7 @@
 package dev.ariadne.query;
 
+import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS;
+import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS_START;
 import static dev.ariadne.query.QueryFixtures.HOUR;
 import static dev.ariadne.query.QueryFixtures.INCOMPLETE;
 import static dev.ariadne.query.QueryFixtures.RECENT;
@@ -40,6 +42,10 @@ class JaegerApiTest {
   static final String RICH_ID = "463ac35c9f6413ad48485a3953bb6124";
 
   static final TraceId OPEN_TRACING = new TraceId(0x5L, 0x6L);
+
+  @RegisterExtension
+  static final ServerExtension betweenMicrosecondsServer =
+      QueryFixtures.server(QueryFixtures.betweenMicroseconds());
 
   /** A trace as the OpenTracing shim and jaeger-client send one; see {@link #openTracing()}. */
   @RegisterExtension
@@ -295,6 +301,25 @@ class JaegerApiTest {
         + "tag=http.request.method:GET&" + DAY)))).containsExactly(RICH_ID);
     assertThat(traceIds(json(get(server, "/api/traces?service=payment&tag=span.kind:client&"
         + DAY)))).isEmpty();
+  }
+
+  @Test
+  void searchesTheMicrosecondsItShowsBothEndsIncluded() {
+    String at = micros(BETWEEN_MICROSECONDS_START);
+    String search = "/api/traces?service=frontend&lookback=custom&start=" + at + "&end=" + at;
+
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search))))
+        .as("a span shown starting at the end's microsecond")
+        .containsExactly(hex(BETWEEN_MICROSECONDS));
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1500us"))))
+        .as("a span shown lasting 1500 us").containsExactly(hex(BETWEEN_MICROSECONDS));
+    assertThat(traceIds(json(get(betweenMicrosecondsServer,
+        search + "&minDuration=1500us&maxDuration=1500.9us"))))
+        .containsExactly(hex(BETWEEN_MICROSECONDS));
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=1500.1us"))))
+        .isEmpty();
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1499us"))))
+        .isEmpty();
   }
 
   @Test

@@ -49,6 +49,10 @@ final class QueryFixtures {
   static final TraceId UNKNOWN = new TraceId(0xdeadL, 0xbeefL);
 
   static final long HOUR = 3_600_000 * MILLIS;
+  /** One span between microseconds, of {@link #betweenMicroseconds}. */
+  static final TraceId BETWEEN_MICROSECONDS = new TraceId(0x7L, 0x8L);
+  /** 500 ns into a microsecond, at +4 h. */
+  static final long BETWEEN_MICROSECONDS_START = TODAY + 4 * HOUR + 500;
   static final String HOSTILE_SERVICE = "hostile";
   static final String HOSTILE_NAME = "</script><script>alert(\"x\")</script>";
   static final String HOSTILE_KEY = "\"><img src=x onerror=alert(1)>";
@@ -144,6 +148,17 @@ final class QueryFixtures {
         .attributes(List.of(Attribute.of(HOSTILE_KEY, HOSTILE_VALUE),
             Attribute.of("lone.surrogate", LONE_SURROGATE)))
         .build());
+  }
+
+  /**
+   * A frontend span that starts 500 ns into a microsecond and lasts 1,500,500 ns: Jaeger and
+   * Zipkin show it as starting at that microsecond and lasting 1,500 µs.
+   */
+  static MemoryStorage betweenMicroseconds() {
+    MemoryStorage storage = MemoryStorage.create(100);
+    storage.write(List.of(span(BETWEEN_MICROSECONDS, 1, 0, FRONTEND, "GET /checkout",
+        SpanKind.SERVER, BETWEEN_MICROSECONDS_START, 1_500_500).build()));
+    return storage;
   }
 
   /** {@code spanCount} spans: a root and its children, one service, at +3 h. */

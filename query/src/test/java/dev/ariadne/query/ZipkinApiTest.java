@@ -1,5 +1,7 @@
 package dev.ariadne.query;
 
+import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS;
+import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS_START;
 import static dev.ariadne.query.QueryFixtures.HOUR;
 import static dev.ariadne.query.QueryFixtures.RICH;
 import static dev.ariadne.query.QueryFixtures.UNKNOWN;
@@ -25,6 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ZipkinApiTest {
   @RegisterExtension
   static final ServerExtension server = QueryFixtures.server(QueryFixtures.storage());
+
+  @RegisterExtension
+  static final ServerExtension betweenMicrosecondsServer =
+      QueryFixtures.server(QueryFixtures.betweenMicroseconds());
 
   /** The day from {@code TODAY}: spans from its first to its last microsecond, both included. */
   static final String DAY =
@@ -118,6 +124,22 @@ class ZipkinApiTest {
     assertThat(traceIds(json(get(server,
         "/api/v2/traces?serviceName=cart&maxDuration=30000&spanName=all&" + DAY))))
         .containsExactly("0000000000000abc", RICH_ID);
+  }
+
+  @Test
+  void searchesTheMicrosecondsOfDurationItShows() {
+    String search = "/api/v2/traces?serviceName=frontend&endTs="
+        + millis(BETWEEN_MICROSECONDS_START) + "&lookback=1";
+    String id = BETWEEN_MICROSECONDS.toHex();
+
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1500"))))
+        .as("a span shown lasting 1500 us").containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer,
+        search + "&minDuration=1500&maxDuration=1500")))).containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=1501"))))
+        .isEmpty();
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1499"))))
+        .isEmpty();
   }
 
   @Test
