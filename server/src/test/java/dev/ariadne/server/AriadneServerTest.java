@@ -82,6 +82,30 @@ class AriadneServerTest {
   }
 
   @Test
+  void aLookupOfAThousandTraceIdsFitsInTheUrlOfEachApi() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 1000; i++) {
+      ids.add(String.format("%032x", i));
+    }
+    HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String jaeger = "http://127.0.0.1:" + port("query") + "/api/traces?traceID="
+        + String.join("&traceID=", ids);
+    String zipkin = "http://127.0.0.1:" + port("Zipkin") + "/api/v2/traceMany?traceIds="
+        + String.join(",", ids);
+
+    HttpResponse<String> jaegerAnswer = http1.send(HttpRequest.newBuilder(URI.create(jaeger)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> zipkinAnswer = http1.send(HttpRequest.newBuilder(URI.create(zipkin)).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(jaeger.length()).isGreaterThan(40_000);
+    assertThat(jaegerAnswer.statusCode()).isEqualTo(200);
+    assertThat(jaegerAnswer.body().split("trace not found", -1)).hasSize(1001);
+    assertThat(zipkinAnswer.statusCode()).as(zipkinAnswer.body()).isEqualTo(200);
+    assertThat(zipkinAnswer.body()).isEqualTo("[]");
+  }
+
+  @Test
   void aSpanSentOverOtlpHttpIsReadBackThroughTheZipkinAndJaegerApis() throws Exception {
     OtlpHttpSpanExporter exporter =
         OtlpHttpSpanExporter.builder().setEndpoint("http://127.0.0.1:" + port("OTLP HTTP")).build();
