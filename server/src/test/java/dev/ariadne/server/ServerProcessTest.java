@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ariadne server} as its own process, the way a user runs it. */
 class ServerProcessTest {
@@ -99,10 +101,12 @@ class ServerProcessTest {
     }
   }
 
-  @Test
-  void aDataDirectoryThatCannotBeMadeStopsStartUpWithOneLineNamingItOnce() throws Exception {
-    Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
-    Path wanted = file.resolve("data");
+  @ParameterizedTest(name = "--data-dir {0}")
+  @ValueSource(strings = {"a-file", "a-file/data"})
+  void aDataDirectoryThatIsAFileOrCannotBeMadeStopsStartUpWithOneLineSayingSo(String given)
+      throws Exception {
+    Files.writeString(dataDir.resolve("a-file"), "not a directory");
+    Path wanted = dataDir.resolve(given);
     Process server = start("server", "--data-dir", wanted.toString(), "--host", "127.0.0.1",
         "--query-port", "0", "--disable",
         "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
@@ -112,20 +116,6 @@ class ServerProcessTest {
     assertThat(server.exitValue()).isEqualTo(1);
     assertThat(output.strip())
         .isEqualTo("ariadne server: cannot open the data directory " + wanted + ": Not a directory");
-  }
-
-  @Test
-  void aDataDirectoryThatIsAFileStopsStartUpSayingSo() throws Exception {
-    Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
-    Process server = start("server", "--data-dir", file.toString(), "--host", "127.0.0.1",
-        "--query-port", "0", "--disable",
-        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
-    String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-
-    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(server.exitValue()).isEqualTo(1);
-    assertThat(output.strip())
-        .isEqualTo("ariadne server: cannot open the data directory " + file + ": Not a directory");
   }
 
   @Test
