@@ -16,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.zip.ZipException;
 
 /**
@@ -30,6 +31,9 @@ abstract class GrpcReceiver<R> {
   /** How Armeria's deframer starts the descriptions of what it refuses. */
   private static final String DEFRAMER =
       "com.linecorp.armeria.common.grpc.protocol.ArmeriaMessageDeframer: ";
+
+  /** The {@code grpc-encoding}s Armeria undoes (grpc-java's default decompressors). */
+  private static final List<String> KNOWN_ENCODINGS = List.of("gzip", "identity");
 
   private final Ingest ingest;
   private final Meters meters;
@@ -81,11 +85,19 @@ abstract class GrpcReceiver<R> {
    * maxRequestBytes} (after {@code grpc-encoding} is undone) is not Armeria's {@code
    * RESOURCE_EXHAUSTED}, which would read as backpressure; a body that ends inside a message, a
    * message that is not in its {@code grpc-encoding} and a malformed frame header are not
-   * Armeria's {@code UNKNOWN} without a message or {@code INTERNAL} naming its deframer. Any other
-   * answer is left as it is.
+   * Armeria's {@code UNKNOWN} without a message or {@code INTERNAL} naming its deframer. A
+   * {@code grpc-encoding} the server does not know is {@code UNIMPLEMENTED}, as gRPC's protocol
+   * asks, so that a client can send again in one of {@code grpc-accept-encoding}. Any other answer
+   * is left as it is.
    */
   private static io.grpc.Status framingStatus(
       io.grpc.Status status, Throwable cause, String encoding, int maxRequestBytes) {
+    if ((status.getCode() == io.grpc.Status.Code.UNKNOWN
+            || status.getCode() == io.grpc.Status.Code.INTERNAL)
+        && !KNOWN_ENCODINGS.contains(encoding)) {
+      return io.grpc.Status.UNIMPLEMENTED.withDescription("grpc-encoding " + encoding
+          + " is not supported (expected one of: " + String.join(", ", KNOWN_ENCODINGS) + ")");
+    }
     String problem = switch (status.getCode()) {
       case RESOURCE_EXHAUSTED ->
           "request message is larger than maxRequestBytes (" + maxRequestBytes + ")";

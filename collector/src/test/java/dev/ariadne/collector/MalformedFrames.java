@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * What both gRPC receivers answer to a body that is not whole gRPC messages: Armeria's deframer
  * refuses it before the receiver runs, and the receivers' shared exception handler makes its
- * answer INVALID_ARGUMENT naming the problem.
+ * answer INVALID_ARGUMENT naming the problem, or UNIMPLEMENTED for an encoding it does not know.
  */
 final class MalformedFrames {
   private MalformedFrames() {}
@@ -32,6 +32,11 @@ final class MalformedFrames {
     assertThat(notGzip.message()).startsWith(
         "malformed gRPC request: the message could not be decompressed as gzip: ");
 
+    GrpcResponse zstd = GrpcResponse.callWithBody(server, path, "zstd",
+        GrpcResponse.frame(1, 4, new byte[] {1, 2, 3, 4})).join();
+    assertThat(zstd.status()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
+    assertThat(zstd.message())
+        .isEqualTo("grpc-encoding zstd is not supported (expected one of: gzip, identity)");
     GrpcResponse reserved = GrpcResponse.callWithBody(server, path, "identity",
         GrpcResponse.frame(4, 0, new byte[0])).join();
     GrpcResponse compressed = GrpcResponse.callWithBody(server, path, "identity",
