@@ -80,21 +80,25 @@ public final class Context {
     return ScopeStack.attach(this);
   }
 
-  /** Returns a runnable that runs {@code task} with this context current. */
+  /**
+   * Returns a runnable that runs {@code task} with this context current. When the task returns or
+   * throws, the thread's context is what it was before, even if the task left a scope open: that
+   * scope is closed then, and reported once.
+   */
   public Runnable wrap(Runnable task) {
     Objects.requireNonNull(task, "task");
     return () -> {
-      try (Scope ignored = makeCurrent()) {
+      try (Scope ignored = ScopeStack.attachForTask(this)) {
         task.run();
       }
     };
   }
 
-  /** Returns a callable that calls {@code task} with this context current. */
+  /** Returns a callable that calls {@code task} with this context current, as {@link #wrap(Runnable)}. */
   public <T> Callable<T> wrap(Callable<T> task) {
     Objects.requireNonNull(task, "task");
     return () -> {
-      try (Scope ignored = makeCurrent()) {
+      try (Scope ignored = ScopeStack.attachForTask(this)) {
         return task.call();
       }
     };

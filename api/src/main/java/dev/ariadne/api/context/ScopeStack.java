@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ScopeStack implements Scope {
   private static final ThreadLocal<ScopeStack> TOP = new ThreadLocal<>();
   private static final AtomicBoolean REPORTED = new AtomicBoolean();
+  private static final AtomicBoolean LEAK_REPORTED = new AtomicBoolean();
   private static final VarHandle CLOSED;
 
   static {
@@ -50,6 +51,31 @@ final class ScopeStack implements Scope {
     ScopeStack scope = new ScopeStack(context, top);
     TOP.set(scope);
     return scope;
+  }
+
+  /**
+   * Makes {@code context} current for the length of one task on the calling thread. Closing the
+   * returned scope ends the task: the scopes the task opened and left open are closed too, so the
+   * thread's next task does not inherit their context.
+   */
+  static Scope attachForTask(Context context) {
+    ScopeStack task = new ScopeStack(context, top());
+    TOP.set(task);
+    return () -> endTask(task);
+  }
+
+  private static void endTask(ScopeStack task) {
+    if (task.closed) return;
+    ScopeStack leaked = null;
+    for (ScopeStack scope = TOP.get(); scope != task && scope != null; scope = scope.previous) {
+      if (!scope.closed) {
+        scope.closed = true;
+        leaked = scope;
+      }
+    }
+    task.closed = true;
+    unwind(task);
+    if (leaked != null) reportLeak(leaked.context);
   }
 
   /** The newest scope still open on the calling thread, or null. */
@@ -92,7 +118,24 @@ final class ScopeStack implements Scope {
     }
   }
 
+  private static void reportLeak(Context context) {
+    if (LEAK_REPORTED.compareAndSet(false, true)) {
+      System.getLogger(Scope.class.getName())
+          .log(
+              Level.WARNING,
+              "A task run with its submitter's context ended with a scope still open, of "
+                  + context
+                  + "; it was closed when the task ended, so that the thread's next task does not"
+                  + " see it. The instrumentation should close scopes in try-with-resources."
+                  + " Reported once.");
+    }
+  }
+
   static boolean reportedForTest() {
     return REPORTED.get();
+  }
+
+  static boolean leakReportedForTest() {
+    return LEAK_REPORTED.get();
   }
 }

@@ -287,6 +287,32 @@ class ContextTest {
   }
 
   @Test
+  void aScopeAWrappedTaskLeavesOpenEndsWithTheTask() throws Exception {
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      ExecutorService executor = Context.taskWrapping(thread);
+      try (Scope submitTime = a.makeCurrent()) {
+        executor.submit(() -> b.makeCurrent()).get(10, TimeUnit.SECONDS);
+        Future<?> failing =
+            executor.submit(
+                () -> {
+                  b.makeCurrent();
+                  throw new IllegalStateException("boom");
+                });
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IllegalStateException.class);
+      }
+
+      assertThat(thread.submit(() -> Context.current()).get(10, TimeUnit.SECONDS))
+          .as("what the thread's next, unwrapped, task sees")
+          .isSameAs(Context.root());
+      assertThat(ScopeStack.leakReportedForTest()).isTrue();
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  @Test
   void taskWrappingExecutorUsesTheContextCurrentAtSubmitTime() throws Exception {
     ExecutorService delegate = Executors.newSingleThreadExecutor();
     try {

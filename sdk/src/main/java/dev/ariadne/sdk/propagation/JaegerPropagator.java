@@ -66,7 +66,7 @@ final class JaegerPropagator implements TextMapPropagator {
       String value = PercentCodec.encode(e.getValue().getValue());
       length += key.length() + value.length();
       if (entries == W3CBaggagePropagator.MAX_MEMBERS
-          || length > W3CBaggagePropagator.MAX_INJECT_LENGTH) {
+          || length > W3CBaggagePropagator.MAX_LENGTH) {
         return;
       }
       setter.set(carrier, BAGGAGE_PREFIX + key, value);
@@ -134,7 +134,7 @@ final class JaegerPropagator implements TextMapPropagator {
       String baggageKey = key.substring(prefixLength).toLowerCase(Locale.ROOT);
       length += baggageKey.length() + raw.length();
       if (entries == W3CBaggagePropagator.MAX_MEMBERS
-          || length > W3CBaggagePropagator.MAX_EXTRACT_LENGTH) {
+          || length > W3CBaggagePropagator.MAX_LENGTH) {
         break;
       }
       if (builder == null) builder = Baggage.fromContext(context).toBuilder();

@@ -16,17 +16,17 @@ import java.util.Map;
  * <p>Values are percent-decoded on extract and percent-encoded on inject; keys must be HTTP tokens
  * and are taken literally (OpenTelemetry Java decodes values only, too). Properties are kept, as
  * written, as the entry's metadata. An invalid member is skipped and the rest kept. Extract ignores
- * a header over {@value #MAX_EXTRACT_LENGTH} characters and keeps at most {@value #MAX_MEMBERS}
- * members; inject stops before the member that would pass {@value #MAX_MEMBERS} members or
- * {@value #MAX_INJECT_LENGTH} bytes. Extracted entries are added to the context's baggage.
+ * a header over {@value #MAX_LENGTH} characters and keeps at most {@value #MAX_MEMBERS} members;
+ * inject stops before the member that would pass {@value #MAX_MEMBERS} members or {@value
+ * #MAX_LENGTH} bytes, the W3C limits, so a header extracted is passed on whole. Extracted entries
+ * are added to the context's baggage.
  */
 final class W3CBaggagePropagator implements TextMapPropagator {
   static final W3CBaggagePropagator INSTANCE = new W3CBaggagePropagator();
 
   static final String FIELD = "baggage";
   static final int MAX_MEMBERS = 180;
-  static final int MAX_INJECT_LENGTH = 4096;
-  static final int MAX_EXTRACT_LENGTH = 8192;
+  static final int MAX_LENGTH = 8192;
   private static final List<String> FIELDS = List.of(FIELD);
 
   /** RFC 7230 tchar, the characters of a token. */
@@ -62,7 +62,7 @@ final class W3CBaggagePropagator implements TextMapPropagator {
       int memberLength =
           key.length() + 1 + value.length() + (metadata.isEmpty() ? 0 : 1 + metadata.length());
       if (members == MAX_MEMBERS
-          || header.length() + separator + memberLength > MAX_INJECT_LENGTH) {
+          || header.length() + separator + memberLength > MAX_LENGTH) {
         break;
       }
       if (separator == 1) header.append(',');
@@ -78,7 +78,7 @@ final class W3CBaggagePropagator implements TextMapPropagator {
     if (context == null) context = Context.root();
     if (getter == null) return context;
     String header = getter.get(carrier, FIELD);
-    if (header == null || header.isEmpty() || header.length() > MAX_EXTRACT_LENGTH) {
+    if (header == null || header.isEmpty() || header.length() > MAX_LENGTH) {
       return context;
     }
     Baggage.Builder builder = null;

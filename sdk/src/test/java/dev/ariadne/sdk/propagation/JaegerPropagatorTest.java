@@ -70,7 +70,7 @@ class JaegerPropagatorTest {
     for (int i = 0; i < 200; i++) many.put("k" + i, "v");
     Baggage large =
         Baggage.builder()
-            .put("a", "x".repeat(4000))
+            .put("a", "x".repeat(8000))
             .put("b", "x".repeat(200))
             .put("c", "1")
             .build();

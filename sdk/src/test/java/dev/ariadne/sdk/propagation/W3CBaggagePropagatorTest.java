@@ -93,31 +93,43 @@ class W3CBaggagePropagatorTest {
   }
 
   @Test
-  void stopsInjectingBeforeTheMemberThatWouldPassFourKilobytes() {
+  void passesOnEveryMemberOfAnExtractedHeaderUpToEightKilobytes() {
+    StringJoiner received = new StringJoiner(",");
+    for (int i = 0; i < 60; i++) received.add("k" + i + "=" + "v".repeat(120));
+
+    Context extracted = extract(propagator, carrier("baggage", received.toString()));
+
+    assertThat(received.length()).isGreaterThan(7000);
+    assertThat(inject(propagator, extracted))
+        .containsExactly(Map.entry("baggage", received.toString()));
+  }
+
+  @Test
+  void stopsInjectingBeforeTheMemberThatWouldPassEightKilobytes() {
     Baggage baggage =
         Baggage.builder()
-            .put("a", "x".repeat(4000))
+            .put("a", "x".repeat(8000))
             .put("b", "x".repeat(200))
             .put("c", "fits but comes after the one that did not")
             .build();
 
     assertThat(inject(propagator, withBaggage(baggage)))
-        .containsExactly(Map.entry("baggage", "a=" + "x".repeat(4000)));
+        .containsExactly(Map.entry("baggage", "a=" + "x".repeat(8000)));
   }
 
   @Test
-  void injectsAHeaderOfExactlyFourKilobytes() {
-    // "a=" + 2000 + "," + "b=" + 2091 = 4096 characters
+  void injectsAHeaderOfExactlyEightKilobytes() {
+    // "a=" + 4000 + "," + "b=" + 4187 = 8192 characters
     Baggage baggage =
-        Baggage.builder().put("a", "x".repeat(2000)).put("b", "y".repeat(2091)).build();
+        Baggage.builder().put("a", "x".repeat(4000)).put("b", "y".repeat(4187)).build();
 
-    assertThat(inject(propagator, withBaggage(baggage)).get("baggage")).hasSize(4096);
+    assertThat(inject(propagator, withBaggage(baggage)).get("baggage")).hasSize(8192);
   }
 
   @Test
   void countsTheEncodedLengthAgainstTheLimit() {
-    // 1400 spaces encode to 4200 characters.
-    Baggage baggage = Baggage.builder().put("a", " ".repeat(1400)).build();
+    // 2800 spaces encode to 8400 characters.
+    Baggage baggage = Baggage.builder().put("a", " ".repeat(2800)).build();
 
     assertThat(inject(propagator, withBaggage(baggage))).isEmpty();
   }
