@@ -6,7 +6,6 @@ import dev.ariadne.api.context.ImplicitContextKeyed;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
@@ -113,7 +112,7 @@ public final class Baggage implements ImplicitContextKeyed {
     }
 
     public Builder remove(String key) {
-      entries.remove(Objects.requireNonNull(key, "key"));
+      if (key != null) entries.remove(key);
       return this;
     }
 

@@ -54,6 +54,13 @@ class BaggageTest {
   }
 
   @Test
+  void removeOfANullKeyIsIgnoredAsPutOfOneIs() {
+    Baggage baggage = Baggage.builder().put(null, "1").put("a", "1").remove(null).build();
+
+    assertThat(baggage.getEntryValue("a")).isEqualTo("1");
+  }
+
+  @Test
   void removeDropsTheEntry() {
     Baggage baggage =
         Baggage.builder().put("a", "1").put("b", "2").remove("a").remove("absent").build();
