@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -315,8 +316,13 @@ final class MetricsStore implements Closeable {
       }
     }
     while (hours.size() > 1 && memoryBytes() > maxMemoryBytes) {
-      drop(hours.firstEntry().getValue());
-      evictedHours++;
+      Hour oldest = hours.firstEntry().getValue();
+      drop(oldest);
+      if (evictedHours++ == 0) {
+        LOG.log(Level.WARNING, "analytics: the metrics in memory reached analytics.memory-max"
+            + " (" + maxMemoryBytes + " bytes); dropping their oldest hours, the first one at "
+            + Instant.ofEpochMilli(oldest.start) + " (counted in ariadne_analytics_evicted_hours_total)");
+      }
     }
   }
 
