@@ -277,6 +277,12 @@ public final class Analytics implements Closeable {
     scrape.counter("ariadne_analytics_out_of_range_spans",
         "Spans left out of the metrics: started before the retention or over an hour ahead",
         outOfRangeSpans.get());
+    scrape.counter("ariadne_analytics_evicted_hours",
+        "Hours of metrics dropped, oldest first, to keep within analytics.memory-max",
+        store.evictedHours());
+    scrape.counter("ariadne_analytics_corrupt_files",
+        "Metrics files that failed their checksums and were moved aside as *.corrupt",
+        store.corruptFiles());
     scrape.counter("ariadne_analytics_flush_failures",
         "Flushes of the metrics to their store that failed; their spans are missing from the stored metrics",
         flushFailures.get());

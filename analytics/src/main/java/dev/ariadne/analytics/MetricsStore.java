@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -215,11 +216,9 @@ final class MetricsStore implements Closeable {
       throws IOException {
     NavigableMap<Long, Aggregate> result = new TreeMap<>();
     for (Hour hour : hoursIn(start, end)) {
-      if (hour.sealed != null) {
-        SealedHour.Series series = hour.sealed.read(key);
-        if (series != null) {
-          series.buckets().subMap(start, end).forEach((t, a) -> merge(result, t, a));
-        }
+      SealedHour.Series series = readSealed(hour, sealed -> sealed.read(key));
+      if (series != null) {
+        series.buckets().subMap(start, end).forEach((t, a) -> merge(result, t, a));
       }
       TreeMap<Long, byte[]> open = hour.open.get(key);
       if (open != null) {
@@ -239,13 +238,13 @@ final class MetricsStore implements Closeable {
     Aggregate total = null;
     for (Hour hour : hoursIn(start, end)) {
       boolean whole = start <= hour.start && hour.start + HOUR_MILLIS <= end;
-      if (hour.sealed != null && whole) {
-        Aggregate hourTotal = hour.sealed.total(key);
+      if (whole) {
+        Aggregate hourTotal = readSealed(hour, sealed -> sealed.total(key));
         if (hourTotal != null) {
           total = plus(total, hourTotal);
         }
-      } else if (hour.sealed != null) {
-        SealedHour.Series series = hour.sealed.read(key);
+      } else {
+        SealedHour.Series series = readSealed(hour, sealed -> sealed.read(key));
         if (series != null) {
           for (Aggregate a : series.buckets().subMap(start, end).values()) {
             total = plus(total, a);
@@ -317,8 +316,13 @@ final class MetricsStore implements Closeable {
       }
     }
     while (hours.size() > 1 && memoryBytes() > maxMemoryBytes) {
-      drop(hours.firstEntry().getValue());
-      evictedHours++;
+      Hour oldest = hours.firstEntry().getValue();
+      drop(oldest);
+      if (evictedHours++ == 0) {
+        LOG.log(Level.WARNING, "analytics: the metrics in memory reached analytics.memory-max"
+            + " (" + maxMemoryBytes + " bytes); dropping their oldest hours, the first one at "
+            + Instant.ofEpochMilli(oldest.start) + " (counted in ariadne_analytics_evicted_hours_total)");
+      }
     }
   }
 
@@ -331,11 +335,9 @@ final class MetricsStore implements Closeable {
   }
 
   private void seal(Hour hour) throws IOException {
-    Map<SeriesKey, SealedHour.Series> merged = new HashMap<>();
-    if (hour.sealed != null) {
-      for (SeriesKey key : hour.sealed.keys()) {
-        merged.put(key, hour.sealed.read(key));
-      }
+    Map<SeriesKey, SealedHour.Series> merged = readSealed(hour, MetricsStore::readAll);
+    if (merged == null) {
+      merged = new HashMap<>();
     }
     for (Map.Entry<SeriesKey, TreeMap<Long, byte[]>> series : hour.open.entrySet()) {
       SealedHour.Series into = merged.computeIfAbsent(
@@ -374,6 +376,41 @@ final class MetricsStore implements Closeable {
     }
     hour.open.clear();
     hour.openBytes = 0;
+  }
+
+  private static Map<SeriesKey, SealedHour.Series> readAll(SealedHour sealed) throws IOException {
+    Map<SeriesKey, SealedHour.Series> all = new HashMap<>();
+    for (SeriesKey key : sealed.keys()) {
+      all.put(key, sealed.read(key));
+    }
+    return all;
+  }
+
+  /** What one read takes from a sealed hour. */
+  private interface SealedRead<T> {
+    T from(SealedHour sealed) throws IOException;
+  }
+
+  /**
+   * What {@code read} takes from the hour's sealed part; null when it has none, or when the read
+   * finds its file corrupt: the file is then moved aside, and the hour's later spans are served
+   * without it.
+   */
+  private <T> T readSealed(Hour hour, SealedRead<T> read) throws IOException {
+    if (hour.sealed == null) {
+      return null;
+    }
+    try {
+      return read.from(hour.sealed);
+    } catch (CorruptMetricsException e) {
+      if (dir == null) {
+        throw e;
+      }
+      hour.sealed.close();
+      hour.sealed = null;
+      quarantine(dir.resolve(hour.start + ".hour"), e);
+      return null;
+    }
   }
 
   private void drop(Hour hour) throws IOException {

@@ -16,6 +16,7 @@ import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -323,6 +324,36 @@ class AnalyticsTest {
           span("cart", "future", SpanKind.SERVER, T0 + 3 * 60 * MINUTE, 1, StatusCode.OK)));
       analytics.flush();
       assertThat(counter(registry, "ariadne_analytics_out_of_range_spans")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void countsTheHoursThatTheMemoryBudgetDrops() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().memoryMaxBytes(1).prometheusRegistry(registry).build()) {
+      for (int h = 1; h <= 3; h++) {
+        analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
+            StatusCode.OK)));
+      }
+      analytics.flush();
+      assertThat(counter(registry, "ariadne_analytics_evicted_hours")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void countsTheMetricsFilesSetAsideAsCorrupt() throws IOException {
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - 60 * MINUTE, 1,
+          StatusCode.OK)));
+      analytics.flush();
+    }
+    Path sealed = dir.resolve((T0 - 60 * MINUTE) + ".hour");
+    byte[] bytes = Files.readAllBytes(sealed);
+    bytes[bytes.length - 1] ^= 0x01;
+    Files.write(sealed, bytes);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics analytics = builder().dataDir(dir).prometheusRegistry(registry).build()) {
+      assertThat(counter(registry, "ariadne_analytics_corrupt_files")).isEqualTo(1);
     }
   }
 

@@ -229,21 +229,45 @@ class MetricsStoreTest {
     }
   }
 
-  @Test
-  void aCorruptRecordInASealedFileFailsTheReadNamingTheFile() throws IOException {
+  /** Seals the hour at T0 with 3 spans of KEY and the hour after with 2, then flips a byte of KEY's record at T0. */
+  private Path sealTwoHoursAndCorruptTheFirstRecord() throws IOException {
     try (MetricsStore store = durable()) {
-      store.append(Map.of(KEY, Map.of(T0, spans(3, 1000))));
-      now.set(T0 + HOUR + SEAL_DELAY);
+      store.append(Map.of(KEY, Map.of(T0, spans(3, 1000), T0 + HOUR, spans(2, 1000))));
+      now.set(T0 + 2 * HOUR + SEAL_DELAY);
       store.maintain();
     }
-    Path sealed = files("*.hour").get(0);
+    Path sealed = dir.resolve(T0 + ".hour");
     byte[] bytes = Files.readAllBytes(sealed);
     bytes[12] ^= 0x01;
     Files.write(sealed, bytes);
+    return sealed;
+  }
+
+  @Test
+  void aCorruptRecordInASealedFileSetsTheFileAsideOnReadAndTheRestServes() throws IOException {
+    Path sealed = sealTwoHoursAndCorruptTheFirstRecord();
     try (MetricsStore store = durable()) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.total(KEY, T0, T0 + HOUR))
-          .isInstanceOf(CorruptMetricsException.class)
-          .hasMessageContaining(sealed.toString());
+      assertThat(store.total(KEY, T0, T0 + 2 * HOUR).count()).isEqualTo(2);
+      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(files("*.corrupt")).containsExactly(sealed.resolveSibling(T0 + ".hour.corrupt"));
+      assertThat(store.buckets(KEY, T0, T0 + 2 * HOUR)).containsOnlyKeys(T0 + HOUR);
+      assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
+    }
+  }
+
+  @Test
+  void lateSpansForAnHourWhoseSealedFileIsCorruptAreSealedOnTheirOwn() throws IOException {
+    sealTwoHoursAndCorruptTheFirstRecord();
+    try (MetricsStore store = durable()) {
+      store.append(Map.of(KEY, Map.of(T0 + 30 * MINUTE, spans(4, 1000))));
+      now.addAndGet(HOUR);
+      store.maintain();
+      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(store.total(KEY, T0, T0 + HOUR).count()).isEqualTo(4);
+    }
+    try (MetricsStore reopened = durable()) {
+      assertThat(reopened.total(KEY, T0, T0 + HOUR).count()).isEqualTo(4);
+      assertThat(files("*.log")).isEmpty();
     }
   }
 

@@ -65,11 +65,17 @@ record ServerConfig(
   private static final String ORIGINS =
       "origins such as https://shop.example.com, comma-separated; * alone for any; empty for none";
 
-  private static long headMaxBytes(Settings s) throws ConfigException {
-    long bytes = s.getBytes("embedded.head-max-bytes");
+  private static long positiveBytes(Settings s, String key) throws ConfigException {
+    long bytes = s.getBytes(key);
     if (bytes > 0) return bytes;
-    throw s.invalid("embedded.head-max-bytes", "a size above 0, optionally with a unit: KiB, MiB,"
-        + " GiB or TiB");
+    throw s.invalid(key, "a size above 0, optionally with a unit: KiB, MiB, GiB or TiB");
+  }
+
+  /** The analytics' retention: whole hours are what it deletes, so at least one. */
+  private static Duration analyticsRetention(Settings s) throws ConfigException {
+    Duration retention = s.getDuration("analytics.retention");
+    if (retention.toHours() >= 1) return retention;
+    throw s.invalid("analytics.retention", "a duration of at least 1h, such as 30d");
   }
 
   static ServerConfig from(Settings s) throws ConfigException {
@@ -82,7 +88,7 @@ record ServerConfig(
                 s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
             s.getDuration("embedded.sync-interval"),
             s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-            headMaxBytes(s),
+            positiveBytes(s, "embedded.head-max-bytes"),
             s.getDuration("embedded.head-max-age"),
             s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getInt("embedded.compaction-fan-in", 2, Integer.MAX_VALUE, "a whole number >= 2"),
@@ -94,11 +100,11 @@ record ServerConfig(
         new Analytics(
             s.getBoolean("analytics.enabled"),
             bucket(s),
-            s.getDuration("analytics.retention"),
+            analyticsRetention(s),
             s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getDuration("analytics.flush-interval"),
             s.getDuration("analytics.pair-wait"),
-            s.getBytes("analytics.memory-max")),
+            positiveBytes(s, "analytics.memory-max")),
         s.getInt("query.port", 0, 65535, PORT),
         s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getDuration("query.timeout"),

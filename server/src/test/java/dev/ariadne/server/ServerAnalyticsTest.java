@@ -125,4 +125,20 @@ class ServerAnalyticsTest {
         .hasMessage("analytics.bucket (ARIADNE_ANALYTICS_BUCKET, from flag): \"7s\" is invalid"
             + " (expected: at least 1s, dividing an hour evenly, such as 10s, 1m or 5m)");
   }
+
+  @Test
+  void aRetentionUnderAnHourStopsStartUpNamingTheSetting() {
+    assertThatThrownBy(() -> start(Map.of("analytics.retention", "30m")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("analytics.retention (ARIADNE_ANALYTICS_RETENTION, from flag): \"30m\" is invalid"
+            + " (expected: a duration of at least 1h, such as 30d)");
+  }
+
+  @Test
+  void aMemoryBudgetOfZeroStopsStartUpNamingTheSetting() {
+    assertThatThrownBy(() -> start(Map.of("storage", "memory", "analytics.memory-max", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("analytics.memory-max (ARIADNE_ANALYTICS_MEMORY_MAX, from flag): \"0\" is invalid"
+            + " (expected: a size above 0, optionally with a unit: KiB, MiB, GiB or TiB)");
+  }
 }
