@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,15 @@ class SearchIT {
   private static final String HOSTILE_NAME = "<script>window.__pwned=2</script>";
   private static final String ROWS = "table.trace-list tbody tr";
   @RegisterExtension static final UiServer ui = new UiServer();
+  /** When HOME starts, in epoch nanoseconds. */
+  private static long homeStart;
 
   @BeforeAll
   static void sendTraces() throws Exception {
     long slow = TestTraces.millisAgo(10 * 60_000);
     long fast = TestTraces.millisAgo(5 * 60_000);
     long home = TestTraces.millisAgo(2 * 60_000);
+    homeStart = home;
     TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(SLOW, "00000000000000b1", "frontend", "GET /checkout", slow, ms(120))
             .kind("SERVER"),
@@ -265,6 +269,21 @@ class SearchIT {
     submit();
     ui.browser.await(d -> ui.browser.location().contains("lookback=6h"));
     assertThat(ui.browser.location()).doesNotContain("start=");
+  }
+
+  @Test
+  void searchingAgainKeepsTheEdgesOfACustomRangeFinerThanASecond() {
+    Instant home = Instant.ofEpochSecond(0, homeStart);
+    Instant start = home.truncatedTo(ChronoUnit.SECONDS);
+    Instant end = home.plusMillis(1).truncatedTo(ChronoUnit.MILLIS);
+    ui.browser.open("/search?service=frontend&start=" + start + "&end=" + end);
+    awaitTraces(HOME);
+    ui.browser.script("document.querySelector('table.trace-list').dataset.before = 'submit'");
+
+    submit();
+    ui.browser.await(d -> d.findElements(By.cssSelector("table.trace-list[data-before]")).isEmpty());
+    awaitTraces(HOME);
+    assertThat(ui.browser.location()).contains("end=" + encode(end.toString()));
   }
 
   @Test

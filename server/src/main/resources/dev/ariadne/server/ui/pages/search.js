@@ -103,7 +103,7 @@ function searchForm(search, context) {
       h('button', {type: 'submit', class: 'primary'}, 'Find traces'));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const next = pageUrl(fromForm(form, search.sort));
+    const next = pageUrl(fromForm(form, search));
     navigate(next, {replaceEntry: next === location.pathname + location.search});
   });
   service.addEventListener('change', () => {
@@ -121,10 +121,16 @@ function searchForm(search, context) {
   return form;
 }
 
-function fromForm(form, sort) {
+/**
+ * The search the form holds, from the one the URL held (previous). The custom range's fields show
+ * whole seconds: an edge the user left as it was keeps the URL's own, possibly finer, time.
+ */
+function fromForm(form, previous) {
   const data = new FormData(form);
   const choice = (name) => String(data.get(name) || '');
   const text = (name) => choice(name).trim();
+  const edge = (name) => (text(name) === toLocalInput(previous[name])
+    ? previous[name] : fromLocalInput(text(name)));
   const values = data.getAll('attributeValue');
   const attributes = data.getAll('attributeKey')
       .map((key, i) => [key.trim(), values[i]])
@@ -140,10 +146,10 @@ function fromForm(form, sort) {
     minDuration: text('minDuration'),
     maxDuration: text('maxDuration'),
     lookback: custom ? '' : choice('range'),
-    start: custom ? fromLocalInput(text('start')) : '',
-    end: custom ? fromLocalInput(text('end')) : '',
+    start: custom ? edge('start') : '',
+    end: custom ? edge('end') : '',
     limit: text('limit'),
-    sort,
+    sort: previous.sort,
   };
 }
 
