@@ -307,6 +307,16 @@ class TraceIT {
   }
 
   @Test
+  void escapeClosesTheSpanDetails() {
+    openSeed("?span=" + D);
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
+    new Actions(ui.browser.driver()).sendKeys(Keys.ESCAPE).perform();
+    ui.browser.await(d -> d.findElements(By.cssSelector(".trace-view aside.detail")).isEmpty());
+    assertThat(ui.browser.location()).isEqualTo("/trace/" + SEED);
+    assertThat(rowNames("selected")).isEmpty();
+  }
+
+  @Test
   void theDetailCountsWhatTheClientDropped() {
     ui.browser.open("/trace/" + STATS + "?span=0000000000000003");
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "child two");

@@ -225,6 +225,11 @@ function showTimeline(page, view, path) {
     setQuery(page, {span: s ? s.id : null});
   };
   body.append(tl.element);
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || !page.selected) return;
+    if (event.target.closest('input, select, textarea')) return;
+    page.select(null);
+  }, {signal});
   view.append(note);
   if (wanted && !selected) view.append(failure(`Span ${wanted} is not in this trace.`));
   view.append(body);
