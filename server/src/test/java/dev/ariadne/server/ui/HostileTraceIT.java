@@ -94,8 +94,8 @@ class HostileTraceIT {
         openSpan(span[0], span[1]);
         ui.browser.driver().findElements(By.cssSelector(".trace-view aside.detail a")).get(i)
             .click();
-        ui.browser.await(d -> !d.findElements(By.cssSelector(".trace-view h1, .trace-view h2"))
-            .isEmpty());
+        // A page's heading: the span selected, another trace, or the service's overview.
+        ui.browser.await(d -> !d.findElements(By.cssSelector("main h1, main h2")).isEmpty());
         assertNothingRan();
       }
     }

@@ -307,6 +307,16 @@ class TraceIT {
   }
 
   @Test
+  void theSpansServiceInItsDetailsLeadsToTheServicesOverview() {
+    openSeed("?span=" + D);
+    ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");
+    ui.browser.await(By.cssSelector(".trace-view aside.detail a.service-link")).click();
+    ui.browser.await(d -> d.getCurrentUrl().endsWith("/services/cart"));
+    assertThat(ui.browser.await(By.cssSelector("main h1")).getText()).isEqualTo("cart");
+    assertThat(ui.browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
   void escapeClosesTheSpanDetails() {
     openSeed("?span=" + D);
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "SELECT cart");

@@ -31,7 +31,8 @@ function facts(model, s, spanLink) {
   const d = s.data;
   const rows = [
     ['Service', [h('span', {class: 'swatch', style: {background: serviceColor(s.service)}}),
-      s.service]],
+      h('a', {href: `/services/${encodeURIComponent(s.service)}`, class: 'service-link',
+        title: `${s.service}'s overview: its requests, errors and latency`}, s.service)]],
     ['Kind', d.kind],
     ['Span ID', h('code', null, s.id)],
     ['Parent', parent(model, s, spanLink)],
