@@ -126,8 +126,10 @@ class ServerProcessTest {
             .isNotEmpty().containsOnly(200);
         assertThat(status).as("the stalled upload's answer")
             .isIn(null, "HTTP/1.1 503 Service Unavailable");
-        // The drain time, and Netty's two-second quiet period for the thread that accepted.
-        assertThat(stoppedAfter).as("ms from SIGTERM to exit").isLessThan(2_000 + 2_000 + 1_000);
+        // The drain time and Netty's two-second quiet period make about 4 s; held by the stalled
+        // upload, the stop would last until the web server's own 10 s request timeout. The bound
+        // sits between, with room for a slow machine: it tells the two apart, it times nothing.
+        assertThat(stoppedAfter).as("ms from SIGTERM to exit").isLessThan(8_000);
       }
     } finally {
       server.destroyForcibly();
