@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} stops accepting, drains in-flight requests,
- * then closes the collector and the storage.
+ * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} drains the requests (answering
+ * new ones until a quiet second or the drain time), closes the ports, then closes the collector and
+ * the storage.
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
@@ -332,8 +333,9 @@ final class AriadneServer implements AutoCloseable {
   private static final int MAX_URL_BYTES = 64 * 1024;
 
   private static ServerBuilder builder(ServerConfig config, int port) {
-    // On stop: refuse new connections, wait until no request has been active for the quiet period
-    // (at most a second), and give in-flight requests up to the drain time in all.
+    // On stop: go on answering until no request has been active for the quiet period (at most a
+    // second), or until the drain time is over, whichever comes first; then close the ports and cut
+    // what is still in flight.
     Duration drain = Duration.ofSeconds(config.drainSeconds());
     Duration quiet = drain.compareTo(Duration.ofSeconds(1)) < 0 ? drain : Duration.ofSeconds(1);
     // Armeria's own meters are not exported. Into one registry, the six servers would each
