@@ -41,6 +41,8 @@ public final class BatchSpanProcessor implements SpanProcessor {
   public static final int MAX_QUEUE_SIZE = SpanQueue.MAX_CAPACITY;
 
   private static final System.Logger LOG = System.getLogger(BatchSpanProcessor.class.getName());
+  /** At most one warning of dropped spans in this time. */
+  private static final long DROP_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final Duration CENTURY = Duration.ofDays(36_525);
 
   private final SpanExporter exporter;
@@ -71,9 +73,16 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * answers in time.
    */
   private List<SpanData> batch = new ArrayList<>();
+  /** The most queued spans, for the warning of drops. */
+  private final int maxQueueSize;
+  /** Drops the worker has warned of, and when it last did; the worker's own. */
+  private long dropsWarnedOf;
+  private long lastDropWarning;
 
   private BatchSpanProcessor(Builder b) {
     exporter = b.exporter;
+    maxQueueSize = b.maxQueueSize;
+    lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
     queue = new SpanQueue(b.maxQueueSize);
     maxExportBatchSize = b.maxExportBatchSize;
     scheduleDelayNanos = b.scheduleDelay.toNanos();
@@ -200,6 +209,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
       // Closed, the queue takes no more spans, so the ones it accepted are all drained below.
       if (stopping) queue.close();
       queue.drainTo(batch, maxExportBatchSize - batch.size());
+      warnOfDrops();
       if (stopping && System.nanoTime() - shutdownDeadline >= 0) return;
       boolean flushing = stopping || !flushes.isEmpty();
       if (batch.size() >= maxExportBatchSize
@@ -226,6 +236,23 @@ public final class BatchSpanProcessor implements SpanProcessor {
         spansNeeded = Integer.MAX_VALUE;
       }
     }
+  }
+
+  /**
+   * Says in the log, from the worker so that the application's threads never wait on a logger, how
+   * many spans a full queue dropped since it last said so; at most once a minute.
+   */
+  private void warnOfDrops() {
+    long now = System.nanoTime();
+    if (now - lastDropWarning < DROP_WARNING_INTERVAL_NANOS) return;
+    long total = dropped.get();
+    if (total == dropsWarnedOf) return;
+    LOG.log(Level.WARNING, (total - dropsWarnedOf) + " spans dropped, not exported: the queue of "
+        + maxQueueSize + " spans was full, spans ending faster than " + exporter + " takes them"
+        + " (raise OTEL_BSP_MAX_QUEUE_SIZE; getDroppedCount() counts them), or shutdown had begun;"
+        + " at most one such line a minute");
+    dropsWarnedOf = total;
+    lastDropWarning = now;
   }
 
   /**

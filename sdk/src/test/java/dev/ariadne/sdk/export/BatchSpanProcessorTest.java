@@ -17,12 +17,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -234,6 +239,43 @@ class BatchSpanProcessorTest {
     assertThat(indexes(exporter.spans())).containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(processor.getExportedCount()).isEqualTo(5);
     assertThat(processor.getDroppedCount()).isEqualTo(3);
+  }
+
+  @Test
+  void warnsOfDroppedSpansFromTheWorkerAtMostOnceAMinute() throws Exception {
+    Logger logger = Logger.getLogger(BatchSpanProcessor.class.getName());
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING) warnings.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      // The exporter never answers; the worker stops waiting for each batch after 50 ms.
+      exporter.behave(Behavior.HOLD);
+      processor = builder().setMaxQueueSize(4).setMaxExportBatchSize(2)
+          .setExportTimeout(Duration.ofMillis(50)).build();
+      endSpans(0, 20);
+      await(() -> !warnings.isEmpty(), "a warning of the dropped spans");
+
+      assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning.getMessage())
+          .matches("\\d+ spans dropped, not exported: the queue of 4 spans was full, .*"));
+      long warnedOf = processor.getDroppedCount();
+      endSpans(20, 60);
+      processor.forceFlush().get(10, TimeUnit.SECONDS);
+      assertThat(processor.getDroppedCount()).isGreaterThan(warnedOf);
+      assertThat(warnings).as("within the minute").hasSize(1);
+    } finally {
+      logger.removeHandler(handler);
+    }
   }
 
   @Test
