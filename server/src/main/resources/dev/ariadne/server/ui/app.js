@@ -95,6 +95,23 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', route);
 
+/**
+ * Names in the header the time zone every page shows its times in, the browser's: a trace read by
+ * people in different zones shows different clock times, and only links carry UTC.
+ */
+function showZone() {
+  const minutes = -new Date().getTimezoneOffset();
+  const pad = (v) => String(v).padStart(2, '0');
+  const offset = `UTC${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:`
+      + pad(Math.abs(minutes) % 60);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  document.querySelector('header.top').append(h('span', {class: 'zone',
+    title: `Times are shown in this browser's time zone${zone ? `, ${zone}` : ''} (${offset} now);`
+        + ' links carry UTC'}, offset));
+}
+
+showZone();
+
 /** The propagation headers whose trace ID the header's box takes, as log lines carry them. */
 const HEADERS = [
   // W3C traceparent: 00-{trace ID}-{span ID}-{flags}

@@ -85,6 +85,20 @@ class WebUiIT {
   }
 
   @Test
+  void theHeaderNamesTheTimeZoneTimesAreShownIn() {
+    ChromeDriver chrome = (ChromeDriver) ui.browser.driver();
+    chrome.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
+    try {
+      ui.browser.open("/services");
+      WebElement zone = ui.browser.await(By.cssSelector("header.top .zone"));
+      assertThat(zone.getText()).isEqualTo("UTC+09:00");
+      assertThat(zone.getDomAttribute("title")).contains("Asia/Tokyo");
+    } finally {
+      chrome.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+    }
+  }
+
+  @Test
   void theHeadersBoxOpensATraceByItsIdOrByAPropagationHeaderFromAnyView() {
     ui.browser.open("/services");
     WebElement box = ui.browser.await(By.cssSelector("header form.lookup input[name=traceId]"));
