@@ -154,9 +154,7 @@ final class Completeness {
     }
     int n = index.size();
     int[] parent = new int[n];
-    Span[] byIndex = new Span[n];
     index.forEach((span, i) -> {
-      byIndex[i] = span;
       Span p = span.parentSpanId() == 0 ? null : parentById.get(span.parentSpanId());
       parent[i] = p == null ? -1 : index.get(p);
     });

@@ -135,7 +135,6 @@ record ServerConfig(
         + " such as 0.0.0.0, 127.0.0.1, ::1 or localhost");
   }
 
-  /** The data directory; empty would be the working directory, which is not meant. */
   private static Duration bucket(Settings s) throws ConfigException {
     Duration bucket = s.getDuration("analytics.bucket");
     long millis = bucket.toMillis();

@@ -73,15 +73,12 @@ public final class BatchSpanProcessor implements SpanProcessor {
    * answers in time.
    */
   private List<SpanData> batch = new ArrayList<>();
-  /** The most queued spans, for the warning of drops. */
-  private final int maxQueueSize;
   /** Drops the worker has warned of, and when it last did; the worker's own. */
   private long dropsWarnedOf;
   private long lastDropWarning;
 
   private BatchSpanProcessor(Builder b) {
     exporter = b.exporter;
-    maxQueueSize = b.maxQueueSize;
     lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL_NANOS;
     queue = new SpanQueue(b.maxQueueSize);
     maxExportBatchSize = b.maxExportBatchSize;
@@ -248,7 +245,7 @@ public final class BatchSpanProcessor implements SpanProcessor {
     long total = dropped.get();
     if (total == dropsWarnedOf) return;
     LOG.log(Level.WARNING, (total - dropsWarnedOf) + " spans dropped, not exported: the queue of "
-        + maxQueueSize + " spans was full, spans ending faster than " + exporter + " takes them"
+        + queue.capacity() + " spans was full, spans ending faster than " + exporter + " takes them"
         + " (raise OTEL_BSP_MAX_QUEUE_SIZE; getDroppedCount() counts them), or shutdown had begun;"
         + " at most one such line a minute");
     dropsWarnedOf = total;

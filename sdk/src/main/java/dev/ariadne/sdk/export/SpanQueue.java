@@ -38,6 +38,11 @@ final class SpanQueue {
     this.capacity = capacity;
   }
 
+  /** The most spans the queue holds. */
+  int capacity() {
+    return capacity;
+  }
+
   /**
    * Adds {@code span} unless the queue holds {@code capacity} spans already or is closed. Any
    * thread.

@@ -1025,22 +1025,32 @@ public final class EmbeddedStorage implements Storage {
    * with those after it, to the cutter thread, which retries; false then.
    */
   private boolean writeReplayedCuts(List<Block> blocks) throws IOException {
-    for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
-      Block block;
+    while (!unwrittenCuts.isEmpty()) {
       try {
-        block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
-            next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
+        blocks.add(writeOldestCut());
       } catch (IOException e) {
         LOG.log(Level.WARNING, "Could not write the block of a WAL segment replayed at start; its"
             + " spans stay in memory and the block is written in the background: " + e);
         return false;
       }
-      unwrittenCuts.removeFirst();
-      warnIfServicesPastListed(block);
-      blocks.add(block);
-      cuts.incrementAndGet();
     }
     return true;
+  }
+
+  /**
+   * Writes the block of the oldest frozen head still without one, takes the head off that list
+   * and counts the cut; the caller puts the block in service.
+   */
+  private Block writeOldestCut() throws IOException {
+    long started = System.nanoTime();
+    Frozen next = unwrittenCuts.peekFirst();
+    Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
+        next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
+    unwrittenCuts.removeFirst();
+    warnIfServicesPastListed(block);
+    cutNanos.addAndGet(System.nanoTime() - started);
+    cuts.incrementAndGet();
+    return block;
   }
 
   /**
@@ -1051,12 +1061,8 @@ public final class EmbeddedStorage implements Storage {
    */
   private void writeUnwrittenCuts() throws IOException {
     for (Frozen next = unwrittenCuts.peekFirst(); next != null; next = unwrittenCuts.peekFirst()) {
-      long started = System.nanoTime();
-      Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
-          next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
+      Block block = writeOldestCut();
       CrashPoint.reached("cut-written");
-      unwrittenCuts.removeFirst();
-      warnIfServicesPastListed(block);
       synchronized (stateLock) {
         State current = state;
         List<Head> cut = new ArrayList<>(current.cut);
@@ -1065,8 +1071,6 @@ public final class EmbeddedStorage implements Storage {
         blocks.add(block);
         state = new State(current.head, cut, blocks);
       }
-      cutNanos.addAndGet(System.nanoTime() - started);
-      cuts.incrementAndGet();
       maintenanceLock.lock();
       try {
         headRoom.signalAll();
