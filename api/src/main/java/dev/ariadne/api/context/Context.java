@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * An immutable set of values carried along a request: the active span, baggage and anything else
@@ -119,6 +120,15 @@ public final class Context {
    */
   public static ExecutorService taskWrapping(ExecutorService executor) {
     return new ContextExecutorService(Objects.requireNonNull(executor, "executor"));
+  }
+
+  /**
+   * Returns a scheduled executor service that runs each task with the context that was current
+   * when the task was submitted or scheduled, every run of a periodic task included; shutdown and
+   * termination are passed through.
+   */
+  public static ScheduledExecutorService taskWrapping(ScheduledExecutorService executor) {
+    return new ContextScheduledExecutorService(Objects.requireNonNull(executor, "executor"));
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** An executor service that carries the submitter's context into each task. */
-final class ContextExecutorService implements ExecutorService {
+class ContextExecutorService implements ExecutorService {
   private final ExecutorService delegate;
 
   ContextExecutorService(ExecutorService delegate) {

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -430,5 +437,122 @@ class ContextTest {
     assertThat(executor.isShutdown()).isTrue();
     assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     assertThat(executor.isTerminated()).isTrue();
+  }
+
+  @Test
+  void taskWrappingScheduledExecutorServiceSchedulesWithTheContextCurrentAtScheduleTime()
+      throws Exception {
+    ScheduledThreadPoolExecutor delegate = new ScheduledThreadPoolExecutor(1);
+    ScheduledExecutorService executor;
+    try (Scope wrapTime = a.makeCurrent()) {
+      executor = Context.taskWrapping(delegate);
+    }
+    try {
+      CompletableFuture<String> scheduledRunnable = new CompletableFuture<>();
+      ScheduledFuture<?> runnableResult;
+      ScheduledFuture<String> scheduledCallable;
+      Future<String> submitted;
+      try (Scope scheduleTime = b.makeCurrent()) {
+        runnableResult =
+            executor.schedule(
+                () -> {
+                  scheduledRunnable.complete(Context.current().get(KEY));
+                },
+                10,
+                TimeUnit.MILLISECONDS);
+        scheduledCallable =
+            executor.schedule(() -> Context.current().get(KEY), 10, TimeUnit.MILLISECONDS);
+        submitted = executor.submit(() -> Context.current().get(KEY));
+      }
+      ScheduledFuture<String> afterScope =
+          executor.schedule(() -> Context.current().get(KEY), 10, TimeUnit.MILLISECONDS);
+
+      assertThat(scheduledRunnable.get(10, TimeUnit.SECONDS)).isEqualTo("b");
+      assertThat(runnableResult.get(10, TimeUnit.SECONDS)).isNull();
+      assertThat(scheduledCallable.get(10, TimeUnit.SECONDS)).isEqualTo("b");
+      assertThat(submitted.get(10, TimeUnit.SECONDS)).isEqualTo("b");
+      assertThat(afterScope.get(10, TimeUnit.SECONDS)).isNull();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void eachRunOfAPeriodicTaskRunsInTheContextCapturedAtSchedulingUntilCancelled()
+      throws Exception {
+    ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1);
+    ScheduledExecutorService executor = Context.taskWrapping(thread);
+    try {
+      for (boolean fixedRate : new boolean[] {true, false}) {
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        CountDownLatch threeRuns = new CountDownLatch(3);
+        Runnable leaksAScopeEachRun =
+            () -> {
+              seen.add(String.valueOf(Context.current().get(KEY)));
+              b.makeCurrent();
+              threeRuns.countDown();
+            };
+        ScheduledFuture<?> periodic;
+        try (Scope scheduleTime = a.makeCurrent()) {
+          periodic =
+              fixedRate
+                  ? executor.scheduleAtFixedRate(leaksAScopeEachRun, 0, 5, TimeUnit.MILLISECONDS)
+                  : executor.scheduleWithFixedDelay(
+                      leaksAScopeEachRun, 0, 5, TimeUnit.MILLISECONDS);
+        }
+        assertThat(threeRuns.await(10, TimeUnit.SECONDS)).isTrue();
+        periodic.cancel(false);
+        // The pool has one thread: once a later task has run, a cancelled periodic task that was
+        // still going would have run again by then (its period is a tenth of the wait).
+        executor.schedule(() -> {}, 50, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+        int runs = seen.size();
+        executor.schedule(() -> {}, 50, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+
+        assertThat(seen).hasSize(runs).containsOnly("a");
+        assertThat(periodic.isCancelled()).isTrue();
+        assertThatThrownBy(periodic::get).isInstanceOf(CancellationException.class);
+        assertThat(thread.submit(() -> Context.current()).get(10, TimeUnit.SECONDS))
+            .as("what the thread's next, unwrapped, task sees")
+            .isSameAs(Context.root());
+      }
+      assertThat(ScopeStack.leakReportedForTest()).isTrue();
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  @Test
+  void taskWrappingScheduledExecutorServicePassesShutdownNowThrough() throws Exception {
+    ScheduledThreadPoolExecutor delegate = new ScheduledThreadPoolExecutor(1);
+    ScheduledExecutorService executor = Context.taskWrapping(delegate);
+    CountDownLatch periodicRunning = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ScheduledFuture<?> later;
+    try (Scope scheduleTime = b.makeCurrent()) {
+      executor.scheduleWithFixedDelay(
+          () -> {
+            periodicRunning.countDown();
+            try {
+              new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+              interrupted.countDown();
+            }
+          },
+          0,
+          1,
+          TimeUnit.MILLISECONDS);
+      later = executor.schedule(() -> Context.current().get(KEY), 1, TimeUnit.HOURS);
+    }
+    assertThat(periodicRunning.await(10, TimeUnit.SECONDS)).isTrue();
+
+    List<Runnable> neverRun = executor.shutdownNow();
+
+    assertThat(neverRun).containsExactly((Runnable) later);
+    assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(delegate.isShutdown()).isTrue();
+    assertThat(executor.isShutdown()).isTrue();
+    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(executor.isTerminated()).isTrue();
+    assertThat(later.isDone()).isFalse();
   }
 }
