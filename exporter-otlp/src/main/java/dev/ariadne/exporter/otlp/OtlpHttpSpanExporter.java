@@ -327,7 +327,14 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
                 "HTTP " + status + " from " + endpoint + (detail.isEmpty() ? "" : ": " + detail));
         if (RetryPolicy.isRetryable(status)) {
           String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-          retryOrGiveUp(failure, RetryPolicy.retryAfterNanos(retryAfter, Instant.now()));
+          long retryAfterNanos = RetryPolicy.retryAfterNanos(retryAfter, Instant.now());
+          if (retryAfter != null && retryAfterNanos < 0) {
+            LOGGER.log(
+                Level.DEBUG,
+                "Unreadable Retry-After \"" + retryAfter + "\" from " + endpoint
+                    + ": backing off as usual");
+          }
+          retryOrGiveUp(failure, retryAfterNanos);
         } else if (status == 413 && spanCount > 1 && deadline - System.nanoTime() > 0) {
           split();
         } else {

@@ -25,8 +25,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -186,6 +191,98 @@ class OtlpHttpSpanExporterTest {
         .hasMessageContaining("HTTP 429");
     assertThat(exporter.getRetryCount()).isZero();
     assertThat(exporter.getFailedCount()).isEqualTo(2);
+  }
+
+  @Test
+  void waitsForARetryAfterDateInEachOfTheThreeHttpDateFormats() throws Exception {
+    for (String pattern :
+        List.of(
+            "EEE, dd MMM yyyy HH:mm:ss 'GMT'", // IMF-fixdate
+            "EEEE, dd-MMM-yy HH:mm:ss 'GMT'", // RFC 850
+            "EEE MMM ppd HH:mm:ss yyyy")) { // asctime
+      String inTwoSeconds =
+          DateTimeFormatter.ofPattern(pattern, Locale.US)
+              .withZone(ZoneOffset.UTC)
+              .format(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2));
+      collector.enqueue(Answer.status(503).withHeader("Retry-After", inTwoSeconds), Answer.ok());
+      exporter = exporterBuilder().build(); // backoff alone would wait 5 to 10 ms
+
+      exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS);
+
+      long first = collector.takeRequest().receivedNanos();
+      long second = collector.takeRequest().receivedNanos();
+      assertThat(Duration.ofNanos(second - first))
+          .as(inTwoSeconds)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+      assertThat(exporter.getRetryCount()).isEqualTo(1);
+      exporter.shutdown().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void backsOffAsUsualAfterAMalformedOrPastRetryAfterAndSaysSoInTheDebugLog() throws Exception {
+    List<String> malformed =
+        List.of(
+            "soon",
+            "-5",
+            "1.5",
+            "Monday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov 31 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37");
+    for (String value : malformed) {
+      collector.enqueue(Answer.status(429).withHeader("Retry-After", value));
+    }
+    collector.enqueue(
+        Answer.status(503).withHeader("Retry-After", "Sun Nov  6 08:49:37 1994"), Answer.ok());
+    exporter = exporterBuilder().setMaxRetryTime(Duration.ofSeconds(10)).build();
+    Logger logger = Logger.getLogger(OtlpHttpSpanExporter.class.getName());
+    Level level = logger.getLevel();
+    logger.setLevel(Level.ALL);
+    List<LogRecord> records;
+    try {
+      records = logged(() -> exporter.export(TWO_SPANS).get(10, TimeUnit.SECONDS));
+    } finally {
+      logger.setLevel(level);
+    }
+
+    assertThat(exporter.getRetryCount()).isEqualTo(malformed.size() + 1);
+    assertThat(exporter.getExportedCount()).isEqualTo(2);
+    assertThat(records)
+        .extracting(LogRecord::getMessage)
+        .containsExactlyElementsOf(
+            malformed.stream()
+                .map(
+                    value ->
+                        "Unreadable Retry-After \"" + value + "\" from " + collector.baseUrl()
+                            + "/v1/traces: backing off as usual")
+                .collect(Collectors.toList()));
+  }
+
+  @Test
+  void givesUpAtOnceWhenARetryAfterDateIsBeyondTheTimeLeft() throws Exception {
+    List<String> farAhead =
+        List.of(
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Fri Dec 31 23:59:59 9999",
+            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US)
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now().plus(Duration.ofDays(30))),
+            "99999999999999999999");
+    exporter = exporterBuilder().build();
+    for (String value : farAhead) {
+      collector.enqueue(Answer.status(429).withHeader("Retry-After", value));
+
+      CompletableFuture<Void> result = exporter.export(TWO_SPANS);
+
+      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+          .as(value)
+          .hasCauseInstanceOf(IOException.class)
+          .hasMessageContaining("gave up after 1 attempt")
+          .hasMessageContaining("HTTP 429");
+      collector.takeRequest();
+    }
+    assertThat(exporter.getRetryCount()).isZero();
+    assertThat(exporter.getFailedCount()).isEqualTo(2L * farAhead.size());
   }
 
   @Test

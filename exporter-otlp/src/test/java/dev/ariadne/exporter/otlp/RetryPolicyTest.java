@@ -81,4 +81,65 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.retryAfterNanos("-5", now)).isEqualTo(-1);
     assertThat(RetryPolicy.retryAfterNanos("1.5", now)).isEqualTo(-1);
   }
+
+  @Test
+  void readsRetryAfterInEachOfTheThreeHttpDateFormats() {
+    Instant now = Instant.parse("1994-11-06T08:49:07Z");
+    long thirtySeconds = TimeUnit.SECONDS.toNanos(30);
+
+    assertThat(RetryPolicy.retryAfterNanos("Sun, 06 Nov 1994 08:49:37 GMT", now))
+        .isEqualTo(thirtySeconds);
+    assertThat(RetryPolicy.retryAfterNanos("Sunday, 06-Nov-94 08:49:37 GMT", now))
+        .isEqualTo(thirtySeconds);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov  6 08:49:37 1994", now))
+        .isEqualTo(thirtySeconds);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov 06 08:49:37 1994", now))
+        .isEqualTo(thirtySeconds);
+    assertThat(RetryPolicy.retryAfterNanos("Sunday, 06-Nov-94 08:00:00 GMT", now)).isZero();
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov  6 08:00:00 1994", now)).isZero();
+  }
+
+  @Test
+  void readsATwoDigitYearMoreThanFiftyYearsAheadAsTheMostRecentPastYearWithThoseDigits() {
+    Instant now = Instant.parse("2060-01-01T00:00:00Z");
+
+    assertThat(RetryPolicy.retryAfterNanos("Wednesday, 01-Jan-10 00:00:00 GMT", now))
+        .as("2110, exactly fifty years ahead")
+        .isEqualTo(Duration.between(now, Instant.parse("2110-01-01T00:00:00Z")).toNanos());
+    assertThat(RetryPolicy.retryAfterNanos("Tuesday, 31-Dec-09 23:59:59 GMT", now))
+        .as("2109")
+        .isEqualTo(Duration.between(now, Instant.parse("2109-12-31T23:59:59Z")).toNanos());
+    assertThat(RetryPolicy.retryAfterNanos("Friday, 01-Jan-10 00:00:01 GMT", now))
+        .as("2010, since 2110 would be more than fifty years ahead")
+        .isZero();
+    assertThat(RetryPolicy.retryAfterNanos("Sunday, 06-Nov-94 08:49:37 GMT", Instant.parse("2015-10-21T07:27:30Z")))
+        .as("1994, not 2094")
+        .isZero();
+  }
+
+  @Test
+  void ignoresAMalformedHttpDate() {
+    Instant now = Instant.parse("1994-11-06T08:49:07Z");
+
+    assertThat(RetryPolicy.retryAfterNanos("Monday, 06-Nov-94 08:49:37 GMT", now))
+        .as("the wrong day of the week")
+        .isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sun, 06-Nov-94 08:49:37 GMT", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sunday, 06-Nov-94 08:49:37", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Wed Nov 31 08:49:37 1994", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov  6 24:49:37 1994", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov  6 08:49:37 1994 GMT", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov   6 08:49:37 1994", now)).isEqualTo(-1);
+    assertThat(RetryPolicy.retryAfterNanos("Sun Nov  6 08:49:37 94", now)).isEqualTo(-1);
+  }
+
+  @Test
+  void readsADateTooFarAheadToCountInNanosecondsAsTheLongestWait() {
+    Instant now = Instant.parse("2015-10-21T07:27:30Z");
+
+    assertThat(RetryPolicy.retryAfterNanos("Fri, 31 Dec 9999 23:59:59 GMT", now))
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(RetryPolicy.retryAfterNanos("Fri Dec 31 23:59:59 9999", now))
+        .isEqualTo(Long.MAX_VALUE);
+  }
 }
