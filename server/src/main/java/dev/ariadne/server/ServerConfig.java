@@ -60,6 +60,12 @@ record ServerConfig(
   record Receiver(boolean enabled, int port) {}
 
   private static final String PORT = "a port number from 0 to 65535";
+  /**
+   * The largest request body: what the collector holds waiting to be decoded (its {@code
+   * maxQueuedBytes}), which a larger body could never enter; the collector refuses to start with
+   * more.
+   */
+  private static final int MAX_REQUEST_BYTES = 64 << 20;
   /** An origin as browsers send it: scheme, host and maybe a port, nothing after. */
   private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s:,]+(:[0-9]{1,5})?");
   private static final String ORIGINS =
@@ -115,7 +121,8 @@ record ServerConfig(
         corsOrigins(s, "receivers.zipkin.cors-allowed-origins"),
         receiver(s, "jaeger-thrift-http"),
         receiver(s, "jaeger-grpc"),
-        s.getInt("collector.max-request-bytes", 1024, Integer.MAX_VALUE, "a whole number of bytes >= 1024"),
+        s.getInt("collector.max-request-bytes", 1024, MAX_REQUEST_BYTES,
+            "a whole number of bytes from 1024 to " + MAX_REQUEST_BYTES + ", 64 MiB"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
   }

@@ -3,9 +3,11 @@ package dev.ariadne.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ariadne.collector.Collector;
 import java.io.IOException;
 import java.nio.file.Files;
 import dev.ariadne.storage.embedded.SyncPolicy;
+import dev.ariadne.storage.memory.MemoryStorage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -108,6 +110,23 @@ class SettingsTest {
         Settings.load(null, Map.of(), Map.of("embedded.compaction-fan-in", "1"))))
         .hasMessageContaining("embedded.compaction-fan-in (ARIADNE_EMBEDDED_COMPACTION_FAN_IN, from flag)")
         .hasMessageContaining("a whole number >= 2");
+  }
+
+  @Test
+  void aRequestSizeTheCollectorCannotQueueIsNamedAsInvalid() throws Exception {
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("collector.max-request-bytes", "67108865"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("collector.max-request-bytes (ARIADNE_COLLECTOR_MAX_REQUEST_BYTES, from flag):"
+            + " \"67108865\" is invalid (expected: a whole number of bytes from 1024 to 67108864, 64 MiB)");
+
+    ServerConfig largest = ServerConfig.from(Settings.load(null, Map.of(),
+        Map.of("collector.max-request-bytes", "67108864")));
+    try (MemoryStorage storage = MemoryStorage.create(10);
+        Collector collector =
+            Collector.builder(storage).maxRequestBytes(largest.maxRequestBytes()).build()) {
+      assertThat(collector).isNotNull();
+    }
   }
 
   @Test
