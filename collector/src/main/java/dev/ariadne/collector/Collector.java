@@ -8,6 +8,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.storage.Storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -21,13 +22,15 @@ import java.util.function.Consumer;
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
  * {@link Storage#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
  * past its bounded queues the collector refuses work with 429 / {@code RESOURCE_EXHAUSTED} and a
- * retry hint instead of buffering it; a bad request is answered 400 / {@code INVALID_ARGUMENT}
+ * retry hint instead of buffering it; once it {@link #drain drains} it refuses new work with 503 /
+ * {@code UNAVAILABLE} and a retry hint; a bad request is answered 400 / {@code INVALID_ARGUMENT}
  * (413 when too large, 415 for an unsupported content type or encoding) with a message naming the
  * problem, and harms no other request. Thread-safe. {@link #close()} does not close the storage.
  */
 public final class Collector implements AutoCloseable {
   private final Meters meters;
   private final Ingest ingest;
+  private final Intake intake = new Intake();
   private final HttpService otlpHttp;
   private final GrpcService otlpGrpc;
   private final HttpService zipkinHttp;
@@ -48,11 +51,15 @@ public final class Collector implements AutoCloseable {
         Ingest.INLINE_DECODE_BYTES,
         builder.decoderThreads,
         builder.writerThreads);
-    otlpHttp = new OtlpHttpReceiver(ingest, meters, builder.maxRequestBytes);
-    otlpGrpc = OtlpGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
-    zipkinHttp = new ZipkinHttpReceiver(ingest, meters, builder.maxRequestBytes);
-    jaegerThriftHttp = new JaegerThriftHttpReceiver(ingest, meters, builder.maxRequestBytes);
-    jaegerGrpc = JaegerGrpcReceiver.service(ingest, meters, builder.maxRequestBytes);
+    meters.gauge("requests.in.flight", "Ingest requests taken and not yet answered", intake,
+        Intake::inFlight);
+    Duration timeout = builder.requestTimeout;
+    otlpHttp = new OtlpHttpReceiver(ingest, meters, builder.maxRequestBytes, intake, timeout);
+    otlpGrpc = OtlpGrpcReceiver.service(ingest, meters, intake, builder.maxRequestBytes);
+    zipkinHttp = new ZipkinHttpReceiver(ingest, meters, builder.maxRequestBytes, intake, timeout);
+    jaegerThriftHttp =
+        new JaegerThriftHttpReceiver(ingest, meters, builder.maxRequestBytes, intake, timeout);
+    jaegerGrpc = JaegerGrpcReceiver.service(ingest, meters, intake, builder.maxRequestBytes);
   }
 
   /** A builder of a collector that writes to {@code storage}. */
@@ -101,12 +108,37 @@ public final class Collector implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests (later ones answer 503 / {@code UNAVAILABLE}), finishes decoding and
-   * writing the ones already taken, waiting up to ten seconds for each, and removes the
-   * collector's meters.
+   * Begins the drain: from now on every new request is refused at once with 503 / {@code
+   * UNAVAILABLE} and a retry hint, so that its client sends it again later or elsewhere; the
+   * requests already taken go on, and are acknowledged once stored.
+   */
+  public void drain() {
+    intake.drain();
+  }
+
+  /**
+   * Waits, after {@link #drain()}, until every request taken before it has been answered, at most
+   * {@code timeout}. Returns whether none is left.
+   */
+  public boolean awaitDrained(Duration timeout) throws InterruptedException {
+    return intake.awaitDrained(timeout);
+  }
+
+  /** Requests taken and not yet answered. */
+  int inFlight() {
+    return intake.inFlight();
+  }
+
+  /**
+   * Stops taking requests (later ones answer 503 / {@code UNAVAILABLE} with a retry hint), answers
+   * uploads whose body is still arriving the same way (nothing of them is stored), finishes
+   * decoding and writing the requests already taken, waiting up to ten seconds for each, and
+   * removes the collector's meters.
    */
   @Override
   public void close() {
+    intake.drain();
+    intake.cutArriving();
     ingest.close();
     meters.close();
   }
@@ -125,6 +157,7 @@ public final class Collector implements AutoCloseable {
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
     private int writerThreads = 2;
     private Consumer<List<Span>> onStored = spans -> {};
+    private Duration requestTimeout = Duration.ofSeconds(30);
 
     private Builder(Storage storage) {
       this.storage = storage;
@@ -226,6 +259,22 @@ public final class Collector implements AutoCloseable {
             "writerThreads: " + writerThreads + " (expected: > 0)");
       }
       this.writerThreads = writerThreads;
+      return this;
+    }
+
+    /**
+     * How long an HTTP request's body may take to arrive, from its headers: past it the request is
+     * answered 503 with {@code Retry-After}, which OTLP exporters retry, and nothing of it is
+     * stored. This replaces Armeria's request timeout for the HTTP receivers, whose 408 exporters
+     * drop; the gRPC receivers keep the server's. Default 30 s.
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "requestTimeout: " + requestTimeout + " (expected: > 0)");
+      }
+      this.requestTimeout = requestTimeout;
       return this;
     }
 

@@ -5,11 +5,14 @@ import com.google.protobuf.Duration;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.ariadne.collector.Outcome.Kind;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -17,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.ZipException;
 
 /**
@@ -28,6 +32,10 @@ import java.util.zip.ZipException;
  * @param <R> the response message
  */
 abstract class GrpcReceiver<R> {
+  /** Where gRPC carries a {@code google.rpc.Status}, as {@link StatusProto} puts it. */
+  private static final Metadata.Key<Status> STATUS_DETAILS =
+      ProtoUtils.keyForProto(Status.getDefaultInstance());
+
   /** How Armeria's deframer starts the descriptions of what it refuses. */
   private static final String DEFRAMER =
       "com.linecorp.armeria.common.grpc.protocol.ArmeriaMessageDeframer: ";
@@ -37,14 +45,16 @@ abstract class GrpcReceiver<R> {
 
   private final Ingest ingest;
   private final Meters meters;
+  private final Intake intake;
   private final Protocol protocol;
   private final String receiver;
   private final Ingest.Decoder decoder;
 
-  GrpcReceiver(
-      Ingest ingest, Meters meters, Protocol protocol, String receiver, Ingest.Decoder decoder) {
+  GrpcReceiver(Ingest ingest, Meters meters, Intake intake, Protocol protocol, String receiver,
+      Ingest.Decoder decoder) {
     this.ingest = ingest;
     this.meters = meters;
+    this.intake = intake;
     this.protocol = protocol;
     this.receiver = receiver;
     this.decoder = decoder;
@@ -73,9 +83,9 @@ abstract class GrpcReceiver<R> {
         .supportedSerializationFormats(GrpcSerializationFormats.PROTO)
         .maxRequestMessageLength(maxRequestBytes)
         // Armeria's own answers; the receiver's do not come here.
-        .exceptionHandler((ctx, status, cause, metadata) -> framingStatus(
+        .exceptionHandler((ctx, status, cause, metadata) -> withRetryHint(framingStatus(
             status, cause, ctx.request().headers().get("grpc-encoding", "identity"),
-            maxRequestBytes))
+            maxRequestBytes), cause, metadata))
         .build();
   }
 
@@ -107,6 +117,26 @@ abstract class GrpcReceiver<R> {
     return problem == null ? status : io.grpc.Status.INVALID_ARGUMENT.withDescription(problem);
   }
 
+  /**
+   * Armeria's own {@code UNAVAILABLE} (while the server shuts down) and {@code RESOURCE_EXHAUSTED}
+   * with the retry hint the receivers' carry, and its request timeout (a body that did not arrive
+   * in time) as {@code UNAVAILABLE}, which clients retry, with it too.
+   */
+  private static io.grpc.Status withRetryHint(
+      io.grpc.Status status, Throwable cause, Metadata metadata) {
+    if (cause instanceof RequestTimeoutException) {
+      status = io.grpc.Status.UNAVAILABLE.withDescription(
+          "the request was not answered within the server's request timeout; retry");
+    }
+    if (status.getCode() == io.grpc.Status.Code.UNAVAILABLE
+        || status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+      metadata.put(STATUS_DETAILS, retryable(Status.newBuilder()
+          .setCode(status.getCode().value())
+          .setMessage(status.getDescription() == null ? "" : status.getDescription())));
+    }
+    return status;
+  }
+
   private static String framingProblem(io.grpc.Status status, Throwable cause, String encoding) {
     String malformed = "malformed gRPC request: ";
     if (cause instanceof IndexOutOfBoundsException) {
@@ -129,7 +159,14 @@ abstract class GrpcReceiver<R> {
   private void call(byte[] body, StreamObserver<R> observer) {
     long start = System.nanoTime();
     ServiceRequestContext ctx = ServiceRequestContext.current();
-    ingest.submit(protocol, body, false, decoder)
+    CompletableFuture<Outcome> result;
+    if (intake.take()) {
+      result = ingest.submit(protocol, body, false, decoder);
+      result.whenComplete((outcome, failure) -> intake.finish());
+    } else {
+      result = CompletableFuture.completedFuture(Intake.STOPPING);
+    }
+    result
         .thenAcceptAsync(outcome -> {
           meters.request(receiver, outcome.kind(), System.nanoTime() - start);
           if (outcome.kind() == Kind.ACCEPTED) {
@@ -145,12 +182,15 @@ abstract class GrpcReceiver<R> {
     Status.Builder status = Status.newBuilder()
         .setCode(outcome.kind().rpcCode().getNumber())
         .setMessage(outcome.message());
-    if (outcome.kind().retryable()) {
-      status.addDetails(Any.pack(RetryInfo.newBuilder()
-          .setRetryDelay(Duration.newBuilder().setSeconds(Ingest.RETRY_AFTER_SECONDS))
-          .build()));
-    }
-    return status.build();
+    return outcome.kind().retryable() ? retryable(status) : status.build();
+  }
+
+  /** The status with a {@code google.rpc.RetryInfo} asking for {@link Ingest#RETRY_AFTER_SECONDS}. */
+  private static Status retryable(Status.Builder status) {
+    return status.addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(Duration.newBuilder().setSeconds(Ingest.RETRY_AFTER_SECONDS))
+            .build()))
+        .build();
   }
 
   /** A message as its bytes, unparsed. */

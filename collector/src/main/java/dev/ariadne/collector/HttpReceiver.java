@@ -17,15 +17,22 @@ import com.linecorp.armeria.server.ServiceOptions;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.ariadne.collector.Outcome.Kind;
 import dev.ariadne.model.internal.Counted;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * What the HTTP receivers share: only {@code POST}; the body format chosen by {@code
  * Content-Type}; {@code gzip} or no {@code Content-Encoding}; bodies over {@code maxRequestBytes}
  * refused before they are read when their length is declared, and as soon as they pass it
- * otherwise (the receiver enforces the limit instead of Armeria, so that its answer names it).
- * On the event loop it only reads headers and gathers the body; the {@link Ingest} does the rest.
+ * otherwise (the receiver enforces the limit instead of Armeria, so that its answer names it); a
+ * body that has not all arrived within {@code requestTimeout} answered 503 with {@code
+ * Retry-After}, and nothing of it stored. Once the {@link Intake} drains, requests are refused at
+ * once with 503 and {@code Retry-After}. On the event loop it only reads headers and gathers the
+ * body; the {@link Ingest} does the rest.
  */
 abstract class HttpReceiver implements HttpService {
 
@@ -36,15 +43,25 @@ abstract class HttpReceiver implements HttpService {
   private final Meters meters;
   private final String receiver;
   private final int maxRequestBytes;
+  private final Intake intake;
+  private final Duration requestTimeout;
+  private final Outcome timedOut;
   private final ServiceOptions options;
 
-  HttpReceiver(Ingest ingest, Meters meters, String receiver, int maxRequestBytes) {
+  HttpReceiver(Ingest ingest, Meters meters, String receiver, int maxRequestBytes, Intake intake,
+      Duration requestTimeout) {
     this.ingest = ingest;
     this.meters = meters;
     this.receiver = receiver;
     this.maxRequestBytes = maxRequestBytes;
-    // Armeria's own limit would answer before the receiver could name the limit; 0 turns it off.
-    options = ServiceOptions.builder().maxRequestLength(0).build();
+    this.intake = intake;
+    this.requestTimeout = requestTimeout;
+    timedOut = Outcome.failed(Kind.UNAVAILABLE, "the request body did not arrive within"
+        + " collector.request-timeout (" + requestTimeout.toMillis() + " ms); nothing of it was"
+        + " stored; retry");
+    // Armeria's own limit would answer before the receiver could name the limit, and its request
+    // timeout with a 408, which OTLP exporters do not retry; 0 turns them off.
+    options = ServiceOptions.builder().maxRequestLength(0).requestTimeoutMillis(0).build();
   }
 
   /** The format of a body of this type, or null if the receiver does not read it. */
@@ -90,13 +107,44 @@ abstract class HttpReceiver implements HttpService {
     if (length > maxRequestBytes) {
       return answer(start, format, tooLarge("request body of " + length + " bytes"));
     }
-    CompletableFuture<HttpResponse> response = req.peekData(new BodyLimit(maxRequestBytes))
+    if (!intake.take()) {
+      return answer(start, format, Intake.STOPPING);
+    }
+    CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    // Set by whichever comes first: the whole body, taken for ingest, or the request cut.
+    AtomicBoolean settled = new AtomicBoolean();
+    Runnable cut = () -> {
+      if (settled.compareAndSet(false, true)) {
+        outcome.complete(Intake.STOPPING);
+      }
+    };
+    intake.arriving(cut);
+    ScheduledFuture<?> timeout = ctx.eventLoop().schedule(() -> {
+      if (settled.compareAndSet(false, true)) {
+        outcome.complete(timedOut);
+      }
+    }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    req.peekData(new BodyLimit(maxRequestBytes))
         .aggregate(AggregationOptions.usePooledObjects(ctx.alloc()))
-        .thenCompose(body ->
-            ingest.submit(format.protocol(), copyAndRelease(body.content()), gzip, format.decoder()))
-        .exceptionally(this::unreadable)
-        .thenApply(outcome -> answer(start, format, outcome));
-    return HttpResponse.of(response);
+        .handle((body, failure) -> {
+          intake.arrived(cut);
+          timeout.cancel(false);
+          if (!settled.compareAndSet(false, true)) {
+            if (body != null) {
+              body.content().close();
+            }
+          } else if (failure != null) {
+            outcome.complete(unreadable(failure));
+          } else {
+            ingest.submit(format.protocol(), copyAndRelease(body.content()), gzip, format.decoder())
+                .thenAccept(outcome::complete);
+          }
+          return null;
+        });
+    return HttpResponse.of(outcome.thenApply(result -> {
+      intake.finish();
+      return answer(start, format, result);
+    }));
   }
 
   /**

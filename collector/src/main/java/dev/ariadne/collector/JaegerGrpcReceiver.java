@@ -16,12 +16,12 @@ final class JaegerGrpcReceiver extends GrpcReceiver<byte[]> {
   /** {@code PostSpansResponse} has no fields: its encoding is empty. */
   private static final byte[] POST_SPANS_RESPONSE = new byte[0];
 
-  private JaegerGrpcReceiver(Ingest ingest, Meters meters) {
-    super(ingest, meters, Protocol.JAEGER_PROTO, "jaeger_grpc", JaegerProtoDecoder::decode);
+  private JaegerGrpcReceiver(Ingest ingest, Meters meters, Intake intake) {
+    super(ingest, meters, intake, Protocol.JAEGER_PROTO, "jaeger_grpc", JaegerProtoDecoder::decode);
   }
 
-  static GrpcService service(Ingest ingest, Meters meters, int maxRequestBytes) {
-    return new JaegerGrpcReceiver(ingest, meters).grpcService(
+  static GrpcService service(Ingest ingest, Meters meters, Intake intake, int maxRequestBytes) {
+    return new JaegerGrpcReceiver(ingest, meters, intake).grpcService(
         SERVICE_NAME, "PostSpans", new BytesMarshaller(), maxRequestBytes);
   }
 

@@ -3,6 +3,7 @@ package dev.ariadne.collector;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import dev.ariadne.model.jaeger.JaegerThriftDecoder;
+import java.time.Duration;
 
 /**
  * Jaeger collector {@code POST /api/traces}: one Thrift {@code Batch} per body, in the binary
@@ -24,8 +25,9 @@ final class JaegerThriftHttpReceiver extends HttpReceiver {
   private static final Format COMPACT =
       new Format(Protocol.JAEGER_THRIFT, JaegerThriftDecoder.COMPACT::decode, THRIFT_COMPACT);
 
-  JaegerThriftHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes) {
-    super(ingest, meters, "jaeger_thrift_http", maxRequestBytes);
+  JaegerThriftHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes, Intake intake,
+      Duration requestTimeout) {
+    super(ingest, meters, "jaeger_thrift_http", maxRequestBytes, intake, requestTimeout);
   }
 
   @Override

@@ -12,12 +12,12 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 final class OtlpGrpcReceiver extends GrpcReceiver<ExportTraceServiceResponse> {
   static final String SERVICE_NAME = "opentelemetry.proto.collector.trace.v1.TraceService";
 
-  private OtlpGrpcReceiver(Ingest ingest, Meters meters) {
-    super(ingest, meters, Protocol.OTLP_GRPC, "otlp_grpc", OtlpProtobufDecoder::decode);
+  private OtlpGrpcReceiver(Ingest ingest, Meters meters, Intake intake) {
+    super(ingest, meters, intake, Protocol.OTLP_GRPC, "otlp_grpc", OtlpProtobufDecoder::decode);
   }
 
-  static GrpcService service(Ingest ingest, Meters meters, int maxRequestBytes) {
-    return new OtlpGrpcReceiver(ingest, meters).grpcService(SERVICE_NAME, "Export",
+  static GrpcService service(Ingest ingest, Meters meters, Intake intake, int maxRequestBytes) {
+    return new OtlpGrpcReceiver(ingest, meters, intake).grpcService(SERVICE_NAME, "Export",
         ProtoUtils.marshaller(ExportTraceServiceResponse.getDefaultInstance()), maxRequestBytes);
   }
 

@@ -14,6 +14,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
 /**
  * OTLP/HTTP {@code POST /v1/traces}: {@code application/x-protobuf} (or {@code
@@ -28,8 +29,9 @@ final class OtlpHttpReceiver extends HttpReceiver {
       new Format(Protocol.OTLP_HTTP, OtlpJsonDecoder::decode, MediaType.JSON);
   private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
-  OtlpHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes) {
-    super(ingest, meters, "otlp_http", maxRequestBytes);
+  OtlpHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes, Intake intake,
+      Duration requestTimeout) {
+    super(ingest, meters, "otlp_http", maxRequestBytes, intake, requestTimeout);
   }
 
   @Override

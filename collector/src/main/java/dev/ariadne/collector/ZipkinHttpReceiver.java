@@ -3,6 +3,7 @@ package dev.ariadne.collector;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import dev.ariadne.model.zipkin.ZipkinDecoder;
+import java.time.Duration;
 
 /**
  * Zipkin {@code POST /api/v2/spans}: {@code application/json} (also when there is no {@code
@@ -17,8 +18,9 @@ final class ZipkinHttpReceiver extends HttpReceiver {
   private static final Format PROTO3 =
       new Format(Protocol.ZIPKIN_PROTO3, ZipkinDecoder.PROTO3::decode, MediaType.X_PROTOBUF);
 
-  ZipkinHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes) {
-    super(ingest, meters, "zipkin", maxRequestBytes);
+  ZipkinHttpReceiver(Ingest ingest, Meters meters, int maxRequestBytes, Intake intake,
+      Duration requestTimeout) {
+    super(ingest, meters, "zipkin", maxRequestBytes, intake, requestTimeout);
   }
 
   @Override

@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} drains the requests (answering
- * new ones until a quiet second or the drain time), closes the ports, then closes the collector and
- * the storage.
+ * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} drains the collector
+ * (refusing new ingest requests with a retry hint until those in flight are answered, at most the
+ * drain time), closes the ports, then closes the storage.
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
@@ -56,10 +56,12 @@ final class AriadneServer implements AutoCloseable {
   private final Collector collector;
   private final Map<String, Server> servers;
   private final PrometheusMeterRegistry registry;
+  private final Duration drainTime;
 
   private AriadneServer(
       Storage storage, String storageDescription, Analytics analytics, Collector collector,
-      Map<String, Server> servers, PrometheusMeterRegistry registry) {
+      Map<String, Server> servers, PrometheusMeterRegistry registry, Duration drainTime) {
+    this.drainTime = drainTime;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
@@ -98,6 +100,7 @@ final class AriadneServer implements AutoCloseable {
         Collector.builder(storage)
             .maxRequestBytes(config.maxRequestBytes())
             .maxQueuedSpans(config.maxQueuedSpans())
+            .requestTimeout(config.requestTimeout())
             .meterRegistry(registry);
     QueryApi.Builder queryBuilder = QueryApi.builder(storage)
         .maxTraceSpans(config.queryMaxTraceSpans())
@@ -124,7 +127,8 @@ final class AriadneServer implements AutoCloseable {
             + " /metrics and /health"));
     builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
     if (config.otlpGrpc().enabled()) {
-      builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port()).service(collector.otlpGrpc()));
+      builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port())
+          .requestTimeout(config.requestTimeout()).service(collector.otlpGrpc()));
     }
     if (config.otlpHttp().enabled()) {
       builders.put(
@@ -154,7 +158,8 @@ final class AriadneServer implements AutoCloseable {
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {
-      builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port()).service(collector.jaegerGrpc()));
+      builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
+          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
     }
 
     Map<String, Server> servers = new LinkedHashMap<>();
@@ -171,7 +176,8 @@ final class AriadneServer implements AutoCloseable {
       throw notListening(servers, started, e);
     }
     return new AriadneServer(
-        storage, storageDescription, analytics, collector, servers, registry);
+        storage, storageDescription, analytics, collector, servers, registry,
+        Duration.ofSeconds(config.drainSeconds()));
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
@@ -333,11 +339,9 @@ final class AriadneServer implements AutoCloseable {
   private static final int MAX_URL_BYTES = 64 * 1024;
 
   private static ServerBuilder builder(ServerConfig config, int port) {
-    // On stop: go on answering until no request has been active for the quiet period (at most a
-    // second), or until the drain time is over, whichever comes first; then close the ports and cut
-    // what is still in flight.
+    // On stop (once the collector has drained, see close): close the port as soon as no request
+    // is in flight, waiting at most the drain time for the queries still being answered.
     Duration drain = Duration.ofSeconds(config.drainSeconds());
-    Duration quiet = drain.compareTo(Duration.ofSeconds(1)) < 0 ? drain : Duration.ofSeconds(1);
     // Armeria's own meters are not exported. Into one registry, the six servers would each
     // register the shared blocking executor and their gauges under the same names, and Micrometer
     // keeps the first and warns; an empty composite registry records nothing.
@@ -349,7 +353,7 @@ final class AriadneServer implements AutoCloseable {
         .http1MaxInitialLineLength(MAX_URL_BYTES)
         .http2MaxHeaderListSize(MAX_URL_BYTES + 8192)
         .meterRegistry(new CompositeMeterRegistry())
-        .gracefulShutdownTimeout(quiet, drain);
+        .gracefulShutdownTimeout(Duration.ZERO, drain);
   }
 
   /**
@@ -436,12 +440,25 @@ final class AriadneServer implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Drains, then stops: the collector refuses new requests at once (503 / {@code UNAVAILABLE} with
+   * a retry hint) while the ports stay open and queries are answered, until every request it had
+   * taken is answered or the drain time is over; uploads still arriving then are answered 503 with
+   * a retry hint. Then the ports close, once the requests on them are answered, and the collector
+   * and the storage close.
+   */
   @Override
   public void close() {
+    collector.drain();
+    try {
+      collector.awaitDrained(drainTime);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    collector.close();
     Map<Server, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
     servers.values().forEach(s -> stopped.put(s, s.stop()));
     stopped.forEach(AriadneServer::awaitDisconnected);
-    collector.close();
     closeQuietly(analytics);
     closeQuietly(storage);
     registry.close();

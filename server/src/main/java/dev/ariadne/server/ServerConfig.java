@@ -30,6 +30,7 @@ record ServerConfig(
     Receiver jaegerGrpc,
     int maxRequestBytes,
     int maxQueuedSpans,
+    Duration requestTimeout,
     int drainSeconds) {
 
   /** The embedded engine's settings. */
@@ -75,6 +76,13 @@ record ServerConfig(
     long bytes = s.getBytes(key);
     if (bytes > 0) return bytes;
     throw s.invalid(key, "a size above 0, optionally with a unit: KiB, MiB, GiB or TiB");
+  }
+
+  /** How long an ingest request's body may take to arrive: more than nothing. */
+  private static Duration requestTimeout(Settings s) throws ConfigException {
+    Duration timeout = s.getDuration("collector.request-timeout");
+    if (timeout.toMillis() >= 1) return timeout;
+    throw s.invalid("collector.request-timeout", "a duration of at least 1ms, such as 30s");
   }
 
   /** The analytics' retention: whole hours are what it deletes, so at least one. */
@@ -124,6 +132,7 @@ record ServerConfig(
         s.getInt("collector.max-request-bytes", 1024, MAX_REQUEST_BYTES,
             "a whole number of bytes from 1024 to " + MAX_REQUEST_BYTES + ", 64 MiB"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        requestTimeout(s),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
   }
 

@@ -86,6 +86,7 @@ final class Settings {
     d.put("receivers.jaeger-grpc.port", "14250");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
+    d.put("collector.request-timeout", "30s");
     d.put("shutdown.drain-seconds", "10");
     return Collections.unmodifiableMap(d);
   }

@@ -331,10 +331,11 @@ class AriadneServerTest {
           .getBytes(StandardCharsets.US_ASCII));
       out.write(body, 0, half);
       out.flush();
+      awaitInFlight();
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
 
-      // A slow client: the rest of its body comes after the server's quiet second is over.
-      Thread.sleep(1500);
+      // A slow client: the rest of its body comes once the collector is draining.
+      awaitRefusing();
       out.write(body, half, body.length - half);
       out.flush();
       String status = new BufferedReader(
@@ -345,6 +346,29 @@ class AriadneServerTest {
     }
     server = queryOnly();
     assertThat(get(port("query"), "/api/v1/traces/" + traceId).body()).contains("086e83747d0e381e");
+  }
+
+  /** Waits until the collector has taken a request it has not answered. */
+  private void awaitInFlight() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.registry().get("ariadne.collector.requests.in.flight").gauge().value() < 1) {
+      assertThat(System.nanoTime()).as("in flight before the deadline").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  /** Waits until a new Zipkin upload is refused as the collector drains. */
+  private void awaitRefusing() throws Exception {
+    HttpRequest upload = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port("Zipkin") + "/api/v2/spans"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("[]"))
+        .build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (http.send(upload, HttpResponse.BodyHandlers.discarding()).statusCode() != 503) {
+      assertThat(System.nanoTime()).as("refusing before the deadline").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   @Test
