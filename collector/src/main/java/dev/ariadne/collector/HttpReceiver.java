@@ -136,8 +136,15 @@ abstract class HttpReceiver implements HttpService {
           } else if (failure != null) {
             outcome.complete(unreadable(failure));
           } else {
-            ingest.submit(format.protocol(), copyAndRelease(body.content()), gzip, format.decoder())
-                .thenAccept(outcome::complete);
+            // Whatever fails on the way, the request is answered, so the drain can end.
+            try {
+              ingest.submit(format.protocol(), copyAndRelease(body.content()), gzip,
+                      format.decoder())
+                  .whenComplete((result, error) ->
+                      outcome.complete(error == null ? result : internalError(error)));
+            } catch (RuntimeException e) {
+              outcome.complete(internalError(e));
+            }
           }
           return null;
         });
@@ -165,6 +172,10 @@ abstract class HttpReceiver implements HttpService {
   private Outcome tooLarge(String body) {
     return Outcome.failed(Kind.TOO_LARGE,
         body + " is larger than maxRequestBytes (" + maxRequestBytes + ")");
+  }
+
+  private static Outcome internalError(Throwable failure) {
+    return Outcome.failed(Kind.INTERNAL, "internal error: " + Exceptions.peel(failure));
   }
 
   private Outcome unreadable(Throwable failure) {
