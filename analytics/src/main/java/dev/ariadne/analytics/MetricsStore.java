@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -523,12 +524,23 @@ final class MetricsStore implements Closeable {
     }
   }
 
+  /**
+   * Moves a corrupt file aside as {@code NAME.corrupt}, or {@code NAME.corrupt-2}, {@code -3}, …
+   * when its hour was set aside before (late spans sealed again), keeping every copy.
+   */
   private void quarantine(Path file, CorruptMetricsException e) throws IOException {
     corruptFiles++;
     Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+    for (int copy = 2; ; copy++) {
+      try {
+        Files.move(file, aside);
+        break;
+      } catch (FileAlreadyExistsException taken) {
+        aside = file.resolveSibling(file.getFileName() + ".corrupt-" + copy);
+      }
+    }
     LOG.log(Level.ERROR, "metrics file " + file + " is corrupt (" + e.getMessage()
         + "); moved aside to " + aside + ", its hour is missing from the metrics");
-    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override
