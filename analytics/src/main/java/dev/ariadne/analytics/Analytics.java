@@ -53,8 +53,6 @@ public final class Analytics implements Closeable {
   public static final String OVERFLOW = "__overflow__";
   private static final List<SpanKind> KINDS = List.of(SpanKind.values());
   private static final List<StatusCode> STATUSES = List.of(StatusCode.values());
-  /** The most spans held while they wait for the other half of a call (about 100 MiB at most). */
-  private static final int PAIR_MAX_PENDING = 500_000;
   /**
    * How often the service graph lets go of the spans whose pair wait is over: expiring them only
    * at each flush would hold them up to a flush interval longer (10 to 20 s by default, against
@@ -172,7 +170,7 @@ public final class Analytics implements Closeable {
     this.maxSeries = builder.maxSeries;
     this.clock = builder.clock;
     this.retentionMillis = builder.retention.toMillis();
-    this.graph = new ServiceGraph(builder.pairWait, PAIR_MAX_PENDING, System::nanoTime, this::recordEdge);
+    this.graph = new ServiceGraph(builder.pairWait, builder.maxPendingCalls, System::nanoTime, this::recordEdge);
     this.registry = builder.registry;
     this.collector = this::scrape;
     if (registry != null) {
@@ -520,6 +518,7 @@ public final class Analytics implements Closeable {
     private Duration sealDelay = Duration.ofMinutes(10);
     private int maxSeries = 10_000;
     private Duration pairWait = Duration.ofSeconds(10);
+    private int maxPendingCalls = 500_000;
     private long memoryMaxBytes = 256L << 20;
     private PrometheusRegistry registry;
     private Clock clock = Clock.systemUTC();
@@ -591,6 +590,20 @@ public final class Analytics implements Closeable {
         throw new IllegalArgumentException("the pair wait must be positive, not " + pairWait);
       }
       this.pairWait = pairWait;
+      return this;
+    }
+
+    /**
+     * The most spans held at once while they wait for the other half of a call (default 500,000,
+     * about 100 MiB at most); past it a span is still paired with what is held, but not held
+     * itself, and is counted as dropped.
+     */
+    public Builder maxPendingCalls(int maxPendingCalls) {
+      if (maxPendingCalls < 1) {
+        throw new IllegalArgumentException(
+            "max pending calls must be at least 1, not " + maxPendingCalls);
+      }
+      this.maxPendingCalls = maxPendingCalls;
       return this;
     }
 

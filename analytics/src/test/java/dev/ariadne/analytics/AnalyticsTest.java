@@ -369,4 +369,20 @@ class AnalyticsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("divide an hour");
   }
+
+  @Test
+  void spansPastMaxPendingCallsAreCountedAsDropped() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    assertThatThrownBy(() -> Analytics.builder().maxPendingCalls(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+    try (Analytics analytics = builder().maxPendingCalls(3).prometheusRegistry(registry).build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0, 1, StatusCode.OK));
+      }
+      analytics.record(spans);
+      assertThat(counter(registry, "traces_service_graph_dropped_spans")).isEqualTo(7);
+    }
+  }
 }
