@@ -67,6 +67,8 @@ final class MetricsStore implements Closeable {
   private final LongSupplier clock;
   private final TreeMap<Long, Hour> hours = new TreeMap<>();
   private long evictedHours;
+  /** The end of the newest hour dropped to keep the byte budget (epoch ms). */
+  private long evictedThrough = Long.MIN_VALUE;
   private long corruptFiles;
 
   private MetricsStore(Path dir, long bucketMillis, long retentionMillis, long sealDelayMillis,
@@ -105,6 +107,11 @@ final class MetricsStore implements Closeable {
 
   synchronized long evictedHours() {
     return evictedHours;
+  }
+
+  /** The end of the newest hour dropped to keep the byte budget; {@code Long.MIN_VALUE} if none. */
+  synchronized long evictedThrough() {
+    return evictedThrough;
   }
 
   synchronized long corruptFiles() {
@@ -319,6 +326,7 @@ final class MetricsStore implements Closeable {
     while (hours.size() > 1 && memoryBytes() > maxMemoryBytes) {
       Hour oldest = hours.firstEntry().getValue();
       drop(oldest);
+      evictedThrough = Math.max(evictedThrough, oldest.start + HOUR_MILLIS);
       if (evictedHours++ == 0) {
         LOG.log(Level.WARNING, "analytics: the metrics in memory reached analytics.memory-max"
             + " (" + maxMemoryBytes + " bytes); dropping their oldest hours, the first one at "
