@@ -425,7 +425,8 @@ public final class Analytics implements Closeable {
   public List<MissingMetrics> missing(
       String service, String operation, long startMillis, long endMillis) {
     List<MissingMetrics> missing = new ArrayList<>();
-    long kept = clock.millis() - retentionMillis;
+    // Hours are deleted whole: the one the retention ends in is kept until it is all past.
+    long kept = MetricsStore.hourOf(clock.millis() - retentionMillis);
     if (startMillis < kept) {
       missing.add(new MissingMetrics(MissingMetrics.Cause.RETENTION, startMillis,
           Math.min(kept, endMillis), -1, "metrics before " + Instant.ofEpochMilli(kept)

@@ -332,13 +332,17 @@ class AnalyticsTest {
   @Test
   void aRangeThatStartsBeforeTheRetentionSaysItsEarlyPartIsNotKept() throws IOException {
     try (Analytics analytics = builder().retention(Duration.ofDays(1)).build()) {
-      long cutoff = T0 + 30 * MINUTE - 24 * 60 * MINUTE;
+      // Hours are deleted whole: the one the retention ends in is kept until it is all past.
+      long cutoff = T0 - 24 * 60 * MINUTE;
       MissingMetrics gone = analytics.missing("cart", null, T0 - 2 * 24 * 60 * MINUTE, T0).get(0);
       assertThat(gone.cause()).isEqualTo(MissingMetrics.Cause.RETENTION);
       assertThat(gone.fromMillis()).isEqualTo(T0 - 2 * 24 * 60 * MINUTE);
       assertThat(gone.toMillis()).isEqualTo(cutoff);
       assertThat(gone.message()).contains("analytics.retention", "1d");
       assertThat(analytics.missing("cart", null, cutoff, T0)).isEmpty();
+      assertThat(analytics.missing("cart", null, T0 + 30 * MINUTE - 24 * 60 * MINUTE - 5, T0))
+          .as("a range a few milliseconds older than the retention, as a lookback of it asks")
+          .isEmpty();
     }
   }
 
