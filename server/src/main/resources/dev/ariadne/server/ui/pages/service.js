@@ -12,8 +12,8 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, niceTicks, percent, plural, serviceColor, timestamp}
-    from '../format.js';
+import {count, duration, epochMillis, missingText, niceTicks, percent, plural, serviceColor,
+  timestamp} from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
@@ -67,7 +67,8 @@ export async function render(main, {params: [service], query, signal}) {
   if (red.missing.length > 0) {
     replace(missing, h('div', {class: 'warning red-missing', role: 'note'},
         h('p', null, h('strong', null, 'These figures are incomplete:')),
-        red.missing.map((note) => h('p', null, note.message))));
+        red.missing.map((note) => h('p', null,
+            missingText(note, view.operation ? `${view.operation} of ${service}` : service)))));
   }
   drawCharts(charts, exemplars, red, view);
   drawOperations(operations, table.operations.filter((row) => view.spanKind === ALL

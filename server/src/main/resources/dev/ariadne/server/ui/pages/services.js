@@ -3,7 +3,7 @@
 
 import {get} from '../api.js';
 import {empty, failure, h, loading, replace} from '../dom.js';
-import {serviceColor} from '../format.js';
+import {missingText, serviceColor} from '../format.js';
 
 const MORE = 'analytics.max-series was reached, and more services and operations had spans counted '
     + 'in the __overflow__ series than are remembered: the RED metrics of any service may be '
@@ -31,5 +31,5 @@ export async function render(main, {signal}) {
           h('span', {class: 'swatch', style: {background: serviceColor(name)}}),
           h('a', {href: `/services/${encodeURIComponent(name)}`}, name),
           incomplete.has(name) ? [' ', h('span', {class: 'badge incomplete',
-            title: incomplete.get(name).message}, 'RED incomplete')] : null))));
+            title: missingText(incomplete.get(name), name)}, 'RED incomplete')] : null))));
 }
