@@ -16,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -53,8 +55,6 @@ public final class Analytics implements Closeable {
   public static final String OVERFLOW = "__overflow__";
   private static final List<SpanKind> KINDS = List.of(SpanKind.values());
   private static final List<StatusCode> STATUSES = List.of(StatusCode.values());
-  /** The most spans held while they wait for the other half of a call (about 100 MiB at most). */
-  private static final int PAIR_MAX_PENDING = 500_000;
   /**
    * How often the service graph lets go of the spans whose pair wait is over: expiring them only
    * at each flush would hold them up to a flush interval longer (10 to 20 s by default, against
@@ -75,6 +75,8 @@ public final class Analytics implements Closeable {
   private final ConcurrentHashMap<SeriesKey.Operation, OperationSeries> operations =
       new ConcurrentHashMap<>();
   private final AtomicLong overflowSpans = new AtomicLong();
+  /** The services and operations whose spans went to the overflow series. */
+  private final Untracked untracked;
   private final AtomicInteger admittedOperations = new AtomicInteger();
   private final AtomicLong outOfRangeSpans = new AtomicLong();
   private final AtomicLong flushFailures = new AtomicLong();
@@ -172,7 +174,8 @@ public final class Analytics implements Closeable {
     this.maxSeries = builder.maxSeries;
     this.clock = builder.clock;
     this.retentionMillis = builder.retention.toMillis();
-    this.graph = new ServiceGraph(builder.pairWait, PAIR_MAX_PENDING, System::nanoTime, this::recordEdge);
+    this.untracked = new Untracked(builder.untrackedNames);
+    this.graph = new ServiceGraph(builder.pairWait, builder.maxPendingCalls, System::nanoTime, this::recordEdge);
     this.registry = builder.registry;
     this.collector = this::scrape;
     if (registry != null) {
@@ -216,7 +219,8 @@ public final class Analytics implements Closeable {
       if (series == null) {
         series = admit(operations, admittedOperations, key,
             k -> new SeriesKey.Operation(OVERFLOW, OVERFLOW, k.kind(), k.status()),
-            k -> flushed(k, new OperationSeries()));
+            k -> flushed(k, new OperationSeries()),
+            () -> untracked.add(span.serviceName(), span.name(), startMillis));
       }
       series.add(bucket, span.durationNanos(), span.statusCode() == StatusCode.ERROR, span);
       graph.accept(span);
@@ -230,7 +234,7 @@ public final class Analytics implements Closeable {
     if (series == null) {
       series = admit(edges, admittedEdges, key,
           k -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, k.connectionType()),
-          k -> flushed(k, new EdgeSeries()));
+          k -> flushed(k, new EdgeSeries()), () -> { });
     }
     long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
@@ -242,10 +246,10 @@ public final class Analytics implements Closeable {
   /**
    * The series of a key not seen yet: its own while fewer than {@code maxSeries} keys of its kind
    * were {@code admitted}, else the overflow series of its kind ({@code overflow} names it),
-   * counted.
+   * counted, and {@code overflowing} run.
    */
   private <K, V> V admit(ConcurrentHashMap<K, V> series, AtomicInteger admitted, K key,
-      Function<K, K> overflow, Function<K, V> create) {
+      Function<K, K> overflow, Function<K, V> create, Runnable overflowing) {
     if (admitted.get() < maxSeries) {
       return series.computeIfAbsent(key, k -> {
         admitted.incrementAndGet();
@@ -253,6 +257,7 @@ public final class Analytics implements Closeable {
       });
     }
     overflowed();
+    overflowing.run();
     return series.computeIfAbsent(overflow.apply(key), create);
   }
 
@@ -410,6 +415,91 @@ public final class Analytics implements Closeable {
     return merged;
   }
 
+  /**
+   * What the metrics of {@code service} (or of its {@code operation}, when not null) lack over
+   * [start, end): the part of the range past the retention, or dropped to keep within the memory
+   * budget; and spans counted in the overflow series since the server started, or that may have
+   * been when more services and operations overflowed than are remembered. Empty when nothing is
+   * known to be missing.
+   */
+  public List<MissingMetrics> missing(
+      String service, String operation, long startMillis, long endMillis) {
+    List<MissingMetrics> missing = new ArrayList<>();
+    // Hours are deleted whole: the one the retention ends in is kept until it is all past.
+    long kept = MetricsStore.hourOf(clock.millis() - retentionMillis);
+    if (startMillis < kept) {
+      missing.add(new MissingMetrics(MissingMetrics.Cause.RETENTION, startMillis,
+          Math.min(kept, endMillis), -1, "metrics before " + Instant.ofEpochMilli(kept)
+              + " are not kept (analytics.retention: " + text(Duration.ofMillis(retentionMillis))
+              + "): the range before then shows no requests, whether there were any or not"));
+    }
+    long evicted = store.evictedThrough();
+    if (startMillis < evicted) {
+      missing.add(new MissingMetrics(MissingMetrics.Cause.MEMORY_MAX, startMillis,
+          Math.min(evicted, endMillis), -1, "metrics before " + Instant.ofEpochMilli(evicted)
+              + " were dropped to keep within analytics.memory-max: the range before then shows"
+              + " no requests, whether there were any or not"));
+    }
+    String subject = operation == null ? service : operation + " of " + service;
+    Untracked.Spans spans = untracked.of(service, operation);
+    if (spans != null) {
+      if (spans.first() < endMillis && spans.last() >= startMillis) {
+        missing.add(untracked(subject, spans));
+      }
+    } else if (untracked.more()) {
+      Untracked.Spans all = untracked.all();
+      if (all.first() < endMillis && all.last() >= startMillis) {
+        missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, all.first(), all.last(), -1,
+            "the figures of " + subject + " may lack spans that started from "
+                + Instant.ofEpochMilli(all.first()) + " to " + Instant.ofEpochMilli(all.last())
+                + ": analytics.max-series (" + maxSeries + ") was reached, and spans of more"
+                + " services and operations than are remembered were counted in the series named "
+                + OVERFLOW + " instead"));
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * The services with spans counted in the overflow series since the server started, by name,
+   * each with what it lacks; as many as are remembered (see {@link #moreUntrackedServices}).
+   */
+  public SortedMap<String, MissingMetrics> untrackedServices() {
+    SortedMap<String, MissingMetrics> services = new TreeMap<>();
+    untracked.services().forEach((service, spans) -> services.put(service, untracked(service, spans)));
+    return services;
+  }
+
+  /**
+   * Whether more services and operations had spans counted in the overflow series than are
+   * remembered: then any other service may lack spans too.
+   */
+  public boolean moreUntrackedServices() {
+    return untracked.more();
+  }
+
+  private MissingMetrics untracked(String subject, Untracked.Spans spans) {
+    long count = spans.count();
+    return new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, spans.first(), spans.last(), count,
+        count + (count == 1 ? " span of " : " spans of ") + subject + " that started from "
+            + Instant.ofEpochMilli(spans.first()) + " to " + Instant.ofEpochMilli(spans.last())
+            + " are not counted here: analytics.max-series (" + maxSeries + ") was reached, and"
+            + " they were counted in the series named " + OVERFLOW + " instead (as known since"
+            + " the server started)");
+  }
+
+  /** A duration as the settings write it: {@code 30d}, {@code 12h}, {@code 90m}. */
+  private static String text(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds % 3_600 == 0) {
+      return seconds / 3_600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+  }
+
   private static RedPoint point(long at, Aggregate a, List<Double> quantiles) {
     return new RedPoint(at, a.count(), a.errors(), quantiles(a, quantiles), a.exemplars());
   }
@@ -520,6 +610,8 @@ public final class Analytics implements Closeable {
     private Duration sealDelay = Duration.ofMinutes(10);
     private int maxSeries = 10_000;
     private Duration pairWait = Duration.ofSeconds(10);
+    private int maxPendingCalls = 500_000;
+    private int untrackedNames = 10_000;
     private long memoryMaxBytes = 256L << 20;
     private PrometheusRegistry registry;
     private Clock clock = Clock.systemUTC();
@@ -594,6 +686,20 @@ public final class Analytics implements Closeable {
       return this;
     }
 
+    /**
+     * The most spans held at once while they wait for the other half of a call (default 500,000,
+     * about 100 MiB at most); past it a span is still paired with what is held, but not held
+     * itself, and is counted as dropped.
+     */
+    public Builder maxPendingCalls(int maxPendingCalls) {
+      if (maxPendingCalls < 1) {
+        throw new IllegalArgumentException(
+            "max pending calls must be at least 1, not " + maxPendingCalls);
+      }
+      this.maxPendingCalls = maxPendingCalls;
+      return this;
+    }
+
     /** Without a data directory, the most bytes of metrics kept in memory (default 256 MiB). */
     public Builder memoryMaxBytes(long memoryMaxBytes) {
       if (memoryMaxBytes < 1) {
@@ -606,6 +712,12 @@ public final class Analytics implements Closeable {
     /** Where the Prometheus series and the analytics' own counters are registered (default: none). */
     public Builder prometheusRegistry(PrometheusRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** How many services and operations with spans past the series cap are remembered. */
+    Builder untrackedNames(int untrackedNames) {
+      this.untrackedNames = untrackedNames;
       return this;
     }
 

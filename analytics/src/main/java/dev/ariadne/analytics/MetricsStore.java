@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,6 +67,8 @@ final class MetricsStore implements Closeable {
   private final LongSupplier clock;
   private final TreeMap<Long, Hour> hours = new TreeMap<>();
   private long evictedHours;
+  /** The end of the newest hour dropped to keep the byte budget (epoch ms). */
+  private long evictedThrough = Long.MIN_VALUE;
   private long corruptFiles;
 
   private MetricsStore(Path dir, long bucketMillis, long retentionMillis, long sealDelayMillis,
@@ -104,6 +107,11 @@ final class MetricsStore implements Closeable {
 
   synchronized long evictedHours() {
     return evictedHours;
+  }
+
+  /** The end of the newest hour dropped to keep the byte budget; {@code Long.MIN_VALUE} if none. */
+  synchronized long evictedThrough() {
+    return evictedThrough;
   }
 
   synchronized long corruptFiles() {
@@ -318,6 +326,7 @@ final class MetricsStore implements Closeable {
     while (hours.size() > 1 && memoryBytes() > maxMemoryBytes) {
       Hour oldest = hours.firstEntry().getValue();
       drop(oldest);
+      evictedThrough = Math.max(evictedThrough, oldest.start + HOUR_MILLIS);
       if (evictedHours++ == 0) {
         LOG.log(Level.WARNING, "analytics: the metrics in memory reached analytics.memory-max"
             + " (" + maxMemoryBytes + " bytes); dropping their oldest hours, the first one at "
@@ -523,12 +532,23 @@ final class MetricsStore implements Closeable {
     }
   }
 
+  /**
+   * Moves a corrupt file aside as {@code NAME.corrupt}, or {@code NAME.corrupt-2}, {@code -3}, …
+   * when its hour was set aside before (late spans sealed again), keeping every copy.
+   */
   private void quarantine(Path file, CorruptMetricsException e) throws IOException {
     corruptFiles++;
     Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
+    for (int copy = 2; ; copy++) {
+      try {
+        Files.move(file, aside);
+        break;
+      } catch (FileAlreadyExistsException taken) {
+        aside = file.resolveSibling(file.getFileName() + ".corrupt-" + copy);
+      }
+    }
     LOG.log(Level.ERROR, "metrics file " + file + " is corrupt (" + e.getMessage()
         + "); moved aside to " + aside + ", its hour is missing from the metrics");
-    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override

@@ -274,6 +274,94 @@ class AnalyticsTest {
   }
 
   @Test
+  void theMetricsOfServicesPastTheSeriesCapSayWhatIsMissingAndSinceWhen() throws IOException {
+    try (Analytics analytics = builder().maxSeries(2).build()) {
+      analytics.record(List.of(
+          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          span("cart", "b", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
+          span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK),
+          span("cart", "c", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK),
+          span("cart", "a", SpanKind.SERVER, T0 + 4 * MINUTE, 1, StatusCode.ERROR)));
+      analytics.flush();
+
+      MissingMetrics shop = analytics.missing("shop", null, T0, T0 + 10 * MINUTE).get(0);
+      assertThat(shop.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
+      assertThat(shop.fromMillis()).isEqualTo(T0 + 5 * MINUTE);
+      assertThat(shop.toMillis()).isEqualTo(T0 + 7 * MINUTE);
+      assertThat(shop.uncountedSpans()).isEqualTo(2);
+      assertThat(shop.message()).contains("2 spans of shop", "analytics.max-series", "(2)",
+          Analytics.OVERFLOW, "2023-11-14T22:05:00Z");
+      assertThat(analytics.missing("shop", null, T0 + 8 * MINUTE, T0 + 10 * MINUTE))
+          .as("a range after the last uncounted span").isEmpty();
+      assertThat(analytics.missing("cart", null, T0, T0 + 10 * MINUTE)).singleElement()
+          .extracting(MissingMetrics::uncountedSpans).isEqualTo(2L);
+      assertThat(analytics.missing("cart", "a", T0, T0 + 10 * MINUTE)).singleElement()
+          .as("its errors went past the cap").extracting(MissingMetrics::fromMillis)
+          .isEqualTo(T0 + 4 * MINUTE);
+      assertThat(analytics.missing("cart", "b", T0, T0 + 10 * MINUTE)).isEmpty();
+      assertThat(analytics.missing("other", null, T0, T0 + 10 * MINUTE)).isEmpty();
+      assertThat(analytics.untrackedServices()).containsOnlyKeys("cart", "shop");
+      assertThat(analytics.untrackedServices().get("shop").uncountedSpans()).isEqualTo(2);
+      assertThat(analytics.moreUntrackedServices()).isFalse();
+    }
+  }
+
+  @Test
+  void pastTheNamesItRemembersAServiceMayBeMissingSpans() throws IOException {
+    try (Analytics analytics = builder().maxSeries(1).untrackedNames(2).build()) {
+      analytics.record(List.of(
+          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          span("shop", "x", SpanKind.SERVER, T0 + MINUTE, 1, StatusCode.OK),
+          span("shop", "y", SpanKind.SERVER, T0 + 2 * MINUTE, 1, StatusCode.OK),
+          span("bank", "z", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK)));
+      assertThat(analytics.untrackedServices()).containsOnlyKeys("shop");
+      assertThat(analytics.moreUntrackedServices()).isTrue();
+      assertThat(analytics.missing("shop", "x", T0, T0 + 10 * MINUTE)).singleElement()
+          .extracting(MissingMetrics::uncountedSpans).isEqualTo(1L);
+      MissingMetrics maybe = analytics.missing("bank", null, T0, T0 + 10 * MINUTE).get(0);
+      assertThat(maybe.uncountedSpans()).as("not known").isEqualTo(-1);
+      assertThat(maybe.fromMillis()).isEqualTo(T0 + MINUTE);
+      assertThat(maybe.toMillis()).isEqualTo(T0 + 3 * MINUTE);
+      assertThat(maybe.message()).contains("may", "bank");
+      assertThat(analytics.missing("shop", "y", T0, T0 + 10 * MINUTE)).singleElement()
+          .extracting(MissingMetrics::uncountedSpans).isEqualTo(-1L);
+    }
+  }
+
+  @Test
+  void aRangeThatStartsBeforeTheRetentionSaysItsEarlyPartIsNotKept() throws IOException {
+    try (Analytics analytics = builder().retention(Duration.ofDays(1)).build()) {
+      // Hours are deleted whole: the one the retention ends in is kept until it is all past.
+      long cutoff = T0 - 24 * 60 * MINUTE;
+      MissingMetrics gone = analytics.missing("cart", null, T0 - 2 * 24 * 60 * MINUTE, T0).get(0);
+      assertThat(gone.cause()).isEqualTo(MissingMetrics.Cause.RETENTION);
+      assertThat(gone.fromMillis()).isEqualTo(T0 - 2 * 24 * 60 * MINUTE);
+      assertThat(gone.toMillis()).isEqualTo(cutoff);
+      assertThat(gone.message()).contains("analytics.retention", "1d");
+      assertThat(analytics.missing("cart", null, cutoff, T0)).isEmpty();
+      assertThat(analytics.missing("cart", null, T0 + 30 * MINUTE - 24 * 60 * MINUTE - 5, T0))
+          .as("a range a few milliseconds older than the retention, as a lookback of it asks")
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aRangeOverHoursTheMemoryBudgetDroppedSaysSo() throws IOException {
+    try (Analytics analytics = builder().memoryMaxBytes(1).build()) {
+      for (int h = 1; h <= 3; h++) {
+        analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
+            StatusCode.OK)));
+      }
+      analytics.flush();
+      MissingMetrics dropped = analytics.missing("cart", null, T0 - 4 * 60 * MINUTE, T0).get(0);
+      assertThat(dropped.cause()).isEqualTo(MissingMetrics.Cause.MEMORY_MAX);
+      assertThat(dropped.toMillis()).isEqualTo(T0 - 60 * MINUTE);
+      assertThat(analytics.missing("cart", null, T0 - 60 * MINUTE, T0)).isEmpty();
+    }
+  }
+
+  @Test
   void exposesTempoNamedSpanMetrics() throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
@@ -368,5 +456,21 @@ class AnalyticsTest {
     assertThatThrownBy(() -> Analytics.builder().bucket(Duration.ofSeconds(7)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("divide an hour");
+  }
+
+  @Test
+  void spansPastMaxPendingCallsAreCountedAsDropped() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    assertThatThrownBy(() -> Analytics.builder().maxPendingCalls(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+    try (Analytics analytics = builder().maxPendingCalls(3).prometheusRegistry(registry).build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0, 1, StatusCode.OK));
+      }
+      analytics.record(spans);
+      assertThat(counter(registry, "traces_service_graph_dropped_spans")).isEqualTo(7);
+    }
   }
 }

@@ -272,6 +272,29 @@ class MetricsStoreTest {
   }
 
   @Test
+  void aSecondCorruptFileOfTheSameHourIsSetAsideBesideTheFirst() throws IOException {
+    Path sealed = sealTwoHoursAndCorruptTheFirstRecord();
+    try (MetricsStore store = durable()) {
+      assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
+      store.append(Map.of(KEY, Map.of(T0 + 30 * MINUTE, spans(4, 1000))));
+      now.addAndGet(HOUR);
+      store.maintain();
+    }
+    byte[] first = Files.readAllBytes(sealed.resolveSibling(T0 + ".hour.corrupt"));
+    byte[] bytes = Files.readAllBytes(sealed);
+    bytes[12] ^= 0x01;
+    Files.write(sealed, bytes);
+    try (MetricsStore store = durable()) {
+      assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
+      assertThat(store.corruptFiles()).isEqualTo(1);
+    }
+    assertThat(files("*.corrupt*")).containsExactly(
+        sealed.resolveSibling(T0 + ".hour.corrupt"), sealed.resolveSibling(T0 + ".hour.corrupt-2"));
+    assertThat(Files.readAllBytes(sealed.resolveSibling(T0 + ".hour.corrupt"))).isEqualTo(first);
+    assertThat(Files.readAllBytes(sealed.resolveSibling(T0 + ".hour.corrupt-2"))).isEqualTo(bytes);
+  }
+
+  @Test
   void hoursPastTheRetentionAreDeletedWhole() throws IOException {
     try (MetricsStore store = durable()) {
       store.append(Map.of(KEY, Map.of(T0, spans(3, 1000), T0 + 5 * HOUR, spans(1, 1000))));

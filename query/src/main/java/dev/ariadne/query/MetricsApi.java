@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.analytics.Exemplar;
+import dev.ariadne.analytics.MissingMetrics;
 import dev.ariadne.analytics.OperationSummary;
 import dev.ariadne.analytics.RedPoint;
 import dev.ariadne.analytics.RedQuery;
@@ -55,6 +56,8 @@ final class MetricsApi {
     } catch (IllegalArgumentException e) {
       throw new BadParameterException("step", "step: " + e.getMessage());
     }
+    List<MissingMetrics> missing = analytics.missing(
+        service, operation.orElse(null), window.startMillis, window.coveredEnd());
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
@@ -66,6 +69,7 @@ final class MetricsApi {
         json.writeStringField("spanKind", kind.get().name().toLowerCase(Locale.ROOT));
       }
       writeWindow(window, json);
+      writeMissing(missing, json);
       json.writeArrayFieldStart("points");
       for (RedPoint point : points) {
         json.writeStartObject();
@@ -98,11 +102,14 @@ final class MetricsApi {
         service, kind, window.startMillis, window.endMillis, RedQuery.STANDARD_QUANTILES);
     long spanMillis = window.coveredEnd() - Math.floorDiv(window.startMillis, window.bucketMillis)
         * window.bucketMillis;
+    List<MissingMetrics> missing =
+        analytics.missing(service, null, window.startMillis, window.coveredEnd());
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
       json.writeStringField("service", service);
       writeWindow(window, json);
+      writeMissing(missing, json);
       json.writeArrayFieldStart("operations");
       for (OperationSummary row : rows) {
         json.writeStartObject();
@@ -114,6 +121,33 @@ final class MetricsApi {
       json.writeEndArray();
       json.writeEndObject();
     };
+  }
+
+  private static void writeMissing(List<MissingMetrics> missing, JsonGenerator json)
+      throws IOException {
+    json.writeArrayFieldStart("missing");
+    for (MissingMetrics m : missing) {
+      json.writeStartObject();
+      writeMissingFields(m, json);
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+  }
+
+  /** What a {@link MissingMetrics} says, as fields of the object being written. */
+  static void writeMissingFields(MissingMetrics missing, JsonGenerator json) throws IOException {
+    json.writeStringField("cause", missing.cause().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    json.writeStringField("setting", missing.cause().setting());
+    json.writeStringField("from", Long.toString(missing.fromMillis() * NANOS_PER_MILLI));
+    json.writeStringField("to", Long.toString(missing.toMillis() * NANOS_PER_MILLI));
+    if (missing.cause() == MissingMetrics.Cause.MAX_SERIES) {
+      if (missing.uncountedSpans() < 0) {
+        json.writeNullField("uncountedSpans");
+      } else {
+        json.writeNumberField("uncountedSpans", missing.uncountedSpans());
+      }
+    }
+    json.writeStringField("message", missing.message());
   }
 
   private static void writeRed(long requests, long errors, long overMillis, List<Double> quantiles,

@@ -3,7 +3,9 @@ package dev.ariadne.query;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ariadne.analytics.Analytics;
 import dev.ariadne.analytics.CriticalPath;
+import dev.ariadne.analytics.MissingMetrics;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Event;
 import dev.ariadne.model.Link;
@@ -36,11 +38,14 @@ final class NativeApi {
   private final Storage storage;
   private final TraceReader traces;
   private final Dependencies dependencies;
+  /** The RED metrics, or null when analytics is off. */
+  private final Analytics analytics;
 
-  NativeApi(Storage storage, TraceReader traces, Dependencies dependencies) {
+  NativeApi(Storage storage, TraceReader traces, Dependencies dependencies, Analytics analytics) {
     this.storage = requireNonNull(storage, "storage");
     this.traces = requireNonNull(traces, "traces");
     this.dependencies = requireNonNull(dependencies, "dependencies");
+    this.analytics = analytics;
   }
 
   Handler.Answer trace(Params params) throws IOException {
@@ -142,7 +147,30 @@ final class NativeApi {
 
   Handler.Answer services(Params params) throws IOException {
     List<String> services = storage.services();
-    return body -> writeStrings("services", services, body.json());
+    if (analytics == null) {
+      return body -> writeStrings("services", services, body.json());
+    }
+    Map<String, MissingMetrics> incomplete = analytics.untrackedServices();
+    boolean more = analytics.moreUntrackedServices();
+    return body -> {
+      JsonGenerator json = body.json();
+      json.writeStartObject();
+      json.writeArrayFieldStart("services");
+      for (String service : services) {
+        json.writeString(service);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("redIncomplete");
+      for (Map.Entry<String, MissingMetrics> entry : incomplete.entrySet()) {
+        json.writeStartObject();
+        json.writeStringField("service", entry.getKey());
+        MetricsApi.writeMissingFields(entry.getValue(), json);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeBooleanField("redIncompleteMore", more);
+      json.writeEndObject();
+    };
   }
 
   Handler.Answer operations(Params params) throws IOException {

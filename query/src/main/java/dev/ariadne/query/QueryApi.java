@@ -37,7 +37,7 @@ public final class QueryApi {
       int maxTraceSpans, Duration timeout) {
     Dependencies dependencies = new Dependencies(storage, analytics);
     TraceReader traces = new TraceReader(storage, maxTraceSpans);
-    nativeApi = new NativeApi(storage, traces, dependencies);
+    nativeApi = new NativeApi(storage, traces, dependencies, analytics);
     jaegerApi = new JaegerApi(storage, traces, dependencies);
     zipkinApi = new ZipkinApi(storage, traces, dependencies);
     metricsApi = analytics == null ? null : new MetricsApi(analytics);

@@ -193,6 +193,7 @@ final class AriadneServer implements AutoCloseable {
         .maxSeries(settings.maxSeries())
         .flushInterval(settings.flushInterval())
         .pairWait(settings.pairWait())
+        .maxPendingCalls(settings.maxPendingCalls())
         .memoryMaxBytes(settings.memoryMaxBytes())
         .prometheusRegistry(registry.getPrometheusRegistry());
     if (config.storage().equals("embedded")) {

@@ -55,6 +55,7 @@ record ServerConfig(
       int maxSeries,
       Duration flushInterval,
       Duration pairWait,
+      int maxPendingCalls,
       long memoryMaxBytes) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
@@ -118,6 +119,7 @@ record ServerConfig(
             s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             s.getDuration("analytics.flush-interval"),
             s.getDuration("analytics.pair-wait"),
+            s.getInt("analytics.max-pending-calls", 1, Integer.MAX_VALUE, "a whole number >= 1"),
             positiveBytes(s, "analytics.memory-max")),
         s.getInt("query.port", 0, 65535, PORT),
         s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),

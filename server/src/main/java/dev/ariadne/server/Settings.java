@@ -66,6 +66,7 @@ final class Settings {
     d.put("analytics.max-series", "10000");
     d.put("analytics.flush-interval", "10s");
     d.put("analytics.pair-wait", "10s");
+    d.put("analytics.max-pending-calls", "500000");
     d.put("analytics.memory-max", "256MiB");
     d.put("memory.max-spans", "1000000");
     d.put("query.port", "16686");

@@ -112,6 +112,32 @@ class ServerAnalyticsTest {
   }
 
   @Test
+  void spansPastMaxPendingCallsAreNotHeldForPairingAndAreCounted() throws Exception {
+    start(Map.of("analytics.max-pending-calls", "5", "analytics.pair-wait", "10m"));
+    sendZipkin(20, System.currentTimeMillis() * 1000 - 60_000_000L);
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    String dropped = "";
+    while (System.nanoTime() < deadline) {
+      Matcher m = Pattern.compile("(?m)^traces_service_graph_dropped_spans_total (\\S+)$")
+          .matcher(get("/metrics").body());
+      dropped = m.find() ? m.group(1) : "";
+      if (dropped.equals("15.0")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(dropped).isEqualTo("15.0");
+  }
+
+  @Test
+  void maxPendingCallsOfZeroStopsStartUpNamingTheSetting() {
+    assertThatThrownBy(() -> start(Map.of("analytics.max-pending-calls", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("analytics.max-pending-calls (ARIADNE_ANALYTICS_MAX_PENDING_CALLS, from flag):"
+            + " \"0\" is invalid (expected: a whole number >= 1)");
+  }
+
+  @Test
   void withAnalyticsOffTheMetricsApisAreNotThere() throws Exception {
     start(Map.of("analytics.enabled", "false"));
     assertThat(get("/api/v1/metrics/red?service=checkout").statusCode()).isEqualTo(404);

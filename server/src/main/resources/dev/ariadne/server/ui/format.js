@@ -56,6 +56,27 @@ export function timestamp(millis) {
       + `${pad(d.getMilliseconds(), 3)}`;
 }
 
+/**
+ * What a RED answer's `missing` note says (spans past analytics.max-series, a range past the
+ * retention), with its times in the browser's zone as every view shows them; `subject` is the
+ * service, or the operation and its service.
+ */
+export function missingText(note, subject) {
+  const time = (nanos) => timestamp(epochMillis(nanos)).slice(0, 19);
+  const span = `from ${time(note.from)} to ${time(note.to)}`;
+  if (note.cause === 'max-series') {
+    return note.uncountedSpans === null
+      ? `${subject} may lack spans that started ${span}: ${note.setting} was reached, and more `
+          + 'services and operations had spans counted in the __overflow__ series than the server '
+          + 'remembers.'
+      : `${plural(note.uncountedSpans, 'span')} of ${subject} that started ${span} are not `
+          + `counted here: ${note.setting} was reached, and they were counted in the __overflow__ `
+          + 'series instead (as known since the server started).';
+  }
+  return `Metrics before ${time(note.to)} are not kept (${note.setting}): the range before then `
+      + 'shows no requests, whether there were any or not.';
+}
+
 /** A count with thousands separators. */
 export function count(n) {
   return Number(n).toLocaleString('en-US');

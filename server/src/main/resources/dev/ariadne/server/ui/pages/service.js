@@ -6,12 +6,14 @@
 // charts to it. Without spanKind= the page shows the requests that enter the service: its server
 // spans, or its consumer spans when it has no server spans, as Jaeger's monitoring does; a
 // service's client and internal spans are calls it makes and work it does within a request.
+// Above the charts, what the answer says they lack (spans past analytics.max-series, a range
+// past the retention), so that a chart without points is not read as a service without traffic.
 
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, niceTicks, percent, plural, serviceColor, timestamp}
-    from '../format.js';
+import {count, duration, epochMillis, missingText, niceTicks, percent, plural, serviceColor,
+  timestamp} from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const KINDS = ['server', 'client', 'producer', 'consumer', 'internal'];
@@ -31,6 +33,7 @@ export async function render(main, {params: [service], query, signal}) {
   const view = {service, path, query, range: rangeOf(query),
     operation: query.get('operation') || null,
     spanKind: query.get('spanKind')?.toLowerCase() || null};
+  const missing = h('div');
   const charts = h('section', {class: 'red-charts'}, loading('RED metrics'));
   const exemplars = h('section', {class: 'exemplars panel', hidden: true});
   const operations = h('section', {class: 'operations'}, loading('operations'));
@@ -38,7 +41,7 @@ export async function render(main, {params: [service], query, signal}) {
   // The links to other states of the view keep the rest of the URL as it is when drawn.
   view.relink = () => replace(top, heading(view), controls(view), basis(view));
   view.relink();
-  replace(main, top, charts, exemplars, h('h2', null, 'Operations'), operations);
+  replace(main, top, missing, charts, exemplars, h('h2', null, 'Operations'), operations);
   const times = apiWindow(view.range);
   const redOf = (kind) => get('/api/v1/metrics/red', {service, operation: view.operation,
     spanKind: kind === ALL ? null : kind, ...times}, signal);
@@ -60,6 +63,12 @@ export async function render(main, {params: [service], query, signal}) {
         e.status === 404 ? h('p', {class: 'state off', role: 'status'}, OFF) : failure(e));
     replace(operations);
     return;
+  }
+  if (red.missing.length > 0) {
+    replace(missing, h('div', {class: 'warning red-missing', role: 'note'},
+        h('p', null, h('strong', null, 'These figures are incomplete:')),
+        red.missing.map((note) => h('p', null,
+            missingText(note, view.operation ? `${view.operation} of ${service}` : service)))));
   }
   drawCharts(charts, exemplars, red, view);
   drawOperations(operations, table.operations.filter((row) => view.spanKind === ALL

@@ -1,8 +1,13 @@
-// The list of services, each a link to its overview.
+// The list of services, each a link to its overview; a service whose RED metrics lack spans
+// (analytics.max-series reached: they went to the __overflow__ series) has a badge saying so.
 
 import {get} from '../api.js';
 import {empty, failure, h, loading, replace} from '../dom.js';
-import {serviceColor} from '../format.js';
+import {missingText, serviceColor} from '../format.js';
+
+const MORE = 'analytics.max-series was reached, and more services and operations had spans counted '
+    + 'in the __overflow__ series than are remembered: the RED metrics of any service may be '
+    + 'incomplete.';
 
 export async function render(main, {signal}) {
   document.title = 'Services · Ariadne';
@@ -19,7 +24,12 @@ export async function render(main, {signal}) {
     replace(list, empty('No services yet: no spans have been received.'));
     return;
   }
-  replace(list, h('ul', {class: 'services'}, answer.services.map((name) => h('li', null,
-      h('span', {class: 'swatch', style: {background: serviceColor(name)}}),
-      h('a', {href: `/services/${encodeURIComponent(name)}`}, name)))));
+  const incomplete = new Map((answer.redIncomplete ?? []).map((note) => [note.service, note]));
+  replace(list,
+      answer.redIncompleteMore ? h('p', {class: 'warning', role: 'note'}, MORE) : null,
+      h('ul', {class: 'services'}, answer.services.map((name) => h('li', null,
+          h('span', {class: 'swatch', style: {background: serviceColor(name)}}),
+          h('a', {href: `/services/${encodeURIComponent(name)}`}, name),
+          incomplete.has(name) ? [' ', h('span', {class: 'badge incomplete',
+            title: missingText(incomplete.get(name), name)}, 'RED incomplete')] : null))));
 }

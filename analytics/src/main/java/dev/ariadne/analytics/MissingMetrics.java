@@ -1,0 +1,36 @@
+package dev.ariadne.analytics;
+
+/**
+ * Metrics that an answer over a time range lacks, and why: what left them out ({@link Cause}, each
+ * named after the setting that decides it), the part of the range they are missing from
+ * ({@code fromMillis} to {@code toMillis}, epoch milliseconds), for {@link Cause#MAX_SERIES} how
+ * many spans went uncounted since the server started (-1 when it is not known whether any did),
+ * and a sentence that says all this to a user.
+ */
+public record MissingMetrics(
+    Cause cause, long fromMillis, long toMillis, long uncountedSpans, String message) {
+
+  /** What left metrics out. */
+  public enum Cause {
+    /**
+     * Spans of series past {@code analytics.max-series}, counted in the overflow series instead:
+     * from the start of the first such span to the start of the last.
+     */
+    MAX_SERIES("analytics.max-series"),
+    /** Metrics older than {@code analytics.retention}: deleted, or never counted. */
+    RETENTION("analytics.retention"),
+    /** Hours dropped, oldest first, to keep within {@code analytics.memory-max}. */
+    MEMORY_MAX("analytics.memory-max");
+
+    private final String setting;
+
+    Cause(String setting) {
+      this.setting = setting;
+    }
+
+    /** The setting that decides it, such as {@code analytics.max-series}. */
+    public String setting() {
+      return setting;
+    }
+  }
+}
