@@ -304,6 +304,12 @@ final class AriadneServer implements AutoCloseable {
     FunctionCounter.builder("ariadne.storage.corrupt.blocks", storage, EmbeddedStorage::corruptBlocks)
         .description("Blocks found corrupt and moved aside")
         .register(registry);
+    FunctionCounter.builder("ariadne.storage.corrupt.pages", storage, EmbeddedStorage::corruptPages)
+        .description("Pages (and bloom filters) of blocks found corrupt and left out of reads")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.lost.spans", storage, EmbeddedStorage::lostSpans)
+        .description("Spans a merge left out because their page of a corrupt block was unreadable")
+        .register(registry);
     return storage;
   }
 

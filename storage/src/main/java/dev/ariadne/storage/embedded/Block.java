@@ -13,16 +13,21 @@ import dev.ariadne.storage.internal.DependencyLinker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
@@ -36,9 +41,14 @@ import java.util.zip.CRC32C;
  * summaries and pages are read from the file each time they are needed, and not cached.
  *
  * <p>Bad bytes found at any point are a {@link CorruptDataException} naming the file and the
- * section, never a wrong answer. Thread-safe.
+ * section, never a wrong answer; but for a page or the bloom filter, without which the rest of the
+ * block is still read. A page that fails (its checksum, or its runs against the index) is set
+ * aside: lookups and scans go on without the trace parts it held, and the page is logged once and
+ * counted. A bloom filter that fails is logged once and read as one that may hold every trace, the
+ * index deciding. Thread-safe.
  */
 final class Block implements Closeable {
+  private static final System.Logger LOG = System.getLogger(Block.class.getName());
   private final BlockFile file;
   /** The format version the block was written in, from {@link BlockFormat#OLDEST_VERSION} on. */
   private final int version;
@@ -51,6 +61,13 @@ final class Block implements Closeable {
   private final Lazy<TraceIndex> index;
   private final Lazy<BloomFilter> bloom;
   private final Lazy<SearchColumns> columns;
+  /** The pages found bad, with what was found; never read again. */
+  private final ConcurrentSkipListMap<Integer, CorruptDataException> badPages =
+      new ConcurrentSkipListMap<>();
+  /** What was found wrong with the bloom filter, or null: then the index alone tells. */
+  private volatile CorruptDataException bloomDamage;
+  /** Where bad pages and a bad bloom filter are counted, once each: the engine's, once set. */
+  private volatile AtomicLong damageCounter = new AtomicLong();
 
   private Block(BlockFile file, int version, BlockMeta meta, Map<Section, Extent> sections) {
     this.file = file;
@@ -213,7 +230,49 @@ final class Block implements Closeable {
 
   /** False if the block certainly does not hold the trace; true if it may. */
   boolean mayContain(TraceId traceId) throws IOException {
-    return bloom.get().mightContain(requireNonNull(traceId, "traceId"));
+    requireNonNull(traceId, "traceId");
+    if (bloomDamage == null) {
+      try {
+        return bloom.get().mightContain(traceId);
+      } catch (CorruptDataException e) {
+        synchronized (this) {
+          if (bloomDamage == null) {
+            bloomDamage = e;
+            damageCounter.incrementAndGet();
+            LOG.log(Level.ERROR, e.getMessage() + "; lookups in " + file()
+                + " read its index instead (logged once)");
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Counts the bad pages (and a bad bloom filter) found from now on in {@code counter}, each once.
+   */
+  void countDamageIn(AtomicLong counter) {
+    damageCounter = requireNonNull(counter, "counter");
+  }
+
+  /** The pages found bad so far, by number, with what was found. */
+  SortedMap<Integer, CorruptDataException> badPages() {
+    return Collections.unmodifiableSortedMap(badPages);
+  }
+
+  /** What was found wrong with the bloom filter, once it was found bad. */
+  Optional<CorruptDataException> bloomDamage() {
+    return Optional.ofNullable(bloomDamage);
+  }
+
+  /** Sets the page aside for good: logged and counted the first time. */
+  private void setAside(int page, CorruptDataException e) {
+    if (badPages.putIfAbsent(page, e) == null) {
+      damageCounter.incrementAndGet();
+      LOG.log(Level.ERROR, "Page " + page + " of block " + file() + " is corrupt ("
+          + e.getMessage() + "); its trace parts are left out of reads, the rest of the block"
+          + " is served (logged once)");
+    }
   }
 
   /**
@@ -230,7 +289,7 @@ final class Block implements Closeable {
     List<Span> found = new ArrayList<>();
     for (int part : traceIndex.partsOf(ordinal)) {
       int page = traceIndex.pageOf(part);
-      readPage(traceIndex, page, reader -> {
+      readGoodPage(traceIndex, page, reader -> {
         int run = 0;
         int runEnd = traceIndex.firstPart(page) + reader.traceCount(0);
         while (part >= runEnd) {
@@ -295,8 +354,8 @@ final class Block implements Closeable {
   /**
    * Every trace part's spans, page by page as the iterator advances, in the order of the parts
    * (trace ID order in a block cut from the head): a full scan, which checks every page against
-   * the index. A read error surfaces from the iterator as an {@link UncheckedIOException} whose
-   * cause is the {@link IOException}.
+   * the index. The parts of a bad page are left out. A read error surfaces from the iterator as an
+   * {@link UncheckedIOException} whose cause is the {@link IOException}.
    */
   Iterator<List<Span>> traces() throws IOException {
     TraceIndex traceIndex = index.get();
@@ -307,7 +366,19 @@ final class Block implements Closeable {
 
       @Override
       public boolean hasNext() {
-        return nextInPage < pending.size() || nextPage < traceIndex.pageCount();
+        while (nextInPage == pending.size() && nextPage < traceIndex.pageCount()) {
+          try {
+            pending.clear();
+            List<List<Span>> read = tracesOfPage(traceIndex, nextPage++);
+            if (read != null) {
+              pending.addAll(read);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          nextInPage = 0;
+        }
+        return nextInPage < pending.size();
       }
 
       @Override
@@ -315,23 +386,17 @@ final class Block implements Closeable {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        if (nextInPage == pending.size()) {
-          try {
-            pending.clear();
-            pending.addAll(tracesOfPage(traceIndex, nextPage++));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          nextInPage = 0;
-        }
         return pending.get(nextInPage++);
       }
     };
   }
 
-  /** The trace parts of a page in the order of the parts, run by run, checked against the index. */
+  /**
+   * The trace parts of a page in the order of the parts, run by run, checked against the index;
+   * null if the page is bad.
+   */
   private List<List<Span>> tracesOfPage(TraceIndex traceIndex, int page) throws IOException {
-    return readPage(traceIndex, page, reader -> {
+    return readGoodPage(traceIndex, page, reader -> {
       List<List<Span>> traces = new ArrayList<>();
       int part = traceIndex.firstPart(page);
       for (int run = 0; run < reader.runCount(); run++) {
@@ -358,6 +423,23 @@ final class Block implements Closeable {
       }
       return traces;
     });
+  }
+
+  /**
+   * Reads a page as {@link #readPage} does, unless it is bad: a page found bad before is not read,
+   * and one that fails now is set aside; both answer null.
+   */
+  private <T> T readGoodPage(TraceIndex traceIndex, int page, PageReader<T> reader)
+      throws IOException {
+    if (badPages.containsKey(page)) {
+      return null;
+    }
+    try {
+      return readPage(traceIndex, page, reader);
+    } catch (CorruptDataException e) {
+      setAside(page, e);
+      return null;
+    }
   }
 
   private int ordinal(TraceId traceId) throws IOException {

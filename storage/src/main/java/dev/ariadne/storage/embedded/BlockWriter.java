@@ -17,6 +17,7 @@ import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.SpanCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,6 +33,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -214,12 +216,100 @@ final class BlockWriter {
             + source.version() + " (expected: " + BlockFormat.OLDEST_MERGED_VERSION + " or later)");
       }
       coveredWalSegment = Math.max(coveredWalSegment, source.meta().coveredWalSegment());
-      sourceIds.add(source.meta().id());
+      if (!sourceIds.contains(source.meta().id())) {
+        sourceIds.add(source.meta().id());
+      }
       catalog.addAll(source.listing());
     }
     long covered = coveredWalSegment;
     return write(directory, id, catalog, MERGED_SECTIONS,
         writer -> writer.writeMerged(sources, id, covered, sourceIds));
+  }
+
+  /**
+   * Writes what can still be read of a damaged block as blocks in {@code scratch}, each in a
+   * directory of its own: its spans decoded from the pages that are sound, and everything else
+   * (summaries, search columns, calls, bloom filter, names) made again from them, so that only the
+   * parts of the bad pages are lost, whichever of the other sections is bad. A block cut from a
+   * head gives one block; a compacted one a block per run of its parts in ascending trace ID order
+   * (each source it was merged from), since a block is written from traces in that order. Each
+   * has the damaged block's ID, WAL segment and storage time, so that a block merged from them
+   * replaces the damaged block, as a merge of it would. Holds one page's spans at a time.
+   *
+   * @throws CorruptDataException if the damaged block's index is bad: nothing can be found
+   */
+  static List<Block> salvage(Block damaged, Path scratch) throws IOException {
+    BlockMeta meta = damaged.meta();
+    Runs runs = new Runs(damaged.traces(), damaged.index());
+    List<Block> salvaged = new ArrayList<>();
+    try {
+      while (runs.hasNext()) {
+        // Filled as the run's traces are written, and read only once the last is: by the metadata.
+        Catalog catalog = new Catalog();
+        Path directory =
+            Files.createDirectories(scratch.resolve(Integer.toString(salvaged.size())));
+        salvaged.add(write(directory, meta.id(), meta.coveredWalSegment(), List.of(),
+            meta.storedEpochMillis(), runs.next(catalog), catalog));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Block block : salvaged) {
+        try {
+          block.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
+      throw e;
+    }
+    return salvaged;
+  }
+
+  /** A block's trace parts, in the order of its parts, cut into runs of ascending trace IDs. */
+  private static final class Runs {
+    private final Iterator<List<Span>> parts;
+    private final TraceIndex index;
+    private List<Span> ahead;
+    private int aheadOrdinal;
+
+    Runs(Iterator<List<Span>> parts, TraceIndex index) {
+      this.parts = parts;
+      this.index = index;
+    }
+
+    boolean hasNext() {
+      if (ahead == null && parts.hasNext()) {
+        ahead = parts.next();
+        aheadOrdinal = index.find(ahead.get(0).traceId());
+      }
+      return ahead != null;
+    }
+
+    /** The next run, whose spans are added to {@code catalog} as they are taken. */
+    Iterator<List<Span>> next(Catalog catalog) {
+      return new Iterator<>() {
+        private int previous = -1;
+
+        @Override
+        public boolean hasNext() {
+          return Runs.this.hasNext() && aheadOrdinal > previous;
+        }
+
+        @Override
+        public List<Span> next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          List<Span> trace = ahead;
+          previous = aheadOrdinal;
+          ahead = null;
+          trace.forEach(catalog::add);
+          return trace;
+        }
+      };
+    }
   }
 
   private void writeAll(Iterator<List<Span>> traces, long id, long coveredWalSegment,

@@ -39,6 +39,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -66,7 +67,9 @@ import java.util.stream.Stream;
  *
  * <p>The directory holds {@code wal/} (log segments) and {@code blocks/} (block files); a block
  * that fails its checksums is renamed to {@code *.corrupt} with an error naming it, and the rest
- * keeps serving. Only one process may open a directory at a time.
+ * keeps serving, but for a bad page, which reads leave out, and a block that a merge can read in
+ * part, which it merges from what it can read (keeping a copy aside). Only one process may open a
+ * directory at a time.
  */
 public final class EmbeddedStorage implements Storage {
   private static final System.Logger LOG = System.getLogger(EmbeddedStorage.class.getName());
@@ -87,11 +90,17 @@ public final class EmbeddedStorage implements Storage {
    */
   static final long COMPACTION_TARGET_NAMES_BYTES = 4 << 20;
   private static final String BLOCK_SUFFIX = ".block";
+  /**
+   * Where a merge writes what it salvages of a damaged source, under the data directory; emptied
+   * by the merge, and at start-up after a crash in one.
+   */
+  private static final String SALVAGE_DIRECTORY = "salvage";
   /** How often a background task that keeps failing is reported at most. */
   private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
 
   private final Path directory;
   private final Path blockDirectory;
+  private final Path salvageDirectory;
   private final Builder settings;
   private final Clock clock;
   private final FileChannel lockChannel;
@@ -133,6 +142,8 @@ public final class EmbeddedStorage implements Storage {
   private final AtomicLong backgroundFailures = new AtomicLong();
   private final AtomicLong expiredBlocks = new AtomicLong();
   private final AtomicLong corruptBlocks = new AtomicLong();
+  private final AtomicLong corruptPages = new AtomicLong();
+  private final AtomicLong lostSpans = new AtomicLong();
   /** Guards every change of {@link #state} and {@link #retired}. */
   private final Object stateLock = new Object();
   private final List<Retired> retired = new ArrayList<>();
@@ -170,6 +181,7 @@ public final class EmbeddedStorage implements Storage {
     this.clock = settings.clock;
     this.blockDirectory = directory.resolve("blocks");
     Files.createDirectories(blockDirectory);
+    salvageDirectory = directory.resolve(SALVAGE_DIRECTORY);
     lockChannel = FileChannel.open(directory.resolve("lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -185,6 +197,7 @@ public final class EmbeddedStorage implements Storage {
     }
     directoryLock = lock;
     try {
+      deleteTree(salvageDirectory);
       List<Block> blocks = new ArrayList<>(openBlocks());
       long covered = blocks.stream().mapToLong(b -> b.meta().coveredWalSegment()).max().orElse(0);
       nextBlockId = new AtomicLong(blocks.stream()
@@ -771,6 +784,19 @@ public final class EmbeddedStorage implements Storage {
     return corruptBlocks.get();
   }
 
+  /**
+   * Pages of blocks found corrupt (and bloom filters), each counted once per start: their trace
+   * parts are left out of reads while the rest of the block serves.
+   */
+  public long corruptPages() {
+    return corruptPages.get();
+  }
+
+  /** Spans a merge left out of its block because they were on a corrupt page of a source. */
+  public long lostSpans() {
+    return lostSpans.get();
+  }
+
   /** Reads a block; a block found corrupt is moved aside, and the read goes on without it. */
   @FunctionalInterface
   private interface BlockRead<T> {
@@ -809,6 +835,63 @@ public final class EmbeddedStorage implements Storage {
     }
   }
 
+  /**
+   * Writes what can be read of a damaged block into the salvage directory, for a merge to take in
+   * its place, and keeps the block's file aside for the operator (a second name for it, so that
+   * the merge deletes it as any source). False if nothing can be read of it: then it is moved
+   * aside as a read would.
+   */
+  private boolean salvage(Block damaged, Map<Block, Salvaged> salvaged,
+      CorruptDataException found) throws IOException {
+    try {
+      salvaged.put(damaged, new Salvaged(BlockWriter.salvage(damaged,
+          salvageDirectory.resolve(Long.toString(damaged.meta().id()))), found));
+    } catch (CorruptDataException e) {
+      if (found != null) {
+        e.addSuppressed(found);
+      }
+      quarantine(damaged, e);
+      return false;
+    }
+    Path aside = aside(damaged.file());
+    if (!Files.exists(aside)) {
+      try {
+        Files.createLink(aside, damaged.file());
+      } catch (UnsupportedOperationException | IOException e) {
+        Files.copy(damaged.file(), aside);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * What was salvaged of a damaged block: blocks of what could be read of it, and the damage that
+   * a merge found, if it was not a page already found bad.
+   */
+  private record Salvaged(List<Block> pieces, CorruptDataException found) {}
+
+  /** The sources of a merge: each damaged block replaced by what was salvaged of it. */
+  private static List<Block> sources(List<Block> group, Map<Block, Salvaged> salvaged) {
+    List<Block> sources = new ArrayList<>();
+    for (Block block : group) {
+      Salvaged salvage = salvaged.get(block);
+      sources.addAll(salvage == null ? List.of(block) : salvage.pieces());
+    }
+    return sources;
+  }
+
+  /** Deletes a directory and everything in it, if it exists. */
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
   private static Path aside(Path file) {
     return file.resolveSibling(file.getFileName() + ".corrupt");
   }
@@ -827,7 +910,9 @@ public final class EmbeddedStorage implements Storage {
         Files.delete(file);
       } else if (name.endsWith(BLOCK_SUFFIX)) {
         try {
-          blocks.add(Block.open(file));
+          Block block = Block.open(file);
+          block.countDamageIn(corruptPages);
+          blocks.add(block);
         } catch (CorruptDataException e) {
           corruptBlocks.incrementAndGet();
           LOG.log(Level.ERROR, "Block " + file + " is corrupt (" + e.getMessage()
@@ -1047,6 +1132,7 @@ public final class EmbeddedStorage implements Storage {
     Block block = BlockWriter.write(blockDirectory, next.blockId(), next.segment(), List.of(),
         next.storedEpochMillis(), next.head().sortedTraces(), next.head().catalog());
     unwrittenCuts.removeFirst();
+    block.countDamageIn(corruptPages);
     warnIfServicesPastListed(block);
     cutNanos.addAndGet(System.nanoTime() - started);
     cuts.incrementAndGet();
@@ -1126,20 +1212,63 @@ public final class EmbeddedStorage implements Storage {
     if (unwrittenMergeId < 0) {
       unwrittenMergeId = nextBlockId.getAndIncrement();
     }
+    // Each damaged source by what could be read of it.
+    Map<Block, Salvaged> salvaged = new LinkedHashMap<>();
     Block merged;
     try {
-      merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, group);
-    } catch (CorruptDataException e) {
-      // A source that fails its checksums is moved aside, as a read would, so that the next round
-      // merges the others; retried as it was, the merge would fail every round for good.
-      List<Block> corrupt = group.stream()
-          .filter(block -> e.getMessage().startsWith(block.file() + ": ")).toList();
-      if (corrupt.isEmpty()) {
-        throw e;
+      for (Block block : group) {
+        if (!block.badPages().isEmpty() && !salvage(block, salvaged, null)) {
+          return;
+        }
       }
-      corrupt.forEach(block -> quarantine(block, e));
-      return;
+      while (true) {
+        List<Block> sources = sources(group, salvaged);
+        if (sources.isEmpty()) {
+          // Nothing could be read of any of them.
+          salvaged.keySet().forEach(block -> quarantine(block,
+              new CorruptDataException(block.file() + ": no page is readable")));
+          return;
+        }
+        try {
+          merged = BlockWriter.compact(blockDirectory, unwrittenMergeId, sources);
+          break;
+        } catch (CorruptDataException e) {
+          // A source that fails its checksums is merged from what can be read of it; if nothing
+          // can (its index is bad), it is moved aside as a read would, so that the next round
+          // merges the others: retried as it was, the merge would fail every round for good.
+          Block corrupt = group.stream()
+              .filter(block -> e.getMessage().startsWith(block.file() + ": "))
+              .findFirst().orElse(null);
+          if (corrupt == null || salvaged.containsKey(corrupt)) {
+            throw e;
+          }
+          if (!salvage(corrupt, salvaged, e)) {
+            return;
+          }
+        }
+      }
+    } finally {
+      for (Salvaged damaged : salvaged.values()) {
+        for (Block piece : damaged.pieces()) {
+          piece.close();
+        }
+      }
+      deleteTree(salvageDirectory);
     }
+    merged.countDamageIn(corruptPages);
+    Path mergedFile = merged.file();
+    salvaged.forEach((damaged, salvage) -> {
+      long kept = salvage.pieces().stream().mapToLong(piece -> piece.meta().spanCount()).sum();
+      long lost = damaged.meta().spanCount() - kept;
+      lostSpans.addAndGet(lost);
+      corruptBlocks.incrementAndGet();
+      String found = salvage.found() != null ? salvage.found().getMessage()
+          : damaged.badPages().values().iterator().next().getMessage();
+      LOG.log(Level.ERROR, "Block " + damaged.file() + " is corrupt (" + found + "); merged into "
+          + mergedFile.getFileName() + " from what could be read: " + damaged.badPages().size()
+          + " bad pages and " + lost + " of its " + damaged.meta().spanCount()
+          + " spans left out; the block is kept aside as " + aside(damaged.file()).getFileName());
+    });
     unwrittenMergeId = -1;
     CrashPoint.reached("compaction-written");
     synchronized (stateLock) {

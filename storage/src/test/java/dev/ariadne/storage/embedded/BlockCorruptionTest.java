@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,12 +110,11 @@ class BlockCorruptionTest {
   }
 
   @Test
-  void aBadIndexBloomFilterOrPageIsFoundByALookup() throws IOException {
+  void aBadIndexIsFoundByALookupAndABadPageSetAside() throws IOException {
     Map<Section, Extent> sections = BlockLayout.sections(sound);
 
     assertLookupFails(flip(sections.get(Section.INDEX).offset()), "index section");
-    assertLookupFails(flip(sections.get(Section.BLOOM).offset()), "bloom section");
-    assertLookupFails(flip(BlockFormat.HEADER_SIZE + 4), "page 0");
+    assertPageSetAside(flip(BlockFormat.HEADER_SIZE + 4), "page 0: ");
   }
 
   @Test
@@ -162,6 +162,125 @@ class BlockCorruptionTest {
     }
   }
 
+  // One bad part does not set the rest of the block aside
+
+  @Test
+  void aBadPageLeavesOutOnlyTheTracesOnIt() throws IOException {
+    List<List<Span>> paged = pagePerTrace();
+    Path damaged = withBadPage(pagedBlock(paged), 1);
+
+    try (Block block = Block.open(damaged)) {
+      AtomicLong counted = new AtomicLong();
+      block.countDamageIn(counted);
+      assertThat(block.trace(idOf(paged.get(1)))).isEmpty();
+      assertThat(block.trace(idOf(paged.get(1)))).as("again").isEmpty();
+      assertThat(block.trace(idOf(paged.get(0)))).containsExactlyInAnyOrderElementsOf(paged.get(0));
+      assertThat(block.trace(idOf(paged.get(2)))).containsExactlyInAnyOrderElementsOf(paged.get(2));
+      List<TraceId> scanned = new ArrayList<>();
+      block.traces().forEachRemaining(trace -> scanned.add(idOf(trace)));
+      assertThat(scanned).containsExactly(idOf(paged.get(0)), idOf(paged.get(2)));
+      assertThat(block.badPages()).containsOnlyKeys(1);
+      assertThat(block.badPages().get(1))
+          .hasMessageStartingWith(damaged + ": page 1: checksum mismatch");
+      assertThat(counted).as("each bad page counted once").hasValue(1);
+    }
+  }
+
+  @Test
+  void aBadBloomFilterLeavesLookupsToTheIndex() throws IOException {
+    Path damaged = flip(BlockLayout.sections(sound).get(Section.BLOOM).offset());
+
+    try (Block block = Block.open(damaged)) {
+      AtomicLong counted = new AtomicLong();
+      block.countDamageIn(counted);
+      for (List<Span> trace : traces) {
+        assertThat(block.trace(idOf(trace))).containsExactlyInAnyOrderElementsOf(trace);
+      }
+      assertThat(block.trace(new TraceId(7, 7))).isEmpty();
+      assertThat(block.bloomDamage()).hasValueSatisfying(found ->
+          assertThat(found).hasMessageStartingWith(damaged + ": bloom section: "));
+      assertThat(counted).hasValue(1);
+    }
+  }
+
+  @Test
+  void salvageKeepsTheTracesOfEverySoundPageWhicheverOtherPartIsBad() throws IOException {
+    List<List<Span>> paged = pagePerTrace();
+    Path block = pagedBlock(paged);
+    Map<Section, Extent> sections = BlockLayout.sections(block);
+    Extent summaries = BlockLayout.index(block).summaryChunk(0);
+    Map<String, Path> damaged = new LinkedHashMap<>();
+    damaged.put("page 1", withBadPage(block, 1));
+    damaged.put("summary chunk 0", middle(block, summaries));
+    for (Section section : List.of(Section.NAMES, Section.COLUMNS, Section.CALLS, Section.BLOOM)) {
+      damaged.put(section.label(), middle(block, sections.get(section)));
+    }
+
+    for (Map.Entry<String, Path> bad : damaged.entrySet()) {
+      List<List<Span>> readable = new ArrayList<>(paged);
+      if (bad.getKey().equals("page 1")) {
+        readable.remove(1);
+      }
+      Path scratch = directory.resolve("salvage of " + bad.getKey());
+      try (Block source = Block.open(bad.getValue())) {
+        List<Block> salvaged = BlockWriter.salvage(source, scratch);
+        assertThat(salvaged).as(bad.getKey()).hasSize(1);
+        try (Block piece = salvaged.get(0)) {
+          assertThat(piece.meta().id()).isEqualTo(source.meta().id());
+          assertThat(piece.meta().spanCount()).isEqualTo(BlockFixtures.flatten(readable).size());
+          for (List<Span> trace : readable) {
+            assertThat(piece.trace(idOf(trace))).as(bad.getKey())
+                .containsExactlyInAnyOrderElementsOf(trace);
+          }
+          assertThat(piece.search(TraceQuery.builder().serviceName("cart").build()))
+              .extracting(TracePart::traceId)
+              .containsExactlyElementsOf(readable.stream().map(BlockCorruptionTest::idOf).toList());
+        }
+      }
+    }
+  }
+
+  @Test
+  void salvageOfABlockWhoseIndexIsBadFindsNothing() throws IOException {
+    Path damaged = flip(BlockLayout.sections(sound).get(Section.INDEX).offset() + 1);
+
+    try (Block block = Block.open(damaged)) {
+      assertThatThrownBy(() -> BlockWriter.salvage(block, directory.resolve("scratch")))
+          .isInstanceOf(CorruptDataException.class)
+          .hasMessageStartingWith(damaged + ": index section: ");
+    }
+  }
+
+  @Test
+  void salvageOfAMergedBlockKeepsEachSourcesPartsOfATrace() throws IOException {
+    TraceId shared = new TraceId(0, 3);
+    List<Span> late = checkout(shared, TODAY + 5 * BlockFixtures.SECOND);
+    List<List<Span>> first = List.of(checkout(new TraceId(0, 1), TODAY), checkout(shared, TODAY));
+    List<List<Span>> second = List.of(checkout(new TraceId(0, 2), TODAY), late);
+    Path sources = Files.createDirectory(directory.resolve("sources"));
+    try (Block a = BlockWriter.write(sources, 10, 0, List.of(), STORED, first.iterator(),
+            BlockFixtures.catalog(first));
+        Block b = BlockWriter.write(sources, 11, 0, List.of(), STORED, second.iterator(),
+            BlockFixtures.catalog(second));
+        Block merged = BlockWriter.compact(sources, 12, List.of(a, b))) {
+      List<Block> salvaged = BlockWriter.salvage(merged, directory.resolve("scratch"));
+      try {
+        assertThat(salvaged).hasSize(2);
+        List<Span> sharedSpans = new ArrayList<>();
+        for (Block piece : salvaged) {
+          sharedSpans.addAll(piece.trace(shared));
+        }
+        assertThat(sharedSpans).hasSize(10);
+        assertThat(salvaged.stream().mapToLong(piece -> piece.meta().spanCount()).sum())
+            .isEqualTo(merged.meta().spanCount());
+      } finally {
+        for (Block piece : salvaged) {
+          piece.close();
+        }
+      }
+    }
+  }
+
   @Test
   void aBlockOfAnotherFormatVersionIsRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(sound);
@@ -191,8 +310,8 @@ class BlockCorruptionTest {
     Path fewer = withPage(runs(List.of(traces.subList(0, 4)), 3));
     Path more = withPage(runs(List.of(traces.subList(0, 4)), 5));
 
-    assertLookupFailsWith(fewer, "page 0: runs of 3 traces where the index places 4");
-    assertLookupFailsWith(more, "page 0: runs of 5 traces where the index places 4");
+    assertPageSetAside(fewer, "page 0: runs of 3 traces where the index places 4");
+    assertPageSetAside(more, "page 0: runs of 5 traces where the index places 4");
   }
 
   @Test
@@ -213,15 +332,14 @@ class BlockCorruptionTest {
     try (Block block = Block.open(shifted)) {
       assertThat(block.trace(traces.get(0).get(0).traceId()))
           .containsExactlyInAnyOrderElementsOf(traces.get(0));
-      assertThatThrownBy(() -> block.trace(second))
-          .isInstanceOf(CorruptDataException.class)
-          .hasMessage(shifted + ": page 0, run 1: no span of trace " + second
-              + ", which the index places there");
-      assertThatThrownBy(() -> block.traces().forEachRemaining(trace -> { }))
-          .isInstanceOf(UncheckedIOException.class)
-          .hasRootCauseInstanceOf(CorruptDataException.class)
-          .hasMessageContaining(shifted + ": page 0, run 0: holds trace " + second
-              + " where the index expects trace part 1");
+      assertThat(block.trace(second)).isEmpty();
+      assertThat(block.badPages().get(0)).hasMessage(shifted + ": page 0, run 1: no span of trace "
+          + second + ", which the index places there");
+    }
+    try (Block block = Block.open(shifted)) {
+      assertThat(block.traces()).isExhausted();
+      assertThat(block.badPages().get(0)).hasMessageContaining(shifted + ": page 0, run 0: holds"
+          + " trace " + second + " where the index expects trace part 1");
     }
   }
 
@@ -230,7 +348,7 @@ class BlockCorruptionTest {
     byte[] page = BlockLayout.page(sound, 0);
     Path longer = withPage(Arrays.copyOf(page, page.length + 3));
 
-    assertLookupFailsWith(longer, "page 0: 3 bytes after the spans at byte ");
+    assertPageSetAside(longer, "page 0: 3 bytes after the spans at byte ");
   }
 
   @Test
@@ -242,7 +360,7 @@ class BlockCorruptionTest {
     // version on; its span count is the fourth byte. Claim one span more.
     page[3]++;
 
-    assertLookupFailsWith(withPage(page), "page 0, run 0: span codec span IDs: ");
+    assertPageSetAside(withPage(page), "page 0, run 0: span codec span IDs: ");
   }
 
   @Test
@@ -355,6 +473,36 @@ class BlockCorruptionTest {
     return BlockLayout.withPage(sound, 0, raw, Files.createTempFile(directory, "page", ".block"));
   }
 
+  private static List<List<Span>> pagePerTrace() {
+    return BlockFixtures.pagePerTrace(List.of(new TraceId(0, 1), new TraceId(0, 2),
+        new TraceId(0, 3)));
+  }
+
+  /** A block of {@code traces} in a file of its own. */
+  private Path pagedBlock(List<List<Span>> traces) throws IOException {
+    Path into = Files.createTempDirectory(directory, "paged");
+    try (Block block = BlockWriter.write(into, 2, 0, List.of(), STORED, traces.iterator(),
+        BlockFixtures.catalog(traces))) {
+      assertThat(block.index().pageCount()).isEqualTo(traces.size());
+      return block.file();
+    }
+  }
+
+  /** {@code block} with a byte flipped in the middle of page {@code page}, in a file of its own. */
+  private Path withBadPage(Path block, int page) throws IOException {
+    return middle(block, BlockLayout.index(block).page(page));
+  }
+
+  /** {@code block} with a byte flipped in the middle of {@code extent}, in a file of its own. */
+  private Path middle(Path block, Extent extent) throws IOException {
+    return BlockLayout.withFlippedByte(block, extent.offset() + extent.length() / 2,
+        Files.createTempFile(directory, "damaged", ".block"));
+  }
+
+  private static TraceId idOf(List<Span> trace) {
+    return trace.get(0).traceId();
+  }
+
   private Path flip(long offset) throws IOException {
     return BlockLayout.withFlippedByte(sound, offset, directory.resolve("damaged-" + offset));
   }
@@ -376,21 +524,26 @@ class BlockCorruptionTest {
   }
 
   private void assertLookupFails(Path file, String part) throws IOException {
-    assertLookupFailsWith(file, part + ": ");
-  }
-
-  private void assertLookupFailsWith(Path file, String message) throws IOException {
     try (Block block = Block.open(file)) {
       assertThatThrownBy(() -> block.trace(traces.get(0).get(0).traceId()))
           .isInstanceOf(CorruptDataException.class)
-          .hasMessageStartingWith(file + ": " + message);
+          .hasMessageStartingWith(file + ": " + part + ": ");
+    }
+  }
+
+  /** A lookup of the first trace finds none of it, and sets page 0 aside for {@code message}. */
+  private void assertPageSetAside(Path file, String message) throws IOException {
+    try (Block block = Block.open(file)) {
+      assertThat(block.trace(traces.get(0).get(0).traceId())).isEmpty();
+      assertThat(block.badPages()).containsOnlyKeys(0);
+      assertThat(block.badPages().get(0)).hasMessageStartingWith(file + ": " + message);
     }
   }
 
   /**
    * Opens the block and uses every byte of it: every lookup, every trace and part, calls, and a
-   * search per attribute key that passes every column. Returns the corruption found, or null.
-   * Any other exception fails the test.
+   * search per attribute key that passes every column. Returns the corruption found, thrown or
+   * set aside (a page, the bloom filter), or null. Any other exception fails the test.
    */
   private CorruptDataException readEverything(Path file) throws IOException {
     try (Block block = Block.open(file)) {
@@ -403,7 +556,8 @@ class BlockCorruptionTest {
       for (TraceQuery query : searchesReadingEveryColumn()) {
         block.search(query);
       }
-      return null;
+      return block.badPages().values().stream().findFirst()
+          .or(block::bloomDamage).orElse(null);
     } catch (CorruptDataException e) {
       return e;
     } catch (UncheckedIOException e) {

@@ -35,6 +35,24 @@ final class BlockFixtures {
 
   private BlockFixtures() {}
 
+  /**
+   * {@link TestSpans#checkout} traces starting a second apart, each with a root span whose
+   * attribute {@code blob} is as long as a page: a block holds each in a page of its own. Sorted
+   * by trace ID, as a block takes them.
+   */
+  static List<List<Span>> pagePerTrace(List<TraceId> traceIds) {
+    String blob = "x".repeat(BlockWriter.PAGE_BYTES);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < traceIds.size(); i++) {
+      List<Span> trace = TestSpans.checkout(traceIds.get(i), START + i * SECOND);
+      spans.add(TestSpans.span(traceIds.get(i), 1, 0, TestSpans.FRONTEND, "GET /checkout",
+              SpanKind.SERVER, START + i * SECOND, trace.get(0).durationNanos())
+          .attributes(List.of(Attribute.of("blob", blob))).build());
+      spans.addAll(trace.subList(1, trace.size()));
+    }
+    return byTrace(spans);
+  }
+
   /** Traces grouped as a block takes them: sorted by trace ID, one list per trace. */
   /** The catalog of the spans of some traces, as a block written from them needs. */
   static Catalog catalog(List<List<Span>> traces) {

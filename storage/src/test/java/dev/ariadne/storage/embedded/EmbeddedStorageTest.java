@@ -24,6 +24,7 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
+import dev.ariadne.storage.embedded.BlockFormat.Extent;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.SpanCodec;
@@ -777,7 +778,7 @@ class EmbeddedStorageTest {
   }
 
   @Test
-  void aBlockFoundCorruptWhileReadingIsMovedAsideAndReadsGoOn() throws IOException {
+  void aPageFoundCorruptWhileReadingIsSetAsideAndReadsGoOn() throws IOException {
     TraceId damaged = randomTraceId();
     TraceId intact = randomTraceId();
     try (EmbeddedStorage storage = open()) {
@@ -787,33 +788,104 @@ class EmbeddedStorageTest {
       storage.cut();
       flipPayloadBytes(blockFiles().get(0));
       assertThat(storage.trace(damaged)).isEmpty();
-      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.corruptPages()).isEqualTo(1);
+      assertThat(storage.corruptBlocks()).isZero();
+      assertThat(storage.blockCount()).isEqualTo(2);
       assertThat(storage.trace(intact)).hasSize(5);
-      assertThat(storage.search(TraceQuery.builder().build())).hasSize(1);
+      // Found from the search columns and summaries, which are sound, until a merge drops it.
+      assertThat(storage.search(TraceQuery.builder().build())).hasSize(2);
     }
   }
 
   @Test
-  void aBlockFoundCorruptByCompactionIsMovedAsideAndTheRestMerge() throws IOException {
+  void aBlockFoundCorruptByCompactionIsKeptAsideAndWhatIsReadableMerged() throws IOException {
     List<TraceId> traces = new ArrayList<>();
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
-        .compactionFanIn(2).open()) {
+        .compactionFanIn(2)
+        // No background merge between the cuts and the damage: the test merges when it means to.
+        .maintenanceInterval(Duration.ofHours(1)).open()) {
       for (int i = 0; i < 3; i++) {
         traces.add(randomTraceId());
         storage.write(checkout(traces.get(i), TODAY + i * 1000 * MILLIS));
         storage.cut();
       }
-      flipPayloadBytes(blockFiles().get(0));
+      Path damaged = blockFiles().get(0);
+      flipPayloadBytes(damaged);
 
-      storage.compact();
       storage.compact();
 
       assertThat(storage.corruptBlocks()).isEqualTo(1);
-      assertThat(storage.compactions()).isEqualTo(1);
-      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.lostSpans()).isEqualTo(5);
+      assertThat(storage.compactions()).isPositive();
+      assertThat(damaged.resolveSibling(damaged.getFileName() + ".corrupt")).exists();
+      assertThat(damaged).doesNotExist();
       assertThat(storage.trace(traces.get(1))).hasSize(5);
       assertThat(storage.trace(traces.get(2))).hasSize(5);
     }
+  }
+
+  @Test
+  void aBadPageLosesOnlyItsTracesAndAMergeKeepsEverythingReadable() throws IOException {
+    List<TraceId> paged = List.of(new TraceId(0, 1), new TraceId(0, 2), new TraceId(0, 3));
+    TraceId other = randomTraceId();
+    TraceQuery byService = TraceQuery.builder().serviceName(CART).build();
+    Path aside;
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionFanIn(2)
+        // No background merge between the cuts and the damage: the test merges when it means to.
+        .maintenanceInterval(Duration.ofHours(1)).open()) {
+      storage.write(BlockFixtures.flatten(BlockFixtures.pagePerTrace(paged)));
+      storage.cut();
+      storage.write(checkout(other, TODAY + 10_000 * MILLIS));
+      storage.cut();
+      Path damaged = blockFiles().get(0);
+      aside = damaged.resolveSibling(damaged.getFileName() + ".corrupt");
+      Extent page = BlockLayout.index(damaged).page(1);
+      try (RandomAccessFile file = new RandomAccessFile(damaged.toFile(), "rw")) {
+        file.seek(page.offset() + page.length() / 2);
+        int b = file.read();
+        file.seek(page.offset() + page.length() / 2);
+        file.write(b ^ 0xFF);
+      }
+
+      assertThat(storage.trace(paged.get(1))).isEmpty();
+      assertThat(storage.trace(paged.get(0))).hasSize(5);
+      assertThat(storage.trace(paged.get(2))).hasSize(5);
+      assertThat(storage.corruptPages()).isEqualTo(1);
+      assertThat(storage.corruptBlocks()).isZero();
+      assertThat(storage.blockCount()).isEqualTo(2);
+      assertThat(traceIds(storage.search(byService))).contains(paged.get(0), paged.get(2), other);
+
+      storage.compact();
+
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(1);
+      assertThat(storage.lostSpans()).isEqualTo(5);
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(aside).exists();
+      assertThat(damaged).doesNotExist();
+      assertThat(directory.resolve("salvage")).doesNotExist();
+      assertEverythingReadableIsServed(storage, paged, other, byService);
+    }
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER).open()) {
+      assertEverythingReadableIsServed(storage, paged, other, byService);
+      assertThat(storage.corruptPages()).isZero();
+      assertThat(aside).exists();
+    }
+  }
+
+  private static List<TraceId> traceIds(List<TraceSummary> summaries) {
+    return summaries.stream().map(TraceSummary::traceId).toList();
+  }
+
+  private static void assertEverythingReadableIsServed(EmbeddedStorage storage,
+      List<TraceId> paged, TraceId other, TraceQuery byService) throws IOException {
+    assertThat(storage.trace(paged.get(0))).hasSize(5);
+    assertThat(storage.trace(paged.get(1))).isEmpty();
+    assertThat(storage.trace(paged.get(2))).hasSize(5);
+    assertThat(storage.trace(other)).hasSize(5);
+    assertThat(traceIds(storage.search(byService)))
+        .containsExactlyInAnyOrder(paged.get(0), paged.get(2), other);
   }
 
   /**
