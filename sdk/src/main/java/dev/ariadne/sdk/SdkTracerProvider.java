@@ -27,6 +27,8 @@ public final class SdkTracerProvider implements TracerProvider {
   private final SpanProcessor processor;
   private final ConcurrentMap<InstrumentationScope, SdkTracer> tracers = new ConcurrentHashMap<>();
   private volatile boolean shutdown;
+  /** The first shutdown's future, which every later call returns; guarded by {@code this}. */
+  private CompletableFuture<Void> shutdownResult;
 
   private SdkTracerProvider(Builder b) {
     resource = b.resource;
@@ -67,12 +69,14 @@ public final class SdkTracerProvider implements TracerProvider {
 
   /**
    * Flushes and stops the processors; spans started afterwards are not recorded. Calling it again
-   * returns a completed future.
+   * returns the first call's future, so it completes only once the first shutdown has.
    */
   public synchronized CompletableFuture<Void> shutdown() {
-    if (shutdown) return CompletableFuture.completedFuture(null);
-    shutdown = true;
-    return processor.shutdown();
+    if (shutdownResult == null) {
+      shutdown = true;
+      shutdownResult = processor.shutdown();
+    }
+    return shutdownResult;
   }
 
   IdGenerator idGenerator() {

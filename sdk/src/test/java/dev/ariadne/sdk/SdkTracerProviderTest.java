@@ -7,13 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ariadne.api.common.Attributes;
 import dev.ariadne.api.trace.Span;
 import dev.ariadne.api.trace.Tracer;
+import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.data.InstrumentationScope;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.export.BatchSpanProcessor;
 import dev.ariadne.sdk.sampling.Sampler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SdkTracerProviderTest {
@@ -101,7 +104,7 @@ class SdkTracerProviderTest {
     CompletableFuture<Void> second = provider.shutdown();
 
     assertThat(first).isDone();
-    assertThat(second).isDone();
+    assertThat(second).isSameAs(first);
     assertThat(processor.shutdownCount()).isEqualTo(1);
     Span span = provider.get("test").spanBuilder("after-shutdown").startSpan();
     assertThat(span.isRecording()).isFalse();
@@ -110,6 +113,26 @@ class SdkTracerProviderTest {
     span.end();
     assertThat(processor.started()).isEmpty();
     assertThat(processor.ended()).isEmpty();
+  }
+
+  @Test
+  void aSecondShutdownCompletesOnlyWithTheFirst() throws Exception {
+    CapturingSpanExporter exporter = new CapturingSpanExporter().behave(Behavior.HOLD);
+    SdkTracerProvider batched =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+            .build();
+    batched.get("test").spanBuilder("queued").startSpan().end();
+
+    CompletableFuture<Void> first = batched.shutdown();
+    assertThat(exporter.awaitExportCalls(1)).as("the queued span handed to the exporter").isTrue();
+    CompletableFuture<Void> second = batched.shutdown();
+
+    assertThat(second).as("while the first shutdown still exports").isNotDone();
+    exporter.release();
+    first.get(10, TimeUnit.SECONDS);
+    assertThat(second).isSameAs(first).isCompleted();
+    assertThat(exporter.spans()).extracting(SpanData::getName).containsExactly("queued");
   }
 
   @Test
