@@ -36,7 +36,9 @@ public final class SdkTracerProvider implements TracerProvider {
     spanLimits = b.spanLimits;
     idGenerator = b.idGenerator;
     clock = b.clock;
-    processor = SpanProcessor.composite(b.processors);
+    List<SpanProcessor> guarded = new ArrayList<>(b.processors.size());
+    for (SpanProcessor p : b.processors) guarded.add(new GuardedSpanProcessor(p));
+    processor = SpanProcessor.composite(guarded);
   }
 
   public static Builder builder() {
@@ -62,14 +64,19 @@ public final class SdkTracerProvider implements TracerProvider {
     return spanLimits;
   }
 
-  /** Completes when every processor has exported what it holds. */
+  /**
+   * Completes when every processor has exported what it holds; fails if one failed or threw, after
+   * the others have been asked too. Never throws.
+   */
   public CompletableFuture<Void> forceFlush() {
     return processor.forceFlush();
   }
 
   /**
-   * Flushes and stops the processors; spans started afterwards are not recorded. Calling it again
-   * returns the first call's future, so it completes only once the first shutdown has.
+   * Flushes and stops the processors; spans started afterwards are not recorded. Completes when
+   * every processor has; fails if one failed or threw, after the others have been shut down too.
+   * Never throws. Calling it again returns the first call's future, so it completes only once the
+   * first shutdown has.
    */
   public synchronized CompletableFuture<Void> shutdown() {
     if (shutdownResult == null) {
