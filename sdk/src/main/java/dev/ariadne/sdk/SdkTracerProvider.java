@@ -27,6 +27,8 @@ public final class SdkTracerProvider implements TracerProvider {
   private final SpanProcessor processor;
   private final ConcurrentMap<InstrumentationScope, SdkTracer> tracers = new ConcurrentHashMap<>();
   private volatile boolean shutdown;
+  /** The first shutdown's future, which every later call returns; guarded by {@code this}. */
+  private CompletableFuture<Void> shutdownResult;
 
   private SdkTracerProvider(Builder b) {
     resource = b.resource;
@@ -34,7 +36,9 @@ public final class SdkTracerProvider implements TracerProvider {
     spanLimits = b.spanLimits;
     idGenerator = b.idGenerator;
     clock = b.clock;
-    processor = SpanProcessor.composite(b.processors);
+    List<SpanProcessor> guarded = new ArrayList<>(b.processors.size());
+    for (SpanProcessor p : b.processors) guarded.add(new GuardedSpanProcessor(p));
+    processor = SpanProcessor.composite(guarded);
   }
 
   public static Builder builder() {
@@ -60,19 +64,26 @@ public final class SdkTracerProvider implements TracerProvider {
     return spanLimits;
   }
 
-  /** Completes when every processor has exported what it holds. */
+  /**
+   * Completes when every processor has exported what it holds; fails if one failed or threw, after
+   * the others have been asked too. Never throws.
+   */
   public CompletableFuture<Void> forceFlush() {
     return processor.forceFlush();
   }
 
   /**
-   * Flushes and stops the processors; spans started afterwards are not recorded. Calling it again
-   * returns a completed future.
+   * Flushes and stops the processors; spans started afterwards are not recorded. Completes when
+   * every processor has; fails if one failed or threw, after the others have been shut down too.
+   * Never throws. Calling it again returns the first call's future, so it completes only once the
+   * first shutdown has.
    */
   public synchronized CompletableFuture<Void> shutdown() {
-    if (shutdown) return CompletableFuture.completedFuture(null);
-    shutdown = true;
-    return processor.shutdown();
+    if (shutdownResult == null) {
+      shutdown = true;
+      shutdownResult = processor.shutdown();
+    }
+    return shutdownResult;
   }
 
   IdGenerator idGenerator() {

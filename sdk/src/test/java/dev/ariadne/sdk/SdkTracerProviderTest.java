@@ -5,15 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.context.Context;
 import dev.ariadne.api.trace.Span;
 import dev.ariadne.api.trace.Tracer;
+import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.data.InstrumentationScope;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.data.SpanData;
+import dev.ariadne.sdk.export.BatchSpanProcessor;
+import dev.ariadne.sdk.export.SpanProcessor;
 import dev.ariadne.sdk.sampling.Sampler;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class SdkTracerProviderTest {
@@ -101,7 +111,7 @@ class SdkTracerProviderTest {
     CompletableFuture<Void> second = provider.shutdown();
 
     assertThat(first).isDone();
-    assertThat(second).isDone();
+    assertThat(second).isSameAs(first);
     assertThat(processor.shutdownCount()).isEqualTo(1);
     Span span = provider.get("test").spanBuilder("after-shutdown").startSpan();
     assertThat(span.isRecording()).isFalse();
@@ -110,6 +120,130 @@ class SdkTracerProviderTest {
     span.end();
     assertThat(processor.started()).isEmpty();
     assertThat(processor.ended()).isEmpty();
+  }
+
+  @Test
+  void aSecondShutdownCompletesOnlyWithTheFirst() throws Exception {
+    CapturingSpanExporter exporter = new CapturingSpanExporter().behave(Behavior.HOLD);
+    SdkTracerProvider batched =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+            .build();
+    batched.get("test").spanBuilder("queued").startSpan().end();
+
+    CompletableFuture<Void> first = batched.shutdown();
+    assertThat(exporter.awaitExportCalls(1)).as("the queued span handed to the exporter").isTrue();
+    CompletableFuture<Void> second = batched.shutdown();
+
+    assertThat(second).as("while the first shutdown still exports").isNotDone();
+    exporter.release();
+    first.get(10, TimeUnit.SECONDS);
+    assertThat(second).isSameAs(first).isCompleted();
+    assertThat(exporter.spans()).extracting(SpanData::getName).containsExactly("queued");
+  }
+
+  @Test
+  void aProcessorThatThrowsNeverReachesTheApplication() {
+    SdkTracerProvider broken =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new ThrowingProcessor(() -> new IllegalStateException("on purpose")))
+            .build();
+
+    Span span = broken.get("test").spanBuilder("span").startSpan();
+    assertThat(span.isRecording()).isTrue();
+    span.end();
+    assertThat(span.isRecording()).isFalse();
+    assertThat(broken.forceFlush()).isCompletedExceptionally();
+    assertThat(broken.shutdown()).isCompletedExceptionally();
+  }
+
+  @Test
+  void aProcessorsLinkageErrorIsCaughtToo() {
+    SdkTracerProvider broken =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new ThrowingProcessor(() -> new NoClassDefFoundError("on/Purpose")))
+            .build();
+
+    broken.get("test").spanBuilder("span").startSpan().end();
+    assertThat(broken.shutdown()).isCompletedExceptionally();
+  }
+
+  @Test
+  void errorsThatLeaveTheJvmUnsoundStillReachTheCaller() {
+    SdkTracerProvider broken =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new ThrowingProcessor(() -> new OutOfMemoryError("on purpose")))
+            .build();
+
+    assertThatThrownBy(() -> broken.get("test").spanBuilder("span").startSpan())
+        .isInstanceOf(OutOfMemoryError.class);
+  }
+
+  @Test
+  void aProcessorThatThrowsKeepsNothingFromTheOthers() {
+    CapturingSpanProcessor after = new CapturingSpanProcessor();
+    SdkTracerProvider broken =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new ThrowingProcessor(() -> new IllegalStateException("on purpose")))
+            .addSpanProcessor(after)
+            .build();
+
+    broken.get("test").spanBuilder("span").startSpan().end();
+    CompletableFuture<Void> flushed = broken.forceFlush();
+    CompletableFuture<Void> shutDown = broken.shutdown();
+
+    assertThat(after.started()).hasSize(1);
+    assertThat(after.onlyEnded().getName()).isEqualTo("span");
+    assertThat(List.of(after.flushCount(), after.shutdownCount())).containsOnly(1);
+    assertThat(flushed).isCompletedExceptionally();
+    assertThat(shutDown).isCompletedExceptionally();
+  }
+
+  @Test
+  void aProcessorThatReturnsNoFutureFailsShutdown() {
+    SdkTracerProvider broken =
+        SdkTracerProvider.builder().addSpanProcessor(new ThrowingProcessor(() -> null)).build();
+
+    assertThat(broken.forceFlush()).isCompletedExceptionally();
+    assertThat(broken.shutdown()).isCompletedExceptionally();
+  }
+
+  @Test
+  void warnsOfAThrowingProcessorAtMostOnceAMinuteWithTheException() {
+    Logger logger = Logger.getLogger(SdkTracerProvider.class.getName());
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING) warnings.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      IllegalStateException thrown = new IllegalStateException("on purpose");
+      SdkTracerProvider broken =
+          SdkTracerProvider.builder()
+              .addSpanProcessor(new ThrowingProcessor(() -> thrown))
+              .addSpanProcessor(new ThrowingProcessor(() -> new IllegalArgumentException("other")))
+              .build();
+      for (int i = 0; i < 10; i++) broken.get("test").spanBuilder("span").startSpan().end();
+      broken.shutdown();
+
+      assertThat(warnings).as("one for each processor within the minute").hasSize(2);
+      assertThat(warnings.get(0).getMessage())
+          .startsWith("span processor ThrowingProcessor failed 1 time since the last such line,"
+              + " this time in onStart;");
+      assertThat(warnings.get(0).getThrown()).isSameAs(thrown);
+      assertThat(warnings.get(1).getThrown()).hasMessage("other");
+    } finally {
+      logger.removeHandler(handler);
+    }
   }
 
   @Test
@@ -190,5 +324,48 @@ class SdkTracerProviderTest {
 
     assertThat(now / 1_000_000).isBetween(before - 1_000, before + 60_000);
     assertThat(Clock.system().nanoTime()).isLessThanOrEqualTo(System.nanoTime());
+  }
+
+  /** Throws what it is given from every method, as a broken processor might. */
+  private static final class ThrowingProcessor implements SpanProcessor {
+    private final Supplier<Throwable> failure;
+
+    ThrowingProcessor(Supplier<Throwable> failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public void onStart(Context parentContext, Span span) {
+      fail();
+    }
+
+    @Override
+    public void onEnd(SpanData span) {
+      fail();
+    }
+
+    @Override
+    public CompletableFuture<Void> forceFlush() {
+      fail();
+      return null;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+      fail();
+      return null;
+    }
+
+    /** Throws the failure; returns when there is none, so that the caller returns null. */
+    private void fail() {
+      Throwable e = failure.get();
+      if (e instanceof Error) throw (Error) e;
+      if (e != null) throw (RuntimeException) e;
+    }
+
+    @Override
+    public String toString() {
+      return "ThrowingProcessor";
+    }
   }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A hook called on the application's thread when a recording span starts and ends. Must return
- * quickly and never block: the batch processor queues and drops when full.
+ * quickly and never block: the batch processor queues and drops when full. What it throws never
+ * reaches the application: the {@code SdkTracerProvider} catches it, logs it and goes on.
  */
 public interface SpanProcessor {
 
