@@ -43,7 +43,7 @@ public final class Collector implements AutoCloseable {
         builder.storage,
         builder.onStored,
         new Validator(builder.maxAttributes, builder.maxAttributeValueLength,
-            Validator.MAX_NAME_LENGTH),
+            Validator.MAX_NAME_LENGTH, builder.maxEventsPerSpan, builder.maxLinksPerSpan),
         meters,
         builder.maxRequestBytes,
         builder.maxQueuedSpans,
@@ -153,6 +153,8 @@ public final class Collector implements AutoCloseable {
     private long maxQueuedBytes = 64L * 1024 * 1024;
     private int maxAttributes = 1024;
     private int maxAttributeValueLength = 64 * 1024;
+    private int maxEventsPerSpan = 1000;
+    private int maxLinksPerSpan = 1000;
     private MeterRegistry meterRegistry;
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
     private int writerThreads = 2;
@@ -227,6 +229,32 @@ public final class Collector implements AutoCloseable {
             + " (expected: > 0)");
       }
       this.maxAttributeValueLength = maxAttributeValueLength;
+      return this;
+    }
+
+    /**
+     * The most events kept on one span; the rest are dropped and added to the span's dropped
+     * events count. Default 1,000.
+     */
+    public Builder maxEventsPerSpan(int maxEventsPerSpan) {
+      if (maxEventsPerSpan < 0) {
+        throw new IllegalArgumentException(
+            "maxEventsPerSpan: " + maxEventsPerSpan + " (expected: >= 0)");
+      }
+      this.maxEventsPerSpan = maxEventsPerSpan;
+      return this;
+    }
+
+    /**
+     * The most links kept on one span; the rest are dropped and added to the span's dropped links
+     * count. Default 1,000.
+     */
+    public Builder maxLinksPerSpan(int maxLinksPerSpan) {
+      if (maxLinksPerSpan < 0) {
+        throw new IllegalArgumentException(
+            "maxLinksPerSpan: " + maxLinksPerSpan + " (expected: >= 0)");
+      }
+      this.maxLinksPerSpan = maxLinksPerSpan;
       return this;
     }
 

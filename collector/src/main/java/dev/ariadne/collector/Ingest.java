@@ -199,6 +199,8 @@ final class Ingest implements AutoCloseable {
     counters.attributesTruncated.increment(checked.truncatedValues());
     counters.namesTruncated.increment(checked.truncatedNames());
     counters.traceStatesTruncated.increment(checked.truncatedTraceStates());
+    counters.eventsDropped.increment(checked.droppedEvents());
+    counters.linksDropped.increment(checked.droppedLinks());
     if (valid == 0) {
       result.complete(checked.rejected() == 0
           ? Outcome.accepted(0, 0, checked.message())

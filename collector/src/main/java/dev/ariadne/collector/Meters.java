@@ -43,6 +43,10 @@ final class Meters implements AutoCloseable {
     final Counter namesTruncated;
     /** Trace states cut or dropped to keep them within {@link TraceStateLimit}. */
     final Counter traceStatesTruncated;
+    /** Events dropped because a span had more than {@code maxEventsPerSpan}. */
+    final Counter eventsDropped;
+    /** Links dropped because a span had more than {@code maxLinksPerSpan}. */
+    final Counter linksDropped;
 
     private SpanCounters(Meters meters, Protocol protocol) {
       received = meters.protocolCounter("spans.received", protocol, "Spans decoded, valid or not");
@@ -58,6 +62,10 @@ final class Meters implements AutoCloseable {
           "Service, span, event and scope names and attribute keys cut to the limit of length");
       traceStatesTruncated = meters.protocolCounter("trace.states.truncated", protocol,
           "Trace states cut at list members, or dropped, to 32 members and 512 characters");
+      eventsDropped = meters.protocolCounter("events.dropped", protocol,
+          "Events dropped: past the collector's limit of events per span");
+      linksDropped = meters.protocolCounter("links.dropped", protocol,
+          "Links dropped: past the collector's limit of links per span");
     }
   }
 

@@ -25,7 +25,9 @@ import java.util.List;
  * and version, and attribute keys. Storage lists names and analytics keys its series by them, a
  * few copies of each for every service, which a name the size of a request would make a heap's
  * worth. Trace states, the span's and its links', are kept within W3C Trace Context's limits
- * ({@link TraceStateLimit}). Thread-safe: each call has its own state.
+ * ({@link TraceStateLimit}). A span keeps its first {@code maxEvents} events and {@code maxLinks}
+ * links and adds the rest to its dropped counts, so that its size is bounded by more than the
+ * request's. Thread-safe: each call has its own state.
  */
 final class Validator {
   /**
@@ -40,16 +42,22 @@ final class Validator {
   private final int maxAttributes;
   private final int maxAttributeValueLength;
   private final int maxNameLength;
+  private final int maxEvents;
+  private final int maxLinks;
 
-  Validator(int maxAttributes, int maxAttributeValueLength, int maxNameLength) {
+  Validator(int maxAttributes, int maxAttributeValueLength, int maxNameLength, int maxEvents,
+      int maxLinks) {
     this.maxAttributes = maxAttributes;
     this.maxAttributeValueLength = maxAttributeValueLength;
     this.maxNameLength = maxNameLength;
+    this.maxEvents = maxEvents;
+    this.maxLinks = maxLinks;
   }
 
   /** The spans to store, all rejections (the decoder's included) and what the limits changed. */
   record Checked(List<Span> spans, int rejected, String message, int droppedAttributes,
-      int truncatedValues, int truncatedNames, int truncatedTraceStates) {}
+      int truncatedValues, int truncatedNames, int truncatedTraceStates, int droppedEvents,
+      int droppedLinks) {}
 
   Checked check(DecodeResult decoded) {
     Pass pass = new Pass();
@@ -70,7 +78,9 @@ final class Validator {
         pass.droppedAttributes,
         pass.truncatedValues,
         pass.truncatedNames,
-        pass.truncatedTraceStates);
+        pass.truncatedTraceStates,
+        pass.droppedEvents,
+        pass.droppedLinks);
   }
 
   /**
@@ -112,6 +122,8 @@ final class Validator {
     private int truncatedValues;
     private int truncatedNames;
     private int truncatedTraceStates;
+    private int droppedEvents;
+    private int droppedLinks;
 
     void reject(String message) {
       if (rejected++ < MAX_MESSAGES) {
@@ -137,18 +149,22 @@ final class Validator {
       if (!resource.changed() && scopeFits && fits(span)) {
         return span;
       }
-      List<Event> events = new ArrayList<>(span.events().size());
-      for (Event event : span.events()) {
+      List<Event> events = new ArrayList<>(Math.min(span.events().size(), maxEvents));
+      for (Event event : span.events().subList(0, Math.min(span.events().size(), maxEvents))) {
         events.add(fits(event) ? event : new Event(event.epochNanos(), name(event.name()),
             attributes(event.attributes()),
             dropped(event.droppedAttributesCount(), event.attributes())));
       }
-      List<Link> links = new ArrayList<>(span.links().size());
-      for (Link link : span.links()) {
+      List<Link> links = new ArrayList<>(Math.min(span.links().size(), maxLinks));
+      for (Link link : span.links().subList(0, Math.min(span.links().size(), maxLinks))) {
         links.add(fits(link) ? link : new Link(link.traceId(), link.spanId(),
             traceState(link.traceState()), attributes(link.attributes()),
             dropped(link.droppedAttributesCount(), link.attributes()), link.followsFrom()));
       }
+      int eventsDropped = span.events().size() - events.size();
+      int linksDropped = span.links().size() - links.size();
+      droppedEvents += eventsDropped;
+      droppedLinks += linksDropped;
       boolean attributesFit = fits(span.attributes());
       return new Span(
           span.traceId(), span.spanId(), span.parentSpanId(), name(span.name()), span.kind(),
@@ -157,8 +173,9 @@ final class Validator {
           attributesFit ? span.attributes() : attributes(span.attributes()), events, links,
           span.statusCode(), cut(span.statusMessage()), traceState(span.traceState()),
           span.flags(),
-          dropped(span.droppedAttributesCount(), span.attributes()), span.droppedEventsCount(),
-          span.droppedLinksCount());
+          dropped(span.droppedAttributesCount(), span.attributes()),
+          add(span.droppedEventsCount(), eventsDropped),
+          add(span.droppedLinksCount(), linksDropped));
     }
 
     /**
@@ -198,6 +215,8 @@ final class Validator {
       if (span.name().length() > maxNameLength
           || span.statusMessage().length() > maxAttributeValueLength
           || !TraceStateLimit.fits(span.traceState())
+          || span.events().size() > maxEvents
+          || span.links().size() > maxLinks
           || !fits(span.attributes())) {
         return false;
       }

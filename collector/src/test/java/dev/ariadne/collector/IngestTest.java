@@ -38,8 +38,8 @@ class IngestTest {
   }
 
   Ingest ingest(int maxQueuedSpans, long maxQueuedBytes, int inlineDecodeBytes, int writerThreads) {
-    return new Ingest(storage, spans -> {}, new Validator(100, 100, 100), meters, 1 << 20, maxQueuedSpans,
-        maxQueuedBytes, inlineDecodeBytes, 1, writerThreads);
+    return new Ingest(storage, spans -> {}, new Validator(100, 100, 100, 1000, 1000), meters,
+        1 << 20, maxQueuedSpans, maxQueuedBytes, inlineDecodeBytes, 1, writerThreads);
   }
 
   @AfterEach
@@ -128,8 +128,8 @@ class IngestTest {
     ingest.close();
     java.util.concurrent.LinkedBlockingQueue<List<Span>> stored =
         new java.util.concurrent.LinkedBlockingQueue<>();
-    ingest = new Ingest(storage, stored::add, new Validator(100, 100, 100), meters, 1 << 20, 100,
-        1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
+    ingest = new Ingest(storage, stored::add, new Validator(100, 100, 100, 1000, 1000), meters,
+        1 << 20, 100, 1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
 
     assertThat(submit(spans(3)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
     assertThat(stored.poll(10, TimeUnit.SECONDS)).hasSize(3);
@@ -144,7 +144,8 @@ class IngestTest {
     ingest.close();
     ingest = new Ingest(storage, spans -> {
       throw new IllegalStateException("listener bug");
-    }, new Validator(100, 100, 100), meters, 1 << 20, 100, 1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
+    }, new Validator(100, 100, 100, 1000, 1000), meters, 1 << 20, 100, 1L << 20,
+        Ingest.INLINE_DECODE_BYTES, 1, 1);
 
     assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
     assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);

@@ -20,7 +20,7 @@ class ValidatorTest {
   static final TraceId TRACE_ID = new TraceId(1, 2);
   /** A service whose name is within the name limit of {@link #validator}. */
   static final Resource SHORT_NAMED = new Resource("svc", List.of(), 0);
-  final Validator validator = new Validator(2, 4, 4);
+  final Validator validator = new Validator(2, 4, 4, 1000, 1000);
 
   static Span.Builder span(long spanId) {
     return Span.builder().traceId(TRACE_ID).spanId(spanId).startEpochNanos(10).endEpochNanos(20)
@@ -150,7 +150,7 @@ class ValidatorTest {
 
   @Test
   void cutsTheServiceNameAsItsAttributeIsCut() {
-    Validator validator = new Validator(2, 100, "service.name".length());
+    Validator validator = new Validator(2, 100, "service.name".length(), 1000, 1000);
     String name = "checkout-service-0001";
     Resource resource = new Resource(name, List.of(Attribute.of("service.name", name)), 0);
 
@@ -187,7 +187,7 @@ class ValidatorTest {
    */
   @Test
   void cutsNamesToTheNameLimitAndValuesAndStatusMessagesToTheValueLimit() {
-    Validator validator = new Validator(10, 8, 4);
+    Validator validator = new Validator(10, 8, 4, 1000, 1000);
     Span span = span(1)
         .name("checkout")
         .scope(new Scope("io.opentelemetry", "1.67.0", List.of()))

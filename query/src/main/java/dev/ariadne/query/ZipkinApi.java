@@ -228,14 +228,30 @@ final class ZipkinApi {
           .endEpochNanos(window.endEpochNanos());
       names.service().ifPresent(query::serviceName);
       names.spanName().ifPresent(query::spanName);
-      min.ifPresent(query::minDurationNanos);
-      // Zipkin shows durations in whole microseconds: maxDuration includes all of its last one.
-      max.ifPresent(nanos -> query.maxDurationNanos(Durations.lastNanoOfMicrosecond(nanos)));
+      min.ifPresent(nanos -> query.minDurationNanos(shownFrom(nanos)));
+      max.ifPresent(nanos -> query.maxDurationNanos(shownUpTo(nanos)));
       terms.addTo(query);
       names.remoteService().ifPresent(remote -> query.attribute(PEER_SERVICE, remote));
       queries.add(query);
     }
     return queries;
+  }
+
+  /**
+   * The shortest span whose duration, as this API shows it, is at least {@code nanos} (whole
+   * microseconds): a span shorter than a microsecond shows 1, as Zipkin rounds it up.
+   */
+  private static long shownFrom(long nanos) {
+    return nanos == MICROS ? 1 : nanos;
+  }
+
+  /**
+   * The longest span whose duration, as this API shows it, is at most {@code nanos} (whole
+   * microseconds): all of the last microsecond, or only spans of no length for 0, as any longer
+   * span shows at least 1.
+   */
+  private static long shownUpTo(long nanos) {
+    return nanos == 0 ? 0 : Durations.lastNanoOfMicrosecond(nanos);
   }
 
   /**

@@ -6,6 +6,8 @@ import static dev.ariadne.query.QueryFixtures.HOUR;
 import static dev.ariadne.query.QueryFixtures.INCOMPLETE;
 import static dev.ariadne.query.QueryFixtures.RECENT;
 import static dev.ariadne.query.QueryFixtures.RICH;
+import static dev.ariadne.query.QueryFixtures.SUB_MICROSECOND;
+import static dev.ariadne.query.QueryFixtures.SUB_MICROSECOND_START;
 import static dev.ariadne.query.QueryFixtures.UNKNOWN;
 import static dev.ariadne.query.QueryFixtures.get;
 import static dev.ariadne.query.QueryFixtures.json;
@@ -320,6 +322,24 @@ class JaegerApiTest {
         .isEmpty();
     assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1499us"))))
         .isEmpty();
+  }
+
+  @Test
+  void searchesASpanUnderAMicrosecondByTheDurationOfZeroItShows() {
+    String id = hex(SUB_MICROSECOND);
+    String at = micros(SUB_MICROSECOND_START);
+    String search = "/api/traces?service=frontend&lookback=custom&start=" + at + "&end=" + at;
+
+    assertThat(json(get(betweenMicrosecondsServer, "/api/traces/" + id)).get("data").get(0)
+        .get("spans").get(0).get("duration").asLong()).as("300 ns in whole µs").isZero();
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=0us"))))
+        .containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=300ns"))))
+        .containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=1us"))))
+        .as("shown as 0 µs").isEmpty();
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=300ns"))))
+        .as("shown as 0 µs, less than 0.3").isEmpty();
   }
 
   @Test

@@ -53,6 +53,10 @@ final class QueryFixtures {
   static final TraceId BETWEEN_MICROSECONDS = new TraceId(0x7L, 0x8L);
   /** 500 ns into a microsecond, at +4 h. */
   static final long BETWEEN_MICROSECONDS_START = TODAY + 4 * HOUR + 500;
+  /** A span of 300 ns, of {@link #betweenMicroseconds}. */
+  static final TraceId SUB_MICROSECOND = new TraceId(0x7L, 0x9L);
+  /** At +5 h. */
+  static final long SUB_MICROSECOND_START = TODAY + 5 * HOUR;
   static final String HOSTILE_SERVICE = "hostile";
   static final String HOSTILE_NAME = "</script><script>alert(\"x\")</script>";
   static final String HOSTILE_KEY = "\"><img src=x onerror=alert(1)>";
@@ -152,12 +156,15 @@ final class QueryFixtures {
 
   /**
    * A frontend span that starts 500 ns into a microsecond and lasts 1,500,500 ns: Jaeger and
-   * Zipkin show it as starting at that microsecond and lasting 1,500 µs.
+   * Zipkin show it as starting at that microsecond and lasting 1,500 µs. And a frontend span of
+   * 300 ns, which Jaeger shows lasting 0 µs and Zipkin 1 µs (its durations are at least 1).
    */
   static MemoryStorage betweenMicroseconds() {
     MemoryStorage storage = MemoryStorage.create(100);
     storage.write(List.of(span(BETWEEN_MICROSECONDS, 1, 0, FRONTEND, "GET /checkout",
         SpanKind.SERVER, BETWEEN_MICROSECONDS_START, 1_500_500).build()));
+    storage.write(List.of(span(SUB_MICROSECOND, 1, 0, FRONTEND, "GET /health",
+        SpanKind.SERVER, SUB_MICROSECOND_START, 300).build()));
     return storage;
   }
 

@@ -4,6 +4,8 @@ import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS;
 import static dev.ariadne.query.QueryFixtures.BETWEEN_MICROSECONDS_START;
 import static dev.ariadne.query.QueryFixtures.HOUR;
 import static dev.ariadne.query.QueryFixtures.RICH;
+import static dev.ariadne.query.QueryFixtures.SUB_MICROSECOND;
+import static dev.ariadne.query.QueryFixtures.SUB_MICROSECOND_START;
 import static dev.ariadne.query.QueryFixtures.UNKNOWN;
 import static dev.ariadne.query.QueryFixtures.get;
 import static dev.ariadne.query.QueryFixtures.json;
@@ -140,6 +142,24 @@ class ZipkinApiTest {
         .isEmpty();
     assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=1499"))))
         .isEmpty();
+  }
+
+  @Test
+  void findsASpanUnderAMicrosecondByTheDurationOfOneItShows() {
+    String id = SUB_MICROSECOND.toHex();
+    String search = "/api/v2/traces?serviceName=frontend&endTs=" + millis(SUB_MICROSECOND_START)
+        + "&lookback=1";
+
+    assertThat(json(get(betweenMicrosecondsServer, "/api/v2/trace/" + id)).get(0)
+        .get("duration").asLong()).as("300 ns, shown as Zipkin shows it").isEqualTo(1);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=1"))))
+        .containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer,
+        search + "&minDuration=1&maxDuration=1")))).containsExactly(id);
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&minDuration=2"))))
+        .isEmpty();
+    assertThat(traceIds(json(get(betweenMicrosecondsServer, search + "&maxDuration=0"))))
+        .as("shown as 1, not 0").isEmpty();
   }
 
   @Test

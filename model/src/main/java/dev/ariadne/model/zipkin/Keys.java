@@ -12,6 +12,8 @@ final class Keys {
 
   static final String ZIPKIN_DEBUG = "zipkin.debug";
   static final String ZIPKIN_SHARED = "zipkin.shared";
+  /** Where the Jaeger decoders mark a span whose debug flag was set. */
+  static final String JAEGER_DEBUG = "jaeger.debug";
 
   static final String ERROR = "error";
   static final String OTEL_STATUS_CODE = "otel.status_code";

@@ -142,7 +142,7 @@ public final class ZipkinEncoder {
 
   /**
    * The peer the span talked to (Zipkin leaves an empty endpoint out); span attributes that fit
-   * neither it nor Zipkin's flags become tags.
+   * neither it nor Zipkin's flags become tags. Jaeger's debug mark is Zipkin's debug flag too.
    */
   private static Endpoint remoteEndpoint(List<Attribute> attributes, zipkin2.Span.Builder zipkin) {
     Endpoint.Builder remote = Endpoint.newBuilder();
@@ -154,6 +154,11 @@ public final class ZipkinEncoder {
         case Keys.NETWORK_PEER_PORT -> port(value, remote);
         case Keys.ZIPKIN_DEBUG -> flag(value, zipkin::debug);
         case Keys.ZIPKIN_SHARED -> flag(value, zipkin::shared);
+        case Keys.JAEGER_DEBUG -> flag(value, debug -> {
+          if (debug) {
+            zipkin.debug(true);
+          }
+        });
         default -> false;
       };
       if (!mapped) {

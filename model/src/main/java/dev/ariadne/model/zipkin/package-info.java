@@ -98,6 +98,8 @@
  *       </td><td>{@code remoteEndpoint}</td></tr>
  *   <tr><td>{@code zipkin.debug}, {@code zipkin.shared} (booleans)</td><td>{@code debug}, {@code
  *       shared} (Zipkin drops {@code shared} on a CLIENT span)</td></tr>
+ *   <tr><td>{@code jaeger.debug} (a boolean: the Jaeger decoders' mark of the debug flag)</td>
+ *       <td>{@code debug: true} when true, not a tag</td></tr>
  *   <tr><td>other attributes</td><td>tags: strings as they are, booleans and numbers as Java prints
  *       them ({@code true}, {@code 42}, {@code 1.5}), bytes as base64, arrays and key-value lists
  *       as JSON ({@code ["a","b"]}, {@code {"k":1}}); an {@code error} attribute of {@code false}

@@ -21,17 +21,30 @@ const UNITS = [[1e3, 'µs', 1000], [1e6, 'ms', 1000], [1e9, 's', 60]];
 export function duration(nanos) {
   const n = Number(nanos);
   if (!Number.isFinite(n)) return '–';
-  const sign = n < 0 ? '−' : '';
-  const a = Math.abs(n);
-  if (Math.round(a) < 1e3) return `${sign}${Math.round(a)}ns`;
+  return `${n < 0 ? '−' : ''}${shown(Math.abs(n)).text}`;
+}
+
+/**
+ * The nanoseconds that duration() shows for a duration of at least 0: 1,234,567 reads 1.23ms,
+ * 1,230,000. A longer duration is never shown as less, so a search can find what it shows.
+ */
+export function shownNanos(nanos) {
+  return shown(Math.abs(Number(nanos))).nanos;
+}
+
+/** A duration of at least 0 as duration() shows it: the text and the nanoseconds it reads. */
+function shown(a) {
+  if (Math.round(a) < 1e3) return {text: `${Math.round(a)}ns`, nanos: Math.round(a)};
   for (const [size, unit, next] of UNITS) {
     const text = trim(a / size);
-    if (Number(text) < next) return `${sign}${text}${unit}`;
+    if (Number(text) < next) return {text: `${text}${unit}`, nanos: Math.round(Number(text) * size)};
   }
   const seconds = Math.round(a / 1e9);
-  if (seconds < 3600) return `${sign}${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  if (seconds < 3600) {
+    return {text: `${Math.floor(seconds / 60)}m ${seconds % 60}s`, nanos: seconds * 1e9};
+  }
   const minutes = Math.round(a / 60e9);
-  return `${sign}${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  return {text: `${Math.floor(minutes / 60)}h ${minutes % 60}m`, nanos: minutes * 60e9};
 }
 
 /** Three significant digits (two decimals below 10, one below 100, none above), as rounded. */

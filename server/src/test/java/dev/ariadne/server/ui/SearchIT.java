@@ -27,12 +27,18 @@ class SearchIT {
   private static final String HOME = "5ea4c0000000000000000000000000a3";
   private static final String ORPHAN = "5ea4c0000000000000000000000000a4";
   private static final String HOSTILE = "5ea4c0000000000000000000000000a5";
+  private static final String CLOCK = "5ea4c0000000000000000000000000a6";
   private static final String HOSTILE_SERVICE = "<img src=x onerror=window.__pwned=1>";
   private static final String HOSTILE_NAME = "<script>window.__pwned=2</script>";
   private static final String ROWS = "table.trace-list tbody tr";
   @RegisterExtension static final UiServer ui = new UiServer();
   /** When HOME starts, in epoch nanoseconds. */
   private static long homeStart;
+  /**
+   * When CLOCK starts, three hours ago (out of the last hour's searches): 123.456789 ms into a
+   * second, which the list shows with its milliseconds cut.
+   */
+  private static long clockStart;
 
   @BeforeAll
   static void sendTraces() throws Exception {
@@ -40,6 +46,8 @@ class SearchIT {
     long fast = TestTraces.millisAgo(5 * 60_000);
     long home = TestTraces.millisAgo(2 * 60_000);
     homeStart = home;
+    clockStart = TestTraces.millisAgo(3 * 3_600_000) / 1_000_000_000L * 1_000_000_000L
+        + 123_456_789;
     TestTraces.send(ui.server.otlpHttpPort(), List.of(
         TestTraces.span(SLOW, "00000000000000b1", "frontend", "GET /checkout", slow, ms(120))
             .kind("SERVER"),
@@ -56,7 +64,9 @@ class SearchIT {
         TestTraces.span(ORPHAN, "00000000000000e1", "inventory", "reserve",
             TestTraces.millisAgo(20 * 60_000), ms(15)).parent("00000000000000ff"),
         TestTraces.span(HOSTILE, "00000000000000f1", HOSTILE_SERVICE, HOSTILE_NAME,
-            TestTraces.millisAgo(60_000), ms(3)).kind("SERVER")));
+            TestTraces.millisAgo(60_000), ms(3)).kind("SERVER"),
+        TestTraces.span(CLOCK, "00000000000000a1", "clock", "tick", clockStart, 1_234_567)
+            .kind("SERVER")));
   }
 
   private static String encode(String text) {
@@ -284,6 +294,47 @@ class SearchIT {
     ui.browser.await(d -> d.findElements(By.cssSelector("table.trace-list[data-before]")).isEmpty());
     awaitTraces(HOME);
     assertThat(ui.browser.location()).contains("end=" + encode(end.toString()));
+  }
+
+  /**
+   * The To field shows whole seconds and includes all of its last one: a user who types the time
+   * the list shows for a trace's start finds the trace, however far into its second it starts.
+   */
+  @Test
+  void theEndOfACustomRangeIncludesTheWholeSecondItShows() {
+    ui.browser.open("/search?service=clock&lookback=6h");
+    awaitTraces(CLOCK);
+    String shown = texts(ROWS + " td.start").get(0);
+    assertThat(shown).endsWith(".123");
+
+    select("range").selectByVisibleText("Custom range…");
+    ui.browser.script("document.querySelector('input[name=end]').value = arguments[0];"
+        + "document.querySelector('input[name=start]').value = arguments[1]",
+        shown.substring(0, 19).replace(' ', 'T'),
+        shown.substring(0, 11).replace(' ', 'T') + "00:00:00");
+    ui.browser.script("document.querySelector('table.trace-list').dataset.before = 'submit'");
+    submit();
+
+    ui.browser.await(d -> d.findElements(By.cssSelector("table.trace-list[data-before]")).isEmpty());
+    awaitTraces(CLOCK);
+    Instant second = Instant.ofEpochSecond(clockStart / 1_000_000_000L);
+    assertThat(ui.browser.location())
+        .as("the URL's end is the API's, the first instant after the range")
+        .contains("end=" + encode(second.plusSeconds(1).toString().replace("Z", ".000Z")));
+    assertThat(input("end").getDomProperty("value")).isEqualTo(shown.substring(0, 19)
+        .replace(' ', 'T'));
+  }
+
+  /** A duration is found by the bounds that it is shown as: 1,234,567 ns reads 1.23ms. */
+  @Test
+  void durationBoundsFindTheDurationsShownAsThem() {
+    ui.browser.open("/search?service=clock&lookback=6h&minDuration=1.23ms&maxDuration=1.23ms");
+    awaitTraces(CLOCK);
+    assertThat(texts(ROWS + " td.duration")).containsExactly("1.23ms");
+    ui.browser.open("/search?service=clock&lookback=6h&maxDuration=1.22ms");
+    ui.browser.await(By.cssSelector(".results .state.empty"));
+    ui.browser.open("/search?service=clock&lookback=6h&minDuration=1.24ms");
+    ui.browser.await(By.cssSelector(".results .state.empty"));
   }
 
   @Test

@@ -7,7 +7,7 @@
 import {navigate} from '../app.js';
 import {get, url} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, epochMillis, niceTicks, plural, serviceColor, timestamp}
+import {count, duration, epochMillis, niceTicks, plural, serviceColor, shownNanos, timestamp}
     from '../format.js';
 
 const RANGES = [
@@ -60,16 +60,63 @@ function fromQuery(query) {
   };
 }
 
-/** The parameters of GET /api/v1/traces, named as the page's own query string names them. */
-function apiParams(search) {
+/** The page's own query string, each field named as GET /api/v1/traces names it. */
+function queryParams(search) {
   const {service, operation, spanKind, status, attributes, minDuration, maxDuration} = search;
   const {lookback, start, end, limit} = search;
   return {service, operation, spanKind, status, attribute: attributes, minDuration, maxDuration,
     lookback, start, end, limit};
 }
 
+/**
+ * The parameters of GET /api/v1/traces: the page's, with the durations widened to all that the
+ * results show as them (a minimum of 1.23ms finds the 1.226ms that reads 1.23ms, and so does a
+ * maximum of 1.23ms the 1.234ms).
+ */
+function apiParams(search) {
+  return {...queryParams(search), minDuration: shownBound(search.minDuration, true),
+    maxDuration: shownBound(search.maxDuration, false)};
+}
+
 function pageUrl(search) {
-  return url('/search', {...apiParams(search), sort: search.sort});
+  return url('/search', {...queryParams(search), sort: search.sort});
+}
+
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/y;
+const UNIT_NANOS = {ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9,
+  d: 86400e9};
+
+/** Nanoseconds in a duration as the API reads it (250ms, 1.5s, 1h30m), or NaN. */
+function parseDuration(text) {
+  if (!text) return NaN;
+  if (text === '0') return 0;
+  DURATION_PART.lastIndex = 0;
+  let nanos = 0;
+  let part;
+  while (DURATION_PART.lastIndex < text.length && (part = DURATION_PART.exec(text))) {
+    nanos += Number(part[1]) * UNIT_NANOS[part[2]];
+  }
+  return DURATION_PART.lastIndex === text.length ? Math.round(nanos) : NaN;
+}
+
+/**
+ * A duration bound as the API is asked for it: the shortest duration shown as at least it
+ * (atLeast), or the longest shown as at most it, in nanoseconds. Text that is no duration, or
+ * one too long for a number to count exactly, goes as it is, for the API to answer.
+ */
+function shownBound(text, atLeast) {
+  const nanos = parseDuration(text);
+  if (!(nanos <= Number.MAX_SAFE_INTEGER / 4)) return text;
+  // The first duration shown as at least the bound (atLeast), or as more than it.
+  let low = 0;
+  let high = 2 * nanos + 1e3;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const shown = shownNanos(middle);
+    if (atLeast ? shown >= nanos : shown > nanos) high = middle;
+    else low = middle + 1;
+  }
+  return `${atLeast ? low : low - 1}ns`;
 }
 
 function splitAttribute(text) {
@@ -123,14 +170,16 @@ function searchForm(search, context) {
 
 /**
  * The search the form holds, from the one the URL held (previous). The custom range's fields show
- * whole seconds: an edge the user left as it was keeps the URL's own, possibly finer, time.
+ * whole seconds, To the last second the range includes, all of it: the URL's end, as the API's,
+ * is the first instant after the range. An edge the user left as it was keeps the URL's own,
+ * possibly finer, time.
  */
 function fromForm(form, previous) {
   const data = new FormData(form);
   const choice = (name) => String(data.get(name) || '');
   const text = (name) => choice(name).trim();
-  const edge = (name) => (text(name) === toLocalInput(previous[name])
-    ? previous[name] : fromLocalInput(text(name)));
+  const edge = (name, last) => (text(name) === toLocalInput(previous[name], last)
+    ? previous[name] : fromLocalInput(text(name), last));
   const values = data.getAll('attributeValue');
   const attributes = data.getAll('attributeKey')
       .map((key, i) => [key.trim(), values[i]])
@@ -146,8 +195,8 @@ function fromForm(form, previous) {
     minDuration: text('minDuration'),
     maxDuration: text('maxDuration'),
     lookback: custom ? '' : choice('range'),
-    start: custom ? edge('start') : '',
-    end: custom ? edge('end') : '',
+    start: custom ? edge('start', false) : '',
+    end: custom ? edge('end', true) : '',
     limit: text('limit'),
     sort: previous.sort,
   };
@@ -231,7 +280,7 @@ function rangeFields(search) {
   const start = h('input', {type: 'datetime-local', name: 'start', step: 1,
     value: toLocalInput(search.start)});
   const end = h('input', {type: 'datetime-local', name: 'end', step: 1,
-    value: toLocalInput(search.end)});
+    value: toLocalInput(search.end, true)});
   const absolute = h('div', {class: 'absolute'}, field('From', start), field('To', end));
   const sync = () => {
     absolute.hidden = range.value !== CUSTOM;
@@ -246,18 +295,33 @@ function rangeFields(search) {
   return [field('Time range', range), absolute];
 }
 
-/** A time from the URL (RFC 3339 or epoch nanoseconds) as a datetime-local value, local time. */
-function toLocalInput(text) {
-  if (!text) return '';
-  const millis = /^\d+$/.test(text) ? Number(BigInt(text) / 1000000n) : Date.parse(text);
-  if (!Number.isFinite(millis)) return '';
-  return timestamp(millis).slice(0, 19).replace(' ', 'T');
+/**
+ * A time from the URL (RFC 3339 or epoch nanoseconds) as a datetime-local value, local time, cut
+ * to the second; for an end (last), the last second before it.
+ */
+function toLocalInput(text, last = false) {
+  const nanos = text ? epochNanosOf(text) : null;
+  if (nanos === null) return '';
+  return timestamp(Number((nanos - (last ? 1n : 0n)) / 1000000n)).slice(0, 19).replace(' ', 'T');
 }
 
-/** A datetime-local value (local time) as RFC 3339 in UTC, as the API and the URL take it. */
-function fromLocalInput(text) {
-  const date = new Date(text);
-  return text && Number.isFinite(date.getTime()) ? date.toISOString() : '';
+/** Epoch nanoseconds (a BigInt) of RFC 3339 or epoch nanoseconds, or null. */
+function epochNanosOf(text) {
+  if (/^\d+$/.test(text)) return BigInt(text);
+  const millis = Date.parse(text);
+  if (!Number.isFinite(millis)) return null;
+  const finer = /\.\d{3}(\d{1,6})/.exec(text);
+  return BigInt(millis) * 1000000n + (finer ? BigInt(finer[1].padEnd(6, '0')) : 0n);
+}
+
+/**
+ * A datetime-local value (local time) as RFC 3339 in UTC, as the API and the URL take it; for an
+ * end (last), the first instant after its whole second.
+ */
+function fromLocalInput(text, last = false) {
+  const millis = new Date(text).getTime();
+  if (!text || !Number.isFinite(millis)) return '';
+  return new Date(Math.floor(millis / 1000) * 1000 + (last ? 1000 : 0)).toISOString();
 }
 
 // ---- Autocompletion ----
