@@ -20,10 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class SdkTracerProviderTest {
@@ -210,22 +207,8 @@ class SdkTracerProviderTest {
 
   @Test
   void warnsOfAThrowingProcessorAtMostOnceAMinuteWithTheException() {
-    Logger logger = Logger.getLogger(SdkTracerProvider.class.getName());
-    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel() == Level.WARNING) warnings.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
+    try (CapturedWarnings captured = CapturedWarnings.of(SdkTracerProvider.class)) {
+      List<LogRecord> warnings = captured.records();
       IllegalStateException thrown = new IllegalStateException("on purpose");
       SdkTracerProvider broken =
           SdkTracerProvider.builder()
@@ -241,8 +224,6 @@ class SdkTracerProviderTest {
               + " this time in onStart;");
       assertThat(warnings.get(0).getThrown()).isSameAs(thrown);
       assertThat(warnings.get(1).getThrown()).hasMessage("other");
-    } finally {
-      logger.removeHandler(handler);
     }
   }
 

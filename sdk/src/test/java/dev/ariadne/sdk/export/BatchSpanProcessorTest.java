@@ -5,6 +5,7 @@ import static dev.ariadne.sdk.TestObjects.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ariadne.sdk.CapturedWarnings;
 import dev.ariadne.sdk.CapturingSpanExporter;
 import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.TestObjects;
@@ -17,17 +18,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -243,22 +240,8 @@ class BatchSpanProcessorTest {
 
   @Test
   void warnsOfDroppedSpansFromTheWorkerAtMostOnceAMinute() throws Exception {
-    Logger logger = Logger.getLogger(BatchSpanProcessor.class.getName());
-    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel() == Level.WARNING) warnings.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
+    try (CapturedWarnings captured = CapturedWarnings.of(BatchSpanProcessor.class)) {
+      List<LogRecord> warnings = captured.records();
       // The exporter never answers; the worker stops waiting for each batch after 50 ms.
       exporter.behave(Behavior.HOLD);
       processor = builder().setMaxQueueSize(4).setMaxExportBatchSize(2)
@@ -273,8 +256,6 @@ class BatchSpanProcessorTest {
       processor.forceFlush().get(10, TimeUnit.SECONDS);
       assertThat(processor.getDroppedCount()).isGreaterThan(warnedOf);
       assertThat(warnings).as("within the minute").hasSize(1);
-    } finally {
-      logger.removeHandler(handler);
     }
   }
 
