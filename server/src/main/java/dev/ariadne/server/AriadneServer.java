@@ -102,6 +102,7 @@ final class AriadneServer implements AutoCloseable {
     QueryApi.Builder queryBuilder = QueryApi.builder(storage)
         .maxTraceSpans(config.queryMaxTraceSpans())
         .timeout(config.queryTimeout())
+        .maxConcurrentSearches(config.queryMaxConcurrentSearches())
         .meterRegistry(registry);
     if (analytics != null) {
       collectorBuilder.onStored(analytics::record);
@@ -296,6 +297,10 @@ final class AriadneServer implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("ariadne.storage.corrupt.blocks", storage, EmbeddedStorage::corruptBlocks)
         .description("Blocks found corrupt and moved aside")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.searched.blocks", storage,
+            EmbeddedStorage::searchedBlocks)
+        .description("Blocks whose spans a search has read, once per search and block")
         .register(registry);
     return storage;
   }
