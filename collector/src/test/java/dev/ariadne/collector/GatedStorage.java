@@ -2,6 +2,7 @@ package dev.ariadne.collector;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -74,7 +75,7 @@ final class GatedStorage implements Storage {
   }
 
   @Override
-  public List<TraceSummary> search(TraceQuery query) {
+  public List<TraceSummary> search(TraceQuery query) throws IOException {
     return memory.search(query);
   }
 
@@ -99,8 +100,9 @@ final class GatedStorage implements Storage {
   }
 
   @Override
-  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos) {
-    return memory.dependencies(startEpochNanos, endEpochNanos);
+  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+      Cancellation cancellation) throws IOException {
+    return memory.dependencies(startEpochNanos, endEpochNanos, cancellation);
   }
 
   @Override

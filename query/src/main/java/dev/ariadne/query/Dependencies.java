@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.analytics.ServiceEdge;
+import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Storage;
 import java.io.IOException;
@@ -32,10 +33,12 @@ final class Dependencies {
    * The calls in {@code [startEpochNanos, endEpochNanos)}: from analytics, those whose calling span
    * started in the buckets that overlap it; from storage, those whose called span started in it.
    */
-  ServiceMap between(long startEpochNanos, long endEpochNanos) throws IOException {
+  ServiceMap between(long startEpochNanos, long endEpochNanos, Cancellation cancellation)
+      throws IOException {
     if (analytics == null) {
       List<ServiceMap.Link> links = new ArrayList<>();
-      for (DependencyLink link : storage.dependencies(startEpochNanos, endEpochNanos)) {
+      for (DependencyLink link :
+          storage.dependencies(startEpochNanos, endEpochNanos, cancellation)) {
         links.add(new ServiceMap.Link(link.parent(), link.child(), null, link.callCount(),
             link.errorCount(), List.of()));
       }

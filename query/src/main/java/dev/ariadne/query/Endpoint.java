@@ -4,13 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.ariadne.storage.Cancellation;
+import dev.ariadne.storage.CancelledException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.ByteArrayOutputStream;
@@ -27,9 +32,14 @@ import java.util.concurrent.TimeUnit;
  * Serves one {@link Handler}: takes the request off the event loop onto the blocking task
  * executor (storage calls block), answers problems in the API's own format, and records the
  * request's latency when a registry is given. An answer not begun within the timeout is answered
- * 503 in the API's format, and logged in one line; the work goes on to its end and is dropped (a
- * storage call is never interrupted, since that would close the files it reads). An answer that
- * has begun streams at the client's pace, which {@link ResponseBody} bounds.
+ * 503 in the API's format, and logged in one line; its {@linkplain Params#cancellation()
+ * cancellation} is cancelled then, or when the client goes away, so that the storage reads stop at
+ * their next unit of work (the reading thread is never interrupted, since that would close the
+ * files it reads). An answer that has begun streams at the client's pace, which {@link
+ * ResponseBody} bounds.
+ *
+ * <p>A search endpoint first takes one of the {@link SearchSlots}, waiting for one within the
+ * timeout; a search that gets none is answered 503 with {@code Retry-After}, and counted.
  */
 final class Endpoint implements HttpService {
   private static final System.Logger LOGGER = System.getLogger(Endpoint.class.getName());
@@ -42,16 +52,31 @@ final class Endpoint implements HttpService {
   private final Problem.Format problems;
   private final MeterRegistry registry;
   private final Duration timeout;
+  private final SearchSlots slots;
+  private final String byId;
+  private final Counter refusals;
 
-  /** {@code registry} may be null: nothing is recorded then. */
+  /**
+   * {@code registry} may be null: nothing is recorded then. {@code slots} is null but for a
+   * search; a request with the query parameter {@code byId} (if not null) takes no slot.
+   */
   Endpoint(String api, String path, Handler handler, Problem.Format problems,
-      MeterRegistry registry, Duration timeout) {
+      MeterRegistry registry, Duration timeout, SearchSlots slots, String byId) {
     this.api = requireNonNull(api, "api");
     this.path = requireNonNull(path, "path");
     this.handler = requireNonNull(handler, "handler");
     this.problems = requireNonNull(problems, "problems");
     this.registry = registry;
     this.timeout = requireNonNull(timeout, "timeout");
+    this.slots = slots;
+    this.byId = byId;
+    refusals = slots == null || registry == null ? null
+        : Counter.builder("ariadne.query.searches.refused")
+            .description("Searches answered 503 because none of the query.max-concurrent-searches"
+                + " slots came free within query.timeout")
+            .tag("api", api)
+            .tag("endpoint", path)
+            .register(registry);
   }
 
   @Override
@@ -67,38 +92,123 @@ final class Endpoint implements HttpService {
     }
     Instant now = Instant.now();
     long nowEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+    Request request = new Request(ctx, response);
     ctx.clearRequestTimeout();
     ScheduledFuture<?> timer = ctx.eventLoop().schedule(
-        () -> timeOut(ctx, response), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        () -> timeOut(request), timeout.toNanos(), TimeUnit.NANOSECONDS);
     response.whenComplete((answered, failure) -> timer.cancel(false));
-    ctx.blockingTaskExecutor().execute(() -> answer(ctx, nowEpochNanos, response));
+    ctx.whenRequestCancelling().thenRun(() -> request.cancelled = true);
+    ctx.blockingTaskExecutor().execute(() -> {
+      if (slots == null || (byId != null && ctx.queryParams().contains(byId))) {
+        answer(request, nowEpochNanos);
+      } else {
+        answerInSlot(request, nowEpochNanos, deadline);
+      }
+    });
     return HttpResponse.of(response);
   }
 
-  private void timeOut(ServiceRequestContext ctx, CompletableFuture<HttpResponse> response) {
+  /** One request's response, and whether its work should stop; its {@link Cancellation}. */
+  private static final class Request implements Cancellation {
+    final ServiceRequestContext ctx;
+    final CompletableFuture<HttpResponse> response;
+    /** Set when the request timed out or the client went away. */
+    volatile boolean cancelled;
+    /** True while a search waits for a slot, or has waited in vain. */
+    volatile boolean waiting;
+
+    Request(ServiceRequestContext ctx, CompletableFuture<HttpResponse> response) {
+      this.ctx = ctx;
+      this.response = response;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+  }
+
+  private void answerInSlot(Request request, long nowEpochNanos, long deadline) {
+    request.waiting = true;
+    boolean taken;
+    try {
+      taken = slots.take(deadline - System.nanoTime());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      taken = false;
+    }
+    if (!taken) {
+      refuse(request);
+      return;
+    }
+    // Still waiting until here: a timer firing as the wait ends refuses, as this would have.
+    request.waiting = false;
+    try {
+      answer(request, nowEpochNanos);
+    } finally {
+      slots.give();
+    }
+  }
+
+  /** Answers a search that got no slot in time. */
+  private void refuse(Request request) {
+    request.cancelled = true;
+    long retryAfterSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+    String message = "too many searches at once: the server runs at most " + slots.max()
+        + " (query.max-concurrent-searches), and none of them ended within this search's"
+        + " query.timeout of " + Durations.format(timeout.toNanos())
+        + "; retry later, or raise query.max-concurrent-searches";
+    if (request.response.complete(problemResponse(
+        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message), retryAfterSeconds))) {
+      if (refusals != null) {
+        refusals.increment();
+      }
+      LOGGER.log(Level.WARNING, describe(request.ctx)
+          + " was answered 503: no search slot came free within query.timeout");
+    }
+  }
+
+  private void timeOut(Request request) {
+    if (request.waiting) {
+      refuse(request);
+      return;
+    }
+    request.cancelled = true;
+    CompletableFuture<HttpResponse> response = request.response;
     String limit = Durations.format(timeout.toNanos());
     String message = "the query took longer than the server's query.timeout of " + limit
         + "; ask for less (a shorter time range, more criteria, a lower limit) or raise the timeout";
     if (response.complete(problemResponse(
-        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message)))) {
-      String request = ctx.query() == null ? ctx.path() : ctx.path() + "?" + ctx.query();
-      if (request.length() > REQUEST_SHOWN) {
-        request = request.substring(0, REQUEST_SHOWN) + "…";
-      }
-      LOGGER.log(Level.WARNING, ctx.method() + " " + request
+        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message), 0))) {
+      LOGGER.log(Level.WARNING, describe(request.ctx)
           + " was answered 503: it took longer than query.timeout (" + limit + ")");
     }
   }
 
+  /** The request's method, path and query, the query cut short. */
+  private static String describe(ServiceRequestContext ctx) {
+    String request = ctx.query() == null ? ctx.path() : ctx.path() + "?" + ctx.query();
+    if (request.length() > REQUEST_SHOWN) {
+      request = request.substring(0, REQUEST_SHOWN) + "…";
+    }
+    return ctx.method() + " " + request;
+  }
 
-  private void answer(
-      ServiceRequestContext ctx, long nowEpochNanos, CompletableFuture<HttpResponse> response) {
+  private void answer(Request request, long nowEpochNanos) {
+    ServiceRequestContext ctx = request.ctx;
+    CompletableFuture<HttpResponse> response = request.response;
     ResponseBody body = new ResponseBody(response);
     try {
-      Params params = new Params(ctx.queryParams(), ctx.pathParams(), nowEpochNanos);
+      Params params = new Params(ctx.queryParams(), ctx.pathParams(), nowEpochNanos, request);
       handler.handle(params).writeTo(body);
       body.finish();
+    } catch (CancelledException e) {
+      // Answered already (503), or nobody is left to answer.
+      LOGGER.log(Level.DEBUG, () -> describe(ctx) + " stopped: " + e.getMessage());
+      fail(response, body, e, new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null,
+          e.getMessage()));
     } catch (BadParameterException e) {
       fail(response, body, e,
           new Problem(HttpStatus.BAD_REQUEST, e.parameter(), null, e.getMessage()));
@@ -121,19 +231,23 @@ final class Endpoint implements HttpService {
     if (body.committed()) {
       body.abort(cause);
     } else {
-      response.complete(problemResponse(problem));
+      response.complete(problemResponse(problem, 0));
     }
   }
 
-  private HttpResponse problemResponse(Problem problem) {
+  /** The problem in the API's format, with {@code Retry-After} unless {@code retryAfter} is 0. */
+  private HttpResponse problemResponse(Problem problem, long retryAfterSeconds) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = Json.generator(out)) {
       problems.write(problem, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return HttpResponse.of(
-        ResponseHeaders.builder(problem.status()).contentType(MediaType.JSON_UTF_8).build(),
-        HttpData.wrap(out.toByteArray()));
+    ResponseHeadersBuilder headers =
+        ResponseHeaders.builder(problem.status()).contentType(MediaType.JSON_UTF_8);
+    if (retryAfterSeconds > 0) {
+      headers.setLong(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+    }
+    return HttpResponse.of(headers.build(), HttpData.wrap(out.toByteArray()));
   }
 }

@@ -166,7 +166,8 @@ final class JaegerApi {
     List<DependencyLink> links = new ArrayList<>();
     long endExclusive = end > Long.MAX_VALUE - MILLIS ? Long.MAX_VALUE : end + MILLIS;
     for (DependencyLink link : dependencies
-        .between(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive).pairs()) {
+        .between(NativeApi.saturatedSubtract(endExclusive, lookback), endExclusive,
+            params.cancellation()).pairs()) {
       if (service.isEmpty() || service.get().equals(link.parent())
           || service.get().equals(link.child())) {
         links.add(link);
@@ -189,7 +190,7 @@ final class JaegerApi {
   }
 
   private static TraceQuery query(Params params) {
-    TraceQuery.Builder query = TraceQuery.builder();
+    TraceQuery.Builder query = TraceQuery.builder().cancellation(params.cancellation());
     query.serviceName(params.required("service"));
     params.optional("operation").ifPresent(query::spanName);
     tags(params).forEach((key, value) -> tag(key, value, query));

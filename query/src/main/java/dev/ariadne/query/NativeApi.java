@@ -108,7 +108,7 @@ final class NativeApi {
   }
 
   Handler.Answer search(Params params) throws IOException {
-    TraceQuery.Builder query = TraceQuery.builder();
+    TraceQuery.Builder query = TraceQuery.builder().cancellation(params.cancellation());
     params.optional("service").ifPresent(query::serviceName);
     params.optional("operation").ifPresent(query::spanName);
     params.kind("spanKind").ifPresent(query::kind);
@@ -206,7 +206,7 @@ final class NativeApi {
   /** The service map: its links with their counts and latencies, and its services and peers. */
   Handler.Answer dependencies(Params params) throws IOException {
     long[] range = timeRange(params);
-    ServiceMap map = dependencies.between(range[0], range[1]);
+    ServiceMap map = dependencies.between(range[0], range[1], params.cancellation());
     List<ServiceMap.Node> nodes = map.nodes();
     return body -> {
       JsonGenerator json = body.json();

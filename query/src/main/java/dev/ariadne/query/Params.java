@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.QueryParams;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,15 +30,23 @@ final class Params {
   private final QueryParams query;
   private final Map<String, String> path;
   private final long nowEpochNanos;
+  private final Cancellation cancellation;
 
-  Params(QueryParams query, Map<String, String> path, long nowEpochNanos) {
+  Params(QueryParams query, Map<String, String> path, long nowEpochNanos,
+      Cancellation cancellation) {
     this.query = requireNonNull(query, "query");
     this.path = requireNonNull(path, "path");
     this.nowEpochNanos = nowEpochNanos;
+    this.cancellation = requireNonNull(cancellation, "cancellation");
   }
 
   long nowEpochNanos() {
     return nowEpochNanos;
+  }
+
+  /** Cancelled once the request has timed out or its client has gone away. */
+  Cancellation cancellation() {
+    return cancellation;
   }
 
   Optional<String> optional(String name) {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.storage.Storage;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
@@ -14,7 +15,8 @@ import java.time.Duration;
  * API, the Jaeger query API and the Zipkin v2 read API, each bound to an Armeria {@link
  * ServerBuilder} by its {@code serve} method. Every endpoint is GET (and HEAD) only, runs its
  * storage calls on the server's blocking task executor, and streams large traces. Thread-safe;
- * holds no state besides the storage, the analytics, the meter registry and the timeout.
+ * holds no state besides the storage, the analytics, the meter registry, the timeout and the
+ * bound on searches running at once.
  */
 public final class QueryApi {
   private static final String ANALYTICS_OFF =
@@ -26,15 +28,25 @@ public final class QueryApi {
   /** How long an answer may take to begin, unless {@link Builder#timeout} says. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * How many searches run at once unless {@link Builder#maxConcurrentSearches} says: half the
+   * cores, at least 1, so that searches leave the other half to ingest. On 2 cores, 4 looping
+   * searches cut ingest by 74% with 2 at once and by 24% with 1 (docs/benchmarks.md).
+   */
+  public static int defaultMaxConcurrentSearches() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
   private final NativeApi nativeApi;
   private final JaegerApi jaegerApi;
   private final ZipkinApi zipkinApi;
   private final MetricsApi metricsApi;
   private final MeterRegistry registry;
   private final Duration timeout;
+  private final SearchSlots searchSlots;
 
   private QueryApi(Storage storage, Analytics analytics, MeterRegistry registry,
-      int maxTraceSpans, Duration timeout) {
+      int maxTraceSpans, Duration timeout, int maxConcurrentSearches) {
     Dependencies dependencies = new Dependencies(storage, analytics);
     TraceReader traces = new TraceReader(storage, maxTraceSpans);
     nativeApi = new NativeApi(storage, traces, dependencies, analytics);
@@ -43,6 +55,12 @@ public final class QueryApi {
     metricsApi = analytics == null ? null : new MetricsApi(analytics);
     this.registry = registry;
     this.timeout = timeout;
+    searchSlots = new SearchSlots(maxConcurrentSearches);
+    if (registry != null) {
+      Gauge.builder("ariadne.query.searches.running", searchSlots, SearchSlots::running)
+          .description("Searches running now, at most query.max-concurrent-searches")
+          .register(registry);
+    }
   }
 
   /** Query APIs that record no metrics. */
@@ -59,7 +77,7 @@ public final class QueryApi {
     Routes routes = new Routes(sb, "native", Problem::writePlain);
     routes.get("/api/v1/traces/{traceId}", nativeApi::trace);
     routes.get("/api/v1/traces/{traceId}/critical-path", nativeApi::criticalPath);
-    routes.get("/api/v1/traces", nativeApi::search);
+    routes.search("/api/v1/traces", nativeApi::search, null);
     routes.get("/api/v1/services", nativeApi::services);
     routes.get("/api/v1/services/{service}/operations", nativeApi::operations);
     routes.get("/api/v1/attributes/keys", nativeApi::attributeKeys);
@@ -80,7 +98,8 @@ public final class QueryApi {
     routes.get("/api/services", jaegerApi::services);
     routes.get("/api/services/{service}/operations", jaegerApi::serviceOperations);
     routes.get("/api/operations", jaegerApi::operations);
-    routes.get("/api/traces", jaegerApi::search);
+    // With traceID, Jaeger's search reads those traces by ID: no search.
+    routes.search("/api/traces", jaegerApi::search, "traceID");
     routes.get("/api/traces/{traceID}", jaegerApi::trace);
     routes.get("/api/dependencies", jaegerApi::dependencies);
     if (metricsApi != null) {
@@ -103,7 +122,7 @@ public final class QueryApi {
     routes.get("/api/v2/services", zipkinApi::services);
     routes.get("/api/v2/spans", zipkinApi::spanNames);
     routes.get("/api/v2/remoteServices", zipkinApi::remoteServices);
-    routes.get("/api/v2/traces", zipkinApi::traces);
+    routes.search("/api/v2/traces", zipkinApi::traces, null);
     routes.get("/api/v2/trace/{traceId}", zipkinApi::trace);
     routes.get("/api/v2/traceMany", zipkinApi::traceMany);
     routes.get("/api/v2/dependencies", zipkinApi::dependencies);
@@ -127,7 +146,16 @@ public final class QueryApi {
     /** Binds {@code path} for GET, and for HEAD, which answers GET's headers without its body. */
     void get(String path, Handler handler) {
       sb.route().path(path).methods(HttpMethod.GET, HttpMethod.HEAD)
-          .build(new Endpoint(api, path, handler, problems, registry, timeout));
+          .build(new Endpoint(api, path, handler, problems, registry, timeout, null, null));
+    }
+
+    /**
+     * Binds a search as {@link #get} does, run only within a search slot unless the request has
+     * the query parameter {@code byId} (if not null), which makes it a read by ID.
+     */
+    void search(String path, Handler handler, String byId) {
+      sb.route().path(path).methods(HttpMethod.GET, HttpMethod.HEAD).build(
+          new Endpoint(api, path, handler, problems, registry, timeout, searchSlots, byId));
     }
 
     /** Answers a GET of any other path under {@code prefix} with a 404 in this API's format. */
@@ -135,7 +163,7 @@ public final class QueryApi {
       sb.route().pathPrefix(prefix).methods(HttpMethod.GET, HttpMethod.HEAD)
           .build(new Endpoint(api, prefix + "*", params -> {
         throw new NotFoundException(message);
-      }, problems, registry, timeout));
+      }, problems, registry, timeout, null, null));
     }
   }
 
@@ -146,6 +174,7 @@ public final class QueryApi {
     private Analytics analytics;
     private int maxTraceSpans = DEFAULT_MAX_TRACE_SPANS;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private int maxConcurrentSearches = defaultMaxConcurrentSearches();
 
     private Builder(Storage storage) {
       this.storage = requireNonNull(storage, "storage");
@@ -203,8 +232,28 @@ public final class QueryApi {
       return this;
     }
 
+    /**
+     * How many searches of traces (native {@code /api/v1/traces}, Jaeger {@code /api/traces},
+     * Zipkin {@code /api/v2/traces}) run at once (default: one per available processor). A search
+     * past them waits for one to end, within its timeout; one that waits it out is answered 503
+     * with {@code Retry-After}, and counted as {@code ariadne.query.searches.refused} (the gauge
+     * {@code ariadne.query.searches.running} shows those running). Other endpoints are not
+     * bounded.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrentSearches} is less than 1
+     */
+    public Builder maxConcurrentSearches(int maxConcurrentSearches) {
+      if (maxConcurrentSearches < 1) {
+        throw new IllegalArgumentException(
+            "maxConcurrentSearches: " + maxConcurrentSearches + " (expected: >= 1)");
+      }
+      this.maxConcurrentSearches = maxConcurrentSearches;
+      return this;
+    }
+
     public QueryApi build() {
-      return new QueryApi(storage, analytics, registry, maxTraceSpans, timeout);
+      return new QueryApi(storage, analytics, registry, maxTraceSpans, timeout,
+          maxConcurrentSearches);
     }
   }
 }

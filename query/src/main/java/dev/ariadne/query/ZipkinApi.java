@@ -176,7 +176,8 @@ final class ZipkinApi {
         () -> new BadParameterException("endTs", "endTs: missing (expected: epoch milliseconds)"));
     Window window = Window.of(endTs, params);
     List<DependencyLink> links = lowerCasedLinks(dependencies
-        .between(window.startEpochNanos(), window.endEpochNanos()).pairs());
+        .between(window.startEpochNanos(), window.endEpochNanos(), params.cancellation())
+        .pairs());
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartArray();
@@ -224,6 +225,7 @@ final class ZipkinApi {
     List<TraceQuery.Builder> queries = new ArrayList<>();
     for (Names names : combinations(params)) {
       TraceQuery.Builder query = TraceQuery.builder()
+          .cancellation(params.cancellation())
           .startEpochNanos(window.startEpochNanos())
           .endEpochNanos(window.endEpochNanos());
       names.service().ifPresent(query::serviceName);
@@ -367,6 +369,7 @@ final class ZipkinApi {
       List<TraceSummary> candidates = storage.search(query);
       List<List<Span>> found = new ArrayList<>();
       for (TraceSummary candidate : candidates) {
+        query.cancellation().check();
         List<Span> spans = read.get(candidate.traceId());
         if (spans == null) {
           spans = readUnlessTooLarge(candidate.traceId());

@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -139,10 +140,10 @@ class QueryApiTest {
     }
 
     @Override
-    public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos)
-        throws IOException {
+    public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+        Cancellation cancellation) throws IOException {
       watch();
-      return delegate.dependencies(startEpochNanos, endEpochNanos);
+      return delegate.dependencies(startEpochNanos, endEpochNanos, cancellation);
     }
 
     @Override

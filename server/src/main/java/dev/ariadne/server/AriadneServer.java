@@ -105,6 +105,7 @@ final class AriadneServer implements AutoCloseable {
     QueryApi.Builder queryBuilder = QueryApi.builder(storage)
         .maxTraceSpans(config.queryMaxTraceSpans())
         .timeout(config.queryTimeout())
+        .maxConcurrentSearches(config.queryMaxConcurrentSearches())
         .meterRegistry(registry);
     if (analytics != null) {
       collectorBuilder.onStored(analytics::record);
@@ -309,6 +310,10 @@ final class AriadneServer implements AutoCloseable {
         .register(registry);
     FunctionCounter.builder("ariadne.storage.lost.spans", storage, EmbeddedStorage::lostSpans)
         .description("Spans a merge left out because their page of a corrupt block was unreadable")
+        .register(registry);
+    FunctionCounter.builder("ariadne.storage.searched.blocks", storage,
+            EmbeddedStorage::searchedBlocks)
+        .description("Blocks whose spans a search has read, once per search and block")
         .register(registry);
     return storage;
   }

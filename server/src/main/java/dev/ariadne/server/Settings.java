@@ -72,6 +72,8 @@ final class Settings {
     d.put("query.port", "16686");
     d.put("query.max-trace-spans", Integer.toString(QueryApi.DEFAULT_MAX_TRACE_SPANS));
     d.put("query.timeout", QueryApi.DEFAULT_TIMEOUT.toSeconds() + "s");
+    d.put("query.max-concurrent-searches",
+        Integer.toString(QueryApi.defaultMaxConcurrentSearches()));
     d.put("receivers.otlp-grpc.enabled", "true");
     d.put("receivers.otlp-grpc.port", "4317");
     d.put("receivers.otlp-http.enabled", "true");

@@ -29,6 +29,8 @@ class SettingsTest {
 
     assertThat(config.queryPort()).isEqualTo(16686);
     assertThat(config.queryTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.queryMaxConcurrentSearches())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(config.otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
     assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
@@ -152,6 +154,15 @@ class SettingsTest {
         .hasMessage(
             "receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from environment"
                 + " ARIADNE_RECEIVERS_ZIPKIN_PORT): \"99999\" is invalid (expected: a port number from 0 to 65535)");
+  }
+
+  @Test
+  void rejectsMaxConcurrentSearchesBelowOne() {
+    assertThatThrownBy(() -> ServerConfig.from(
+        Settings.load(null, Map.of(), Map.of("query.max-concurrent-searches", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("query.max-concurrent-searches (ARIADNE_QUERY_MAX_CONCURRENT_SEARCHES, from"
+            + " flag): \"0\" is invalid (expected: a whole number >= 1)");
   }
 
   @Test

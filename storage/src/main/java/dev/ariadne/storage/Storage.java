@@ -14,6 +14,10 @@ import java.util.Optional;
  * <p>Calls block until done and may come from many threads at once: implementations are
  * thread-safe. A write is visible to every read that starts after it returns. Returned lists are
  * unmodifiable snapshots. Spans are stored as given: a span written twice is held twice.
+ *
+ * <p>The reads that may take long, {@link #search} and {@link #dependencies(long, long,
+ * Cancellation)}, ask a {@link Cancellation} between their units of work and stop once it is
+ * cancelled. The listings are not cancelled: they read what a backend keeps of its names.
  */
 public interface Storage extends Closeable {
   /**
@@ -79,7 +83,8 @@ public interface Storage extends Closeable {
   /**
    * Summaries of the traces that {@linkplain TraceQuery#matches(Span) one span matches}, newest
    * trace start first, at most {@link TraceQuery#limit()} of them. A summary describes the whole
-   * trace as stored, not only the matching span.
+   * trace as stored, not only the matching span. Stops with a {@link CancelledException} once
+   * the query's {@link TraceQuery#cancellation() cancellation} says so.
    */
   List<TraceSummary> search(TraceQuery query) throws IOException;
 
@@ -126,7 +131,17 @@ public interface Storage extends Closeable {
    *
    * @throws IllegalArgumentException if {@code endEpochNanos} is not after {@code startEpochNanos}
    */
-  List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos) throws IOException;
+  default List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos)
+      throws IOException {
+    return dependencies(startEpochNanos, endEpochNanos, Cancellation.NEVER);
+  }
+
+  /**
+   * {@link #dependencies(long, long)}, stopped with a {@link CancelledException} once {@code
+   * cancellation} says so.
+   */
+  List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+      Cancellation cancellation) throws IOException;
 
   /**
    * Why the backend has stopped storing spans until it is restarted, or empty while it stores

@@ -35,6 +35,7 @@ public final class TraceQuery {
   private final long startEpochNanos;
   private final long endEpochNanos;
   private final int limit;
+  private final Cancellation cancellation;
 
   private TraceQuery(Builder builder) {
     serviceName = builder.serviceName;
@@ -47,6 +48,7 @@ public final class TraceQuery {
     startEpochNanos = builder.startEpochNanos;
     endEpochNanos = builder.endEpochNanos;
     limit = builder.limit;
+    cancellation = builder.cancellation;
   }
 
   public static Builder builder() {
@@ -95,6 +97,11 @@ public final class TraceQuery {
 
   public int limit() {
     return limit;
+  }
+
+  /** Asked by the backend as it searches; {@link Cancellation#NEVER} unless set. */
+  public Cancellation cancellation() {
+    return cancellation;
   }
 
   /** True when this one span meets every criterion, which makes its trace a match. */
@@ -180,6 +187,7 @@ public final class TraceQuery {
     private long startEpochNanos = Long.MIN_VALUE;
     private long endEpochNanos = Long.MAX_VALUE;
     private int limit = DEFAULT_LIMIT;
+    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder() {}
 
@@ -248,6 +256,15 @@ public final class TraceQuery {
         throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
       }
       this.limit = limit;
+      return this;
+    }
+
+    /**
+     * Stops the search, with a {@link CancelledException}, once {@code cancellation} says so:
+     * when its request has timed out or its client has gone away.
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = requireNonNull(cancellation, "cancellation");
       return this;
     }
 

@@ -387,6 +387,22 @@ public abstract class StorageContract {
         .containsExactly(TRACE_ID);
   }
 
+  @Test
+  void aCancelledSearchStopsWithCancelledException() throws IOException {
+    storage.write(checkout(TRACE_ID, TODAY));
+
+    assertThatThrownBy(() -> storage.search(TraceQuery.builder().cancellation(() -> true).build()))
+        .isInstanceOf(CancelledException.class);
+  }
+
+  @Test
+  void aSearchNotCancelledFindsWhatItWouldWithoutCancellation() throws IOException {
+    storage.write(checkout(TRACE_ID, TODAY));
+
+    assertThat(traceIds(TraceQuery.builder().cancellation(() -> false)))
+        .containsExactly(TRACE_ID);
+  }
+
   // Search: results
 
   @Test
@@ -850,6 +866,14 @@ public abstract class StorageContract {
 
     assertThat(storage.dependencies(TODAY, TODAY + 1))
         .containsExactly(new DependencyLink(FRONTEND, CART, 1, 0));
+  }
+
+  @Test
+  void cancelledDependenciesStopWithCancelledException() throws IOException {
+    storage.write(checkout(TRACE_ID, TODAY));
+
+    assertThatThrownBy(() -> storage.dependencies(TODAY, TODAY + 1000 * MILLIS, () -> true))
+        .isInstanceOf(CancelledException.class);
   }
 
   @Test

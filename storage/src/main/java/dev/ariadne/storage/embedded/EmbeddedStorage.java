@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.internal.RepeatedFailure;
+import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Operation;
@@ -49,6 +50,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -144,6 +146,7 @@ public final class EmbeddedStorage implements Storage {
   private final AtomicLong corruptBlocks = new AtomicLong();
   private final AtomicLong corruptPages = new AtomicLong();
   private final AtomicLong lostSpans = new AtomicLong();
+  private final LongAdder searchedBlocks = new LongAdder();
   /** Guards every change of {@link #state} and {@link #retired}. */
   private final Object stateLock = new Object();
   private final List<Retired> retired = new ArrayList<>();
@@ -373,9 +376,12 @@ public final class EmbeddedStorage implements Storage {
     // traces found start after every span of the places left, those cannot hold a newer trace,
     // and are not read.
     List<Place> places = new ArrayList<>();
+    Cancellation cancellation = query.cancellation();
+    cancellation.check();
     current.heads().forEach(head -> head.candidates(query)
         .forEach(held -> places.add(new Place(held.maxStart, null, head, held))));
     for (Block block : current.blocks) {
+      cancellation.check();
       if (Boolean.TRUE.equals(readBlock(block, b -> b.mayMatch(query)))) {
         places.add(new Place(block.meta().maxStartEpochNanos(), block, null, null));
       }
@@ -383,6 +389,7 @@ public final class EmbeddedStorage implements Storage {
     places.sort(Comparator.comparingLong(Place::maxStart).reversed());
     int matchedWhenAsked = -1;
     for (int i = 0; i < places.size(); i++) {
+      cancellation.check();
       Place place = places.get(i);
       // Asking costs a pass over what matched: for a head's trace, only ask once more matched
       // or every so many traces.
@@ -390,11 +397,13 @@ public final class EmbeddedStorage implements Storage {
           || i % HEAD_TRACES_PER_ASK == 0;
       if (ask) {
         matchedWhenAsked = matched.size();
-        if (foundNewer(place.maxStart, query.limit(), matched, current, matchedByPlace)) {
+        if (foundNewer(place.maxStart, query.limit(), matched, current, matchedByPlace,
+            cancellation)) {
           break;
         }
       }
       if (place.block != null) {
+        searchedBlocks.increment();
         List<TracePart> parts = readBlock(place.block, b -> b.search(query));
         if (parts != null) {
           collect(place.block, parts, matchedByPlace, matched);
@@ -414,6 +423,7 @@ public final class EmbeddedStorage implements Storage {
         .reversed().thenComparing(TracePart::traceId, Head.TRACE_ID_ORDER);
     PriorityQueue<TracePart> newest = new PriorityQueue<>(newestFirst.reversed());
     for (TracePart candidate : candidates) {
+      cancellation.check();
       if (newest.size() == query.limit()
           && candidate.startEpochNanos() < newest.peek().startEpochNanos()) {
         break;
@@ -441,7 +451,8 @@ public final class EmbeddedStorage implements Storage {
    * head (cheap) when no match there put it in {@code matchedByPlace}.
    */
   private boolean foundNewer(long start, int limit, Map<TraceId, TracePart> matched,
-      State current, Map<Object, Map<TraceId, TracePart>> matchedByPlace) throws IOException {
+      State current, Map<Object, Map<TraceId, TracePart>> matchedByPlace,
+      Cancellation cancellation) throws IOException {
     if (matched.size() < limit) {
       return false;
     }
@@ -459,6 +470,7 @@ public final class EmbeddedStorage implements Storage {
     newer.sort(Comparator.comparingLong(TracePart::startEpochNanos).reversed());
     int confirmed = 0;
     for (TracePart part : newer) {
+      cancellation.check();
       if (whole(part.traceId(), current, matchedByPlace).startEpochNanos() > start
           && ++confirmed == limit) {
         return true;
@@ -671,12 +683,14 @@ public final class EmbeddedStorage implements Storage {
   }
 
   @Override
-  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos)
-      throws IOException {
+  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+      Cancellation cancellation) throws IOException {
+    requireNonNull(cancellation, "cancellation");
     if (endEpochNanos <= startEpochNanos) {
       throw new IllegalArgumentException("endEpochNanos: " + endEpochNanos
           + " (expected: > startEpochNanos " + startEpochNanos + ")");
     }
+    cancellation.check();
     State current = state;
     DependencyLinker linker = new DependencyLinker(startEpochNanos, endEpochNanos);
     // Each place counts the calls within its part of each trace; a trace with a part whose
@@ -685,6 +699,7 @@ public final class EmbeddedStorage implements Storage {
     current.heads().forEach(
         head -> head.calls(startEpochNanos, endEpochNanos, linker::putCall, open));
     for (Block block : current.blocks) {
+      cancellation.check();
       BlockMeta meta = block.meta();
       if (meta.maxStartEpochNanos() >= startEpochNanos
           && meta.minStartEpochNanos() < endEpochNanos) {
@@ -695,6 +710,7 @@ public final class EmbeddedStorage implements Storage {
       }
     }
     for (TraceId traceId : open) {
+      cancellation.check();
       List<Span> whole = new ArrayList<>();
       for (Head head : (Iterable<Head>) current.heads()::iterator) {
         List<Span> part = head.trace(traceId);
@@ -777,6 +793,11 @@ public final class EmbeddedStorage implements Storage {
   /** Blocks deleted for retention or for the disk cap. */
   public long expiredBlocks() {
     return expiredBlocks.get();
+  }
+
+  /** Blocks whose spans a search has read, once per search and block. */
+  public long searchedBlocks() {
+    return searchedBlocks.sum();
   }
 
   /** Blocks found corrupt and moved aside. */

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
+import dev.ariadne.storage.CancelledException;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -310,8 +312,9 @@ public final class MemoryStorage implements Storage {
    * groups whose {@link SearchFilter} may hold the span name and attributes searched for.
    */
   @Override
-  public List<TraceSummary> search(TraceQuery query) {
+  public List<TraceSummary> search(TraceQuery query) throws CancelledException {
     requireNonNull(query, "query");
+    query.cancellation().check();
     List<Candidate> candidates = new ArrayList<>();
     readLock.lock();
     try {
@@ -330,6 +333,7 @@ public final class MemoryStorage implements Storage {
     List<TraceEntry> found = new ArrayList<>();
     for (Iterator<Candidate> it = candidates.iterator();
         it.hasNext() && found.size() < query.limit(); ) {
+      query.cancellation().check();
       TraceEntry.Held held = it.next().held();
       if (held.matches(query, probe)) {
         found.add(held.trace);
@@ -454,11 +458,14 @@ public final class MemoryStorage implements Storage {
   }
 
   @Override
-  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos) {
+  public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+      Cancellation cancellation) throws CancelledException {
+    requireNonNull(cancellation, "cancellation");
     if (endEpochNanos <= startEpochNanos) {
       throw new IllegalArgumentException("endEpochNanos: " + endEpochNanos
           + " (expected: > startEpochNanos " + startEpochNanos + ")");
     }
+    cancellation.check();
     List<TraceEntry.Held> overlapping = new ArrayList<>();
     readLock.lock();
     try {
@@ -472,6 +479,7 @@ public final class MemoryStorage implements Storage {
     }
     DependencyLinker linker = new DependencyLinker(startEpochNanos, endEpochNanos);
     for (TraceEntry.Held trace : overlapping) {
+      cancellation.check();
       linker.putTrace(trace.spans());
     }
     return List.copyOf(linker.links());

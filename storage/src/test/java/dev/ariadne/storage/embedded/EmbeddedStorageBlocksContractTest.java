@@ -2,6 +2,7 @@ package dev.ariadne.storage.embedded;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -87,9 +88,9 @@ class EmbeddedStorageBlocksContractTest extends StorageContract {
     }
 
     @Override
-    public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos)
-        throws IOException {
-      return engine.dependencies(startEpochNanos, endEpochNanos);
+    public List<DependencyLink> dependencies(long startEpochNanos, long endEpochNanos,
+        Cancellation cancellation) throws IOException {
+      return engine.dependencies(startEpochNanos, endEpochNanos, cancellation);
     }
 
     @Override

@@ -18,6 +18,8 @@ import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.Cancellation;
+import dev.ariadne.storage.CancelledException;
 import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -267,6 +269,31 @@ class EmbeddedStorageTest {
             .isLessThanOrEqualTo(EmbeddedStorage.HEAD_BACKLOG * 5L + 5);
       }
       assertThat(storage.headSpanCount() + storage.blockSpanCount()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aCancelledSearchReadsNoBlockPastItsCancellation() throws IOException {
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .maintenanceInterval(Duration.ofMinutes(1)).open()) {
+      for (int i = 0; i < 30; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * MILLIS));
+        storage.cut();
+      }
+      assertThat(storage.blockCount()).isEqualTo(30);
+      // Every block holds a match, and a limit past them all reads every block.
+      TraceQuery.Builder everyBlock = TraceQuery.builder().limit(1000);
+
+      // Cancelled as its request times out after 5 blocks.
+      long before = storage.searchedBlocks();
+      assertThatThrownBy(() -> storage.search(everyBlock
+          .cancellation(() -> storage.searchedBlocks() - before >= 5).build()))
+          .isInstanceOf(CancelledException.class);
+      assertThat(storage.searchedBlocks() - before).isEqualTo(5);
+
+      long uncancelled = storage.searchedBlocks();
+      assertThat(storage.search(everyBlock.cancellation(Cancellation.NEVER).build())).hasSize(30);
+      assertThat(storage.searchedBlocks() - uncancelled).isEqualTo(30);
     }
   }
 

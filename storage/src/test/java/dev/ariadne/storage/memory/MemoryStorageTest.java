@@ -24,6 +24,7 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.StorageContract;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.internal.SpanCodec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -153,7 +154,7 @@ class MemoryStorageTest extends StorageContract {
   }
 
   @Test
-  void evictedTracesLeaveNoServiceOperationAttributeOrLinkBehind() {
+  void evictedTracesLeaveNoServiceOperationAttributeOrLinkBehind() throws IOException {
     MemoryStorage memory = MemoryStorage.create(4);
     memory.write(List.of(
         span(FIRST, 1, 0, "old", "GET /", SpanKind.SERVER, TODAY, MILLIS)
@@ -172,7 +173,7 @@ class MemoryStorageTest extends StorageContract {
   }
 
   @Test
-  void evictionKeepsWhatTheRemainingSpansStillUse() {
+  void evictionKeepsWhatTheRemainingSpansStillUse() throws IOException {
     MemoryStorage memory = MemoryStorage.create(4);
     memory.write(List.of(
         span(FIRST, 1, 0, "shop", "op 0", SpanKind.SERVER, TODAY, MILLIS).build(),
