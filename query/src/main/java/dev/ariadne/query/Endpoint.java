@@ -175,13 +175,15 @@ final class Endpoint implements HttpService {
       refuse(request);
       return;
     }
-    request.cancelled = true;
     CompletableFuture<HttpResponse> response = request.response;
     String limit = Durations.format(timeout.toNanos());
     String message = "the query took longer than the server's query.timeout of " + limit
         + "; ask for less (a shorter time range, more criteria, a lower limit) or raise the timeout";
-    if (response.complete(problemResponse(
-        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message), 0))) {
+    boolean answered = response.complete(problemResponse(
+        new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message), 0));
+    // Cancelled only once answered: the work, stopping, must not answer first with its own words.
+    request.cancelled = true;
+    if (answered) {
       LOGGER.log(Level.WARNING, describe(request.ctx)
           + " was answered 503: it took longer than query.timeout (" + limit + ")");
     }
