@@ -32,9 +32,13 @@ import java.util.zip.ZipException;
  * @param <R> the response message
  */
 abstract class GrpcReceiver<R> {
-  /** Where gRPC carries a {@code google.rpc.Status}, as {@link StatusProto} puts it. */
-  private static final Metadata.Key<Status> STATUS_DETAILS =
-      ProtoUtils.keyForProto(Status.getDefaultInstance());
+  /**
+   * Where gRPC carries a {@code google.rpc.Status}, {@code grpc-status-details-bin}, where {@link
+   * StatusProto} puts it and clients look for it ({@link ProtoUtils#keyForProto} would name it
+   * {@code google.rpc.status-bin}, which no client reads).
+   */
+  private static final Metadata.Key<Status> STATUS_DETAILS = Metadata.Key.of(
+      "grpc-status-details-bin", ProtoUtils.metadataMarshaller(Status.getDefaultInstance()));
 
   /** How Armeria's deframer starts the descriptions of what it refuses. */
   private static final String DEFRAMER =

@@ -6,6 +6,7 @@ import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.memory.MemoryStorage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -20,6 +21,7 @@ final class CollectorServer extends ServerExtension {
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Storage storage;
   private final UnaryOperator<Collector.Builder> config;
+  private final Duration requestTimeout;
   private Collector collector;
 
   CollectorServer() {
@@ -29,12 +31,29 @@ final class CollectorServer extends ServerExtension {
   CollectorServer(UnaryOperator<Collector.Builder> config) {
     this.storage = memory;
     this.config = config;
+    this.requestTimeout = null;
   }
 
   /** A collector writing through {@code storage}, which the test builds around {@link #memory}. */
   CollectorServer(Storage storage, UnaryOperator<Collector.Builder> config) {
     this.storage = storage;
     this.config = config;
+    this.requestTimeout = null;
+  }
+
+  private CollectorServer(Duration requestTimeout) {
+    this.storage = memory;
+    this.config = builder -> builder.requestTimeout(requestTimeout);
+    this.requestTimeout = requestTimeout;
+  }
+
+  /**
+   * A collector whose uploads have {@code requestTimeout} to arrive, set as the server module sets
+   * it: the collector's own, which its HTTP receivers keep, and the port's, which the gRPC
+   * receivers run under.
+   */
+  static CollectorServer withRequestTimeout(Duration requestTimeout) {
+    return new CollectorServer(requestTimeout);
   }
 
   Collector collector() {
@@ -44,6 +63,9 @@ final class CollectorServer extends ServerExtension {
   @Override
   protected void configure(ServerBuilder sb) {
     collector = config.apply(Collector.builder(storage).meterRegistry(registry)).build();
+    if (requestTimeout != null) {
+      sb.requestTimeout(requestTimeout);
+    }
     sb.service("/v1/traces", collector.otlpHttp());
     sb.service(collector.otlpGrpc());
     sb.service("/api/v2/spans", collector.zipkinHttp());

@@ -8,8 +8,11 @@ import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpRequestWriter;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.SessionProtocol;
@@ -68,6 +71,37 @@ record GrpcResponse(int status, String message, Optional<Status> details) {
             body)
         .aggregate()
         .thenApply(GrpcResponse::of);
+  }
+
+  /**
+   * A call to the unary method at {@code path} that sends its headers and the first half of its
+   * framed {@code message}, then stalls until told to send the rest: a slow or stuck client, which
+   * a gRPC stub's unary call cannot be.
+   */
+  static Stalled stall(ServerExtension server, String path, byte[] message) {
+    byte[] framed = frame(0, message.length, message);
+    HttpRequestWriter request = HttpRequest.streaming(RequestHeaders.builder(HttpMethod.POST, path)
+        .contentType(MediaType.parse("application/grpc"))
+        .set("te", "trailers")
+        .build());
+    CompletableFuture<GrpcResponse> answer = WebClient.of(server.uri(SessionProtocol.H2C))
+        .execute(request)
+        .aggregate()
+        .thenApply(GrpcResponse::of);
+    request.write(HttpData.copyOf(framed, 0, framed.length / 2));
+    return new Stalled(request, HttpData.copyOf(framed, framed.length / 2,
+        framed.length - framed.length / 2), answer);
+  }
+
+  /** A call {@link #stall stalled} halfway through its message, and its answer to come. */
+  record Stalled(
+      HttpRequestWriter request, HttpData rest, CompletableFuture<GrpcResponse> answer) {
+    /** Sends the rest of the message and ends the request, if the stream is still open. */
+    void sendTheRest() {
+      if (request.tryWrite(rest)) {
+        request.close();
+      }
+    }
   }
 
   /** A gRPC message frame: the compressed flag, then a length prefix that may not be the truth. */

@@ -123,8 +123,8 @@ class LimitsTest {
   }
 
   /**
-   * A span keeps its first events and links up to the limits, and adds the rest to the counts of
-   * them its client dropped: a span with a million tiny events fits in a 16 MiB request.
+   * A span keeps its first events and links up to the limits, and adds the rest to the dropped
+   * counts its client sent: a span with a million tiny events fits in a 16 MiB request.
    */
   @Test
   void dropsAndCountsOtlpEventsAndLinksPastTheLimits() {

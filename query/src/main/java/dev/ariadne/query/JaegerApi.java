@@ -589,17 +589,20 @@ final class JaegerApi {
     if (completeness.isColliding(span.spanId())) {
       warnings.add("another span of this trace has the same span ID");
     }
-    if (span.droppedAttributesCount() > 0) {
-      warnings.add(
-          Counted.of(span.droppedAttributesCount(), "attribute") + " dropped by the client");
-    }
-    if (span.droppedEventsCount() > 0) {
-      warnings.add(Counted.of(span.droppedEventsCount(), "event") + " dropped by the client");
-    }
-    if (span.droppedLinksCount() > 0) {
-      warnings.add(Counted.of(span.droppedLinksCount(), "link") + " dropped by the client");
-    }
+    addDropped(span.droppedAttributesCount(), "attribute", warnings);
+    addDropped(span.droppedEventsCount(), "event", warnings);
+    addDropped(span.droppedLinksCount(), "link", warnings);
     return warnings;
+  }
+
+  /**
+   * "3 events dropped by the client or the collector" when any were: the collector adds what its
+   * limits drop to the counts the client sent.
+   */
+  private static void addDropped(int count, String noun, List<String> warnings) {
+    if (count > 0) {
+      warnings.add(Counted.of(count, noun) + " dropped by the client or the collector");
+    }
   }
 
   private static void writeReference(String type, String traceId, long spanId,

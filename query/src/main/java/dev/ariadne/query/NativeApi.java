@@ -430,7 +430,7 @@ final class NativeApi {
     json.writeEndObject();
   }
 
-  /** Attributes as a list of typed values, and how many the client dropped when any. */
+  /** Attributes as a list of typed values, and how many the client or the collector dropped when any. */
   private static void writeAttributes(List<Attribute> attributes, int droppedCount,
       JsonGenerator json) throws IOException {
     json.writeArrayFieldStart("attributes");

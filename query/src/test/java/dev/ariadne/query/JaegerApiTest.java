@@ -95,12 +95,14 @@ class JaegerApiTest {
   }
 
   @Test
-  void aSpansWarningsCountWhatTheClientDroppedInWords() {
+  void aSpansWarningsCountWhatTheClientOrTheCollectorDroppedInWords() {
     JsonNode audit = json(get(openTracingServer, "/api/traces/" + hex(OPEN_TRACING)))
         .get("data").get(0).get("spans").get(2);
 
-    assertThat(audit.get("warnings").toString()).isEqualTo("[\"1 attribute dropped by the client\","
-        + "\"3 events dropped by the client\",\"2 links dropped by the client\"]");
+    assertThat(audit.get("warnings").toString()).isEqualTo("["
+        + "\"1 attribute dropped by the client or the collector\","
+        + "\"3 events dropped by the client or the collector\","
+        + "\"2 links dropped by the client or the collector\"]");
   }
 
   @Test

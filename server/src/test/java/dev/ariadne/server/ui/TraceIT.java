@@ -327,13 +327,14 @@ class TraceIT {
   }
 
   @Test
-  void theDetailCountsWhatTheClientDropped() {
+  void theDetailCountsWhatTheClientOrTheCollectorDropped() {
     ui.browser.open("/trace/" + STATS + "?span=0000000000000003");
     ui.browser.awaitText(By.cssSelector(".trace-view aside.detail h2"), "child two");
 
     assertThat(ui.browser.texts(".trace-view aside.detail p.muted")).contains(
-        "1 attribute dropped by the client", "3 events dropped by the client",
-        "2 links dropped by the client");
+        "1 attribute dropped by the client or the collector",
+        "3 events dropped by the client or the collector",
+        "2 links dropped by the client or the collector");
   }
 
   @Test

@@ -109,12 +109,14 @@ function section(title, ...content) {
   return h('section', null, h('h3', null, title), content);
 }
 
-/** Typed attributes as a table of key, value (as text) and type. */
-/** "3 events dropped by the client", or nothing when the client dropped none. */
+/** "3 events dropped by the client or the collector", or nothing when none were dropped. */
 function droppedNote(count, noun) {
-  return count ? h('p', {class: 'muted'}, `${plural(count, noun)} dropped by the client`) : null;
+  return count
+    ? h('p', {class: 'muted'}, `${plural(count, noun)} dropped by the client or the collector`)
+    : null;
 }
 
+/** Typed attributes as a table of key, value (as text) and type. */
 function attributeTable(attributes, dropped) {
   return [
     attributes.length
