@@ -122,9 +122,10 @@ abstract class GrpcReceiver<R> {
   }
 
   /**
-   * Armeria's own {@code UNAVAILABLE} (while the server shuts down) and {@code RESOURCE_EXHAUSTED}
-   * with the retry hint the receivers' carry, and its request timeout (a body that did not arrive
-   * in time) as {@code UNAVAILABLE}, which clients retry, with it too.
+   * Armeria's own {@code UNAVAILABLE} with the retry hint the receivers' answers carry, and its
+   * request timeout (a body that did not arrive in time) as {@code UNAVAILABLE}, which clients
+   * retry, with it too. (Armeria's {@code RESOURCE_EXHAUSTED}, a message too large, is a bad
+   * request by then: {@link #framingStatus}.)
    */
   private static io.grpc.Status withRetryHint(
       io.grpc.Status status, Throwable cause, Metadata metadata) {
@@ -132,8 +133,7 @@ abstract class GrpcReceiver<R> {
       status = io.grpc.Status.UNAVAILABLE.withDescription(
           "the request was not answered within the server's request timeout; retry");
     }
-    if (status.getCode() == io.grpc.Status.Code.UNAVAILABLE
-        || status.getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+    if (status.getCode() == io.grpc.Status.Code.UNAVAILABLE) {
       metadata.put(STATUS_DETAILS, retryable(Status.newBuilder()
           .setCode(status.getCode().value())
           .setMessage(status.getDescription() == null ? "" : status.getDescription())));
