@@ -936,6 +936,10 @@ public final class EmbeddedStorage implements Storage {
     return live;
   }
 
+  /**
+   * Wakes the cutter at once (a write filled the head, or waits for room) and the other background
+   * threads only to see that the engine closed: maintenance keeps to its interval.
+   */
   private void requestMaintenance() {
     maintenanceLock.lock();
     try {
@@ -961,19 +965,25 @@ public final class EmbeddedStorage implements Storage {
 
   /**
    * Runs each of {@code tasks} every maintenance interval until closed, and at once when a write
-   * asks for it if {@code onRequest}. A failure is logged and the task retried next round, the
-   * others run regardless: a full disk or running out of memory must not stop cuts, compaction or
-   * retention for good.
+   * asks for it if {@code onRequest}: otherwise a wake-up short of the interval only looks whether
+   * the engine closed. A failure is logged and the task retried next round, the others run
+   * regardless: a full disk or running out of memory must not stop cuts, compaction or retention
+   * for good.
    */
   private void backgroundLoop(boolean onRequest, List<Task> tasks) {
     while (!closed) {
       maintenanceLock.lock();
       try {
-        if (!onRequest || !maintenanceRequested) {
-          maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
-        }
         if (onRequest) {
+          if (!maintenanceRequested) {
+            maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
+          }
           maintenanceRequested = false;
+        } else {
+          long left = settings.maintenanceInterval.toNanos();
+          while (left > 0 && !closed) {
+            left = maintenanceWanted.awaitNanos(left);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

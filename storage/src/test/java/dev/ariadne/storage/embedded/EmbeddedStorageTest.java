@@ -258,6 +258,26 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void aWriteThatFillsTheHeadWakesTheCutterWhileMaintenanceKeepsToItsInterval() throws Exception {
+    EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).compactionTargetSpans(1_000).compactionFanIn(2)
+        .maintenanceInterval(Duration.ofHours(1)).open();
+    try (storage) {
+      for (int i = 0; i < 4; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * 1000 * MILLIS));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (storage.cuts() == i && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(storage.cuts()).isEqualTo(i + 1);
+      }
+    }
+    // Closing waits for a round of maintenance under way: none ran, so no merge.
+    assertThat(storage.compactions()).isZero();
+    assertThat(blockFiles()).hasSize(4);
+  }
+
+  @Test
   void writesWaitForCutsInsteadOfGrowingTheHeadsWithoutBound() throws IOException {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
         .headMaxSpans(5).maintenanceInterval(Duration.ofMinutes(1)).open()) {
