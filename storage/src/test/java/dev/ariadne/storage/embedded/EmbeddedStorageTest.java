@@ -333,7 +333,9 @@ class EmbeddedStorageTest {
     TraceId traceId = randomTraceId();
     List<Span> spans = checkout(traceId, TODAY);
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
-        .compactionFanIn(4).open()) {
+        .compactionFanIn(4)
+        // No background merge before the test has looked at the four blocks.
+        .maintenanceInterval(Duration.ofHours(1)).open()) {
       storage.write(spans.subList(0, 2));
       storage.cut();
       storage.write(List.of(checkout(randomTraceId(), TODAY + 60_000 * MILLIS).get(0)));
@@ -447,8 +449,7 @@ class EmbeddedStorageTest {
 
       assertThat(failures).containsOnly("writing block " + blocks.resolve(BlockFormat.fileName(3))
           + " failed; nothing of it was kept");
-      Files.delete(temporary.resolve("in the way"));
-      Files.delete(temporary);
+      clearAway(temporary);
       storage.compact();
       assertThat(storage.compactions()).isEqualTo(1);
       assertThat(storage.blockCount()).isEqualTo(1);
@@ -481,8 +482,7 @@ class EmbeddedStorageTest {
       assertThat(storage.compactions()).isZero();
       assertThat(storage.compactionSeconds()).isZero();
 
-      Files.delete(temporary.resolve("in the way"));
-      Files.delete(temporary);
+      clearAway(temporary);
       while (storage.compactions() < 1 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -490,6 +490,17 @@ class EmbeddedStorageTest {
       assertThat(storage.compactionSeconds()).isPositive();
       assertThat(storage.cuts()).isEqualTo(2);
     }
+  }
+
+  /**
+   * Takes the directory a test put in a block's way out of the blocks directory in one step: a
+   * merge that fails on it meanwhile deletes its temporary file, as it would a half-written one,
+   * and so deletes the directory too once it is empty.
+   */
+  private void clearAway(Path inTheWay) throws IOException {
+    Path away = Files.move(inTheWay, directory.resolve("out of the way"));
+    Files.delete(away.resolve("in the way"));
+    Files.delete(away);
   }
 
   @Test
