@@ -66,6 +66,8 @@ final class Block implements Closeable {
       new ConcurrentSkipListMap<>();
   /** What was found wrong with the bloom filter, or null: then the index alone tells. */
   private volatile CorruptDataException bloomDamage;
+  /** What a read found wrong in a part other than a page or the bloom filter, or null. */
+  private volatile CorruptDataException damage;
   /** Where bad pages and a bad bloom filter are counted, once each: the engine's, once set. */
   private volatile AtomicLong damageCounter = new AtomicLong();
 
@@ -263,6 +265,27 @@ final class Block implements Closeable {
   /** What was found wrong with the bloom filter, once it was found bad. */
   Optional<CorruptDataException> bloomDamage() {
     return Optional.ofNullable(bloomDamage);
+  }
+
+  /**
+   * Records what a read found wrong in a part of the block other than a page or the bloom filter
+   * (names, search columns, a summary chunk, calls); true the first time. The engine leaves such a
+   * block out of reads until a merge salvages it.
+   */
+  boolean damaged(CorruptDataException found) {
+    requireNonNull(found, "found");
+    synchronized (this) {
+      if (damage != null) {
+        return false;
+      }
+      damage = found;
+      return true;
+    }
+  }
+
+  /** What a read found wrong in a part other than a page or the bloom filter, once it did. */
+  Optional<CorruptDataException> damage() {
+    return Optional.ofNullable(damage);
   }
 
   /** Sets the page aside for good: logged and counted the first time. */

@@ -69,9 +69,10 @@ import java.util.stream.Stream;
  *
  * <p>The directory holds {@code wal/} (log segments) and {@code blocks/} (block files); a block
  * that fails its checksums is renamed to {@code *.corrupt} with an error naming it, and the rest
- * keeps serving, but for a bad page, which reads leave out, and a block that a merge can read in
- * part, which it merges from what it can read (keeping a copy aside). Only one process may open a
- * directory at a time.
+ * keeps serving, but for a bad page, which reads leave out, and a block whose index can still be
+ * read, which a merge rewrites from what it can read (keeping a copy aside): a read that finds
+ * such a block bad leaves it out until the next maintenance round merges it. Only one process may
+ * open a directory at a time.
  */
 public final class EmbeddedStorage implements Storage {
   private static final System.Logger LOG = System.getLogger(EmbeddedStorage.class.getName());
@@ -800,7 +801,10 @@ public final class EmbeddedStorage implements Storage {
     return searchedBlocks.sum();
   }
 
-  /** Blocks found corrupt and moved aside. */
+  /**
+   * Blocks found corrupt, each once: moved aside, or merged from what could be read of them (a
+   * block a read found bad, or one with bad pages that a merge took).
+   */
   public long corruptBlocks() {
     return corruptBlocks.get();
   }
@@ -818,18 +822,49 @@ public final class EmbeddedStorage implements Storage {
     return lostSpans.get();
   }
 
-  /** Reads a block; a block found corrupt is moved aside, and the read goes on without it. */
+  /** Reads a block. */
   @FunctionalInterface
   private interface BlockRead<T> {
     T read(Block block) throws IOException;
   }
 
+  /**
+   * Reads a block, or answers null without reading it: a block found corrupt is left out of reads,
+   * and the read goes on without it. One whose index cannot be read is moved aside, since nothing
+   * of it can be found; any other is left for the next maintenance round to salvage.
+   */
   private <T> T readBlock(Block block, BlockRead<T> read) throws IOException {
+    if (block.damage().isPresent()) {
+      return null;
+    }
     try {
       return read.read(block);
     } catch (CorruptDataException e) {
-      quarantine(block, e);
+      leaveOut(block, e);
       return null;
+    }
+  }
+
+  /**
+   * Leaves a block that a read found corrupt out of reads from now on: moved aside if its index
+   * cannot be read, else marked for {@link #doCompact} to salvage (a merge of it alone if nothing
+   * else is due), which keeps every trace of its sound pages.
+   */
+  private void leaveOut(Block block, CorruptDataException found) throws IOException {
+    try {
+      block.index();
+    } catch (CorruptDataException indexBad) {
+      if (indexBad != found) {
+        found.addSuppressed(indexBad);
+      }
+      quarantine(block, found);
+      return;
+    }
+    if (block.damaged(found)) {
+      corruptBlocks.incrementAndGet();
+      LOG.log(Level.ERROR, "Block " + block.file() + " is corrupt (" + found.getMessage()
+          + "); left out of reads until the next maintenance round merges what can be read of it"
+          + " (logged once)");
     }
   }
 
@@ -846,7 +881,9 @@ public final class EmbeddedStorage implements Storage {
       // before this one still find it open (and corrupt again), rather than closed under them.
       retired.add(new Retired(block, System.nanoTime()));
     }
-    corruptBlocks.incrementAndGet();
+    if (block.damage().isEmpty()) {
+      corruptBlocks.incrementAndGet();
+    }
     LOG.log(Level.ERROR, "Block " + block.file() + " is corrupt (" + e.getMessage()
         + "); moved aside, its spans are no longer served");
     try {
@@ -957,6 +994,10 @@ public final class EmbeddedStorage implements Storage {
     return live;
   }
 
+  /**
+   * Wakes the cutter at once (a write filled the head, or waits for room) and the other background
+   * threads only to see that the engine closed: maintenance keeps to its interval.
+   */
   private void requestMaintenance() {
     maintenanceLock.lock();
     try {
@@ -982,19 +1023,25 @@ public final class EmbeddedStorage implements Storage {
 
   /**
    * Runs each of {@code tasks} every maintenance interval until closed, and at once when a write
-   * asks for it if {@code onRequest}. A failure is logged and the task retried next round, the
-   * others run regardless: a full disk or running out of memory must not stop cuts, compaction or
-   * retention for good.
+   * asks for it if {@code onRequest}: otherwise a wake-up short of the interval only looks whether
+   * the engine closed. A failure is logged and the task retried next round, the others run
+   * regardless: a full disk or running out of memory must not stop cuts, compaction or retention
+   * for good.
    */
   private void backgroundLoop(boolean onRequest, List<Task> tasks) {
     while (!closed) {
       maintenanceLock.lock();
       try {
-        if (!onRequest || !maintenanceRequested) {
-          maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
-        }
         if (onRequest) {
+          if (!maintenanceRequested) {
+            maintenanceWanted.await(settings.maintenanceInterval.toNanos(), TimeUnit.NANOSECONDS);
+          }
           maintenanceRequested = false;
+        } else {
+          long left = settings.maintenanceInterval.toNanos();
+          while (left > 0 && !closed) {
+            left = maintenanceWanted.awaitNanos(left);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -1224,8 +1271,13 @@ public final class EmbeddedStorage implements Storage {
   }
 
   private void doCompact() throws IOException {
-    List<Block> group = compactionGroup(state.blocks, settings.headMaxSpans,
+    List<Block> live = state.blocks;
+    List<Block> group = compactionGroup(live, settings.headMaxSpans,
         settings.compactionTargetSpans, settings.compactionFanIn, COMPACTION_TARGET_NAMES_BYTES);
+    if (group.isEmpty()) {
+      // A block a read found corrupt is salvaged by a merge of its own when no other is due.
+      group = live.stream().filter(block -> block.damage().isPresent()).limit(1).toList();
+    }
     if (group.isEmpty()) {
       return;
     }
@@ -1238,7 +1290,8 @@ public final class EmbeddedStorage implements Storage {
     Block merged;
     try {
       for (Block block : group) {
-        if (!block.badPages().isEmpty() && !salvage(block, salvaged, null)) {
+        boolean damaged = !block.badPages().isEmpty() || block.damage().isPresent();
+        if (damaged && !salvage(block, salvaged, block.damage().orElse(null))) {
           return;
         }
       }
@@ -1282,7 +1335,9 @@ public final class EmbeddedStorage implements Storage {
       long kept = salvage.pieces().stream().mapToLong(piece -> piece.meta().spanCount()).sum();
       long lost = damaged.meta().spanCount() - kept;
       lostSpans.addAndGet(lost);
-      corruptBlocks.incrementAndGet();
+      if (damaged.damage().isEmpty()) {
+        corruptBlocks.incrementAndGet();
+      }
       String found = salvage.found() != null ? salvage.found().getMessage()
           : damaged.badPages().values().iterator().next().getMessage();
       LOG.log(Level.ERROR, "Block " + damaged.file() + " is corrupt (" + found + "); merged into "

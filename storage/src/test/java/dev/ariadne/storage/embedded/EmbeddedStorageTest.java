@@ -20,6 +20,7 @@ import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.CancelledException;
+import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.DroppedSpans;
 import dev.ariadne.storage.Operation;
 import dev.ariadne.storage.Storage;
@@ -27,9 +28,11 @@ import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.embedded.BlockFormat.Extent;
+import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.memory.MemoryStorage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -58,6 +61,8 @@ import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class EmbeddedStorageTest {
   private static final Duration FOREVER = Duration.ofDays(365_000);
@@ -260,6 +265,26 @@ class EmbeddedStorageTest {
   }
 
   @Test
+  void aWriteThatFillsTheHeadWakesTheCutterWhileMaintenanceKeepsToItsInterval() throws Exception {
+    EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .headMaxSpans(5).compactionTargetSpans(1_000).compactionFanIn(2)
+        .maintenanceInterval(Duration.ofHours(1)).open();
+    try (storage) {
+      for (int i = 0; i < 4; i++) {
+        storage.write(checkout(randomTraceId(), TODAY + i * 1000 * MILLIS));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (storage.cuts() == i && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(storage.cuts()).isEqualTo(i + 1);
+      }
+    }
+    // Closing waits for a round of maintenance under way: none ran, so no merge.
+    assertThat(storage.compactions()).isZero();
+    assertThat(blockFiles()).hasSize(4);
+  }
+
+  @Test
   void writesWaitForCutsInsteadOfGrowingTheHeadsWithoutBound() throws IOException {
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
         .headMaxSpans(5).maintenanceInterval(Duration.ofMinutes(1)).open()) {
@@ -340,7 +365,9 @@ class EmbeddedStorageTest {
     TraceId traceId = randomTraceId();
     List<Span> spans = checkout(traceId, TODAY);
     try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
-        .compactionFanIn(4).open()) {
+        .compactionFanIn(4)
+        // No background merge before the test has looked at the four blocks.
+        .maintenanceInterval(Duration.ofHours(1)).open()) {
       storage.write(spans.subList(0, 2));
       storage.cut();
       storage.write(List.of(checkout(randomTraceId(), TODAY + 60_000 * MILLIS).get(0)));
@@ -454,8 +481,7 @@ class EmbeddedStorageTest {
 
       assertThat(failures).containsOnly("writing block " + blocks.resolve(BlockFormat.fileName(3))
           + " failed; nothing of it was kept");
-      Files.delete(temporary.resolve("in the way"));
-      Files.delete(temporary);
+      clearAway(temporary);
       storage.compact();
       assertThat(storage.compactions()).isEqualTo(1);
       assertThat(storage.blockCount()).isEqualTo(1);
@@ -488,8 +514,7 @@ class EmbeddedStorageTest {
       assertThat(storage.compactions()).isZero();
       assertThat(storage.compactionSeconds()).isZero();
 
-      Files.delete(temporary.resolve("in the way"));
-      Files.delete(temporary);
+      clearAway(temporary);
       while (storage.compactions() < 1 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -497,6 +522,17 @@ class EmbeddedStorageTest {
       assertThat(storage.compactionSeconds()).isPositive();
       assertThat(storage.cuts()).isEqualTo(2);
     }
+  }
+
+  /**
+   * Takes the directory a test put in a block's way out of the blocks directory in one step: a
+   * merge that fails on it meanwhile deletes its temporary file, as it would a half-written one,
+   * and so deletes the directory too once it is empty.
+   */
+  private void clearAway(Path inTheWay) throws IOException {
+    Path away = Files.move(inTheWay, directory.resolve("out of the way"));
+    Files.delete(away.resolve("in the way"));
+    Files.delete(away);
   }
 
   @Test
@@ -539,7 +575,7 @@ class EmbeddedStorageTest {
         }
         storage.cut();
       }
-      // The oldest block's columns are damaged: reading them would move the block aside.
+      // The oldest block's columns are damaged: reading them would leave the block out.
       Path oldest = blockFiles().get(0);
       try (RandomAccessFile file = new RandomAccessFile(oldest.toFile(), "rw")) {
         for (long at = 16; at < file.length() / 2; at++) {
@@ -898,6 +934,105 @@ class EmbeddedStorageTest {
       assertEverythingReadableIsServed(storage, paged, other, byService);
       assertThat(storage.corruptPages()).isZero();
       assertThat(aside).exists();
+    }
+  }
+
+  /** The parts of a block, other than its pages, that a read needs and a merge makes again. */
+  enum RemadePart { NAMES, COLUMNS, SUMMARY_CHUNK, CALLS }
+
+  @ParameterizedTest
+  @EnumSource(RemadePart.class)
+  void aBlockWhosePartAReadFindsBadIsLeftOutOfReadsThenSalvagedWithEveryTraceOfItsSoundPages(
+      RemadePart part) throws IOException {
+    List<TraceId> damagedTraces = List.of(randomTraceId(), randomTraceId(), randomTraceId());
+    TraceId other = randomTraceId();
+    List<Span> damagedSpans = new ArrayList<>();
+    for (int i = 0; i < damagedTraces.size(); i++) {
+      damagedSpans.addAll(checkout(damagedTraces.get(i), TODAY + i * 1000 * MILLIS));
+    }
+    List<Span> otherSpans = checkout(other, TODAY + 10_000 * MILLIS);
+    List<DependencyLink> otherLinks = dependenciesOf(otherSpans);
+    List<DependencyLink> allLinks =
+        dependenciesOf(Stream.concat(damagedSpans.stream(), otherSpans.stream()).toList());
+    TraceQuery byService = TraceQuery.builder().serviceName(CART).build();
+    Path damaged;
+    Path aside;
+    try (CapturedLogs logs = new CapturedLogs(EmbeddedStorage.class);
+        EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+            // The test salvages when it means to.
+            .maintenanceInterval(Duration.ofHours(1)).open()) {
+      storage.write(damagedSpans);
+      storage.cut();
+      storage.write(otherSpans);
+      storage.cut();
+      damaged = blockFiles().get(0);
+      aside = damaged.resolveSibling(damaged.getFileName() + ".corrupt");
+      flipByteInTheMiddleOf(damaged, switch (part) {
+        case NAMES -> BlockLayout.sections(damaged).get(Section.NAMES);
+        case COLUMNS -> BlockLayout.sections(damaged).get(Section.COLUMNS);
+        case SUMMARY_CHUNK -> BlockLayout.index(damaged).summaryChunk(0);
+        case CALLS -> BlockLayout.sections(damaged).get(Section.CALLS);
+      });
+
+      for (int read = 0; read < 2; read++) {
+        if (part == RemadePart.CALLS) {
+          assertThat(storage.dependencies(TODAY - HOUR, TODAY + HOUR)).isEqualTo(otherLinks);
+        } else {
+          assertThat(traceIds(storage.search(byService))).containsExactly(other);
+        }
+      }
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(logs.messages(Level.SEVERE)).singleElement().asString()
+          .contains(damaged.toString(), "left out of reads until the next maintenance round");
+      assertThat(damaged).exists();
+
+      storage.compact();
+
+      assertThat(storage.compactions()).isEqualTo(1);
+      assertThat(storage.blockCount()).isEqualTo(2);
+      assertThat(storage.corruptBlocks()).isEqualTo(1);
+      assertThat(storage.lostSpans()).isZero();
+      assertThat(aside).exists();
+      assertThat(damaged).doesNotExist();
+      assertThat(directory.resolve("salvage")).doesNotExist();
+      assertEveryTraceIsServed(storage, damagedSpans, otherSpans, allLinks);
+    }
+    try (EmbeddedStorage storage = open()) {
+      assertEveryTraceIsServed(storage, damagedSpans, otherSpans, allLinks);
+      assertThat(storage.corruptBlocks()).isZero();
+      assertThat(aside).exists();
+    }
+  }
+
+  private static final long HOUR = Duration.ofHours(1).toNanos();
+
+  private static List<DependencyLink> dependenciesOf(List<Span> spans) throws IOException {
+    MemoryStorage reference = MemoryStorage.create(spans.size());
+    reference.write(spans);
+    return reference.dependencies(TODAY - HOUR, TODAY + HOUR);
+  }
+
+  private static void assertEveryTraceIsServed(EmbeddedStorage storage, List<Span> damagedSpans,
+      List<Span> otherSpans, List<DependencyLink> allLinks) throws IOException {
+    List<Span> all = Stream.concat(damagedSpans.stream(), otherSpans.stream()).toList();
+    List<TraceId> traces = all.stream().map(Span::traceId).distinct().toList();
+    for (TraceId traceId : traces) {
+      assertThat(storage.trace(traceId)).containsExactlyInAnyOrderElementsOf(
+          all.stream().filter(span -> span.traceId().equals(traceId)).toList());
+    }
+    assertThat(traceIds(storage.search(TraceQuery.builder().serviceName(CART).build())))
+        .containsExactlyInAnyOrderElementsOf(traces);
+    assertThat(storage.dependencies(TODAY - HOUR, TODAY + HOUR)).isEqualTo(allLinks);
+  }
+
+  /** Inverts the byte in the middle of {@code extent} of a block file, in place. */
+  private static void flipByteInTheMiddleOf(Path block, Extent extent) throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(block.toFile(), "rw")) {
+      long at = extent.offset() + extent.length() / 2;
+      file.seek(at);
+      int b = file.read();
+      file.seek(at);
+      file.write(b ^ 0xFF);
     }
   }
 
