@@ -46,7 +46,6 @@ final class Dependencies {
     long firstBucket = Math.floorDiv(Math.floorDiv(startEpochNanos, NANOS_PER_MILLI), bucket);
     long endBucket = -Math.floorDiv(Math.floorDiv(-endEpochNanos, NANOS_PER_MILLI), bucket);
     List<ServiceMap.Link> links = new ArrayList<>();
-    List<MissingMetrics> missing = analytics.missingCalls(firstBucket * bucket, endBucket * bucket);
     for (ServiceEdge edge :
         analytics.edges(firstBucket * bucket, endBucket * bucket, ServiceMap.QUANTILES)) {
       List<Double> latencyMillis = new ArrayList<>(edge.quantileNanos().size());
@@ -56,6 +55,8 @@ final class Dependencies {
       links.add(new ServiceMap.Link(edge.client(), edge.server(), edge.connectionType(),
           edge.calls(), edge.errors(), latencyMillis));
     }
+    // After the edges: a read that finds an hour corrupt sets it aside, and the note names it.
+    List<MissingMetrics> missing = analytics.missingCalls(firstBucket * bucket, endBucket * bucket);
     return new ServiceMap(ServiceMap.Source.ANALYTICS, links, missing);
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.testing.junit5.server.ServerExtension;
 import dev.ariadne.analytics.Analytics;
+import dev.ariadne.analytics.MissingMetrics;
 import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
@@ -16,6 +17,8 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.memory.MemoryStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,12 +115,41 @@ class MissingCallsApiTest {
     capped.close();
     small.close();
     durable.close();
-    try (Stream<Path> files = Files.list(dataDir)) {
+    delete(dataDir);
+  }
+
+  /**
+   * Flips a bit of every series' checksum in a sealed hour's file (laid out as SealedHour says),
+   * leaving its index sound: the damage is found only when a series is read.
+   */
+  private static void damageEveryRecord(Path sealed) throws IOException {
+    byte[] bytes = Files.readAllBytes(sealed);
+    long indexOffset = ByteBuffer.wrap(bytes, bytes.length - 24, 8)
+        .order(ByteOrder.LITTLE_ENDIAN).getLong();
+    int at = 4;
+    while (at < indexOffset) {
+      bytes[at] ^= 0x01;
+      int position = at + 4;
+      long length = 0;
+      int shift = 0;
+      byte b;
+      do {
+        b = bytes[position++];
+        length |= (long) (b & 0x7F) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      at = position + (int) length;
+    }
+    Files.write(sealed, bytes);
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         Files.delete(file);
       }
     }
-    Files.delete(dataDir);
+    Files.delete(dir);
   }
 
   private static Span client(String service, String name, long startMillis) {
@@ -215,6 +247,23 @@ class MissingCallsApiTest {
     assertThat(note.get("from").asText()).isEqualTo(Long.toString(OLD_HOUR * MS));
     assertThat(note.get("to").asText()).isEqualTo(Long.toString((OLD_HOUR + HOUR_MILLIS) * MS));
     assertThat(note.get("message").asText()).contains("corrupt");
+  }
+
+  @Test
+  void theMapThatFindsAnHourCorruptSaysSo() throws IOException {
+    Path dir = Files.createTempDirectory("missing-calls");
+    analytics(Analytics.builder().dataDir(dir).sealDelay(Duration.ZERO),
+        List.of(call("shop", "cart", OLD_HOUR + MINUTE_MILLIS))).close();
+    damageEveryRecord(dir.resolve(OLD_HOUR + ".hour"));
+    try (Analytics analytics = Analytics.builder().dataDir(dir).build()) {
+      ServiceMap map = new Dependencies(MemoryStorage.create(10), analytics)
+          .between(OLD_HOUR * MS, (OLD_HOUR + HOUR_MILLIS) * MS);
+      assertThat(map.links()).as("read and set aside").isEmpty();
+      assertThat(map.missing()).extracting(MissingMetrics::cause)
+          .containsExactly(MissingMetrics.Cause.CORRUPT);
+    } finally {
+      delete(dir);
+    }
   }
 
   @Test
