@@ -89,6 +89,9 @@ public final class Analytics implements Closeable {
   /** The admitted edges (and the overflow ones), each with all a call between them updates. */
   private final ConcurrentHashMap<SeriesKey.Edge, EdgeSeries> edges = new ConcurrentHashMap<>();
   private final AtomicInteger admittedEdges = new AtomicInteger();
+  /** The calls counted in the overflow edges. */
+  private final Untracked.Spans overflowCalls = new Untracked.Spans();
+  private final int maxPendingCalls;
 
   /**
    * The buckets of one series not yet flushed, under the series' own lock, which keeps contention
@@ -175,6 +178,7 @@ public final class Analytics implements Closeable {
     this.clock = builder.clock;
     this.retentionMillis = builder.retention.toMillis();
     this.untracked = new Untracked(builder.untrackedNames);
+    this.maxPendingCalls = builder.maxPendingCalls;
     this.graph = new ServiceGraph(builder.pairWait, builder.maxPendingCalls, System::nanoTime, this::recordEdge);
     this.registry = builder.registry;
     this.collector = this::scrape;
@@ -230,13 +234,13 @@ public final class Analytics implements Closeable {
   /** Adds one call between services, from the service graph, to its edge's series. */
   private void recordEdge(Edge edge) {
     SeriesKey.Edge key = new SeriesKey.Edge(edge.client(), edge.server(), edge.connectionType());
+    long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     EdgeSeries series = edges.get(key);
     if (series == null) {
       series = admit(edges, admittedEdges, key,
           k -> new SeriesKey.Edge(OVERFLOW, OVERFLOW, k.connectionType()),
-          k -> flushed(k, new EdgeSeries()), () -> { });
+          k -> flushed(k, new EdgeSeries()), () -> overflowCalls.add(startMillis));
     }
-    long startMillis = Math.floorDiv(edge.startEpochNanos(), 1_000_000L);
     long bucket = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
     long duration = edge.serverDurationNanos() >= 0
         ? edge.serverDurationNanos() : Math.max(0, edge.clientDurationNanos());
@@ -417,29 +421,14 @@ public final class Analytics implements Closeable {
 
   /**
    * What the metrics of {@code service} (or of its {@code operation}, when not null) lack over
-   * [start, end): the part of the range past the retention, or dropped to keep within the memory
-   * budget; and spans counted in the overflow series since the server started, or that may have
+   * [start, end): the part of the range past the retention, dropped to keep within the memory
+   * budget, or in hours set aside as corrupt; and spans counted in the overflow series since the server started, or that may have
    * been when more services and operations overflowed than are remembered. Empty when nothing is
    * known to be missing.
    */
   public List<MissingMetrics> missing(
       String service, String operation, long startMillis, long endMillis) {
-    List<MissingMetrics> missing = new ArrayList<>();
-    // Hours are deleted whole: the one the retention ends in is kept until it is all past.
-    long kept = MetricsStore.hourOf(clock.millis() - retentionMillis);
-    if (startMillis < kept) {
-      missing.add(new MissingMetrics(MissingMetrics.Cause.RETENTION, startMillis,
-          Math.min(kept, endMillis), -1, "metrics before " + Instant.ofEpochMilli(kept)
-              + " are not kept (analytics.retention: " + text(Duration.ofMillis(retentionMillis))
-              + "): the range before then shows no requests, whether there were any or not"));
-    }
-    long evicted = store.evictedThrough();
-    if (startMillis < evicted) {
-      missing.add(new MissingMetrics(MissingMetrics.Cause.MEMORY_MAX, startMillis,
-          Math.min(evicted, endMillis), -1, "metrics before " + Instant.ofEpochMilli(evicted)
-              + " were dropped to keep within analytics.memory-max: the range before then shows"
-              + " no requests, whether there were any or not"));
-    }
+    List<MissingMetrics> missing = notKept(startMillis, endMillis, "requests");
     String subject = operation == null ? service : operation + " of " + service;
     Untracked.Spans spans = untracked.of(service, operation);
     if (spans != null) {
@@ -456,6 +445,78 @@ public final class Analytics implements Closeable {
                 + " services and operations than are remembered were counted in the series named "
                 + OVERFLOW + " instead"));
       }
+    }
+    return missing;
+  }
+
+  /**
+   * What the service graph ({@link #edges}) lacks over [start, end): the part of the range past the
+   * retention, dropped to keep within the memory budget or set aside as corrupt; calls counted in
+   * the overflow edges, and spans the pairing table was too full to hold, since the server started.
+   * Empty when nothing is known to be missing.
+   */
+  public List<MissingMetrics> missingCalls(long startMillis, long endMillis) {
+    List<MissingMetrics> missing = notKept(startMillis, endMillis, "calls");
+    if (overlaps(overflowCalls, startMillis, endMillis)) {
+      long count = overflowCalls.count();
+      missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, overflowCalls.first(),
+          overflowCalls.last(), count, count + (count == 1 ? " call" : " calls")
+              + " that started from " + Instant.ofEpochMilli(overflowCalls.first()) + " to "
+              + Instant.ofEpochMilli(overflowCalls.last()) + (count == 1 ? " is" : " are")
+              + " not on the edges between their services: analytics.max-series (" + maxSeries + ") was reached, and they were"
+              + " counted on edges from and to " + OVERFLOW + " instead (as known since the server"
+              + " started)"));
+    }
+    Untracked.Spans dropped = graph.droppedSpans();
+    if (overlaps(dropped, startMillis, endMillis)) {
+      long count = dropped.count();
+      missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_PENDING_CALLS, dropped.first(),
+          dropped.last(), count, count + (count == 1 ? " span" : " spans") + " that started from "
+              + Instant.ofEpochMilli(dropped.first()) + " to " + Instant.ofEpochMilli(dropped.last())
+              + " could not wait for the other half of their calls: analytics.max-pending-calls ("
+              + maxPendingCalls + ") spans were waiting already, so calls they made or received may"
+              + " be missing (as known since the server started)"));
+    }
+    return missing;
+  }
+
+  private static boolean overlaps(Untracked.Spans spans, long startMillis, long endMillis) {
+    return spans.count() > 0 && spans.first() < endMillis && spans.last() >= startMillis;
+  }
+
+  /**
+   * The parts of [start, end) whose metrics are not kept: past the retention, dropped to keep
+   * within the memory budget, or in hours set aside as corrupt; {@code what} the range would show.
+   */
+  private List<MissingMetrics> notKept(long startMillis, long endMillis, String what) {
+    List<MissingMetrics> missing = new ArrayList<>();
+    // Hours are deleted whole: the one the retention ends in is kept until it is all past.
+    long kept = MetricsStore.hourOf(clock.millis() - retentionMillis);
+    if (startMillis < kept) {
+      missing.add(new MissingMetrics(MissingMetrics.Cause.RETENTION, startMillis,
+          Math.min(kept, endMillis), -1, "metrics before " + Instant.ofEpochMilli(kept)
+              + " are not kept (analytics.retention: " + text(Duration.ofMillis(retentionMillis))
+              + "): the range before then shows no " + what + ", whether there were any or not"));
+    }
+    long evicted = store.evictedThrough();
+    if (startMillis < evicted) {
+      missing.add(new MissingMetrics(MissingMetrics.Cause.MEMORY_MAX, startMillis,
+          Math.min(evicted, endMillis), -1, "metrics before " + Instant.ofEpochMilli(evicted)
+              + " were dropped to keep within analytics.memory-max: the range before then shows"
+              + " no " + what + ", whether there were any or not"));
+    }
+    List<Long> corrupt = store.corruptHours(startMillis, endMillis);
+    for (int i = 0; i < corrupt.size(); ) {
+      long from = corrupt.get(i);
+      long to = from + MetricsStore.HOUR_MILLIS;
+      for (i++; i < corrupt.size() && corrupt.get(i) == to; i++) {
+        to += MetricsStore.HOUR_MILLIS;
+      }
+      missing.add(new MissingMetrics(MissingMetrics.Cause.CORRUPT, Math.max(from, startMillis),
+          Math.min(to, endMillis), -1, "the metrics from " + Instant.ofEpochMilli(from) + " to "
+              + Instant.ofEpochMilli(to) + " were in a file that failed its checksums and was set"
+              + " aside as corrupt: that time shows at most the " + what + " recorded after,"
+              + " whether there were more or not"));
     }
     return missing;
   }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,7 @@ final class MetricsStore implements Closeable {
   private static final int MAX_RECORD_BYTES = 64 << 20;
   private static final Pattern LOG_NAME = Pattern.compile("(\\d+)-(\\d+)\\.log");
   private static final Pattern SEALED_NAME = Pattern.compile("(\\d+)\\.hour");
+  private static final Pattern CORRUPT_NAME = Pattern.compile("(\\d+)\\.hour\\.corrupt(-\\d+)?");
 
   /** What one hour holds: its sealed part, and what was appended since. */
   private static final class Hour {
@@ -70,6 +72,11 @@ final class MetricsStore implements Closeable {
   /** The end of the newest hour dropped to keep the byte budget (epoch ms). */
   private long evictedThrough = Long.MIN_VALUE;
   private long corruptFiles;
+  /**
+   * The starts of the hours within the retention whose file was set aside as corrupt, by this
+   * store or, as their {@code .corrupt} files tell, an earlier one in the same directory.
+   */
+  private final TreeSet<Long> corruptHours = new TreeSet<>();
 
   private MetricsStore(Path dir, long bucketMillis, long retentionMillis, long sealDelayMillis,
       long maxMemoryBytes, LongSupplier clock) {
@@ -116,6 +123,14 @@ final class MetricsStore implements Closeable {
 
   synchronized long corruptFiles() {
     return corruptFiles;
+  }
+
+  /** The starts of the hours set aside as corrupt that overlap [start, end), in order. */
+  synchronized List<Long> corruptHours(long start, long end) {
+    if (end <= start) {
+      return List.of();
+    }
+    return new ArrayList<>(corruptHours.subSet(hourOf(start), true, hourOf(end - 1), true));
   }
 
   synchronized int hourCount() {
@@ -313,6 +328,7 @@ final class MetricsStore implements Closeable {
   synchronized void maintain() throws IOException {
     long now = clock.getAsLong();
     List<Hour> expired = new ArrayList<>(hours.headMap(hourOf(now - retentionMillis)).values());
+    corruptHours.headSet(hourOf(now - retentionMillis)).clear();
     for (Hour hour : expired) {
       if (hour.start + HOUR_MILLIS <= now - retentionMillis) {
         drop(hour);
@@ -473,6 +489,8 @@ final class MetricsStore implements Closeable {
           }
         } else if (LOG_NAME.matcher(name).matches()) {
           logs.add(file);
+        } else if (CORRUPT_NAME.matcher(name).matches()) {
+          rememberCorrupt(CORRUPT_NAME, file);
         } else if (name.endsWith(".hour.tmp")) {
           Files.delete(file);
         }
@@ -538,6 +556,7 @@ final class MetricsStore implements Closeable {
    */
   private void quarantine(Path file, CorruptMetricsException e) throws IOException {
     corruptFiles++;
+    rememberCorrupt(SEALED_NAME, file);
     Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
     for (int copy = 2; ; copy++) {
       try {
@@ -549,6 +568,17 @@ final class MetricsStore implements Closeable {
     }
     LOG.log(Level.ERROR, "metrics file " + file + " is corrupt (" + e.getMessage()
         + "); moved aside to " + aside + ", its hour is missing from the metrics");
+  }
+
+  /** Notes the hour of a sealed file set aside, unless it is past the retention. */
+  private void rememberCorrupt(Pattern name, Path file) {
+    Matcher m = name.matcher(file.getFileName().toString());
+    if (m.matches()) {
+      long start = Long.parseLong(m.group(1));
+      if (start >= hourOf(clock.getAsLong() - retentionMillis)) {
+        corruptHours.add(start);
+      }
+    }
   }
 
   @Override

@@ -56,6 +56,8 @@ final class ServiceGraph {
   private long pending;
   private long expired;
   private long dropped;
+  /** The spans counted in {@link #dropped}, with the starts of the first and last. */
+  private final Untracked.Spans droppedSpans = new Untracked.Spans();
 
   /**
    * @param wait how long a span waits for the other span of a call
@@ -128,6 +130,11 @@ final class ServiceGraph {
     }
   }
 
+  /** The spans counted in {@link #dropped}: how many, and the starts of the first and last. */
+  Untracked.Spans droppedSpans() {
+    return droppedSpans;
+  }
+
   /** Halves waiting now. */
   long pending() {
     synchronized (lock) {
@@ -171,6 +178,7 @@ final class ServiceGraph {
     }
     if (full) {
       dropped++;
+      droppedSpans.add(Math.floorDiv(half.start, 1_000_000L));
     }
   }
 

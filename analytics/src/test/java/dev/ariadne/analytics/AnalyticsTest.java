@@ -289,20 +289,20 @@ class AnalyticsTest {
       assertThat(shop.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
       assertThat(shop.fromMillis()).isEqualTo(T0 + 5 * MINUTE);
       assertThat(shop.toMillis()).isEqualTo(T0 + 7 * MINUTE);
-      assertThat(shop.uncountedSpans()).isEqualTo(2);
+      assertThat(shop.count()).isEqualTo(2);
       assertThat(shop.message()).contains("2 spans of shop", "analytics.max-series", "(2)",
           Analytics.OVERFLOW, "2023-11-14T22:05:00Z");
       assertThat(analytics.missing("shop", null, T0 + 8 * MINUTE, T0 + 10 * MINUTE))
           .as("a range after the last uncounted span").isEmpty();
       assertThat(analytics.missing("cart", null, T0, T0 + 10 * MINUTE)).singleElement()
-          .extracting(MissingMetrics::uncountedSpans).isEqualTo(2L);
+          .extracting(MissingMetrics::count).isEqualTo(2L);
       assertThat(analytics.missing("cart", "a", T0, T0 + 10 * MINUTE)).singleElement()
           .as("its errors went past the cap").extracting(MissingMetrics::fromMillis)
           .isEqualTo(T0 + 4 * MINUTE);
       assertThat(analytics.missing("cart", "b", T0, T0 + 10 * MINUTE)).isEmpty();
       assertThat(analytics.missing("other", null, T0, T0 + 10 * MINUTE)).isEmpty();
       assertThat(analytics.untrackedServices()).containsOnlyKeys("cart", "shop");
-      assertThat(analytics.untrackedServices().get("shop").uncountedSpans()).isEqualTo(2);
+      assertThat(analytics.untrackedServices().get("shop").count()).isEqualTo(2);
       assertThat(analytics.moreUntrackedServices()).isFalse();
     }
   }
@@ -318,14 +318,14 @@ class AnalyticsTest {
       assertThat(analytics.untrackedServices()).containsOnlyKeys("shop");
       assertThat(analytics.moreUntrackedServices()).isTrue();
       assertThat(analytics.missing("shop", "x", T0, T0 + 10 * MINUTE)).singleElement()
-          .extracting(MissingMetrics::uncountedSpans).isEqualTo(1L);
+          .extracting(MissingMetrics::count).isEqualTo(1L);
       MissingMetrics maybe = analytics.missing("bank", null, T0, T0 + 10 * MINUTE).get(0);
-      assertThat(maybe.uncountedSpans()).as("not known").isEqualTo(-1);
+      assertThat(maybe.count()).as("not known").isEqualTo(-1);
       assertThat(maybe.fromMillis()).isEqualTo(T0 + MINUTE);
       assertThat(maybe.toMillis()).isEqualTo(T0 + 3 * MINUTE);
       assertThat(maybe.message()).contains("may", "bank");
       assertThat(analytics.missing("shop", "y", T0, T0 + 10 * MINUTE)).singleElement()
-          .extracting(MissingMetrics::uncountedSpans).isEqualTo(-1L);
+          .extracting(MissingMetrics::count).isEqualTo(-1L);
     }
   }
 
@@ -442,6 +442,99 @@ class AnalyticsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().dataDir(dir).prometheusRegistry(registry).build()) {
       assertThat(counter(registry, "ariadne_analytics_corrupt_files")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRangeOverAnHourSetAsideAsCorruptSaysSoAfterARestartToo() throws IOException {
+    long hour = T0 - 60 * MINUTE;
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, hour, 1, StatusCode.OK)));
+    }
+    Path sealed = dir.resolve(hour + ".hour");
+    byte[] bytes = Files.readAllBytes(sealed);
+    bytes[bytes.length - 1] ^= 0x01;
+    Files.write(sealed, bytes);
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      MissingMetrics corrupt = analytics.missing("cart", null, hour - 30 * MINUTE, T0 + MINUTE).get(0);
+      assertThat(corrupt.cause()).isEqualTo(MissingMetrics.Cause.CORRUPT);
+      assertThat(corrupt.fromMillis()).isEqualTo(hour);
+      assertThat(corrupt.toMillis()).isEqualTo(T0);
+      assertThat(corrupt.message()).contains("corrupt", "2023-11-14T21:00:00Z");
+      assertThat(analytics.missingCalls(hour + 10 * MINUTE, hour + 20 * MINUTE)).singleElement()
+          .satisfies(m -> {
+            assertThat(m.cause()).isEqualTo(MissingMetrics.Cause.CORRUPT);
+            assertThat(m.fromMillis()).isEqualTo(hour + 10 * MINUTE);
+            assertThat(m.toMillis()).isEqualTo(hour + 20 * MINUTE);
+          });
+      assertThat(analytics.missing("cart", null, T0, T0 + MINUTE)).isEmpty();
+    }
+    try (Analytics analytics = builder().dataDir(dir).build()) {
+      assertThat(analytics.missing("cart", null, hour, T0)).as("found beside the store")
+          .extracting(MissingMetrics::cause).containsExactly(MissingMetrics.Cause.CORRUPT);
+    }
+    try (Analytics analytics = builder().dataDir(dir).retention(Duration.ofMinutes(60))
+        .clock(Clock.fixed(Instant.ofEpochMilli(T0 + 90 * MINUTE), ZoneOffset.UTC)).build()) {
+      assertThat(analytics.missing("cart", null, hour, T0)).as("past the retention")
+          .extracting(MissingMetrics::cause).containsExactly(MissingMetrics.Cause.RETENTION);
+    }
+  }
+
+  /** A call from {@code client} to {@code server}: its client span and its server span. */
+  private List<Span> call(String client, String server, long startMillis) {
+    Span caller = span(client, "call " + server, SpanKind.CLIENT, startMillis, 10, StatusCode.UNSET);
+    Span called = Span.builder()
+        .traceId(caller.traceId())
+        .spanId(nextId++)
+        .parentSpanId(caller.spanId())
+        .name("serve")
+        .kind(SpanKind.SERVER)
+        .startEpochNanos(caller.startEpochNanos())
+        .endEpochNanos(caller.endEpochNanos())
+        .resource(new Resource(server, List.of(), 0))
+        .status(StatusCode.UNSET, "")
+        .build();
+    return List.of(caller, called);
+  }
+
+  @Test
+  void callsPastTheSeriesCapSayOnTheServiceGraphHowManyAndSinceWhen() throws IOException {
+    try (Analytics analytics = builder().maxSeries(1).build()) {
+      analytics.record(call("shop", "cart", T0));
+      analytics.record(call("cart", "payment", T0 + 2 * MINUTE));
+      analytics.record(call("cart", "stock", T0 + 4 * MINUTE));
+      analytics.flush();
+      assertThat(analytics.edges(T0, T0 + 10 * MINUTE, List.of()))
+          .extracting(ServiceEdge::client).containsExactly(Analytics.OVERFLOW, "shop");
+      MissingMetrics overflow = analytics.missingCalls(T0, T0 + 10 * MINUTE).get(0);
+      assertThat(overflow.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
+      assertThat(overflow.fromMillis()).isEqualTo(T0 + 2 * MINUTE);
+      assertThat(overflow.toMillis()).isEqualTo(T0 + 4 * MINUTE);
+      assertThat(overflow.count()).isEqualTo(2);
+      assertThat(overflow.message()).contains("2 calls", "analytics.max-series (1)",
+          Analytics.OVERFLOW);
+      assertThat(analytics.missingCalls(T0 + 5 * MINUTE, T0 + 10 * MINUTE)).isEmpty();
+    }
+  }
+
+  @Test
+  void spansThePairingTableHadNoRoomForSayOnTheServiceGraphThatCallsMayBeMissing()
+      throws IOException {
+    try (Analytics analytics = builder().maxPendingCalls(1).build()) {
+      analytics.record(List.of(
+          span("shop", "call cart", SpanKind.CLIENT, T0, 10, StatusCode.UNSET),
+          span("shop", "call stock", SpanKind.CLIENT, T0 + MINUTE, 10, StatusCode.UNSET),
+          span("shop", "call bank", SpanKind.CLIENT, T0 + 3 * MINUTE, 10, StatusCode.UNSET)));
+      MissingMetrics dropped = analytics.missingCalls(T0, T0 + 10 * MINUTE).get(0);
+      assertThat(dropped.cause()).isEqualTo(MissingMetrics.Cause.MAX_PENDING_CALLS);
+      assertThat(dropped.cause().setting()).isEqualTo("analytics.max-pending-calls");
+      assertThat(dropped.fromMillis()).isEqualTo(T0 + MINUTE);
+      assertThat(dropped.toMillis()).isEqualTo(T0 + 3 * MINUTE);
+      assertThat(dropped.count()).isEqualTo(2);
+      assertThat(dropped.message()).contains("2 spans", "analytics.max-pending-calls (1)");
+      assertThat(analytics.missingCalls(T0, T0 + MINUTE)).isEmpty();
+      assertThat(analytics.missing("shop", null, T0, T0 + 10 * MINUTE))
+          .as("RED counts every span").isEmpty();
     }
   }
 

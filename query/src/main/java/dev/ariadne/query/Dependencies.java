@@ -3,6 +3,7 @@ package dev.ariadne.query;
 import static java.util.Objects.requireNonNull;
 
 import dev.ariadne.analytics.Analytics;
+import dev.ariadne.analytics.MissingMetrics;
 import dev.ariadne.analytics.ServiceEdge;
 import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
@@ -15,7 +16,7 @@ import java.util.List;
  * Where the dependency endpoints of every API read the {@link ServiceMap}: the service graph of
  * {@link Analytics}, computed at ingest, when analytics is on; else the links storage derives from
  * the stored traces. Analytics keeps calls in time buckets, so its window is widened to whole
- * buckets.
+ * buckets; it also says what the map lacks over that window.
  */
 final class Dependencies {
   private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -42,7 +43,7 @@ final class Dependencies {
         links.add(new ServiceMap.Link(link.parent(), link.child(), null, link.callCount(),
             link.errorCount(), List.of()));
       }
-      return new ServiceMap(ServiceMap.Source.STORAGE, links);
+      return new ServiceMap(ServiceMap.Source.STORAGE, links, List.of());
     }
     long bucket = analytics.bucket().toMillis();
     long firstBucket = Math.floorDiv(Math.floorDiv(startEpochNanos, NANOS_PER_MILLI), bucket);
@@ -57,6 +58,8 @@ final class Dependencies {
       links.add(new ServiceMap.Link(edge.client(), edge.server(), edge.connectionType(),
           edge.calls(), edge.errors(), latencyMillis));
     }
-    return new ServiceMap(ServiceMap.Source.ANALYTICS, links);
+    // After the edges: a read that finds an hour corrupt sets it aside, and the note names it.
+    List<MissingMetrics> missing = analytics.missingCalls(firstBucket * bucket, endBucket * bucket);
+    return new ServiceMap(ServiceMap.Source.ANALYTICS, links, missing);
   }
 }

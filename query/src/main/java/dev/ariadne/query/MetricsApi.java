@@ -128,23 +128,28 @@ final class MetricsApi {
     json.writeArrayFieldStart("missing");
     for (MissingMetrics m : missing) {
       json.writeStartObject();
-      writeMissingFields(m, json);
+      writeMissingFields(
+          m, m.cause() == MissingMetrics.Cause.MAX_SERIES ? "uncountedSpans" : null, json);
       json.writeEndObject();
     }
     json.writeEndArray();
   }
 
-  /** What a {@link MissingMetrics} says, as fields of the object being written. */
-  static void writeMissingFields(MissingMetrics missing, JsonGenerator json) throws IOException {
+  /**
+   * What a {@link MissingMetrics} says, as fields of the object being written; its count, if
+   * {@code countField} is not null, under that name (null when not known).
+   */
+  static void writeMissingFields(MissingMetrics missing, String countField, JsonGenerator json)
+      throws IOException {
     json.writeStringField("cause", missing.cause().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     json.writeStringField("setting", missing.cause().setting());
     json.writeStringField("from", Long.toString(missing.fromMillis() * NANOS_PER_MILLI));
     json.writeStringField("to", Long.toString(missing.toMillis() * NANOS_PER_MILLI));
-    if (missing.cause() == MissingMetrics.Cause.MAX_SERIES) {
-      if (missing.uncountedSpans() < 0) {
-        json.writeNullField("uncountedSpans");
+    if (countField != null) {
+      if (missing.count() < 0) {
+        json.writeNullField(countField);
       } else {
-        json.writeNumberField("uncountedSpans", missing.uncountedSpans());
+        json.writeNumberField(countField, missing.count());
       }
     }
     json.writeStringField("message", missing.message());

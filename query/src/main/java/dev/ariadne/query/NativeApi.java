@@ -164,7 +164,7 @@ final class NativeApi {
       for (Map.Entry<String, MissingMetrics> entry : incomplete.entrySet()) {
         json.writeStartObject();
         json.writeStringField("service", entry.getKey());
-        MetricsApi.writeMissingFields(entry.getValue(), json);
+        MetricsApi.writeMissingFields(entry.getValue(), "uncountedSpans", json);
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -203,7 +203,10 @@ final class NativeApi {
     return body -> writeStrings("values", values, body.json());
   }
 
-  /** The service map: its links with their counts and latencies, and its services and peers. */
+  /**
+   * The service map: its links with their counts and latencies, what it lacks, and its services
+   * and peers.
+   */
   Handler.Answer dependencies(Params params) throws IOException {
     long[] range = timeRange(params);
     ServiceMap map = dependencies.between(range[0], range[1], params.cancellation());
@@ -215,6 +218,17 @@ final class NativeApi {
       json.writeArrayFieldStart("links");
       for (ServiceMap.Link link : map.links()) {
         writeLink(link, json);
+      }
+      json.writeEndArray();
+      json.writeArrayFieldStart("missing");
+      for (MissingMetrics missing : map.missing()) {
+        json.writeStartObject();
+        MetricsApi.writeMissingFields(missing, switch (missing.cause()) {
+          case MAX_SERIES -> "uncountedCalls";
+          case MAX_PENDING_CALLS -> "droppedSpans";
+          default -> null;
+        }, json);
+        json.writeEndObject();
       }
       json.writeEndArray();
       json.writeArrayFieldStart("nodes");

@@ -2,6 +2,7 @@ package dev.ariadne.query;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ariadne.analytics.MissingMetrics;
 import dev.ariadne.storage.DependencyLink;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,12 +13,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The calls between services over a time range, as the dependency endpoints serve them, and where
- * they came from. From analytics a link is an edge of the service graph, with its connection type
- * and latency percentiles, and may lead to a peer that sends no spans; from storage a link has
- * neither connection type nor latency.
+ * The calls between services over a time range, as the dependency endpoints serve them, where
+ * they came from, and what they are known to lack. From analytics a link is an edge of the service
+ * graph, with its connection type and latency percentiles, and may lead to a peer that sends no
+ * spans; from storage a link has neither connection type nor latency, and nothing is known to be
+ * missing.
  */
-record ServiceMap(Source source, List<Link> links) {
+record ServiceMap(Source source, List<Link> links, List<MissingMetrics> missing) {
   /** The latency percentiles of a link from analytics. */
   static final List<Double> QUANTILES = List.of(0.5, 0.95, 0.99);
   /** The names of {@link #QUANTILES}. */
@@ -28,6 +30,7 @@ record ServiceMap(Source source, List<Link> links) {
   ServiceMap {
     requireNonNull(source, "source");
     links = List.copyOf(links);
+    missing = List.copyOf(missing);
   }
 
   /** Where a map came from, as the native API names it. */

@@ -230,7 +230,7 @@ class DependenciesApiTest {
     String before = "start=" + hourBefore + "&end=" + (BASE_MILLIS - 5 * MINUTE_MILLIS) * MILLIS;
 
     assertThat(json(get(server, "/api/v1/dependencies?" + before)).toString())
-        .isEqualTo("{\"source\":\"analytics\",\"links\":[],\"nodes\":[]}");
+        .isEqualTo("{\"source\":\"analytics\",\"links\":[],\"missing\":[],\"nodes\":[]}");
     assertThat(json(get(server, "/api/dependencies?endTs=" + (BASE_MILLIS - 5 * MINUTE_MILLIS)
         + "&lookback=60000")).get("data")).isEmpty();
     assertThat(json(get(server, "/api/v2/dependencies?endTs=" + (END_MILLIS + 5 * MINUTE_MILLIS)

@@ -70,13 +70,34 @@ export function timestamp(millis) {
 }
 
 /**
- * What a RED answer's `missing` note says (spans past analytics.max-series, a range past the
- * retention), with its times in the browser's zone as every view shows them; `subject` is the
- * service, or the operation and its service.
+ * What a `missing` note of a RED answer or a service map says (spans or calls past
+ * analytics.max-series, spans the pairing table had no room for, a range past the retention,
+ * dropped for memory or set aside as corrupt), with its times in the browser's zone as every view
+ * shows them; `subject` is the service, or the operation and its service; `what` is what the
+ * range would show: requests, or calls.
  */
-export function missingText(note, subject) {
+export function missingText(note, subject, what = 'requests') {
   const time = (nanos) => timestamp(epochMillis(nanos)).slice(0, 19);
   const span = `from ${time(note.from)} to ${time(note.to)}`;
+  if (note.cause === 'max-series' && 'uncountedCalls' in note) {
+    return `${plural(note.uncountedCalls, 'call')} that started ${span} `
+        + `${note.uncountedCalls === 1 ? 'is' : 'are'} not on the edges between their services: ${note.setting} was reached, and they were counted on edges `
+        + 'from and to __overflow__ instead (as known since the server started).';
+  }
+  if (note.cause === 'max-pending-calls') {
+    return `${plural(note.droppedSpans, 'span')} that started ${span} could not wait for the `
+        + `other half of their calls: ${note.setting} spans were waiting already, so calls they `
+        + 'made or received may be missing (as known since the server started).';
+  }
+  if (note.cause === 'corrupt') {
+    return `The metrics ${span} were in a file that failed its checksums and was set aside as `
+        + `corrupt: that time shows at most the ${what} recorded after, whether there were more `
+        + 'or not.';
+  }
+  if (note.cause === 'memory-max') {
+    return `Metrics before ${time(note.to)} were dropped to keep within ${note.setting}: the `
+        + `range before then shows no ${what}, whether there were any or not.`;
+  }
   if (note.cause === 'max-series') {
     return note.uncountedSpans === null
       ? `${subject} may lack spans that started ${span}: ${note.setting} was reached, and more `
@@ -87,7 +108,7 @@ export function missingText(note, subject) {
           + 'series instead (as known since the server started).';
   }
   return `Metrics before ${time(note.to)} are not kept (${note.setting}): the range before then `
-      + 'shows no requests, whether there were any or not.';
+      + `shows no ${what}, whether there were any or not.`;
 }
 
 /** A count with thousands separators. */

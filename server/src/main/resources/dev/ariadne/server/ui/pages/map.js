@@ -3,12 +3,12 @@
 // calls, error rate and p95 latency on each edge where the label fits, and peers that send no
 // spans (databases, caches, external services) as shapes of their own. Clicking a service opens its overview.
 // With analytics off the answer comes from storage: no peers, connection types or latencies
-// ("–" is shown).
+// ("–" is shown). What the answer says the map lacks (its `missing`) is a note above it.
 
 import {navigate} from '../app.js';
 import {get} from '../api.js';
 import {empty, failure, h, loading, replace, svg, useStyle} from '../dom.js';
-import {count, duration, percent, plural, serviceColor} from '../format.js';
+import {count, duration, missingText, percent, plural, serviceColor} from '../format.js';
 import {apiWindow, rangeOf, rangePicker} from './analytics-range.js';
 
 const NODE_WIDTH = 168;
@@ -40,12 +40,13 @@ export async function render(main, {query, signal}) {
     return;
   }
   const graph = graphOf(answer);
+  const note = missingNote(answer.missing);
   if (graph.links.length === 0) {
-    replace(body, empty(`No calls between services in ${range.label}.`));
+    replace(body, note, empty(`No calls between services in ${range.label}.`));
     return;
   }
   const map = drawing(graph, layout(graph));
-  replace(body, summary(graph, answer.source), map, legend(),
+  replace(body, note, summary(graph, answer.source), map, legend(),
       h('h2', null, 'Calls'), callTable(answer.links, graph));
   fitNames(map);
 }
@@ -86,6 +87,14 @@ function latency(edge, percentile) {
 
 function millisText(millis) {
   return typeof millis === 'number' ? duration(millis * 1e6) : '–';
+}
+
+/** What the answer says the map lacks (its `missing`), as the service overview says it; or nothing. */
+function missingNote(missing) {
+  if (!missing || missing.length === 0) return null;
+  return h('div', {class: 'warning map-missing', role: 'note'},
+      h('p', null, h('strong', null, 'This map is incomplete:')),
+      missing.map((note) => h('p', null, missingText(note, null, 'calls'))));
 }
 
 function summary(graph, source) {
