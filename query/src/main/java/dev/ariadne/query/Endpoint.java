@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * ResponseBody} bounds.
  *
  * <p>A search endpoint first takes one of the {@link SearchSlots}, waiting for one within the
- * timeout; a search that gets none is answered 503 with {@code Retry-After}, and counted.
+ * timeout in their queue, on no thread, so that waiting searches cannot take the blocking task
+ * executor from the other endpoints; it goes to the executor once it has a slot. A search that
+ * gets none in time leaves the queue and is answered 503 with {@code Retry-After}, and counted.
  */
 final class Endpoint implements HttpService {
   private static final System.Logger LOGGER = System.getLogger(Endpoint.class.getName());
@@ -92,21 +94,21 @@ final class Endpoint implements HttpService {
     }
     Instant now = Instant.now();
     long nowEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    long deadline = System.nanoTime() + timeout.toNanos();
     CompletableFuture<HttpResponse> response = new CompletableFuture<>();
     Request request = new Request(ctx, response);
+    // A search waits for its slot in the slots' queue, holding no thread; null if not a search.
+    Runnable search = slots == null || (byId != null && ctx.queryParams().contains(byId)) ? null
+        : () -> ctx.blockingTaskExecutor().execute(() -> answerInSlot(request, nowEpochNanos));
     ctx.clearRequestTimeout();
     ScheduledFuture<?> timer = ctx.eventLoop().schedule(
-        () -> timeOut(request), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        () -> timeOut(request, search), timeout.toNanos(), TimeUnit.NANOSECONDS);
     response.whenComplete((answered, failure) -> timer.cancel(false));
     ctx.whenRequestCancelling().thenRun(() -> request.cancelled = true);
-    ctx.blockingTaskExecutor().execute(() -> {
-      if (slots == null || (byId != null && ctx.queryParams().contains(byId))) {
-        answer(request, nowEpochNanos);
-      } else {
-        answerInSlot(request, nowEpochNanos, deadline);
-      }
-    });
+    if (search == null) {
+      ctx.blockingTaskExecutor().execute(() -> answer(request, nowEpochNanos));
+    } else {
+      slots.enter(search);
+    }
     return HttpResponse.of(response);
   }
 
@@ -116,8 +118,6 @@ final class Endpoint implements HttpService {
     final CompletableFuture<HttpResponse> response;
     /** Set when the request timed out or the client went away. */
     volatile boolean cancelled;
-    /** True while a search waits for a slot, or has waited in vain. */
-    volatile boolean waiting;
 
     Request(ServiceRequestContext ctx, CompletableFuture<HttpResponse> response) {
       this.ctx = ctx;
@@ -130,23 +130,12 @@ final class Endpoint implements HttpService {
     }
   }
 
-  private void answerInSlot(Request request, long nowEpochNanos, long deadline) {
-    request.waiting = true;
-    boolean taken;
+  /** Answers a search that holds a slot, unless nobody waits for it any more, and gives it back. */
+  private void answerInSlot(Request request, long nowEpochNanos) {
     try {
-      taken = slots.take(deadline - System.nanoTime());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      taken = false;
-    }
-    if (!taken) {
-      refuse(request);
-      return;
-    }
-    // Still waiting until here: a timer firing as the wait ends refuses, as this would have.
-    request.waiting = false;
-    try {
-      answer(request, nowEpochNanos);
+      if (!request.cancelled) {
+        answer(request, nowEpochNanos);
+      }
     } finally {
       slots.give();
     }
@@ -170,8 +159,9 @@ final class Endpoint implements HttpService {
     }
   }
 
-  private void timeOut(Request request) {
-    if (request.waiting) {
+  /** Answers a request not answered in time; {@code search} is null if it is not a search. */
+  private void timeOut(Request request, Runnable search) {
+    if (search != null && slots.leave(search)) {
       refuse(request);
       return;
     }

@@ -1,40 +1,63 @@
 package dev.ariadne.query;
 
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
+import java.util.Queue;
 
 /**
  * The bound on how many searches run at once ({@code query.max-concurrent-searches}): a search
  * takes a slot before it reads storage and gives it back when its answer is ready, so that
- * searches cannot take the cores ingest needs. Thread-safe.
+ * searches cannot take the cores ingest needs. A search past the bound waits in a queue, holding
+ * no thread, until a finishing search hands it its slot, first come first served. Thread-safe.
  */
 final class SearchSlots {
   private final int max;
-  private final Semaphore free;
-  private final AtomicInteger running = new AtomicInteger();
+  /** Searches waiting for a slot, each as the task that starts it. Guarded by this. */
+  private final Queue<Runnable> waiting = new ArrayDeque<>();
+  /** Searches holding a slot. Guarded by this. */
+  private int running;
 
   SearchSlots(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("max: " + max + " (expected: >= 1)");
     }
     this.max = max;
-    free = new Semaphore(max, true);
   }
 
-  /** Takes a slot, waiting at most {@code timeoutNanos}; false if none came free in time. */
-  boolean take(long timeoutNanos) throws InterruptedException {
-    if (!free.tryAcquire(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS)) {
-      return false;
+  /**
+   * Runs {@code start} in a slot: now, on this thread, if one is free, or else once a search
+   * {@linkplain #give() gives} one back, on that search's thread. {@code start} must be quick (it
+   * hands the search to an executor), and the search must give the slot back when done.
+   */
+  void enter(Runnable start) {
+    synchronized (this) {
+      if (running == max) {
+        waiting.add(start);
+        return;
+      }
+      running++;
     }
-    running.incrementAndGet();
-    return true;
+    start.run();
   }
 
-  /** Gives back a slot {@link #take} took. */
+  /**
+   * Takes {@code start}, which {@link #enter} queued, out of the queue; false if it has a slot
+   * already (or never waited).
+   */
+  synchronized boolean leave(Runnable start) {
+    return waiting.remove(start);
+  }
+
+  /** Gives back a slot: to the first search waiting, if any. */
   void give() {
-    running.decrementAndGet();
-    free.release();
+    Runnable next;
+    synchronized (this) {
+      next = waiting.poll();
+      if (next == null) {
+        running--;
+        return;
+      }
+    }
+    next.run();
   }
 
   int max() {
@@ -42,7 +65,7 @@ final class SearchSlots {
   }
 
   /** Searches holding a slot now. */
-  int running() {
-    return running.get();
+  synchronized int running() {
+    return running;
   }
 }
