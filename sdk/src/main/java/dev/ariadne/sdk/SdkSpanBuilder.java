@@ -152,23 +152,27 @@ final class SdkSpanBuilder implements SpanBuilder {
     Context parentContext = parentContext();
     Span parentSpan = Span.fromContext(parentContext);
     SpanContext parentSpanContext = parentSpan.getSpanContext();
+    if (provider.isShutdown()) {
+      // Stopping: record nothing, and decide nothing either. The parent's context (or, for a
+      // root, none) goes on as it came, so the services this one calls keep the trace's decision,
+      // or make their own, instead of being told "not sampled".
+      return Span.wrap(parentSpanContext);
+    }
     IdGenerator ids = provider.idGenerator();
     boolean hasParent = parentSpanContext.isValid();
     long traceIdHigh = hasParent ? parentSpanContext.getTraceIdHigh() : ids.generateTraceIdHigh();
     long traceIdLow = hasParent ? parentSpanContext.getTraceIdLow() : ids.generateTraceIdLow();
     SamplingResult result =
-        provider.isShutdown()
-            ? SamplingResult.of(SamplingDecision.DROP)
-            : provider
-                .getSampler()
-                .shouldSample(
-                    parentContext,
-                    traceIdHigh,
-                    traceIdLow,
-                    name,
-                    kind,
-                    attributes == null ? Attributes.empty() : attributes,
-                    links == null ? Collections.emptyList() : links);
+        provider
+            .getSampler()
+            .shouldSample(
+                parentContext,
+                traceIdHigh,
+                traceIdLow,
+                name,
+                kind,
+                attributes == null ? Attributes.empty() : attributes,
+                links == null ? Collections.emptyList() : links);
     if (result.getDecision() != SamplingDecision.DROP) {
       return startRecording(parentContext, parentSpan, traceIdHigh, traceIdLow, result);
     }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ariadne.api.common.Attributes;
 import dev.ariadne.api.context.Context;
 import dev.ariadne.api.trace.Span;
+import dev.ariadne.api.trace.SpanContext;
+import dev.ariadne.api.trace.TraceState;
 import dev.ariadne.api.trace.Tracer;
 import dev.ariadne.sdk.CapturingSpanExporter.Behavior;
 import dev.ariadne.sdk.data.InstrumentationScope;
@@ -112,11 +114,33 @@ class SdkTracerProviderTest {
     assertThat(processor.shutdownCount()).isEqualTo(1);
     Span span = provider.get("test").spanBuilder("after-shutdown").startSpan();
     assertThat(span.isRecording()).isFalse();
-    assertThat(span.getSpanContext().isValid()).isTrue();
-    assertThat(span.getSpanContext().isSampled()).isFalse();
     span.end();
     assertThat(processor.started()).isEmpty();
     assertThat(processor.ended()).isEmpty();
+  }
+
+  @Test
+  void aSpanAfterShutdownCarriesItsParentsContextSoDownstreamKeepsTheDecision() {
+    SpanContext parent = SpanContext.createFromRemoteParent(
+        0x0af7651916cd43ddL, 0x8448eb211c80319cL, 0xb7ad6b7169203331L, SpanContext.FLAG_SAMPLED,
+        TraceState.empty());
+    provider.shutdown();
+
+    Span child = provider.get("test").spanBuilder("after-shutdown").setParent(parent).startSpan();
+
+    assertThat(child.isRecording()).isFalse();
+    assertThat(child.getSpanContext()).isEqualTo(parent);
+    assertThat(child.getSpanContext().isSampled()).isTrue();
+  }
+
+  @Test
+  void aRootAfterShutdownHasNoContextSoDownstreamDecidesForItself() {
+    provider.shutdown();
+
+    Span root = provider.get("test").spanBuilder("after-shutdown").startSpan();
+
+    assertThat(root.isRecording()).isFalse();
+    assertThat(root.getSpanContext().isValid()).isFalse();
   }
 
   @Test
