@@ -23,7 +23,8 @@ import java.util.Set;
  * which span IDs were received more than once with identical content (a client retry), and which
  * were given to different spans. When a CLIENT and a SERVER span share an ID (Zipkin's shared
  * spans), the SERVER span is the parent of that ID's children, as in storage; of other spans
- * sharing an ID, the first in the given order is.
+ * sharing an ID, the first in the given order is. It also carries what storage did not keep of
+ * the trace, or kept but could not read.
  */
 final class Completeness {
   private static final byte UNSEEN = 0;
@@ -39,6 +40,7 @@ final class Completeness {
   private final List<Long> duplicateSpanIds;
   private final List<Long> collidingSpanIds;
   private final List<DroppedSpans> droppedSpans;
+  private final int unreadableSpans;
   private final Set<Long> duplicateSet;
   private final Set<Long> collidingSet;
   private final IdentityHashMap<Span, Boolean> orphanSet;
@@ -47,9 +49,10 @@ final class Completeness {
 
   private Completeness(boolean rootPresent, List<Span> orphans, List<Span> cyclic,
       List<Skew> skews, List<Long> duplicateSpanIds, List<Long> collidingSpanIds,
-      List<DroppedSpans> droppedSpans) {
+      List<DroppedSpans> droppedSpans, int unreadableSpans) {
     this.rootPresent = rootPresent;
     this.droppedSpans = List.copyOf(droppedSpans);
+    this.unreadableSpans = unreadableSpans;
     this.orphans = Collections.unmodifiableList(orphans);
     this.cyclic = Collections.unmodifiableList(cyclic);
     this.skews = Collections.unmodifiableList(skews);
@@ -74,10 +77,10 @@ final class Completeness {
   }
 
   /**
-   * Examines every span of one trace, in the given order, and what storage did not keep of it
-   * (spans past its per-trace limit).
+   * Examines every span of one trace, in the given order, what storage did not keep of it (spans
+   * past its per-trace limit) and how many of its spans storage kept but could not read.
    */
-  static Completeness of(List<Span> spans, List<DroppedSpans> droppedSpans) {
+  static Completeness of(List<Span> spans, List<DroppedSpans> droppedSpans, int unreadableSpans) {
     Map<Long, Span> parentById = new HashMap<>();
     Map<Long, Span> firstById = new HashMap<>();
     // Only IDs received more than once are compared by content: hashing every span would cost a
@@ -127,7 +130,7 @@ final class Completeness {
       }
     });
     return new Completeness(rootPresent, orphans, cyclic(spans, parentById), skews,
-        List.copyOf(duplicates), colliding, droppedSpans);
+        List.copyOf(duplicates), colliding, droppedSpans, unreadableSpans);
   }
 
   private static List<Span> newList(Span first) {
@@ -221,11 +224,13 @@ final class Completeness {
   }
 
   /**
-   * No root missing, no orphan, no cycle of parents and nothing dropped by storage: every span
-   * hangs from the root. Skew, duplicates and colliding IDs do not count.
+   * No root missing, no orphan, no cycle of parents, nothing dropped by storage and nothing it
+   * could not read: every span hangs from the root. Skew, duplicates and colliding IDs do not
+   * count.
    */
   boolean complete() {
-    return rootPresent && orphans.isEmpty() && cyclic.isEmpty() && droppedSpans.isEmpty();
+    return rootPresent && orphans.isEmpty() && cyclic.isEmpty() && droppedSpans.isEmpty()
+        && unreadableSpans == 0;
   }
 
   /** Spans storage did not keep, per service and span name. */
@@ -235,6 +240,11 @@ final class Completeness {
 
   long droppedSpanCount() {
     return droppedSpans.stream().mapToLong(DroppedSpans::count).sum();
+  }
+
+  /** Spans storage kept but could not read: they were on a part of it found damaged. */
+  int unreadableSpans() {
+    return unreadableSpans;
   }
 
   /**

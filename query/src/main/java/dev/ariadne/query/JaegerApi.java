@@ -129,11 +129,12 @@ final class JaegerApi {
       throw new NotFoundException(traceId);
     }
     List<DroppedSpans> dropped = storage.droppedSpans(traceId);
+    int unreadable = storage.unreadableSpans(traceId);
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
       json.writeArrayFieldStart("data");
-      writeTrace(traceId, spans, dropped, json);
+      writeTrace(traceId, spans, dropped, unreadable, json);
       json.writeEndArray();
       endEnvelope(1, json);
     };
@@ -309,7 +310,8 @@ final class JaegerApi {
       if (spans.isEmpty()) {
         missing.add(traceId);
       } else {
-        writeTrace(traceId, spans, storage.droppedSpans(traceId), json);
+        writeTrace(traceId, spans, storage.droppedSpans(traceId),
+            storage.unreadableSpans(traceId), json);
         found++;
       }
     }
@@ -362,10 +364,10 @@ final class JaegerApi {
 
   /** One trace: spans in timeline order, processes p1, p2, ... and the completeness warnings. */
   static void writeTrace(TraceId traceId, List<Span> stored, List<DroppedSpans> dropped,
-      JsonGenerator json) throws IOException {
+      int unreadable, JsonGenerator json) throws IOException {
     List<Span> spans = new ArrayList<>(stored);
     spans.sort(NativeApi.TIMELINE);
-    Completeness completeness = Completeness.of(spans, dropped);
+    Completeness completeness = Completeness.of(spans, dropped, unreadable);
     Map<Resource, String> processes = new LinkedHashMap<>();
     for (Span span : spans) {
       processes.computeIfAbsent(span.resource(), resource -> "p" + (processes.size() + 1));
@@ -412,6 +414,10 @@ final class JaegerApi {
       }
       warnings.add(Counted.of(completeness.droppedSpanCount(), "span") + " not stored: the trace"
           + " reached the storage's per-trace span limit (" + String.join(", ", counts) + ")");
+    }
+    if (completeness.unreadableSpans() > 0) {
+      warnings.add(Counted.of(completeness.unreadableSpans(), "span") + " stored but unreadable:"
+          + " the storage found the part holding them damaged");
     }
     if (!completeness.rootPresent()) {
       warnings.add("root span missing: no span without a parent was received");

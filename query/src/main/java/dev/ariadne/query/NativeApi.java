@@ -55,7 +55,8 @@ final class NativeApi {
       throw new NotFoundException(traceId);
     }
     spans.sort(TIMELINE);
-    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
+    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId),
+        storage.unreadableSpans(traceId));
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
@@ -84,7 +85,8 @@ final class NativeApi {
     spans.sort(TIMELINE);
     List<CriticalPath.Segment> segments = CriticalPath.of(spans);
     Map<Long, Span> spanById = CriticalPath.spansById(spans);
-    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
+    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId),
+        storage.unreadableSpans(traceId));
     return body -> {
       JsonGenerator json = body.json();
       json.writeStartObject();
@@ -375,6 +377,7 @@ final class NativeApi {
       json.writeEndObject();
     }
     json.writeEndArray();
+    json.writeNumberField("unreadableSpans", completeness.unreadableSpans());
     json.writeEndObject();
   }
 

@@ -101,7 +101,8 @@ final class ZipkinApi {
     if (spans.isEmpty()) {
       throw new NotFoundException(traceId);
     }
-    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId));
+    Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId),
+        storage.unreadableSpans(traceId));
     return body -> {
       body.header("ariadne-trace-complete", Boolean.toString(completeness.complete()));
       body.header("ariadne-root-present", Boolean.toString(completeness.rootPresent()));
@@ -111,6 +112,7 @@ final class ZipkinApi {
       body.header("ariadne-colliding-span-ids",
           Integer.toString(completeness.collidingSpanIds().size()));
       body.header("ariadne-dropped-spans", Long.toString(completeness.droppedSpanCount()));
+      body.header("ariadne-unreadable-spans", Integer.toString(completeness.unreadableSpans()));
       writeSpans(spans, body);
     };
   }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CompletenessTest {
   @Test
   void findsNothingWrongWithACompleteTrace() {
-    Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY), List.of());
+    Completeness completeness = Completeness.of(TestSpans.checkout(TRACE_ID, TODAY), List.of(), 0);
 
     assertThat(completeness.complete()).isTrue();
     assertThat(completeness.orphanSpanIds()).isEmpty();
@@ -38,7 +38,7 @@ class CompletenessTest {
     Span child = span(TRACE_ID, 3, 2, CART, "SELECT", SpanKind.CLIENT,
         TODAY + 11 * MILLIS, 2 * MILLIS).build();
 
-    Completeness completeness = Completeness.of(List.of(root, server, child, client), List.of());
+    Completeness completeness = Completeness.of(List.of(root, server, child, client), List.of(), 0);
 
     assertThat(completeness.complete()).isTrue();
     assertThat(completeness.duplicateSpanIds()).as("a shared ID is no duplicate").isEmpty();
@@ -64,7 +64,7 @@ class CompletenessTest {
         .links(List.of(new Link(TRACE_ID, 1, "", List.of(), 0, false))).build();
 
     Completeness completeness =
-        Completeness.of(List.of(root, follower, producer, consumer, plainLink), List.of());
+        Completeness.of(List.of(root, follower, producer, consumer, plainLink), List.of(), 0);
 
     assertThat(completeness.skews()).containsExactly(
         new Completeness.Skew(consumer, producer, MILLIS, 0),
@@ -76,7 +76,7 @@ class CompletenessTest {
     Span a = span(TRACE_ID, 2, 9, CART, "a", SpanKind.SERVER, TODAY, MILLIS).build();
     Span b = span(TRACE_ID, 3, 9, CART, "b", SpanKind.SERVER, TODAY, MILLIS).build();
 
-    Completeness completeness = Completeness.of(List.of(a, b), List.of());
+    Completeness completeness = Completeness.of(List.of(a, b), List.of(), 0);
 
     assertThat(completeness.rootPresent()).isFalse();
     assertThat(completeness.orphanSpanIds()).containsExactly(2L, 3L);
@@ -90,7 +90,7 @@ class CompletenessTest {
     Span server = span(TRACE_ID, 2, 1, CART, "GET /cart", SpanKind.SERVER, TODAY + MILLIS,
         26 * MILLIS).build();
 
-    Completeness completeness = Completeness.of(List.of(client, server, server), List.of());
+    Completeness completeness = Completeness.of(List.of(client, server, server), List.of(), 0);
 
     assertThat(completeness.duplicateSpanIds()).containsExactly(2L);
     assertThat(completeness.collidingSpanIds()).isEmpty();
@@ -105,7 +105,7 @@ class CompletenessTest {
       spans.add(span(TRACE_ID, id, parent, CART, "s", SpanKind.INTERNAL, TODAY, MILLIS).build());
     }
 
-    Completeness completeness = Completeness.of(spans, List.of());
+    Completeness completeness = Completeness.of(spans, List.of(), 0);
 
     assertThat(completeness.cyclicSpanIds())
         .containsExactly((long) length - 2, (long) length - 1, (long) length);

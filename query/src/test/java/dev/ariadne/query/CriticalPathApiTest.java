@@ -87,7 +87,7 @@ class CriticalPathApiTest {
     assertThat(json(get(server, criticalPath(RICH))).get("completeness").toString())
         .isEqualTo("{\"complete\":true,\"rootPresent\":true,\"orphanSpanIds\":[],"
             + "\"cyclicSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],"
-            + "\"collidingSpanIds\":[],\"droppedSpans\":[]}");
+            + "\"collidingSpanIds\":[],\"droppedSpans\":[],\"unreadableSpans\":0}");
   }
 
   @Test

@@ -97,7 +97,7 @@ class NativeApiTest {
 
     assertThat(completeness.toString()).isEqualTo("{\"complete\":true,\"rootPresent\":true,"
         + "\"orphanSpanIds\":[],\"cyclicSpanIds\":[],\"clockSkew\":[],\"duplicateSpanIds\":[],"
-        + "\"collidingSpanIds\":[],\"droppedSpans\":[]}");
+        + "\"collidingSpanIds\":[],\"droppedSpans\":[],\"unreadableSpans\":0}");
   }
 
   @Test
@@ -109,7 +109,7 @@ class NativeApiTest {
         + "\"clockSkew\":[{\"spanId\":\"0000000000000012\",\"parentSpanId\":\"0000000000000011\","
         + "\"startsBeforeParentNanos\":" + 2 * MILLIS + ",\"endsAfterParentNanos\":" + 5 * MILLIS
         + "}],\"duplicateSpanIds\":[\"0000000000000011\"],\"collidingSpanIds\":[],"
-        + "\"droppedSpans\":[]}");
+        + "\"droppedSpans\":[],\"unreadableSpans\":0}");
     assertThat(trace.get("spanCount").asInt()).isEqualTo(4);
     assertThat(trace.get("spans").get(1).get("startEpochNanos").asText())
         .as("times are shown as received")

@@ -81,6 +81,15 @@ public interface Storage extends Closeable {
   }
 
   /**
+   * How many spans of the trace are stored but could not be read, because the part of storage
+   * holding them was found damaged (a block's page that fails its checksum); 0 when none, or when
+   * the backend cannot lose part of a trace.
+   */
+  default int unreadableSpans(TraceId traceId) throws IOException {
+    return 0;
+  }
+
+  /**
    * Summaries of the traces that {@linkplain TraceQuery#matches(Span) one span matches}, newest
    * trace start first, at most {@link TraceQuery#limit()} of them. A summary describes the whole
    * trace as stored, not only the matching span. Stops with a {@link CancelledException} once

@@ -37,6 +37,7 @@ final class NativeApiAssertions {
     completeness.putArray("duplicateSpanIds");
     completeness.putArray("collidingSpanIds");
     completeness.putArray("droppedSpans");
+    completeness.put("unreadableSpans", 0);
     ArrayNode spans = trace.putArray("spans");
     expected.spansInTimelineOrder().forEach(span -> spans.add(span(span)));
     return trace;

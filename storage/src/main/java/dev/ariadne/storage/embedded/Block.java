@@ -335,6 +335,34 @@ final class Block implements Closeable {
     return List.copyOf(found);
   }
 
+  /**
+   * How many spans of the trace this block holds on bad pages: 0 without decoding a span when
+   * none of the pages of its parts is bad (a page not yet read is read and checked, and set aside
+   * if it fails), else its summary's count less the spans its sound pages hold.
+   */
+  int unreadableSpans(TraceId traceId) throws IOException {
+    int ordinal = ordinal(traceId);
+    if (ordinal < 0) {
+      return 0;
+    }
+    TraceIndex traceIndex = index.get();
+    boolean anyBad = false;
+    boolean anySound = false;
+    for (int part : traceIndex.partsOf(ordinal)) {
+      int page = traceIndex.pageOf(part);
+      if (readGoodPage(traceIndex, page, runs -> Boolean.TRUE) == null) {
+        anyBad = true;
+      } else {
+        anySound = true;
+      }
+    }
+    if (!anyBad) {
+      return 0;
+    }
+    int stored = part(traceId).orElseThrow().spanCount();
+    return anySound ? stored - trace(traceId).size() : stored;
+  }
+
   /** The trace's part in this block, read from its summary without decoding its spans. */
   Optional<TracePart> part(TraceId traceId) throws IOException {
     int ordinal = ordinal(traceId);

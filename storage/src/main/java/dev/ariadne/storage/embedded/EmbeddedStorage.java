@@ -342,6 +342,24 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
+   * The spans of the trace that blocks hold on pages that fail their checksums, counted from the
+   * blocks' trace summaries; a merge salvages what can be read of such a block, and after it the
+   * lost spans are no longer counted here (only in {@link #lostSpans()}).
+   */
+  @Override
+  public int unreadableSpans(TraceId traceId) throws IOException {
+    requireNonNull(traceId, "traceId");
+    long count = 0;
+    for (Block block : state.blocks) {
+      Integer unreadable = readBlock(block, b -> b.unreadableSpans(traceId));
+      if (unreadable != null) {
+        count += unreadable;
+      }
+    }
+    return (int) Math.min(count, Integer.MAX_VALUE);
+  }
+
+  /**
    * Spans not stored because their trace had reached the per-trace limit: those counted by the
    * records within retention when the engine opened, and those since.
    */

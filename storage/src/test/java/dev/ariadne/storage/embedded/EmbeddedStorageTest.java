@@ -937,6 +937,38 @@ class EmbeddedStorageTest {
     }
   }
 
+  @Test
+  void aTraceWithPartOnABadPageCountsItsUnreadableSpansUntilAMergeSalvagesTheBlock()
+      throws IOException {
+    List<TraceId> paged = List.of(new TraceId(0, 1), new TraceId(0, 2), new TraceId(0, 3));
+    TraceId other = randomTraceId();
+    try (EmbeddedStorage storage = EmbeddedStorage.builder(directory).retention(FOREVER)
+        .compactionFanIn(2)
+        // No background merge between the cuts and the damage: the test merges when it means to.
+        .maintenanceInterval(Duration.ofHours(1)).open()) {
+      storage.write(BlockFixtures.flatten(BlockFixtures.pagePerTrace(paged)));
+      storage.cut();
+      storage.write(checkout(other, TODAY + 10_000 * MILLIS));
+      storage.cut();
+      flipByteInTheMiddleOf(blockFiles().get(0), BlockLayout.index(blockFiles().get(0)).page(1));
+
+      // Asked before any read of the trace, the count reads the page and finds it bad.
+      assertThat(storage.unreadableSpans(paged.get(1))).isEqualTo(5);
+      assertThat(storage.trace(paged.get(1))).isEmpty();
+      assertThat(storage.unreadableSpans(paged.get(1))).isEqualTo(5);
+      assertThat(storage.unreadableSpans(paged.get(0))).isZero();
+      assertThat(storage.unreadableSpans(paged.get(2))).isZero();
+      assertThat(storage.unreadableSpans(other)).isZero();
+      assertThat(storage.unreadableSpans(randomTraceId())).isZero();
+
+      storage.compact();
+
+      assertThat(storage.lostSpans()).isEqualTo(5);
+      assertThat(storage.unreadableSpans(paged.get(1))).isZero();
+      assertThat(storage.unreadableSpans(paged.get(0))).isZero();
+    }
+  }
+
   /** The parts of a block, other than its pages, that a read needs and a merge makes again. */
   enum RemadePart { NAMES, COLUMNS, SUMMARY_CHUNK, CALLS }
 

@@ -125,7 +125,9 @@ function incompleteness(trace) {
   const dropped = c.droppedSpans.reduce((sum, d) => sum + d.count, 0);
   const problems = [!c.rootPresent && 'the root span is missing',
     c.orphanSpanIds.length > 0 && plural(c.orphanSpanIds.length, 'orphan span'),
-    dropped > 0 && `${plural(dropped, 'span')} dropped by storage`].filter(Boolean);
+    dropped > 0 && `${plural(dropped, 'span')} dropped by storage`,
+    c.unreadableSpans > 0 && `${plural(c.unreadableSpans, 'span')} unreadable in storage`]
+      .filter(Boolean);
   return `Incomplete trace: ${problems.join(', ')}`;
 }
 

@@ -60,6 +60,11 @@ export function completenessWarnings(model, spanLink) {
               .join(' · ')])));
   }
   if (c.droppedSpans.length) items.push(dropped(c.droppedSpans));
+  if (c.unreadableSpans) {
+    items.push(h('li', {class: 'unreadable'},
+        `${plural(c.unreadableSpans, 'span')} stored but unreadable: the storage found the part`
+            + ' holding them damaged, so spans under them may show as orphans.'));
+  }
   if (!items.length) return null;
   return h('div', {class: 'warning completeness', role: 'note'},
       h('strong', null, c.complete ? 'This trace looks odd' : 'This trace is incomplete'),
