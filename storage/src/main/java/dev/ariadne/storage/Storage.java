@@ -82,8 +82,9 @@ public interface Storage extends Closeable {
 
   /**
    * How many spans of the trace are stored but could not be read, because the part of storage
-   * holding them was found damaged (a block's page that fails its checksum); 0 when none, or when
-   * the backend cannot lose part of a trace.
+   * holding them was found damaged (a block's page that fails its checksum) by the reads so far:
+   * asked after the trace is read, it counts what that read could not; 0 when none, or when the
+   * backend cannot lose part of a trace.
    */
   default int unreadableSpans(TraceId traceId) throws IOException {
     return 0;

@@ -336,11 +336,15 @@ final class Block implements Closeable {
   }
 
   /**
-   * How many spans of the trace this block holds on bad pages: 0 without decoding a span when
-   * none of the pages of its parts is bad (a page not yet read is read and checked, and set aside
-   * if it fails), else its summary's count less the spans its sound pages hold.
+   * How many spans of the trace this block holds on pages found bad so far (by the reads that set
+   * them aside, as the trace's own read does): 0 at once for a block with no bad page, and without
+   * reading a page when none of the trace's parts is on a bad one; else its summary's count less
+   * the spans its sound pages hold.
    */
   int unreadableSpans(TraceId traceId) throws IOException {
+    if (badPages.isEmpty()) {
+      return 0;
+    }
     int ordinal = ordinal(traceId);
     if (ordinal < 0) {
       return 0;
@@ -349,8 +353,7 @@ final class Block implements Closeable {
     boolean anyBad = false;
     boolean anySound = false;
     for (int part : traceIndex.partsOf(ordinal)) {
-      int page = traceIndex.pageOf(part);
-      if (readGoodPage(traceIndex, page, runs -> Boolean.TRUE) == null) {
+      if (badPages.containsKey(traceIndex.pageOf(part))) {
         anyBad = true;
       } else {
         anySound = true;

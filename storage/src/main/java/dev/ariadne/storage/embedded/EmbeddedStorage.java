@@ -342,8 +342,9 @@ public final class EmbeddedStorage implements Storage {
   }
 
   /**
-   * The spans of the trace that blocks hold on pages that fail their checksums, counted from the
-   * blocks' trace summaries; a merge salvages what can be read of such a block, and after it the
+   * The spans of the trace that blocks hold on pages found failing their checksums (the trace's
+   * own read finds its pages), counted from the blocks' trace summaries; a block with no bad page
+   * answers at once, so a sound trace's read costs nothing more; a merge salvages what can be read of such a block, and after it the
    * lost spans are no longer counted here (only in {@link #lostSpans()}).
    */
   @Override
