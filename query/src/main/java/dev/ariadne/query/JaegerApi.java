@@ -126,7 +126,7 @@ final class JaegerApi {
     TraceId traceId = params.traceId("traceID", params.path("traceID"));
     List<Span> spans = traces.read(traceId);
     if (spans.isEmpty()) {
-      throw new NotFoundException(traceId);
+      throw new NotFoundException(traceId, storage.unreadableSpans(traceId));
     }
     List<DroppedSpans> dropped = storage.droppedSpans(traceId);
     int unreadable = storage.unreadableSpans(traceId);

@@ -52,7 +52,7 @@ final class NativeApi {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
     List<Span> spans = new ArrayList<>(traces.read(traceId));
     if (spans.isEmpty()) {
-      throw new NotFoundException(traceId);
+      throw new NotFoundException(traceId, storage.unreadableSpans(traceId));
     }
     spans.sort(TIMELINE);
     Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId),
@@ -80,7 +80,7 @@ final class NativeApi {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
     List<Span> spans = new ArrayList<>(traces.read(traceId));
     if (spans.isEmpty()) {
-      throw new NotFoundException(traceId);
+      throw new NotFoundException(traceId, storage.unreadableSpans(traceId));
     }
     spans.sort(TIMELINE);
     List<CriticalPath.Segment> segments = CriticalPath.of(spans);

@@ -99,7 +99,7 @@ final class ZipkinApi {
     TraceId traceId = params.traceId("traceId", params.path("traceId"));
     List<Span> spans = traces.read(traceId);
     if (spans.isEmpty()) {
-      throw new NotFoundException(traceId);
+      throw new NotFoundException(traceId, storage.unreadableSpans(traceId));
     }
     Completeness completeness = Completeness.of(spans, storage.droppedSpans(traceId),
         storage.unreadableSpans(traceId));

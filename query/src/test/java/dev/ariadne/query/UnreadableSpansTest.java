@@ -27,16 +27,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UnreadableSpansTest {
   private static final TraceId TRACE_ID = new TraceId(0x77, 0x88);
+  /** A trace whose every span is on the bad page. */
+  private static final TraceId LOST_ID = new TraceId(0x77, 0x99);
   private static final EmbeddedStorage STORAGE = damagedStorage();
 
   @RegisterExtension
   static final ServerExtension server = QueryFixtures.server(STORAGE);
 
-  /** The trace's first spans on the bad page of a block, its others (a span) in the head. */
+  /**
+   * The trace's first spans on the bad page of a block, its others (a span) in the head; the lost
+   * trace's spans all on the bad page.
+   */
   private static EmbeddedStorage damagedStorage() {
     try {
       List<Span> spans = new ArrayList<>(checkout(TRACE_ID, TODAY));
       Span last = spans.remove(spans.size() - 1);
+      spans.addAll(checkout(LOST_ID, TODAY));
       EmbeddedStorage storage =
           DamagedBlocks.withBadPage(Files.createTempDirectory("unreadable-"), spans);
       storage.write(List.of(last));
@@ -70,5 +76,17 @@ class UnreadableSpansTest {
 
     assertThat(response.headers().get("ariadne-unreadable-spans")).isEqualTo("4");
     assertThat(response.headers().get("ariadne-trace-complete")).isEqualTo("false");
+  }
+
+  @Test
+  void aTraceWhoseEverySpanIsUnreadableIsNotFoundSayingWhy() {
+    String unreadable = "5 spans of it are stored but unreadable (the storage found the part"
+        + " holding them damaged)";
+    for (String path : new String[] {"/api/v1/traces/", "/api/traces/", "/api/v2/trace/"}) {
+      AggregatedHttpResponse response = get(server, path + LOST_ID.toHex());
+
+      assertThat(response.status().code()).as(path).isEqualTo(404);
+      assertThat(response.contentUtf8()).as(path).contains(unreadable);
+    }
   }
 }
