@@ -149,11 +149,13 @@ final class Endpoint implements HttpService {
         + " (query.max-concurrent-searches), and none of them ended within this search's"
         + " query.timeout of " + Durations.format(timeout.toNanos())
         + "; retry later, or raise query.max-concurrent-searches";
+    // Counted before it is answered, so that whoever sees the answer sees it counted; it left the
+    // queue, so nothing else answers it.
+    if (refusals != null) {
+      refusals.increment();
+    }
     if (request.response.complete(problemResponse(
         new Problem(HttpStatus.SERVICE_UNAVAILABLE, null, null, message), retryAfterSeconds))) {
-      if (refusals != null) {
-        refusals.increment();
-      }
       LOGGER.log(Level.WARNING, describe(request.ctx)
           + " was answered 503: no search slot came free within query.timeout");
     }
