@@ -4,6 +4,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.model.internal.Counted;
 import dev.ariadne.model.internal.RepeatedFailure;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -422,9 +423,9 @@ public final class Analytics implements Closeable {
   /**
    * What the metrics of {@code service} (or of its {@code operation}, when not null) lack over
    * [start, end): the part of the range past the retention, dropped to keep within the memory
-   * budget, or in hours set aside as corrupt; and spans counted in the overflow series since the server started, or that may have
-   * been when more services and operations overflowed than are remembered. Empty when nothing is
-   * known to be missing.
+   * budget, or in hours set aside as corrupt; and spans counted in the overflow series since the
+   * server started, or that may have been when more services and operations overflowed than are
+   * remembered. Empty when nothing is known to be missing.
    */
   public List<MissingMetrics> missing(
       String service, String operation, long startMillis, long endMillis) {
@@ -432,12 +433,12 @@ public final class Analytics implements Closeable {
     String subject = operation == null ? service : operation + " of " + service;
     Untracked.Spans spans = untracked.of(service, operation);
     if (spans != null) {
-      if (spans.first() < endMillis && spans.last() >= startMillis) {
+      if (overlaps(spans, startMillis, endMillis)) {
         missing.add(untracked(subject, spans));
       }
     } else if (untracked.more()) {
       Untracked.Spans all = untracked.all();
-      if (all.first() < endMillis && all.last() >= startMillis) {
+      if (overlaps(all, startMillis, endMillis)) {
         missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, all.first(), all.last(), -1,
             "the figures of " + subject + " may lack spans that started from "
                 + Instant.ofEpochMilli(all.first()) + " to " + Instant.ofEpochMilli(all.last())
@@ -460,18 +461,18 @@ public final class Analytics implements Closeable {
     if (overlaps(overflowCalls, startMillis, endMillis)) {
       long count = overflowCalls.count();
       missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, overflowCalls.first(),
-          overflowCalls.last(), count, count + (count == 1 ? " call" : " calls")
-              + " that started from " + Instant.ofEpochMilli(overflowCalls.first()) + " to "
+          overflowCalls.last(), count, Counted.of(count, "call") + " that started from "
+              + Instant.ofEpochMilli(overflowCalls.first()) + " to "
               + Instant.ofEpochMilli(overflowCalls.last()) + (count == 1 ? " is" : " are")
-              + " not on the edges between their services: analytics.max-series (" + maxSeries + ") was reached, and they were"
-              + " counted on edges from and to " + OVERFLOW + " instead (as known since the server"
-              + " started)"));
+              + " not on the edges between their services: analytics.max-series (" + maxSeries
+              + ") was reached, and they were counted on edges from and to " + OVERFLOW
+              + " instead (as known since the server started)"));
     }
     Untracked.Spans dropped = graph.droppedSpans();
     if (overlaps(dropped, startMillis, endMillis)) {
       long count = dropped.count();
       missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_PENDING_CALLS, dropped.first(),
-          dropped.last(), count, count + (count == 1 ? " span" : " spans") + " that started from "
+          dropped.last(), count, Counted.of(count, "span") + " that started from "
               + Instant.ofEpochMilli(dropped.first()) + " to " + Instant.ofEpochMilli(dropped.last())
               + " could not wait for the other half of their calls: analytics.max-pending-calls ("
               + maxPendingCalls + ") spans were waiting already, so calls they made or received may"
@@ -527,7 +528,8 @@ public final class Analytics implements Closeable {
    */
   public SortedMap<String, MissingMetrics> untrackedServices() {
     SortedMap<String, MissingMetrics> services = new TreeMap<>();
-    untracked.services().forEach((service, spans) -> services.put(service, untracked(service, spans)));
+    untracked.services()
+        .forEach((service, spans) -> services.put(service, untracked(service, spans)));
     return services;
   }
 
@@ -542,7 +544,7 @@ public final class Analytics implements Closeable {
   private MissingMetrics untracked(String subject, Untracked.Spans spans) {
     long count = spans.count();
     return new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, spans.first(), spans.last(), count,
-        count + (count == 1 ? " span of " : " spans of ") + subject + " that started from "
+        Counted.of(count, "span") + " of " + subject + " that started from "
             + Instant.ofEpochMilli(spans.first()) + " to " + Instant.ofEpochMilli(spans.last())
             + " are not counted here: analytics.max-series (" + maxSeries + ") was reached, and"
             + " they were counted in the series named " + OVERFLOW + " instead (as known since"

@@ -143,7 +143,6 @@ final class Endpoint implements HttpService {
 
   /** Answers a search that got no slot in time. */
   private void refuse(Request request) {
-    request.cancelled = true;
     long retryAfterSeconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
     String message = "too many searches at once: the server runs at most " + slots.max()
         + " (query.max-concurrent-searches), and none of them ended within this search's"

@@ -2,9 +2,7 @@ package dev.ariadne.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,13 +15,7 @@ import org.openqa.selenium.WebElement;
  */
 class IncompleteMetricsIT {
   private static final long MINUTE_MILLIS = 60_000;
-  @RegisterExtension static final UiServer ui = new UiServer(settings());
-
-  private static Map<String, String> settings() {
-    Map<String, String> settings = new HashMap<>(ServiceMapIT.QUICK_ANALYTICS);
-    settings.put("analytics.max-series", "1");
-    return settings;
-  }
+  @RegisterExtension static final UiServer ui = new UiServer(ServiceMapIT.ONE_SERIES);
 
   @BeforeAll
   static void sendTraces() throws Exception {

@@ -29,6 +29,9 @@ class ServiceMapIT {
   /** Short enough that the analytics service graph (once the map reads it) has the calls soon. */
   static final Map<String, String> QUICK_ANALYTICS =
       Map.of("analytics.flush-interval", "200ms", "analytics.pair-wait", "1s");
+  /** {@link #QUICK_ANALYTICS} keeping one series of each kind, so that the next overflows. */
+  static final Map<String, String> ONE_SERIES = Map.of("analytics.flush-interval", "200ms",
+      "analytics.pair-wait", "1s", "analytics.max-series", "1");
   @RegisterExtension static final UiServer ui = new UiServer(QUICK_ANALYTICS);
 
   @BeforeAll
