@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.ariadne.model.Span;
-import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -14,13 +14,13 @@ import java.util.function.Consumer;
 
 /**
  * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API, Jaeger's Thrift over HTTP and
- * Jaeger's gRPC, validates them and writes them to a {@link Storage}. Mount its services on an
+ * Jaeger's gRPC, validates them and writes them to a {@link SpanWriter}. Mount its services on an
  * Armeria server: {@link #otlpHttp()} at {@code POST /v1/traces}, {@link #otlpGrpc()} as is, {@link
  * #zipkinHttp()} at {@code POST /api/v2/spans}, {@link #jaegerThriftHttp()} at {@code POST
  * /api/traces}, {@link #jaegerGrpc()} as is.
  *
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
- * {@link Storage#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
+ * {@link SpanWriter#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
  * past its bounded queues the collector refuses work with 429 / {@code RESOURCE_EXHAUSTED} and a
  * retry hint instead of buffering it; once it {@link #drain drains} it refuses new work with 503 /
  * {@code UNAVAILABLE} and a retry hint; a bad request is answered 400 / {@code INVALID_ARGUMENT}
@@ -62,8 +62,8 @@ public final class Collector implements AutoCloseable {
     jaegerGrpc = JaegerGrpcReceiver.service(ingest, meters, intake, builder.maxRequestBytes);
   }
 
-  /** A builder of a collector that writes to {@code storage}. */
-  public static Builder builder(Storage storage) {
+  /** A builder of a collector that writes to {@code storage}: a {@code Storage}, or a forwarder. */
+  public static Builder builder(SpanWriter storage) {
     return new Builder(requireNonNull(storage, "storage"));
   }
 
@@ -147,7 +147,7 @@ public final class Collector implements AutoCloseable {
   public static final class Builder {
     private static final int MAX_REQUEST_BYTES_LIMIT = 1 << 30;
 
-    private final Storage storage;
+    private final SpanWriter storage;
     private int maxRequestBytes = 4 * 1024 * 1024;
     private int maxQueuedSpans = 100_000;
     private long maxQueuedBytes = 64L * 1024 * 1024;
@@ -161,7 +161,7 @@ public final class Collector implements AutoCloseable {
     private Consumer<List<Span>> onStored = spans -> {};
     private Duration requestTimeout = Duration.ofSeconds(30);
 
-    private Builder(Storage storage) {
+    private Builder(SpanWriter storage) {
       this.storage = storage;
     }
 
@@ -279,7 +279,7 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Threads that call {@link Storage#write}, each with a batch of queued requests. Default 2.
+     * Threads that call {@link SpanWriter#write}, each with a batch of queued requests. Default 2.
      */
     public Builder writerThreads(int writerThreads) {
       if (writerThreads < 1) {

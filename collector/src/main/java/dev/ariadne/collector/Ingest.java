@@ -6,7 +6,7 @@ import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.internal.RepeatedFailure;
-import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.SpanWriter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *       decodes and validates a body.
  *   <li>Writing: valid spans wait in the ingest queue while it holds at most {@code maxQueuedSpans}
  *       spans; writer threads take the queued requests, as many as fit in one batch, call {@link
- *       Storage#write} once for them, and only then complete each request's outcome; then they
+ *       SpanWriter#write} once for them, and only then complete each request's outcome; then they
  *       pass the stored spans to the listener (analytics).
  * </ol>
  *
@@ -84,7 +84,7 @@ final class Ingest implements AutoCloseable {
     }
   }
 
-  private final Storage storage;
+  private final SpanWriter storage;
   private final Consumer<List<Span>> onStored;
   private final Validator validator;
   private final Meters meters;
@@ -102,7 +102,7 @@ final class Ingest implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean writersDone;
 
-  Ingest(Storage storage, Consumer<List<Span>> onStored, Validator validator, Meters meters,
+  Ingest(SpanWriter storage, Consumer<List<Span>> onStored, Validator validator, Meters meters,
       int maxRequestBytes, int maxQueuedSpans, long maxQueuedBytes, int inlineDecodeBytes,
       int decoderThreads, int writerThreads) {
     this.storage = storage;

@@ -19,7 +19,7 @@ import java.util.Optional;
  * Cancellation)}, ask a {@link Cancellation} between their units of work and stop once it is
  * cancelled. The listings are not cancelled: they read what a backend keeps of its names.
  */
-public interface Storage extends Closeable {
+public interface Storage extends SpanWriter, Closeable {
   /**
    * The most values a backend keeps per service and attribute key for {@link #attributeValues},
    * preferring those that sort first, so that a high-cardinality attribute (a request ID) cannot
@@ -54,6 +54,7 @@ public interface Storage extends Closeable {
    * Stores a batch of spans of any traces. Returns once the batch is stored (by a durable backend,
    * durably); if it throws, the caller must treat the whole batch as not stored.
    */
+  @Override
   void write(List<Span> spans) throws IOException;
 
   /**
