@@ -13,8 +13,7 @@ public interface SpanWriter {
   /**
    * Keeps a batch of spans of any traces. Returns once the batch is kept (by a durable backend,
    * durably; by a forwarder, once the collector it forwards to has acknowledged it); if it throws,
-   * the caller must treat the whole batch as not kept. The message of the exception says why, for
-   * the clients whose spans they were.
+   * the caller must treat the whole batch as not kept.
    */
   void write(List<Span> spans) throws IOException;
 }
