@@ -270,10 +270,14 @@ final class Ingest implements AutoCloseable {
     }
     long start = System.nanoTime();
     boolean written = false;
+    String failure = "storage failed; nothing was stored";
     try {
       storage.write(spans);
       written = true;
       writeFailures.succeeded();
+    } catch (UpstreamException e) {
+      writeFailures.failed(e);
+      failure = "forwarding failed; nothing was stored: " + e.getMessage();
     } catch (IOException | RuntimeException e) {
       writeFailures.failed(e);
     } finally {
@@ -288,7 +292,7 @@ final class Ingest implements AutoCloseable {
         }
         notifyStored(spans);
       } else {
-        fail(batch, Outcome.failed(Kind.UNAVAILABLE, "storage failed; nothing was stored"));
+        fail(batch, Outcome.failed(Kind.UNAVAILABLE, failure));
       }
     }
   }

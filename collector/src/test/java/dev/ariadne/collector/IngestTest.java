@@ -90,6 +90,18 @@ class IngestTest {
   }
 
   @Test
+  void answersAForwardingFailureWithTheUpstreamsAnswer() throws Exception {
+    storage.failWith(new UpstreamException("the collector at http://upstream:4318 answered 400"));
+
+    Outcome outcome = submit(spans(2)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(outcome.message()).isEqualTo("forwarding failed; nothing was stored:"
+        + " the collector at http://upstream:4318 answered 400");
+    assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
+  }
+
+  @Test
   void logsAStorageFailureWhenItStartsNotAtEveryWrite() throws Exception {
     List<LogRecord> logged = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger(Ingest.class.getName());
