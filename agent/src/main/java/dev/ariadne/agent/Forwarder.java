@@ -1,0 +1,275 @@
+package dev.ariadne.agent;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.Status;
+import com.linecorp.armeria.client.ResponseTimeoutException;
+import com.linecorp.armeria.client.UnprocessedRequestException;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import dev.ariadne.collector.UpstreamException;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.internal.RepeatedFailure;
+import dev.ariadne.model.otlp.OtlpProtobufEncoder;
+import dev.ariadne.storage.SpanWriter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A {@link SpanWriter} that hands spans on to a collector elsewhere: each write is sent as OTLP/HTTP
+ * protobuf, gzipped, to {@code <endpoint>/v1/traces}, in as many requests as keep each within
+ * {@code maxRequestBytes} before gzip (the upstream's {@code collector.max-request-bytes}), and
+ * returns once every request was acknowledged. A request answered 429, 502, 503 or 504, or not
+ * answered at all, is sent again after an exponential backoff with jitter, or after the upstream's
+ * {@code Retry-After}, while the write's {@code timeout} allows; any other answer fails the write
+ * at once. A failed write throws {@link UpstreamException} naming the upstream's answer, which the
+ * collector tells its clients. Thread-safe: writer threads call it at once.
+ */
+final class Forwarder implements SpanWriter {
+  private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
+  private static final String PATH = "/v1/traces";
+  private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+  /** The first backoff; each retry doubles it, up to {@link #MAX_BACKOFF}. */
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  /** The most of an upstream's error message repeated to clients. */
+  private static final int MESSAGE_SHOWN = 300;
+
+  private final WebClient client;
+  private final String upstream;
+  private final ResourceTags tags;
+  private final int maxRequestBytes;
+  private final Duration timeout;
+  private final ForwardMeters meters;
+  private final RepeatedFailure rejections = new RepeatedFailure(LOG, Level.WARNING,
+      "Forwarding spans", Duration.ofMinutes(1));
+
+  Forwarder(WebClient client, String upstream, ResourceTags tags, int maxRequestBytes,
+      Duration timeout, ForwardMeters meters) {
+    this.client = client;
+    this.upstream = upstream;
+    this.tags = tags;
+    this.maxRequestBytes = maxRequestBytes;
+    this.timeout = timeout;
+    this.meters = meters;
+  }
+
+  @Override
+  public void write(List<Span> spans) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Span> tagged = tags.apply(spans);
+    int sent = 0;
+    try {
+      for (Request request : split(tagged)) {
+        send(request, deadline);
+        sent += request.spans;
+      }
+    } catch (UpstreamException e) {
+      meters.notForwarded(tagged.size() - sent);
+      throw e;
+    }
+  }
+
+  /** One OTLP request: its spans' count and its body before gzip. */
+  private static final class Request {
+    final int spans;
+    final byte[] body;
+
+    Request(int spans, byte[] body) {
+      this.spans = spans;
+      this.body = body;
+    }
+  }
+
+  /** The spans as requests of at most {@code maxRequestBytes} each, halving until they fit. */
+  private List<Request> split(List<Span> spans) throws UpstreamException {
+    List<Request> requests = new ArrayList<>();
+    split(spans, requests);
+    return requests;
+  }
+
+  private void split(List<Span> spans, List<Request> requests) throws UpstreamException {
+    byte[] body = OtlpProtobufEncoder.encode(spans);
+    if (body.length <= maxRequestBytes) {
+      requests.add(new Request(spans.size(), body));
+      return;
+    }
+    if (spans.size() == 1) {
+      throw new UpstreamException("a span of trace " + spans.get(0).traceId().toHex() + " takes "
+          + body.length + " bytes as OTLP, more than the agent sends in one request ("
+          + maxRequestBytes + "); it cannot be forwarded");
+    }
+    int half = spans.size() / 2;
+    split(spans.subList(0, half), requests);
+    split(spans.subList(half, spans.size()), requests);
+  }
+
+  private void send(Request request, long deadline) throws UpstreamException {
+    byte[] gzipped = gzip(request.body);
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      long remaining = deadline - start;
+      String failure;
+      Duration retryAfter = null;
+      try {
+        AggregatedHttpResponse response = client.prepare()
+            .post(PATH)
+            .header(HttpHeaderNames.CONTENT_ENCODING, "gzip")
+            .content(MediaType.PROTOBUF, gzipped)
+            .responseTimeout(Duration.ofNanos(Math.max(remaining, 1)))
+            .execute()
+            .aggregate()
+            .join();
+        int status = response.status().code();
+        if (response.status().isSuccess()) {
+          meters.request(ForwardMeters.Outcome.ACCEPTED, System.nanoTime() - start);
+          meters.forwarded(request.spans);
+          readPartialSuccess(response);
+          return;
+        }
+        failure = "the collector at " + upstream + " answered " + response.status()
+            + message(response);
+        if (!RETRYABLE.contains(status)) {
+          meters.request(ForwardMeters.Outcome.REFUSED, System.nanoTime() - start);
+          throw new UpstreamException(failure);
+        }
+        meters.request(ForwardMeters.Outcome.RETRYABLE, System.nanoTime() - start);
+        retryAfter = retryAfter(response.headers().get(HttpHeaderNames.RETRY_AFTER));
+      } catch (CompletionException e) {
+        meters.request(ForwardMeters.Outcome.UNREACHABLE, System.nanoTime() - start);
+        failure = "could not reach the collector at " + upstream + ": " + reason(e);
+      }
+      Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
+      if (System.nanoTime() + wait.toNanos() >= deadline) {
+        throw new UpstreamException(failure + " (sent " + attempt + " time"
+            + (attempt == 1 ? "" : "s") + "; no time left to retry within the forward timeout, "
+            + timeout.toMillis() + " ms" + (retryAfter != null
+                ? ", for the Retry-After of " + retryAfter.toMillis() + " ms" : "") + ")");
+      }
+      meters.retry();
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UpstreamException(failure + " (interrupted while waiting to retry)");
+      }
+    }
+  }
+
+  /**
+   * Why a request got no answer, in a few words: "connection refused", "no answer in time", or
+   * the failure's type and message, without the wrappers of the client's futures.
+   */
+  static String reason(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof UnprocessedRequestException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof ResponseTimeoutException) {
+      return "no answer in time";
+    }
+    return cause.getMessage() == null
+        ? cause.getClass().getSimpleName()
+        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  /** Counts and reports the spans a 2xx answer says it rejected (OTLP partial success). */
+  private void readPartialSuccess(AggregatedHttpResponse response) {
+    ExportTracePartialSuccess partial;
+    try {
+      partial = ExportTraceServiceResponse.parseFrom(response.content().array())
+          .getPartialSuccess();
+    } catch (InvalidProtocolBufferException e) {
+      return;
+    }
+    if (partial.getRejectedSpans() > 0) {
+      meters.rejected(partial.getRejectedSpans());
+      rejections.failed(new IOException("the collector at " + upstream + " rejected "
+          + partial.getRejectedSpans() + " spans: " + shown(partial.getErrorMessage())));
+    } else {
+      rejections.succeeded();
+    }
+  }
+
+  /** ": " and the message of an error answer (a {@code google.rpc.Status} or text), or nothing. */
+  private static String message(AggregatedHttpResponse response) {
+    String text;
+    MediaType type = response.contentType();
+    if (type != null && type.is(MediaType.PROTOBUF)) {
+      try {
+        text = Status.parseFrom(response.content().array()).getMessage();
+      } catch (InvalidProtocolBufferException e) {
+        text = "";
+      }
+    } else {
+      text = response.contentUtf8();
+    }
+    text = shown(text);
+    return text.isEmpty() ? "" : ": " + text;
+  }
+
+  /** Text from the upstream, on one line and cut to {@link #MESSAGE_SHOWN} characters. */
+  private static String shown(String text) {
+    String line = text.strip().replaceAll("\\p{Cntrl}+", " ");
+    return line.length() <= MESSAGE_SHOWN ? line : line.substring(0, MESSAGE_SHOWN) + "…";
+  }
+
+  /** A {@code Retry-After} in seconds or as an HTTP date, or null when absent or unreadable. */
+  static Duration retryAfter(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(value.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      // an HTTP date, below
+    }
+    try {
+      Duration wait = Duration.between(ZonedDateTime.now(ZoneOffset.UTC),
+          ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME));
+      return wait.isNegative() ? Duration.ZERO : wait;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The wait before the retry after {@code attempt}: exponential, with jitter (half to all). */
+  private static Duration backoff(int attempt) {
+    long max = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 20));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}
