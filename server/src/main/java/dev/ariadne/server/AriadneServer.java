@@ -318,7 +318,7 @@ final class AriadneServer implements AutoCloseable {
     return storage;
   }
 
-  private static void closeQuietly(Closeable closeable) {
+  static void closeQuietly(Closeable closeable) {
     if (closeable == null) {
       return;
     }
@@ -330,7 +330,7 @@ final class AriadneServer implements AutoCloseable {
   }
 
   /** Names the first server that did not start, the address it was to listen on, and why. */
-  private static RuntimeException notListening(Map<String, Server> servers,
+  static RuntimeException notListening(Map<String, Server> servers,
       Map<String, CompletableFuture<Void>> started, RuntimeException failure) {
     for (Map.Entry<String, CompletableFuture<Void>> server : started.entrySet()) {
       if (server.getValue().isCompletedExceptionally()) {
@@ -351,14 +351,19 @@ final class AriadneServer implements AutoCloseable {
   private static final int MAX_URL_BYTES = 64 * 1024;
 
   private static ServerBuilder builder(ServerConfig config, int port) {
+    return builder(config.host(), port, config.drainSeconds());
+  }
+
+  /** A server on {@code host}:{@code port} that, stopping, waits up to {@code drainSeconds}. */
+  static ServerBuilder builder(String host, int port, int drainSeconds) {
     // On stop (once the collector has drained, see close): close the port as soon as no request
     // is in flight, waiting at most the drain time for the queries still being answered.
-    Duration drain = Duration.ofSeconds(config.drainSeconds());
+    Duration drain = Duration.ofSeconds(drainSeconds);
     // Armeria's own meters are not exported. Into one registry, the six servers would each
     // register the shared blocking executor and their gauges under the same names, and Micrometer
     // keeps the first and warns; an empty composite registry records nothing.
     return Server.builder()
-        .http(new InetSocketAddress(config.host(), port))
+        .http(new InetSocketAddress(host, port))
         // A lookup of many traces names them all in its URL (Jaeger's traceID=…&traceID=…,
         // Zipkin's traceMany): 64 KiB holds about 1,500 IDs, where Armeria's default of 4 KiB held
         // under 100 and answered more with a bare 414.
@@ -373,7 +378,7 @@ final class AriadneServer implements AutoCloseable {
    * server answers browsers' CORS preflights (any request header, cached an hour) and marks its
    * answers for those origins. Nothing changes when there are none.
    */
-  private static ServerBuilder allowOrigins(
+  static ServerBuilder allowOrigins(
       ServerBuilder sb, List<String> origins, HttpMethod... methods) {
     if (!origins.isEmpty()) {
       CorsServiceBuilder cors = origins.equals(List.of("*"))
@@ -387,7 +392,7 @@ final class AriadneServer implements AutoCloseable {
     return sb;
   }
 
-  private static HttpService metrics(PrometheusMeterRegistry registry) {
+  static HttpService metrics(PrometheusMeterRegistry registry) {
     return (ctx, req) ->
         HttpResponse.of(
             () ->
@@ -437,7 +442,7 @@ final class AriadneServer implements AutoCloseable {
    * left to wait for: Armeria 1.36 shuts that thread down with Netty's defaults, whatever its
    * {@code bossGroupFactory} says.
    */
-  private static void awaitDisconnected(Server server, CompletableFuture<Void> stopped) {
+  static void awaitDisconnected(Server server, CompletableFuture<Void> stopped) {
     while (!stopped.isDone() && !(server.activePorts().isEmpty() && server.numConnections() == 0)) {
       try {
         Thread.sleep(10);

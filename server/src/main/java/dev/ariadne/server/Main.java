@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     usageHelpWidth = 100,
     versionProvider = Main.Version.class,
     description = "Ariadne, a distributed tracing system.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +43,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: server");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: server or agent");
   }
 
   /** The version the build wrote into {@code version.properties}. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class ServerCommand implements Callable<Integer> {
-  private static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc";
+  static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc";
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
@@ -113,7 +113,15 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
     putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
-    for (String receiver : disable) {
+    flags.putAll(disabled(disable));
+    flags.putAll(set);
+    return flags;
+  }
+
+  /** The settings that turn off the receivers named by {@code --disable}. */
+  static Map<String, String> disabled(List<String> receivers) throws ConfigException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (String receiver : receivers) {
       String key = "receivers." + receiver.trim() + ".enabled";
       if (!Settings.DEFAULTS.containsKey(key)) {
         throw new ConfigException(
@@ -121,7 +129,6 @@ final class ServerCommand implements Callable<Integer> {
       }
       flags.put(key, "false");
     }
-    flags.putAll(set);
     return flags;
   }
 

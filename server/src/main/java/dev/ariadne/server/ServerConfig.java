@@ -62,13 +62,13 @@ record ServerConfig(
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
 
-  private static final String PORT = "a port number from 0 to 65535";
+  static final String PORT = "a port number from 0 to 65535";
   /**
    * The largest request body: what the collector holds waiting to be decoded (its {@code
    * maxQueuedBytes}), which a larger body could never enter; the collector refuses to start with
    * more.
    */
-  private static final int MAX_REQUEST_BYTES = 64 << 20;
+  static final int MAX_REQUEST_BYTES = 64 << 20;
   /** An origin as browsers send it: scheme, host and maybe a port, nothing after. */
   private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s:,]+(:[0-9]{1,5})?");
   private static final String ORIGINS =
@@ -81,7 +81,7 @@ record ServerConfig(
   }
 
   /** How long an ingest request's body may take to arrive: more than nothing. */
-  private static Duration requestTimeout(Settings s) throws ConfigException {
+  static Duration requestTimeout(Settings s) throws ConfigException {
     Duration timeout = s.getDuration("collector.request-timeout");
     if (timeout.toMillis() >= 1) return timeout;
     throw s.invalid("collector.request-timeout", "a duration of at least 1ms, such as 30s");
@@ -141,7 +141,7 @@ record ServerConfig(
   }
 
   /** The address to listen on: one of this machine's, by number or by a name that resolves. */
-  private static String host(Settings s) throws ConfigException {
+  static String host(Settings s) throws ConfigException {
     String host = s.get("host");
     try {
       if (!host.isEmpty()) {
@@ -169,7 +169,7 @@ record ServerConfig(
    * The origins whose web pages may send to a receiver from a browser (OpenTelemetry JS's OTLP
    * exporter, for one): none when empty, any for {@code *}.
    */
-  private static List<String> corsOrigins(Settings s, String key) throws ConfigException {
+  static List<String> corsOrigins(Settings s, String key) throws ConfigException {
     List<String> origins = new ArrayList<>();
     for (String origin : s.get(key).split(",", -1)) {
       String trimmed = origin.trim();
@@ -185,7 +185,7 @@ record ServerConfig(
     return List.copyOf(origins);
   }
 
-  private static Receiver receiver(Settings s, String name) throws ConfigException {
+  static Receiver receiver(Settings s, String name) throws ConfigException {
     String prefix = "receivers." + name + ".";
     return new Receiver(s.getBoolean(prefix + "enabled"), s.getInt(prefix + "port", 0, 65535, PORT));
   }

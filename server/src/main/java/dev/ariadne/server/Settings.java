@@ -36,6 +36,11 @@ import java.util.regex.Pattern;
 final class Settings {
   /** Every setting with its default, in the order {@code docs/configuration.md} lists them. */
   static final Map<String, String> DEFAULTS = defaults();
+  /**
+   * Every setting of {@code ariadne agent} with its default: its own, and the server's that it
+   * shares (the address, the receivers, the collector's limits, the drain).
+   */
+  static final Map<String, String> AGENT_DEFAULTS = agentDefaults();
 
   private final Map<String, String> values;
   private final Map<String, String> sources;
@@ -94,6 +99,25 @@ final class Settings {
     return Collections.unmodifiableMap(d);
   }
 
+  private static Map<String, String> agentDefaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("host", DEFAULTS.get("host"));
+    d.put("agent.collector-endpoint", "");
+    d.put("agent.sampling-endpoint", "");
+    d.put("agent.tags", "");
+    d.put("agent.forward-timeout", "5s");
+    d.put("agent.forward-max-bytes", "4194304");
+    d.put("agent.sampling-port", "5778");
+    d.put("agent.admin-port", "14271");
+    DEFAULTS.forEach((key, value) -> {
+      if (key.startsWith("receivers.") || key.startsWith("collector.")
+          || key.startsWith("shutdown.")) {
+        d.put(key, value);
+      }
+    });
+    return Collections.unmodifiableMap(d);
+  }
+
   /** The environment variable that sets {@code key}. */
   static String envName(String key) {
     return "ARIADNE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -105,20 +129,26 @@ final class Settings {
    */
   static Settings load(Path file, Map<String, String> env, Map<String, String> flags)
       throws ConfigException {
-    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    return load(DEFAULTS, file, env, flags);
+  }
+
+  /** Layers the sources over {@code defaults}, whose keys are the only ones known. */
+  static Settings load(Map<String, String> defaults, Path file, Map<String, String> env,
+      Map<String, String> flags) throws ConfigException {
+    Map<String, String> values = new LinkedHashMap<>(defaults);
     Map<String, String> sources = new LinkedHashMap<>();
-    DEFAULTS.keySet().forEach(k -> sources.put(k, "default"));
+    defaults.keySet().forEach(k -> sources.put(k, "default"));
     if (file != null) {
       for (Map.Entry<String, String> e : readYaml(file).entrySet()) {
-        put(values, sources, e.getKey(), e.getValue(), "file " + file);
+        put(defaults, values, sources, e.getKey(), e.getValue(), "file " + file);
       }
     }
-    for (String key : DEFAULTS.keySet()) {
+    for (String key : defaults.keySet()) {
       String value = env.get(envName(key));
-      if (value != null) put(values, sources, key, value, "environment " + envName(key));
+      if (value != null) put(defaults, values, sources, key, value, "environment " + envName(key));
     }
     for (Map.Entry<String, String> e : flags.entrySet()) {
-      put(values, sources, e.getKey(), e.getValue(), "flag");
+      put(defaults, values, sources, e.getKey(), e.getValue(), "flag");
     }
     return new Settings(values, sources);
   }
@@ -127,11 +157,13 @@ final class Settings {
    * A warning for each {@code ARIADNE_*} variable in {@code env} that sets nothing, naming the
    * variable meant when it is a few letters away. Not an error, as an unknown key in the file or
    * the flags is: the environment is shared with other programs, which may have variables of
-   * their own that start with {@code ARIADNE_}.
+   * their own that start with {@code ARIADNE_}. A setting of either command is known to both:
+   * a server and an agent may run in one environment.
    */
   static List<String> unknownEnvironment(Map<String, String> env) {
     Set<String> known = new TreeSet<>();
     DEFAULTS.keySet().forEach(key -> known.add(envName(key)));
+    AGENT_DEFAULTS.keySet().forEach(key -> known.add(envName(key)));
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (!name.startsWith("ARIADNE_") || known.contains(name)) continue;
@@ -142,23 +174,18 @@ final class Settings {
     return warnings;
   }
 
-  private static void put(
-      Map<String, String> values, Map<String, String> sources, String key, String value, String source)
+  private static void put(Map<String, String> defaults, Map<String, String> values,
+      Map<String, String> sources, String key, String value, String source)
       throws ConfigException {
-    if (!DEFAULTS.containsKey(key)) {
-      String meant = closestKey(key);
+    if (!defaults.containsKey(key)) {
+      String meant = closest(key, defaults.keySet());
       throw new ConfigException("unknown setting \"" + key + "\" (from " + source + "); "
           + (meant != null
               ? "did you mean " + meant + "?"
-              : "known settings: " + String.join(", ", DEFAULTS.keySet())));
+              : "known settings: " + String.join(", ", defaults.keySet())));
     }
     values.put(key, value.trim());
     sources.put(key, source);
-  }
-
-  /** The known key {@code key} is a slip of, within a few letters, or null. */
-  private static String closestKey(String key) {
-    return closest(key, DEFAULTS.keySet());
   }
 
   /** Of {@code candidates}, the one {@code text} is a slip of, within a few letters, or null. */

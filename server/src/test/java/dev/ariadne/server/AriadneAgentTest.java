@@ -1,0 +1,119 @@
+package dev.ariadne.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ariadne.api.common.Attributes;
+import dev.ariadne.api.trace.Span;
+import dev.ariadne.exporter.otlp.OtlpHttpSpanExporter;
+import dev.ariadne.model.TraceId;
+import dev.ariadne.sdk.SdkTracerProvider;
+import dev.ariadne.sdk.data.Resource;
+import dev.ariadne.sdk.export.SimpleSpanProcessor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code ariadne agent} in front of an all-in-one server, both on free loopback ports. */
+class AriadneAgentTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AriadneServer server;
+  private AriadneAgent agent;
+
+  @BeforeEach
+  void start() throws Exception {
+    Map<String, String> serverFlags = new HashMap<>(Map.of(
+        "host", "127.0.0.1",
+        "storage", "memory",
+        "query.port", "0",
+        "receivers.otlp-grpc.port", "0",
+        "receivers.otlp-http.port", "0",
+        "receivers.zipkin.port", "0",
+        "receivers.jaeger-thrift-http.port", "0",
+        "receivers.jaeger-grpc.port", "0",
+        "shutdown.drain-seconds", "1"));
+    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), serverFlags)));
+    int upstream = server.ports().get("OTLP HTTP (/v1/traces)");
+    Map<String, String> agentFlags = new HashMap<>(Map.of(
+        "host", "127.0.0.1",
+        "agent.collector-endpoint", "http://127.0.0.1:" + upstream,
+        "agent.tags", "zone=eu-1",
+        "agent.sampling-port", "0",
+        "agent.admin-port", "0",
+        "receivers.otlp-grpc.port", "0",
+        "receivers.otlp-http.port", "0",
+        "receivers.zipkin.port", "0",
+        "receivers.jaeger-thrift-http.port", "0",
+        "shutdown.drain-seconds", "1"));
+    agentFlags.put("receivers.jaeger-grpc.port", "0");
+    agent = AriadneAgent.start(
+        AgentConfig.from(Settings.load(Settings.AGENT_DEFAULTS, null, Map.of(), agentFlags)));
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) agent.close();
+    server.close();
+  }
+
+  @Test
+  void spansSentToTheAgentAreStoredByTheServerWithTheAgentsTags() throws Exception {
+    SdkTracerProvider provider = SdkTracerProvider.builder()
+        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, "checkout")))
+        .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + agent.ports().get("OTLP HTTP (/v1/traces)"))
+            .build()))
+        .build();
+    Span span;
+    try {
+      span = provider.get("test").spanBuilder("POST /cart").startSpan();
+      span.end();
+      provider.forceFlush().get(10, TimeUnit.SECONDS);
+    } finally {
+      provider.shutdown().get(10, TimeUnit.SECONDS);
+    }
+
+    var stored = server.storage().trace(TraceId.fromHex(span.getSpanContext().getTraceId()));
+    assertThat(stored).singleElement().satisfies(s -> {
+      assertThat(s.name()).isEqualTo("POST /cart");
+      assertThat(s.resource().attributes())
+          .contains(dev.ariadne.model.Attribute.of("zone", "eu-1"));
+    });
+    String metrics = get(agent.ports().get("admin (/metrics, /health)"), "/metrics").body();
+    assertThat(metrics).contains("ariadne_agent_spans_forwarded_total 1.0",
+        "ariadne_agent_forward_requests_seconds_count{outcome=\"accepted\"} 1");
+    assertThat(get(agent.ports().get("admin (/metrics, /health)"), "/health").body())
+        .isEqualTo("ok");
+  }
+
+  @Test
+  void theStartUpLinesSayWhereItListensAndWhereSpansGo() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    agent.printEndpoints(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    String upstream = "http://127.0.0.1:" + server.ports().get("OTLP HTTP (/v1/traces)");
+    assertThat(out.toString(StandardCharsets.UTF_8).lines())
+        .first().isEqualTo("ariadne agent: listening");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("  OTLP gRPC +port \\d+\n")
+        .containsPattern("  Jaeger sampling \\(GET /sampling\\) +port \\d+\n")
+        .containsPattern("  admin \\(/metrics, /health\\) +port \\d+\n")
+        .contains("ariadne agent: forwarding spans to " + upstream
+            + " (OTLP/HTTP, /v1/traces), adding the tags [zone]\n")
+        .contains("ariadne agent: sampling strategies from http://127.0.0.1:14268 (/api/sampling)");
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
