@@ -18,6 +18,7 @@ import io.jaegertracing.thriftjava.Process;
 import io.jaegertracing.thriftjava.Tag;
 import io.jaegertracing.thriftjava.TagType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -81,7 +82,8 @@ class JaegerUdpReceiverTest {
     TraceId traceId = new TraceId(sent.root().getTraceIdHigh(), sent.root().getTraceIdLow());
     await("the trace is stored", () -> memory.trace(traceId).size() == 3);
     JaegerInteropTest.assertStored(sent, memory);
-    assertThat(spans("accepted", Protocol.JAEGER_COMPACT)).isEqualTo(3);
+    // Counted once the write has returned, a moment after the spans became readable.
+    await("the spans are counted", () -> spans("accepted", Protocol.JAEGER_COMPACT) == 3);
   }
 
   @Test
@@ -94,9 +96,13 @@ class JaegerUdpReceiverTest {
         jaegerBatch("frontend", jaegerSpan(traceId, 1, "GET /"), jaegerSpan(traceId, 2, "db"))));
 
     await("the trace is stored", () -> storage.trace(traceId).size() == 2);
+    // Counted once the write has returned, a moment after the spans became readable.
+    await("the datagram is counted", () -> {
+      Timer accepted = registry.find(Meters.PREFIX + "requests").tag("receiver", "jaeger_binary")
+          .tag("outcome", "accepted").timer();
+      return accepted != null && accepted.count() == 1;
+    });
     assertThat(spans("accepted", Protocol.JAEGER_BINARY)).isEqualTo(2);
-    assertThat(registry.find(Meters.PREFIX + "requests").tag("receiver", "jaeger_binary")
-        .tag("outcome", "accepted").timer().count()).isEqualTo(1);
   }
 
   @Test
