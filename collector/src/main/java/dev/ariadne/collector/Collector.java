@@ -5,19 +5,24 @@ import static java.util.Objects.requireNonNull;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.ariadne.model.Span;
+import dev.ariadne.model.jaeger.JaegerThriftDecoder;
 import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API, Jaeger's Thrift over HTTP and
- * Jaeger's gRPC, validates them and writes them to a {@link SpanWriter}. Mount its services on an
- * Armeria server: {@link #otlpHttp()} at {@code POST /v1/traces}, {@link #otlpGrpc()} as is, {@link
- * #zipkinHttp()} at {@code POST /api/v2/spans}, {@link #jaegerThriftHttp()} at {@code POST
- * /api/traces}, {@link #jaegerGrpc()} as is.
+ * Receives spans over OTLP/HTTP, OTLP/gRPC, Zipkin's HTTP API, Jaeger's Thrift over HTTP, Jaeger's
+ * gRPC and the Jaeger agent's UDP ports, validates them and writes them to a {@link SpanWriter}.
+ * Mount its services on an Armeria server: {@link #otlpHttp()} at {@code POST /v1/traces}, {@link
+ * #otlpGrpc()} as is, {@link #zipkinHttp()} at {@code POST /api/v2/spans}, {@link
+ * #jaegerThriftHttp()} at {@code POST /api/traces}, {@link #jaegerGrpc()} as is; {@link
+ * #jaegerUdp} binds a UDP port of its own.
  *
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
  * {@link SpanWriter#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
@@ -36,6 +41,8 @@ public final class Collector implements AutoCloseable {
   private final HttpService zipkinHttp;
   private final HttpService jaegerThriftHttp;
   private final GrpcService jaegerGrpc;
+  private final List<JaegerUdpReceiver> udpReceivers = new ArrayList<>();
+  private boolean closed;
 
   private Collector(Builder builder) {
     meters = new Meters(builder.meterRegistry);
@@ -108,9 +115,38 @@ public final class Collector implements AutoCloseable {
   }
 
   /**
+   * Binds a UDP socket to {@code address} (port 0 picks a free one) and receives the Jaeger agent's
+   * datagrams on it, on a thread of its own: each one Thrift {@code Agent.emitBatch} call in {@code
+   * protocol}, {@link JaegerThriftDecoder#COMPACT compact} as every Jaeger client's UdpSender sends
+   * to port 6831, or {@link JaegerThriftDecoder#BINARY binary} as to port 6832. Their spans go
+   * through the same validation and queues as a request's; a datagram whose spans are not stored
+   * cannot be answered, so it is counted in {@code ariadne.collector.datagrams.dropped} by {@code
+   * reason} and logged (at most a line every ten seconds). Closing the collector closes the
+   * receiver.
+   *
+   * @throws IOException if the socket cannot be bound, such as when the port is in use
+   * @throws IllegalStateException if the collector is closed
+   */
+  public JaegerUdpReceiver jaegerUdp(JaegerThriftDecoder protocol, InetSocketAddress address)
+      throws IOException {
+    requireNonNull(protocol, "protocol");
+    requireNonNull(address, "address");
+    synchronized (udpReceivers) {
+      if (closed) {
+        throw new IllegalStateException("the collector is closed");
+      }
+      JaegerUdpReceiver receiver = JaegerUdpReceiver.start(ingest, meters, intake, protocol,
+          address);
+      udpReceivers.add(receiver);
+      return receiver;
+    }
+  }
+
+  /**
    * Begins the drain: from now on every new request is refused at once with 503 / {@code
-   * UNAVAILABLE} and a retry hint, so that its client sends it again later or elsewhere; the
-   * requests already taken go on, and are acknowledged once stored.
+   * UNAVAILABLE} and a retry hint, so that its client sends it again later or elsewhere, and every
+   * new UDP datagram is dropped and counted (reason {@code stopping}); the requests and datagrams
+   * already taken go on, and the requests are acknowledged once stored.
    */
   public void drain() {
     intake.drain();
@@ -131,14 +167,18 @@ public final class Collector implements AutoCloseable {
 
   /**
    * Stops taking requests (later ones answer 503 / {@code UNAVAILABLE} with a retry hint), answers
-   * uploads whose body is still arriving the same way (nothing of them is stored), finishes
-   * decoding and writing the requests already taken, waiting up to ten seconds for each, and
-   * removes the collector's meters.
+   * uploads whose body is still arriving the same way (nothing of them is stored), closes the UDP
+   * receivers, finishes decoding and writing the requests already taken, waiting up to ten seconds
+   * for each, and removes the collector's meters.
    */
   @Override
   public void close() {
     intake.drain();
     intake.cutArriving();
+    synchronized (udpReceivers) {
+      closed = true;
+      udpReceivers.forEach(JaegerUdpReceiver::close);
+    }
     ingest.close();
     meters.close();
   }

@@ -59,7 +59,8 @@ final class Ingest implements AutoCloseable {
   /** A writer stops adding requests to a batch once it holds this many spans. */
   static final int MAX_BATCH_SPANS = 8192;
   private static final long CLOSE_TIMEOUT_SECONDS = 10;
-  private static final Outcome CLOSED = Outcome.failed(Kind.UNAVAILABLE, "the collector is closed");
+  private static final String CLOSED_MESSAGE = "the collector is closed";
+  private static final Outcome CLOSED = Outcome.failed(Kind.UNAVAILABLE, CLOSED_MESSAGE);
   /** How often storage writes that keep failing are reported at most. */
   private static final Duration FAILURE_REPORT_INTERVAL = Duration.ofMinutes(1);
   /** Tells a writer to stop; queued after every real request when closing. */
@@ -209,13 +210,13 @@ final class Ingest implements AutoCloseable {
     }
     if (valid > maxQueuedSpans) {
       counters.refused.increment(valid);
-      result.complete(Outcome.failed(Kind.TOO_LARGE, "request has " + valid
+      result.complete(Outcome.notStored(Kind.TOO_LARGE, valid, "request has " + valid
           + " valid spans, more than maxQueuedSpans (" + maxQueuedSpans + ")"));
       return;
     }
     if (!reserve(queuedSpans, valid, maxQueuedSpans)) {
       counters.refused.increment(valid);
-      result.complete(Outcome.failed(Kind.REFUSED,
+      result.complete(Outcome.notStored(Kind.REFUSED, valid,
           "the collector is busy: the ingest queue is at maxQueuedSpans (" + maxQueuedSpans
               + "); retry later"));
       return;
@@ -305,11 +306,18 @@ final class Ingest implements AutoCloseable {
     }
   }
 
+  /** Completes each request of {@code batch} as not stored, with {@code outcome}'s kind. */
   private void fail(List<Pending> batch, Outcome outcome) {
     for (Pending pending : batch) {
-      meters.spans(pending.protocol).failed.increment(pending.checked.spans().size());
-      pending.result.complete(outcome);
+      int spans = pending.checked.spans().size();
+      meters.spans(pending.protocol).failed.increment(spans);
+      pending.result.complete(Outcome.notStored(outcome.kind(), spans, outcome.message()));
     }
+  }
+
+  /** Whether {@code outcome} says the collector was closed, rather than that storage failed. */
+  static boolean closed(Outcome outcome) {
+    return outcome.kind() == Kind.UNAVAILABLE && outcome.message().equals(CLOSED_MESSAGE);
   }
 
   /**

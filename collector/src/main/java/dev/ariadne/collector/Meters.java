@@ -100,6 +100,18 @@ final class Meters implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * A counter of {@code protocol} and the other tags, {@code key, value, ...}; one a receiver
+   * creates, not one every collector has.
+   */
+  Counter counter(String name, String description, Protocol protocol, String... tags) {
+    return register(Counter.builder(PREFIX + name)
+        .description(description)
+        .tag("protocol", protocol.tag())
+        .tags(tags)
+        .register(registry));
+  }
+
   /** Records one {@code Storage.write} call. */
   void storageWrite(boolean succeeded, long nanos) {
     (succeeded ? writesSucceeded : writesFailed).record(nanos, TimeUnit.NANOSECONDS);

@@ -9,9 +9,11 @@ import java.util.Locale;
 /**
  * How the collector answered one request, before a receiver renders it in its protocol. {@code
  * message} names the problem (or, for {@link Kind#ACCEPTED}, the spans that were rejected) and
- * quotes request text: it is untrusted.
+ * quotes request text: it is untrusted. {@code notStored} counts the valid spans of a request that
+ * was decoded and then not stored (refused, over a limit, storage failed, the collector closed);
+ * the UDP receivers, which cannot answer, count them as dropped.
  */
-record Outcome(Kind kind, int accepted, int rejected, String message) {
+record Outcome(Kind kind, int accepted, int rejected, int notStored, String message) {
 
   /** What happened, with the HTTP status and the gRPC status code that say it. */
   enum Kind {
@@ -64,14 +66,19 @@ record Outcome(Kind kind, int accepted, int rejected, String message) {
   }
 
   static Outcome accepted(int accepted, int rejected, String message) {
-    return new Outcome(Kind.ACCEPTED, accepted, rejected, message);
+    return new Outcome(Kind.ACCEPTED, accepted, rejected, 0, message);
   }
 
   static Outcome failed(Kind kind, String message) {
-    return new Outcome(kind, 0, 0, message);
+    return new Outcome(kind, 0, 0, 0, message);
+  }
+
+  /** A request whose {@code spans} valid spans were decoded and then not stored. */
+  static Outcome notStored(Kind kind, int spans, String message) {
+    return new Outcome(kind, 0, 0, spans, message);
   }
 
   static Outcome invalid(int rejected, String message) {
-    return new Outcome(Kind.INVALID, 0, rejected, message);
+    return new Outcome(Kind.INVALID, 0, rejected, 0, message);
   }
 }

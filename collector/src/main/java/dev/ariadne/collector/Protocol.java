@@ -7,7 +7,11 @@ enum Protocol {
   ZIPKIN_JSON("zipkin_json"),
   ZIPKIN_PROTO3("zipkin_proto3"),
   JAEGER_THRIFT("jaeger_thrift"),
-  JAEGER_PROTO("jaeger_proto");
+  JAEGER_PROTO("jaeger_proto"),
+  /** Jaeger's {@code emitBatch} datagrams in the compact protocol, to the agent's port 6831. */
+  JAEGER_COMPACT("jaeger_compact"),
+  /** Jaeger's {@code emitBatch} datagrams in the binary protocol, to the agent's port 6832. */
+  JAEGER_BINARY("jaeger_binary");
 
   private final String tag;
 

@@ -1,7 +1,8 @@
 /**
- * The collector: receivers for OTLP/HTTP, OTLP/gRPC, Zipkin, Jaeger Thrift over HTTP and Jaeger
- * gRPC, validation and limits, and the bounded ingest pipeline that writes to storage and
- * acknowledges only what storage took. {@link dev.ariadne.collector.Collector} is the entry point;
- * the rest is package-private.
+ * The collector: receivers for OTLP/HTTP, OTLP/gRPC, Zipkin, Jaeger Thrift over HTTP, Jaeger gRPC
+ * and the Jaeger agent's UDP ports, validation and limits, and the bounded ingest pipeline that
+ * writes to storage and acknowledges only what storage took. {@link dev.ariadne.collector.Collector}
+ * is the entry point, and {@link dev.ariadne.collector.JaegerUdpReceiver} the handle of a UDP port
+ * it binds; the rest is package-private.
  */
 package dev.ariadne.collector;

@@ -67,7 +67,7 @@ class CollectorTest {
         .extracting(counter -> counter.getId().getTag("protocol"))
         .containsExactlyInAnyOrder(
             "otlp_http", "otlp_grpc", "zipkin_json", "zipkin_proto3", "jaeger_thrift",
-            "jaeger_proto");
+            "jaeger_proto", "jaeger_compact", "jaeger_binary");
     assertThat(registry.get("ariadne.collector.queue.capacity").gauge().value())
         .isEqualTo(100_000);
 

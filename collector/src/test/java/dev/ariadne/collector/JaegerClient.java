@@ -16,6 +16,7 @@ import io.jaegertracing.internal.metrics.InMemoryMetricsFactory;
 import io.jaegertracing.internal.metrics.Metrics;
 import io.jaegertracing.internal.reporters.RemoteReporter;
 import io.jaegertracing.internal.samplers.ConstSampler;
+import io.jaegertracing.spi.Sender;
 import io.jaegertracing.thrift.internal.senders.HttpSender;
 import io.opentracing.References;
 import io.opentracing.propagation.Format;
@@ -23,11 +24,11 @@ import io.opentracing.propagation.TextMapAdapter;
 import io.opentracing.tag.Tags;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.thrift.transport.TTransportException;
 
 /**
  * Sends the {@link InteropTrace} with the Jaeger Java client, the Jaeger way: each service has its
- * own tracer whose RemoteReporter posts Thrift batches with HttpSender; the frontend's root span
+ * own tracer whose RemoteReporter hands Thrift batches to a {@link Sender} (HttpSender posts them,
+ * UdpSender sends them as the agent's datagrams); the frontend's root span
  * crosses to the cart in the client's own {@code uber-trace-id} header, and a third span in the
  * frontend follows from the root.
  */
@@ -50,10 +51,23 @@ final class JaegerClient {
       long reported,
       long failed) {}
 
+  /** Makes one tracer's sender. */
+  interface Senders {
+    Sender create() throws Exception;
+  }
+
   private JaegerClient() {}
 
-  /** Sends the trace to {@code endpoint}, such as {@code http://127.0.0.1:14268/api/traces}. */
-  static Sent send(String endpoint, boolean traceId128Bit) throws TTransportException {
+  /**
+   * Sends the trace with HttpSender to {@code endpoint}, such as {@code
+   * http://127.0.0.1:14268/api/traces}.
+   */
+  static Sent send(String endpoint, boolean traceId128Bit) throws Exception {
+    return send(() -> new HttpSender.Builder(endpoint).build(), traceId128Bit);
+  }
+
+  /** Sends the trace through senders from {@code senders}, one per service. */
+  static Sent send(Senders senders, boolean traceId128Bit) throws Exception {
     InMemoryMetricsFactory frontendMetrics = new InMemoryMetricsFactory();
     InMemoryMetricsFactory cartMetrics = new InMemoryMetricsFactory();
     Map<String, String> headers = new HashMap<>();
@@ -63,8 +77,9 @@ final class JaegerClient {
     Map<String, Object> frontendTags;
     Map<String, Object> cartTags;
     try (JaegerTracer frontend =
-            tracer(InteropTrace.FRONTEND, endpoint, traceId128Bit, frontendMetrics);
-        JaegerTracer cart = tracer(InteropTrace.CART, endpoint, traceId128Bit, cartMetrics)) {
+            tracer(InteropTrace.FRONTEND, senders.create(), traceId128Bit, frontendMetrics);
+        JaegerTracer cart =
+            tracer(InteropTrace.CART, senders.create(), traceId128Bit, cartMetrics)) {
       frontendTags = Map.copyOf(frontend.tags());
       cartTags = Map.copyOf(cart.tags());
       root = frontend.buildSpan("GET /checkout")
@@ -111,12 +126,12 @@ final class JaegerClient {
     return metrics.getCounter("jaeger_tracer_reporter_spans", "result=" + result);
   }
 
-  private static JaegerTracer tracer(String service, String endpoint, boolean traceId128Bit,
-      InMemoryMetricsFactory metricsFactory) throws TTransportException {
+  private static JaegerTracer tracer(String service, Sender sender, boolean traceId128Bit,
+      InMemoryMetricsFactory metricsFactory) {
     Metrics metrics = new Metrics(metricsFactory);
     JaegerTracer.Builder builder = new JaegerTracer.Builder(service)
         .withReporter(new RemoteReporter.Builder()
-            .withSender(new HttpSender.Builder(endpoint).build())
+            .withSender(sender)
             .withMetrics(metrics)
             .build())
         .withSampler(new ConstSampler(true))

@@ -19,6 +19,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.memory.MemoryStorage;
 import io.jaegertracing.internal.JaegerSpanContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ class JaegerInteropTest {
     JaegerClient.Sent sent = JaegerClient.send(server.httpUri() + "/api/traces", true);
 
     assertThat(sent.root().getTraceIdHigh()).as("a 128-bit trace ID").isNotZero();
-    assertStored(sent);
+    assertStored(sent, server.memory);
     assertThat(server.count("spans.accepted", Protocol.JAEGER_THRIFT)).isEqualTo(accepted + 3);
   }
 
@@ -52,10 +53,11 @@ class JaegerInteropTest {
     JaegerClient.Sent sent = JaegerClient.send(server.httpUri() + "/api/traces", false);
 
     assertThat(sent.root().getTraceIdHigh()).isZero();
-    assertStored(sent);
+    assertStored(sent, server.memory);
   }
 
-  static void assertStored(JaegerClient.Sent sent) {
+  /** {@code sent} is in {@code storage} as sent. */
+  static void assertStored(JaegerClient.Sent sent, MemoryStorage storage) {
     assertThat(sent.reported()).as("spans the client reported as sent").isEqualTo(3);
     assertThat(sent.failed()).as("spans the client failed to send").isZero();
     assertThat(sent.headers()).containsOnlyKeys("uber-trace-id");
@@ -63,7 +65,7 @@ class JaegerInteropTest {
     JaegerSpanContext rootContext = sent.root();
     TraceId traceId = new TraceId(rootContext.getTraceIdHigh(), rootContext.getTraceIdLow());
     long rootId = rootContext.getSpanId();
-    List<Span> spans = server.memory.trace(traceId);
+    List<Span> spans = storage.trace(traceId);
     assertThat(spans).hasSize(3).allSatisfy(span -> {
       assertThat(span.traceId()).isEqualTo(traceId);
       assertThat(span.scope()).isEqualTo(Scope.UNKNOWN);
