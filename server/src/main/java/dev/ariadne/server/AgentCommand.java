@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class AgentCommand implements Callable<Integer> {
+  private static final String RECEIVERS = ServerCommand.RECEIVERS + ", jaeger-compact, jaeger-binary";
+
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
 
@@ -57,7 +59,13 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--jaeger-grpc-port", paramLabel = "PORT", description = "Jaeger gRPC receiver (default: 14250).")
   String jaegerGrpcPort;
 
-  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + ServerCommand.RECEIVERS + ".")
+  @Option(names = "--jaeger-compact-port", paramLabel = "PORT", description = "Jaeger agent's UDP port, compact Thrift (default: 6831).")
+  String jaegerCompactPort;
+
+  @Option(names = "--jaeger-binary-port", paramLabel = "PORT", description = "Jaeger agent's UDP port, binary Thrift (default: 6832).")
+  String jaegerBinaryPort;
+
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set agent.forward-timeout=3s).")
@@ -112,7 +120,9 @@ final class AgentCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
     putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
-    flags.putAll(ServerCommand.disabled(disable));
+    putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
+    putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
+    flags.putAll(ServerCommand.disabled(disable, Settings.AGENT_DEFAULTS, RECEIVERS));
     flags.putAll(set);
     return flags;
   }

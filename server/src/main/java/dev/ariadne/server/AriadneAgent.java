@@ -8,12 +8,16 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.agent.Agent;
 import dev.ariadne.collector.Collector;
+import dev.ariadne.collector.JaegerUdpReceiver;
+import dev.ariadne.model.jaeger.JaegerThriftDecoder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The local agent: a collector over the {@link Agent}'s forwarder, with the all-in-one server's
- * receivers on the same ports, Jaeger's sampling endpoint on 5778 and {@code /metrics} and {@code
+ * receivers on the same ports and the Jaeger agent's UDP ports (6831 compact, 6832 binary),
+ * Jaeger's sampling endpoint on 5778 and {@code /metrics} and {@code
  * /health} on 14271. An ingest request is answered once the collector it forwards to has
  * acknowledged its spans. {@link #close()} drains as the server does.
  */
@@ -30,14 +35,17 @@ final class AriadneAgent implements AutoCloseable {
   private final Agent agent;
   private final Collector collector;
   private final Map<String, Server> servers;
+  private final Map<String, JaegerUdpReceiver> udp;
   private final PrometheusMeterRegistry registry;
 
   private AriadneAgent(AgentConfig config, Agent agent, Collector collector,
-      Map<String, Server> servers, PrometheusMeterRegistry registry) {
+      Map<String, Server> servers, Map<String, JaegerUdpReceiver> udp,
+      PrometheusMeterRegistry registry) {
     this.config = config;
     this.agent = agent;
     this.collector = collector;
     this.servers = servers;
+    this.udp = udp;
     this.registry = registry;
   }
 
@@ -108,15 +116,36 @@ final class AriadneAgent implements AutoCloseable {
     builders.forEach((name, b) -> servers.put(name, b.build()));
     Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
     servers.forEach((name, server) -> started.put(name, server.start()));
+    Map<String, JaegerUdpReceiver> udp = new LinkedHashMap<>();
     try {
       CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
+      udp(udp, config, collector, "Jaeger compact (UDP, emitBatch)", config.jaegerCompact(),
+          JaegerThriftDecoder.COMPACT);
+      udp(udp, config, collector, "Jaeger binary (UDP, emitBatch)", config.jaegerBinary(),
+          JaegerThriftDecoder.BINARY);
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();
       agent.close();
-      throw AriadneServer.notListening(servers, started, e);
+      throw e instanceof StartException ? e : AriadneServer.notListening(servers, started, e);
     }
-    return new AriadneAgent(config, agent, collector, servers, registry);
+    return new AriadneAgent(config, agent, collector, servers, udp, registry);
+  }
+
+  /** Opens the UDP port of {@code receiver}, if it is enabled, as {@code name}. */
+  private static void udp(Map<String, JaegerUdpReceiver> udp, AgentConfig config,
+      Collector collector, String name, ServerConfig.Receiver receiver,
+      JaegerThriftDecoder protocol) {
+    if (!receiver.enabled()) {
+      return;
+    }
+    InetSocketAddress address = new InetSocketAddress(config.host(), receiver.port());
+    try {
+      udp.put(name, collector.jaegerUdp(protocol, address));
+    } catch (IOException e) {
+      throw new StartException("cannot listen on " + address.getHostString() + ":"
+          + address.getPort() + " for " + name, e);
+    }
   }
 
   private static ServerBuilder builder(AgentConfig config, int port) {
@@ -127,6 +156,7 @@ final class AriadneAgent implements AutoCloseable {
   Map<String, Integer> ports() {
     Map<String, Integer> ports = new LinkedHashMap<>();
     servers.forEach((name, server) -> ports.put(name, server.activeLocalPort()));
+    udp.forEach((name, receiver) -> ports.put(name, receiver.localAddress().getPort()));
     return ports;
   }
 

@@ -113,19 +113,23 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
     putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
-    flags.putAll(disabled(disable));
+    flags.putAll(disabled(disable, Settings.DEFAULTS, RECEIVERS));
     flags.putAll(set);
     return flags;
   }
 
-  /** The settings that turn off the receivers named by {@code --disable}. */
-  static Map<String, String> disabled(List<String> receivers) throws ConfigException {
+  /**
+   * The settings that turn off the receivers named by {@code --disable}, of those whose {@code
+   * receivers.NAME.enabled} is in {@code defaults}; {@code known} names them.
+   */
+  static Map<String, String> disabled(List<String> receivers, Map<String, String> defaults,
+      String known) throws ConfigException {
     Map<String, String> flags = new LinkedHashMap<>();
     for (String receiver : receivers) {
       String key = "receivers." + receiver.trim() + ".enabled";
-      if (!Settings.DEFAULTS.containsKey(key)) {
+      if (!defaults.containsKey(key)) {
         throw new ConfigException(
-            "--disable: \"" + receiver + "\" is not a receiver (expected: " + RECEIVERS + ")");
+            "--disable: \"" + receiver + "\" is not a receiver (expected: " + known + ")");
       }
       flags.put(key, "false");
     }

@@ -109,6 +109,10 @@ final class Settings {
     d.put("agent.forward-max-bytes", "4194304");
     d.put("agent.sampling-port", "5778");
     d.put("agent.admin-port", "14271");
+    d.put("receivers.jaeger-compact.enabled", "true");
+    d.put("receivers.jaeger-compact.port", "6831");
+    d.put("receivers.jaeger-binary.enabled", "true");
+    d.put("receivers.jaeger-binary.port", "6832");
     DEFAULTS.forEach((key, value) -> {
       if (key.startsWith("receivers.") || key.startsWith("collector.")
           || key.startsWith("shutdown.")) {

@@ -88,6 +88,20 @@ class AgentCommandTest {
   }
 
   @Test
+  void theAgentDisablesItsUdpReceiversAndNamesThemAmongTheKnown() throws Exception {
+    AgentCommand command = new AgentCommand();
+    new CommandLine(command).parseArgs("--disable", "jaeger-compact,jaeger-binary");
+    assertThat(command.flags()).containsEntry("receivers.jaeger-compact.enabled", "false")
+        .containsEntry("receivers.jaeger-binary.enabled", "false");
+
+    AgentCommand unknown = new AgentCommand();
+    new CommandLine(unknown).parseArgs("--disable", "jaeger");
+    assertThatThrownBy(unknown::flags).hasMessage("--disable: \"jaeger\" is not a receiver"
+        + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc,"
+        + " jaeger-compact, jaeger-binary)");
+  }
+
+  @Test
   void aServerSettingIsUnknownToTheAgent() {
     assertThatThrownBy(() -> config(Map.of("agent.collector-endpoint", "http://c:4318",
         "storage", "memory")))

@@ -41,8 +41,8 @@ class AgentProcessTest {
     Process agent = start("agent", "--collector-endpoint", "http://127.0.0.1:4318",
         "--host", "127.0.0.1", "--sampling-port", "0", "--admin-port", "0",
         "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0",
-        "--jaeger-thrift-http-port", "0", "--jaeger-grpc-port", "0",
-        "--set", "shutdown.drain-seconds=1");
+        "--jaeger-thrift-http-port", "0", "--jaeger-grpc-port", "0", "--jaeger-compact-port", "0",
+        "--jaeger-binary-port", "0", "--set", "shutdown.drain-seconds=1");
     List<String> lines = new ArrayList<>();
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {

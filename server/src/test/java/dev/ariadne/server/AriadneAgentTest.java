@@ -9,6 +9,11 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.sdk.SdkTracerProvider;
 import dev.ariadne.sdk.data.Resource;
 import dev.ariadne.sdk.export.SimpleSpanProcessor;
+import io.jaegertracing.internal.JaegerSpan;
+import io.jaegertracing.internal.JaegerTracer;
+import io.jaegertracing.internal.reporters.RemoteReporter;
+import io.jaegertracing.internal.samplers.ConstSampler;
+import io.jaegertracing.thrift.internal.senders.UdpSender;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -55,6 +60,8 @@ class AriadneAgentTest {
         "receivers.jaeger-thrift-http.port", "0",
         "shutdown.drain-seconds", "1"));
     agentFlags.put("receivers.jaeger-grpc.port", "0");
+    agentFlags.put("receivers.jaeger-compact.port", "0");
+    agentFlags.put("receivers.jaeger-binary.port", "0");
     agent = AriadneAgent.start(
         AgentConfig.from(Settings.load(Settings.AGENT_DEFAULTS, null, Map.of(), agentFlags)));
   }
@@ -96,6 +103,29 @@ class AriadneAgentTest {
   }
 
   @Test
+  void spansJaegerClientsUdpSenderReportsToTheAgentAreStoredByTheServer() throws Exception {
+    UdpSender sender = new UdpSender("127.0.0.1",
+        agent.ports().get("Jaeger compact (UDP, emitBatch)"), 0);
+    JaegerTracer tracer = new JaegerTracer.Builder("inventory")
+        .withSampler(new ConstSampler(true))
+        .withReporter(new RemoteReporter.Builder().withSender(sender).build())
+        .build();
+    JaegerSpan span = tracer.buildSpan("GET /stock").start();
+    span.finish();
+    tracer.close(); // flushes the reporter: the datagram is sent
+
+    TraceId traceId = new TraceId(span.context().getTraceIdHigh(), span.context().getTraceIdLow());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.storage().trace(traceId).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(server.storage().trace(traceId)).singleElement().satisfies(s -> {
+      assertThat(s.name()).isEqualTo("GET /stock");
+      assertThat(s.serviceName()).isEqualTo("inventory");
+    });
+  }
+
+  @Test
   void theStartUpLinesSayWhereItListensAndWhereSpansGo() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     agent.printEndpoints(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -106,6 +136,8 @@ class AriadneAgentTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .containsPattern("  OTLP gRPC +port \\d+\n")
         .containsPattern("  Jaeger sampling \\(GET /sampling\\) +port \\d+\n")
+        .containsPattern("  Jaeger compact \\(UDP, emitBatch\\) +port \\d+\n")
+        .containsPattern("  Jaeger binary \\(UDP, emitBatch\\) +port \\d+\n")
         .containsPattern("  admin \\(/metrics, /health\\) +port \\d+\n")
         .contains("ariadne agent: forwarding spans to " + upstream
             + " (OTLP/HTTP, /v1/traces), adding the tags [zone]\n")
