@@ -56,8 +56,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * A builder of an agent that forwards to the collector at {@code collectorEndpoint}, its OTLP/HTTP
-   * base URL ({@code http://collector:4318}): spans go to its {@code /v1/traces}.
+   * A builder of an agent that forwards to the collector at {@code collectorEndpoint}, its
+   * OTLP/HTTP base URL ({@code http://collector:4318}): spans go to its {@code /v1/traces}.
    *
    * @throws IllegalArgumentException if it is not an absolute http or https URL with a host
    */

@@ -42,7 +42,8 @@ final class ForwardMeters {
         .description("Spans the upstream collector acknowledged")
         .register(registry);
     rejected = Counter.builder(PREFIX + "spans.rejected")
-        .description("Spans the upstream collector acknowledged but rejected (OTLP partial success)")
+        .description(
+            "Spans the upstream collector acknowledged but rejected (OTLP partial success)")
         .register(registry);
     notForwarded = Counter.builder(PREFIX + "spans.not.forwarded")
         .description("Spans the upstream collector did not acknowledge; their clients were"

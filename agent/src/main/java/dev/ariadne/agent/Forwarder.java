@@ -35,14 +35,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A {@link SpanWriter} that hands spans on to a collector elsewhere: each write is sent as OTLP/HTTP
- * protobuf, gzipped, to {@code <endpoint>/v1/traces}, in as many requests as keep each within
- * {@code maxRequestBytes} before gzip (the upstream's {@code collector.max-request-bytes}), and
- * returns once every request was acknowledged. A request answered 429, 502, 503 or 504, or not
- * answered at all, is sent again after an exponential backoff with jitter, or after the upstream's
- * {@code Retry-After}, while the write's {@code timeout} allows; any other answer fails the write
- * at once. A failed write throws {@link UpstreamException} naming the upstream's answer, which the
- * collector tells its clients. Thread-safe: writer threads call it at once.
+ * A {@link SpanWriter} that hands spans on to a collector elsewhere: each write is sent as
+ * OTLP/HTTP protobuf, gzipped, to {@code <endpoint>/v1/traces}, in as many requests as keep each
+ * within {@code maxRequestBytes} before gzip (the upstream's {@code collector.max-request-bytes}),
+ * and returns once every request was acknowledged. A request answered 429, 502, 503 or 504, or not
+ * answered at all, is sent again after an exponential backoff with jitter, or after the
+ * upstream's {@code Retry-After} when it asks for longer, while the write's {@code timeout}
+ * allows; any other answer fails the write at once. A failed write throws {@link
+ * UpstreamException} naming the upstream's answer, which the collector tells its clients.
+ * Thread-safe: writer threads call it at once.
  */
 final class Forwarder implements SpanWriter {
   private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
@@ -128,6 +129,10 @@ final class Forwarder implements SpanWriter {
     for (int attempt = 1; ; attempt++) {
       long start = System.nanoTime();
       long remaining = deadline - start;
+      if (remaining <= 0) {
+        throw new UpstreamException("the forward timeout (" + timeout.toMillis()
+            + " ms) was over before all of the write was sent to the collector at " + upstream);
+      }
       String failure;
       Duration retryAfter = null;
       try {
@@ -135,7 +140,7 @@ final class Forwarder implements SpanWriter {
             .post(PATH)
             .header(HttpHeaderNames.CONTENT_ENCODING, "gzip")
             .content(MediaType.PROTOBUF, gzipped)
-            .responseTimeout(Duration.ofNanos(Math.max(remaining, 1)))
+            .responseTimeout(Duration.ofNanos(remaining))
             .execute()
             .aggregate()
             .join();
@@ -158,7 +163,10 @@ final class Forwarder implements SpanWriter {
         meters.request(ForwardMeters.Outcome.UNREACHABLE, System.nanoTime() - start);
         failure = "could not reach the collector at " + upstream + ": " + reason(e);
       }
-      Duration wait = retryAfter != null ? retryAfter : backoff(attempt);
+      Duration wait = backoff(attempt);
+      if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+        wait = retryAfter;
+      }
       if (System.nanoTime() + wait.toNanos() >= deadline) {
         throw new UpstreamException(failure + " (sent " + attempt + " time"
             + (attempt == 1 ? "" : "s") + "; no time left to retry within the forward timeout, "
@@ -259,7 +267,8 @@ final class Forwarder implements SpanWriter {
 
   /** The wait before the retry after {@code attempt}: exponential, with jitter (half to all). */
   private static Duration backoff(int attempt) {
-    long max = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 20));
+    long max = Math.min(MAX_BACKOFF.toMillis(),
+        FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 20));
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
   }
 

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Real clients send to the agent; the spans arrive at the upstream collector as the agent took them. */
+/**
+ * Real clients send to the agent; the spans arrive at the upstream collector as the agent took
+ * them.
+ */
 class ForwardTest {
   @RegisterExtension
   @Order(1)

@@ -47,7 +47,8 @@ class ResourceTagsTest {
         .apply(List.of(span(1, unnamed))).get(0);
 
     assertThat(tagged.serviceName()).isEqualTo("legacy");
-    assertThat(tagged.resource().attributes()).containsExactly(Attribute.of("service.name", "legacy"));
+    assertThat(tagged.resource().attributes())
+        .containsExactly(Attribute.of("service.name", "legacy"));
   }
 
   @Test

@@ -36,7 +36,8 @@ class SamplingProxyTest {
         asked.add(service);
         return "checkout".equals(service)
             ? HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
-                "{\"strategyType\":\"PROBABILISTIC\",\"probabilisticSampling\":{\"samplingRate\":0.25}}")
+                "{\"strategyType\":\"PROBABILISTIC\","
+                    + "\"probabilisticSampling\":{\"samplingRate\":0.25}}")
             : HttpResponse.of(HttpStatus.NOT_FOUND, MediaType.PLAIN_TEXT_UTF_8,
                 "no strategy for " + service);
       });
@@ -80,7 +81,8 @@ class SamplingProxyTest {
     AggregatedHttpResponse response = get(agent, "/sampling");
 
     assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-    assertThat(response.contentUtf8()).isEqualTo("a service is required: GET /sampling?service=NAME");
+    assertThat(response.contentUtf8())
+        .isEqualTo("a service is required: GET /sampling?service=NAME");
   }
 
   @Test

@@ -33,7 +33,8 @@ final class TestSpans {
    */
   static ExportTraceServiceRequest request(
       TraceId traceId, int count, String service, String... resourceAttributes) {
-    Resource.Builder resource = Resource.newBuilder().addAttributes(attribute("service.name", service));
+    Resource.Builder resource =
+        Resource.newBuilder().addAttributes(attribute("service.name", service));
     for (int i = 0; i < resourceAttributes.length; i += 2) {
       resource.addAttributes(attribute(resourceAttributes[i], resourceAttributes[i + 1]));
     }

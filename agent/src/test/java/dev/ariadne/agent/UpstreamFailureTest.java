@@ -109,7 +109,8 @@ class UpstreamFailureTest {
     assertThat(response.status()).isEqualTo(HttpStatus.OK);
     assertThat(upstream.memory.trace(traceId)).hasSize(200);
     assertThat(upstream.requests).hasSizeGreaterThan(1)
-        .allSatisfy(request -> assertThat(request.inflatedBytes()).isLessThanOrEqualTo(MAX_REQUEST_BYTES));
+        .allSatisfy(request ->
+            assertThat(request.inflatedBytes()).isLessThanOrEqualTo(MAX_REQUEST_BYTES));
   }
 
   @Test

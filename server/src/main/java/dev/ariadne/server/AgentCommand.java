@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class AgentCommand implements Callable<Integer> {
-  private static final String RECEIVERS = ServerCommand.RECEIVERS + ", jaeger-compact, jaeger-binary";
+  private static final String RECEIVERS =
+      ServerCommand.RECEIVERS + ", jaeger-compact, jaeger-binary";
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;

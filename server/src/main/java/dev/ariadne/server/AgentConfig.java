@@ -36,7 +36,8 @@ record AgentConfig(
     Duration requestTimeout,
     int drainSeconds) {
 
-  private static final String URL = "an http or https URL with a host, such as http://collector:4318";
+  private static final String URL =
+      "an http or https URL with a host, such as http://collector:4318";
   private static final String TAGS =
       "key=value pairs, comma-separated, such as host.name=web-1,cloud.region=eu-west-1";
 
@@ -121,8 +122,8 @@ record AgentConfig(
     for (String pair : s.get("agent.tags").split(",", -1)) {
       if (pair.isBlank()) continue;
       int equals = pair.indexOf('=');
-      if (equals <= 0 || pair.substring(0, equals).isBlank()
-          || tags.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim()) != null) {
+      String key = equals < 0 ? "" : pair.substring(0, equals).trim();
+      if (key.isEmpty() || tags.put(key, pair.substring(equals + 1).trim()) != null) {
         throw s.invalid("agent.tags", TAGS + ", each key once");
       }
     }

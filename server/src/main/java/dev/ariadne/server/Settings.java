@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ariadne.agent.Agent;
 import dev.ariadne.query.QueryApi;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -105,8 +106,8 @@ final class Settings {
     d.put("agent.collector-endpoint", "");
     d.put("agent.sampling-endpoint", "");
     d.put("agent.tags", "");
-    d.put("agent.forward-timeout", "5s");
-    d.put("agent.forward-max-bytes", "4194304");
+    d.put("agent.forward-timeout", Agent.DEFAULT_FORWARD_TIMEOUT.toSeconds() + "s");
+    d.put("agent.forward-max-bytes", Integer.toString(Agent.DEFAULT_MAX_REQUEST_BYTES));
     d.put("agent.sampling-port", "5778");
     d.put("agent.admin-port", "14271");
     d.put("receivers.jaeger-compact.enabled", "true");
