@@ -4,7 +4,7 @@ package dev.ariadne.model.internal;
  * Half of a surrogate pair alone, which JSON's {@code \u005cu} escapes can write ({@code
  * "\u005cud800"}) and no UTF-8 can hold: the JSON decoders read each as U+FFFD, as a decoder reads
  * bytes that are not UTF-8, so that what is stored, listed and answered is text every encoder
- * writes the same.
+ * writes the same. The OTLP encoder writes them so too.
  */
 public final class LoneSurrogates {
   public static final char REPLACEMENT = '\ufffd';
@@ -32,5 +32,25 @@ public final class LoneSurrogates {
         chars[i] = REPLACEMENT;
       }
     }
+  }
+
+  /**
+   * The text with each surrogate that is not half of a pair as {@link #REPLACEMENT}: the same
+   * {@code String} if it has none.
+   */
+  public static String replace(String text) {
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < length
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        char[] chars = text.toCharArray();
+        replace(chars, i, chars.length - i);
+        return new String(chars);
+      }
+    }
+    return text;
   }
 }

@@ -7,7 +7,10 @@ import dev.ariadne.model.StatusCode;
 import dev.ariadne.model.Value;
 import java.util.List;
 
-/** The mapping rules both OTLP decoders share, so protobuf and JSON give the same spans. */
+/**
+ * The mapping rules both OTLP decoders share, so protobuf and JSON give the same spans, and the
+ * encoder writes back.
+ */
 final class Otlp {
   /** An attribute's value is at depth 1; each array or key-value list adds one. */
   static final int MAX_VALUE_DEPTH = 32;
@@ -61,6 +64,27 @@ final class Otlp {
   /** The status with this OTLP number; numbers from a newer OTLP become {@code UNSET}. */
   static StatusCode statusCode(int number) {
     return number >= 0 && number < CODES.length ? CODES[number] : StatusCode.UNSET;
+  }
+
+  /** The OTLP number of a kind. */
+  static int number(SpanKind kind) {
+    return switch (kind) {
+      case UNSPECIFIED -> 0;
+      case INTERNAL -> 1;
+      case SERVER -> 2;
+      case CLIENT -> 3;
+      case PRODUCER -> 4;
+      case CONSUMER -> 5;
+    };
+  }
+
+  /** The OTLP number of a status code. */
+  static int number(StatusCode code) {
+    return switch (code) {
+      case UNSET -> 0;
+      case OK -> 1;
+      case ERROR -> 2;
+    };
   }
 
   /** An OTLP uint32 count as an int, saturating at {@link Integer#MAX_VALUE}. */

@@ -1,6 +1,7 @@
 /**
  * Decoding of OTLP trace requests ({@code ExportTraceServiceRequest}), OTLP/protobuf and OTLP/JSON,
- * into the span model. Both decoders map a request the same way:
+ * into the span model, and encoding of the model as OTLP/protobuf. Both decoders map a request the
+ * same way:
  *
  * <table>
  *   <caption>OTLP field to model</caption>
@@ -52,6 +53,13 @@
  * the {@link dev.ariadne.model.DecodeResult} carries the accepted spans, the rejected count
  * and the first few messages, for OTLP's partial success answer. An empty request, including an
  * empty body, has no spans and no errors.
+ *
+ * <p>{@link dev.ariadne.model.otlp.OtlpProtobufEncoder} writes the model back as OTLP/protobuf, for
+ * the agent's forwarding to a collector: every span a decoder of the project gives comes back
+ * from {@code OtlpProtobufDecoder} equal, grouped by resource and then scope as the request
+ * groups them. A resource whose attributes do not give its service name, or a follows-from link
+ * without {@code opentracing.ref_type=follows_from}, which no decoder makes, gets that attribute
+ * first; half of a surrogate pair alone is written as U+FFFD.
  *
  * <p>OTLP/JSON follows the OTLP rules: lowerCamelCase names (proto names also accepted), hex IDs,
  * 64-bit integers as numbers or decimal strings, enums as numbers (names also accepted), base64
