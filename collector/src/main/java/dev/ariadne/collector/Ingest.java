@@ -100,6 +100,9 @@ final class Ingest implements AutoCloseable {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final RepeatedFailure writeFailures = new RepeatedFailure(LOG, Level.WARNING,
       "Writing spans to storage", FAILURE_REPORT_INTERVAL);
+  /** An agent's writes, which forward rather than store. */
+  private final RepeatedFailure forwardFailures = new RepeatedFailure(LOG, Level.WARNING,
+      "Forwarding spans", FAILURE_REPORT_INTERVAL);
   private volatile boolean closed;
   private volatile boolean writersDone;
 
@@ -276,8 +279,9 @@ final class Ingest implements AutoCloseable {
       storage.write(spans);
       written = true;
       writeFailures.succeeded();
+      forwardFailures.succeeded();
     } catch (UpstreamException e) {
-      writeFailures.failed(e);
+      forwardFailures.failed(e);
       failure = "forwarding failed; nothing was stored: " + e.getMessage();
     } catch (IOException | RuntimeException e) {
       writeFailures.failed(e);

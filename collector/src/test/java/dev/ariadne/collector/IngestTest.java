@@ -102,6 +102,34 @@ class IngestTest {
   }
 
   @Test
+  void logsAForwardingFailureAsOneAndNotAsAStorageFailure() throws Exception {
+    List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(Ingest.class.getName());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      storage.failWith(new UpstreamException("the collector at http://upstream:4318 answered 400"));
+      assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    assertThat(logged).extracting(LogRecord::getMessage).containsExactly(
+        "Forwarding spans failed: the collector at http://upstream:4318 answered 400");
+  }
+
+  @Test
   void logsAStorageFailureWhenItStartsNotAtEveryWrite() throws Exception {
     List<LogRecord> logged = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger(Ingest.class.getName());
