@@ -175,8 +175,12 @@ class AriadneServerTest {
     }
     assertThat(jaeger.statusCode()).isEqualTo(200);
     assertThat(jaeger.body()).contains("\"serviceName\":\"inventory\"").contains("reserve stock");
-    assertThat(get(port("query"), "/metrics").body()).contains(
-        "ariadne_collector_spans_accepted_total{protocol=\"jaeger_binary\"} 1.0");
+    // Counted once the write has returned, a moment after the span became readable.
+    String accepted = "ariadne_collector_spans_accepted_total{protocol=\"jaeger_binary\"} 1.0";
+    while (!get(port("query"), "/metrics").body().contains(accepted)) {
+      assertThat(System.nanoTime()).as("the span is counted in time").isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 
   @Test
