@@ -87,6 +87,10 @@ final class Settings {
     d.put("receivers.jaeger-thrift-http.port", "14268");
     d.put("receivers.jaeger-grpc.enabled", "true");
     d.put("receivers.jaeger-grpc.port", "14250");
+    d.put("receivers.jaeger-compact.enabled", "true");
+    d.put("receivers.jaeger-compact.port", "6831");
+    d.put("receivers.jaeger-binary.enabled", "true");
+    d.put("receivers.jaeger-binary.port", "6832");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");
