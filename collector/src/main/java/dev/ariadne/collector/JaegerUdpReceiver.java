@@ -216,10 +216,13 @@ public final class JaegerUdpReceiver implements AutoCloseable {
     }
   }
 
-  /** Counts the datagram and, unless a line was logged less than the interval ago, logs it. */
+  /**
+   * Counts the datagram and, unless a line was logged less than the interval ago, logs it. Its
+   * spans are counted first, so that whoever sees the datagram counted sees them counted too.
+   */
   private void dropped(Drop drop, int spans, SocketAddress sender, String message) {
-    droppedDatagrams.get(drop).increment();
     droppedSpans.get(drop).increment(spans);
+    droppedDatagrams.get(drop).increment();
     long now = System.nanoTime();
     long before;
     synchronized (logLock) {

@@ -24,9 +24,6 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class AgentCommand implements Callable<Integer> {
-  private static final String RECEIVERS =
-      ServerCommand.RECEIVERS + ", jaeger-compact, jaeger-binary";
-
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
 
@@ -66,7 +63,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--jaeger-binary-port", paramLabel = "PORT", description = "Jaeger agent's UDP port, binary Thrift (default: 6832).")
   String jaegerBinaryPort;
 
-  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + ServerCommand.RECEIVERS + ".")
   List<String> disable = List.of();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set agent.forward-timeout=3s).")
@@ -123,7 +120,7 @@ final class AgentCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
     putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
     putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
-    flags.putAll(ServerCommand.disabled(disable, Settings.AGENT_DEFAULTS, RECEIVERS));
+    flags.putAll(ServerCommand.disabled(disable));
     flags.putAll(set);
     return flags;
   }

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -119,10 +118,16 @@ final class AriadneAgent implements AutoCloseable {
     Map<String, JaegerUdpReceiver> udp = new LinkedHashMap<>();
     try {
       CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
-      udp(udp, config, collector, "Jaeger compact (UDP, emitBatch)", config.jaegerCompact(),
-          JaegerThriftDecoder.COMPACT);
-      udp(udp, config, collector, "Jaeger binary (UDP, emitBatch)", config.jaegerBinary(),
-          JaegerThriftDecoder.BINARY);
+      if (config.jaegerCompact().enabled()) {
+        AriadneServer.listenUdp(udp, "Jaeger compact Thrift (UDP)", collector,
+            JaegerThriftDecoder.COMPACT,
+            new InetSocketAddress(config.host(), config.jaegerCompact().port()));
+      }
+      if (config.jaegerBinary().enabled()) {
+        AriadneServer.listenUdp(udp, "Jaeger binary Thrift (UDP)", collector,
+            JaegerThriftDecoder.BINARY,
+            new InetSocketAddress(config.host(), config.jaegerBinary().port()));
+      }
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();
@@ -130,22 +135,6 @@ final class AriadneAgent implements AutoCloseable {
       throw e instanceof StartException ? e : AriadneServer.notListening(servers, started, e);
     }
     return new AriadneAgent(config, agent, collector, servers, udp, registry);
-  }
-
-  /** Opens the UDP port of {@code receiver}, if it is enabled, as {@code name}. */
-  private static void udp(Map<String, JaegerUdpReceiver> udp, AgentConfig config,
-      Collector collector, String name, ServerConfig.Receiver receiver,
-      JaegerThriftDecoder protocol) {
-    if (!receiver.enabled()) {
-      return;
-    }
-    InetSocketAddress address = new InetSocketAddress(config.host(), receiver.port());
-    try {
-      udp.put(name, collector.jaegerUdp(protocol, address));
-    } catch (IOException e) {
-      throw new StartException("cannot listen on " + address.getHostString() + ":"
-          + address.getPort() + " for " + name, e);
-    }
   }
 
   private static ServerBuilder builder(AgentConfig config, int port) {

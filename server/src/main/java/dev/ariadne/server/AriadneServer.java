@@ -11,6 +11,8 @@ import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.cors.CorsServiceBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
+import dev.ariadne.collector.JaegerUdpReceiver;
+import dev.ariadne.model.jaeger.JaegerThriftDecoder;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
@@ -43,9 +45,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} drains the collector
- * (refusing new ingest requests with a retry hint until those in flight are answered, at most the
- * drain time), closes the ports, then closes the storage.
+ * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250), and the Jaeger agent's UDP ports, which
+ * the collector binds (compact Thrift on 6831, binary on 6832). {@link #close()} drains the
+ * collector (refusing new ingest requests with a retry hint until those in flight are answered, at
+ * most the drain time; datagrams meanwhile are dropped and counted), closes the ports, then closes
+ * the storage.
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
@@ -55,18 +59,21 @@ final class AriadneServer implements AutoCloseable {
   private final Analytics analytics;
   private final Collector collector;
   private final Map<String, Server> servers;
+  private final Map<String, JaegerUdpReceiver> udpReceivers;
   private final PrometheusMeterRegistry registry;
   private final Duration drainTime;
 
   private AriadneServer(
       Storage storage, String storageDescription, Analytics analytics, Collector collector,
-      Map<String, Server> servers, PrometheusMeterRegistry registry, Duration drainTime) {
+      Map<String, Server> servers, Map<String, JaegerUdpReceiver> udpReceivers,
+      PrometheusMeterRegistry registry, Duration drainTime) {
     this.drainTime = drainTime;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
     this.collector = collector;
     this.servers = servers;
+    this.udpReceivers = udpReceivers;
     this.registry = registry;
   }
 
@@ -163,6 +170,23 @@ final class AriadneServer implements AutoCloseable {
           .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
     }
 
+    Map<String, JaegerUdpReceiver> udpReceivers = new LinkedHashMap<>();
+    try {
+      if (config.jaegerCompact().enabled()) {
+        listenUdp(udpReceivers, "Jaeger compact Thrift (UDP)", collector, JaegerThriftDecoder.COMPACT,
+            new InetSocketAddress(config.host(), config.jaegerCompact().port()));
+      }
+      if (config.jaegerBinary().enabled()) {
+        listenUdp(udpReceivers, "Jaeger binary Thrift (UDP)", collector, JaegerThriftDecoder.BINARY,
+            new InetSocketAddress(config.host(), config.jaegerBinary().port()));
+      }
+    } catch (StartException e) {
+      collector.close();
+      closeQuietly(analytics);
+      closeQuietly(storage);
+      throw e;
+    }
+
     Map<String, Server> servers = new LinkedHashMap<>();
     builders.forEach((name, b) -> servers.put(name, b.build()));
     Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
@@ -177,8 +201,22 @@ final class AriadneServer implements AutoCloseable {
       throw notListening(servers, started, e);
     }
     return new AriadneServer(
-        storage, storageDescription, analytics, collector, servers, registry,
+        storage, storageDescription, analytics, collector, servers, udpReceivers, registry,
         Duration.ofSeconds(config.drainSeconds()));
+  }
+
+  /**
+   * Adds to {@code receivers} the collector's UDP receiver of {@code protocol} on {@code address},
+   * named {@code name}; or says why it cannot listen, as a TCP port would.
+   */
+  static void listenUdp(Map<String, JaegerUdpReceiver> receivers, String name,
+      Collector collector, JaegerThriftDecoder protocol, InetSocketAddress address) {
+    try {
+      receivers.put(name, collector.jaegerUdp(protocol, address));
+    } catch (IOException e) {
+      throw new StartException("cannot listen on " + address.getHostString() + ":"
+          + address.getPort() + " for " + name, e);
+    }
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
@@ -423,6 +461,7 @@ final class AriadneServer implements AutoCloseable {
   Map<String, Integer> ports() {
     Map<String, Integer> ports = new LinkedHashMap<>();
     servers.forEach((name, server) -> ports.put(name, server.activeLocalPort()));
+    udpReceivers.forEach((name, receiver) -> ports.put(name, receiver.localAddress().getPort()));
     return ports;
   }
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
           + " see docs/configuration.md."
     })
 final class ServerCommand implements Callable<Integer> {
-  static final String RECEIVERS = "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc";
+  static final String RECEIVERS =
+      "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc, jaeger-compact, jaeger-binary";
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
@@ -57,6 +58,12 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--jaeger-grpc-port", paramLabel = "PORT", description = "Jaeger gRPC receiver (default: 14250).")
   String jaegerGrpcPort;
+
+  @Option(names = "--jaeger-compact-port", paramLabel = "PORT", description = "Jaeger agent's UDP port for compact Thrift emitBatch datagrams, what Jaeger clients send (default: 6831).")
+  String jaegerCompactPort;
+
+  @Option(names = "--jaeger-binary-port", paramLabel = "PORT", description = "Jaeger agent's UDP port for binary Thrift emitBatch datagrams (default: 6832).")
+  String jaegerBinaryPort;
 
   @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
@@ -113,23 +120,21 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.zipkin.port", zipkinPort);
     putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
-    flags.putAll(disabled(disable, Settings.DEFAULTS, RECEIVERS));
+    putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
+    putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
+    flags.putAll(disabled(disable));
     flags.putAll(set);
     return flags;
   }
 
-  /**
-   * The settings that turn off the receivers named by {@code --disable}, of those whose {@code
-   * receivers.NAME.enabled} is in {@code defaults}; {@code known} names them.
-   */
-  static Map<String, String> disabled(List<String> receivers, Map<String, String> defaults,
-      String known) throws ConfigException {
+  /** The settings that turn off the receivers named by {@code --disable}. */
+  static Map<String, String> disabled(List<String> receivers) throws ConfigException {
     Map<String, String> flags = new LinkedHashMap<>();
     for (String receiver : receivers) {
       String key = "receivers." + receiver.trim() + ".enabled";
-      if (!defaults.containsKey(key)) {
+      if (!Settings.DEFAULTS.containsKey(key)) {
         throw new ConfigException(
-            "--disable: \"" + receiver + "\" is not a receiver (expected: " + known + ")");
+            "--disable: \"" + receiver + "\" is not a receiver (expected: " + RECEIVERS + ")");
       }
       flags.put(key, "false");
     }

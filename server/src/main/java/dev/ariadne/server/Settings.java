@@ -93,6 +93,10 @@ final class Settings {
     d.put("receivers.jaeger-thrift-http.port", "14268");
     d.put("receivers.jaeger-grpc.enabled", "true");
     d.put("receivers.jaeger-grpc.port", "14250");
+    d.put("receivers.jaeger-compact.enabled", "true");
+    d.put("receivers.jaeger-compact.port", "6831");
+    d.put("receivers.jaeger-binary.enabled", "true");
+    d.put("receivers.jaeger-binary.port", "6832");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");
@@ -110,10 +114,6 @@ final class Settings {
     d.put("agent.forward-max-bytes", Integer.toString(Agent.DEFAULT_MAX_REQUEST_BYTES));
     d.put("agent.sampling-port", "5778");
     d.put("agent.admin-port", "14271");
-    d.put("receivers.jaeger-compact.enabled", "true");
-    d.put("receivers.jaeger-compact.port", "6831");
-    d.put("receivers.jaeger-binary.enabled", "true");
-    d.put("receivers.jaeger-binary.port", "6832");
     DEFAULTS.forEach((key, value) -> {
       if (key.startsWith("receivers.") || key.startsWith("collector.")
           || key.startsWith("shutdown.")) {

@@ -90,9 +90,12 @@ class AgentCommandTest {
   @Test
   void theAgentDisablesItsUdpReceiversAndNamesThemAmongTheKnown() throws Exception {
     AgentCommand command = new AgentCommand();
-    new CommandLine(command).parseArgs("--disable", "jaeger-compact,jaeger-binary");
+    new CommandLine(command).parseArgs("--jaeger-compact-port", "7", "--jaeger-binary-port", "8",
+        "--disable", "jaeger-compact,jaeger-binary");
     assertThat(command.flags()).containsEntry("receivers.jaeger-compact.enabled", "false")
-        .containsEntry("receivers.jaeger-binary.enabled", "false");
+        .containsEntry("receivers.jaeger-binary.enabled", "false")
+        .containsEntry("receivers.jaeger-compact.port", "7")
+        .containsEntry("receivers.jaeger-binary.port", "8");
 
     AgentCommand unknown = new AgentCommand();
     new CommandLine(unknown).parseArgs("--disable", "jaeger");

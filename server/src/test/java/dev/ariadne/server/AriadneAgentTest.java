@@ -46,6 +46,8 @@ class AriadneAgentTest {
         "receivers.jaeger-thrift-http.port", "0",
         "receivers.jaeger-grpc.port", "0",
         "shutdown.drain-seconds", "1"));
+    serverFlags.put("receivers.jaeger-compact.port", "0");
+    serverFlags.put("receivers.jaeger-binary.port", "0");
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), serverFlags)));
     int upstream = server.ports().get("OTLP HTTP (/v1/traces)");
     Map<String, String> agentFlags = new HashMap<>(Map.of(
@@ -105,7 +107,7 @@ class AriadneAgentTest {
   @Test
   void spansJaegerClientsUdpSenderReportsToTheAgentAreStoredByTheServer() throws Exception {
     UdpSender sender = new UdpSender("127.0.0.1",
-        agent.ports().get("Jaeger compact (UDP, emitBatch)"), 0);
+        agent.ports().get("Jaeger compact Thrift (UDP)"), 0);
     JaegerTracer tracer = new JaegerTracer.Builder("inventory")
         .withSampler(new ConstSampler(true))
         .withReporter(new RemoteReporter.Builder().withSender(sender).build())
@@ -136,8 +138,8 @@ class AriadneAgentTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .containsPattern("  OTLP gRPC +port \\d+\n")
         .containsPattern("  Jaeger sampling \\(GET /sampling\\) +port \\d+\n")
-        .containsPattern("  Jaeger compact \\(UDP, emitBatch\\) +port \\d+\n")
-        .containsPattern("  Jaeger binary \\(UDP, emitBatch\\) +port \\d+\n")
+        .containsPattern("  Jaeger compact Thrift \\(UDP\\) +port \\d+\n")
+        .containsPattern("  Jaeger binary Thrift \\(UDP\\) +port \\d+\n")
         .containsPattern("  admin \\(/metrics, /health\\) +port \\d+\n")
         .contains("ariadne agent: forwarding spans to " + upstream
             + " (OTLP/HTTP, /v1/traces), adding the tags [zone]\n")

@@ -12,12 +12,16 @@ import dev.ariadne.sdk.export.SimpleSpanProcessor;
 import dev.ariadne.storage.TestSpans;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.embedded.WalFaults;
+import io.jaegertracing.agent.thrift.Agent;
 import io.jaegertracing.thriftjava.Batch;
 import io.jaegertracing.thriftjava.Process;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,16 +55,7 @@ class AriadneServerTest {
   @BeforeEach
   void start() throws Exception {
     Map<String, String> flags =
-        Map.of(
-            "host", "127.0.0.1",
-            "query.port", "0",
-            "receivers.otlp-grpc.port", "0",
-            "receivers.otlp-http.port", "0",
-            "receivers.zipkin.port", "0",
-            "receivers.jaeger-thrift-http.port", "0",
-            "receivers.jaeger-grpc.port", "0",
-            "shutdown.drain-seconds", "1",
-            "embedded.data-dir", dataDir.toString());
+        LoopbackServer.settings(dataDir, Map.of("shutdown.drain-seconds", "1"));
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
   }
 
@@ -156,6 +153,37 @@ class AriadneServerTest {
   }
 
   @Test
+  void anEmitBatchDatagramOfTheBinaryProtocolIsReadBackThroughTheJaegerApi() throws Exception {
+    long traceIdLow = ThreadLocalRandom.current().nextLong() | 1;
+    io.jaegertracing.thriftjava.Span span = new io.jaegertracing.thriftjava.Span(
+        traceIdLow, 0, 0x42, 0, "reserve stock", 1, System.currentTimeMillis() * 1000, 1500);
+    TMemoryBuffer datagram = new TMemoryBuffer(512);
+    new Agent.Client(new TBinaryProtocol(datagram))
+        .emitBatch(new Batch(new Process("inventory"), new ArrayList<>(List.of(span))));
+    String traceId = String.format("%032x", traceIdLow);
+
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.send(new DatagramPacket(datagram.getArray(), datagram.length(),
+          InetAddress.getLoopbackAddress(), port("Jaeger binary Thrift (UDP)")));
+    }
+
+    HttpResponse<String> jaeger = get(port("query"), "/api/traces/" + traceId);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (jaeger.statusCode() == 404 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      jaeger = get(port("query"), "/api/traces/" + traceId);
+    }
+    assertThat(jaeger.statusCode()).isEqualTo(200);
+    assertThat(jaeger.body()).contains("\"serviceName\":\"inventory\"").contains("reserve stock");
+    // Counted once the write has returned, a moment after the span became readable.
+    String accepted = "ariadne_collector_spans_accepted_total{protocol=\"jaeger_binary\"} 1.0";
+    while (!get(port("query"), "/metrics").body().contains(accepted)) {
+      assertThat(System.nanoTime()).as("the span is counted in time").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void metricsAreServedInPrometheusFormat() throws Exception {
     assertThat(get(port("query"), "/api/v1/services").statusCode()).isEqualTo(200);
 
@@ -249,10 +277,8 @@ class AriadneServerTest {
   @Test
   void healthAnswers503WithTheReasonOnceTheStorageHasStoppedUntilARestart() throws Exception {
     server.close();
-    Map<String, String> flags = Map.of("host", "127.0.0.1", "query.port", "0",
-        "receivers.otlp-grpc.enabled", "false", "receivers.otlp-http.enabled", "false",
-        "receivers.zipkin.port", "0", "receivers.jaeger-thrift-http.enabled", "false",
-        "receivers.jaeger-grpc.enabled", "false", "embedded.sync", "interval",
+    Map<String, String> flags = onlyReceiversWithPorts("host", "127.0.0.1", "query.port", "0",
+        "receivers.zipkin.port", "0", "embedded.sync", "interval",
         "embedded.sync-interval", "1h", "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
 
@@ -287,11 +313,10 @@ class AriadneServerTest {
   @Test
   void aBrowserOnAnAllowedOriginMaySendOtlpOverHttp() throws Exception {
     server.close();
-    Map<String, String> flags = Map.of("host", "127.0.0.1", "query.port", "0",
-        "receivers.otlp-grpc.enabled", "false", "receivers.otlp-http.port", "0",
+    Map<String, String> flags = onlyReceiversWithPorts("host", "127.0.0.1", "query.port", "0",
+        "receivers.otlp-http.port", "0",
         "receivers.otlp-http.cors-allowed-origins", "http://shop.example.com, https://a.example:8443",
-        "receivers.zipkin.enabled", "false", "receivers.jaeger-thrift-http.enabled", "false",
-        "receivers.jaeger-grpc.enabled", "false", "embedded.data-dir", dataDir.toString());
+        "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
     URI traces = URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces");
 
@@ -392,11 +417,8 @@ class AriadneServerTest {
   @Test
   void aDisabledReceiverHasNoPort() throws Exception {
     server.close();
-    Map<String, String> flags =
-        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
-            "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false",
-            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
-            "embedded.data-dir", dataDir.toString());
+    Map<String, String> flags = onlyReceiversWithPorts("host", "127.0.0.1", "query.port", "0",
+        "receivers.otlp-http.port", "0", "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
 
     assertThat(server.ports().keySet())
@@ -407,9 +429,21 @@ class AriadneServerTest {
   /** A server on the same data directory with only the query port, for a test that stopped it. */
   private AriadneServer queryOnly() throws Exception {
     return AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(),
-        Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
-            "receivers.otlp-http.enabled", "false", "receivers.zipkin.enabled", "false",
-            "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
+        onlyReceiversWithPorts("host", "127.0.0.1", "query.port", "0",
             "embedded.data-dir", dataDir.toString()))));
+  }
+
+  /** The settings {@code keysAndValues}, with every receiver whose port they do not set off. */
+  private static Map<String, String> onlyReceiversWithPorts(String... keysAndValues) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      flags.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    for (String key : Settings.DEFAULTS.keySet()) {
+      if (key.startsWith("receivers.") && key.endsWith(".port") && !flags.containsKey(key)) {
+        flags.put(key.replace(".port", ".enabled"), "false");
+      }
+    }
+    return flags;
   }
 }

@@ -54,6 +54,11 @@ public final class LoopbackServer implements AutoCloseable {
     return port("Jaeger gRPC");
   }
 
+  /** The Jaeger agent's UDP port of compact Thrift {@code emitBatch} datagrams. */
+  public int jaegerCompactPort() {
+    return port("Jaeger compact Thrift (UDP)");
+  }
+
   /** Zipkin in ({@code POST /api/v2/spans}) and out (the Zipkin API v2). */
   public int zipkinPort() {
     return port("Zipkin");

@@ -36,7 +36,8 @@ class ServerCommandTest {
     assertThat(run("--help")).contains("server").contains("Usage: ariadne");
     assertThat(run("server", "--help"))
         .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--jaeger-thrift-http-port",
-            "--jaeger-grpc-port", "--disable", "--set");
+            "--jaeger-grpc-port", "--jaeger-compact-port", "--jaeger-binary-port", "--disable",
+            "--set");
   }
 
   @Test
@@ -50,8 +51,9 @@ class ServerCommandTest {
     ServerCommand command = new ServerCommand();
     new CommandLine(command)
         .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--jaeger-grpc-port", "3",
-            "--disable", "otlp-grpc,otlp-http", "--disable", "jaeger-thrift-http,jaeger-grpc", "--set",
-            "memory.max-spans=5");
+            "--jaeger-compact-port", "4", "--jaeger-binary-port", "5",
+            "--disable", "otlp-grpc,otlp-http", "--disable", "jaeger-thrift-http,jaeger-grpc",
+            "--disable", "jaeger-compact,jaeger-binary", "--set", "memory.max-spans=5");
 
     assertThat(command.flags())
         .containsEntry("receivers.zipkin.port", "1")
@@ -61,6 +63,10 @@ class ServerCommandTest {
         .containsEntry("receivers.jaeger-thrift-http.enabled", "false")
         .containsEntry("receivers.jaeger-grpc.port", "3")
         .containsEntry("receivers.jaeger-grpc.enabled", "false")
+        .containsEntry("receivers.jaeger-compact.port", "4")
+        .containsEntry("receivers.jaeger-compact.enabled", "false")
+        .containsEntry("receivers.jaeger-binary.port", "5")
+        .containsEntry("receivers.jaeger-binary.enabled", "false")
         .containsEntry("memory.max-spans", "5");
   }
 
@@ -72,6 +78,7 @@ class ServerCommandTest {
     assertThatThrownBy(command::flags)
         .isInstanceOf(ConfigException.class)
         .hasMessage("--disable: \"jaeger\" is not a receiver"
-            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc)");
+            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc,"
+            + " jaeger-compact, jaeger-binary)");
   }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -61,7 +62,8 @@ class ServerProcessTest {
     Process server =
         start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
             "--otlp-http-port", "0", "--zipkin-port", "0", "--jaeger-thrift-http-port", "0",
-            "--jaeger-grpc-port", "0", "--set", "shutdown.drain-seconds=2");
+            "--jaeger-grpc-port", "0", "--jaeger-compact-port", "0", "--jaeger-binary-port", "0",
+            "--set", "shutdown.drain-seconds=2");
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -79,6 +81,8 @@ class ServerProcessTest {
 
     assertThat(lines).contains("ariadne: listening");
     assertThat(lines).anyMatch(l -> l.contains("OTLP HTTP") && l.matches(".*port \\d+"));
+    assertThat(lines).anyMatch(l -> l.contains("Jaeger compact Thrift (UDP)") && l.matches(".*port \\d+"));
+    assertThat(lines).anyMatch(l -> l.contains("Jaeger binary Thrift (UDP)") && l.matches(".*port \\d+"));
     assertThat(lines).contains("ariadne: stopping, draining in-flight requests");
     assertThat(lines).as("a plain start and stop logs no warning")
         .noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR "));
@@ -94,7 +98,7 @@ class ServerProcessTest {
   void drainingOnSigtermRefusesNewRequestsWithRetryAfterAndAnswersAStalledUpload503AtTheDrainTime()
       throws Exception {
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary",
         "--query-port", "0", "--set", "shutdown.drain-seconds=2");
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -152,7 +156,7 @@ class ServerProcessTest {
       throws Exception {
     int drainSeconds = 20;
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary",
         "--query-port", "0", "--set", "shutdown.drain-seconds=" + drainSeconds);
     List<String> acknowledged = new CopyOnWriteArrayList<>();
     List<String> refusals = new CopyOnWriteArrayList<>();
@@ -262,7 +266,7 @@ class ServerProcessTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", Integer.toString(taken.getLocalPort()), "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -274,11 +278,28 @@ class ServerProcessTest {
   }
 
   @Test
+  void aUdpPortInUseStopsStartUpWithOneLineNamingThePort() throws Exception {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+          "--query-port", "0", "--jaeger-binary-port", "0",
+          "--jaeger-compact-port", Integer.toString(taken.getLocalPort()), "--disable",
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+      String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(1);
+      assertThat(output).contains("ariadne server: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + " for Jaeger compact Thrift (UDP): Address already in use\n");
+      assertThat(output).as("no stack trace").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void aDataDirectoryInUseStopsStartUpWithOneLineNamingIt() throws Exception {
     try (EmbeddedStorage holder = EmbeddedStorage.builder(dataDir).open()) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", "0", "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -297,7 +318,7 @@ class ServerProcessTest {
     Path wanted = dataDir.resolve(given);
     Process server = start("server", "--data-dir", wanted.toString(), "--host", "127.0.0.1",
         "--query-port", "0", "--disable",
-        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
     String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
     assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
