@@ -26,7 +26,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -38,7 +39,8 @@ import java.util.zip.GZIPOutputStream;
  * A {@link SpanWriter} that hands spans on to a collector elsewhere: each write is sent as
  * OTLP/HTTP protobuf, gzipped, to {@code <endpoint>/v1/traces}, in as many requests as keep each
  * within {@code maxRequestBytes} before gzip (the upstream's {@code collector.max-request-bytes}),
- * and returns once every request was acknowledged. A request answered 429, 502, 503 or 504, or not
+ * and returns once every request was acknowledged; a request the upstream answers 413 (its limit
+ * is lower) is sent again in halves. A request answered 429, 502, 503 or 504, or not
  * answered at all, is sent again after an exponential backoff with jitter, or after the
  * upstream's {@code Retry-After} when it asks for longer, while the write's {@code timeout}
  * allows; any other answer fails the write at once. A failed write throws {@link
@@ -78,11 +80,29 @@ final class Forwarder implements SpanWriter {
   public void write(List<Span> spans) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Span> tagged = tags.apply(spans);
+    // Spans still to send, in order; a part too large for one request is replaced by its halves.
+    Deque<List<Span>> parts = new ArrayDeque<>();
+    parts.add(tagged);
     int sent = 0;
     try {
-      for (Request request : split(tagged)) {
-        send(request, deadline);
-        sent += request.spans;
+      while (!parts.isEmpty()) {
+        List<Span> part = parts.poll();
+        byte[] body = OtlpProtobufEncoder.encode(part);
+        boolean fits = body.length <= maxRequestBytes && send(part.size(), body, deadline);
+        if (fits) {
+          sent += part.size();
+        } else if (part.size() > 1) {
+          int half = part.size() / 2;
+          parts.addFirst(part.subList(half, part.size()));
+          parts.addFirst(part.subList(0, half));
+        } else {
+          throw new UpstreamException("a span of trace " + part.get(0).traceId().toHex()
+              + " takes " + body.length + " bytes as OTLP, more than "
+              + (body.length > maxRequestBytes
+                  ? "the agent sends in one request (" + maxRequestBytes + ")"
+                  : "the collector at " + upstream + " takes (it answered 413)")
+              + "; it cannot be forwarded");
+        }
       }
     } catch (UpstreamException e) {
       meters.notForwarded(tagged.size() - sent);
@@ -90,42 +110,12 @@ final class Forwarder implements SpanWriter {
     }
   }
 
-  /** One OTLP request: its spans' count and its body before gzip. */
-  private static final class Request {
-    final int spans;
-    final byte[] body;
-
-    Request(int spans, byte[] body) {
-      this.spans = spans;
-      this.body = body;
-    }
-  }
-
-  /** The spans as requests of at most {@code maxRequestBytes} each, halving until they fit. */
-  private List<Request> split(List<Span> spans) throws UpstreamException {
-    List<Request> requests = new ArrayList<>();
-    split(spans, requests);
-    return requests;
-  }
-
-  private void split(List<Span> spans, List<Request> requests) throws UpstreamException {
-    byte[] body = OtlpProtobufEncoder.encode(spans);
-    if (body.length <= maxRequestBytes) {
-      requests.add(new Request(spans.size(), body));
-      return;
-    }
-    if (spans.size() == 1) {
-      throw new UpstreamException("a span of trace " + spans.get(0).traceId().toHex() + " takes "
-          + body.length + " bytes as OTLP, more than the agent sends in one request ("
-          + maxRequestBytes + "); it cannot be forwarded");
-    }
-    int half = spans.size() / 2;
-    split(spans.subList(0, half), requests);
-    split(spans.subList(half, spans.size()), requests);
-  }
-
-  private void send(Request request, long deadline) throws UpstreamException {
-    byte[] gzipped = gzip(request.body);
+  /**
+   * Sends one request of {@code spans} spans, retrying while the deadline allows, until the
+   * collector acknowledges it (true) or answers 413, too large (false, to send it in halves).
+   */
+  private boolean send(int spans, byte[] body, long deadline) throws UpstreamException {
+    byte[] gzipped = gzip(body);
     for (int attempt = 1; ; attempt++) {
       long start = System.nanoTime();
       long remaining = deadline - start;
@@ -147,14 +137,17 @@ final class Forwarder implements SpanWriter {
         int status = response.status().code();
         if (response.status().isSuccess()) {
           meters.request(ForwardMeters.Outcome.ACCEPTED, System.nanoTime() - start);
-          meters.forwarded(request.spans);
+          meters.forwarded(spans);
           readPartialSuccess(response);
-          return;
+          return true;
         }
         failure = "the collector at " + upstream + " answered " + response.status()
             + message(response);
         if (!RETRYABLE.contains(status)) {
           meters.request(ForwardMeters.Outcome.REFUSED, System.nanoTime() - start);
+          if (response.status().equals(HttpStatus.REQUEST_ENTITY_TOO_LARGE)) {
+            return false;
+          }
           throw new UpstreamException(failure);
         }
         meters.request(ForwardMeters.Outcome.RETRYABLE, System.nanoTime() - start);

@@ -114,6 +114,35 @@ class UpstreamFailureTest {
   }
 
   @Test
+  void aRequestTheUpstreamFindsTooLargeIsSentAgainInHalves() {
+    upstream.answer(AggregatedHttpResponse.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
+    TraceId traceId = TestSpans.randomTraceId();
+
+    AggregatedHttpResponse response =
+        TestSpans.post(agent.httpUri().toString(), TestSpans.request(traceId, 4, "checkout"));
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    assertThat(upstream.memory.trace(traceId)).hasSize(4);
+    assertThat(upstream.requests).hasSize(3);
+  }
+
+  @Test
+  void aSpanLargerThanARequestMayBeIsA503NamingIt() throws Exception {
+    double notForwarded = agent.count("spans.not.forwarded");
+
+    AggregatedHttpResponse response = TestSpans.post(agent.httpUri().toString(),
+        TestSpans.request(TestSpans.randomTraceId(), 1, "checkout", "blob", "x".repeat(10_000)));
+
+    assertThat(response.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(Status.parseFrom(response.content().array()).getMessage())
+        .matches("forwarding failed; nothing was stored: a span of trace [0-9a-f]{32} takes"
+            + " [0-9]+ bytes as OTLP, more than the agent sends in one request \\(4096\\);"
+            + " it cannot be forwarded");
+    assertThat(upstream.requests).isEmpty();
+    assertThat(agent.count("spans.not.forwarded")).isEqualTo(notForwarded + 1);
+  }
+
+  @Test
   void spansTheUpstreamRejectsInAPartialSuccessAreCounted() {
     upstream.answer(AggregatedHttpResponse.of(HttpStatus.OK, MediaType.PROTOBUF,
         HttpData.wrap(ExportTraceServiceResponse.newBuilder()
