@@ -14,6 +14,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
 import dev.ariadne.storage.SpanWriter;
+import io.netty.channel.ConnectTimeoutException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.ByteArrayOutputStream;
@@ -177,7 +178,7 @@ final class Forwarder implements SpanWriter {
   }
 
   /**
-   * Why a request got no answer, in a few words: "connection refused", "no answer in time", or
+   * Why a request got no answer, in a few words ("connection refused", "no answer in time"), or
    * the failure's type and message, without the wrappers of the client's futures.
    */
   static String reason(Throwable failure) {
@@ -185,6 +186,9 @@ final class Forwarder implements SpanWriter {
     while ((cause instanceof CompletionException || cause instanceof UnprocessedRequestException)
         && cause.getCause() != null) {
       cause = cause.getCause();
+    }
+    if (cause instanceof ConnectTimeoutException) {
+      return "no connection in time";
     }
     if (cause instanceof ConnectException) {
       return "connection refused";
