@@ -24,21 +24,29 @@ final class AgentServer extends ServerExtension {
   final List<Span> acknowledged = new CopyOnWriteArrayList<>();
   private final Supplier<String> endpoint;
   private final UnaryOperator<Agent.Builder> config;
+  private final UnaryOperator<Collector.Builder> collectorConfig;
   private Agent agent;
   private Collector collector;
 
   /** An agent forwarding to the endpoint {@code endpoint} gives once the test starts. */
   AgentServer(Supplier<String> endpoint, UnaryOperator<Agent.Builder> config) {
+    this(endpoint, config, UnaryOperator.identity());
+  }
+
+  /** The same, with its collector's settings changed by {@code collectorConfig}. */
+  AgentServer(Supplier<String> endpoint, UnaryOperator<Agent.Builder> config,
+      UnaryOperator<Collector.Builder> collectorConfig) {
     this.endpoint = endpoint;
     this.config = config;
+    this.collectorConfig = collectorConfig;
   }
 
   @Override
   protected void configure(ServerBuilder sb) {
     agent = config.apply(Agent.builder(URI.create(endpoint.get())).meterRegistry(registry)).build();
-    collector = Collector.builder(agent.forwarder())
-        .meterRegistry(registry)
-        .onStored(acknowledged::addAll)
+    collector = collectorConfig.apply(Collector.builder(agent.forwarder())
+            .meterRegistry(registry)
+            .onStored(acknowledged::addAll))
         .build();
     sb.service("/v1/traces", collector.otlpHttp());
     sb.service(collector.otlpGrpc());

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The collector an agent forwards to: a real {@link Collector} over a memory store on an Armeria
  * server, with OTLP/HTTP at {@code /v1/traces}. A test may {@link #answer script} the next answers
- * to {@code /v1/traces}, which the collector then never sees; every request that arrives is
- * recorded, with its body inflated, in {@link #requests}.
+ * to {@code /v1/traces}, which the collector then never sees, or {@link #hold} them; every request
+ * that arrives is recorded, with its body inflated, in {@link #requests}.
  */
 final class Upstream extends ServerExtension {
   /** A request that reached {@code /v1/traces}: when, and its body once inflated. */
@@ -30,11 +31,21 @@ final class Upstream extends ServerExtension {
   final MemoryStorage memory = MemoryStorage.create(1_000_000);
   final List<Received> requests = new CopyOnWriteArrayList<>();
   private final Queue<AggregatedHttpResponse> script = new ConcurrentLinkedQueue<>();
+  private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
   private Collector collector;
 
   /** Has the next request to {@code /v1/traces} answered {@code response}. */
   void answer(AggregatedHttpResponse response) {
     script.add(response);
+  }
+
+  /** Holds every later request to {@code /v1/traces}, unanswered, until {@link #release()}. */
+  void hold() {
+    gate = new CompletableFuture<>();
+  }
+
+  void release() {
+    gate.complete(null);
   }
 
   /** The OTLP/HTTP base URL the agent forwards to. */
@@ -45,18 +56,23 @@ final class Upstream extends ServerExtension {
   @Override
   protected void configure(ServerBuilder sb) {
     collector = Collector.builder(memory).build();
-    sb.service("/v1/traces", (ctx, req) -> HttpResponse.of(req.aggregate().thenApply(request -> {
-      requests.add(new Received(System.nanoTime(), inflate(request.content().array()).length));
-      AggregatedHttpResponse scripted = script.poll();
-      if (scripted != null) {
-        return scripted.toHttpResponse();
-      }
-      try {
-        return collector.otlpHttp().serve(ctx, request.toHttpRequest());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    })));
+    sb.service("/v1/traces", (ctx, req) -> HttpResponse.of(req.aggregate()
+        .thenApply(request -> {
+          requests.add(new Received(System.nanoTime(), inflate(request.content().array()).length));
+          return request;
+        })
+        .thenCombine(gate, (request, open) -> request)
+        .thenApply(request -> {
+          AggregatedHttpResponse scripted = script.poll();
+          if (scripted != null) {
+            return scripted.toHttpResponse();
+          }
+          try {
+            return collector.otlpHttp().serve(ctx, request.toHttpRequest());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        })));
   }
 
   @Override
