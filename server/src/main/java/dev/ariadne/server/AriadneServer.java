@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.cors.CorsServiceBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
+import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250). {@link #close()} drains the collector
+ * Jaeger Thrift over HTTP and sampling strategies on 14268, Jaeger gRPC on 14250, sampling
+ * strategies as the Jaeger agent serves them on 5778). {@link #close()} drains the collector
  * (refusing new ingest requests with a retry hint until those in flight are answered, at most the
  * drain time), closes the ports, then closes the storage.
  */
@@ -57,11 +59,14 @@ final class AriadneServer implements AutoCloseable {
   private final Map<String, Server> servers;
   private final PrometheusMeterRegistry registry;
   private final Duration drainTime;
+  private final String samplingDescription;
 
   private AriadneServer(
       Storage storage, String storageDescription, Analytics analytics, Collector collector,
-      Map<String, Server> servers, PrometheusMeterRegistry registry, Duration drainTime) {
+      Map<String, Server> servers, PrometheusMeterRegistry registry, Duration drainTime,
+      String samplingDescription) {
     this.drainTime = drainTime;
+    this.samplingDescription = samplingDescription;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
@@ -151,16 +156,28 @@ final class AriadneServer implements AutoCloseable {
               + " and serves the Zipkin API under /api/v2/ and /health"));
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
+    SamplingStrategies strategies = config.sampling().strategies();
     if (config.jaegerThriftHttp().enabled()) {
       ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
-      jaeger.errorHandler(
-          NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
+      // Where the Jaeger collector serves them, for clients and agents that ask it.
+      jaeger.service("/api/sampling", strategies.httpService());
+      jaeger.errorHandler(NoEndpoint.saying(
+          "this port takes Jaeger Thrift batches at POST /api/traces"
+              + " and serves sampling strategies at GET /api/sampling?service=NAME"));
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {
       builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
           .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
+    }
+    if (config.sampling().enabled()) {
+      // As the Jaeger agent's port: /sampling, and / where jaeger-client-java asks.
+      builders.put("sampling (GET /sampling, GET /)", builder(config, config.sampling().port())
+          .service("/sampling", strategies.httpService())
+          .service("/", strategies.legacyHttpService())
+          .errorHandler(NoEndpoint.saying("this port serves sampling strategies at"
+              + " GET /sampling?service=NAME and GET /?service=NAME")));
     }
 
     Map<String, Server> servers = new LinkedHashMap<>();
@@ -178,7 +195,7 @@ final class AriadneServer implements AutoCloseable {
     }
     return new AriadneServer(
         storage, storageDescription, analytics, collector, servers, registry,
-        Duration.ofSeconds(config.drainSeconds()));
+        Duration.ofSeconds(config.drainSeconds()), config.sampling().source());
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
@@ -428,6 +445,7 @@ final class AriadneServer implements AutoCloseable {
     out.println("ariadne: analytics " + (analytics == null
         ? "off (analytics.enabled=false)"
         : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
+    out.println("ariadne: sampling strategies " + samplingDescription);
   }
 
   /**

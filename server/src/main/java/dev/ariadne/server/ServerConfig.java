@@ -1,8 +1,11 @@
 package dev.ariadne.server;
 
+import dev.ariadne.collector.sampling.InvalidStrategiesException;
+import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ record ServerConfig(
     List<String> zipkinCorsOrigins,
     Receiver jaegerThriftHttp,
     Receiver jaegerGrpc,
+    Sampling sampling,
     int maxRequestBytes,
     int maxQueuedSpans,
     Duration requestTimeout,
@@ -58,6 +62,12 @@ record ServerConfig(
       Duration pairWait,
       int maxPendingCalls,
       long memoryMaxBytes) {}
+
+  /**
+   * The sampling port's switch and port, the strategies that it and the Jaeger Thrift HTTP port's
+   * {@code /api/sampling} serve, and where those come from, for the start-up lines.
+   */
+  record Sampling(boolean enabled, int port, SamplingStrategies strategies, String source) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
@@ -133,6 +143,7 @@ record ServerConfig(
         corsOrigins(s, "receivers.zipkin.cors-allowed-origins"),
         receiver(s, "jaeger-thrift-http"),
         receiver(s, "jaeger-grpc"),
+        sampling(s),
         s.getInt("collector.max-request-bytes", 1024, MAX_REQUEST_BYTES,
             "a whole number of bytes from 1024 to " + MAX_REQUEST_BYTES + ", 64 MiB"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
@@ -183,6 +194,31 @@ record ServerConfig(
       throw s.invalid(key, ORIGINS);
     }
     return List.copyOf(origins);
+  }
+
+  /**
+   * The sampling settings, with the strategies file read and checked now, so that a bad one stops
+   * start-up as a bad setting does; without a file, every service is sampled.
+   */
+  private static Sampling sampling(Settings s) throws ConfigException {
+    boolean enabled = s.getBoolean("sampling.enabled");
+    int port = s.getInt("sampling.port", 0, 65535, PORT);
+    String file = s.get("sampling.strategies-file");
+    if (file.isEmpty()) {
+      return new Sampling(enabled, port, SamplingStrategies.sampleAll(),
+          "every service at probability 1 (no sampling.strategies-file)");
+    }
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw s.invalid("sampling.strategies-file", "a file of sampling strategies in Jaeger's format");
+    }
+    try {
+      return new Sampling(enabled, port, SamplingStrategies.read(path), "from " + file);
+    } catch (InvalidStrategiesException e) {
+      throw new ConfigException("sampling strategies file " + e.getMessage());
+    }
   }
 
   private static Receiver receiver(Settings s, String name) throws ConfigException {

@@ -87,6 +87,9 @@ final class Settings {
     d.put("receivers.jaeger-thrift-http.port", "14268");
     d.put("receivers.jaeger-grpc.enabled", "true");
     d.put("receivers.jaeger-grpc.port", "14250");
+    d.put("sampling.enabled", "true");
+    d.put("sampling.port", "5778");
+    d.put("sampling.strategies-file", "");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +58,7 @@ class AriadneServerTest {
             "receivers.zipkin.port", "0",
             "receivers.jaeger-thrift-http.port", "0",
             "receivers.jaeger-grpc.port", "0",
+            "sampling.port", "0",
             "shutdown.drain-seconds", "1",
             "embedded.data-dir", dataDir.toString());
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
@@ -254,7 +256,8 @@ class AriadneServerTest {
         "receivers.zipkin.port", "0", "receivers.jaeger-thrift-http.enabled", "false",
         "receivers.jaeger-grpc.enabled", "false", "embedded.sync", "interval",
         "embedded.sync-interval", "1h", "embedded.data-dir", dataDir.toString());
-    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    server = AriadneServer.start(
+        ServerConfig.from(Settings.load(null, Map.of(), withoutSampling(flags))));
 
     WalFaults.failAnFsyncAfter((EmbeddedStorage) server.storage(),
         TestSpans.checkout(TestSpans.randomTraceId(), TestSpans.TODAY));
@@ -292,7 +295,8 @@ class AriadneServerTest {
         "receivers.otlp-http.cors-allowed-origins", "http://shop.example.com, https://a.example:8443",
         "receivers.zipkin.enabled", "false", "receivers.jaeger-thrift-http.enabled", "false",
         "receivers.jaeger-grpc.enabled", "false", "embedded.data-dir", dataDir.toString());
-    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    server = AriadneServer.start(
+        ServerConfig.from(Settings.load(null, Map.of(), withoutSampling(flags))));
     URI traces = URI.create("http://127.0.0.1:" + port("OTLP HTTP") + "/v1/traces");
 
     HttpResponse<String> preflight = preflight(traces, "http://shop.example.com");
@@ -397,7 +401,8 @@ class AriadneServerTest {
             "receivers.otlp-http.port", "0", "receivers.zipkin.enabled", "false",
             "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
             "embedded.data-dir", dataDir.toString());
-    server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), flags)));
+    server = AriadneServer.start(
+        ServerConfig.from(Settings.load(null, Map.of(), withoutSampling(flags))));
 
     assertThat(server.ports().keySet())
         .noneMatch(name -> name.startsWith("OTLP gRPC") || name.startsWith("Zipkin") || name.startsWith("Jaeger"));
@@ -406,10 +411,17 @@ class AriadneServerTest {
 
   /** A server on the same data directory with only the query port, for a test that stopped it. */
   private AriadneServer queryOnly() throws Exception {
-    return AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(),
+    return AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), withoutSampling(
         Map.of("host", "127.0.0.1", "query.port", "0", "receivers.otlp-grpc.enabled", "false",
             "receivers.otlp-http.enabled", "false", "receivers.zipkin.enabled", "false",
             "receivers.jaeger-thrift-http.enabled", "false", "receivers.jaeger-grpc.enabled", "false",
-            "embedded.data-dir", dataDir.toString()))));
+            "embedded.data-dir", dataDir.toString())))));
+  }
+
+  /** {@code flags} with the sampling port off, so that it does not take 5778. */
+  private static Map<String, String> withoutSampling(Map<String, String> flags) {
+    Map<String, String> without = new HashMap<>(flags);
+    without.put("sampling.enabled", "false");
+    return without;
   }
 }

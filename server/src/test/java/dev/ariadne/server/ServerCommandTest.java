@@ -36,7 +36,8 @@ class ServerCommandTest {
     assertThat(run("--help")).contains("server").contains("Usage: ariadne");
     assertThat(run("server", "--help"))
         .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--jaeger-thrift-http-port",
-            "--jaeger-grpc-port", "--disable", "--set");
+            "--jaeger-grpc-port", "--sampling-port", "--sampling-strategies-file", "--disable",
+            "--set");
   }
 
   @Test
@@ -51,7 +52,8 @@ class ServerCommandTest {
     new CommandLine(command)
         .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--jaeger-grpc-port", "3",
             "--disable", "otlp-grpc,otlp-http", "--disable", "jaeger-thrift-http,jaeger-grpc", "--set",
-            "memory.max-spans=5");
+            "memory.max-spans=5", "--sampling-port", "4", "--sampling-strategies-file", "s.json",
+            "--disable", "sampling");
 
     assertThat(command.flags())
         .containsEntry("receivers.zipkin.port", "1")
@@ -61,7 +63,16 @@ class ServerCommandTest {
         .containsEntry("receivers.jaeger-thrift-http.enabled", "false")
         .containsEntry("receivers.jaeger-grpc.port", "3")
         .containsEntry("receivers.jaeger-grpc.enabled", "false")
-        .containsEntry("memory.max-spans", "5");
+        .containsEntry("memory.max-spans", "5")
+        .containsEntry("sampling.port", "4")
+        .containsEntry("sampling.strategies-file", "s.json")
+        .containsEntry("sampling.enabled", "false");
+  }
+
+  @Test
+  void anInvalidStrategiesFileStopsStartUpAsABadSettingDoes() {
+    assertThat(Main.commandLine().execute("server", "--sampling-strategies-file",
+        "no-such-strategies.json")).isEqualTo(2);
   }
 
   @Test
@@ -72,6 +83,7 @@ class ServerCommandTest {
     assertThatThrownBy(command::flags)
         .isInstanceOf(ConfigException.class)
         .hasMessage("--disable: \"jaeger\" is not a receiver"
-            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc)");
+            + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc,"
+            + " sampling)");
   }
 }

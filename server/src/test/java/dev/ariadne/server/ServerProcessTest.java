@@ -61,7 +61,7 @@ class ServerProcessTest {
     Process server =
         start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
             "--otlp-http-port", "0", "--zipkin-port", "0", "--jaeger-thrift-http-port", "0",
-            "--jaeger-grpc-port", "0", "--set", "shutdown.drain-seconds=2");
+            "--jaeger-grpc-port", "0", "--sampling-port", "0", "--set", "shutdown.drain-seconds=2");
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -94,7 +94,7 @@ class ServerProcessTest {
   void drainingOnSigtermRefusesNewRequestsWithRetryAfterAndAnswersAStalledUpload503AtTheDrainTime()
       throws Exception {
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,sampling",
         "--query-port", "0", "--set", "shutdown.drain-seconds=2");
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -152,7 +152,7 @@ class ServerProcessTest {
       throws Exception {
     int drainSeconds = 20;
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,sampling",
         "--query-port", "0", "--set", "shutdown.drain-seconds=" + drainSeconds);
     List<String> acknowledged = new CopyOnWriteArrayList<>();
     List<String> refusals = new CopyOnWriteArrayList<>();
@@ -262,7 +262,7 @@ class ServerProcessTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", Integer.toString(taken.getLocalPort()), "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,sampling");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -278,7 +278,7 @@ class ServerProcessTest {
     try (EmbeddedStorage holder = EmbeddedStorage.builder(dataDir).open()) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", "0", "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,sampling");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -297,7 +297,7 @@ class ServerProcessTest {
     Path wanted = dataDir.resolve(given);
     Process server = start("server", "--data-dir", wanted.toString(), "--host", "127.0.0.1",
         "--query-port", "0", "--disable",
-        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc");
+        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,sampling");
     String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
     assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
