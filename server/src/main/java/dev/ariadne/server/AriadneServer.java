@@ -169,7 +169,9 @@ final class AriadneServer implements AutoCloseable {
     }
     if (config.jaegerGrpc().enabled()) {
       builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
+          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc())
+          // Where the Jaeger collector serves them, for OpenTelemetry's Jaeger remote sampler.
+          .service(strategies.grpcService()));
     }
     if (config.sampling().enabled()) {
       // As the Jaeger agent's port: /sampling, and / where jaeger-client-java asks.

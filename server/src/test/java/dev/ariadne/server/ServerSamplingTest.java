@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jaegertracing.internal.samplers.ConstSampler;
 import io.jaegertracing.internal.samplers.HttpSamplingManager;
 import io.jaegertracing.internal.samplers.RemoteControlledSampler;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.extension.trace.jaeger.sampler.JaegerRemoteSampler;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The all-in-one server serves sampling strategies where Jaeger does: on the sampling port as the
- * Jaeger agent ({@code /sampling}, and {@code /} where jaeger-client-java 1.8.1 asks) and on the
- * Jaeger Thrift HTTP port as the Jaeger collector ({@code /api/sampling}).
+ * Jaeger agent ({@code /sampling}, and {@code /} where jaeger-client-java 1.8.1 asks), on the
+ * Jaeger Thrift HTTP port as the Jaeger collector ({@code /api/sampling}), and on the Jaeger gRPC
+ * port ({@code jaeger.api_v2.SamplingManager}).
  */
 class ServerSamplingTest {
   private static final String STRATEGIES = """
@@ -108,6 +117,32 @@ class ServerSamplingTest {
             + "\"defaultUpperBoundTracesPerSecond\":0.0}}");
     assertThat(get("sampling", "/?service=unknown").body()).isEqualTo(
         "{\"strategyType\":0,\"probabilisticSampling\":{\"samplingRate\":0.25}}");
+  }
+
+  @Test
+  void openTelemetrysJaegerRemoteSamplerAdoptsTheServedStrategyOverGrpc() throws Exception {
+    startWithStrategies();
+    try (JaegerRemoteSampler sampler = JaegerRemoteSampler.builder()
+        .setEndpoint("http://127.0.0.1:" + LoopbackServer.port(server, "Jaeger gRPC"))
+        .setServiceName("frontend")
+        .setPollingInterval(Duration.ofMillis(50))
+        .setInitialSampler(Sampler.alwaysOff())
+        .build()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      // What it makes of an answer is parent-based; the initial sampler is not.
+      while (!sampler.toString().contains("sampler=ParentBased{root:TraceIdRatioBased{1.0")) {
+        assertThat(System.nanoTime()).as("the sampler adopted the served strategy in time: %s",
+            sampler).isLessThan(deadline);
+        Thread.sleep(25);
+      }
+      RandomGenerator random = RandomGenerator.getDefault();
+      for (int i = 0; i < 1000; i++) {
+        String traceId = TraceId.fromLongs(random.nextLong(), random.nextLong());
+        assertThat(sampler.shouldSample(Context.root(), traceId, "GET /", SpanKind.SERVER,
+            Attributes.empty(), List.of()).getDecision())
+            .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+      }
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ariadne.collector.sampling;
 import static java.util.Objects.requireNonNull;
 
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.Map;
  * The sampling strategy of each service, as Jaeger clients' remote samplers ask for it: from a
  * strategies file in Jaeger's format, or {@link #sampleAll()}. Serve it with {@link #httpService()}
  * at the Jaeger collector's {@code GET /api/sampling} and the agent's {@code GET /sampling}, and
- * with {@link #legacyHttpService()} at the agent's {@code GET /}, where jaeger-client-java asks.
+ * with {@link #legacyHttpService()} at the agent's {@code GET /}, where jaeger-client-java asks,
+ * and with {@link #grpcService()} beside the Jaeger gRPC collector.
  * Immutable and thread-safe; every answer is encoded once, here.
  */
 public final class SamplingStrategies {
@@ -24,10 +26,15 @@ public final class SamplingStrategies {
 
   private final Answers current;
   private final Answers legacy;
+  private final GrpcService grpc;
 
   private SamplingStrategies(StrategiesFile strategies) {
     current = new Answers(strategies, false);
     legacy = new Answers(strategies, true);
+    Map<String, byte[]> protos = new HashMap<>();
+    strategies.services.forEach((service, strategy) ->
+        protos.put(service, StrategyProto.encode(strategy)));
+    grpc = SamplingGrpcService.of(protos, StrategyProto.encode(strategies.defaultStrategy));
   }
 
   /**
@@ -82,6 +89,16 @@ public final class SamplingStrategies {
    */
   public HttpService legacyHttpService() {
     return new SamplingService(legacy);
+  }
+
+  /**
+   * gRPC {@code jaeger.api_v2.SamplingManager/GetSamplingStrategy}, as the Jaeger collector serves
+   * it on port 14250, where OpenTelemetry's Jaeger remote sampler asks: the same strategies as a
+   * protobuf {@code SamplingStrategyResponse}. A request without a {@code serviceName} is answered
+   * {@code INVALID_ARGUMENT}.
+   */
+  public GrpcService grpcService() {
+    return grpc;
   }
 
   /** Each service's answer, encoded. */
