@@ -60,13 +60,16 @@ final class AriadneServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Duration drainTime;
   private final String samplingDescription;
+  /** Re-reads the sampling strategies file; null when it is not re-read. */
+  private final SamplingReload samplingReload;
 
   private AriadneServer(
       Storage storage, String storageDescription, Analytics analytics, Collector collector,
       Map<String, Server> servers, PrometheusMeterRegistry registry, Duration drainTime,
-      String samplingDescription) {
+      String samplingDescription, SamplingReload samplingReload) {
     this.drainTime = drainTime;
     this.samplingDescription = samplingDescription;
+    this.samplingReload = samplingReload;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
@@ -182,6 +185,9 @@ final class AriadneServer implements AutoCloseable {
               + " GET /sampling?service=NAME and GET /?service=NAME")));
     }
 
+    SamplingReload samplingReload = config.sampling().reloadInterval().isZero() ? null
+        : SamplingReload.start(strategies, config.sampling().file(),
+            config.sampling().reloadInterval(), registry);
     Map<String, Server> servers = new LinkedHashMap<>();
     builders.forEach((name, b) -> servers.put(name, b.build()));
     Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
@@ -190,6 +196,7 @@ final class AriadneServer implements AutoCloseable {
       CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
+      if (samplingReload != null) samplingReload.close();
       collector.close();
       closeQuietly(analytics);
       closeQuietly(storage);
@@ -197,7 +204,7 @@ final class AriadneServer implements AutoCloseable {
     }
     return new AriadneServer(
         storage, storageDescription, analytics, collector, servers, registry,
-        Duration.ofSeconds(config.drainSeconds()), config.sampling().source());
+        Duration.ofSeconds(config.drainSeconds()), config.sampling().source(), samplingReload);
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
@@ -488,6 +495,7 @@ final class AriadneServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     collector.close();
+    if (samplingReload != null) samplingReload.close();
     Map<Server, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
     servers.values().forEach(s -> stopped.put(s, s.stop()));
     stopped.forEach(AriadneServer::awaitDisconnected);

@@ -67,7 +67,8 @@ record ServerConfig(
    * The sampling port's switch and port, the strategies that it and the Jaeger Thrift HTTP port's
    * {@code /api/sampling} serve, and where those come from, for the start-up lines.
    */
-  record Sampling(boolean enabled, int port, SamplingStrategies strategies, String source) {}
+  record Sampling(boolean enabled, int port, SamplingStrategies strategies, String source,
+      String file, Duration reloadInterval) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
@@ -204,9 +205,10 @@ record ServerConfig(
     boolean enabled = s.getBoolean("sampling.enabled");
     int port = s.getInt("sampling.port", 0, 65535, PORT);
     String file = s.get("sampling.strategies-file");
+    Duration reloadInterval = reloadInterval(s);
     if (file.isEmpty()) {
       return new Sampling(enabled, port, SamplingStrategies.sampleAll(),
-          "every service at probability 1 (no sampling.strategies-file)");
+          "every service at probability 1 (no sampling.strategies-file)", file, Duration.ZERO);
     }
     Path path;
     try {
@@ -215,9 +217,22 @@ record ServerConfig(
       throw s.invalid("sampling.strategies-file", "a file of sampling strategies in Jaeger's format");
     }
     try {
-      return new Sampling(enabled, port, SamplingStrategies.read(path), "from " + file);
+      return new Sampling(enabled, port, SamplingStrategies.read(path), "from " + file
+          + (reloadInterval.isZero() ? "" : ", read again every " + Settings.text(reloadInterval)),
+          file, reloadInterval);
     } catch (InvalidStrategiesException e) {
       throw new ConfigException("sampling strategies file " + e.getMessage());
+    }
+  }
+
+  /** How often the strategies file is read again: 0 for never. */
+  private static Duration reloadInterval(Settings s) throws ConfigException {
+    String key = "sampling.strategies-reload-interval";
+    if (s.get(key).equals("0")) return Duration.ZERO;
+    try {
+      return s.getDuration(key);
+    } catch (ConfigException e) {
+      throw s.invalid(key, "0 (never) or a duration with a unit: ms, s, m, h or d, such as 30s");
     }
   }
 

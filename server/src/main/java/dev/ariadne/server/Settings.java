@@ -90,6 +90,7 @@ final class Settings {
     d.put("sampling.enabled", "true");
     d.put("sampling.port", "5778");
     d.put("sampling.strategies-file", "");
+    d.put("sampling.strategies-reload-interval", "0");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,50 @@ class ServerSamplingTest {
             .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
       }
     }
+  }
+
+  @Test
+  void aChangedFileIsServedAndABadVersionIsCountedAndLeavesTheStrategiesBefore()
+      throws Exception {
+    Path file = dir.resolve("strategies.json");
+    Files.writeString(file, STRATEGIES);
+    start(Map.of("sampling.strategies-file", file.toString(),
+        "sampling.strategies-reload-interval", "50ms"));
+    String before = get("sampling", "/sampling?service=unknown").body();
+    assertThat(before).contains("\"samplingRate\":0.25");
+
+    Files.writeString(file, STRATEGIES.replace("0.25", "0.75"));
+    awaitAnswer(body -> body.contains("\"samplingRate\":0.75"));
+
+    Files.writeString(file, STRATEGIES.replace("0.25", "7.5"));
+    awaitFailures(1);
+    Files.writeString(file, "{");
+    awaitFailures(2);
+    assertThat(get("sampling", "/sampling?service=unknown").body())
+        .contains("\"samplingRate\":0.75");
+    assertThat(get("Jaeger Thrift HTTP", "/api/sampling?service=unknown").body())
+        .contains("\"samplingRate\":0.75");
+
+    Files.writeString(file, STRATEGIES);
+    awaitAnswer(body -> body.equals(before));
+  }
+
+  private void awaitAnswer(Predicate<String> wanted) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!wanted.test(get("sampling", "/sampling?service=unknown").body())) {
+      assertThat(System.nanoTime()).as("the file was read again in time").isLessThan(deadline);
+      Thread.sleep(25);
+    }
+  }
+
+  private void awaitFailures(double count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (server.registry().counter("ariadne.sampling.reload.failures").count() < count) {
+      assertThat(System.nanoTime()).as("the bad version was counted in time").isLessThan(deadline);
+      Thread.sleep(25);
+    }
+    assertThat(server.registry().counter("ariadne.sampling.reload.failures").count())
+        .isEqualTo(count);
   }
 
   @Test

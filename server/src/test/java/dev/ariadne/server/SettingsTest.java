@@ -188,8 +188,21 @@ class SettingsTest {
         Map.of("sampling.port", "15778", "sampling.enabled", "false")));
 
     assertThat(config.sampling().source()).isEqualTo("from " + strategies);
+    assertThat(config.sampling().reloadInterval()).isZero();
     assertThat(config.sampling().port()).isEqualTo(15778);
     assertThat(config.sampling().enabled()).isFalse();
+
+    ServerConfig reloaded = ServerConfig.from(Settings.load(null, Map.of(), Map.of(
+        "sampling.strategies-file", strategies.toString(),
+        "sampling.strategies-reload-interval", "30s")));
+    assertThat(reloaded.sampling().reloadInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(reloaded.sampling().source())
+        .isEqualTo("from " + strategies + ", read again every 30s");
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(),
+            Map.of("sampling.strategies-reload-interval", "often"))))
+        .hasMessage("sampling.strategies-reload-interval"
+            + " (ARIADNE_SAMPLING_STRATEGIES_RELOAD_INTERVAL, from flag): \"often\" is invalid"
+            + " (expected: 0 (never) or a duration with a unit: ms, s, m, h or d, such as 30s)");
   }
 
   @Test

@@ -13,7 +13,6 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
 
 /**
  * {@code jaeger.api_v2.SamplingManager/GetSamplingStrategy}, where OpenTelemetry's Jaeger remote
@@ -28,7 +27,7 @@ final class SamplingGrpcService {
 
   private SamplingGrpcService() {}
 
-  static GrpcService of(Map<String, byte[]> services, byte[] defaultAnswer) {
+  static GrpcService of(SamplingStrategies strategies) {
     MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(
@@ -54,7 +53,8 @@ final class SamplingGrpcService {
                         .withDescription("serviceName is missing or empty").asRuntimeException());
                     return;
                   }
-                  observer.onNext(services.getOrDefault(service, defaultAnswer));
+                  observer.onNext(
+                      strategies.answers(SamplingStrategies.Form.PROTO).of(service));
                   observer.onCompleted();
                 }))
             .build())

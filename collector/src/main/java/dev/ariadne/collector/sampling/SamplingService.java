@@ -21,10 +21,12 @@ import java.util.List;
 final class SamplingService implements HttpService {
   private static final String USAGE = " (expected: one service parameter, such as ?service=frontend)";
 
-  private final SamplingStrategies.Answers answers;
+  private final SamplingStrategies strategies;
+  private final SamplingStrategies.Form form;
 
-  SamplingService(SamplingStrategies.Answers answers) {
-    this.answers = answers;
+  SamplingService(SamplingStrategies strategies, SamplingStrategies.Form form) {
+    this.strategies = strategies;
+    this.form = form;
   }
 
   @Override
@@ -48,7 +50,8 @@ final class SamplingService implements HttpService {
     if (services.get(0).isEmpty()) {
       return badRequest("the service parameter is empty");
     }
-    return HttpResponse.of(HttpStatus.OK, MediaType.JSON, answers.of(services.get(0)));
+    return HttpResponse.of(
+        HttpStatus.OK, MediaType.JSON, strategies.answers(form).of(services.get(0)));
   }
 
   private static HttpResponse badRequest(String problem) {

@@ -9,32 +9,53 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The sampling strategy of each service, as Jaeger clients' remote samplers ask for it: from a
  * strategies file in Jaeger's format, or {@link #sampleAll()}. Serve it with {@link #httpService()}
- * at the Jaeger collector's {@code GET /api/sampling} and the agent's {@code GET /sampling}, and
- * with {@link #legacyHttpService()} at the agent's {@code GET /}, where jaeger-client-java asks,
- * and with {@link #grpcService()} beside the Jaeger gRPC collector.
- * Immutable and thread-safe; every answer is encoded once, here.
+ * at the Jaeger collector's {@code GET /api/sampling} and the agent's {@code GET /sampling}, with
+ * {@link #legacyHttpService()} at the agent's {@code GET /}, where jaeger-client-java asks, and
+ * with {@link #grpcService()} beside the Jaeger gRPC collector. {@link #reload()} reads the file
+ * again. Thread-safe; every answer is encoded once, when the strategies are read.
  */
 public final class SamplingStrategies {
   /** What a service gets without a file, or one the file does not name without a default. */
   private static final Strategy SAMPLE_ALL = new Strategy(Strategy.Type.PROBABILISTIC, 1.0, null);
 
-  private final Answers current;
-  private final Answers legacy;
-  private final GrpcService grpc;
+  /** The forms of an answer. */
+  enum Form {
+    /** Protobuf's JSON mapping of Jaeger's {@code api_v2} message. */
+    JSON,
+    /** As {@link #JSON}, with {@code strategyType} as its enum number. */
+    LEGACY_JSON,
+    /** The {@code api_v2} protobuf message. */
+    PROTO
+  }
 
-  private SamplingStrategies(StrategiesFile strategies) {
-    current = new Answers(strategies, false);
-    legacy = new Answers(strategies, true);
-    Map<String, byte[]> protos = new HashMap<>();
-    strategies.services.forEach((service, strategy) ->
-        protos.put(service, StrategyProto.encode(strategy)));
-    grpc = SamplingGrpcService.of(protos, StrategyProto.encode(strategies.defaultStrategy));
+  /** The file's content and each service's answer in each form. */
+  private static final class Encoded {
+    final byte[] source;
+    final Map<Form, Answers> answers;
+
+    Encoded(byte[] source, Map<Form, Answers> answers) {
+      this.source = source;
+      this.answers = answers;
+    }
+  }
+
+  private final Path file;
+  private final HttpService http = new SamplingService(this, Form.JSON);
+  private final HttpService legacyHttp = new SamplingService(this, Form.LEGACY_JSON);
+  private final GrpcService grpc = SamplingGrpcService.of(this);
+  private volatile Encoded encoded;
+
+  private SamplingStrategies(Path file, byte[] source, StrategiesFile strategies) {
+    this.file = file;
+    this.encoded = encode(source, strategies);
   }
 
   /**
@@ -42,7 +63,7 @@ public final class SamplingStrategies {
    * serves out of the box.
    */
   public static SamplingStrategies sampleAll() {
-    return new SamplingStrategies(new StrategiesFile(SAMPLE_ALL, Map.of()));
+    return new SamplingStrategies(null, new byte[0], new StrategiesFile(SAMPLE_ALL, Map.of()));
   }
 
   /**
@@ -55,21 +76,27 @@ public final class SamplingStrategies {
    */
   public static SamplingStrategies read(Path file) throws InvalidStrategiesException {
     requireNonNull(file, "file");
-    byte[] json;
-    try {
-      json = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new InvalidStrategiesException(file + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw new InvalidStrategiesException(file + ": permission denied");
-    } catch (IOException e) {
-      throw new InvalidStrategiesException(file + ": " + e.getMessage());
+    byte[] json = readBytes(file);
+    return new SamplingStrategies(file, json, parse(file, json));
+  }
+
+  /**
+   * Reads the file again and serves what it holds now, if that changed. Invalid now, the file is
+   * not taken: the strategies read before are still served. Without a file, does nothing.
+   *
+   * @return whether the strategies changed
+   * @throws InvalidStrategiesException naming the file, the place in it and the problem
+   */
+  public synchronized boolean reload() throws InvalidStrategiesException {
+    if (file == null) {
+      return false;
     }
-    try {
-      return new SamplingStrategies(StrategiesFile.parse(json, SAMPLE_ALL));
-    } catch (StrategiesFile.Problem e) {
-      throw new InvalidStrategiesException(file + ": " + e.getMessage());
+    byte[] json = readBytes(file);
+    if (Arrays.equals(json, encoded.source)) {
+      return false;
     }
+    encoded = encode(json, parse(file, json));
+    return true;
   }
 
   /**
@@ -79,7 +106,7 @@ public final class SamplingStrategies {
    * missing, empty or given twice is answered 400.
    */
   public HttpService httpService() {
-    return new SamplingService(current);
+    return http;
   }
 
   /**
@@ -88,7 +115,7 @@ public final class SamplingStrategies {
    * {@code HttpSamplingManager} and other clients built on Thrift 0.9.2 ask.
    */
   public HttpService legacyHttpService() {
-    return new SamplingService(legacy);
+    return legacyHttp;
   }
 
   /**
@@ -101,15 +128,47 @@ public final class SamplingStrategies {
     return grpc;
   }
 
+  /** Each service's answer in {@code form}, as of now. */
+  Answers answers(Form form) {
+    return encoded.answers.get(form);
+  }
+
+  private static byte[] readBytes(Path file) throws InvalidStrategiesException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidStrategiesException(file + ": no such file");
+    } catch (AccessDeniedException e) {
+      throw new InvalidStrategiesException(file + ": permission denied");
+    } catch (IOException e) {
+      throw new InvalidStrategiesException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static StrategiesFile parse(Path file, byte[] json) throws InvalidStrategiesException {
+    try {
+      return StrategiesFile.parse(json, SAMPLE_ALL);
+    } catch (StrategiesFile.Problem e) {
+      throw new InvalidStrategiesException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static Encoded encode(byte[] source, StrategiesFile strategies) {
+    return new Encoded(source, Map.of(
+        Form.JSON, new Answers(strategies, strategy -> StrategyJson.encode(strategy, false)),
+        Form.LEGACY_JSON, new Answers(strategies, strategy -> StrategyJson.encode(strategy, true)),
+        Form.PROTO, new Answers(strategies, StrategyProto::encode)));
+  }
+
   /** Each service's answer, encoded. */
   static final class Answers {
     private final byte[] defaultAnswer;
     private final Map<String, byte[]> services = new HashMap<>();
 
-    Answers(StrategiesFile strategies, boolean typeAsNumber) {
-      defaultAnswer = StrategyJson.encode(strategies.defaultStrategy, typeAsNumber);
+    Answers(StrategiesFile strategies, Function<Strategy, byte[]> encoding) {
+      defaultAnswer = encoding.apply(strategies.defaultStrategy);
       strategies.services.forEach((service, strategy) ->
-          services.put(service, StrategyJson.encode(strategy, typeAsNumber)));
+          services.put(service, encoding.apply(strategy)));
     }
 
     byte[] of(String service) {

@@ -254,8 +254,13 @@ final class StrategiesFile {
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new Problem("not JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
-          + at(e.getLocation()));
+      String message = e.getOriginalMessage().lines().findFirst().orElse("");
+      // Jackson names an unclosed object's start with the source it does not show: drop it.
+      int startMarker = message.indexOf(" (start marker at ");
+      if (startMarker >= 0) {
+        message = message.substring(0, startMarker);
+      }
+      throw new Problem("not JSON: " + message + at(e.getLocation()));
     } catch (IOException e) {
       throw new Problem("not JSON: " + e.getMessage());
     }

@@ -244,8 +244,41 @@ class SamplingStrategiesTest {
     assertThat(problem("{\"default_strategy\": {\"type\": \"probabilistic\",\n \"param\": 1,}}"))
         .startsWith(": not JSON: Unexpected character ('}' (code 125))")
         .endsWith("(line 2, column 13)");
+    assertThat(problem("{\"default_strategy\": {"))
+        .isEqualTo(": not JSON: Unexpected end-of-input: expected close marker for Object"
+            + " (line 1, column 23)");
     assertThat(problem("{\"default_strategy\": {}, \"default_strategy\": {}}"))
         .startsWith(": not JSON: Duplicate field 'default_strategy'");
+  }
+
+  @Test
+  void reloadServesTheFileAsItIsNowAndKeepsTheStrategiesBeforeWhenItIsInvalid() throws Exception {
+    Path file = dir.resolve("strategies.json");
+    Files.writeString(file, "{\"default_strategy\": {\"type\": \"probabilistic\", \"param\": 0.1}}");
+    SamplingStrategies strategies = SamplingStrategies.read(file);
+    assertThat(strategies.reload()).as("unchanged").isFalse();
+
+    Files.writeString(file, "{\"default_strategy\": {\"type\": \"ratelimiting\", \"param\": 4}}");
+    assertThat(strategies.reload()).isTrue();
+    assertThat(answer(strategies, "a"))
+        .isEqualTo("{\"strategyType\":\"RATE_LIMITING\",\"rateLimitingSampling\":{\"maxTracesPerSecond\":4}}");
+
+    Files.writeString(file, "{\"default_strategy\": {\"type\": \"ratelimiting\", \"param\": -4}}");
+    assertThatThrownBy(strategies::reload).isInstanceOf(InvalidStrategiesException.class)
+        .hasMessage(file + ": default_strategy.param: -4 is invalid (expected: a whole number of"
+            + " traces per second from 0 to 32767)");
+    assertThat(answer(strategies, "a"))
+        .isEqualTo("{\"strategyType\":\"RATE_LIMITING\",\"rateLimitingSampling\":{\"maxTracesPerSecond\":4}}");
+    Files.delete(file);
+    assertThatThrownBy(strategies::reload).hasMessage(file + ": no such file");
+    assertThat(answer(strategies, "a")).contains("\"maxTracesPerSecond\":4");
+
+    assertThat(SamplingStrategies.sampleAll().reload()).isFalse();
+  }
+
+  private static String answer(SamplingStrategies strategies, String service) {
+    return new String(strategies.answers(SamplingStrategies.Form.JSON).of(service),
+        StandardCharsets.UTF_8);
   }
 
   @Test
