@@ -64,8 +64,9 @@ record ServerConfig(
       long memoryMaxBytes) {}
 
   /**
-   * The sampling port's switch and port, the strategies that it and the Jaeger Thrift HTTP port's
-   * {@code /api/sampling} serve, and where those come from, for the start-up lines.
+   * The sampling port's switch and port; the strategies that it, the Jaeger Thrift HTTP port's
+   * {@code /api/sampling} and the Jaeger gRPC port serve, and where they come from for the
+   * start-up lines; their file (empty for none) and how often it is read again (zero: never).
    */
   record Sampling(boolean enabled, int port, SamplingStrategies strategies, String source,
       String file, Duration reloadInterval) {}
