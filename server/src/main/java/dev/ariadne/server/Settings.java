@@ -91,6 +91,10 @@ final class Settings {
     d.put("receivers.jaeger-compact.port", "6831");
     d.put("receivers.jaeger-binary.enabled", "true");
     d.put("receivers.jaeger-binary.port", "6832");
+    d.put("sampling.enabled", "true");
+    d.put("sampling.port", "5778");
+    d.put("sampling.strategies-file", "");
+    d.put("sampling.strategies-reload-interval", "0");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");
