@@ -74,7 +74,7 @@ run() { # round, analytics: on or off
   log "round $1 of $ROUNDS, $label: starting Ariadne ($STORAGE, $heap_text)"
   # Receivers the benchmark does not use listen on free ports.
   ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 \
-  ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 \
+  ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 ARIADNE_SAMPLING_PORT=0 \
   java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 \
     "${storage_flags[@]}" --set analytics.enabled=$enabled --query-port $QUERY_PORT \
     --otlp-http-port $OTLP_HTTP_PORT --zipkin-port $ZIPKIN_PORT >"$log_file" 2>&1 &

@@ -73,7 +73,7 @@ run() { # round, variant
   local jvm_opts=()
   read -r -a jvm_opts <<<"${SERVER_JVM_OPTS:-}"
   ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 \
-  ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 \
+  ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 ARIADNE_SAMPLING_PORT=0 \
   java "${heap_flags[@]}" "${jvm_opts[@]}" -Xlog:gc*:file="$gc_log" -jar "$jar" server --host 127.0.0.1 \
     --storage embedded --data-dir "$data_dir" --query-port $QUERY_PORT \
     --otlp-http-port $OTLP_HTTP_PORT "${args[@]}" >"$log_file" 2>&1 &

@@ -45,7 +45,7 @@ heap_settings
 log "starting Ariadne (embedded, a fresh data directory, $heap_text)"
 # Receivers the benchmark does not use listen on free ports.
 ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_ZIPKIN_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 \
-ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 \
+ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 ARIADNE_SAMPLING_PORT=0 \
 java "${heap_flags[@]}" -Xlog:gc:file="$WORK/gc.log":time,uptime -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 --storage embedded \
   --data-dir "$data_dir" --query-port $QUERY_PORT --otlp-http-port $OTLP_HTTP_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!

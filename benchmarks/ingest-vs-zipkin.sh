@@ -102,7 +102,7 @@ else
 fi
 log "starting Ariadne ($storage_text, $heap_text)"
 # Receivers the benchmark does not use listen on free ports (a server that lacks one ignores it).
-ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 \
+ARIADNE_RECEIVERS_OTLP_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_THRIFT_HTTP_PORT=0 ARIADNE_RECEIVERS_JAEGER_GRPC_PORT=0 ARIADNE_RECEIVERS_JAEGER_COMPACT_PORT=0 ARIADNE_RECEIVERS_JAEGER_BINARY_PORT=0 ARIADNE_SAMPLING_PORT=0 \
 java "${heap_flags[@]}" -Xlog:gc:file="$WORK/ariadne-gc.log":time,uptime -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 "${storage_flags[@]}" \
   --query-port $ARIADNE_QUERY_PORT \
   --otlp-http-port $ARIADNE_OTLP_HTTP_PORT --zipkin-port $ARIADNE_ZIPKIN_PORT >"$WORK/ariadne.log" 2>&1 &

@@ -58,7 +58,7 @@ storage_flags=(--storage memory)
 [ "$STORAGE" = embedded ] && storage_flags=(--storage embedded --data-dir "$data_dir")
 log "starting Ariadne ($STORAGE, $heap_text)"
 java "${heap_flags[@]}" -jar "$root/server/target/ariadne.jar" server --host 127.0.0.1 \
-  "${storage_flags[@]}" --disable otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary \
+  "${storage_flags[@]}" --disable otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling \
   --query-port $QUERY_PORT --otlp-http-port $OTLP_HTTP_PORT >"$WORK/ariadne.log" 2>&1 &
 server_pid=$!
 wait_healthy "http://127.0.0.1:$QUERY_PORT/health" "$WORK/ariadne.log"

@@ -17,8 +17,8 @@ import java.util.Map;
  * The local agent's own parts, for a {@code dev.ariadne.collector.Collector} on the application's
  * host: {@link #forwarder()}, the {@link SpanWriter} to build that collector over, which hands each
  * write on to the collector at the endpoint as OTLP/HTTP and returns once it has acknowledged it;
- * and {@link #sampling()}, Jaeger's sampling endpoint, answered by that collector. {@link #close()}
- * closes the connections to it. Thread-safe.
+ * and {@link #sampling()} and {@link #legacySampling()}, Jaeger's sampling endpoint, answered by
+ * that collector. {@link #close()} closes the connections to it. Thread-safe.
  */
 public final class Agent implements AutoCloseable {
   /** The default {@link Builder#forwardTimeout}. */
@@ -31,6 +31,7 @@ public final class Agent implements AutoCloseable {
   private final ClientFactory clients;
   private final Forwarder forwarder;
   private final SamplingProxy sampling;
+  private final SamplingProxy legacySampling;
 
   private Agent(Builder builder) {
     clients = ClientFactory.builder()
@@ -49,10 +50,9 @@ public final class Agent implements AutoCloseable {
         ? base(builder.samplingEndpoint)
         : builder.collectorEndpoint.getScheme() + "://"
             + hostPort(builder.collectorEndpoint.getHost(), 14268);
-    sampling = new SamplingProxy(
-        WebClient.builder(samplingEndpoint).factory(clients).build(),
-        samplingEndpoint,
-        SAMPLING_TIMEOUT);
+    WebClient samplingClient = WebClient.builder(samplingEndpoint).factory(clients).build();
+    sampling = new SamplingProxy(samplingClient, samplingEndpoint, SAMPLING_TIMEOUT, false);
+    legacySampling = new SamplingProxy(samplingClient, samplingEndpoint, SAMPLING_TIMEOUT, true);
   }
 
   /**
@@ -70,12 +70,17 @@ public final class Agent implements AutoCloseable {
     return forwarder;
   }
 
-  /**
-   * Jaeger's sampling endpoint, to serve at {@code GET /sampling} and {@code GET /} (on 5778, as
-   * the Jaeger agent does).
-   */
+  /** Jaeger's sampling endpoint, to serve at {@code GET /sampling} (on 5778, as the Jaeger agent). */
   public HttpService sampling() {
     return sampling;
+  }
+
+  /**
+   * As {@link #sampling()}, with the strategy's type as its number, to serve at {@code GET /},
+   * where jaeger-client 1.x and other clients built on Thrift 0.9.2 ask (as the Jaeger agent).
+   */
+  public HttpService legacySampling() {
+    return legacySampling;
   }
 
   @Override

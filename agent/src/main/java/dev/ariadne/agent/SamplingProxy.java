@@ -1,7 +1,12 @@
 package dev.ariadne.agent;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -12,27 +17,34 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
  * Jaeger's sampling endpoint, as the Jaeger agent serves it on 5778: {@code GET
- * /sampling?service=NAME} (and {@code GET /?service=NAME}, which jaeger-client 1.x polls) asks
- * the collector's {@code GET /api/sampling?service=NAME} and passes its status, content type and
- * body through. A request without a service is answered 400; a collector that cannot be reached,
- * 502 with a message naming it.
+ * /sampling?service=NAME} asks the collector's {@code GET /api/sampling?service=NAME} and passes
+ * its status, content type and body through. The legacy form, for {@code GET /?service=NAME}
+ * (where jaeger-client 1.x and other clients built on Thrift 0.9.2 ask), has a successful
+ * answer's {@code strategyType} as its enum number, as the Jaeger agent gives it there. A request
+ * without a service is answered 400; a collector that cannot be reached, 502 with a message naming
+ * it.
  */
 final class SamplingProxy implements HttpService {
   /** The most a strategy may take: they are a few hundred bytes, a few KiB per operation. */
   private static final long MAX_ANSWER_BYTES = 1 << 20;
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final WebClient client;
   private final String upstream;
   private final Duration timeout;
+  private final boolean legacy;
 
-  SamplingProxy(WebClient client, String upstream, Duration timeout) {
+  SamplingProxy(WebClient client, String upstream, Duration timeout, boolean legacy) {
     this.client = client;
     this.upstream = upstream;
     this.timeout = timeout;
+    this.legacy = legacy;
   }
 
   @Override
@@ -56,12 +68,42 @@ final class SamplingProxy implements HttpService {
         .handle((answer, failure) -> failure == null ? passThrough(answer) : unreachable(failure)));
   }
 
-  private static HttpResponse passThrough(AggregatedHttpResponse answer) {
+  private HttpResponse passThrough(AggregatedHttpResponse answer) {
     ResponseHeadersBuilder headers = ResponseHeaders.builder(answer.status());
     if (answer.contentType() != null) {
       headers.contentType(answer.contentType());
     }
-    return HttpResponse.of(headers.build(), answer.content());
+    HttpData body = answer.content();
+    if (legacy && answer.status().equals(HttpStatus.OK)) {
+      body = HttpData.wrap(numberedType(body.array()));
+    }
+    return HttpResponse.of(headers.build(), body);
+  }
+
+  /**
+   * {@code json} with its top-level {@code strategyType} as Jaeger's enum number ({@code
+   * PROBABILISTIC} 0, {@code RATE_LIMITING} 1); as it is when it is not such JSON.
+   */
+  static byte[] numberedType(byte[] json) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
+    try (JsonParser parser = JSON.createParser(json);
+        JsonGenerator generator = JSON.createGenerator(out)) {
+      while (parser.nextToken() != null) {
+        boolean type = parser.currentToken() == JsonToken.VALUE_STRING
+            && "strategyType".equals(parser.currentName())
+            && parser.getParsingContext().getParent().inRoot();
+        if (type && parser.getText().equals("PROBABILISTIC")) {
+          generator.writeNumber(0);
+        } else if (type && parser.getText().equals("RATE_LIMITING")) {
+          generator.writeNumber(1);
+        } else {
+          generator.copyCurrentEvent(parser);
+        }
+      }
+    } catch (IOException e) {
+      return json;
+    }
+    return out.toByteArray();
   }
 
   private HttpResponse unreachable(Throwable failure) {

@@ -51,7 +51,7 @@ final class AgentServer extends ServerExtension {
     sb.service("/v1/traces", collector.otlpHttp());
     sb.service(collector.otlpGrpc());
     sb.service("/sampling", agent.sampling());
-    sb.service("/", agent.sampling());
+    sb.service("/", agent.legacySampling());
   }
 
   @Override

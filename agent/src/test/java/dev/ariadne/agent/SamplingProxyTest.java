@@ -1,5 +1,6 @@
 package dev.ariadne.agent;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
@@ -74,6 +75,20 @@ class SamplingProxyTest {
     assertThat(missing.status()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(missing.contentUtf8()).isEqualTo("no strategy for a b&c");
     assertThat(asked).contains("a b&c");
+  }
+
+  @Test
+  void theLegacyFormAtTheRootHasTheTypeAsItsNumberAsTheJaegerAgentGivesIt() {
+    AggregatedHttpResponse legacy = get(agent, "/?service=checkout");
+
+    assertThat(legacy.status()).isEqualTo(HttpStatus.OK);
+    assertThat(legacy.contentUtf8()).isEqualTo(
+        "{\"strategyType\":0,\"probabilisticSampling\":{\"samplingRate\":0.25}}");
+    byte[] nested = SamplingProxy.numberedType(("{\"strategyType\":\"RATE_LIMITING\","
+        + "\"operationSampling\":{\"strategyType\":\"X\"}}").getBytes(UTF_8));
+    assertThat(new String(nested, UTF_8))
+        .isEqualTo("{\"strategyType\":1,\"operationSampling\":{\"strategyType\":\"X\"}}");
+    assertThat(get(agent, "/?service=other").contentUtf8()).isEqualTo("no strategy for other");
   }
 
   @Test

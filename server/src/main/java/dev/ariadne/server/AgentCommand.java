@@ -36,7 +36,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--tags", paramLabel = "KEY=VALUE,...", description = "Attributes added to each span's resource unless it has them.")
   String tags;
 
-  @Option(names = "--sampling-port", paramLabel = "PORT", description = "Jaeger's sampling endpoint (default: 5778).")
+  @Option(names = "--sampling-port", paramLabel = "PORT", description = "Sampling strategies for Jaeger clients, from the collector (default: 5778).")
   String samplingPort;
 
   @Option(names = "--admin-port", paramLabel = "PORT", description = "/metrics and /health (default: 14271).")
@@ -63,7 +63,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--jaeger-binary-port", paramLabel = "PORT", description = "Jaeger agent's UDP port, binary Thrift (default: 6832).")
   String jaegerBinaryPort;
 
-  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + ServerCommand.RECEIVERS + ".")
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers, or the sampling port, to turn off: " + ServerCommand.RECEIVERS + ".")
   List<String> disable = List.of();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set agent.forward-timeout=3s).")
@@ -111,7 +111,7 @@ final class AgentCommand implements Callable<Integer> {
     putIfSet(flags, "agent.collector-endpoint", collectorEndpoint);
     putIfSet(flags, "host", host);
     putIfSet(flags, "agent.tags", tags);
-    putIfSet(flags, "agent.sampling-port", samplingPort);
+    putIfSet(flags, "sampling.port", samplingPort);
     putIfSet(flags, "agent.admin-port", adminPort);
     putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);
     putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);

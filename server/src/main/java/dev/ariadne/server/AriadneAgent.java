@@ -98,12 +98,14 @@ final class AriadneAgent implements AutoCloseable {
       builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
           .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
     }
-    ServerBuilder sampling = builder(config, config.samplingPort());
-    // jaeger-client 1.x polls "/?service=", later clients "/sampling?service=".
-    sampling.service("/sampling", agent.sampling()).service("/", agent.sampling());
-    sampling.errorHandler(
-        NoEndpoint.saying("this port serves sampling strategies at GET /sampling?service=NAME"));
-    builders.put("Jaeger sampling (GET /sampling)", sampling);
+    if (config.sampling().enabled()) {
+      ServerBuilder sampling = builder(config, config.sampling().port());
+      // jaeger-client 1.x polls "/?service=", later clients "/sampling?service=".
+      sampling.service("/sampling", agent.sampling()).service("/", agent.legacySampling());
+      sampling.errorHandler(
+          NoEndpoint.saying("this port serves sampling strategies at GET /sampling?service=NAME"));
+      builders.put("sampling (GET /sampling, GET /)", sampling);
+    }
     ServerBuilder admin = builder(config, config.adminPort());
     admin.service("/metrics", AriadneServer.metrics(registry));
     admin.service("/health",

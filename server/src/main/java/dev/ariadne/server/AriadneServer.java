@@ -13,6 +13,7 @@ import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.collector.JaegerUdpReceiver;
 import dev.ariadne.model.jaeger.JaegerThriftDecoder;
+import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
@@ -45,11 +46,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The all-in-one server: one storage, one collector, one query API, and an Armeria server per port
  * (query and /metrics on 16686, OTLP gRPC on 4317, OTLP HTTP on 4318, Zipkin in and out on 9411,
- * Jaeger Thrift over HTTP on 14268, Jaeger gRPC on 14250), and the Jaeger agent's UDP ports, which
- * the collector binds (compact Thrift on 6831, binary on 6832). {@link #close()} drains the
- * collector (refusing new ingest requests with a retry hint until those in flight are answered, at
- * most the drain time; datagrams meanwhile are dropped and counted), closes the ports, then closes
- * the storage.
+ * Jaeger Thrift over HTTP and sampling strategies on 14268, Jaeger gRPC on 14250, sampling
+ * strategies as the Jaeger agent serves them on 5778), and the Jaeger agent's UDP ports, which the
+ * collector binds (compact Thrift on 6831, binary on 6832). {@link #close()} drains the collector
+ * (refusing new ingest requests with a retry hint until those in flight are answered, at most the
+ * drain time; datagrams meanwhile are dropped and counted), closes the ports, then closes the
+ * storage.
  */
 final class AriadneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
@@ -62,12 +64,18 @@ final class AriadneServer implements AutoCloseable {
   private final Map<String, JaegerUdpReceiver> udpReceivers;
   private final PrometheusMeterRegistry registry;
   private final Duration drainTime;
+  private final String samplingDescription;
+  /** Re-reads the sampling strategies file; null when it is not re-read. */
+  private final SamplingReload samplingReload;
 
   private AriadneServer(
       Storage storage, String storageDescription, Analytics analytics, Collector collector,
       Map<String, Server> servers, Map<String, JaegerUdpReceiver> udpReceivers,
-      PrometheusMeterRegistry registry, Duration drainTime) {
+      PrometheusMeterRegistry registry, Duration drainTime, String samplingDescription,
+      SamplingReload samplingReload) {
     this.drainTime = drainTime;
+    this.samplingDescription = samplingDescription;
+    this.samplingReload = samplingReload;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
@@ -158,16 +166,30 @@ final class AriadneServer implements AutoCloseable {
               + " and serves the Zipkin API under /api/v2/ and /health"));
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
+    SamplingStrategies strategies = config.sampling().strategies();
     if (config.jaegerThriftHttp().enabled()) {
       ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
-      jaeger.errorHandler(
-          NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
+      // Where the Jaeger collector serves them, for clients and agents that ask it.
+      jaeger.service("/api/sampling", strategies.httpService());
+      jaeger.errorHandler(NoEndpoint.saying(
+          "this port takes Jaeger Thrift batches at POST /api/traces"
+              + " and serves sampling strategies at GET /api/sampling?service=NAME"));
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {
       builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
+          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc())
+          // Where the Jaeger collector serves them, for OpenTelemetry's Jaeger remote sampler.
+          .service(strategies.grpcService()));
+    }
+    if (config.sampling().enabled()) {
+      // As the Jaeger agent's port: /sampling, and / where jaeger-client-java asks.
+      builders.put("sampling (GET /sampling, GET /)", builder(config, config.sampling().port())
+          .service("/sampling", strategies.httpService())
+          .service("/", strategies.legacyHttpService())
+          .errorHandler(NoEndpoint.saying("this port serves sampling strategies at"
+              + " GET /sampling?service=NAME and GET /?service=NAME")));
     }
 
     Map<String, JaegerUdpReceiver> udpReceivers = new LinkedHashMap<>();
@@ -187,6 +209,9 @@ final class AriadneServer implements AutoCloseable {
       throw e;
     }
 
+    SamplingReload samplingReload = config.sampling().reloadInterval().isZero() ? null
+        : SamplingReload.start(strategies, config.sampling().file(),
+            config.sampling().reloadInterval(), registry);
     Map<String, Server> servers = new LinkedHashMap<>();
     builders.forEach((name, b) -> servers.put(name, b.build()));
     Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
@@ -195,6 +220,7 @@ final class AriadneServer implements AutoCloseable {
       CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
+      if (samplingReload != null) samplingReload.close();
       collector.close();
       closeQuietly(analytics);
       closeQuietly(storage);
@@ -202,7 +228,7 @@ final class AriadneServer implements AutoCloseable {
     }
     return new AriadneServer(
         storage, storageDescription, analytics, collector, servers, udpReceivers, registry,
-        Duration.ofSeconds(config.drainSeconds()));
+        Duration.ofSeconds(config.drainSeconds()), config.sampling().source(), samplingReload);
   }
 
   /**
@@ -472,6 +498,7 @@ final class AriadneServer implements AutoCloseable {
     out.println("ariadne: analytics " + (analytics == null
         ? "off (analytics.enabled=false)"
         : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
+    out.println("ariadne: sampling strategies " + samplingDescription);
   }
 
   /**
@@ -512,6 +539,7 @@ final class AriadneServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     collector.close();
+    if (samplingReload != null) samplingReload.close();
     Map<Server, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
     servers.values().forEach(s -> stopped.put(s, s.stop()));
     stopped.forEach(AriadneServer::awaitDisconnected);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     })
 final class ServerCommand implements Callable<Integer> {
   static final String RECEIVERS =
-      "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc, jaeger-compact, jaeger-binary";
+      "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc, jaeger-compact, jaeger-binary,"
+          + " sampling";
 
   @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
   Path configFile;
@@ -65,7 +66,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--jaeger-binary-port", paramLabel = "PORT", description = "Jaeger agent's UDP port for binary Thrift emitBatch datagrams (default: 6832).")
   String jaegerBinaryPort;
 
-  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers to turn off: " + RECEIVERS + ".")
+  @Option(names = "--sampling-port", paramLabel = "PORT", description = "Sampling strategies for Jaeger clients, as the Jaeger agent serves them (default: 5778).")
+  String samplingPort;
+
+  @Option(names = "--sampling-strategies-file", paramLabel = "FILE", description = "Sampling strategies in Jaeger's format (default: every service at probability 1).")
+  String samplingStrategiesFile;
+
+  @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers, or the sampling port, to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set collector.max-queued-spans=50000).")
@@ -122,6 +129,8 @@ final class ServerCommand implements Callable<Integer> {
     putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
     putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
     putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
+    putIfSet(flags, "sampling.port", samplingPort);
+    putIfSet(flags, "sampling.strategies-file", samplingStrategiesFile);
     flags.putAll(disabled(disable));
     flags.putAll(set);
     return flags;
@@ -131,7 +140,8 @@ final class ServerCommand implements Callable<Integer> {
   static Map<String, String> disabled(List<String> receivers) throws ConfigException {
     Map<String, String> flags = new LinkedHashMap<>();
     for (String receiver : receivers) {
-      String key = "receivers." + receiver.trim() + ".enabled";
+      String key = receiver.trim().equals("sampling")
+          ? "sampling.enabled" : "receivers." + receiver.trim() + ".enabled";
       if (!Settings.DEFAULTS.containsKey(key)) {
         throw new ConfigException(
             "--disable: \"" + receiver + "\" is not a receiver (expected: " + RECEIVERS + ")");

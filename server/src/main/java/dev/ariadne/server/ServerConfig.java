@@ -1,8 +1,11 @@
 package dev.ariadne.server;
 
+import dev.ariadne.collector.sampling.InvalidStrategiesException;
+import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ record ServerConfig(
     Receiver jaegerGrpc,
     Receiver jaegerCompact,
     Receiver jaegerBinary,
+    Sampling sampling,
     int maxRequestBytes,
     int maxQueuedSpans,
     Duration requestTimeout,
@@ -60,6 +64,14 @@ record ServerConfig(
       Duration pairWait,
       int maxPendingCalls,
       long memoryMaxBytes) {}
+
+  /**
+   * The sampling port's switch and port; the strategies that it, the Jaeger Thrift HTTP port's
+   * {@code /api/sampling} and the Jaeger gRPC port serve, and where they come from for the
+   * start-up lines; their file (empty for none) and how often it is read again (zero: never).
+   */
+  record Sampling(boolean enabled, int port, SamplingStrategies strategies, String source,
+      String file, Duration reloadInterval) {}
 
   /** A receiver's switch and port; port 0 picks a free port. */
   record Receiver(boolean enabled, int port) {}
@@ -137,6 +149,7 @@ record ServerConfig(
         receiver(s, "jaeger-grpc"),
         receiver(s, "jaeger-compact"),
         receiver(s, "jaeger-binary"),
+        sampling(s),
         s.getInt("collector.max-request-bytes", 1024, MAX_REQUEST_BYTES,
             "a whole number of bytes from 1024 to " + MAX_REQUEST_BYTES + ", 64 MiB"),
         s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
@@ -187,6 +200,45 @@ record ServerConfig(
       throw s.invalid(key, ORIGINS);
     }
     return List.copyOf(origins);
+  }
+
+  /**
+   * The sampling settings, with the strategies file read and checked now, so that a bad one stops
+   * start-up as a bad setting does; without a file, every service is sampled.
+   */
+  private static Sampling sampling(Settings s) throws ConfigException {
+    boolean enabled = s.getBoolean("sampling.enabled");
+    int port = s.getInt("sampling.port", 0, 65535, PORT);
+    String file = s.get("sampling.strategies-file");
+    Duration reloadInterval = reloadInterval(s);
+    if (file.isEmpty()) {
+      return new Sampling(enabled, port, SamplingStrategies.sampleAll(),
+          "every service at probability 1 (no sampling.strategies-file)", file, Duration.ZERO);
+    }
+    Path path;
+    try {
+      path = Path.of(file);
+    } catch (InvalidPathException e) {
+      throw s.invalid("sampling.strategies-file", "a file of sampling strategies in Jaeger's format");
+    }
+    try {
+      return new Sampling(enabled, port, SamplingStrategies.read(path), "from " + file
+          + (reloadInterval.isZero() ? "" : ", read again every " + Settings.text(reloadInterval)),
+          file, reloadInterval);
+    } catch (InvalidStrategiesException e) {
+      throw new ConfigException("sampling strategies file " + e.getMessage());
+    }
+  }
+
+  /** How often the strategies file is read again: 0 for never. */
+  private static Duration reloadInterval(Settings s) throws ConfigException {
+    String key = "sampling.strategies-reload-interval";
+    if (s.get(key).equals("0")) return Duration.ZERO;
+    try {
+      return s.getDuration(key);
+    } catch (ConfigException e) {
+      throw s.invalid(key, "0 (never) or a duration with a unit: ms, s, m, h or d, such as 30s");
+    }
   }
 
   static Receiver receiver(Settings s, String name) throws ConfigException {

@@ -39,7 +39,7 @@ final class Settings {
   static final Map<String, String> DEFAULTS = defaults();
   /**
    * Every setting of {@code ariadne agent} with its default: its own, and the server's that it
-   * shares (the address, the receivers, the collector's limits, the drain).
+   * shares (the address, the receivers, the sampling port, the collector's limits, the drain).
    */
   static final Map<String, String> AGENT_DEFAULTS = agentDefaults();
 
@@ -97,6 +97,10 @@ final class Settings {
     d.put("receivers.jaeger-compact.port", "6831");
     d.put("receivers.jaeger-binary.enabled", "true");
     d.put("receivers.jaeger-binary.port", "6832");
+    d.put("sampling.enabled", "true");
+    d.put("sampling.port", "5778");
+    d.put("sampling.strategies-file", "");
+    d.put("sampling.strategies-reload-interval", "0");
     d.put("collector.max-request-bytes", "4194304");
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");
@@ -112,11 +116,11 @@ final class Settings {
     d.put("agent.tags", "");
     d.put("agent.forward-timeout", Agent.DEFAULT_FORWARD_TIMEOUT.toSeconds() + "s");
     d.put("agent.forward-max-bytes", Integer.toString(Agent.DEFAULT_MAX_REQUEST_BYTES));
-    d.put("agent.sampling-port", "5778");
     d.put("agent.admin-port", "14271");
     DEFAULTS.forEach((key, value) -> {
       if (key.startsWith("receivers.") || key.startsWith("collector.")
-          || key.startsWith("shutdown.")) {
+          || key.startsWith("shutdown.") || key.equals("sampling.enabled")
+          || key.equals("sampling.port")) {
         d.put(key, value);
       }
     });

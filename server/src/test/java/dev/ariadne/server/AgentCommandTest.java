@@ -38,16 +38,17 @@ class AgentCommandTest {
     AgentCommand command = new AgentCommand();
     new CommandLine(command).parseArgs("--collector-endpoint", "http://collector:4318",
         "--tags", "zone=eu-1", "--sampling-port", "1", "--admin-port", "2", "--otlp-http-port", "3",
-        "--disable", "zipkin,jaeger-grpc", "--set", "agent.forward-timeout=3s");
+        "--disable", "zipkin,jaeger-grpc,sampling", "--set", "agent.forward-timeout=3s");
 
     assertThat(command.flags())
         .containsEntry("agent.collector-endpoint", "http://collector:4318")
         .containsEntry("agent.tags", "zone=eu-1")
-        .containsEntry("agent.sampling-port", "1")
+        .containsEntry("sampling.port", "1")
         .containsEntry("agent.admin-port", "2")
         .containsEntry("receivers.otlp-http.port", "3")
         .containsEntry("receivers.zipkin.enabled", "false")
         .containsEntry("receivers.jaeger-grpc.enabled", "false")
+        .containsEntry("sampling.enabled", "false")
         .containsEntry("agent.forward-timeout", "3s");
   }
 
@@ -101,7 +102,7 @@ class AgentCommandTest {
     new CommandLine(unknown).parseArgs("--disable", "jaeger");
     assertThatThrownBy(unknown::flags).hasMessage("--disable: \"jaeger\" is not a receiver"
         + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc,"
-        + " jaeger-compact, jaeger-binary)");
+        + " jaeger-compact, jaeger-binary, sampling)");
   }
 
   @Test

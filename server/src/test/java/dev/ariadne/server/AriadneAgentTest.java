@@ -13,6 +13,8 @@ import io.jaegertracing.internal.JaegerSpan;
 import io.jaegertracing.internal.JaegerTracer;
 import io.jaegertracing.internal.reporters.RemoteReporter;
 import io.jaegertracing.internal.samplers.ConstSampler;
+import io.jaegertracing.internal.samplers.HttpSamplingManager;
+import io.jaegertracing.internal.samplers.http.SamplingStrategyResponse;
 import io.jaegertracing.thrift.internal.senders.UdpSender;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,6 +48,7 @@ class AriadneAgentTest {
         "receivers.jaeger-thrift-http.port", "0",
         "receivers.jaeger-grpc.port", "0",
         "shutdown.drain-seconds", "1"));
+    serverFlags.put("sampling.port", "0");
     serverFlags.put("receivers.jaeger-compact.port", "0");
     serverFlags.put("receivers.jaeger-binary.port", "0");
     server = AriadneServer.start(ServerConfig.from(Settings.load(null, Map.of(), serverFlags)));
@@ -54,7 +57,7 @@ class AriadneAgentTest {
         "host", "127.0.0.1",
         "agent.collector-endpoint", "http://127.0.0.1:" + upstream,
         "agent.tags", "zone=eu-1",
-        "agent.sampling-port", "0",
+        "sampling.port", "0",
         "agent.admin-port", "0",
         "receivers.otlp-grpc.port", "0",
         "receivers.otlp-http.port", "0",
@@ -62,6 +65,8 @@ class AriadneAgentTest {
         "receivers.jaeger-thrift-http.port", "0",
         "shutdown.drain-seconds", "1"));
     agentFlags.put("receivers.jaeger-grpc.port", "0");
+    agentFlags.put("agent.sampling-endpoint", "http://127.0.0.1:"
+        + server.ports().get("Jaeger Thrift HTTP (POST /api/traces)"));
     agentFlags.put("receivers.jaeger-compact.port", "0");
     agentFlags.put("receivers.jaeger-binary.port", "0");
     agent = AriadneAgent.start(
@@ -128,6 +133,17 @@ class AriadneAgentTest {
   }
 
   @Test
+  void jaegerClientsSamplingManagerReadsTheServersStrategyThroughTheAgent() throws Exception {
+    HttpSamplingManager manager = new HttpSamplingManager(
+        "127.0.0.1:" + agent.ports().get("sampling (GET /sampling, GET /)"));
+
+    SamplingStrategyResponse strategy = manager.getSamplingStrategy("checkout");
+
+    // Without a strategies file the server samples every service at probability 1.
+    assertThat(strategy.getProbabilisticSampling().getSamplingRate()).isEqualTo(1.0);
+  }
+
+  @Test
   void theStartUpLinesSayWhereItListensAndWhereSpansGo() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     agent.printEndpoints(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -137,13 +153,14 @@ class AriadneAgentTest {
         .first().isEqualTo("ariadne agent: listening");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .containsPattern("  OTLP gRPC +port \\d+\n")
-        .containsPattern("  Jaeger sampling \\(GET /sampling\\) +port \\d+\n")
+        .containsPattern("  sampling \\(GET /sampling, GET /\\) +port \\d+\n")
         .containsPattern("  Jaeger compact Thrift \\(UDP\\) +port \\d+\n")
         .containsPattern("  Jaeger binary Thrift \\(UDP\\) +port \\d+\n")
         .containsPattern("  admin \\(/metrics, /health\\) +port \\d+\n")
         .contains("ariadne agent: forwarding spans to " + upstream
             + " (OTLP/HTTP, /v1/traces), adding the tags [zone]\n")
-        .contains("ariadne agent: sampling strategies from http://127.0.0.1:14268 (/api/sampling)");
+        .contains("ariadne agent: sampling strategies from http://127.0.0.1:"
+            + server.ports().get("Jaeger Thrift HTTP (POST /api/traces)") + " (/api/sampling)");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

@@ -433,14 +433,18 @@ class AriadneServerTest {
             "embedded.data-dir", dataDir.toString()))));
   }
 
-  /** The settings {@code keysAndValues}, with every receiver whose port they do not set off. */
+  /**
+   * The settings {@code keysAndValues}, with every receiver, and the sampling port, whose port they
+   * do not set off.
+   */
   private static Map<String, String> onlyReceiversWithPorts(String... keysAndValues) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       flags.put(keysAndValues[i], keysAndValues[i + 1]);
     }
     for (String key : Settings.DEFAULTS.keySet()) {
-      if (key.startsWith("receivers.") && key.endsWith(".port") && !flags.containsKey(key)) {
+      boolean port = key.startsWith("receivers.") || key.startsWith("sampling.");
+      if (port && key.endsWith(".port") && !flags.containsKey(key)) {
         flags.put(key.replace(".port", ".enabled"), "false");
       }
     }

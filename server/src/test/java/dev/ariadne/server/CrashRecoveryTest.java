@@ -128,7 +128,7 @@ class CrashRecoveryTest {
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
           "server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", "0", "--zipkin-port", "0",
-          "--disable", "otlp-grpc,otlp-http,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary",
+          "--disable", "otlp-grpc,otlp-http,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling",
           "--set", "embedded.head-max-spans=2000",
           "--set", "embedded.compaction-target-spans=20000",
           "--set", "embedded.compaction-fan-in=4",

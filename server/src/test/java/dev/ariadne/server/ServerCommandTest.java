@@ -36,7 +36,8 @@ class ServerCommandTest {
     assertThat(run("--help")).contains("server").contains("Usage: ariadne");
     assertThat(run("server", "--help"))
         .contains("--config", "--storage", "--query-port", "--otlp-grpc-port", "--jaeger-thrift-http-port",
-            "--jaeger-grpc-port", "--jaeger-compact-port", "--jaeger-binary-port", "--disable",
+            "--jaeger-grpc-port", "--jaeger-compact-port", "--jaeger-binary-port", "--sampling-port",
+            "--sampling-strategies-file", "--disable",
             "--set");
   }
 
@@ -53,7 +54,8 @@ class ServerCommandTest {
         .parseArgs("--zipkin-port", "1", "--jaeger-thrift-http-port", "2", "--jaeger-grpc-port", "3",
             "--jaeger-compact-port", "4", "--jaeger-binary-port", "5",
             "--disable", "otlp-grpc,otlp-http", "--disable", "jaeger-thrift-http,jaeger-grpc",
-            "--disable", "jaeger-compact,jaeger-binary", "--set", "memory.max-spans=5");
+            "--disable", "jaeger-compact,jaeger-binary", "--set", "memory.max-spans=5",
+            "--sampling-port", "6", "--sampling-strategies-file", "s.json", "--disable", "sampling");
 
     assertThat(command.flags())
         .containsEntry("receivers.zipkin.port", "1")
@@ -67,7 +69,16 @@ class ServerCommandTest {
         .containsEntry("receivers.jaeger-compact.enabled", "false")
         .containsEntry("receivers.jaeger-binary.port", "5")
         .containsEntry("receivers.jaeger-binary.enabled", "false")
-        .containsEntry("memory.max-spans", "5");
+        .containsEntry("memory.max-spans", "5")
+        .containsEntry("sampling.port", "6")
+        .containsEntry("sampling.strategies-file", "s.json")
+        .containsEntry("sampling.enabled", "false");
+  }
+
+  @Test
+  void anInvalidStrategiesFileStopsStartUpAsABadSettingDoes() {
+    assertThat(Main.commandLine().execute("server", "--sampling-strategies-file",
+        "no-such-strategies.json")).isEqualTo(2);
   }
 
   @Test
@@ -79,6 +90,6 @@ class ServerCommandTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("--disable: \"jaeger\" is not a receiver"
             + " (expected: otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc,"
-            + " jaeger-compact, jaeger-binary)");
+            + " jaeger-compact, jaeger-binary, sampling)");
   }
 }

@@ -63,6 +63,7 @@ class ServerProcessTest {
         start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1", "--query-port", "0", "--otlp-grpc-port", "0",
             "--otlp-http-port", "0", "--zipkin-port", "0", "--jaeger-thrift-http-port", "0",
             "--jaeger-grpc-port", "0", "--jaeger-compact-port", "0", "--jaeger-binary-port", "0",
+            "--sampling-port", "0",
             "--set", "shutdown.drain-seconds=2");
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
@@ -98,7 +99,7 @@ class ServerProcessTest {
   void drainingOnSigtermRefusesNewRequestsWithRetryAfterAndAnswersAStalledUpload503AtTheDrainTime()
       throws Exception {
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling",
         "--query-port", "0", "--set", "shutdown.drain-seconds=2");
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -156,7 +157,7 @@ class ServerProcessTest {
       throws Exception {
     int drainSeconds = 20;
     Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
-        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary",
+        "--otlp-http-port", "0", "--disable", "otlp-grpc,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling",
         "--query-port", "0", "--set", "shutdown.drain-seconds=" + drainSeconds);
     List<String> acknowledged = new CopyOnWriteArrayList<>();
     List<String> refusals = new CopyOnWriteArrayList<>();
@@ -266,7 +267,7 @@ class ServerProcessTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", Integer.toString(taken.getLocalPort()), "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -299,7 +300,7 @@ class ServerProcessTest {
     try (EmbeddedStorage holder = EmbeddedStorage.builder(dataDir).open()) {
       Process server = start("server", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
           "--query-port", "0", "--disable",
-          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
+          "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling");
       String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -318,7 +319,7 @@ class ServerProcessTest {
     Path wanted = dataDir.resolve(given);
     Process server = start("server", "--data-dir", wanted.toString(), "--host", "127.0.0.1",
         "--query-port", "0", "--disable",
-        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary");
+        "otlp-grpc,otlp-http,zipkin,jaeger-thrift-http,jaeger-grpc,jaeger-compact,jaeger-binary,sampling");
     String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
     assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -36,6 +36,10 @@ class SettingsTest {
     assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
     assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
     assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
+    assertThat(config.sampling().enabled()).isTrue();
+    assertThat(config.sampling().port()).isEqualTo(5778);
+    assertThat(config.sampling().source())
+        .isEqualTo("every service at probability 1 (no sampling.strategies-file)");
     assertThat(config.storage()).isEqualTo("embedded");
     assertThat(config.embedded()).isEqualTo(new ServerConfig.Embedded(Path.of("data"),
         SyncPolicy.ALWAYS, Duration.ofMillis(200), 100_000, 64L << 20, Duration.ofMinutes(1),
@@ -154,6 +158,51 @@ class SettingsTest {
         .hasMessage(
             "receivers.zipkin.port (ARIADNE_RECEIVERS_ZIPKIN_PORT, from environment"
                 + " ARIADNE_RECEIVERS_ZIPKIN_PORT): \"99999\" is invalid (expected: a port number from 0 to 65535)");
+  }
+
+  @Test
+  void anInvalidStrategiesFileIsNamedWithThePlaceAndTheProblem() throws Exception {
+    Path strategies = dir.resolve("strategies.json");
+    Files.writeString(strategies, "{\"service_strategies\": [{\"service\": \"a\","
+        + " \"type\": \"probabilistic\", \"param\": 1.5}]}");
+
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(),
+            Map.of("sampling.strategies-file", strategies.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sampling strategies file " + strategies + ": service_strategies[0].param:"
+            + " 1.5 is invalid (expected: a probability from 0 to 1)");
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(),
+            Map.of("sampling.strategies-file", dir.resolve("none.json").toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sampling strategies file " + dir.resolve("none.json") + ": no such file");
+  }
+
+  @Test
+  void aValidStrategiesFileIsReadAtStartUp() throws Exception {
+    Path strategies = dir.resolve("strategies.json");
+    Files.writeString(strategies, "{\"default_strategy\": {\"type\": \"ratelimiting\","
+        + " \"param\": 10}}");
+
+    ServerConfig config = ServerConfig.from(Settings.load(null,
+        Map.of("ARIADNE_SAMPLING_STRATEGIES_FILE", strategies.toString()),
+        Map.of("sampling.port", "15778", "sampling.enabled", "false")));
+
+    assertThat(config.sampling().source()).isEqualTo("from " + strategies);
+    assertThat(config.sampling().reloadInterval()).isZero();
+    assertThat(config.sampling().port()).isEqualTo(15778);
+    assertThat(config.sampling().enabled()).isFalse();
+
+    ServerConfig reloaded = ServerConfig.from(Settings.load(null, Map.of(), Map.of(
+        "sampling.strategies-file", strategies.toString(),
+        "sampling.strategies-reload-interval", "30s")));
+    assertThat(reloaded.sampling().reloadInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(reloaded.sampling().source())
+        .isEqualTo("from " + strategies + ", read again every 30s");
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(),
+            Map.of("sampling.strategies-reload-interval", "often"))))
+        .hasMessage("sampling.strategies-reload-interval"
+            + " (ARIADNE_SAMPLING_STRATEGIES_RELOAD_INTERVAL, from flag): \"often\" is invalid"
+            + " (expected: 0 (never) or a duration with a unit: ms, s, m, h or d, such as 30s)");
   }
 
   @Test
