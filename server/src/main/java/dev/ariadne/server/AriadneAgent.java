@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * /health} on 14271. An ingest request is answered once the collector it forwards to has
  * acknowledged its spans. {@link #close()} drains as the server does.
  */
-final class AriadneAgent implements AutoCloseable {
+final class AriadneAgent implements Foreground.Running {
   private final AgentConfig config;
   private final Agent agent;
   private final Collector collector;
@@ -155,7 +155,8 @@ final class AriadneAgent implements AutoCloseable {
     return registry;
   }
 
-  void printEndpoints(PrintStream out) {
+  @Override
+  public void printEndpoints(PrintStream out) {
     out.println("ariadne agent: listening");
     ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
     out.println("ariadne agent: forwarding spans to " + config.collectorEndpoint()

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * drain time; datagrams meanwhile are dropped and counted), closes the ports, then closes the
  * storage.
  */
-final class AriadneServer implements AutoCloseable {
+final class AriadneServer implements Foreground.Running {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
   private final Storage storage;
@@ -491,7 +491,8 @@ final class AriadneServer implements AutoCloseable {
     return ports;
   }
 
-  void printEndpoints(PrintStream out) {
+  @Override
+  public void printEndpoints(PrintStream out) {
     out.println("ariadne: listening");
     ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
     out.println("ariadne: storage " + storageDescription);
