@@ -158,7 +158,7 @@ final class AriadneAgent implements Foreground.Running {
   @Override
   public void printEndpoints(PrintStream out) {
     out.println("ariadne agent: listening");
-    ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
+    ports().forEach((name, port) -> out.printf("  %-48s port %d%n", name, port));
     out.println("ariadne agent: forwarding spans to " + config.collectorEndpoint()
         + " (OTLP/HTTP, /v1/traces)" + (config.tags().isEmpty()
             ? "" : ", adding the tags " + config.tags().keySet()));

@@ -175,7 +175,7 @@ final class AriadneServer implements Foreground.Running {
       jaeger.errorHandler(NoEndpoint.saying(
           "this port takes Jaeger Thrift batches at POST /api/traces"
               + " and serves sampling strategies at GET /api/sampling?service=NAME"));
-      builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
+      builders.put("Jaeger Thrift HTTP (/api/traces, /api/sampling)", jaeger);
     }
     if (config.jaegerGrpc().enabled()) {
       builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
@@ -494,7 +494,7 @@ final class AriadneServer implements Foreground.Running {
   @Override
   public void printEndpoints(PrintStream out) {
     out.println("ariadne: listening");
-    ports().forEach((name, port) -> out.printf("  %-45s port %d%n", name, port));
+    ports().forEach((name, port) -> out.printf("  %-48s port %d%n", name, port));
     out.println("ariadne: storage " + storageDescription);
     out.println("ariadne: analytics " + (analytics == null
         ? "off (analytics.enabled=false)"

@@ -66,7 +66,7 @@ class AriadneAgentTest {
         "shutdown.drain-seconds", "1"));
     agentFlags.put("receivers.jaeger-grpc.port", "0");
     agentFlags.put("agent.sampling-endpoint", "http://127.0.0.1:"
-        + server.ports().get("Jaeger Thrift HTTP (POST /api/traces)"));
+        + server.ports().get("Jaeger Thrift HTTP (/api/traces, /api/sampling)"));
     agentFlags.put("receivers.jaeger-compact.port", "0");
     agentFlags.put("receivers.jaeger-binary.port", "0");
     agent = AriadneAgent.start(
@@ -160,7 +160,7 @@ class AriadneAgentTest {
         .contains("ariadne agent: forwarding spans to " + upstream
             + " (OTLP/HTTP, /v1/traces), adding the tags [zone]\n")
         .contains("ariadne agent: sampling strategies from http://127.0.0.1:"
-            + server.ports().get("Jaeger Thrift HTTP (POST /api/traces)") + " (/api/sampling)");
+            + server.ports().get("Jaeger Thrift HTTP (/api/traces, /api/sampling)") + " (/api/sampling)");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
