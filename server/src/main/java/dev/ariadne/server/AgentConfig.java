@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,18 +21,7 @@ record AgentConfig(
     int forwardMaxBytes,
     Receiver sampling,
     int adminPort,
-    Receiver otlpGrpc,
-    Receiver otlpHttp,
-    List<String> otlpHttpCorsOrigins,
-    Receiver zipkin,
-    List<String> zipkinCorsOrigins,
-    Receiver jaegerThriftHttp,
-    Receiver jaegerGrpc,
-    Receiver jaegerCompact,
-    Receiver jaegerBinary,
-    int maxRequestBytes,
-    int maxQueuedSpans,
-    Duration requestTimeout,
+    ReceiverConfig receivers,
     int drainSeconds) {
 
   private static final String URL =
@@ -53,19 +41,7 @@ record AgentConfig(
         new Receiver(s.getBoolean("sampling.enabled"),
             s.getInt("sampling.port", 0, 65535, ServerConfig.PORT)),
         s.getInt("agent.admin-port", 0, 65535, ServerConfig.PORT),
-        ServerConfig.receiver(s, "otlp-grpc"),
-        ServerConfig.receiver(s, "otlp-http"),
-        ServerConfig.corsOrigins(s, "receivers.otlp-http.cors-allowed-origins"),
-        ServerConfig.receiver(s, "zipkin"),
-        ServerConfig.corsOrigins(s, "receivers.zipkin.cors-allowed-origins"),
-        ServerConfig.receiver(s, "jaeger-thrift-http"),
-        ServerConfig.receiver(s, "jaeger-grpc"),
-        ServerConfig.receiver(s, "jaeger-compact"),
-        ServerConfig.receiver(s, "jaeger-binary"),
-        s.getInt("collector.max-request-bytes", 1024, ServerConfig.MAX_REQUEST_BYTES,
-            "a whole number of bytes from 1024 to " + ServerConfig.MAX_REQUEST_BYTES + ", 64 MiB"),
-        s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        ServerConfig.requestTimeout(s),
+        ReceiverConfig.from(s),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
   }
 

@@ -9,14 +9,12 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.ariadne.agent.Agent;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.collector.JaegerUdpReceiver;
-import dev.ariadne.model.jaeger.JaegerThriftDecoder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,43 +58,38 @@ final class AriadneAgent implements Foreground.Running {
         .maxRequestBytes(config.forwardMaxBytes())
         .meterRegistry(registry)
         .build();
-    Collector collector = Collector.builder(agent.forwarder())
-        .maxRequestBytes(config.maxRequestBytes())
-        .maxQueuedSpans(config.maxQueuedSpans())
-        .requestTimeout(config.requestTimeout())
-        .meterRegistry(registry)
-        .build();
+    Collector collector = config.receivers().collector(agent.forwarder(), registry).build();
 
     Map<String, ServerBuilder> builders = new LinkedHashMap<>();
-    if (config.otlpGrpc().enabled()) {
-      builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.otlpGrpc()));
+    if (config.receivers().otlpGrpc().enabled()) {
+      builders.put("OTLP gRPC", builder(config, config.receivers().otlpGrpc().port())
+          .requestTimeout(config.receivers().requestTimeout()).service(collector.otlpGrpc()));
     }
-    if (config.otlpHttp().enabled()) {
+    if (config.receivers().otlpHttp().enabled()) {
       builders.put("OTLP HTTP (/v1/traces)",
-          AriadneServer.allowOrigins(builder(config, config.otlpHttp().port()),
-                  config.otlpHttpCorsOrigins(), HttpMethod.POST)
+          AriadneServer.allowOrigins(builder(config, config.receivers().otlpHttp().port()),
+                  config.receivers().otlpHttpCorsOrigins(), HttpMethod.POST)
               .service("/v1/traces", collector.otlpHttp())
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
-    if (config.zipkin().enabled()) {
-      ServerBuilder zipkin = AriadneServer.allowOrigins(builder(config, config.zipkin().port()),
-          config.zipkinCorsOrigins(), HttpMethod.POST);
+    if (config.receivers().zipkin().enabled()) {
+      ServerBuilder zipkin = AriadneServer.allowOrigins(builder(config, config.receivers().zipkin().port()),
+          config.receivers().zipkinCorsOrigins(), HttpMethod.POST);
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       zipkin.errorHandler(NoEndpoint.saying(
           "this port takes Zipkin v2 spans at POST /api/v2/spans (an agent serves no Zipkin API)"));
       builders.put("Zipkin (POST /api/v2/spans)", zipkin);
     }
-    if (config.jaegerThriftHttp().enabled()) {
-      ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
+    if (config.receivers().jaegerThriftHttp().enabled()) {
+      ServerBuilder jaeger = builder(config, config.receivers().jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
       jaeger.errorHandler(
           NoEndpoint.saying("this port takes Jaeger Thrift batches at POST /api/traces"));
       builders.put("Jaeger Thrift HTTP (POST /api/traces)", jaeger);
     }
-    if (config.jaegerGrpc().enabled()) {
-      builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc()));
+    if (config.receivers().jaegerGrpc().enabled()) {
+      builders.put("Jaeger gRPC", builder(config, config.receivers().jaegerGrpc().port())
+          .requestTimeout(config.receivers().requestTimeout()).service(collector.jaegerGrpc()));
     }
     if (config.sampling().enabled()) {
       ServerBuilder sampling = builder(config, config.sampling().port());
@@ -117,19 +110,10 @@ final class AriadneAgent implements Foreground.Running {
     builders.forEach((name, b) -> servers.put(name, b.build()));
     Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
     servers.forEach((name, server) -> started.put(name, server.start()));
-    Map<String, JaegerUdpReceiver> udp = new LinkedHashMap<>();
+    Map<String, JaegerUdpReceiver> udp;
     try {
       CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
-      if (config.jaegerCompact().enabled()) {
-        AriadneServer.listenUdp(udp, "Jaeger compact Thrift (UDP)", collector,
-            JaegerThriftDecoder.COMPACT,
-            new InetSocketAddress(config.host(), config.jaegerCompact().port()));
-      }
-      if (config.jaegerBinary().enabled()) {
-        AriadneServer.listenUdp(udp, "Jaeger binary Thrift (UDP)", collector,
-            JaegerThriftDecoder.BINARY,
-            new InetSocketAddress(config.host(), config.jaegerBinary().port()));
-      }
+      udp = config.receivers().listenUdp(collector, config.host());
     } catch (RuntimeException e) {
       servers.values().forEach(Server::stop);
       collector.close();

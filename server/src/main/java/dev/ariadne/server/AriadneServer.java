@@ -12,7 +12,6 @@ import com.linecorp.armeria.server.cors.CorsServiceBuilder;
 import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.collector.JaegerUdpReceiver;
-import dev.ariadne.model.jaeger.JaegerThriftDecoder;
 import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
@@ -111,12 +110,7 @@ final class AriadneServer implements Foreground.Running {
       closeQuietly(storage);
       throw e;
     }
-    Collector.Builder collectorBuilder =
-        Collector.builder(storage)
-            .maxRequestBytes(config.maxRequestBytes())
-            .maxQueuedSpans(config.maxQueuedSpans())
-            .requestTimeout(config.requestTimeout())
-            .meterRegistry(registry);
+    Collector.Builder collectorBuilder = config.receivers().collector(storage, registry);
     QueryApi.Builder queryBuilder = QueryApi.builder(storage)
         .maxTraceSpans(config.queryMaxTraceSpans())
         .timeout(config.queryTimeout())
@@ -142,21 +136,21 @@ final class AriadneServer implements Foreground.Running {
             + " the Jaeger query API under /api/,"
             + " /metrics and /health"));
     builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
-    if (config.otlpGrpc().enabled()) {
-      builders.put("OTLP gRPC", builder(config, config.otlpGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.otlpGrpc()));
+    if (config.receivers().otlpGrpc().enabled()) {
+      builders.put("OTLP gRPC", builder(config, config.receivers().otlpGrpc().port())
+          .requestTimeout(config.receivers().requestTimeout()).service(collector.otlpGrpc()));
     }
-    if (config.otlpHttp().enabled()) {
+    if (config.receivers().otlpHttp().enabled()) {
       builders.put(
           "OTLP HTTP (/v1/traces)",
-          allowOrigins(builder(config, config.otlpHttp().port()), config.otlpHttpCorsOrigins(),
+          allowOrigins(builder(config, config.receivers().otlpHttp().port()), config.receivers().otlpHttpCorsOrigins(),
                   HttpMethod.POST)
               .service("/v1/traces", collector.otlpHttp())
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
-    if (config.zipkin().enabled()) {
-      ServerBuilder zipkin = allowOrigins(builder(config, config.zipkin().port()),
-          config.zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
+    if (config.receivers().zipkin().enabled()) {
+      ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
+          config.receivers().zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
       zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       query.serveZipkin(zipkin);
       // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
@@ -167,8 +161,8 @@ final class AriadneServer implements Foreground.Running {
       builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
     }
     SamplingStrategies strategies = config.sampling().strategies();
-    if (config.jaegerThriftHttp().enabled()) {
-      ServerBuilder jaeger = builder(config, config.jaegerThriftHttp().port());
+    if (config.receivers().jaegerThriftHttp().enabled()) {
+      ServerBuilder jaeger = builder(config, config.receivers().jaegerThriftHttp().port());
       jaeger.route().post("/api/traces").build(collector.jaegerThriftHttp());
       // Where the Jaeger collector serves them, for clients and agents that ask it.
       jaeger.service("/api/sampling", strategies.httpService());
@@ -177,9 +171,9 @@ final class AriadneServer implements Foreground.Running {
               + " and serves sampling strategies at GET /api/sampling?service=NAME"));
       builders.put("Jaeger Thrift HTTP (/api/traces, /api/sampling)", jaeger);
     }
-    if (config.jaegerGrpc().enabled()) {
-      builders.put("Jaeger gRPC", builder(config, config.jaegerGrpc().port())
-          .requestTimeout(config.requestTimeout()).service(collector.jaegerGrpc())
+    if (config.receivers().jaegerGrpc().enabled()) {
+      builders.put("Jaeger gRPC", builder(config, config.receivers().jaegerGrpc().port())
+          .requestTimeout(config.receivers().requestTimeout()).service(collector.jaegerGrpc())
           // Where the Jaeger collector serves them, for OpenTelemetry's Jaeger remote sampler.
           .service(strategies.grpcService()));
     }
@@ -192,16 +186,9 @@ final class AriadneServer implements Foreground.Running {
               + " GET /sampling?service=NAME and GET /?service=NAME")));
     }
 
-    Map<String, JaegerUdpReceiver> udpReceivers = new LinkedHashMap<>();
+    Map<String, JaegerUdpReceiver> udpReceivers;
     try {
-      if (config.jaegerCompact().enabled()) {
-        listenUdp(udpReceivers, "Jaeger compact Thrift (UDP)", collector, JaegerThriftDecoder.COMPACT,
-            new InetSocketAddress(config.host(), config.jaegerCompact().port()));
-      }
-      if (config.jaegerBinary().enabled()) {
-        listenUdp(udpReceivers, "Jaeger binary Thrift (UDP)", collector, JaegerThriftDecoder.BINARY,
-            new InetSocketAddress(config.host(), config.jaegerBinary().port()));
-      }
+      udpReceivers = config.receivers().listenUdp(collector, config.host());
     } catch (StartException e) {
       collector.close();
       closeQuietly(analytics);
@@ -229,20 +216,6 @@ final class AriadneServer implements Foreground.Running {
     return new AriadneServer(
         storage, storageDescription, analytics, collector, servers, udpReceivers, registry,
         Duration.ofSeconds(config.drainSeconds()), config.sampling().source(), samplingReload);
-  }
-
-  /**
-   * Adds to {@code receivers} the collector's UDP receiver of {@code protocol} on {@code address},
-   * named {@code name}; or says why it cannot listen, as a TCP port would.
-   */
-  static void listenUdp(Map<String, JaegerUdpReceiver> receivers, String name,
-      Collector collector, JaegerThriftDecoder protocol, InetSocketAddress address) {
-    try {
-      receivers.put(name, collector.jaegerUdp(protocol, address));
-    } catch (IOException e) {
-      throw new StartException("cannot listen on " + address.getHostString() + ":"
-          + address.getPort() + " for " + name, e);
-    }
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */

@@ -25,19 +25,8 @@ record ServerConfig(
     int queryMaxTraceSpans,
     Duration queryTimeout,
     int queryMaxConcurrentSearches,
-    Receiver otlpGrpc,
-    Receiver otlpHttp,
-    List<String> otlpHttpCorsOrigins,
-    Receiver zipkin,
-    List<String> zipkinCorsOrigins,
-    Receiver jaegerThriftHttp,
-    Receiver jaegerGrpc,
-    Receiver jaegerCompact,
-    Receiver jaegerBinary,
+    ReceiverConfig receivers,
     Sampling sampling,
-    int maxRequestBytes,
-    int maxQueuedSpans,
-    Duration requestTimeout,
     int drainSeconds) {
 
   /** The embedded engine's settings. */
@@ -94,13 +83,6 @@ record ServerConfig(
     throw s.invalid(key, "a size above 0, optionally with a unit: KiB, MiB, GiB or TiB");
   }
 
-  /** How long an ingest request's body may take to arrive: more than nothing. */
-  static Duration requestTimeout(Settings s) throws ConfigException {
-    Duration timeout = s.getDuration("collector.request-timeout");
-    if (timeout.toMillis() >= 1) return timeout;
-    throw s.invalid("collector.request-timeout", "a duration of at least 1ms, such as 30s");
-  }
-
   /** The analytics' retention: whole hours are what it deletes, so at least one. */
   private static Duration analyticsRetention(Settings s) throws ConfigException {
     Duration retention = s.getDuration("analytics.retention");
@@ -140,20 +122,8 @@ record ServerConfig(
         s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
         s.getDuration("query.timeout"),
         s.getInt("query.max-concurrent-searches", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        receiver(s, "otlp-grpc"),
-        receiver(s, "otlp-http"),
-        corsOrigins(s, "receivers.otlp-http.cors-allowed-origins"),
-        receiver(s, "zipkin"),
-        corsOrigins(s, "receivers.zipkin.cors-allowed-origins"),
-        receiver(s, "jaeger-thrift-http"),
-        receiver(s, "jaeger-grpc"),
-        receiver(s, "jaeger-compact"),
-        receiver(s, "jaeger-binary"),
+        ReceiverConfig.from(s),
         sampling(s),
-        s.getInt("collector.max-request-bytes", 1024, MAX_REQUEST_BYTES,
-            "a whole number of bytes from 1024 to " + MAX_REQUEST_BYTES + ", 64 MiB"),
-        s.getInt("collector.max-queued-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        requestTimeout(s),
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
   }
 

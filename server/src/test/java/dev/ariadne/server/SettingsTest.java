@@ -31,11 +31,11 @@ class SettingsTest {
     assertThat(config.queryTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.queryMaxConcurrentSearches())
         .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-    assertThat(config.otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
-    assertThat(config.otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
-    assertThat(config.zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
-    assertThat(config.jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
-    assertThat(config.jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
+    assertThat(config.receivers().otlpGrpc()).isEqualTo(new ServerConfig.Receiver(true, 4317));
+    assertThat(config.receivers().otlpHttp()).isEqualTo(new ServerConfig.Receiver(true, 4318));
+    assertThat(config.receivers().zipkin()).isEqualTo(new ServerConfig.Receiver(true, 9411));
+    assertThat(config.receivers().jaegerThriftHttp()).isEqualTo(new ServerConfig.Receiver(true, 14268));
+    assertThat(config.receivers().jaegerGrpc()).isEqualTo(new ServerConfig.Receiver(true, 14250));
     assertThat(config.sampling().enabled()).isTrue();
     assertThat(config.sampling().port()).isEqualTo(5778);
     assertThat(config.sampling().source())
@@ -130,7 +130,7 @@ class SettingsTest {
         Map.of("collector.max-request-bytes", "67108864")));
     try (MemoryStorage storage = MemoryStorage.create(10);
         Collector collector =
-            Collector.builder(storage).maxRequestBytes(largest.maxRequestBytes()).build()) {
+            Collector.builder(storage).maxRequestBytes(largest.receivers().maxRequestBytes()).build()) {
       assertThat(collector).isNotNull();
     }
   }
@@ -145,8 +145,8 @@ class SettingsTest {
     ServerConfig config = ServerConfig.from(Settings.load(file, env, flags));
 
     assertThat(config.queryPort()).isEqualTo(1000);
-    assertThat(config.zipkin().port()).isEqualTo(2001);
-    assertThat(config.otlpHttp().port()).isEqualTo(3002);
+    assertThat(config.receivers().zipkin().port()).isEqualTo(2001);
+    assertThat(config.receivers().otlpHttp().port()).isEqualTo(3002);
   }
 
   @Test
@@ -259,17 +259,17 @@ class SettingsTest {
   void corsOriginsAreOtlpsNoneAndZipkinsAnyByDefaultAndMustBeOriginsOrAnAsteriskAlone()
       throws Exception {
     String key = "receivers.otlp-http.cors-allowed-origins";
-    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).otlpHttpCorsOrigins())
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).receivers().otlpHttpCorsOrigins())
         .isEmpty();
-    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).zipkinCorsOrigins())
+    assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of())).receivers().zipkinCorsOrigins())
         .as("as Zipkin's").containsExactly("*");
     assertThat(ServerConfig.from(Settings.load(null, Map.of(),
-        Map.of("receivers.zipkin.cors-allowed-origins", ""))).zipkinCorsOrigins()).isEmpty();
+        Map.of("receivers.zipkin.cors-allowed-origins", ""))).receivers().zipkinCorsOrigins()).isEmpty();
     assertThat(ServerConfig.from(Settings.load(null, Map.of(),
-        Map.of(key, " https://shop.example.com ,http://localhost:3000,"))).otlpHttpCorsOrigins())
+        Map.of(key, " https://shop.example.com ,http://localhost:3000,"))).receivers().otlpHttpCorsOrigins())
         .containsExactly("https://shop.example.com", "http://localhost:3000");
     assertThat(ServerConfig.from(Settings.load(null, Map.of(), Map.of(key, "*")))
-        .otlpHttpCorsOrigins()).containsExactly("*");
+        .receivers().otlpHttpCorsOrigins()).containsExactly("*");
     for (String invalid : new String[] {"shop.example.com", "https://shop.example.com/app",
         "*,https://shop.example.com", "ftp://x"}) {
       assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of(key, invalid))))
