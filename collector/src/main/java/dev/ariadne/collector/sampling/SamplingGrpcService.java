@@ -13,12 +13,15 @@ import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * {@code jaeger.api_v2.SamplingManager/GetSamplingStrategy}, where OpenTelemetry's Jaeger remote
  * sampler and Jaeger agents ask on port 14250: the {@code serviceName} of a {@code
- * SamplingStrategyParameters} read, its answer encoded beforehand. A message that is not one, or
- * has no service name, is answered {@code INVALID_ARGUMENT}.
+ * SamplingStrategyParameters} read, its answer from a function of it (answers encoded beforehand,
+ * or an agent's from its collector). A message that is not one, or has no service name, is
+ * answered {@code INVALID_ARGUMENT}; an answer that fails, with the status of its failure.
  */
 final class SamplingGrpcService {
   static final String SERVICE_NAME = "jaeger.api_v2.SamplingManager";
@@ -27,7 +30,12 @@ final class SamplingGrpcService {
 
   private SamplingGrpcService() {}
 
-  static GrpcService of(SamplingStrategies strategies) {
+  /**
+   * The service answering each request with the {@code SamplingStrategyResponse} message {@code
+   * strategy} completes with for its service name, or with the status {@link Status#fromThrowable}
+   * finds in its failure.
+   */
+  static GrpcService of(Function<String, ? extends CompletionStage<byte[]>> strategy) {
     MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(
@@ -53,9 +61,14 @@ final class SamplingGrpcService {
                         .withDescription("serviceName is missing or empty").asRuntimeException());
                     return;
                   }
-                  observer.onNext(
-                      strategies.answers(SamplingStrategies.Form.PROTO).of(service));
-                  observer.onCompleted();
+                  strategy.apply(service).whenComplete((answer, failure) -> {
+                    if (failure == null) {
+                      observer.onNext(answer);
+                      observer.onCompleted();
+                    } else {
+                      observer.onError(Status.fromThrowable(failure).asRuntimeException());
+                    }
+                  });
                 }))
             .build())
         .supportedSerializationFormats(GrpcSerializationFormats.PROTO)

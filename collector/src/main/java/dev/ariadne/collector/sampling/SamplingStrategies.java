@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -19,8 +21,9 @@ import java.util.function.Function;
  * strategies file in Jaeger's format, or {@link #sampleAll()}. Serve it with {@link #httpService()}
  * at the Jaeger collector's {@code GET /api/sampling} and the agent's {@code GET /sampling}, with
  * {@link #legacyHttpService()} at the agent's {@code GET /}, where jaeger-client-java asks, and
- * with {@link #grpcService()} beside the Jaeger gRPC collector. {@link #reload()} reads the file
- * again. Thread-safe; every answer is encoded once, when the strategies are read.
+ * with {@link #grpcService()} beside the Jaeger gRPC collector; {@link #grpcProxy} serves another
+ * server's strategies in that gRPC form. {@link #reload()} reads the file again. Thread-safe;
+ * every answer is encoded once, when the strategies are read.
  */
 public final class SamplingStrategies {
   /** What a service gets without a file, or one the file does not name without a default. */
@@ -50,7 +53,8 @@ public final class SamplingStrategies {
   private final Path file;
   private final HttpService http = new SamplingService(this, Form.JSON);
   private final HttpService legacyHttp = new SamplingService(this, Form.LEGACY_JSON);
-  private final GrpcService grpc = SamplingGrpcService.of(this);
+  private final GrpcService grpc = SamplingGrpcService.of(
+      service -> CompletableFuture.completedFuture(answers(Form.PROTO).of(service)));
   private volatile Encoded encoded;
 
   private SamplingStrategies(Path file, byte[] source, StrategiesFile strategies) {
@@ -126,6 +130,18 @@ public final class SamplingStrategies {
    */
   public GrpcService grpcService() {
     return grpc;
+  }
+
+  /**
+   * As {@link #grpcService()}, with the strategies of another server: for a proxy of them, such as
+   * the local agent's. {@code strategy} is given each request's {@code serviceName} (never empty)
+   * and completes with the protobuf {@code SamplingStrategyResponse} to answer, or fails with the
+   * {@code io.grpc.StatusException} or {@code StatusRuntimeException} to answer instead (any other
+   * failure is answered {@code UNKNOWN}).
+   */
+  public static GrpcService grpcProxy(
+      Function<String, ? extends CompletionStage<byte[]>> strategy) {
+    return SamplingGrpcService.of(requireNonNull(strategy, "strategy"));
   }
 
   /** Each service's answer in {@code form}, as of now. */
