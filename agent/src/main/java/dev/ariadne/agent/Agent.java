@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,8 +18,9 @@ import java.util.Map;
  * The local agent's own parts, for a {@code dev.ariadne.collector.Collector} on the application's
  * host: {@link #forwarder()}, the {@link SpanWriter} to build that collector over, which hands each
  * write on to the collector at the endpoint as OTLP/HTTP and returns once it has acknowledged it;
- * and {@link #sampling()} and {@link #legacySampling()}, Jaeger's sampling endpoint, answered by
- * that collector. {@link #close()} closes the connections to it. Thread-safe.
+ * and {@link #sampling()} and {@link #legacySampling()}, Jaeger's sampling endpoint, and {@link
+ * #grpcSampling()}, its gRPC form, answered by that collector. {@link #close()} closes the
+ * connections to it. Thread-safe.
  */
 public final class Agent implements AutoCloseable {
   /** The default {@link Builder#forwardTimeout}. */
@@ -32,6 +34,7 @@ public final class Agent implements AutoCloseable {
   private final Forwarder forwarder;
   private final SamplingProxy sampling;
   private final SamplingProxy legacySampling;
+  private final GrpcService grpcSampling;
 
   private Agent(Builder builder) {
     clients = ClientFactory.builder()
@@ -50,9 +53,12 @@ public final class Agent implements AutoCloseable {
         ? base(builder.samplingEndpoint)
         : builder.collectorEndpoint.getScheme() + "://"
             + hostPort(builder.collectorEndpoint.getHost(), 14268);
-    WebClient samplingClient = WebClient.builder(samplingEndpoint).factory(clients).build();
-    sampling = new SamplingProxy(samplingClient, samplingEndpoint, SAMPLING_TIMEOUT, false);
-    legacySampling = new SamplingProxy(samplingClient, samplingEndpoint, SAMPLING_TIMEOUT, true);
+    SamplingUpstream upstream = new SamplingUpstream(
+        WebClient.builder(samplingEndpoint).factory(clients).build(), samplingEndpoint,
+        SAMPLING_TIMEOUT);
+    sampling = new SamplingProxy(upstream, false);
+    legacySampling = new SamplingProxy(upstream, true);
+    grpcSampling = GrpcSamplingProxy.of(upstream);
   }
 
   /**
@@ -81,6 +87,18 @@ public final class Agent implements AutoCloseable {
    */
   public HttpService legacySampling() {
     return legacySampling;
+  }
+
+  /**
+   * Jaeger's gRPC {@code jaeger.api_v2.SamplingManager/GetSamplingStrategy}, to serve beside the
+   * collector's Jaeger gRPC receiver (on 14250, where OpenTelemetry's Jaeger remote sampler asks,
+   * as the collector serves it): the same strategies as {@link #sampling()}, as protobuf. A request
+   * without a {@code serviceName}, or one the collector answers 400, is answered {@code
+   * INVALID_ARGUMENT}; a collector that cannot be reached or answers anything but a strategy,
+   * {@code UNAVAILABLE} naming it.
+   */
+  public GrpcService grpcSampling() {
+    return grpcSampling;
   }
 
   @Override
@@ -123,8 +141,9 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Where {@link #sampling()} asks for strategies: a base URL whose {@code /api/sampling} answers
-     * them. Default: the collector endpoint's host, port 14268.
+     * Where {@link #sampling()}, {@link #legacySampling()} and {@link #grpcSampling()} ask for
+     * strategies: a base URL whose {@code /api/sampling} answers them. Default: the collector
+     * endpoint's host, port 14268.
      */
     public Builder samplingEndpoint(URI samplingEndpoint) {
       this.samplingEndpoint = checked(samplingEndpoint, "samplingEndpoint");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpMethod;
@@ -12,14 +11,12 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * Jaeger's sampling endpoint, as the Jaeger agent serves it on 5778: {@code GET
@@ -31,19 +28,13 @@ import java.time.Duration;
  * it.
  */
 final class SamplingProxy implements HttpService {
-  /** The most a strategy may take: they are a few hundred bytes, a few KiB per operation. */
-  private static final long MAX_ANSWER_BYTES = 1 << 20;
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final WebClient client;
-  private final String upstream;
-  private final Duration timeout;
+  private final SamplingUpstream upstream;
   private final boolean legacy;
 
-  SamplingProxy(WebClient client, String upstream, Duration timeout, boolean legacy) {
-    this.client = client;
+  SamplingProxy(SamplingUpstream upstream, boolean legacy) {
     this.upstream = upstream;
-    this.timeout = timeout;
     this.legacy = legacy;
   }
 
@@ -58,14 +49,10 @@ final class SamplingProxy implements HttpService {
       return HttpResponse.of(HttpStatus.BAD_REQUEST, MediaType.PLAIN_TEXT_UTF_8,
           "a service is required: GET /sampling?service=NAME");
     }
-    String path = "/api/sampling?" + QueryParams.of("service", service).toQueryString();
-    return HttpResponse.of(client.prepare()
-        .get(path)
-        .responseTimeout(timeout)
-        .maxResponseLength(MAX_ANSWER_BYTES)
-        .execute()
-        .aggregate()
-        .handle((answer, failure) -> failure == null ? passThrough(answer) : unreachable(failure)));
+    return HttpResponse.of(upstream.ask(service).handle((answer, failure) -> failure == null
+        ? passThrough(answer)
+        : HttpResponse.of(HttpStatus.BAD_GATEWAY, MediaType.PLAIN_TEXT_UTF_8,
+            upstream.unreachable(failure))));
   }
 
   private HttpResponse passThrough(AggregatedHttpResponse answer) {
@@ -104,11 +91,5 @@ final class SamplingProxy implements HttpService {
       return json;
     }
     return out.toByteArray();
-  }
-
-  private HttpResponse unreachable(Throwable failure) {
-    return HttpResponse.of(HttpStatus.BAD_GATEWAY, MediaType.PLAIN_TEXT_UTF_8,
-        "could not reach the collector's sampling endpoint at " + upstream + ": "
-            + Forwarder.reason(failure));
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An agent as the server module runs it: a {@link Collector} over the {@link Agent}'s forwarder,
- * its receivers (OTLP/HTTP, OTLP/gRPC) and the sampling endpoint on one Armeria server on an
+ * its receivers (OTLP/HTTP, OTLP/gRPC) and the sampling endpoints on one Armeria server on an
  * ephemeral port. What the collector acknowledged is in {@link #acknowledged}; meters go to {@link
  * #registry}.
  */
@@ -52,6 +52,7 @@ final class AgentServer extends ServerExtension {
     sb.service(collector.otlpGrpc());
     sb.service("/sampling", agent.sampling());
     sb.service("/", agent.legacySampling());
+    sb.service(agent.grpcSampling());
   }
 
   @Override
