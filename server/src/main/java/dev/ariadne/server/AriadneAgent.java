@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The local agent: a collector over the {@link Agent}'s forwarder, with the all-in-one server's
  * receivers on the same ports and the Jaeger agent's UDP ports (6831 compact, 6832 binary),
- * Jaeger's sampling endpoint on 5778 and {@code /metrics} and {@code
- * /health} on 14271. An ingest request is answered once the collector it forwards to has
- * acknowledged its spans. {@link #close()} drains as the server does.
+ * Jaeger's sampling endpoint on 5778 and beside the Jaeger gRPC receiver on 14250, and {@code
+ * /metrics} and {@code /health} on 14271. An ingest request is answered once the collector it
+ * forwards to has acknowledged its spans. {@link #close()} drains as the server does.
  */
 final class AriadneAgent implements Foreground.Running {
   private final AgentConfig config;
@@ -89,7 +89,9 @@ final class AriadneAgent implements Foreground.Running {
     }
     if (config.receivers().jaegerGrpc().enabled()) {
       builders.put("Jaeger gRPC", builder(config, config.receivers().jaegerGrpc().port())
-          .requestTimeout(config.receivers().requestTimeout()).service(collector.jaegerGrpc()));
+          .requestTimeout(config.receivers().requestTimeout()).service(collector.jaegerGrpc())
+          // Where the collector serves them, for OpenTelemetry's Jaeger remote sampler.
+          .service(agent.grpcSampling()));
     }
     if (config.sampling().enabled()) {
       ServerBuilder sampling = builder(config, config.sampling().port());

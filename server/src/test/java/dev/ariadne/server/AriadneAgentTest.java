@@ -16,6 +16,11 @@ import io.jaegertracing.internal.samplers.ConstSampler;
 import io.jaegertracing.internal.samplers.HttpSamplingManager;
 import io.jaegertracing.internal.samplers.http.SamplingStrategyResponse;
 import io.jaegertracing.thrift.internal.senders.UdpSender;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.extension.trace.jaeger.sampler.JaegerRemoteSampler;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -23,7 +28,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +148,29 @@ class AriadneAgentTest {
 
     // Without a strategies file the server samples every service at probability 1.
     assertThat(strategy.getProbabilisticSampling().getSamplingRate()).isEqualTo(1.0);
+  }
+
+  @Test
+  void openTelemetrysJaegerRemoteSamplerReadsTheServersStrategyAtTheAgentsJaegerGrpcPort()
+      throws Exception {
+    try (JaegerRemoteSampler sampler = JaegerRemoteSampler.builder()
+        .setEndpoint("http://127.0.0.1:" + agent.ports().get("Jaeger gRPC"))
+        .setServiceName("checkout")
+        .setPollingInterval(Duration.ofMillis(50))
+        .setInitialSampler(Sampler.alwaysOff())
+        .build()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      // What it makes of an answer is parent-based; the initial sampler is not.
+      while (!sampler.toString().contains("sampler=ParentBased{root:TraceIdRatioBased{1.0")) {
+        assertThat(System.nanoTime()).as("the sampler adopted the served strategy in time: %s",
+            sampler).isLessThan(deadline);
+        Thread.sleep(25);
+      }
+      String traceId = io.opentelemetry.api.trace.TraceId.fromLongs(7, 9);
+      assertThat(sampler.shouldSample(Context.root(), traceId, "GET /cart", SpanKind.SERVER,
+          io.opentelemetry.api.common.Attributes.empty(), List.of()).getDecision())
+          .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+    }
   }
 
   @Test
