@@ -9,6 +9,8 @@ import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.model.otlp.OtlpProtobufDecoder;
 import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
@@ -70,6 +72,7 @@ public final class KafkaIngester implements Closeable {
   private final String topic;
   private final Duration closeTimeout;
   private final IngesterMeters meters;
+  private final KafkaClientMetrics clientMetrics;
   private final CountDownLatch closeRequested = new CountDownLatch(1);
   private final RepeatedFailure storageFailures = new RepeatedFailure(LOG, Level.WARNING,
       "Writing spans from Kafka to storage", Duration.ofMinutes(1));
@@ -78,6 +81,8 @@ public final class KafkaIngester implements Closeable {
 
   private Thread thread;
   private boolean closed;
+  /** When {@link #close} stops waiting, in {@link System#nanoTime()}; set before it asks. */
+  private volatile long closeDeadline;
 
   // Owned by the consumer's thread.
   /** Records read and not yet in a write, in the order read. */
@@ -104,6 +109,8 @@ public final class KafkaIngester implements Closeable {
     settings.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     this.consumer = new KafkaConsumer<>(
         settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.clientMetrics = new KafkaClientMetrics(consumer, Tags.of("topic", topic));
+    clientMetrics.bindTo(builder.meterRegistry);
   }
 
   /**
@@ -144,9 +151,11 @@ public final class KafkaIngester implements Closeable {
       closed = true;
       running = thread;
     }
+    closeDeadline = System.nanoTime() + closeTimeout.toNanos();
     closeRequested.countDown();
     if (running == null) {
       consumer.close(CloseOptions.timeout(closeTimeout));
+      clientMetrics.close();
       return;
     }
     consumer.wakeup();
@@ -155,6 +164,7 @@ public final class KafkaIngester implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    clientMetrics.close();
     if (running.isAlive()) {
       LOG.log(Level.WARNING, "The ingester of topic " + topic + " did not stop within "
           + closeTimeout.toMillis() + " ms: a storage write is still running; what it does not"
@@ -179,7 +189,7 @@ public final class KafkaIngester implements Closeable {
     } finally {
       commit(written);
       try {
-        consumer.close(CloseOptions.timeout(COMMIT_TIMEOUT));
+        consumer.close(CloseOptions.timeout(commitTimeout()));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Closing the consumer of topic " + topic + " failed", e);
       }
@@ -331,7 +341,7 @@ public final class KafkaIngester implements Closeable {
     return record.topic() + "-" + record.partition() + "@" + record.offset();
   }
 
-  /** Commits {@code offsets} (a copy is taken), waiting at most {@link #COMMIT_TIMEOUT}. */
+  /** Commits {@code offsets} (a copy is taken), waiting at most {@link #commitTimeout()}. */
   private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     if (offsets.isEmpty()) {
       return;
@@ -340,7 +350,7 @@ public final class KafkaIngester implements Closeable {
     boolean woken = false;
     for (int attempt = 1; attempt <= 2; attempt++) {
       try {
-        consumer.commitSync(copy, COMMIT_TIMEOUT);
+        consumer.commitSync(copy, commitTimeout());
         break;
       } catch (WakeupException e) {
         // close() woke the consumer for a poll; this commit is still wanted.
@@ -354,6 +364,15 @@ public final class KafkaIngester implements Closeable {
     if (woken) {
       consumer.wakeup();
     }
+  }
+
+  /** {@link #COMMIT_TIMEOUT}, or what is left of the close timeout once close was asked. */
+  private Duration commitTimeout() {
+    if (!closing()) {
+      return COMMIT_TIMEOUT;
+    }
+    long left = Math.max(0, closeDeadline - System.nanoTime());
+    return left < COMMIT_TIMEOUT.toNanos() ? Duration.ofNanos(left) : COMMIT_TIMEOUT;
   }
 
   private void awaitClose(Duration timeout) {
@@ -480,8 +499,8 @@ public final class KafkaIngester implements Closeable {
     }
 
     /**
-     * Where the ingester's meters go ({@code ariadne.kafka.ingester.*}). Default: a registry of
-     * its own.
+     * Where the ingester's meters go: its own ({@code ariadne.kafka.ingester.*}) and the
+     * consumer's ({@code kafka.consumer.*}, its lag among them). Default: a registry of its own.
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = requireNonNull(registry, "registry");

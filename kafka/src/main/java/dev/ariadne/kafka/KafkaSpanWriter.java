@@ -6,6 +6,8 @@ import dev.ariadne.collector.UpstreamException;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Closeable;
 import java.io.IOException;
@@ -49,6 +51,7 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
   private final Duration sendTimeout;
   private final int maxValueBytes;
   private final WriterMeters meters;
+  private final KafkaClientMetrics clientMetrics;
 
   private KafkaSpanWriter(Builder builder) {
     this.bootstrapServers = builder.bootstrapServers;
@@ -63,6 +66,8 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, builder.maxMessageBytes,
         ProducerConfig.MAX_BLOCK_MS_CONFIG, builder.sendTimeout.toMillis())),
         new ByteArraySerializer(), new ByteArraySerializer());
+    this.clientMetrics = new KafkaClientMetrics(producer, Tags.of("topic", topic));
+    clientMetrics.bindTo(builder.meterRegistry);
   }
 
   /** A writer to the Kafka cluster that {@code bootstrapServers} ({@code host:port,...}) reach. */
@@ -152,6 +157,7 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
   @Override
   public void close() {
     producer.close(sendTimeout);
+    clientMetrics.close();
   }
 
   /** Sets up a {@link KafkaSpanWriter}. */
@@ -234,7 +240,10 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
       return this;
     }
 
-    /** Where the writer's meters go ({@code ariadne.kafka.*}). Default: a registry of its own. */
+    /**
+     * Where the writer's meters go: its own ({@code ariadne.kafka.*}) and the producer's ({@code
+     * kafka.producer.*}). Default: a registry of its own.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = requireNonNull(registry, "registry");
       return this;

@@ -9,6 +9,13 @@ import static dev.ariadne.kafka.KafkaTests.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.rpc.Status;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Server;
+import dev.ariadne.collector.Collector;
 import dev.ariadne.collector.UpstreamException;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
@@ -105,6 +112,11 @@ class KafkaSpansTest {
         .mapToInt(r -> r.key().length + r.value().length).sum());
     assertThat(counter("ariadne.kafka.ingester.records")).isEqualTo(2);
     assertThat(counter("ariadne.kafka.ingester.spans")).isEqualTo(3);
+    // Kafka's own meters of the clients, the consumer's lag among them.
+    assertThat(registry.find("kafka.producer.record.send.total").tag("topic", topic).meter())
+        .isNotNull();
+    assertThat(registry.find("kafka.consumer.fetch.manager.records.lag.max")
+        .tag("topic", topic).meter()).isNotNull();
   }
 
   @Test
@@ -376,6 +388,50 @@ class KafkaSpansTest {
     writer.write(small);
     assertThat(read(topic, 1)).extracting(ConsumerRecord::key)
         .containsExactly(TraceRecords.key(small.get(0).traceId()));
+  }
+
+  @Test
+  void theCollectorAnswersAWriteWithASpanTooLargeWith503NamingIt() throws Exception {
+    String topic = newTopic(broker.bootstrapServers(), 1);
+    KafkaSpanWriter writer = writer(topic, builder -> builder.maxMessageBytes(4096));
+    Span one = trace(1).get(0);
+    Span huge = Span.builder()
+        .traceId(one.traceId())
+        .spanId(one.spanId())
+        .name("huge")
+        .resource(one.resource())
+        .startEpochNanos(one.startEpochNanos())
+        .endEpochNanos(one.endEpochNanos())
+        .attributes(List.of(Attribute.of("sql", "x".repeat(5000))))
+        .build();
+    List<Span> fits = trace(2);
+    try (Collector collector = Collector.builder(writer).build()) {
+      Server server = Server.builder()
+          .http(0)
+          .service("/v1/traces", collector.otlpHttp())
+          .build();
+      server.start().join();
+      try {
+        WebClient client = WebClient.of("http://127.0.0.1:" + server.activeLocalPort());
+        AggregatedHttpResponse refused = client.prepare().post("/v1/traces")
+            .content(MediaType.PROTOBUF, OtlpProtobufEncoder.encode(List.of(huge)))
+            .execute().aggregate().join();
+        AggregatedHttpResponse accepted = client.prepare().post("/v1/traces")
+            .content(MediaType.PROTOBUF, OtlpProtobufEncoder.encode(fits))
+            .execute().aggregate().join();
+
+        assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(Status.parseFrom(refused.content().array()).getMessage())
+            .startsWith("forwarding failed; nothing was stored: span 0000000000000001 of trace "
+                + huge.traceId().toHex() + " takes ")
+            .contains("more than a Kafka record holds");
+        assertThat(accepted.status()).isEqualTo(HttpStatus.OK);
+      } finally {
+        server.stop().join();
+      }
+    }
+    assertThat(read(topic, 1)).singleElement().satisfies(record ->
+        assertThat(OtlpProtobufDecoder.decode(record.value()).spans()).hasSize(2));
   }
 
   private KafkaSpanWriter writer(String topic,
