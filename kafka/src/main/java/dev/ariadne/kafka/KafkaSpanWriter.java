@@ -114,7 +114,7 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
     boolean interrupted = false;
     for (int i = 0; i < parts.size(); i++) {
       TraceRecords.Part part = parts.get(i);
-      if (i >= acks.size()) {
+      if (i >= acks.size() || interrupted) {
         meters.failed(part);
         late++;
         continue;
