@@ -82,6 +82,7 @@ class KafkaDownTest {
     MemoryStorage storage = MemoryStorage.create(10);
     Duration closeTimeout = Duration.ofSeconds(1);
     KafkaIngester ingester = KafkaIngester.builder("127.0.0.1:" + closedPort(), storage)
+        .topic("unreachable")
         .closeTimeout(closeTimeout)
         .meterRegistry(registry)
         .build();
@@ -104,7 +105,7 @@ class KafkaDownTest {
 
   private static Thread ingesterThread() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("ariadne-kafka-ingester-" + KafkaSpanWriter.DEFAULT_TOPIC))
+        .filter(t -> t.getName().equals("ariadne-kafka-ingester-unreachable"))
         .findFirst()
         .orElseThrow();
   }
