@@ -74,10 +74,19 @@ public final class KafkaBroker implements AutoCloseable {
     jvm.close();
   }
 
-  /** A KRaft cluster ID: 16 random bytes in URL-safe base64 without padding, as Kafka makes. */
+  /**
+   * A KRaft cluster ID: 16 random bytes in URL-safe base64 without padding, as Kafka makes, and,
+   * as Kafka's own, never one that starts with a dash, which the format tool would read as an
+   * option.
+   */
   private static String clusterId() {
+    SecureRandom random = new SecureRandom();
     byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String id;
+    do {
+      random.nextBytes(bytes);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (id.startsWith("-"));
+    return id;
   }
 }
