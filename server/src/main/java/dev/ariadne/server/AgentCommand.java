@@ -37,15 +37,15 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Foreground.run("ariadne agent", "ariadne agent: stopping, draining in-flight requests",
         () -> AriadneAgent.start(AgentConfig.from(Settings.load(
-            Settings.AGENT_DEFAULTS, common.configFile, System.getenv(), flags()))));
+            Settings.AGENT_DEFAULTS, common.configFile(), System.getenv(), flags()))));
   }
 
   /** The flags given, as setting keys. */
   Map<String, String> flags() throws ConfigException {
     Map<String, String> own = new LinkedHashMap<>();
-    CommonOptions.putIfSet(own, "agent.collector-endpoint", collectorEndpoint);
-    CommonOptions.putIfSet(own, "agent.tags", tags);
-    CommonOptions.putIfSet(own, "agent.admin-port", adminPort);
+    SettingsOptions.putIfSet(own, "agent.collector-endpoint", collectorEndpoint);
+    SettingsOptions.putIfSet(own, "agent.tags", tags);
+    SettingsOptions.putIfSet(own, "agent.admin-port", adminPort);
     return common.flags(own);
   }
 }

@@ -13,8 +13,11 @@ import dev.ariadne.analytics.Analytics;
 import dev.ariadne.collector.Collector;
 import dev.ariadne.collector.JaegerUdpReceiver;
 import dev.ariadne.collector.sampling.SamplingStrategies;
+import dev.ariadne.kafka.KafkaIngester;
+import dev.ariadne.kafka.KafkaSpanWriter;
 import dev.ariadne.query.QueryApi;
 import dev.ariadne.storage.Storage;
+import dev.ariadne.storage.cassandra.CassandraStorage;
 import dev.ariadne.storage.embedded.EmbeddedStorage;
 import dev.ariadne.storage.memory.MemoryStorage;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -33,6 +36,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,37 +56,49 @@ import org.slf4j.LoggerFactory;
  * (refusing new ingest requests with a retry hint until those in flight are answered, at most the
  * drain time; datagrams meanwhile are dropped and counted), closes the ports, then closes the
  * storage.
+ *
+ * <p>Or one {@link Role} of the scale-out path, with the parts of the server that role has: the
+ * collector's receivers writing to Kafka, the ingester's Kafka consumer writing to Cassandra, or
+ * the query APIs over Cassandra; the collector and the ingester serve {@code /metrics} and {@code
+ * /health} on their admin port.
  */
 final class AriadneServer implements Foreground.Running {
   private static final Logger log = LoggerFactory.getLogger(AriadneServer.class);
 
+  private final ServerConfig config;
+  /** Null in the collector role. */
   private final Storage storage;
   private final String storageDescription;
+  /** Null when off, and in the roles. */
   private final Analytics analytics;
+  /** Null in the ingester and query roles. */
   private final Collector collector;
+  /** The collector role's writer; null otherwise. */
+  private final KafkaSpanWriter kafkaWriter;
+  /** The ingester role's consumer; null otherwise. */
+  private final KafkaIngester ingester;
   private final Map<String, Server> servers;
   private final Map<String, JaegerUdpReceiver> udpReceivers;
   private final PrometheusMeterRegistry registry;
-  private final Duration drainTime;
-  private final String samplingDescription;
   /** Re-reads the sampling strategies file; null when it is not re-read. */
   private final SamplingReload samplingReload;
 
-  private AriadneServer(
-      Storage storage, String storageDescription, Analytics analytics, Collector collector,
-      Map<String, Server> servers, Map<String, JaegerUdpReceiver> udpReceivers,
-      PrometheusMeterRegistry registry, Duration drainTime, String samplingDescription,
+  private AriadneServer(ServerConfig config, Storage storage, String storageDescription,
+      Analytics analytics, Collector collector, KafkaSpanWriter kafkaWriter,
+      KafkaIngester ingester, Map<String, Server> servers,
+      Map<String, JaegerUdpReceiver> udpReceivers, PrometheusMeterRegistry registry,
       SamplingReload samplingReload) {
-    this.drainTime = drainTime;
-    this.samplingDescription = samplingDescription;
-    this.samplingReload = samplingReload;
+    this.config = config;
     this.storage = storage;
     this.storageDescription = storageDescription;
     this.analytics = analytics;
     this.collector = collector;
+    this.kafkaWriter = kafkaWriter;
+    this.ingester = ingester;
     this.servers = servers;
     this.udpReceivers = udpReceivers;
     this.registry = registry;
+    this.samplingReload = samplingReload;
   }
 
   static AriadneServer start(ServerConfig config) {
@@ -89,53 +106,179 @@ final class AriadneServer implements Foreground.Running {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Storage storage;
-    String storageDescription;
-    if (config.storage().equals("memory")) {
-      storage = memory(config, registry);
-      storageDescription = "memory, at most " + config.memoryMaxSpans() + " spans, lost on stop";
-    } else {
-      storage = embedded(config.embedded(), registry);
-      storageDescription = "embedded, data in " + config.embedded().dataDir().toAbsolutePath()
-          + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
-          + ", retention " + Settings.text(config.embedded().retention()) + ")";
-    }
-    Analytics analytics;
+    Role role = config.role();
+    // What is open so far, closed in reverse order if a later part cannot start.
+    Deque<Closeable> opened = new ArrayDeque<>();
     try {
-      analytics = analytics(config, registry);
-    } catch (IOException e) {
-      closeQuietly(storage);
-      throw new StartException("cannot open the metrics of analytics", e);
+      Storage storage = null;
+      String storageDescription = null;
+      if (role.stores()) {
+        storage = storage(config, registry);
+        opened.push(storage);
+        storageDescription = storageDescription(config);
+      }
+      Analytics analytics = null;
+      if (role == Role.SERVER) {
+        try {
+          analytics = analytics(config, registry);
+        } catch (IOException e) {
+          throw new StartException("cannot open the metrics of analytics", e);
+        }
+        if (analytics != null) opened.push(analytics);
+      }
+      KafkaSpanWriter kafkaWriter = null;
+      if (role == Role.COLLECTOR) {
+        kafkaWriter = KafkaSpanWriter.builder(config.kafka().brokers())
+            .topic(config.kafka().topic())
+            .sendTimeout(config.kafka().sendTimeout())
+            .maxMessageBytes(config.kafka().maxMessageBytes())
+            .meterRegistry(registry)
+            .build();
+        opened.push(kafkaWriter);
+      }
+      Collector collector = null;
+      if (role.receives()) {
+        Collector.Builder collectorBuilder = config.receivers()
+            .collector(kafkaWriter != null ? kafkaWriter : storage, registry);
+        if (analytics != null) collectorBuilder.onStored(analytics::record);
+        collector = collectorBuilder.build();
+        opened.push(collector::close);
+      }
+      QueryApi query = null;
+      if (role.queries()) {
+        QueryApi.Builder queryBuilder = QueryApi.builder(storage)
+            .maxTraceSpans(config.queryMaxTraceSpans())
+            .timeout(config.queryTimeout())
+            .maxConcurrentSearches(config.queryMaxConcurrentSearches())
+            .meterRegistry(registry);
+        if (analytics != null) queryBuilder.analytics(analytics);
+        query = queryBuilder.build();
+      }
+
+      Map<String, ServerBuilder> builders = new LinkedHashMap<>();
+      if (query != null) {
+        builders.put("query (web UI, native and Jaeger APIs, /metrics)",
+            queryServer(config, query, registry, health(storage)));
+      } else {
+        builders.put("admin (/metrics, /health)", adminServer(config, registry, storage));
+      }
+      SamplingReload samplingReload = null;
+      Map<String, JaegerUdpReceiver> udpReceivers = Map.of();
+      if (collector != null) {
+        receiverServers(config, collector, query, storage, builders);
+        udpReceivers = config.receivers().listenUdp(collector, config.host());
+        if (!config.sampling().reloadInterval().isZero()) {
+          samplingReload = SamplingReload.start(config.sampling().strategies(),
+              config.sampling().file(), config.sampling().reloadInterval(), registry);
+          opened.push(samplingReload::close);
+        }
+      }
+      Map<String, Server> servers = new LinkedHashMap<>();
+      builders.forEach((name, b) -> servers.put(name, b.build()));
+      Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
+      servers.forEach((name, server) -> started.put(name, server.start()));
+      try {
+        CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
+      } catch (RuntimeException e) {
+        servers.values().forEach(Server::stop);
+        throw notListening(servers, started, e);
+      }
+      opened.push(() -> servers.values().forEach(Server::stop));
+      KafkaIngester ingester = null;
+      if (role == Role.INGESTER) {
+        ingester = KafkaIngester.builder(config.kafka().brokers(), storage)
+            .topic(config.kafka().topic())
+            .groupId(config.kafka().groupId())
+            .meterRegistry(registry)
+            .build();
+        ingester.start();
+      }
+      return new AriadneServer(config, storage, storageDescription, analytics, collector,
+          kafkaWriter, ingester, servers, udpReceivers, registry, samplingReload);
     } catch (RuntimeException e) {
-      closeQuietly(storage);
+      opened.forEach(AriadneServer::closeQuietly);
       throw e;
     }
-    Collector.Builder collectorBuilder = config.receivers().collector(storage, registry);
-    QueryApi.Builder queryBuilder = QueryApi.builder(storage)
-        .maxTraceSpans(config.queryMaxTraceSpans())
-        .timeout(config.queryTimeout())
-        .maxConcurrentSearches(config.queryMaxConcurrentSearches())
-        .meterRegistry(registry);
-    if (analytics != null) {
-      collectorBuilder.onStored(analytics::record);
-      queryBuilder.analytics(analytics);
-    }
-    Collector collector = collectorBuilder.build();
-    QueryApi query = queryBuilder.build();
+  }
 
-    Map<String, ServerBuilder> builders = new LinkedHashMap<>();
+  /** The storage {@code config} names, open, its meters in {@code registry}. */
+  private static Storage storage(ServerConfig config, PrometheusMeterRegistry registry) {
+    switch (config.storage()) {
+      case "memory":
+        return memory(config, registry);
+      case "cassandra":
+        return cassandra(config.cassandra(), registry);
+      default:
+        return embedded(config.embedded(), registry);
+    }
+  }
+
+  private static String storageDescription(ServerConfig config) {
+    switch (config.storage()) {
+      case "memory":
+        return "memory, at most " + config.memoryMaxSpans() + " spans, lost on stop";
+      case "cassandra":
+        return config.cassandra().toString();
+      default:
+        return "embedded, data in " + config.embedded().dataDir().toAbsolutePath()
+            + " (sync " + config.embedded().sync().name().toLowerCase(Locale.ROOT)
+            + ", retention " + Settings.text(config.embedded().retention()) + ")";
+    }
+  }
+
+  private static Storage cassandra(ServerConfig.Cassandra config, PrometheusMeterRegistry registry) {
+    CassandraStorage.Builder builder = CassandraStorage.builder()
+        .contactPoints(config.contactPoints())
+        .localDatacenter(config.localDatacenter())
+        .keyspace(config.keyspace())
+        .createSchema(config.createSchema())
+        .replicationFactor(config.replicationFactor())
+        .ttl(config.ttl())
+        .requestTimeout(config.requestTimeout())
+        .meterRegistry(registry);
+    if (!config.username().isEmpty()) {
+      builder.credentials(config.username(), config.password());
+    }
+    try {
+      return builder.build();
+    } catch (IOException e) {
+      throw new StartException("cannot connect to " + config, e);
+    }
+  }
+
+  /** The query port: the web UI, the native and Jaeger APIs, /metrics and /health. */
+  private static ServerBuilder queryServer(ServerConfig config, QueryApi query,
+      PrometheusMeterRegistry registry, HttpService health) {
     ServerBuilder queryServer = builder(config, config.queryPort());
     query.serveNative(queryServer);
     query.serveJaeger(queryServer);
     WebUi.serve(queryServer);
     queryServer.service("/metrics", metrics(registry));
-    HttpService health = health(storage);
     queryServer.service("/health", health);
     queryServer.errorHandler(NoEndpoint.saying(
         "this port serves the web UI at /, the native API under /api/v1/,"
             + " the Jaeger query API under /api/,"
             + " /metrics and /health"));
-    builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
+    return queryServer;
+  }
+
+  /** A role's admin port: /metrics, and /health of its storage when it has one. */
+  private static ServerBuilder adminServer(ServerConfig config, PrometheusMeterRegistry registry,
+      Storage storage) {
+    ServerBuilder admin = builder(config, config.adminPort());
+    admin.service("/metrics", metrics(registry));
+    admin.service("/health", storage != null ? health(storage)
+        : (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PLAIN_TEXT_UTF_8, "ok"));
+    admin.errorHandler(NoEndpoint.saying("this port serves /metrics and /health"));
+    return admin;
+  }
+
+  /**
+   * The receivers' ports that are on, into {@code builders}; on the Zipkin port the Zipkin API as
+   * well when {@code query} is not null.
+   */
+  private static void receiverServers(ServerConfig config, Collector collector, QueryApi query,
+      Storage storage, Map<String, ServerBuilder> builders) {
     if (config.receivers().otlpGrpc().enabled()) {
       builders.put("OTLP gRPC", builder(config, config.receivers().otlpGrpc().port())
           .requestTimeout(config.receivers().requestTimeout()).service(collector.otlpGrpc()));
@@ -149,16 +292,25 @@ final class AriadneServer implements Foreground.Running {
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
     if (config.receivers().zipkin().enabled()) {
-      ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
-          config.receivers().zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
-      zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
-      query.serveZipkin(zipkin);
-      // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
-      zipkin.service("/health", health);
-      zipkin.errorHandler(NoEndpoint.saying(
-          "this port takes Zipkin v2 spans at POST /api/v2/spans"
-              + " and serves the Zipkin API under /api/v2/ and /health"));
-      builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
+      if (query != null) {
+        ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
+            config.receivers().zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
+        zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
+        query.serveZipkin(zipkin);
+        // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
+        zipkin.service("/health", health(storage));
+        zipkin.errorHandler(NoEndpoint.saying(
+            "this port takes Zipkin v2 spans at POST /api/v2/spans"
+                + " and serves the Zipkin API under /api/v2/ and /health"));
+        builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
+      } else {
+        ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
+            config.receivers().zipkinCorsOrigins(), HttpMethod.POST);
+        zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
+        zipkin.errorHandler(NoEndpoint.saying("this port takes Zipkin v2 spans at"
+            + " POST /api/v2/spans (the Zipkin API is served by ariadne query)"));
+        builders.put("Zipkin (POST /api/v2/spans)", zipkin);
+      }
     }
     SamplingStrategies strategies = config.sampling().strategies();
     if (config.receivers().jaegerThriftHttp().enabled()) {
@@ -185,37 +337,6 @@ final class AriadneServer implements Foreground.Running {
           .errorHandler(NoEndpoint.saying("this port serves sampling strategies at"
               + " GET /sampling?service=NAME and GET /?service=NAME")));
     }
-
-    Map<String, JaegerUdpReceiver> udpReceivers;
-    try {
-      udpReceivers = config.receivers().listenUdp(collector, config.host());
-    } catch (StartException e) {
-      collector.close();
-      closeQuietly(analytics);
-      closeQuietly(storage);
-      throw e;
-    }
-
-    SamplingReload samplingReload = config.sampling().reloadInterval().isZero() ? null
-        : SamplingReload.start(strategies, config.sampling().file(),
-            config.sampling().reloadInterval(), registry);
-    Map<String, Server> servers = new LinkedHashMap<>();
-    builders.forEach((name, b) -> servers.put(name, b.build()));
-    Map<String, CompletableFuture<Void>> started = new LinkedHashMap<>();
-    servers.forEach((name, server) -> started.put(name, server.start()));
-    try {
-      CompletableFuture.allOf(started.values().toArray(new CompletableFuture<?>[0])).join();
-    } catch (RuntimeException e) {
-      servers.values().forEach(Server::stop);
-      if (samplingReload != null) samplingReload.close();
-      collector.close();
-      closeQuietly(analytics);
-      closeQuietly(storage);
-      throw notListening(servers, started, e);
-    }
-    return new AriadneServer(
-        storage, storageDescription, analytics, collector, servers, udpReceivers, registry,
-        Duration.ofSeconds(config.drainSeconds()), config.sampling().source(), samplingReload);
   }
 
   /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
@@ -466,13 +587,28 @@ final class AriadneServer implements Foreground.Running {
 
   @Override
   public void printEndpoints(PrintStream out) {
-    out.println("ariadne: listening");
-    ports().forEach((name, port) -> out.printf("  %-48s port %d%n", name, port));
-    out.println("ariadne: storage " + storageDescription);
-    out.println("ariadne: analytics " + (analytics == null
-        ? "off (analytics.enabled=false)"
-        : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
-    out.println("ariadne: sampling strategies " + samplingDescription);
+    String name = config.role() == Role.SERVER ? "ariadne" : config.role().command();
+    out.println(name + ": listening");
+    ports().forEach((port, number) -> out.printf("  %-48s port %d%n", port, number));
+    if (storage != null) {
+      out.println(name + ": storage " + storageDescription);
+    }
+    if (config.role() == Role.SERVER) {
+      out.println(name + ": analytics " + (analytics == null
+          ? "off (analytics.enabled=false)"
+          : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));
+    }
+    if (config.sampling() != null) {
+      out.println(name + ": sampling strategies " + config.sampling().source());
+    }
+    if (kafkaWriter != null) {
+      out.println(name + ": spans to Kafka topic " + config.kafka().topic() + " at "
+          + config.kafka().brokers());
+    }
+    if (ingester != null) {
+      out.println(name + ": spans from Kafka topic " + config.kafka().topic() + " at "
+          + config.kafka().brokers() + " (consumer group " + config.kafka().groupId() + ")");
+    }
   }
 
   /**
@@ -506,17 +642,22 @@ final class AriadneServer implements Foreground.Running {
    */
   @Override
   public void close() {
-    collector.drain();
-    try {
-      collector.awaitDrained(drainTime);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Duration drainTime = Duration.ofSeconds(config.drainSeconds());
+    if (collector != null) {
+      collector.drain();
+      try {
+        collector.awaitDrained(drainTime);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      collector.close();
     }
-    collector.close();
+    if (ingester != null) ingester.close();
     if (samplingReload != null) samplingReload.close();
     Map<Server, CompletableFuture<Void>> stopped = new LinkedHashMap<>();
     servers.values().forEach(s -> stopped.put(s, s.stop()));
     stopped.forEach(AriadneServer::awaitDisconnected);
+    closeQuietly(kafkaWriter);
     closeQuietly(analytics);
     closeQuietly(storage);
     registry.close();

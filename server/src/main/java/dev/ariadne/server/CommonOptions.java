@@ -4,23 +4,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The options {@code ariadne server} and {@code ariadne agent} share: the settings file, the
- * address, the receivers' ports, the sampling port, {@code --disable} and {@code --set}. A picocli
- * mixin, so that both commands spell and read them one way.
+ * The options of the commands that take spans ({@code ariadne server}, {@code agent} and {@code
+ * collector}): those of every command ({@link SettingsOptions}), the receivers' ports, the
+ * sampling port and {@code --disable}. A picocli mixin, so that the commands spell and read them
+ * one way.
  */
 final class CommonOptions {
   static final String RECEIVERS =
       "otlp-grpc, otlp-http, zipkin, jaeger-thrift-http, jaeger-grpc, jaeger-compact, jaeger-binary,"
           + " sampling";
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A YAML file of settings.")
-  Path configFile;
-
-  @Option(names = "--host", description = "Address to listen on (default: 0.0.0.0).")
-  String host;
+  @Mixin SettingsOptions settings;
 
   @Option(names = "--otlp-grpc-port", paramLabel = "PORT", description = "OTLP gRPC receiver (default: 4317).")
   String otlpGrpcPort;
@@ -49,25 +47,20 @@ final class CommonOptions {
   @Option(names = "--disable", paramLabel = "RECEIVER", split = ",", description = "Receivers, or the sampling port, to turn off: " + RECEIVERS + ".")
   List<String> disable = List.of();
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, by its key (e.g. --set collector.max-queued-spans=50000).")
-  Map<String, String> set = new LinkedHashMap<>();
-
   /**
    * The flags given, as setting keys: the address, then {@code own} (the command's own flags), the
    * ports, what {@code --disable} turns off, and last {@code --set}, which overrides the rest.
    */
   Map<String, String> flags(Map<String, String> own) throws ConfigException {
-    Map<String, String> flags = new LinkedHashMap<>();
-    putIfSet(flags, "host", host);
-    flags.putAll(own);
-    putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);
-    putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);
-    putIfSet(flags, "receivers.zipkin.port", zipkinPort);
-    putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
-    putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
-    putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
-    putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
-    putIfSet(flags, "sampling.port", samplingPort);
+    Map<String, String> flags = new LinkedHashMap<>(own);
+    SettingsOptions.putIfSet(flags, "receivers.otlp-grpc.port", otlpGrpcPort);
+    SettingsOptions.putIfSet(flags, "receivers.otlp-http.port", otlpHttpPort);
+    SettingsOptions.putIfSet(flags, "receivers.zipkin.port", zipkinPort);
+    SettingsOptions.putIfSet(flags, "receivers.jaeger-thrift-http.port", jaegerThriftHttpPort);
+    SettingsOptions.putIfSet(flags, "receivers.jaeger-grpc.port", jaegerGrpcPort);
+    SettingsOptions.putIfSet(flags, "receivers.jaeger-compact.port", jaegerCompactPort);
+    SettingsOptions.putIfSet(flags, "receivers.jaeger-binary.port", jaegerBinaryPort);
+    SettingsOptions.putIfSet(flags, "sampling.port", samplingPort);
     for (String receiver : disable) {
       String key = receiver.trim().equals("sampling")
           ? "sampling.enabled" : "receivers." + receiver.trim() + ".enabled";
@@ -77,11 +70,12 @@ final class CommonOptions {
       }
       flags.put(key, "false");
     }
-    flags.putAll(set);
-    return flags;
+    return settings.flags(flags);
   }
 
-  static void putIfSet(Map<String, String> flags, String key, String value) {
-    if (value != null) flags.put(key, value);
+  /** The settings file given, or null. */
+  Path configFile() {
+    return settings.configFile;
   }
+
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     usageHelpWidth = 100,
     versionProvider = Main.Version.class,
     description = "Ariadne, a distributed tracing system.",
-    subcommands = {ServerCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, AgentCommand.class, CollectorCommand.class,
+        IngesterCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +44,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: server or agent");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: server, agent, collector, ingester or query");
   }
 
   /** The version the build wrote into {@code version.properties}. */

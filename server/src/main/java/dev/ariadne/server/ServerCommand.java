@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 final class ServerCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--storage", description = "Storage backend: embedded (durable, the default) or memory.")
+  @Option(names = "--storage", description = "Storage backend: embedded (durable, the default), memory, or cassandra.")
   String storage;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "The embedded engine's data directory (default: ./data).")
@@ -31,6 +31,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--memory-max-spans", paramLabel = "N", description = "Spans the memory backend keeps before evicting the oldest traces.")
   String memoryMaxSpans;
+
+  @Option(names = "--cassandra-contact-points", paramLabel = "HOST:PORT,...", description = "With --storage cassandra, the nodes to connect to (default: 127.0.0.1:9042).")
+  String cassandraContactPoints;
 
   @Option(names = "--query-port", paramLabel = "PORT", description = "The web UI, the native and Jaeger query APIs and /metrics (default: 16686).")
   String queryPort;
@@ -42,17 +45,18 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Foreground.run("ariadne server", "ariadne: stopping, draining in-flight requests",
         () -> AriadneServer.start(ServerConfig.from(
-            Settings.load(common.configFile, System.getenv(), flags()))));
+            Settings.load(common.configFile(), System.getenv(), flags()))));
   }
 
   /** The flags given, as setting keys. */
   Map<String, String> flags() throws ConfigException {
     Map<String, String> own = new LinkedHashMap<>();
-    CommonOptions.putIfSet(own, "storage", storage);
-    CommonOptions.putIfSet(own, "embedded.data-dir", dataDir);
-    CommonOptions.putIfSet(own, "memory.max-spans", memoryMaxSpans);
-    CommonOptions.putIfSet(own, "query.port", queryPort);
-    CommonOptions.putIfSet(own, "sampling.strategies-file", samplingStrategiesFile);
+    SettingsOptions.putIfSet(own, "storage", storage);
+    SettingsOptions.putIfSet(own, "embedded.data-dir", dataDir);
+    SettingsOptions.putIfSet(own, "memory.max-spans", memoryMaxSpans);
+    SettingsOptions.putIfSet(own, "cassandra.contact-points", cassandraContactPoints);
+    SettingsOptions.putIfSet(own, "query.port", queryPort);
+    SettingsOptions.putIfSet(own, "sampling.strategies-file", samplingStrategiesFile);
     return common.flags(own);
   }
 }

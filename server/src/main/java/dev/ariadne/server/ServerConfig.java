@@ -4,6 +4,7 @@ import dev.ariadne.collector.sampling.InvalidStrategiesException;
 import dev.ariadne.collector.sampling.SamplingStrategies;
 import dev.ariadne.storage.embedded.SyncPolicy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -13,13 +14,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** The validated settings of {@code ariadne server}. */
+/**
+ * The validated settings of {@code ariadne server}, or of one role of the scale-out path ({@code
+ * ariadne collector}, {@code ingester}, {@code query}). A part the role does not have is null (a
+ * section) or 0 (a number): the collector's storage, analytics and query port, the ingester's
+ * receivers, and so on; {@link Role} says which parts each has.
+ */
 record ServerConfig(
+    Role role,
     String host,
     String storage,
     Embedded embedded,
     int memoryMaxSpans,
+    Cassandra cassandra,
     Analytics analytics,
     int queryPort,
     int queryMaxTraceSpans,
@@ -27,6 +36,8 @@ record ServerConfig(
     int queryMaxConcurrentSearches,
     ReceiverConfig receivers,
     Sampling sampling,
+    Kafka kafka,
+    int adminPort,
     int drainSeconds) {
 
   /** The embedded engine's settings. */
@@ -42,6 +53,34 @@ record ServerConfig(
       Duration retention,
       long maxDiskBytes,
       int maxSpansPerTrace) {}
+
+  /** The Cassandra cluster the server or role stores spans in, or reads them from. */
+  record Cassandra(
+      List<InetSocketAddress> contactPoints,
+      String localDatacenter,
+      String keyspace,
+      boolean createSchema,
+      int replicationFactor,
+      Duration ttl,
+      String username,
+      String password,
+      Duration requestTimeout) {
+    /** What the start-up lines say of it: no password. */
+    @Override
+    public String toString() {
+      return "Cassandra " + contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort())
+          .collect(Collectors.joining(",")) + ", keyspace " + keyspace + " (data centre "
+          + localDatacenter + ", TTL " + Settings.text(ttl) + ")";
+    }
+  }
+
+  /**
+   * The Kafka topic between the collector and ingester roles; the collector's producer limits
+   * ({@code sendTimeout}, {@code maxMessageBytes}: 0 in the ingester), the ingester's consumer
+   * group ({@code groupId}: null in the collector).
+   */
+  record Kafka(String brokers, String topic, Duration sendTimeout, int maxMessageBytes,
+      String groupId) {}
 
   /** RED metrics and the service graph; kept in the embedded engine's data directory, or in memory. */
   record Analytics(
@@ -91,40 +130,155 @@ record ServerConfig(
   }
 
   static ServerConfig from(Settings s) throws ConfigException {
+    return from(s, Role.SERVER);
+  }
+
+  /** {@code s}, read as {@code role}'s settings: {@code s} holds {@link Role#defaults()}' keys. */
+  static ServerConfig from(Settings s, Role role) throws ConfigException {
+    boolean server = role == Role.SERVER;
+    String storage = server ? s.getChoice("storage", Set.of("embedded", "memory", "cassandra"))
+        : role.stores() ? "cassandra" : null;
     return new ServerConfig(
+        role,
         host(s),
-        s.getChoice("storage", Set.of("embedded", "memory")),
-        new Embedded(
-            s.getDirectory("embedded.data-dir"),
-            SyncPolicy.valueOf(
-                s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
-            s.getDuration("embedded.sync-interval"),
-            s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-            positiveBytes(s, "embedded.head-max-bytes"),
-            s.getDuration("embedded.head-max-age"),
-            s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-            s.getInt("embedded.compaction-fan-in", 2, Integer.MAX_VALUE, "a whole number >= 2"),
-            s.getDuration("embedded.retention"),
-            s.getBytes("embedded.max-disk"),
-            s.getInt("embedded.max-spans-per-trace", 0, Integer.MAX_VALUE,
-                "a whole number >= 0 (0: no limit)")),
-        s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        new Analytics(
-            s.getBoolean("analytics.enabled"),
-            bucket(s),
-            analyticsRetention(s),
-            s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-            s.getDuration("analytics.flush-interval"),
-            s.getDuration("analytics.pair-wait"),
-            s.getInt("analytics.max-pending-calls", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-            positiveBytes(s, "analytics.memory-max")),
-        s.getInt("query.port", 0, 65535, PORT),
-        s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        s.getDuration("query.timeout"),
-        s.getInt("query.max-concurrent-searches", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        ReceiverConfig.from(s),
-        sampling(s),
+        storage,
+        server ? embedded(s) : null,
+        server ? s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
+        role.stores() ? cassandra(s) : null,
+        server ? analytics(s) : null,
+        role.queries() ? s.getInt("query.port", 0, 65535, PORT) : 0,
+        role.queries()
+            ? s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
+        role.queries() ? s.getDuration("query.timeout") : null,
+        role.queries() ? s.getInt("query.max-concurrent-searches", 1, Integer.MAX_VALUE,
+            "a whole number >= 1") : 0,
+        role.receives() ? ReceiverConfig.from(s) : null,
+        role.receives() ? sampling(s) : null,
+        role == Role.COLLECTOR || role == Role.INGESTER ? kafka(s, role) : null,
+        role == Role.COLLECTOR || role == Role.INGESTER ? s.getInt("admin.port", 0, 65535, PORT) : 0,
         s.getInt("shutdown.drain-seconds", 0, 3600, "a whole number of seconds from 0 to 3600"));
+  }
+
+  private static Embedded embedded(Settings s) throws ConfigException {
+    return new Embedded(
+        s.getDirectory("embedded.data-dir"),
+        SyncPolicy.valueOf(
+            s.getChoice("embedded.sync", Set.of("always", "interval")).toUpperCase(Locale.ROOT)),
+        s.getDuration("embedded.sync-interval"),
+        s.getInt("embedded.head-max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        positiveBytes(s, "embedded.head-max-bytes"),
+        s.getDuration("embedded.head-max-age"),
+        s.getInt("embedded.compaction-target-spans", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        s.getInt("embedded.compaction-fan-in", 2, Integer.MAX_VALUE, "a whole number >= 2"),
+        s.getDuration("embedded.retention"),
+        s.getBytes("embedded.max-disk"),
+        s.getInt("embedded.max-spans-per-trace", 0, Integer.MAX_VALUE,
+            "a whole number >= 0 (0: no limit)"));
+  }
+
+  private static Analytics analytics(Settings s) throws ConfigException {
+    return new Analytics(
+        s.getBoolean("analytics.enabled"),
+        bucket(s),
+        analyticsRetention(s),
+        s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        s.getDuration("analytics.flush-interval"),
+        s.getDuration("analytics.pair-wait"),
+        s.getInt("analytics.max-pending-calls", 1, Integer.MAX_VALUE, "a whole number >= 1"),
+        positiveBytes(s, "analytics.memory-max"));
+  }
+
+  private static final String CONTACT_POINTS =
+      "HOST:PORT addresses of Cassandra nodes, comma-separated, such as 10.0.0.1:9042,10.0.0.2:9042";
+  /** A CQL identifier that needs no quotes, as Cassandra limits a keyspace's name. */
+  private static final Pattern KEYSPACE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
+
+  private static Cassandra cassandra(Settings s) throws ConfigException {
+    List<InetSocketAddress> points = new ArrayList<>();
+    for (String point : s.get("cassandra.contact-points").split(",", -1)) {
+      points.add(address(s, "cassandra.contact-points", point.trim(), CONTACT_POINTS));
+    }
+    String keyspace = s.get("cassandra.keyspace");
+    if (!KEYSPACE.matcher(keyspace).matches()) {
+      throw s.invalid("cassandra.keyspace",
+          "a name of letters, digits and underscores that starts with a letter, at most 48");
+    }
+    Duration ttl = s.getDuration("cassandra.ttl");
+    if (ttl.toSeconds() < 1 || ttl.toSeconds() > MAX_CASSANDRA_TTL_SECONDS) {
+      throw s.invalid("cassandra.ttl", "a duration from 1s to 20y (7300d), Cassandra's longest TTL");
+    }
+    Duration requestTimeout = s.getDuration("cassandra.request-timeout");
+    if (requestTimeout.toMillis() < 1) {
+      throw s.invalid("cassandra.request-timeout", "a duration of at least 1ms, such as 10s");
+    }
+    String username = s.get("cassandra.username");
+    String password = s.get("cassandra.password");
+    if (username.isEmpty() != password.isEmpty()) {
+      throw s.invalid(password.isEmpty() ? "cassandra.password" : "cassandra.username",
+          "set together with cassandra." + (password.isEmpty() ? "username" : "password")
+              + ", or both empty for a cluster without authentication");
+    }
+    return new Cassandra(List.copyOf(points), s.get("cassandra.local-datacenter"), keyspace,
+        s.getBoolean("cassandra.create-schema"),
+        s.getInt("cassandra.replication-factor", 1, 100, "a whole number from 1 to 100"),
+        ttl, username, password, requestTimeout);
+  }
+
+  /** Cassandra's largest TTL, 20 years. */
+  private static final long MAX_CASSANDRA_TTL_SECONDS = 630_720_000L;
+
+  private static final String BROKERS =
+      "HOST:PORT addresses of Kafka brokers, comma-separated, such as kafka-1:9092,kafka-2:9092";
+  /** A Kafka topic's name: what Kafka itself allows. */
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+  private static Kafka kafka(Settings s, Role role) throws ConfigException {
+    String brokers = s.get("kafka.brokers");
+    for (String broker : brokers.split(",", -1)) {
+      address(s, "kafka.brokers", broker.trim(), BROKERS);
+    }
+    String topic = s.get("kafka.topic");
+    if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+      throw s.invalid("kafka.topic",
+          "a topic name of at most 249 letters, digits, dots, underscores and dashes");
+    }
+    if (role == Role.COLLECTOR) {
+      long maxMessageBytes = s.getBytes("kafka.max-message-bytes");
+      if (maxMessageBytes < 1024 || maxMessageBytes > Integer.MAX_VALUE) {
+        throw s.invalid("kafka.max-message-bytes", "a size from 1KiB to 2GiB, such as 1MiB");
+      }
+      Duration sendTimeout = s.getDuration("kafka.send-timeout");
+      if (sendTimeout.toMillis() < 1) {
+        throw s.invalid("kafka.send-timeout", "a duration of at least 1ms, such as 10s");
+      }
+      return new Kafka(brokers, topic, sendTimeout, (int) maxMessageBytes, null);
+    }
+    String groupId = s.get("kafka.group-id");
+    if (groupId.isBlank()) {
+      throw s.invalid("kafka.group-id", "the name of the ingesters' consumer group, not empty");
+    }
+    return new Kafka(brokers, topic, null, 0, groupId);
+  }
+
+  /** {@code text} as HOST:PORT, with the port from 1 to 65535; not resolved. */
+  private static InetSocketAddress address(Settings s, String key, String text, String expected)
+      throws ConfigException {
+    int colon = text.lastIndexOf(':');
+    if (colon > 0 && colon < text.length() - 1) {
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(text.substring(colon + 1));
+        if (port >= 1 && port <= 65535 && !host.isEmpty() && host.strip().equals(host)) {
+          return InetSocketAddress.createUnresolved(host, port);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw s.invalid(key, expected);
   }
 
   /** The address to listen on: one of this machine's, by number or by a name that resolves. */

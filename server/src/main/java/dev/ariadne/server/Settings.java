@@ -42,6 +42,16 @@ final class Settings {
    * shares (the address, the receivers, the sampling port, the collector's limits, the drain).
    */
   static final Map<String, String> AGENT_DEFAULTS = agentDefaults();
+  /**
+   * Every setting of {@code ariadne collector}, the scale-out path's receivers: the server's
+   * address, receivers, sampling, collector limits and drain, Kafka's producer side and the admin
+   * port.
+   */
+  static final Map<String, String> COLLECTOR_DEFAULTS = collectorDefaults();
+  /** Every setting of {@code ariadne ingester}: Kafka's consumer side, Cassandra, the admin port. */
+  static final Map<String, String> INGESTER_DEFAULTS = ingesterDefaults();
+  /** Every setting of {@code ariadne query}: the server's query settings over Cassandra. */
+  static final Map<String, String> QUERY_DEFAULTS = queryDefaults();
 
   private final Map<String, String> values;
   private final Map<String, String> sources;
@@ -55,6 +65,7 @@ final class Settings {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("host", "0.0.0.0");
     d.put("storage", "embedded");
+    cassandra(d);
     d.put("embedded.data-dir", "data");
     d.put("embedded.sync", "always");
     d.put("embedded.sync-interval", "200ms");
@@ -105,6 +116,60 @@ final class Settings {
     d.put("collector.max-queued-spans", "100000");
     d.put("collector.request-timeout", "30s");
     d.put("shutdown.drain-seconds", "10");
+    return Collections.unmodifiableMap(d);
+  }
+
+  /** The {@code cassandra.*} settings, which the server and the ingester and query roles share. */
+  private static void cassandra(Map<String, String> d) {
+    d.put("cassandra.contact-points", "127.0.0.1:9042");
+    d.put("cassandra.local-datacenter", "datacenter1");
+    d.put("cassandra.keyspace", "ariadne");
+    d.put("cassandra.create-schema", "true");
+    d.put("cassandra.replication-factor", "1");
+    d.put("cassandra.ttl", "7d");
+    d.put("cassandra.username", "");
+    d.put("cassandra.password", "");
+    d.put("cassandra.request-timeout", "10s");
+  }
+
+  private static Map<String, String> collectorDefaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("host", DEFAULTS.get("host"));
+    d.put("kafka.brokers", "127.0.0.1:9092");
+    d.put("kafka.topic", "ariadne-spans");
+    d.put("kafka.send-timeout", "10s");
+    d.put("kafka.max-message-bytes", "1MiB");
+    d.put("admin.port", "14269");
+    DEFAULTS.forEach((key, value) -> {
+      if (key.startsWith("receivers.") || key.startsWith("collector.")
+          || key.startsWith("sampling.") || key.startsWith("shutdown.")) {
+        d.put(key, value);
+      }
+    });
+    return Collections.unmodifiableMap(d);
+  }
+
+  private static Map<String, String> ingesterDefaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("host", DEFAULTS.get("host"));
+    d.put("kafka.brokers", "127.0.0.1:9092");
+    d.put("kafka.topic", "ariadne-spans");
+    d.put("kafka.group-id", "ariadne-ingester");
+    cassandra(d);
+    d.put("admin.port", "14270");
+    d.put("shutdown.drain-seconds", DEFAULTS.get("shutdown.drain-seconds"));
+    return Collections.unmodifiableMap(d);
+  }
+
+  private static Map<String, String> queryDefaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("host", DEFAULTS.get("host"));
+    cassandra(d);
+    DEFAULTS.forEach((key, value) -> {
+      if (key.startsWith("query.") || key.startsWith("shutdown.")) {
+        d.put(key, value);
+      }
+    });
     return Collections.unmodifiableMap(d);
   }
 
@@ -166,13 +231,16 @@ final class Settings {
    * A warning for each {@code ARIADNE_*} variable in {@code env} that sets nothing, naming the
    * variable meant when it is a few letters away. Not an error, as an unknown key in the file or
    * the flags is: the environment is shared with other programs, which may have variables of
-   * their own that start with {@code ARIADNE_}. A setting of either command is known to both:
-   * a server and an agent may run in one environment.
+   * their own that start with {@code ARIADNE_}. A setting of any command is known to all: a
+   * server and an agent, or the scale-out path's roles, may run in one environment.
    */
   static List<String> unknownEnvironment(Map<String, String> env) {
     Set<String> known = new TreeSet<>();
     DEFAULTS.keySet().forEach(key -> known.add(envName(key)));
-    AGENT_DEFAULTS.keySet().forEach(key -> known.add(envName(key)));
+    for (Map<String, String> defaults :
+        List.of(AGENT_DEFAULTS, COLLECTOR_DEFAULTS, INGESTER_DEFAULTS, QUERY_DEFAULTS)) {
+      defaults.keySet().forEach(key -> known.add(envName(key)));
+    }
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (!name.startsWith("ARIADNE_") || known.contains(name)) continue;

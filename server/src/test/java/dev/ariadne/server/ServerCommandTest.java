@@ -26,7 +26,7 @@ class ServerCommandTest {
             + "Try 'ariadne server --help' for the usage.\n");
     assertThat(run("serve")).isEqualTo(
         "ariadne: Unmatched argument at index 0: 'serve'\n"
-            + "Did you mean: ariadne server?\n"
+            + "Did you mean: ariadne server or ariadne query or ariadne ingester?\n"
             + "Try 'ariadne --help' for the usage.\n");
     assertThat(Main.commandLine().execute("server", "--set", "query.port")).isEqualTo(2);
   }

@@ -216,8 +216,8 @@ class SettingsTest {
 
   @Test
   void rejectsAStorageItDoesNotHaveNamingTheOnesItHas() {
-    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of("storage", "cassandra"))))
-        .hasMessageContaining("storage (ARIADNE_STORAGE, from flag): \"cassandra\" is invalid (expected: one of embedded, memory)");
+    assertThatThrownBy(() -> ServerConfig.from(Settings.load(null, Map.of(), Map.of("storage", "elasticsearch"))))
+        .hasMessageContaining("storage (ARIADNE_STORAGE, from flag): \"elasticsearch\" is invalid (expected: one of cassandra, embedded, memory)");
   }
 
   @Test
