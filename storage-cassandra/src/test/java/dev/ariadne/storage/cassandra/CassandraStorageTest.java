@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared backend suite against a real Cassandra node, its tables emptied before each test;
+ * The shared backend suite against a real Cassandra node, its schema made once and its tables
+ * emptied before each test;
  * then what is Cassandra's own: damaged rows, texts too long for its keys, oversize spans, an
  * unreachable node, and the driver beside Armeria.
  */
@@ -63,6 +64,7 @@ class CassandraStorageTest extends StorageContract {
   @BeforeAll
   static void startNode() throws Exception {
     node = CassandraNode.start(directory);
+    builder(node).build().close();
   }
 
   @AfterAll
@@ -74,10 +76,13 @@ class CassandraStorageTest extends StorageContract {
 
   @Override
   protected Storage newStorage() throws Exception {
-    CassandraStorage storage = builder(node).build();
+    CassandraStorage storage = builder(node).createSchema(false).build();
+    List<CompletableFuture<?>> truncates = new ArrayList<>();
     for (String table : Schema.TABLES) {
-      storage.session().execute("TRUNCATE " + Schema.quote(KEYSPACE) + "." + table);
+      truncates.add(storage.session()
+          .executeAsync("TRUNCATE " + Schema.quote(KEYSPACE) + "." + table).toCompletableFuture());
     }
+    CompletableFuture.allOf(truncates.toArray(CompletableFuture[]::new)).get();
     return storage;
   }
 
