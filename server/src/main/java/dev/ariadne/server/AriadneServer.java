@@ -157,8 +157,12 @@ final class AriadneServer implements Foreground.Running {
 
       Map<String, ServerBuilder> builders = new LinkedHashMap<>();
       if (query != null) {
-        builders.put("query (web UI, native and Jaeger APIs, /metrics)",
-            queryServer(config, query, registry, health(storage)));
+        ServerBuilder queryServer = queryServer(config, query, registry, health(storage));
+        if (role == Role.QUERY) {
+          // No Zipkin port of its own: the Zipkin API v2 beside the others, under /api/v2/.
+          query.serveZipkin(queryServer);
+        }
+        builders.put("query (web UI, native and Jaeger APIs, /metrics)", queryServer);
       } else {
         builders.put("admin (/metrics, /health)", adminServer(config, registry, storage));
       }

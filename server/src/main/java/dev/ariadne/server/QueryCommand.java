@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     usageHelpWidth = 100,
     description = {
-      "Runs the query role of the scale-out path: the web UI, the native and Jaeger query APIs,"
-          + " /metrics and /health, over the spans the ingesters stored in Cassandra.",
+      "Runs the query role of the scale-out path: the web UI, the native, Jaeger and Zipkin"
+          + " query APIs, /metrics and /health, over the spans the ingesters stored in Cassandra.",
       "Settings: defaults < YAML file (--config) < ARIADNE_* environment variables < flags;"
           + " see docs/configuration.md."
     })
@@ -27,7 +27,7 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--cassandra-contact-points", paramLabel = "HOST:PORT,...", description = "Cassandra nodes to connect to (default: 127.0.0.1:9042).")
   String cassandraContactPoints;
 
-  @Option(names = "--query-port", paramLabel = "PORT", description = "The web UI, the native and Jaeger query APIs, /metrics and /health (default: 16686).")
+  @Option(names = "--query-port", paramLabel = "PORT", description = "The web UI, the native, Jaeger and Zipkin query APIs, /metrics and /health (default: 16686).")
   String queryPort;
 
   @Override

@@ -72,8 +72,15 @@ class ScaleOutTest {
 
       assertThat(trace).contains("\"serviceName\":\"checkout\"").contains("POST /cart")
           .contains("http.request.method");
-      assertThat(get(LoopbackServer.port(query, "query"), "/api/services").body())
-          .contains("checkout");
+      int queryPort = LoopbackServer.port(query, "query");
+      assertThat(get(queryPort, "/api/services").body()).contains("checkout");
+      assertThat(get(queryPort, "/api/v2/services").body()).isEqualTo("[\"checkout\"]");
+      assertThat(get(queryPort, "/api/v2/trace/" + traceId).body())
+          .contains("\"serviceName\":\"checkout\"");
+      assertThat(get(queryPort, "/api/v2/nope").body())
+          .contains("no such endpoint of the Zipkin API");
+      assertThat(get(queryPort, "/api/nope").body())
+          .contains("no such endpoint of the Jaeger query API");
       assertThat(get(LoopbackServer.port(collector, "admin"), "/metrics").body())
           .contains("ariadne_collector");
       assertThat(get(LoopbackServer.port(ingester, "admin"), "/health").statusCode())
