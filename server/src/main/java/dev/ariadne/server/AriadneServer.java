@@ -68,7 +68,6 @@ final class AriadneServer implements Foreground.Running {
   private final ServerConfig config;
   /** Null in the collector role. */
   private final Storage storage;
-  private final String storageDescription;
   /** Null when off, and in the roles. */
   private final Analytics analytics;
   /** Null in the ingester and query roles. */
@@ -83,14 +82,12 @@ final class AriadneServer implements Foreground.Running {
   /** Re-reads the sampling strategies file; null when it is not re-read. */
   private final SamplingReload samplingReload;
 
-  private AriadneServer(ServerConfig config, Storage storage, String storageDescription,
-      Analytics analytics, Collector collector, KafkaSpanWriter kafkaWriter,
-      KafkaIngester ingester, Map<String, Server> servers,
-      Map<String, JaegerUdpReceiver> udpReceivers, PrometheusMeterRegistry registry,
-      SamplingReload samplingReload) {
+  private AriadneServer(ServerConfig config, Storage storage, Analytics analytics,
+      Collector collector, KafkaSpanWriter kafkaWriter, KafkaIngester ingester,
+      Map<String, Server> servers, Map<String, JaegerUdpReceiver> udpReceivers,
+      PrometheusMeterRegistry registry, SamplingReload samplingReload) {
     this.config = config;
     this.storage = storage;
-    this.storageDescription = storageDescription;
     this.analytics = analytics;
     this.collector = collector;
     this.kafkaWriter = kafkaWriter;
@@ -111,11 +108,9 @@ final class AriadneServer implements Foreground.Running {
     Deque<Closeable> opened = new ArrayDeque<>();
     try {
       Storage storage = null;
-      String storageDescription = null;
       if (role.stores()) {
         storage = storage(config, registry);
         opened.push(storage);
-        storageDescription = storageDescription(config);
       }
       Analytics analytics = null;
       if (role == Role.SERVER) {
@@ -197,8 +192,8 @@ final class AriadneServer implements Foreground.Running {
             .build();
         ingester.start();
       }
-      return new AriadneServer(config, storage, storageDescription, analytics, collector,
-          kafkaWriter, ingester, servers, udpReceivers, registry, samplingReload);
+      return new AriadneServer(config, storage, analytics, collector, kafkaWriter, ingester,
+          servers, udpReceivers, registry, samplingReload);
     } catch (RuntimeException e) {
       opened.forEach(AriadneServer::closeQuietly);
       throw e;
@@ -296,10 +291,12 @@ final class AriadneServer implements Foreground.Running {
               .errorHandler(NoEndpoint.saying("this port takes OTLP traces at POST /v1/traces")));
     }
     if (config.receivers().zipkin().enabled()) {
+      ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
+          config.receivers().zipkinCorsOrigins(),
+          query != null ? new HttpMethod[] {HttpMethod.GET, HttpMethod.POST}
+              : new HttpMethod[] {HttpMethod.POST});
+      zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
       if (query != null) {
-        ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
-            config.receivers().zipkinCorsOrigins(), HttpMethod.GET, HttpMethod.POST);
-        zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
         query.serveZipkin(zipkin);
         // Where the Zipkin server answers it too: health checks written for Zipkin keep working.
         zipkin.service("/health", health(storage));
@@ -308,9 +305,6 @@ final class AriadneServer implements Foreground.Running {
                 + " and serves the Zipkin API under /api/v2/ and /health"));
         builders.put("Zipkin (POST /api/v2/spans, Zipkin API v2)", zipkin);
       } else {
-        ServerBuilder zipkin = allowOrigins(builder(config, config.receivers().zipkin().port()),
-            config.receivers().zipkinCorsOrigins(), HttpMethod.POST);
-        zipkin.route().post("/api/v2/spans").build(collector.zipkinHttp());
         zipkin.errorHandler(NoEndpoint.saying("this port takes Zipkin v2 spans at"
             + " POST /api/v2/spans (the Zipkin API is served by ariadne query)"));
         builders.put("Zipkin (POST /api/v2/spans)", zipkin);
@@ -595,7 +589,7 @@ final class AriadneServer implements Foreground.Running {
     out.println(name + ": listening");
     ports().forEach((port, number) -> out.printf("  %-48s port %d%n", port, number));
     if (storage != null) {
-      out.println(name + ": storage " + storageDescription);
+      out.println(name + ": storage " + storageDescription(config));
     }
     if (config.role() == Role.SERVER) {
       out.println(name + ": analytics " + (analytics == null
