@@ -42,13 +42,21 @@ import java.util.function.Function;
  * <p>{@link #record} adds each span to its series (service × operation × span kind × status, and
  * service × span kind × status over all operations) in time buckets by the span's start: a count,
  * a mergeable DDSketch of durations, and exemplars. A background thread flushes the buckets every
- * {@code flushInterval} to a {@link MetricsStore} (durable in {@code dataDir}, or in memory), which
- * answers {@link #red}, {@link #operations} and {@link #edges}. The same spans feed Prometheus
+ * {@code flushInterval} to a store (durable in {@code dataDir}, in memory, or in a {@link
+ * SharedMetrics} table that other processes write too), which answers {@link #red}, {@link
+ * #operations} and {@link #edges}. The same spans feed Prometheus
  * series named as Grafana Tempo's metrics-generator names them. The number of series is capped;
  * spans past the cap are counted in one overflow series.
  *
  * <p>On a crash, what was recorded since the last flush is lost from the metrics (never from the
  * traces): at most {@code flushInterval}, 10 seconds by default.
+ *
+ * <p>In the scale-out path each ingester records the spans it stores and flushes them to the shared
+ * table, and the query role answers from that table without recording anything: its answers merge
+ * what every ingester flushed. What an ingester knows only in its memory (which services and
+ * operations went to the overflow series, the spans its service graph could not hold) is not
+ * shared; the query role says that spans went to the overflow series, from the table, without
+ * naming whose they were.
  */
 public final class Analytics implements Closeable {
   private static final System.Logger LOG = System.getLogger(Analytics.class.getName());
@@ -62,8 +70,15 @@ public final class Analytics implements Closeable {
    * 10 to 11), and the spans held are most of what analytics keeps in memory.
    */
   private static final long EXPIRE_MILLIS = 1_000;
+  /**
+   * How far back the service listing of a shared store looks for spans in the overflow series: a
+   * day, a few dozen reads, rather than the whole retention on every listing.
+   */
+  private static final long SHARED_OVERFLOW_HOURS = 24;
 
-  private final MetricsStore store;
+  private final AggregateStore store;
+  /** Whether the store is shared with other processes, which record spans this one does not see. */
+  private final boolean shared;
   private final long bucketMillis;
   private final int maxSeries;
   private final Clock clock;
@@ -172,8 +187,9 @@ public final class Analytics implements Closeable {
     }
   }
 
-  private Analytics(Builder builder, MetricsStore store) {
+  private Analytics(Builder builder, AggregateStore store) {
     this.store = store;
+    this.shared = store instanceof SharedStore;
     this.bucketMillis = builder.bucket.toMillis();
     this.maxSeries = builder.maxSeries;
     this.clock = builder.clock;
@@ -291,8 +307,9 @@ public final class Analytics implements Closeable {
         "Hours of metrics dropped, oldest first, to keep within analytics.memory-max",
         store.evictedHours());
     scrape.counter("ariadne_analytics_corrupt_files",
-        "Metrics files that failed their checksums and were moved aside as *.corrupt",
-        store.corruptFiles());
+        "Metrics files that failed their checksums and were moved aside as *.corrupt"
+            + " (or rows of the shared metrics that did not decode and were left out)",
+        store.corrupt());
     scrape.counter("ariadne_analytics_flush_failures",
         "Flushes of the metrics to their store that failed; their spans are missing from the stored metrics",
         flushFailures.get());
@@ -447,7 +464,47 @@ public final class Analytics implements Closeable {
                 + OVERFLOW + " instead"));
       }
     }
+    if (shared) {
+      List<SeriesKey> overflow = keysOf(OVERFLOW, null, Set.of());
+      Overflow counted = sharedOverflow(overflow, startMillis, endMillis);
+      if (counted != null) {
+        missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, counted.first, counted.last,
+            -1, "the figures of " + subject + " may lack spans: "
+                + Counted.of(counted.count, "span") + " that started from "
+                + Instant.ofEpochMilli(counted.first) + " to " + Instant.ofEpochMilli(counted.last)
+                + " were counted in the series named " + OVERFLOW + " by a process that reached"
+                + " its analytics.max-series (" + maxSeries + " here), and which services and"
+                + " operations they were of is known to that process alone"));
+      }
+    }
     return missing;
+  }
+
+  /** The spans or calls counted in the overflow series of a shared store, over its buckets. */
+  private record Overflow(long count, long first, long last) {}
+
+  /**
+   * What the overflow series among {@code keys} counted in [start, end) of a shared store, from
+   * the first bucket to the end of the last; null if nothing.
+   */
+  private Overflow sharedOverflow(List<SeriesKey> keys, long startMillis, long endMillis) {
+    long start = Math.floorDiv(startMillis, bucketMillis) * bucketMillis;
+    long count = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    try {
+      for (SeriesKey key : keys) {
+        NavigableMap<Long, Aggregate> buckets = store.buckets(key, start, endMillis);
+        for (Map.Entry<Long, Aggregate> bucket : buckets.entrySet()) {
+          count += bucket.getValue().count();
+          first = Math.min(first, bucket.getKey());
+          last = Math.max(last, bucket.getKey() + bucketMillis);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the metrics failed", e);
+    }
+    return count == 0 ? null : new Overflow(count, Math.max(first, startMillis), Math.min(last, endMillis));
   }
 
   /**
@@ -477,6 +534,28 @@ public final class Analytics implements Closeable {
               + " could not wait for the other half of their calls: analytics.max-pending-calls ("
               + maxPendingCalls + ") spans were waiting already, so calls they made or received may"
               + " be missing (as known since the server started)"));
+    }
+    if (shared) {
+      List<SeriesKey> overflow = new ArrayList<>();
+      try {
+        for (SeriesKey key : store.keys(startMillis, endMillis)) {
+          if (key instanceof SeriesKey.Edge e && e.client().equals(OVERFLOW)) {
+            overflow.add(key);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the metrics failed", e);
+      }
+      Overflow counted = sharedOverflow(overflow, startMillis, endMillis);
+      if (counted != null) {
+        missing.add(new MissingMetrics(MissingMetrics.Cause.MAX_SERIES, counted.first,
+            counted.last, counted.count, Counted.of(counted.count, "call") + " that started from "
+                + Instant.ofEpochMilli(counted.first) + " to " + Instant.ofEpochMilli(counted.last)
+                + (counted.count == 1 ? " is" : " are") + " not on the edges between their"
+                + " services: a process that writes the shared metrics reached its"
+                + " analytics.max-series (" + maxSeries + " here), and counted them on edges from"
+                + " and to " + OVERFLOW + " instead"));
+      }
     }
     return missing;
   }
@@ -535,10 +614,20 @@ public final class Analytics implements Closeable {
 
   /**
    * Whether more services and operations had spans counted in the overflow series than are
-   * remembered: then any other service may lack spans too.
+   * remembered: then any other service may lack spans too. With a shared store, also whether any
+   * process counted spans in the overflow series in the last {@value #SHARED_OVERFLOW_HOURS}
+   * hours, since which services they were of is known to that process alone.
    */
   public boolean moreUntrackedServices() {
-    return untracked.more();
+    if (untracked.more()) {
+      return true;
+    }
+    if (!shared) {
+      return false;
+    }
+    long now = clock.millis();
+    return sharedOverflow(keysOf(OVERFLOW, null, Set.of()),
+        now - SHARED_OVERFLOW_HOURS * MetricsStore.HOUR_MILLIS, now + bucketMillis) != null;
   }
 
   private MissingMetrics untracked(String subject, Untracked.Spans spans) {
@@ -667,6 +756,7 @@ public final class Analytics implements Closeable {
   /** Settings of {@link Analytics}; every one has a default. */
   public static final class Builder {
     private Path dataDir;
+    private SharedMetrics shared;
     private Duration bucket = Duration.ofMinutes(1);
     private Duration retention = Duration.ofDays(30);
     private Duration flushInterval = Duration.ofSeconds(10);
@@ -684,6 +774,16 @@ public final class Analytics implements Closeable {
     /** Keeps the metrics durably in this directory; without it they are kept in memory. */
     public Builder dataDir(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /**
+     * Keeps the metrics in {@code table}, shared with other processes (the scale-out path):
+     * every read merges what each of them flushed. Not with {@link #dataDir}; {@link
+     * #memoryMaxBytes} does not apply, and the table keeps rows for the {@link #retention}.
+     */
+    public Builder shared(SharedMetrics table) {
+      this.shared = Objects.requireNonNull(table, "table");
       return this;
     }
 
@@ -789,9 +889,19 @@ public final class Analytics implements Closeable {
       return this;
     }
 
-    /** Opens the store (replaying a durable one) and starts the flush thread. */
+    /**
+     * Opens the store (replaying a durable one) and starts the flush thread; {@link #close}
+     * closes the store, the shared table included.
+     */
     public Analytics build() throws IOException {
       long bucketMillis = bucket.toMillis();
+      if (shared != null) {
+        if (dataDir != null) {
+          throw new IllegalStateException("the metrics go to a data directory or a shared table,"
+              + " not both");
+        }
+        return new Analytics(this, new SharedStore(shared));
+      }
       MetricsStore store = dataDir == null
           ? MetricsStore.inMemory(bucketMillis, retention.toMillis(), sealDelay.toMillis(),
               memoryMaxBytes, clock::millis)

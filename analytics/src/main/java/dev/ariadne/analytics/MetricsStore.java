@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe: one lock, held briefly by the flusher, maintenance and queries.
  */
-final class MetricsStore implements Closeable {
+final class MetricsStore implements AggregateStore {
   private static final System.Logger LOG = System.getLogger(MetricsStore.class.getName());
   static final long HOUR_MILLIS = 3_600_000L;
   private static final int MAX_RECORD_BYTES = 64 << 20;
@@ -112,21 +112,25 @@ final class MetricsStore implements Closeable {
     return bucketMillis;
   }
 
-  synchronized long evictedHours() {
+  @Override
+  public synchronized long evictedHours() {
     return evictedHours;
   }
 
   /** The end of the newest hour dropped to keep the byte budget; {@code Long.MIN_VALUE} if none. */
-  synchronized long evictedThrough() {
+  @Override
+  public synchronized long evictedThrough() {
     return evictedThrough;
   }
 
-  synchronized long corruptFiles() {
+  @Override
+  public synchronized long corrupt() {
     return corruptFiles;
   }
 
   /** The starts of the hours set aside as corrupt that overlap [start, end), in order. */
-  synchronized List<Long> corruptHours(long start, long end) {
+  @Override
+  public synchronized List<Long> corruptHours(long start, long end) {
     if (end <= start) {
       return List.of();
     }
@@ -138,7 +142,8 @@ final class MetricsStore implements Closeable {
   }
 
   /** Adds partial aggregates, keyed by series and bucket start; durable when this returns. */
-  synchronized void append(Map<SeriesKey, Map<Long, Aggregate>> batch) throws IOException {
+  @Override
+  public synchronized void append(Map<SeriesKey, Map<Long, Aggregate>> batch) throws IOException {
     Map<Long, List<byte[]>> recordsByHour = new TreeMap<>();
     RecordWriter record = new RecordWriter(256);
     for (Map.Entry<SeriesKey, Map<Long, Aggregate>> series : batch.entrySet()) {
@@ -235,7 +240,8 @@ final class MetricsStore implements Closeable {
   }
 
   /** The aggregate of each bucket of {@code key} that starts in [start, end), merged. */
-  synchronized NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end)
+  @Override
+  public synchronized NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end)
       throws IOException {
     NavigableMap<Long, Aggregate> result = new TreeMap<>();
     for (Hour hour : hoursIn(start, end)) {
@@ -257,7 +263,8 @@ final class MetricsStore implements Closeable {
    * The aggregate of {@code key} over [start, end), both multiples of the bucket, merging one
    * total per whole sealed hour; null when the series has nothing there.
    */
-  synchronized Aggregate total(SeriesKey key, long start, long end) throws IOException {
+  @Override
+  public synchronized Aggregate total(SeriesKey key, long start, long end) throws IOException {
     Aggregate total = null;
     for (Hour hour : hoursIn(start, end)) {
       boolean whole = start <= hour.start && hour.start + HOUR_MILLIS <= end;
@@ -285,7 +292,8 @@ final class MetricsStore implements Closeable {
   }
 
   /** Every series with data in an hour that overlaps [start, end). */
-  synchronized Set<SeriesKey> keys(long start, long end) {
+  @Override
+  public synchronized Set<SeriesKey> keys(long start, long end) {
     Set<SeriesKey> keys = new HashSet<>();
     for (Hour hour : hoursIn(start, end)) {
       if (hour.sealed != null) {
@@ -325,7 +333,8 @@ final class MetricsStore implements Closeable {
   }
 
   /** Seals the hours that are over, deletes those past the retention, and keeps the byte budget. */
-  synchronized void maintain() throws IOException {
+  @Override
+  public synchronized void maintain() throws IOException {
     long now = clock.getAsLong();
     List<Hour> expired = new ArrayList<>(hours.headMap(hourOf(now - retentionMillis)).values());
     corruptHours.headSet(hourOf(now - retentionMillis)).clear();

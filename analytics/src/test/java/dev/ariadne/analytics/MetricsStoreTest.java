@@ -222,7 +222,7 @@ class MetricsStoreTest {
     bytes[bytes.length - 30] ^= 0x01;
     Files.write(sealed, bytes);
     try (MetricsStore store = durable()) {
-      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(store.corrupt()).isEqualTo(1);
       assertThat(files("*.corrupt")).hasSize(1);
       assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
       assertThat(store.total(KEY, T0 + 2 * HOUR, T0 + 3 * HOUR).count()).isEqualTo(2);
@@ -248,7 +248,7 @@ class MetricsStoreTest {
     Path sealed = sealTwoHoursAndCorruptTheFirstRecord();
     try (MetricsStore store = durable()) {
       assertThat(store.total(KEY, T0, T0 + 2 * HOUR).count()).isEqualTo(2);
-      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(store.corrupt()).isEqualTo(1);
       assertThat(files("*.corrupt")).containsExactly(sealed.resolveSibling(T0 + ".hour.corrupt"));
       assertThat(store.buckets(KEY, T0, T0 + 2 * HOUR)).containsOnlyKeys(T0 + HOUR);
       assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
@@ -262,7 +262,7 @@ class MetricsStoreTest {
       store.append(Map.of(KEY, Map.of(T0 + 30 * MINUTE, spans(4, 1000))));
       now.addAndGet(HOUR);
       store.maintain();
-      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(store.corrupt()).isEqualTo(1);
       assertThat(store.total(KEY, T0, T0 + HOUR).count()).isEqualTo(4);
     }
     try (MetricsStore reopened = durable()) {
@@ -286,7 +286,7 @@ class MetricsStoreTest {
     Files.write(sealed, bytes);
     try (MetricsStore store = durable()) {
       assertThat(store.total(KEY, T0, T0 + HOUR)).isNull();
-      assertThat(store.corruptFiles()).isEqualTo(1);
+      assertThat(store.corrupt()).isEqualTo(1);
     }
     assertThat(files("*.corrupt*")).containsExactly(
         sealed.resolveSibling(T0 + ".hour.corrupt"), sealed.resolveSibling(T0 + ".hour.corrupt-2"));

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -69,6 +70,7 @@ public final class KafkaIngester implements Closeable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final SpanWriter storage;
+  private final Consumer<List<Span>> onStored;
   private final String topic;
   private final Duration closeTimeout;
   private final IngesterMeters meters;
@@ -98,6 +100,7 @@ public final class KafkaIngester implements Closeable {
 
   private KafkaIngester(Builder builder) {
     this.storage = builder.storage;
+    this.onStored = builder.onStored;
     this.topic = builder.topic;
     this.closeTimeout = builder.closeTimeout;
     this.meters = new IngesterMeters(builder.meterRegistry, topic);
@@ -262,6 +265,7 @@ public final class KafkaIngester implements Closeable {
           storage.write(spans);
           storageFailures.succeeded();
           meters.spans.increment(spans.size());
+          stored(spans);
           break;
         } catch (IOException | RuntimeException e) {
           storageFailures.failed(e);
@@ -424,9 +428,19 @@ public final class KafkaIngester implements Closeable {
   private record Decoded(TopicPartition partition, long offset, List<Span> spans) {}
 
   /** Sets up a {@link KafkaIngester}. */
+  /** Hands the spans of a storage write to the listener, whose failure harms nothing else. */
+  private void stored(List<Span> spans) {
+    try {
+      onStored.accept(spans);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "The listener of stored spans failed for " + spans.size() + " spans", e);
+    }
+  }
+
   public static final class Builder {
     private final String bootstrapServers;
     private final SpanWriter storage;
+    private Consumer<List<Span>> onStored = spans -> {};
     private final ClientProperties properties = new ClientProperties("KafkaIngester", Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "the builder's bootstrapServers",
         ConsumerConfig.GROUP_ID_CONFIG, "groupId",
@@ -495,6 +509,17 @@ public final class KafkaIngester implements Closeable {
         throw new IllegalArgumentException("closeTimeout: " + timeout + " (expected: > 0)");
       }
       this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Called on the ingester's thread with the spans of each successful storage write, before
+     * their offsets are committed (analytics is computed here). A record delivered again after a
+     * crash or a rebalance is passed again. It must be quick; what it throws is logged and
+     * ignored.
+     */
+    public Builder onStored(Consumer<List<Span>> listener) {
+      this.onStored = requireNonNull(listener, "listener");
       return this;
     }
 

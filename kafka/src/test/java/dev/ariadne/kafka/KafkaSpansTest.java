@@ -240,6 +240,62 @@ class KafkaSpansTest {
   }
 
   @Test
+  void theListenerOfStoredSpansHearsOfEachSpanOnceStoredAndItsFailuresHarmNothing()
+      throws Exception {
+    String topic = newTopic(broker.bootstrapServers(), 1);
+    AtomicBoolean failing = new AtomicBoolean(true);
+    AtomicInteger refused = new AtomicInteger();
+    SpanWriter flaky = spans -> {
+      if (failing.get()) {
+        refused.incrementAndGet();
+        throw new IOException("storage is down");
+      }
+      storage.write(spans);
+    };
+    List<Span> heard = new ArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    KafkaIngester ingester = KafkaIngester.builder(broker.bootstrapServers(), flaky)
+        .topic(topic)
+        .groupId(topic + "-ingesters")
+        .meterRegistry(registry)
+        .onStored(spans -> {
+          synchronized (heard) {
+            assertThat(holdsAll(storage, spans)).as("stored before heard of").isTrue();
+            heard.addAll(spans);
+          }
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("a listener that fails once");
+          }
+        })
+        .build();
+    toClose.add(ingester);
+    KafkaSpanWriter writer = writer(topic, builder -> builder);
+    List<Span> first = trace(5);
+    writer.write(first);
+    ingester.start();
+    await(() -> refused.get() >= 2, () -> "storage was tried " + refused.get() + " times");
+    synchronized (heard) {
+      assertThat(heard).as("nothing heard of while storage refuses").isEmpty();
+    }
+    failing.set(false);
+    await(() -> calls.get() >= 1, () -> "the listener was not called");
+    List<Span> second = trace(5);
+    writer.write(second);
+
+    List<Span> all = new ArrayList<>(first);
+    all.addAll(second);
+    await(() -> {
+      synchronized (heard) {
+        return heard.size() >= all.size();
+      }
+    }, () -> heard.size() + " spans heard of");
+    synchronized (heard) {
+      assertThat(heard).containsExactlyInAnyOrderElementsOf(all);
+    }
+    assertThat(storage.spanCount()).isEqualTo(10);
+  }
+
+  @Test
   void closeFinishesTheWriteInHandAndCommitsIt() throws Exception {
     String topic = newTopic(broker.bootstrapServers(), 1);
     CountDownLatch inWrite = new CountDownLatch(1);

@@ -1,0 +1,42 @@
+package dev.ariadne.analytics;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/**
+ * Where {@link Analytics} keeps the partial aggregates it flushes, and reads them merged: this
+ * process's own {@link MetricsStore} (on disk or in memory), or a {@link SharedStore} over a table
+ * that the scale-out path's processes share.
+ */
+interface AggregateStore extends Closeable {
+  /** Adds partial aggregates, keyed by series and bucket start; durable when this returns. */
+  void append(Map<SeriesKey, Map<Long, Aggregate>> batch) throws IOException;
+
+  /** The aggregate of each bucket of {@code key} that starts in [start, end), merged. */
+  NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end) throws IOException;
+
+  /** The aggregate of {@code key} over [start, end), both multiples of the bucket; null if none. */
+  Aggregate total(SeriesKey key, long start, long end) throws IOException;
+
+  /** Every series with data in [start, end), and perhaps some with data near it. */
+  Set<SeriesKey> keys(long start, long end) throws IOException;
+
+  /** What the store does from time to time: sealing, retention, its byte budget. */
+  void maintain() throws IOException;
+
+  /** Hours dropped to keep the byte budget. */
+  long evictedHours();
+
+  /** The end of the newest hour dropped to keep the byte budget; {@code Long.MIN_VALUE} if none. */
+  long evictedThrough();
+
+  /** Files, or shared rows, that failed to read and were left out. */
+  long corrupt();
+
+  /** The starts of the hours set aside as corrupt that overlap [start, end), in order. */
+  List<Long> corruptHours(long start, long end);
+}

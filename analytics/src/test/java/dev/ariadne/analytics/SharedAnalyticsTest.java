@@ -1,0 +1,216 @@
+package dev.ariadne.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ariadne.model.Resource;
+import dev.ariadne.model.Span;
+import dev.ariadne.model.SpanKind;
+import dev.ariadne.model.StatusCode;
+import dev.ariadne.model.TraceId;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Analytics over a table that several processes share: two ingesters write, a query role reads. */
+class SharedAnalyticsTest {
+  private static final long MINUTE = 60_000;
+  private static final long T0 =
+      1_700_000_000_000L / MetricsStore.HOUR_MILLIS * MetricsStore.HOUR_MILLIS;
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.ofEpochMilli(T0 + 30 * MINUTE), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+  private final TableInMemory table = new TableInMemory();
+  private long nextId = 1;
+
+  private Analytics.Builder builder() {
+    return Analytics.builder().clock(CLOCK).flushInterval(Duration.ofHours(1)).shared(table);
+  }
+
+  private Span span(String service, String name, SpanKind kind, long startMillis,
+      long durationMillis, StatusCode status) {
+    long id = nextId++;
+    return Span.builder()
+        .traceId(new TraceId(9, id))
+        .spanId(id)
+        .name(name)
+        .kind(kind)
+        .startEpochNanos(startMillis * 1_000_000)
+        .endEpochNanos((startMillis + durationMillis) * 1_000_000)
+        .resource(new Resource(service, List.of(), 0))
+        .status(status, "")
+        .build();
+  }
+
+  private List<Span> call(String client, String server, long startMillis) {
+    Span caller = span(client, "call " + server, SpanKind.CLIENT, startMillis, 10, StatusCode.UNSET);
+    Span called = Span.builder()
+        .traceId(caller.traceId())
+        .spanId(nextId++)
+        .parentSpanId(caller.spanId())
+        .name("serve")
+        .kind(SpanKind.SERVER)
+        .startEpochNanos(caller.startEpochNanos())
+        .endEpochNanos(caller.endEpochNanos())
+        .resource(new Resource(server, List.of(), 0))
+        .status(StatusCode.UNSET, "")
+        .build();
+    return List.of(caller, called);
+  }
+
+  @Test
+  void aReaderMergesWhatEveryWriterFlushed() throws IOException {
+    try (Analytics first = builder().build();
+        Analytics second = builder().build();
+        Analytics query = builder().build()) {
+      List<Span> spans = new ArrayList<>();
+      for (int i = 1; i <= 30; i++) {
+        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 2) * MINUTE, i,
+            i % 10 == 0 ? StatusCode.ERROR : StatusCode.OK));
+      }
+      first.record(spans.subList(0, 10));
+      first.flush();
+      first.record(spans.subList(10, 20));
+      first.flush();
+      second.record(spans.subList(20, 30));
+      second.flush();
+
+      List<RedPoint> perMinute = query.red(new RedQuery("cart", "GET /cart", Set.of(), T0,
+          T0 + 10 * MINUTE, MINUTE, RedQuery.STANDARD_QUANTILES));
+      assertThat(perMinute).extracting(RedPoint::requests).containsExactly(15L, 15L);
+      assertThat(perMinute).extracting(RedPoint::errors).containsExactly(3L, 0L);
+      List<RedPoint> service = query.red(new RedQuery("cart", null, Set.of(), T0,
+          T0 + 10 * MINUTE, 10 * MINUTE, List.of(1.0)));
+      assertThat(service).singleElement().satisfies(point -> {
+        assertThat(point.requests()).isEqualTo(30);
+        assertThat(point.quantileNanos().get(0)).isBetween(29.7e6, 30.3e6);
+      });
+      assertThat(query.operations("cart", null, T0, T0 + 10 * MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(30L);
+      assertThat(query.missing("cart", null, T0, T0 + 10 * MINUTE)).isEmpty();
+    }
+  }
+
+  @Test
+  void aReaderRecordsNothingAndFlushesNothing() throws IOException {
+    try (Analytics query = builder().build()) {
+      query.flush();
+    }
+    assertThat(table.appends).hasValue(0);
+    assertThat(table.closed).as("closing the analytics closes its table").isTrue();
+  }
+
+  @Test
+  void theServiceGraphOfEveryWriterIsRead() throws IOException {
+    try (Analytics first = builder().build();
+        Analytics second = builder().build();
+        Analytics query = builder().build()) {
+      first.record(call("shop", "cart", T0));
+      second.record(call("shop", "cart", T0 + MINUTE));
+      second.record(call("cart", "payment", T0 + MINUTE));
+      first.flush();
+      second.flush();
+      assertThat(query.edges(T0, T0 + 10 * MINUTE, List.of()))
+          .extracting(e -> e.client() + ">" + e.server() + ":" + e.calls())
+          .containsExactly("cart>payment:1", "shop>cart:2");
+      assertThat(query.missingCalls(T0, T0 + 10 * MINUTE)).isEmpty();
+    }
+  }
+
+  @Test
+  void spansAnotherProcessCountedInTheOverflowSeriesAreSaidToBeMissing() throws IOException {
+    try (Analytics ingester = builder().maxSeries(1).build();
+        Analytics query = builder().build()) {
+      ingester.record(List.of(
+          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
+          span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK)));
+      ingester.flush();
+
+      assertThat(query.untrackedServices()).as("which services is the ingester's to know")
+          .isEmpty();
+      assertThat(query.moreUntrackedServices()).isTrue();
+      MissingMetrics shop = query.missing("shop", null, T0, T0 + 10 * MINUTE).get(0);
+      assertThat(shop.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
+      assertThat(shop.fromMillis()).isEqualTo(T0 + 5 * MINUTE);
+      assertThat(shop.toMillis()).isEqualTo(T0 + 8 * MINUTE);
+      assertThat(shop.count()).as("not known to be shop's").isEqualTo(-1);
+      assertThat(shop.message()).contains("2 spans", Analytics.OVERFLOW, "analytics.max-series");
+      assertThat(query.missing("shop", null, T0 + 8 * MINUTE, T0 + 10 * MINUTE))
+          .as("a range after the overflow").isEmpty();
+    }
+  }
+
+  @Test
+  void aReaderWithNoOverflowAnywhereSaysNothingIsMissing() throws IOException {
+    try (Analytics ingester = builder().build();
+        Analytics query = builder().build()) {
+      ingester.record(List.of(span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
+      ingester.flush();
+      assertThat(query.moreUntrackedServices()).isFalse();
+      assertThat(query.missing("cart", null, T0, T0 + 10 * MINUTE)).isEmpty();
+    }
+  }
+
+  @Test
+  void callsAnotherProcessCountedOnOverflowEdgesAreSaidToBeMissing() throws IOException {
+    try (Analytics ingester = builder().maxSeries(1).build();
+        Analytics query = builder().build()) {
+      ingester.record(call("shop", "cart", T0));
+      ingester.record(call("cart", "payment", T0 + 2 * MINUTE));
+      ingester.flush();
+      MissingMetrics overflow = query.missingCalls(T0, T0 + 10 * MINUTE).get(0);
+      assertThat(overflow.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
+      assertThat(overflow.count()).isEqualTo(1);
+      assertThat(overflow.fromMillis()).isEqualTo(T0 + 2 * MINUTE);
+      assertThat(overflow.message()).contains("1 call", Analytics.OVERFLOW);
+    }
+  }
+
+  @Test
+  void aRowThatDoesNotDecodeIsLeftOutAndCounted() throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (Analytics ingester = builder().build();
+        Analytics query = builder().prometheusRegistry(registry).build()) {
+      ingester.record(List.of(span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
+      ingester.flush();
+      SharedMetrics.Row good = table.rows.stream()
+          .filter(row -> row.series()[0] == SeriesKey.OPERATION).findFirst().orElseThrow();
+      table.append(List.of(new SharedMetrics.Row(good.series(), good.bucketStart(),
+          new byte[] {1, 5, 0x7f})));
+
+      assertThat(query.operations("cart", null, T0, T0 + 10 * MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(1L);
+      assertThat(corruptCounter(registry)).isEqualTo(1);
+    }
+  }
+
+  private static double corruptCounter(PrometheusRegistry registry) {
+    for (MetricSnapshot metric : registry.scrape()) {
+      if (metric.getMetadata().getName().equals("ariadne_analytics_corrupt_files")) {
+        return ((CounterSnapshot.CounterDataPointSnapshot) metric.getDataPoints().get(0))
+            .getValue();
+      }
+    }
+    throw new AssertionError("no ariadne_analytics_corrupt_files");
+  }
+
+  @Test
+  void aDataDirectoryAndASharedTableAreRefusedTogether() {
+    assertThatThrownBy(() -> builder().dataDir(dir).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not both");
+  }
+}
