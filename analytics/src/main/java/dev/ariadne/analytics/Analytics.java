@@ -473,8 +473,8 @@ public final class Analytics implements Closeable {
                 + Counted.of(counted.count, "span") + " that started from "
                 + Instant.ofEpochMilli(counted.first) + " to " + Instant.ofEpochMilli(counted.last)
                 + " were counted in the series named " + OVERFLOW + " by a process that reached"
-                + " its analytics.max-series (" + maxSeries + " here), and which services and"
-                + " operations they were of is known to that process alone"));
+                + " its analytics.max-series, and which services and operations they were of is"
+                + " known to that process alone"));
       }
     }
     return missing;
@@ -553,8 +553,8 @@ public final class Analytics implements Closeable {
                 + Instant.ofEpochMilli(counted.first) + " to " + Instant.ofEpochMilli(counted.last)
                 + (counted.count == 1 ? " is" : " are") + " not on the edges between their"
                 + " services: a process that writes the shared metrics reached its"
-                + " analytics.max-series (" + maxSeries + " here), and counted them on edges from"
-                + " and to " + OVERFLOW + " instead"));
+                + " analytics.max-series, and counted them on edges from and to " + OVERFLOW
+                + " instead"));
       }
     }
     return missing;

@@ -113,9 +113,9 @@ final class AriadneServer implements Foreground.Running {
         opened.push(storage);
       }
       Analytics analytics = null;
-      if (role == Role.SERVER) {
+      if (config.analytics() != null) {
         try {
-          analytics = analytics(config, registry);
+          analytics = analytics(config, storage, registry);
         } catch (IOException e) {
           throw new StartException("cannot open the metrics of analytics", e);
         }
@@ -185,11 +185,13 @@ final class AriadneServer implements Foreground.Running {
       opened.push(() -> servers.values().forEach(Server::stop));
       KafkaIngester ingester = null;
       if (role == Role.INGESTER) {
-        ingester = KafkaIngester.builder(config.kafka().brokers(), storage)
+        KafkaIngester.Builder ingesterBuilder =
+            KafkaIngester.builder(config.kafka().brokers(), storage)
             .topic(config.kafka().topic())
             .groupId(config.kafka().groupId())
-            .meterRegistry(registry)
-            .build();
+            .meterRegistry(registry);
+        if (analytics != null) ingesterBuilder.onStored(analytics::record);
+        ingester = ingesterBuilder.build();
         ingester.start();
       }
       return new AriadneServer(config, storage, analytics, collector, kafkaWriter, ingester,
@@ -337,9 +339,13 @@ final class AriadneServer implements Foreground.Running {
     }
   }
 
-  /** Analytics as configured, or null when it is off; in the data directory with the embedded engine. */
-  private static Analytics analytics(ServerConfig config, PrometheusMeterRegistry registry)
-      throws IOException {
+  /**
+   * Analytics as configured, or null when it is off: in the data directory with the embedded
+   * engine, in memory with the memory backend, and in Cassandra's table of shared metrics with
+   * Cassandra, where the query role reads what every ingester (or server) flushed.
+   */
+  private static Analytics analytics(ServerConfig config, Storage storage,
+      PrometheusMeterRegistry registry) throws IOException {
     ServerConfig.Analytics settings = config.analytics();
     if (!settings.enabled()) {
       return null;
@@ -347,14 +353,18 @@ final class AriadneServer implements Foreground.Running {
     Analytics.Builder builder = Analytics.builder()
         .bucket(settings.bucket())
         .retention(settings.retention())
-        .maxSeries(settings.maxSeries())
-        .flushInterval(settings.flushInterval())
-        .pairWait(settings.pairWait())
-        .maxPendingCalls(settings.maxPendingCalls())
-        .memoryMaxBytes(settings.memoryMaxBytes())
         .prometheusRegistry(registry.getPrometheusRegistry());
-    if (config.storage().equals("embedded")) {
-      builder.dataDir(config.embedded().dataDir().resolve("metrics"));
+    if (config.role() != Role.QUERY) {
+      builder.maxSeries(settings.maxSeries())
+          .flushInterval(settings.flushInterval())
+          .pairWait(settings.pairWait())
+          .maxPendingCalls(settings.maxPendingCalls());
+    }
+    switch (config.storage()) {
+      case "embedded" -> builder.dataDir(config.embedded().dataDir().resolve("metrics"));
+      case "cassandra" ->
+          builder.shared(((CassandraStorage) storage).sharedMetrics(settings.retention()));
+      default -> builder.memoryMaxBytes(settings.memoryMaxBytes());
     }
     return builder.build();
   }
@@ -591,7 +601,7 @@ final class AriadneServer implements Foreground.Running {
     if (storage != null) {
       out.println(name + ": storage " + storageDescription(config));
     }
-    if (config.role() == Role.SERVER) {
+    if (config.analytics() != null) {
       out.println(name + ": analytics " + (analytics == null
           ? "off (analytics.enabled=false)"
           : "on, RED metrics in " + analytics.bucket().toSeconds() + " s buckets"));

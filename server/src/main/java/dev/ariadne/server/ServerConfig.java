@@ -82,7 +82,11 @@ record ServerConfig(
   record Kafka(String brokers, String topic, Duration sendTimeout, int maxMessageBytes,
       String groupId) {}
 
-  /** RED metrics and the service graph; kept in the embedded engine's data directory, or in memory. */
+  /**
+   * RED metrics and the service graph; kept in the embedded engine's data directory, in memory, or
+   * in Cassandra. Null in the collector role; in the query role only {@code enabled}, {@code
+   * bucket} and {@code retention} are read.
+   */
   record Analytics(
       boolean enabled,
       Duration bucket,
@@ -145,7 +149,7 @@ record ServerConfig(
         server ? embedded(s) : null,
         server ? s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
         role.stores() ? cassandra(s) : null,
-        server ? analytics(s) : null,
+        role == Role.COLLECTOR ? null : analytics(s, role),
         role.queries() ? s.getInt("query.port", 0, 65535, PORT) : 0,
         role.queries()
             ? s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
@@ -176,16 +180,24 @@ record ServerConfig(
             "a whole number >= 0 (0: no limit)"));
   }
 
-  private static Analytics analytics(Settings s) throws ConfigException {
+  /**
+   * The analytics settings {@code role} has: the query role records nothing, so it reads only
+   * whether analytics is on, the bucket and the retention (the rest is 0 or null there); only the
+   * server keeps metrics in memory, with the memory backend.
+   */
+  private static Analytics analytics(Settings s, Role role) throws ConfigException {
+    boolean records = role != Role.QUERY;
     return new Analytics(
         s.getBoolean("analytics.enabled"),
         bucket(s),
         analyticsRetention(s),
-        s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        s.getDuration("analytics.flush-interval"),
-        s.getDuration("analytics.pair-wait"),
-        s.getInt("analytics.max-pending-calls", 1, Integer.MAX_VALUE, "a whole number >= 1"),
-        positiveBytes(s, "analytics.memory-max"));
+        records ? s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
+        records ? s.getDuration("analytics.flush-interval") : null,
+        records ? s.getDuration("analytics.pair-wait") : null,
+        records
+            ? s.getInt("analytics.max-pending-calls", 1, Integer.MAX_VALUE, "a whole number >= 1")
+            : 0,
+        role == Role.SERVER ? positiveBytes(s, "analytics.memory-max") : 0);
   }
 
   private static final String CONTACT_POINTS =

@@ -156,6 +156,11 @@ final class Settings {
     d.put("kafka.topic", "ariadne-spans");
     d.put("kafka.group-id", "ariadne-ingester");
     cassandra(d);
+    DEFAULTS.forEach((key, value) -> {
+      if (key.startsWith("analytics.") && !key.equals("analytics.memory-max")) {
+        d.put(key, value);
+      }
+    });
     d.put("admin.port", "14270");
     d.put("shutdown.drain-seconds", DEFAULTS.get("shutdown.drain-seconds"));
     return Collections.unmodifiableMap(d);
@@ -165,6 +170,9 @@ final class Settings {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("host", DEFAULTS.get("host"));
     cassandra(d);
+    d.put("analytics.enabled", DEFAULTS.get("analytics.enabled"));
+    d.put("analytics.bucket", DEFAULTS.get("analytics.bucket"));
+    d.put("analytics.retention", DEFAULTS.get("analytics.retention"));
     DEFAULTS.forEach((key, value) -> {
       if (key.startsWith("query.") || key.startsWith("shutdown.")) {
         d.put(key, value);

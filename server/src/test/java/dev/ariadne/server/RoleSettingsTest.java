@@ -61,6 +61,34 @@ class RoleSettingsTest {
   }
 
   @Test
+  void theIngesterRecordsAnalyticsAndTheQueryRoleReadsThem() throws Exception {
+    ServerConfig ingester = config(Role.INGESTER, Map.of("analytics.bucket", "10s",
+        "analytics.max-series", "500", "analytics.flush-interval", "5s"));
+    assertThat(ingester.analytics().bucket()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ingester.analytics().maxSeries()).isEqualTo(500);
+    assertThat(ingester.analytics().flushInterval()).isEqualTo(Duration.ofSeconds(5));
+
+    ServerConfig query = config(Role.QUERY,
+        Map.of("analytics.bucket", "10s", "analytics.retention", "2d"));
+    assertThat(query.analytics().enabled()).isTrue();
+    assertThat(query.analytics().bucket()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(query.analytics().retention()).isEqualTo(Duration.ofDays(2));
+    assertThat(config(Role.COLLECTOR, Map.of()).analytics()).isNull();
+
+    assertThatThrownBy(() -> config(Role.QUERY, Map.of("analytics.max-series", "5")))
+        .as("the query role records nothing")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("unknown setting \"analytics.max-series\"");
+    assertThatThrownBy(() -> config(Role.INGESTER, Map.of("analytics.memory-max", "1MiB")))
+        .as("only the server keeps metrics in memory")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("unknown setting \"analytics.memory-max\"");
+    assertThatThrownBy(() -> config(Role.INGESTER, Map.of("analytics.bucket", "7s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("analytics.bucket");
+  }
+
+  @Test
   void aSettingOfAnotherRoleIsUnknownAndNamedAsSuch() {
     assertThatThrownBy(() -> config(Role.QUERY, Map.of("receivers.zipkin.port", "9411")))
         .isInstanceOf(ConfigException.class)

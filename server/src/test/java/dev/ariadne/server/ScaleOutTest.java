@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,49 @@ class ScaleOutTest {
   }
 
   @Test
+  void theQueryRoleAnswersRedMetricsAndTheServiceMapFromWhatEveryWriterFlushed()
+      throws Exception {
+    String keyspace = newKeyspace();
+    String topic = "spans-" + keyspace;
+    try (AriadneServer collector = role(Role.COLLECTOR, Map.of("kafka.topic", topic));
+        AriadneServer ingester = role(Role.INGESTER, Map.of("kafka.topic", topic,
+            "cassandra.keyspace", keyspace, "analytics.flush-interval", "200ms"));
+        AriadneServer server = role(Role.SERVER, Map.of("storage", "cassandra",
+            "cassandra.keyspace", keyspace, "analytics.flush-interval", "200ms"));
+        AriadneServer query = role(Role.QUERY, Map.of("cassandra.keyspace", keyspace))) {
+      send(collector, "shop", "GET /shop");
+      send(server, "shop", "GET /shop");
+      sendCall(collector, "shop", "cart");
+      int port = LoopbackServer.port(query, "query");
+
+      String operations = await(port, "/api/v1/metrics/red/operations?service=shop",
+          body -> body.contains("\"requests\":2"));
+      assertThat(operations).contains("\"operation\":\"GET /shop\",\"spanKind\":\"server\","
+          + "\"requests\":2,\"errors\":0").contains("\"missing\":[]");
+      String map = await(port, "/api/v1/dependencies?lookback=1h",
+          body -> body.contains("\"child\":\"cart\""));
+      assertThat(map).contains("\"source\":\"analytics\"")
+          .contains("\"parent\":\"shop\",\"child\":\"cart\",\"connectionType\":\"\","
+              + "\"callCount\":1");
+      assertThat(get(port, "/api/v1/metrics/red?service=cart").body())
+          .contains("\"requests\":1");
+      assertThat(get(LoopbackServer.port(ingester, "admin"), "/metrics").body())
+          .contains("traces_spanmetrics_calls_total{service=\"shop\"");
+    }
+  }
+
+  @Test
+  void withAnalyticsOffTheQueryRoleSaysThereAreNoRedMetrics() throws Exception {
+    try (AriadneServer query = role(Role.QUERY,
+        Map.of("cassandra.keyspace", newKeyspace(), "analytics.enabled", "false"))) {
+      HttpResponse<String> answer =
+          get(LoopbackServer.port(query, "query"), "/api/v1/metrics/red?service=shop");
+      assertThat(answer.statusCode()).isEqualTo(404);
+      assertThat(answer.body()).contains("analytics.enabled: false");
+    }
+  }
+
+  @Test
   void theQueryRoleDoesNotStartWithoutCassandraAndSaysWhere() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -210,6 +254,53 @@ class ScaleOutTest {
     } finally {
       provider.shutdown().join();
     }
+  }
+
+  /**
+   * A call from {@code client} to {@code server}: a client span and the server span it parents,
+   * in one trace, sent in one export.
+   */
+  private static void sendCall(AriadneServer receiver, String client, String server) {
+    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
+        .setEndpoint("http://127.0.0.1:" + LoopbackServer.port(receiver, "OTLP HTTP"))
+        .build();
+    SdkTracerProvider calling = SdkTracerProvider.builder()
+        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, client)))
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+        .build();
+    SdkTracerProvider called = SdkTracerProvider.builder()
+        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, server)))
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+        .build();
+    try {
+      Span outgoing = calling.get("test").spanBuilder("call " + server)
+          .setSpanKind(SpanKind.CLIENT).startSpan();
+      Span incoming = called.get("test").spanBuilder("serve")
+          .setParent(outgoing.getSpanContext()).setSpanKind(SpanKind.SERVER).startSpan();
+      incoming.end();
+      outgoing.end();
+      called.forceFlush().join();
+      calling.forceFlush().join();
+      assertThat(exporter.getExportedCount()).as("spans the receiver acknowledged").isEqualTo(2);
+    } finally {
+      called.shutdown().join();
+      calling.shutdown().join();
+    }
+  }
+
+  /** The body of {@code path} once {@code ready} holds for it. */
+  private String await(int port, String path, Predicate<String> ready)
+      throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    HttpResponse<String> answer = get(port, path);
+    while (!(answer.statusCode() == 200 && ready.test(answer.body()))
+        && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      answer = get(port, path);
+    }
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(ready.test(answer.body())).as(path + " answered " + answer.body()).isTrue();
+    return answer.body();
   }
 
   /** The trace as the Jaeger API of {@code query} answers it, once it has it. */
