@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
+import dev.ariadne.analytics.SharedMetrics;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
@@ -105,7 +106,7 @@ public final class CassandraStorage implements Storage {
   private static final int TRACES_PER_CHUNK = 32;
   private static final int INDEX_PAGE_SIZE = 1000;
   /** Requests in flight at once, over all calls. */
-  private static final int MAX_IN_FLIGHT = 256;
+  static final int MAX_IN_FLIGHT = 256;
   /** A batch holds rows of one partition, this many at most, or about this many bytes. */
   private static final int MAX_BATCH_ROWS = 200;
   private static final int MAX_BATCH_BYTES = 1 << 20;
@@ -113,6 +114,7 @@ public final class CassandraStorage implements Storage {
   private static final int MAX_TRACKED_UNREADABLE = 10_000;
 
   private final CqlSession session;
+  private final String keyspace;
   private final Duration requestTimeout;
   private final int ttlSeconds;
   private final int namesTtlSeconds;
@@ -141,6 +143,7 @@ public final class CassandraStorage implements Storage {
 
   private CassandraStorage(CqlSession session, Builder builder) {
     this.session = session;
+    this.keyspace = builder.keyspace;
     this.requestTimeout = builder.requestTimeout;
     this.ttlSeconds = (int) builder.ttl.toSeconds();
     this.namesTtlSeconds = (int) builder.ttl.plus(NAME_REFRESH).toSeconds();
@@ -207,7 +210,7 @@ public final class CassandraStorage implements Storage {
     long started = System.nanoTime();
     WritePlan plan = plan(spans);
     try {
-      execute(plan.statements);
+      execute(plan.statements, "spans");
     } catch (IOException e) {
       meters.notWritten(spans.size(), System.nanoTime() - started);
       throw e;
@@ -365,7 +368,7 @@ public final class CassandraStorage implements Storage {
   }
 
   /** Rows of one partition, cut into unlogged batches (one mutation each) of a bounded size. */
-  private static final class Batches {
+  static final class Batches {
     private final List<List<BoundStatement>> batches = new ArrayList<>();
     private List<BoundStatement> current;
     private long currentBytes;
@@ -395,10 +398,11 @@ public final class CassandraStorage implements Storage {
   }
 
   /**
-   * Runs statements concurrently, a bounded number at a time; returns when all succeeded. On the
-   * first failure it sends no more, waits for those sent, and throws.
+   * Runs statements concurrently, a bounded number at a time (over all calls, the shared metrics'
+   * too); returns when all succeeded. On the first failure it sends no more, waits for those sent,
+   * and throws, saying that Cassandra did not store {@code what}.
    */
-  private void execute(List<Statement<?>> statements) throws IOException {
+  void execute(List<Statement<?>> statements, String what) throws IOException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<CompletableFuture<AsyncResultSet>> sent = new ArrayList<>(statements.size());
     try {
@@ -434,12 +438,13 @@ public final class CassandraStorage implements Storage {
     }
     Throwable error = failure.get();
     if (error != null) {
-      throw new IOException("Cassandra did not store the spans: " + describe(error), error);
+      throw new IOException("Cassandra did not store the " + what + ": " + describe(error),
+          error);
     }
   }
 
   /** Waits for requests, each bounded by the driver's request timeout, with a margin. */
-  private void awaitAll(List<? extends CompletableFuture<?>> futures)
+  void awaitAll(List<? extends CompletableFuture<?>> futures)
       throws IOException, InterruptedException {
     try {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
@@ -504,8 +509,9 @@ public final class CassandraStorage implements Storage {
     }
   }
 
-  private static <T> CompletionStage<List<T>> allRows(AsyncResultSet rows,
-      Function<Row, T> column, List<T> into) {
+  /** Adds a column of every row to {@code into}, fetching the pages after the first. */
+  static <T> CompletionStage<List<T>> allRows(AsyncResultSet rows,
+      Function<? super Row, T> column, List<T> into) {
     for (Row row : rows.currentPage()) {
       into.add(column.apply(row));
     }
@@ -772,14 +778,42 @@ public final class CassandraStorage implements Storage {
     });
   }
 
+  // Shared metrics
+
+  /**
+   * Analytics' metrics shared by the processes of the scale-out path, in this storage's keyspace
+   * (tables {@code metrics} and {@code metrics_series}), over its session and at its consistency
+   * and request timeout. Rows are kept {@code retention} plus a day ({@code docs/cassandra.md}
+   * says why). Closing it does not close the session, which this storage owns: it is unusable
+   * once this storage is closed.
+   *
+   * @param retention at least an hour: how long analytics keeps its metrics
+   * @throws IOException if the tables are not there (a schema made before they were, with {@code
+   *     createSchema(false)}) or Cassandra did not answer within the request timeout
+   */
+  public SharedMetrics sharedMetrics(Duration retention) throws IOException {
+    requireNonNull(retention, "retention");
+    Duration longest = Builder.MAX_TTL.minus(CassandraMetrics.MARGIN);
+    if (retention.compareTo(Duration.ofHours(1)) < 0 || retention.compareTo(longest) > 0) {
+      throw new IllegalArgumentException("retention: " + retention + " (expected: 1 h to "
+          + longest.toDays() + " days)");
+    }
+    try {
+      return new CassandraMetrics(this, session, keyspace, retention);
+    } catch (DriverException e) {
+      throw new IOException("could not use the metrics tables of keyspace " + keyspace
+          + " in Cassandra: " + describe(e), e);
+    }
+  }
+
   // Plumbing
 
-  private interface Read<T> {
+  interface Read<T> {
     T get() throws IOException, InterruptedException, ExecutionException;
   }
 
   /** Runs a read, turning the driver's failures into an IOException that names them. */
-  private <T> T read(Read<T> read) throws IOException {
+  <T> T read(Read<T> read) throws IOException {
     try {
       return read.get();
     } catch (CancelledException e) {

@@ -37,7 +37,8 @@ final class Meters {
             + " span of the trace (damaged, or written by something else); counted per read")
         .register(registry);
     failedReads = Counter.builder(PREFIX + "reads.failed")
-        .description("Reads (a trace, a search, a listing) that failed in Cassandra")
+        .description("Reads (a trace, a search, a listing, shared metrics) that failed in"
+            + " Cassandra")
         .register(registry);
     stored = Timer.builder(PREFIX + "writes")
         .description("Writes of a batch of spans, by how they ended")

@@ -17,6 +17,11 @@ final class Schema {
     String expiring = " AND compaction = {'class': 'TimeWindowCompactionStrategy',"
         + " 'compaction_window_unit': 'HOURS', 'compaction_window_size': " + windowHours + "}"
         + " AND gc_grace_seconds = 10800";
+    // Metrics rows are partitioned by day and written mostly during their day: daily windows
+    // hold about one day's partitions each and expire whole, whatever retention is given later.
+    String daily = " AND compaction = {'class': 'TimeWindowCompactionStrategy',"
+        + " 'compaction_window_unit': 'DAYS', 'compaction_window_size': 1}"
+        + " AND gc_grace_seconds = 10800";
     return List.of(
         "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class':"
             + " 'NetworkTopologyStrategy', '" + datacenter.replace("'", "''") + "': "
@@ -38,12 +43,18 @@ final class Schema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".attribute_keys (service_name text, key text,"
             + " PRIMARY KEY (service_name, key))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".attribute_values (service_name text, key text,"
-            + " value text, PRIMARY KEY ((service_name, key), value))");
+            + " value text, PRIMARY KEY ((service_name, key), value))",
+        "CREATE TABLE IF NOT EXISTS " + ks + ".metrics (series blob, day bigint, bucket bigint,"
+            + " row_id timeuuid, aggregate blob, PRIMARY KEY ((series, day), bucket, row_id))"
+            + " WITH compression = {'class': 'LZ4Compressor'}" + daily,
+        "CREATE TABLE IF NOT EXISTS " + ks + ".metrics_series (day bigint, series blob,"
+            + " PRIMARY KEY (day, series)) WITH compression = {'class': 'LZ4Compressor'}" + daily);
   }
 
   /** The tables, for tests that empty them. */
   static final List<String> TABLES = List.of("spans", "span_index", "time_buckets",
-      "service_names", "operation_names", "attribute_keys", "attribute_values");
+      "service_names", "operation_names", "attribute_keys", "attribute_values", "metrics",
+      "metrics_series");
 
   /** The keyspace as CQL names it: quoted, so that its case is kept. */
   static String quote(String keyspace) {

@@ -38,45 +38,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shared backend suite against a real Cassandra node, its schema made once and its tables
- * emptied before each test;
+ * The shared backend suite against a real Cassandra node ({@link SharedNode}'s, which other test
+ * classes of the module use too), its schema made once and its tables emptied before each test;
  * then what is Cassandra's own: damaged rows, texts too long for its keys, oversize spans, an
  * unreachable node, and the driver beside Armeria.
  */
 class CassandraStorageTest extends StorageContract {
-  private static final String KEYSPACE = "contract";
+  private static final String KEYSPACE = SharedNode.KEYSPACE;
 
-  @TempDir static Path directory;
-  private static CassandraNode node;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = CassandraNode.start(directory);
-    builder(node).build().close();
-  }
-
-  @AfterAll
-  static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension static final SharedNode NODE = new SharedNode();
 
   @Override
   protected Storage newStorage() throws Exception {
-    CassandraStorage storage = builder(node).createSchema(false).build();
+    CassandraStorage storage = builder(NODE.node()).createSchema(false).build();
     List<CompletableFuture<?>> truncates = new ArrayList<>();
     for (String table : Schema.TABLES) {
       truncates.add(storage.session()
@@ -123,7 +106,7 @@ class CassandraStorageTest extends StorageContract {
   @Test
   void storedBytesThatAreNotASpanOfTheTraceAreLeftOutAndCounted() throws IOException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (CassandraStorage metered = builder(node).meterRegistry(registry).build()) {
+    try (CassandraStorage metered = builder(NODE.node()).meterRegistry(registry).build()) {
       metered.write(checkout(TRACE_ID, TODAY));
       Span ofAnotherTrace =
           span(new TraceId(5, 5), 1, 0, CART, "GET /", SpanKind.SERVER, TODAY, MILLIS).build();
@@ -203,7 +186,7 @@ class CassandraStorageTest extends StorageContract {
   @Test
   void aSpanTooLargeForOneRowIsLeftOutAndCountedAndTheOthersAreStored() throws IOException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (CassandraStorage metered = builder(node).meterRegistry(registry).build()) {
+    try (CassandraStorage metered = builder(NODE.node()).meterRegistry(registry).build()) {
       Span huge = span(TRACE_ID, 9, 1, CART, "upload", SpanKind.INTERNAL, TODAY, MILLIS)
           .attributes(List.of(Attribute.of("body", "x".repeat(CassandraStorage.MAX_SPAN_BYTES))))
           .build();
