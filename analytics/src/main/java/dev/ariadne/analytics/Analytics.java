@@ -900,7 +900,7 @@ public final class Analytics implements Closeable {
           throw new IllegalStateException("the metrics go to a data directory or a shared table,"
               + " not both");
         }
-        return new Analytics(this, new SharedStore(shared));
+        return new Analytics(this, new SharedStore(shared, retention.toMillis(), clock::millis));
       }
       MetricsStore store = dataDir == null
           ? MetricsStore.inMemory(bucketMillis, retention.toMillis(), sealDelay.toMillis(),

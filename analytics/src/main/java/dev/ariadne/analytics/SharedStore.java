@@ -10,21 +10,48 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Partial aggregates in a {@link SharedMetrics} table, which other processes append to as well:
  * every read merges the rows of every writer. The table drops rows past the retention, so there is
  * nothing to seal, delete or evict here. A row that does not decode is left out and counted, so
  * that one damaged row does not make every answer over it fail.
+ *
+ * <p>Reads are bounded to the time the table can hold rows of, from a day before the retention to
+ * two hours ahead (analytics takes spans up to an hour ahead): a range from the epoch would
+ * otherwise ask the table for every day since.
  */
 final class SharedStore implements AggregateStore {
   private static final System.Logger LOG = System.getLogger(SharedStore.class.getName());
 
+  private static final long DAY_MILLIS = 24 * MetricsStore.HOUR_MILLIS;
+
   private final SharedMetrics table;
+  private final long retentionMillis;
+  private final LongSupplier clock;
   private final AtomicLong unreadable = new AtomicLong();
 
-  SharedStore(SharedMetrics table) {
+  SharedStore(SharedMetrics table, long retentionMillis, LongSupplier clock) {
     this.table = table;
+    this.retentionMillis = retentionMillis;
+    this.clock = clock;
+  }
+
+  /** {@code start}, or the oldest time the table can hold rows of if that is later. */
+  private long from(long start) {
+    return Math.max(start, clock.getAsLong() - retentionMillis - DAY_MILLIS);
+  }
+
+  /** {@code end}, or the newest time the table can hold rows of if that is earlier. */
+  private long to(long end) {
+    return Math.min(end, clock.getAsLong() + 2 * MetricsStore.HOUR_MILLIS);
+  }
+
+  private List<SharedMetrics.Row> read(SeriesKey key, long start, long end) throws IOException {
+    long from = from(start);
+    long to = to(end);
+    return to <= from ? List.of() : table.read(bytes(key), from, to);
   }
 
   @Override
@@ -50,7 +77,7 @@ final class SharedStore implements AggregateStore {
   public NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end)
       throws IOException {
     NavigableMap<Long, Aggregate> buckets = new TreeMap<>();
-    for (SharedMetrics.Row row : table.read(bytes(key), start, end)) {
+    for (SharedMetrics.Row row : read(key, start, end)) {
       Aggregate a = decode(row);
       if (a != null) {
         Aggregate existing = buckets.putIfAbsent(row.bucketStart(), a);
@@ -65,7 +92,7 @@ final class SharedStore implements AggregateStore {
   @Override
   public Aggregate total(SeriesKey key, long start, long end) throws IOException {
     Aggregate total = null;
-    for (SharedMetrics.Row row : table.read(bytes(key), start, end)) {
+    for (SharedMetrics.Row row : read(key, start, end)) {
       Aggregate a = decode(row);
       if (a != null) {
         if (total == null) {
@@ -81,7 +108,12 @@ final class SharedStore implements AggregateStore {
   @Override
   public Set<SeriesKey> keys(long start, long end) throws IOException {
     Set<SeriesKey> keys = new HashSet<>();
-    for (byte[] series : table.series(start, end)) {
+    long from = from(start);
+    long to = to(end);
+    if (to <= from) {
+      return keys;
+    }
+    for (byte[] series : table.series(from, to)) {
       try {
         keys.add(SeriesKey.read(new RecordReader(series, 0, series.length)));
       } catch (CorruptMetricsException e) {

@@ -208,6 +208,28 @@ class SharedAnalyticsTest {
   }
 
   @Test
+  void readsAskTheTableOnlyForTheTimeItCanHoldRowsOf() throws IOException {
+    List<long[]> asked = new ArrayList<>();
+    TableInMemory watched = new TableInMemory() {
+      @Override
+      public synchronized List<Row> read(byte[] series, long startMillis, long endMillis) {
+        asked.add(new long[] {startMillis, endMillis});
+        return super.read(series, startMillis, endMillis);
+      }
+    };
+    try (Analytics query = Analytics.builder().clock(CLOCK).retention(Duration.ofDays(2))
+        .shared(watched).build()) {
+      query.red(new RedQuery("cart", "a", Set.of(SpanKind.SERVER), 0, Long.MAX_VALUE / 2,
+          MINUTE, List.of()));
+    }
+    long now = CLOCK.millis();
+    assertThat(asked).isNotEmpty().allSatisfy(range -> {
+      assertThat(range[0]).isEqualTo(now - Duration.ofDays(3).toMillis());
+      assertThat(range[1]).isEqualTo(now + Duration.ofHours(2).toMillis());
+    });
+  }
+
+  @Test
   void aDataDirectoryAndASharedTableAreRefusedTogether() {
     assertThatThrownBy(() -> builder().dataDir(dir).build())
         .isInstanceOf(IllegalStateException.class)

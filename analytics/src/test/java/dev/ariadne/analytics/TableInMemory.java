@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the start in and the end out), so that analytics' side of it is tested without a database; the
  * Cassandra backend's own tests hold it to the same terms against a real node.
  */
-final class TableInMemory implements SharedMetrics {
+class TableInMemory implements SharedMetrics {
   final List<Row> rows = new ArrayList<>();
   final AtomicInteger appends = new AtomicInteger();
   boolean closed;
