@@ -8,7 +8,6 @@ import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
-import dev.ariadne.model.TraceId;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -34,22 +33,7 @@ class AnalyticsTest {
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(T0 + 30 * MINUTE), ZoneOffset.UTC);
 
   @TempDir Path dir;
-  private long nextId = 1;
-
-  private Span span(String service, String name, SpanKind kind, long startMillis, long durationMillis,
-      StatusCode status) {
-    long id = nextId++;
-    return Span.builder()
-        .traceId(new TraceId(7, id))
-        .spanId(id)
-        .name(name)
-        .kind(kind)
-        .startEpochNanos(startMillis * 1_000_000)
-        .endEpochNanos((startMillis + durationMillis) * 1_000_000)
-        .resource(new Resource(service, List.of(), 0))
-        .status(status, "")
-        .build();
-  }
+  private final TestSpans testSpans = new TestSpans();
 
   private Analytics.Builder builder() {
     return Analytics.builder().clock(CLOCK).flushInterval(Duration.ofHours(1));
@@ -88,10 +72,10 @@ class AnalyticsTest {
     try (Analytics analytics = builder().build()) {
       List<Span> spans = new ArrayList<>();
       for (int i = 1; i <= 100; i++) {
-        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 3) * MINUTE, i,
+        spans.add(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 3) * MINUTE, i,
             i % 10 == 0 ? StatusCode.ERROR : StatusCode.OK));
       }
-      spans.add(span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET));
+      spans.add(testSpans.span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET));
       analytics.record(spans);
       analytics.flush();
 
@@ -130,8 +114,8 @@ class AnalyticsTest {
       List<Span> orders = new ArrayList<>();
       List<Span> carts = new ArrayList<>();
       for (int i = 1; i <= 50; i++) {
-        orders.add(span("shop", "GET /orders", SpanKind.SERVER, T0, i, StatusCode.OK));
-        carts.add(span("shop", "GET /carts", SpanKind.SERVER, T0, 50 + i,
+        orders.add(testSpans.span("shop", "GET /orders", SpanKind.SERVER, T0, i, StatusCode.OK));
+        carts.add(testSpans.span("shop", "GET /carts", SpanKind.SERVER, T0, 50 + i,
             i == 1 ? StatusCode.ERROR : StatusCode.OK));
       }
       // Two flushes of the same bucket: the service series must sum both operations in both.
@@ -159,7 +143,7 @@ class AnalyticsTest {
       List<Span> spans = new ArrayList<>();
       for (int minute = 0; minute < 10; minute++) {
         for (int i = 0; i <= minute; i++) {
-          spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + minute * MINUTE, 1,
+          spans.add(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 + minute * MINUTE, 1,
               StatusCode.OK));
         }
       }
@@ -178,7 +162,7 @@ class AnalyticsTest {
   void callsBetweenServicesBecomeEdgesOfTheServiceGraph() throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
-      Span client = span("cart", "POST /pay", SpanKind.CLIENT, T0, 30, StatusCode.UNSET);
+      Span client = testSpans.span("cart", "POST /pay", SpanKind.CLIENT, T0, 30, StatusCode.UNSET);
       Span server = Span.builder()
           .traceId(client.traceId())
           .spanId(999)
@@ -221,10 +205,10 @@ class AnalyticsTest {
   void summarisesEachOperationOfAService() throws IOException {
     try (Analytics analytics = builder().build()) {
       analytics.record(List.of(
-          span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK),
-          span("cart", "GET /cart", SpanKind.SERVER, T0 + MINUTE, 30, StatusCode.ERROR),
-          span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET),
-          span("shop", "GET /", SpanKind.SERVER, T0, 5, StatusCode.UNSET)));
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK),
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 + MINUTE, 30, StatusCode.ERROR),
+          testSpans.span("cart", "db.query", SpanKind.CLIENT, T0, 5, StatusCode.UNSET),
+          testSpans.span("shop", "GET /", SpanKind.SERVER, T0, 5, StatusCode.UNSET)));
       analytics.flush();
       List<OperationSummary> rows =
           analytics.operations("cart", null, T0, T0 + 60 * MINUTE, List.of(1.0));
@@ -242,10 +226,10 @@ class AnalyticsTest {
   @Test
   void metricsSurviveARestartOfADurableStore() throws IOException {
     try (Analytics analytics = builder().dataDir(dir).build()) {
-      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK)));
+      analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 10, StatusCode.OK)));
     }
     try (Analytics analytics = builder().dataDir(dir).build()) {
-      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 20, StatusCode.OK)));
+      analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 20, StatusCode.OK)));
       analytics.flush();
       assertThat(analytics.red(new RedQuery("cart", "GET /cart", Set.of(), T0, T0 + MINUTE, MINUTE,
           List.of()))).singleElement().extracting(RedPoint::requests).isEqualTo(2L);
@@ -258,7 +242,7 @@ class AnalyticsTest {
     try (Analytics analytics = builder().maxSeries(3).prometheusRegistry(registry).build()) {
       List<Span> spans = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        spans.add(span("cart", "op-" + i, SpanKind.SERVER, T0, 1, StatusCode.UNSET));
+        spans.add(testSpans.span("cart", "op-" + i, SpanKind.SERVER, T0, 1, StatusCode.UNSET));
       }
       analytics.record(spans);
       analytics.flush();
@@ -277,12 +261,12 @@ class AnalyticsTest {
   void theMetricsOfServicesPastTheSeriesCapSayWhatIsMissingAndSinceWhen() throws IOException {
     try (Analytics analytics = builder().maxSeries(2).build()) {
       analytics.record(List.of(
-          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
-          span("cart", "b", SpanKind.SERVER, T0, 1, StatusCode.OK),
-          span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
-          span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK),
-          span("cart", "c", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK),
-          span("cart", "a", SpanKind.SERVER, T0 + 4 * MINUTE, 1, StatusCode.ERROR)));
+          testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          testSpans.span("cart", "b", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          testSpans.span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("cart", "c", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("cart", "a", SpanKind.SERVER, T0 + 4 * MINUTE, 1, StatusCode.ERROR)));
       analytics.flush();
 
       MissingMetrics shop = analytics.missing("shop", null, T0, T0 + 10 * MINUTE).get(0);
@@ -311,10 +295,10 @@ class AnalyticsTest {
   void pastTheNamesItRemembersAServiceMayBeMissingSpans() throws IOException {
     try (Analytics analytics = builder().maxSeries(1).untrackedNames(2).build()) {
       analytics.record(List.of(
-          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
-          span("shop", "x", SpanKind.SERVER, T0 + MINUTE, 1, StatusCode.OK),
-          span("shop", "y", SpanKind.SERVER, T0 + 2 * MINUTE, 1, StatusCode.OK),
-          span("bank", "z", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK)));
+          testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          testSpans.span("shop", "x", SpanKind.SERVER, T0 + MINUTE, 1, StatusCode.OK),
+          testSpans.span("shop", "y", SpanKind.SERVER, T0 + 2 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("bank", "z", SpanKind.SERVER, T0 + 3 * MINUTE, 1, StatusCode.OK)));
       assertThat(analytics.untrackedServices()).containsOnlyKeys("shop");
       assertThat(analytics.moreUntrackedServices()).isTrue();
       assertThat(analytics.missing("shop", "x", T0, T0 + 10 * MINUTE)).singleElement()
@@ -350,7 +334,7 @@ class AnalyticsTest {
   void aRangeOverHoursTheMemoryBudgetDroppedSaysSo() throws IOException {
     try (Analytics analytics = builder().memoryMaxBytes(1).build()) {
       for (int h = 1; h <= 3; h++) {
-        analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
+        analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
             StatusCode.OK)));
       }
       analytics.flush();
@@ -365,7 +349,7 @@ class AnalyticsTest {
   void exposesTempoNamedSpanMetrics() throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
-      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.ERROR)));
+      analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.ERROR)));
       assertThat(counter(registry, "traces_spanmetrics_calls", "service", "cart",
           "span_name", "GET /cart", "span_kind", "SPAN_KIND_SERVER",
           "status_code", "STATUS_CODE_ERROR")).isEqualTo(1);
@@ -381,10 +365,10 @@ class AnalyticsTest {
     try (Analytics analytics = builder().prometheusRegistry(registry).build()) {
       // 2 ms is on the first bound (le="0.002"), 3 ms in the second, 20 s above every bound.
       analytics.record(List.of(
-          span("cart", "GET /cart", SpanKind.SERVER, T0, 2, StatusCode.OK),
-          span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.OK),
-          span("cart", "GET /cart", SpanKind.SERVER, T0, 4, StatusCode.OK),
-          span("cart", "GET /cart", SpanKind.SERVER, T0, 20_000, StatusCode.OK)));
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 2, StatusCode.OK),
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 3, StatusCode.OK),
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 4, StatusCode.OK),
+          testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 20_000, StatusCode.OK)));
       HistogramSnapshot.HistogramDataPointSnapshot latency = points(registry,
           "traces_spanmetrics_latency", HistogramSnapshot.HistogramDataPointSnapshot.class,
           "service", "cart").get(0);
@@ -408,8 +392,8 @@ class AnalyticsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().prometheusRegistry(registry).retention(Duration.ofDays(1)).build()) {
       analytics.record(List.of(
-          span("cart", "old", SpanKind.SERVER, T0 - 2 * 24 * 60 * MINUTE, 1, StatusCode.OK),
-          span("cart", "future", SpanKind.SERVER, T0 + 3 * 60 * MINUTE, 1, StatusCode.OK)));
+          testSpans.span("cart", "old", SpanKind.SERVER, T0 - 2 * 24 * 60 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("cart", "future", SpanKind.SERVER, T0 + 3 * 60 * MINUTE, 1, StatusCode.OK)));
       analytics.flush();
       assertThat(counter(registry, "ariadne_analytics_out_of_range_spans")).isEqualTo(2);
     }
@@ -420,7 +404,7 @@ class AnalyticsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics analytics = builder().memoryMaxBytes(1).prometheusRegistry(registry).build()) {
       for (int h = 1; h <= 3; h++) {
-        analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
+        analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 - h * 60 * MINUTE, 1,
             StatusCode.OK)));
       }
       analytics.flush();
@@ -431,7 +415,7 @@ class AnalyticsTest {
   @Test
   void countsTheMetricsFilesSetAsideAsCorrupt() throws IOException {
     try (Analytics analytics = builder().dataDir(dir).build()) {
-      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, T0 - 60 * MINUTE, 1,
+      analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 - 60 * MINUTE, 1,
           StatusCode.OK)));
       analytics.flush();
     }
@@ -449,7 +433,7 @@ class AnalyticsTest {
   void aRangeOverAnHourSetAsideAsCorruptSaysSoAfterARestartToo() throws IOException {
     long hour = T0 - 60 * MINUTE;
     try (Analytics analytics = builder().dataDir(dir).build()) {
-      analytics.record(List.of(span("cart", "GET /cart", SpanKind.SERVER, hour, 1, StatusCode.OK)));
+      analytics.record(List.of(testSpans.span("cart", "GET /cart", SpanKind.SERVER, hour, 1, StatusCode.OK)));
     }
     Path sealed = dir.resolve(hour + ".hour");
     byte[] bytes = Files.readAllBytes(sealed);
@@ -481,28 +465,12 @@ class AnalyticsTest {
   }
 
   /** A call from {@code client} to {@code server}: its client span and its server span. */
-  private List<Span> call(String client, String server, long startMillis) {
-    Span caller = span(client, "call " + server, SpanKind.CLIENT, startMillis, 10, StatusCode.UNSET);
-    Span called = Span.builder()
-        .traceId(caller.traceId())
-        .spanId(nextId++)
-        .parentSpanId(caller.spanId())
-        .name("serve")
-        .kind(SpanKind.SERVER)
-        .startEpochNanos(caller.startEpochNanos())
-        .endEpochNanos(caller.endEpochNanos())
-        .resource(new Resource(server, List.of(), 0))
-        .status(StatusCode.UNSET, "")
-        .build();
-    return List.of(caller, called);
-  }
-
   @Test
   void callsPastTheSeriesCapSayOnTheServiceGraphHowManyAndSinceWhen() throws IOException {
     try (Analytics analytics = builder().maxSeries(1).build()) {
-      analytics.record(call("shop", "cart", T0));
-      analytics.record(call("cart", "payment", T0 + 2 * MINUTE));
-      analytics.record(call("cart", "stock", T0 + 4 * MINUTE));
+      analytics.record(testSpans.call("shop", "cart", T0));
+      analytics.record(testSpans.call("cart", "payment", T0 + 2 * MINUTE));
+      analytics.record(testSpans.call("cart", "stock", T0 + 4 * MINUTE));
       analytics.flush();
       assertThat(analytics.edges(T0, T0 + 10 * MINUTE, List.of()))
           .extracting(ServiceEdge::client).containsExactly(Analytics.OVERFLOW, "shop");
@@ -522,9 +490,9 @@ class AnalyticsTest {
       throws IOException {
     try (Analytics analytics = builder().maxPendingCalls(1).build()) {
       analytics.record(List.of(
-          span("shop", "call cart", SpanKind.CLIENT, T0, 10, StatusCode.UNSET),
-          span("shop", "call stock", SpanKind.CLIENT, T0 + MINUTE, 10, StatusCode.UNSET),
-          span("shop", "call bank", SpanKind.CLIENT, T0 + 3 * MINUTE, 10, StatusCode.UNSET)));
+          testSpans.span("shop", "call cart", SpanKind.CLIENT, T0, 10, StatusCode.UNSET),
+          testSpans.span("shop", "call stock", SpanKind.CLIENT, T0 + MINUTE, 10, StatusCode.UNSET),
+          testSpans.span("shop", "call bank", SpanKind.CLIENT, T0 + 3 * MINUTE, 10, StatusCode.UNSET)));
       MissingMetrics dropped = analytics.missingCalls(T0, T0 + 10 * MINUTE).get(0);
       assertThat(dropped.cause()).isEqualTo(MissingMetrics.Cause.MAX_PENDING_CALLS);
       assertThat(dropped.cause().setting()).isEqualTo("analytics.max-pending-calls");
@@ -560,7 +528,7 @@ class AnalyticsTest {
     try (Analytics analytics = builder().maxPendingCalls(3).prometheusRegistry(registry).build()) {
       List<Span> spans = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0, 1, StatusCode.OK));
+        spans.add(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0, 1, StatusCode.OK));
       }
       analytics.record(spans);
       assertThat(counter(registry, "traces_service_graph_dropped_spans")).isEqualTo(7);

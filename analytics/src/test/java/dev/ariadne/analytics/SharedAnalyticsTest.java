@@ -3,11 +3,9 @@ package dev.ariadne.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ariadne.model.Resource;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.SpanKind;
 import dev.ariadne.model.StatusCode;
-import dev.ariadne.model.TraceId;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -33,41 +31,10 @@ class SharedAnalyticsTest {
 
   @TempDir Path dir;
   private final TableInMemory table = new TableInMemory();
-  private long nextId = 1;
+  private final TestSpans testSpans = new TestSpans();
 
   private Analytics.Builder builder() {
     return Analytics.builder().clock(CLOCK).flushInterval(Duration.ofHours(1)).shared(table);
-  }
-
-  private Span span(String service, String name, SpanKind kind, long startMillis,
-      long durationMillis, StatusCode status) {
-    long id = nextId++;
-    return Span.builder()
-        .traceId(new TraceId(9, id))
-        .spanId(id)
-        .name(name)
-        .kind(kind)
-        .startEpochNanos(startMillis * 1_000_000)
-        .endEpochNanos((startMillis + durationMillis) * 1_000_000)
-        .resource(new Resource(service, List.of(), 0))
-        .status(status, "")
-        .build();
-  }
-
-  private List<Span> call(String client, String server, long startMillis) {
-    Span caller = span(client, "call " + server, SpanKind.CLIENT, startMillis, 10, StatusCode.UNSET);
-    Span called = Span.builder()
-        .traceId(caller.traceId())
-        .spanId(nextId++)
-        .parentSpanId(caller.spanId())
-        .name("serve")
-        .kind(SpanKind.SERVER)
-        .startEpochNanos(caller.startEpochNanos())
-        .endEpochNanos(caller.endEpochNanos())
-        .resource(new Resource(server, List.of(), 0))
-        .status(StatusCode.UNSET, "")
-        .build();
-    return List.of(caller, called);
   }
 
   @Test
@@ -77,7 +44,7 @@ class SharedAnalyticsTest {
         Analytics query = builder().build()) {
       List<Span> spans = new ArrayList<>();
       for (int i = 1; i <= 30; i++) {
-        spans.add(span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 2) * MINUTE, i,
+        spans.add(testSpans.span("cart", "GET /cart", SpanKind.SERVER, T0 + (i % 2) * MINUTE, i,
             i % 10 == 0 ? StatusCode.ERROR : StatusCode.OK));
       }
       first.record(spans.subList(0, 10));
@@ -117,9 +84,9 @@ class SharedAnalyticsTest {
     try (Analytics first = builder().build();
         Analytics second = builder().build();
         Analytics query = builder().build()) {
-      first.record(call("shop", "cart", T0));
-      second.record(call("shop", "cart", T0 + MINUTE));
-      second.record(call("cart", "payment", T0 + MINUTE));
+      first.record(testSpans.call("shop", "cart", T0));
+      second.record(testSpans.call("shop", "cart", T0 + MINUTE));
+      second.record(testSpans.call("cart", "payment", T0 + MINUTE));
       first.flush();
       second.flush();
       assertThat(query.edges(T0, T0 + 10 * MINUTE, List.of()))
@@ -134,9 +101,9 @@ class SharedAnalyticsTest {
     try (Analytics ingester = builder().maxSeries(1).build();
         Analytics query = builder().build()) {
       ingester.record(List.of(
-          span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
-          span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
-          span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK)));
+          testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK),
+          testSpans.span("shop", "x", SpanKind.SERVER, T0 + 5 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("shop", "y", SpanKind.SERVER, T0 + 7 * MINUTE, 1, StatusCode.OK)));
       ingester.flush();
 
       assertThat(query.untrackedServices()).as("which services is the ingester's to know")
@@ -157,7 +124,7 @@ class SharedAnalyticsTest {
   void aReaderWithNoOverflowAnywhereSaysNothingIsMissing() throws IOException {
     try (Analytics ingester = builder().build();
         Analytics query = builder().build()) {
-      ingester.record(List.of(span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
+      ingester.record(List.of(testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
       ingester.flush();
       assertThat(query.moreUntrackedServices()).isFalse();
       assertThat(query.missing("cart", null, T0, T0 + 10 * MINUTE)).isEmpty();
@@ -168,8 +135,8 @@ class SharedAnalyticsTest {
   void callsAnotherProcessCountedOnOverflowEdgesAreSaidToBeMissing() throws IOException {
     try (Analytics ingester = builder().maxSeries(1).build();
         Analytics query = builder().build()) {
-      ingester.record(call("shop", "cart", T0));
-      ingester.record(call("cart", "payment", T0 + 2 * MINUTE));
+      ingester.record(testSpans.call("shop", "cart", T0));
+      ingester.record(testSpans.call("cart", "payment", T0 + 2 * MINUTE));
       ingester.flush();
       MissingMetrics overflow = query.missingCalls(T0, T0 + 10 * MINUTE).get(0);
       assertThat(overflow.cause()).isEqualTo(MissingMetrics.Cause.MAX_SERIES);
@@ -184,7 +151,7 @@ class SharedAnalyticsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Analytics ingester = builder().build();
         Analytics query = builder().prometheusRegistry(registry).build()) {
-      ingester.record(List.of(span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
+      ingester.record(List.of(testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
       ingester.flush();
       SharedMetrics.Row good = table.rows.stream()
           .filter(row -> row.series()[0] == SeriesKey.OPERATION).findFirst().orElseThrow();

@@ -215,13 +215,7 @@ class KafkaSpansTest {
     String topic = newTopic(broker.bootstrapServers(), 1);
     AtomicBoolean failing = new AtomicBoolean(true);
     AtomicInteger refused = new AtomicInteger();
-    SpanWriter flaky = spans -> {
-      if (failing.get()) {
-        refused.incrementAndGet();
-        throw new IOException("storage is down");
-      }
-      storage.write(spans);
-    };
+    SpanWriter flaky = failingWhile(failing, refused);
     KafkaSpanWriter writer = writer(topic, builder -> builder);
     List<Span> first = trace(5);
     writer.write(first);
@@ -245,13 +239,7 @@ class KafkaSpansTest {
     String topic = newTopic(broker.bootstrapServers(), 1);
     AtomicBoolean failing = new AtomicBoolean(true);
     AtomicInteger refused = new AtomicInteger();
-    SpanWriter flaky = spans -> {
-      if (failing.get()) {
-        refused.incrementAndGet();
-        throw new IOException("storage is down");
-      }
-      storage.write(spans);
-    };
+    SpanWriter flaky = failingWhile(failing, refused);
     List<Span> heard = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
     KafkaIngester ingester = KafkaIngester.builder(broker.bootstrapServers(), flaky)
@@ -339,13 +327,7 @@ class KafkaSpansTest {
     String topic = newTopic(broker.bootstrapServers(), 2);
     AtomicBoolean failing = new AtomicBoolean(true);
     AtomicInteger refused = new AtomicInteger();
-    SpanWriter flaky = spans -> {
-      if (failing.get()) {
-        refused.incrementAndGet();
-        throw new IOException("storage is down");
-      }
-      storage.write(spans);
-    };
+    SpanWriter flaky = failingWhile(failing, refused);
     KafkaSpanWriter writer = writer(topic, builder -> builder);
     List<Span> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -498,6 +480,17 @@ class KafkaSpansTest {
         .build();
     toClose.add(writer);
     return writer;
+  }
+
+  /** The test's storage, refusing every write (counted in {@code refused}) while {@code failing}. */
+  private SpanWriter failingWhile(AtomicBoolean failing, AtomicInteger refused) {
+    return spans -> {
+      if (failing.get()) {
+        refused.incrementAndGet();
+        throw new IOException("storage is down");
+      }
+      storage.write(spans);
+    };
   }
 
   private KafkaIngester ingester(String topic, SpanWriter target) {

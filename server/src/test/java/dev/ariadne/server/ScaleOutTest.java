@@ -237,13 +237,8 @@ class ScaleOutTest {
 
   /** Sends one span over OTLP/HTTP with Ariadne's SDK; its trace ID once acknowledged. */
   private static String send(AriadneServer receiver, String service, String name) {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint("http://127.0.0.1:" + LoopbackServer.port(receiver, "OTLP HTTP"))
-        .build();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, service)))
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
+    OtlpHttpSpanExporter exporter = exporter(receiver);
+    SdkTracerProvider provider = provider(service, exporter);
     try {
       Span span = provider.get("test").spanBuilder(name).setSpanKind(SpanKind.SERVER).startSpan();
       span.setAttribute("http.request.method", "POST");
@@ -256,22 +251,28 @@ class ScaleOutTest {
     }
   }
 
+  private static OtlpHttpSpanExporter exporter(AriadneServer receiver) {
+    return OtlpHttpSpanExporter.builder()
+        .setEndpoint("http://127.0.0.1:" + LoopbackServer.port(receiver, "OTLP HTTP"))
+        .build();
+  }
+
+  /** A provider of {@code service} that exports each span at its end. */
+  private static SdkTracerProvider provider(String service, OtlpHttpSpanExporter exporter) {
+    return SdkTracerProvider.builder()
+        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, service)))
+        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+        .build();
+  }
+
   /**
    * A call from {@code client} to {@code server}: a client span and the server span it parents,
    * in one trace, sent in one export.
    */
   private static void sendCall(AriadneServer receiver, String client, String server) {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint("http://127.0.0.1:" + LoopbackServer.port(receiver, "OTLP HTTP"))
-        .build();
-    SdkTracerProvider calling = SdkTracerProvider.builder()
-        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, client)))
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
-    SdkTracerProvider called = SdkTracerProvider.builder()
-        .setResource(Resource.create(Attributes.of(Resource.SERVICE_NAME, server)))
-        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-        .build();
+    OtlpHttpSpanExporter exporter = exporter(receiver);
+    SdkTracerProvider calling = provider(client, exporter);
+    SdkTracerProvider called = provider(server, exporter);
     try {
       Span outgoing = calling.get("test").spanBuilder("call " + server)
           .setSpanKind(SpanKind.CLIENT).startSpan();
