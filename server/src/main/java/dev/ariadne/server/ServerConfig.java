@@ -149,7 +149,7 @@ record ServerConfig(
         server ? embedded(s) : null,
         server ? s.getInt("memory.max-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
         role.stores() ? cassandra(s) : null,
-        role == Role.COLLECTOR ? null : analytics(s, role),
+        role == Role.COLLECTOR ? null : analytics(s, role, storage),
         role.queries() ? s.getInt("query.port", 0, 65535, PORT) : 0,
         role.queries()
             ? s.getInt("query.max-trace-spans", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
@@ -185,12 +185,18 @@ record ServerConfig(
    * whether analytics is on, the bucket and the retention (the rest is 0 or null there); only the
    * server keeps metrics in memory, with the memory backend.
    */
-  private static Analytics analytics(Settings s, Role role) throws ConfigException {
+  private static Analytics analytics(Settings s, Role role, String storage)
+      throws ConfigException {
     boolean records = role != Role.QUERY;
+    Duration retention = analyticsRetention(s);
+    if (storage.equals("cassandra") && retention.toDays() > 7299) {
+      throw s.invalid("analytics.retention", "at most 7299d with Cassandra, which keeps the"
+          + " metrics a day longer and keeps nothing past 20 years (7300d)");
+    }
     return new Analytics(
         s.getBoolean("analytics.enabled"),
         bucket(s),
-        analyticsRetention(s),
+        retention,
         records ? s.getInt("analytics.max-series", 1, Integer.MAX_VALUE, "a whole number >= 1") : 0,
         records ? s.getDuration("analytics.flush-interval") : null,
         records ? s.getDuration("analytics.pair-wait") : null,

@@ -86,6 +86,11 @@ class RoleSettingsTest {
     assertThatThrownBy(() -> config(Role.INGESTER, Map.of("analytics.bucket", "7s")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("analytics.bucket");
+    assertThatThrownBy(() -> config(Role.QUERY, Map.of("analytics.retention", "7300d")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("analytics.retention").hasMessageContaining("at most 7299d");
+    assertThat(config(Role.INGESTER, Map.of("analytics.retention", "7299d")).analytics()
+        .retention()).isEqualTo(Duration.ofDays(7299));
   }
 
   @Test
