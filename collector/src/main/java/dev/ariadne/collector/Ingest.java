@@ -274,12 +274,15 @@ final class Ingest implements AutoCloseable {
     }
     long start = System.nanoTime();
     boolean written = false;
+    SpansTooLargeException tooLarge = null;
     String failure = "storage failed; nothing was stored";
     try {
       storage.write(spans);
       written = true;
       writeFailures.succeeded();
       forwardFailures.succeeded();
+    } catch (SpansTooLargeException e) {
+      tooLarge = e;
     } catch (UpstreamException e) {
       forwardFailures.failed(e);
       failure = "forwarding failed; nothing was stored: " + e.getMessage();
@@ -287,7 +290,9 @@ final class Ingest implements AutoCloseable {
       writeFailures.failed(e);
     } finally {
       meters.storageWrite(written, System.nanoTime() - start);
-      queuedSpans.addAndGet(-spanCount);
+      if (tooLarge == null) {
+        queuedSpans.addAndGet(-spanCount);
+      }
       if (written) {
         for (Pending pending : batch) {
           Checked checked = pending.checked;
@@ -296,9 +301,40 @@ final class Ingest implements AutoCloseable {
               Outcome.accepted(checked.spans().size(), checked.rejected(), checked.message()));
         }
         notifyStored(spans);
-      } else {
+      } else if (tooLarge == null) {
         fail(batch, Outcome.failed(Kind.UNAVAILABLE, failure));
       }
+    }
+    if (tooLarge != null) {
+      writeOthers(batch, tooLarge);
+    }
+  }
+
+  /**
+   * Answers the requests of {@code batch} that hold a span the writer refused as too large, and
+   * writes the others again: one client's span must not fail another's request.
+   */
+  private void writeOthers(List<Pending> batch, SpansTooLargeException tooLarge) {
+    List<Pending> others = new ArrayList<>(batch.size());
+    int otherSpans = 0;
+    for (Pending pending : batch) {
+      List<Span> spans = pending.checked.spans();
+      String reason = tooLarge.firstReason(spans);
+      if (reason == null) {
+        others.add(pending);
+        otherSpans += spans.size();
+      } else {
+        queuedSpans.addAndGet(-spans.size());
+        fail(List.of(pending), Outcome.failed(Kind.TOO_LARGE, reason));
+      }
+    }
+    if (others.size() == batch.size()) {
+      // The writer named no span of the write: a bug of the writer's, answered as one.
+      LOG.log(Level.ERROR, "the span writer refused spans that were not in its write", tooLarge);
+      queuedSpans.addAndGet(-otherSpans);
+      fail(others, Outcome.failed(Kind.INTERNAL, "storage failed; nothing was stored"));
+    } else if (!others.isEmpty()) {
+      write(others, otherSpans);
     }
   }
 

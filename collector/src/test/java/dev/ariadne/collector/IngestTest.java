@@ -8,10 +8,12 @@ import dev.ariadne.model.DecodeResult;
 import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
+import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,6 +88,45 @@ class IngestTest {
     assertThat(outcome.message()).isEqualTo("storage failed; nothing was stored");
     assertThat(storage.memory.spanCount()).isZero();
     assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
+    assertThat(ingest.queuedSpans()).isZero();
+  }
+
+  @Test
+  void aRequestWhoseSpanTheWriterRefusesAsTooLargeIsAnswered413() throws Exception {
+    SpanWriter refusing = spans -> {
+      IdentityHashMap<Span, String> reasons = new IdentityHashMap<>();
+      reasons.put(spans.get(1), "span 2 takes 5000 bytes, more than a record holds");
+      throw new SpansTooLargeException(reasons);
+    };
+    Ingest refusingIngest = new Ingest(refusing, spans -> {},
+        new Validator(100, 100, 100, 1000, 1000), meters, 1 << 20, 4, 1L << 20,
+        Ingest.INLINE_DECODE_BYTES, 1, 1);
+    try {
+      Outcome outcome = refusingIngest.submit(Protocol.OTLP_HTTP, new byte[0], false, spans(2))
+          .get(10, TimeUnit.SECONDS);
+
+      assertThat(outcome.kind()).isEqualTo(Kind.TOO_LARGE);
+      assertThat(outcome.message())
+          .isEqualTo("span 2 takes 5000 bytes, more than a record holds");
+      assertThat(outcome.notStored()).isEqualTo(2);
+      assertThat(refusingIngest.queuedSpans()).isZero();
+    } finally {
+      refusingIngest.close();
+    }
+  }
+
+  @Test
+  void aWriterThatRefusesSpansNotInItsWriteFailsTheWriteAsInternal() throws Exception {
+    Span foreign = Span.builder().traceId(TestRequests.randomTraceId()).spanId(9)
+        .endEpochNanos(1).build();
+    IdentityHashMap<Span, String> reasons = new IdentityHashMap<>();
+    reasons.put(foreign, "not in the write");
+    storage.failWith(new SpansTooLargeException(reasons));
+
+    Outcome outcome = submit(spans(2)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.INTERNAL);
+    assertThat(outcome.message()).isEqualTo("storage failed; nothing was stored");
     assertThat(ingest.queuedSpans()).isZero();
   }
 

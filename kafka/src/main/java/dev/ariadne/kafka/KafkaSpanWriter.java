@@ -2,7 +2,7 @@ package dev.ariadne.kafka;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ariadne.collector.UpstreamException;
+import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.SpanWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +37,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * acks=all}, idempotent producer). If Kafka refuses one, or {@link Builder#sendTimeout} passes
  * first, it throws {@link IOException}, and the collector answers 503 so that the client sends
  * again; records that were in flight may still arrive, so the spans may then be stored twice. A
- * span larger by itself than a record holds fails the write, before anything is sent, with an
- * {@link UpstreamException} naming it, whose message the collector tells its clients.
+ * span larger by itself than a record holds fails the write, before anything is sent, with a
+ * {@link SpansTooLargeException} naming each such span: the collector answers the requests that
+ * held them as too large (413) and writes the others again.
  * Thread-safe: writer threads share one producer.
  */
 public final class KafkaSpanWriter implements SpanWriter, Closeable {
@@ -79,7 +80,8 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
    * Sends the spans, one record per trace (or several for a trace larger than a record), and
    * returns once Kafka has acknowledged every record.
    *
-   * @throws UpstreamException if a span by itself is larger than a record holds; nothing was sent
+   * @throws SpansTooLargeException if a span by itself is larger than a record holds, naming each
+   *     such span; nothing was sent
    * @throws IOException if Kafka refused a record or did not acknowledge every record within the
    *     send timeout (or, with the producer's buffer full, twice it); the spans of records in flight
    *     may still arrive
@@ -93,8 +95,8 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
     List<TraceRecords.Part> parts;
     try {
       parts = TraceRecords.of(spans, maxValueBytes);
-    } catch (UpstreamException e) {
-      meters.tooLarge();
+    } catch (SpansTooLargeException e) {
+      meters.tooLarge(e.count());
       throw e;
     }
     List<Future<RecordMetadata>> acks = new ArrayList<>(parts.size());

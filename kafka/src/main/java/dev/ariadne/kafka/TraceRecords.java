@@ -1,6 +1,6 @@
 package dev.ariadne.kafka;
 
-import dev.ariadne.collector.UpstreamException;
+import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,11 @@ final class TraceRecords {
   /**
    * The records of {@code spans}, each trace's parts in the order of its spans.
    *
-   * @throws UpstreamException if a span by itself is larger than {@code maxValueBytes}: the
-   *     collector tells its message to the clients whose spans were in the write
+   * @throws SpansTooLargeException naming every span that by itself is larger than {@code
+   *     maxValueBytes}: the collector answers the requests that held them as too large
    */
-  static List<Part> of(List<Span> spans, int maxValueBytes) throws UpstreamException {
+  static List<Part> of(List<Span> spans, int maxValueBytes) throws SpansTooLargeException {
+    IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
     Map<TraceId, List<Span>> traces = new LinkedHashMap<>();
     for (Span span : spans) {
       traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
@@ -78,9 +80,12 @@ final class TraceRecords {
           pending.addFirst(part.subList(half, part.size()));
           pending.addFirst(part.subList(0, half));
         } else {
-          throw tooLarge(part.get(0), value.length, maxValueBytes);
+          tooLarge.put(part.get(0), tooLarge(part.get(0), value.length, maxValueBytes));
         }
       }
+    }
+    if (!tooLarge.isEmpty()) {
+      throw new SpansTooLargeException(tooLarge);
     }
     return parts;
   }
@@ -90,11 +95,11 @@ final class TraceRecords {
     return ByteBuffer.allocate(16).putLong(traceId.high()).putLong(traceId.low()).array();
   }
 
-  /** What the collector tells the clients of a write holding a span too large for a record. */
-  private static UpstreamException tooLarge(Span span, int bytes, int maxValueBytes) {
-    return new UpstreamException("span " + String.format("%016x", span.spanId()) + " of trace "
+  /** What the collector tells the client whose request held a span too large for a record. */
+  private static String tooLarge(Span span, int bytes, int maxValueBytes) {
+    return "span " + String.format("%016x", span.spanId()) + " of trace "
         + span.traceId().toHex() + " takes " + bytes + " bytes as OTLP, more than a Kafka record"
         + " holds (" + maxValueBytes + " bytes of spans in a record of at most "
-        + (maxValueBytes + RECORD_OVERHEAD) + "); it cannot be written");
+        + (maxValueBytes + RECORD_OVERHEAD) + "); it cannot be written";
   }
 }

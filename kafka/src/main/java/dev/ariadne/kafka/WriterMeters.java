@@ -51,7 +51,7 @@ final class WriterMeters {
     failedBytes.increment(part.key().length + part.value().length);
   }
 
-  void tooLarge() {
-    tooLargeSpans.increment();
+  void tooLarge(int spans) {
+    tooLargeSpans.increment(spans);
   }
 }

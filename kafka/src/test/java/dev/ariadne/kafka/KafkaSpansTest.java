@@ -16,7 +16,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import dev.ariadne.collector.Collector;
-import dev.ariadne.collector.UpstreamException;
+import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
@@ -35,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -417,9 +418,13 @@ class KafkaSpansTest {
     spans.add(huge);
 
     assertThatThrownBy(() -> writer.write(spans))
-        .isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("span 0000000000abcdef of trace 00000000000012340000000000005678")
-        .hasMessageContaining("more than a Kafka record holds (3968 bytes");
+        .isInstanceOfSatisfying(SpansTooLargeException.class, e -> {
+          assertThat(e.count()).isEqualTo(1);
+          assertThat(e.reason(huge))
+              .contains("span 0000000000abcdef of trace 00000000000012340000000000005678")
+              .contains("more than a Kafka record holds (3968 bytes");
+          assertThat(e.reason(small.get(0))).isNull();
+        });
     assertThat(counter("ariadne.kafka.spans.too.large")).isEqualTo(1);
     // Nothing of the write was sent: the collector answers all of it as not stored.
     assertThat(counter("ariadne.kafka.records.produced")).isZero();
@@ -429,7 +434,8 @@ class KafkaSpansTest {
   }
 
   @Test
-  void theCollectorAnswersAWriteWithASpanTooLargeWith503NamingIt() throws Exception {
+  void theCollectorAnswersTheRequestWithASpanTooLarge413AndStoresTheOthersOfItsWrite()
+      throws Exception {
     String topic = newTopic(broker.bootstrapServers(), 1);
     KafkaSpanWriter writer = writer(topic, builder -> builder.maxMessageBytes(4096));
     Span one = trace(1).get(0);
@@ -442,8 +448,24 @@ class KafkaSpansTest {
         .endEpochNanos(one.endEpochNanos())
         .attributes(List.of(Attribute.of("sql", "x".repeat(5000))))
         .build();
+    List<Span> first = trace(2);
     List<Span> fits = trace(2);
-    try (Collector collector = Collector.builder(writer).build()) {
+    // The first write waits until the other two requests are queued, so that they are written
+    // together: one write holding the span too large and the spans that fit.
+    CountDownLatch bothQueued = new CountDownLatch(1);
+    AtomicInteger writes = new AtomicInteger();
+    SpanWriter gated = spans -> {
+      if (writes.incrementAndGet() == 1) {
+        try {
+          bothQueued.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      writer.write(spans);
+    };
+    try (Collector collector = Collector.builder(gated).writerThreads(1)
+        .meterRegistry(registry).build()) {
       Server server = Server.builder()
           .http(0)
           .service("/v1/traces", collector.otlpHttp())
@@ -451,25 +473,44 @@ class KafkaSpansTest {
       server.start().join();
       try {
         WebClient client = WebClient.of("http://127.0.0.1:" + server.activeLocalPort());
-        AggregatedHttpResponse refused = client.prepare().post("/v1/traces")
-            .content(MediaType.PROTOBUF, OtlpProtobufEncoder.encode(List.of(huge)))
-            .execute().aggregate().join();
-        AggregatedHttpResponse accepted = client.prepare().post("/v1/traces")
-            .content(MediaType.PROTOBUF, OtlpProtobufEncoder.encode(fits))
-            .execute().aggregate().join();
+        CompletableFuture<AggregatedHttpResponse> firstAnswer = post(client, first);
+        await(() -> writes.get() == 1, () -> "the first write did not start");
+        CompletableFuture<AggregatedHttpResponse> refusedAnswer = post(client, List.of(huge));
+        CompletableFuture<AggregatedHttpResponse> acceptedAnswer = post(client, fits);
+        await(() -> queued() == 5, () -> queued() + " spans queued or in the write");
+        bothQueued.countDown();
 
-        assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        AggregatedHttpResponse refused = refusedAnswer.join();
+        assertThat(firstAnswer.join().status()).isEqualTo(HttpStatus.OK);
+        assertThat(refused.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(refused.headers().contains("Retry-After")).isFalse();
         assertThat(Status.parseFrom(refused.content().array()).getMessage())
-            .startsWith("forwarding failed; nothing was stored: span 0000000000000001 of trace "
-                + huge.traceId().toHex() + " takes ")
+            .startsWith("span 0000000000000001 of trace " + huge.traceId().toHex() + " takes ")
             .contains("more than a Kafka record holds");
-        assertThat(accepted.status()).isEqualTo(HttpStatus.OK);
+        assertThat(acceptedAnswer.join().status()).isEqualTo(HttpStatus.OK);
+        assertThat(writes.get()).as("the write that held the span too large, then the others")
+            .isEqualTo(3);
       } finally {
         server.stop().join();
       }
     }
-    assertThat(read(topic, 1)).singleElement().satisfies(record ->
-        assertThat(OtlpProtobufDecoder.decode(record.value()).spans()).hasSize(2));
+    ingester(topic, storage).start();
+    List<Span> stored = new ArrayList<>(first);
+    stored.addAll(fits);
+    await(() -> holdsAll(storage, stored), () -> missing(storage, stored) + " missing");
+    assertThat(storage.trace(huge.traceId())).isEmpty();
+  }
+
+  private static CompletableFuture<AggregatedHttpResponse> post(WebClient client,
+      List<Span> spans) {
+    return client.prepare().post("/v1/traces")
+        .content(MediaType.PROTOBUF, OtlpProtobufEncoder.encode(spans)).execute().aggregate();
+  }
+
+  /** The spans the collector holds, queued or in a write, as its gauge says. */
+  private double queued() {
+    return registry.find("ariadne.collector.queue.depth").gauges().stream()
+        .mapToDouble(g -> g.value()).sum();
   }
 
   private KafkaSpanWriter writer(String topic,
