@@ -321,8 +321,10 @@ class SearchIT {
     assertThat(ui.browser.location())
         .as("the URL's end is the API's, the first instant after the range")
         .contains("end=" + encode(second.plusSeconds(1).toString().replace("Z", ".000Z")));
-    assertThat(input("end").getDomProperty("value")).isEqualTo(shown.substring(0, 19)
-        .replace(' ', 'T'));
+    // The browser leaves zero seconds out of the value: 06:31, not 06:31:00.
+    String local = shown.substring(0, 19).replace(' ', 'T');
+    assertThat(input("end").getDomProperty("value"))
+        .isEqualTo(local.endsWith(":00") ? local.substring(0, 16) : local);
   }
 
   /** A duration is found by the bounds that it is shown as: 1,234,567 ns reads 1.23ms. */

@@ -178,7 +178,9 @@ function fromForm(form, previous) {
   const data = new FormData(form);
   const choice = (name) => String(data.get(name) || '');
   const text = (name) => choice(name).trim();
-  const edge = (name, last) => (text(name) === toLocalInput(previous[name], last)
+  // Compared as times: a browser leaves zero seconds out of the field's value (09:29, not 09:29:00).
+  const edge = (name, last) => (fromLocalInput(text(name))
+      === fromLocalInput(toLocalInput(previous[name], last))
     ? previous[name] : fromLocalInput(text(name), last));
   const values = data.getAll('attributeValue');
   const attributes = data.getAll('attributeKey')
