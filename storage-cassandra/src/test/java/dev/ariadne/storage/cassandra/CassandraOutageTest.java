@@ -82,8 +82,6 @@ class CassandraOutageTest {
           "Cassandra did not answer: ");
       assertFailsInTime(() -> metrics.series(TODAY_MILLIS, TODAY_MILLIS + 1),
           "Cassandra did not answer: ");
-      assertFailsInTime(() -> storage.sharedMetrics(RETENTION),
-          "could not use the metrics tables of keyspace contract in Cassandra: ");
     } finally {
       writer.shutdownNow();
       node.close();
