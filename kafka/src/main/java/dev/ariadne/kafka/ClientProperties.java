@@ -24,6 +24,22 @@ final class ClientProperties {
   }
 
   /**
+   * {@code value}, a setting named {@code name} that may not be null or blank.
+   *
+   * @param expected what it should be, for the message: "host:port,...", or null
+   */
+  static String required(String name, String value, String expected) {
+    if (value == null) {
+      throw new NullPointerException(name);
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(
+          name + " is empty" + (expected == null ? "" : " (expected: " + expected + ")"));
+    }
+    return value;
+  }
+
+  /**
    * Passes {@code key} through to the client.
    *
    * @throws IllegalArgumentException if the builder sets {@code key} itself

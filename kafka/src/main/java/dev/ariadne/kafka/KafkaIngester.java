@@ -454,21 +454,14 @@ public final class KafkaIngester implements Closeable {
     private MeterRegistry meterRegistry;
 
     private Builder(String bootstrapServers, SpanWriter storage) {
-      requireNonNull(bootstrapServers, "bootstrapServers");
-      if (bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers is empty (expected: host:port,...)");
-      }
-      this.bootstrapServers = bootstrapServers;
+      this.bootstrapServers =
+          ClientProperties.required("bootstrapServers", bootstrapServers, "host:port,...");
       this.storage = requireNonNull(storage, "storage");
     }
 
     /** The topic to read. Default {@value KafkaSpanWriter#DEFAULT_TOPIC}. */
     public Builder topic(String topic) {
-      requireNonNull(topic, "topic");
-      if (topic.isBlank()) {
-        throw new IllegalArgumentException("topic is empty");
-      }
-      this.topic = topic;
+      this.topic = ClientProperties.required("topic", topic, null);
       return this;
     }
 
@@ -477,11 +470,7 @@ public final class KafkaIngester implements Closeable {
      * KafkaIngester#DEFAULT_GROUP_ID}.
      */
     public Builder groupId(String groupId) {
-      requireNonNull(groupId, "groupId");
-      if (groupId.isBlank()) {
-        throw new IllegalArgumentException("groupId is empty");
-      }
-      this.groupId = groupId;
+      this.groupId = ClientProperties.required("groupId", groupId, null);
       return this;
     }
 

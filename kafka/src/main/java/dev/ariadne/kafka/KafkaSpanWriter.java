@@ -182,20 +182,13 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
     private MeterRegistry meterRegistry;
 
     private Builder(String bootstrapServers) {
-      requireNonNull(bootstrapServers, "bootstrapServers");
-      if (bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers is empty (expected: host:port,...)");
-      }
-      this.bootstrapServers = bootstrapServers;
+      this.bootstrapServers =
+          ClientProperties.required("bootstrapServers", bootstrapServers, "host:port,...");
     }
 
     /** The topic the spans go to. Default {@value KafkaSpanWriter#DEFAULT_TOPIC}. */
     public Builder topic(String topic) {
-      requireNonNull(topic, "topic");
-      if (topic.isBlank()) {
-        throw new IllegalArgumentException("topic is empty");
-      }
-      this.topic = topic;
+      this.topic = ClientProperties.required("topic", topic, null);
       return this;
     }
 
