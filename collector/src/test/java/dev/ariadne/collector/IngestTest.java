@@ -142,8 +142,12 @@ class IngestTest {
     assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(2);
   }
 
-  @Test
-  void logsAForwardingFailureAsOneAndNotAsAStorageFailure() throws Exception {
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** What {@link Ingest} logs while {@code work} runs. */
+  private static List<LogRecord> logged(Work work) throws Exception {
     List<LogRecord> logged = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger(Ingest.class.getName());
     Handler handler = new Handler() {
@@ -160,11 +164,19 @@ class IngestTest {
     };
     logger.addHandler(handler);
     try {
-      storage.failWith(new UpstreamException("the collector at http://upstream:4318 answered 400"));
-      assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
+      work.run();
     } finally {
       logger.removeHandler(handler);
     }
+    return logged;
+  }
+
+  @Test
+  void logsAForwardingFailureAsOneAndNotAsAStorageFailure() throws Exception {
+    List<LogRecord> logged = logged(() -> {
+      storage.failWith(new UpstreamException("the collector at http://upstream:4318 answered 400"));
+      assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
+    });
 
     assertThat(logged).extracting(LogRecord::getMessage).containsExactly(
         "Forwarding spans failed: the collector at http://upstream:4318 answered 400");
@@ -172,22 +184,7 @@ class IngestTest {
 
   @Test
   void logsAStorageFailureWhenItStartsNotAtEveryWrite() throws Exception {
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(Ingest.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
+    List<LogRecord> logged = logged(() -> {
       storage.failWith(new IOException("disk full"));
       for (int i = 0; i < 5; i++) {
         assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.UNAVAILABLE);
@@ -195,9 +192,7 @@ class IngestTest {
       storage.failWith(null);
       assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
       assertThat(submit(spans(1)).get(10, TimeUnit.SECONDS).kind()).isEqualTo(Kind.ACCEPTED);
-    } finally {
-      logger.removeHandler(handler);
-    }
+    });
 
     // Its end is logged once writes have gone on without failing for a while (RepeatedFailure).
     assertThat(logged).extracting(LogRecord::getLevel, LogRecord::getMessage, LogRecord::getThrown)
