@@ -1,6 +1,7 @@
 package dev.ariadne.analytics;
 
 import dev.ariadne.model.TraceId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -35,7 +36,10 @@ record Edge(
   static final String DATABASE = "database";
   /** To a peer that sends no spans, known from a CLIENT or PRODUCER span's attributes. */
   static final String VIRTUAL_NODE = "virtual_node";
-  /** The duration of a side that was not seen. */
+  /** Every connection type. */
+  static final List<String> CONNECTION_TYPES =
+      List.of(REQUEST, MESSAGING_SYSTEM, DATABASE, VIRTUAL_NODE);
+    /** The duration of a side that was not seen. */
   static final long NOT_SEEN = -1;
 
   Edge {
