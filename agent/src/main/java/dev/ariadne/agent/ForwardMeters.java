@@ -34,6 +34,7 @@ final class ForwardMeters {
   private final Counter forwarded;
   private final Counter rejected;
   private final Counter notForwarded;
+  private final Counter tooLarge;
   private final Counter retries;
   private final Map<Outcome, Timer> requests = new EnumMap<>(Outcome.class);
 
@@ -48,6 +49,10 @@ final class ForwardMeters {
     notForwarded = Counter.builder(PREFIX + "spans.not.forwarded")
         .description("Spans the upstream collector did not acknowledge; their clients were"
             + " answered 503 and may send them again")
+        .register(registry);
+    tooLarge = Counter.builder(PREFIX + "spans.too.large")
+        .description("Spans too large by themselves for one request to the upstream collector"
+            + " (the agent's bound, or the upstream's 413); rejected to their clients")
         .register(registry);
     retries = Counter.builder(PREFIX + "forward.retries")
         .description("Requests to the upstream collector sent again after a retryable failure")
@@ -74,6 +79,10 @@ final class ForwardMeters {
 
   void notForwarded(int spans) {
     notForwarded.increment(spans);
+  }
+
+  void tooLarge(int spans) {
+    tooLarge.increment(spans);
   }
 
   void retry() {

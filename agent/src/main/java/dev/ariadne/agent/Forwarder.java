@@ -14,6 +14,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import io.netty.channel.ConnectTimeoutException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -29,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -41,7 +43,9 @@ import java.util.zip.GZIPOutputStream;
  * OTLP/HTTP protobuf, gzipped, to {@code <endpoint>/v1/traces}, in as many requests as keep each
  * within {@code maxRequestBytes} before gzip (the upstream's {@code collector.max-request-bytes}),
  * and returns once every request was acknowledged; a request the upstream answers 413 (its limit
- * is lower) is sent again in halves. A request answered 429, 502, 503 or 504, or not
+ * is lower) is sent again in halves. A span too large by itself for one request is not sent: once
+ * the others are acknowledged, the write throws {@link SpansTooLargeException} naming it, which the
+ * collector tells its client as a rejected span. A request answered 429, 502, 503 or 504, or not
  * answered at all, is sent again after an exponential backoff with jitter, or after the
  * upstream's {@code Retry-After} when it asks for longer, while the write's {@code timeout}
  * allows; any other answer fails the write at once. A failed write throws {@link
@@ -81,24 +85,28 @@ final class Forwarder implements SpanWriter {
   public void write(List<Span> spans) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Span> tagged = tags.apply(spans);
-    // Spans still to send, in order; a part too large for one request is replaced by its halves.
-    Deque<List<Span>> parts = new ArrayDeque<>();
-    parts.add(tagged);
+    // Ranges of the spans still to send, in order; one too large for a request is replaced by its
+    // halves.
+    Deque<int[]> parts = new ArrayDeque<>();
+    parts.add(new int[] {0, tagged.size()});
+    IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
     int sent = 0;
     try {
       while (!parts.isEmpty()) {
-        List<Span> part = parts.poll();
-        byte[] body = OtlpProtobufEncoder.encode(part);
-        boolean fits = body.length <= maxRequestBytes && send(part.size(), body, deadline);
+        int[] part = parts.poll();
+        List<Span> partSpans = tagged.subList(part[0], part[1]);
+        byte[] body = OtlpProtobufEncoder.encode(partSpans);
+        boolean fits = body.length <= maxRequestBytes && send(partSpans.size(), body, deadline);
         if (fits) {
-          sent += part.size();
-        } else if (part.size() > 1) {
-          int half = part.size() / 2;
-          parts.addFirst(part.subList(half, part.size()));
-          parts.addFirst(part.subList(0, half));
+          sent += partSpans.size();
+        } else if (partSpans.size() > 1) {
+          int half = part[0] + partSpans.size() / 2;
+          parts.addFirst(new int[] {half, part[1]});
+          parts.addFirst(new int[] {part[0], half});
         } else {
-          throw new UpstreamException("a span of trace " + part.get(0).traceId().toHex()
-              + " takes " + body.length + " bytes as OTLP, more than "
+          Span span = spans.get(part[0]);
+          tooLarge.put(span, "span " + String.format("%016x", span.spanId()) + " of trace "
+              + span.traceId().toHex() + " takes " + body.length + " bytes as OTLP, more than "
               + (body.length > maxRequestBytes
                   ? "the agent sends in one request (" + maxRequestBytes + ")"
                   : "the collector at " + upstream + " takes (it answered 413)")
@@ -106,8 +114,13 @@ final class Forwarder implements SpanWriter {
         }
       }
     } catch (UpstreamException e) {
-      meters.notForwarded(tagged.size() - sent);
+      meters.notForwarded(tagged.size() - sent - tooLarge.size());
+      meters.tooLarge(tooLarge.size());
       throw e;
+    }
+    if (!tooLarge.isEmpty()) {
+      meters.tooLarge(tooLarge.size());
+      throw new SpansTooLargeException(tooLarge);
     }
   }
 

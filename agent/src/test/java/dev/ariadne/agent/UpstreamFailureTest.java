@@ -8,9 +8,13 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.HttpData;
+import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -127,19 +131,75 @@ class UpstreamFailureTest {
   }
 
   @Test
-  void aSpanLargerThanARequestMayBeIsA503NamingIt() throws Exception {
+  void aSpanLargerThanARequestMayBeIsRejectedNamingItAndTheOthersOfItsRequestAreForwarded()
+      throws Exception {
+    TraceId traceId = TestSpans.randomTraceId();
+    double tooLarge = agent.count("spans.too.large");
     double notForwarded = agent.count("spans.not.forwarded");
 
     AggregatedHttpResponse response = TestSpans.post(agent.httpUri().toString(),
-        TestSpans.request(TestSpans.randomTraceId(), 1, "checkout", "blob", "x".repeat(10_000)));
+        withLargeSpan(TestSpans.request(traceId, 3, "checkout"), 1));
 
-    assertThat(response.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    ExportTracePartialSuccess partial =
+        ExportTraceServiceResponse.parseFrom(response.content().array()).getPartialSuccess();
+    assertThat(partial.getRejectedSpans()).isEqualTo(1);
+    assertThat(partial.getErrorMessage()).matches("span 0000000000000002 of trace "
+        + traceId.toHex() + " takes [0-9]{5} bytes as OTLP, more than the agent sends in one"
+        + " request \\(4096\\); it cannot be forwarded");
+    assertThat(upstream.memory.trace(traceId)).extracting(Span::spanId)
+        .containsExactlyInAnyOrder(1L, 3L);
+    assertThat(agent.count("spans.too.large")).isEqualTo(tooLarge + 1);
+    assertThat(agent.count("spans.not.forwarded")).isEqualTo(notForwarded);
+  }
+
+  @Test
+  void aRequestOfOneSpanLargerThanARequestMayBeIsA413NamingIt() throws Exception {
+    TraceId traceId = TestSpans.randomTraceId();
+
+    AggregatedHttpResponse response = TestSpans.post(agent.httpUri().toString(),
+        withLargeSpan(TestSpans.request(traceId, 1, "checkout"), 0));
+
+    assertThat(response.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
+    assertThat(response.headers().get("retry-after")).isNull();
     assertThat(Status.parseFrom(response.content().array()).getMessage())
-        .matches("forwarding failed; nothing was stored: a span of trace [0-9a-f]{32} takes"
-            + " [0-9]+ bytes as OTLP, more than the agent sends in one request \\(4096\\);"
-            + " it cannot be forwarded");
+        .matches("span 0000000000000001 of trace " + traceId.toHex() + " takes [0-9]+ bytes as"
+            + " OTLP, more than the agent sends in one request \\(4096\\); it cannot be"
+            + " forwarded");
     assertThat(upstream.requests).isEmpty();
-    assertThat(agent.count("spans.not.forwarded")).isEqualTo(notForwarded + 1);
+  }
+
+  @Test
+  void aSpanTheUpstreamFindsTooLargeByItselfIsRejectedAndTheOthersAreForwarded()
+      throws Exception {
+    // The request of both spans, then the first span alone.
+    upstream.answer(AggregatedHttpResponse.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
+    upstream.answer(AggregatedHttpResponse.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE));
+    TraceId traceId = TestSpans.randomTraceId();
+
+    AggregatedHttpResponse response =
+        TestSpans.post(agent.httpUri().toString(), TestSpans.request(traceId, 2, "checkout"));
+
+    assertThat(response.status()).isEqualTo(HttpStatus.OK);
+    ExportTracePartialSuccess partial =
+        ExportTraceServiceResponse.parseFrom(response.content().array()).getPartialSuccess();
+    assertThat(partial.getRejectedSpans()).isEqualTo(1);
+    assertThat(partial.getErrorMessage()).matches("span 0000000000000001 of trace "
+        + traceId.toHex() + " takes [0-9]+ bytes as OTLP, more than the collector at "
+        + upstream.endpoint() + " takes \\(it answered 413\\); it cannot be forwarded");
+    assertThat(upstream.memory.trace(traceId)).extracting(Span::spanId)
+        .containsExactly(2L);
+    assertThat(upstream.requests).hasSize(3);
+  }
+
+  /** {@code request} with a 10,000-character attribute on its span at {@code index}. */
+  private static ExportTraceServiceRequest withLargeSpan(ExportTraceServiceRequest request,
+      int index) {
+    ExportTraceServiceRequest.Builder builder = request.toBuilder();
+    builder.getResourceSpansBuilder(0).getScopeSpansBuilder(0).getSpansBuilder(index)
+        .addAttributes(KeyValue.newBuilder().setKey("blob")
+            .setValue(AnyValue.newBuilder().setStringValue("x".repeat(10_000))));
+    return builder.build();
   }
 
   @Test

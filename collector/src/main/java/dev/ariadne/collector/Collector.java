@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * #jaegerUdp} binds a UDP port of its own.
  *
  * <p>Promises: event loops never decode nor wait for storage; a request is acknowledged only after
- * {@link SpanWriter#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE});
+ * {@link SpanWriter#write} returned for its spans (a failed write answers 503 / {@code UNAVAILABLE};
+ * spans a writer refuses as too large are named as rejected, the rest of their request stored);
  * past its bounded queues the collector refuses work with 429 / {@code RESOURCE_EXHAUSTED} and a
  * retry hint instead of buffering it; once it {@link #drain drains} it refuses new work with 503 /
  * {@code UNAVAILABLE} and a retry hint; a bad request is answered 400 / {@code INVALID_ARGUMENT}

@@ -7,6 +7,7 @@ import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -279,9 +280,8 @@ final class Ingest implements AutoCloseable {
     try {
       storage.write(spans);
       written = true;
-      writeFailures.succeeded();
-      forwardFailures.succeeded();
     } catch (SpansTooLargeException e) {
+      written = true;
       tooLarge = e;
     } catch (UpstreamException e) {
       forwardFailures.failed(e);
@@ -290,52 +290,69 @@ final class Ingest implements AutoCloseable {
       writeFailures.failed(e);
     } finally {
       meters.storageWrite(written, System.nanoTime() - start);
-      if (tooLarge == null) {
-        queuedSpans.addAndGet(-spanCount);
-      }
+      queuedSpans.addAndGet(-spanCount);
       if (written) {
-        for (Pending pending : batch) {
-          Checked checked = pending.checked;
-          meters.spans(pending.protocol).accepted.increment(checked.spans().size());
-          pending.result.complete(
-              Outcome.accepted(checked.spans().size(), checked.rejected(), checked.message()));
+        writeFailures.succeeded();
+        forwardFailures.succeeded();
+        if (tooLarge == null) {
+          for (Pending pending : batch) {
+            Checked checked = pending.checked;
+            meters.spans(pending.protocol).accepted.increment(checked.spans().size());
+            pending.result.complete(
+                Outcome.accepted(checked.spans().size(), checked.rejected(), checked.message()));
+          }
+          notifyStored(spans);
+        } else {
+          notifyStored(answerKept(batch, spanCount, tooLarge));
         }
-        notifyStored(spans);
-      } else if (tooLarge == null) {
+      } else {
         fail(batch, Outcome.failed(Kind.UNAVAILABLE, failure));
       }
-    }
-    if (tooLarge != null) {
-      writeOthers(batch, tooLarge);
     }
   }
 
   /**
-   * Answers the requests of {@code batch} that hold a span the writer refused as too large, and
-   * writes the others again: one client's span must not fail another's request.
+   * Completes each request of {@code batch} with the spans of it that the writer kept, naming the
+   * ones it refused as too large as rejected (or, if it kept none of a request, answering that
+   * request as too large), and returns the spans kept.
    */
-  private void writeOthers(List<Pending> batch, SpansTooLargeException tooLarge) {
-    List<Pending> others = new ArrayList<>(batch.size());
-    int otherSpans = 0;
+  private List<Span> answerKept(List<Pending> batch, int spanCount,
+      SpansTooLargeException tooLarge) {
+    List<Span> kept = new ArrayList<>(spanCount);
+    int named = 0;
     for (Pending pending : batch) {
-      List<Span> spans = pending.checked.spans();
-      String reason = tooLarge.firstReason(spans);
-      if (reason == null) {
-        others.add(pending);
-        otherSpans += spans.size();
-      } else {
-        queuedSpans.addAndGet(-spans.size());
-        fail(List.of(pending), Outcome.failed(Kind.TOO_LARGE, reason));
+      Checked checked = pending.checked;
+      int refused = 0;
+      String reason = null;
+      for (Span span : checked.spans()) {
+        String why = tooLarge.reason(span);
+        if (why == null) {
+          kept.add(span);
+        } else {
+          refused++;
+          reason = reason == null ? why : reason;
+        }
       }
+      named += refused;
+      int stored = checked.spans().size() - refused;
+      Meters.SpanCounters counters = meters.spans(pending.protocol);
+      counters.accepted.increment(stored);
+      counters.failed.increment(refused);
+      if (refused == 0) {
+        pending.result.complete(Outcome.accepted(stored, checked.rejected(), checked.message()));
+        continue;
+      }
+      String message = (refused == 1 ? "" : refused + " spans are too large; the first: ")
+          + reason + (checked.message().isEmpty() ? "" : "; " + checked.message());
+      pending.result.complete(stored == 0
+          ? Outcome.notStored(Kind.TOO_LARGE, refused, message)
+          : Outcome.accepted(stored, checked.rejected() + refused, message));
     }
-    if (others.size() == batch.size()) {
-      // The writer named no span of the write: a bug of the writer's, answered as one.
-      LOG.log(Level.ERROR, "the span writer refused spans that were not in its write", tooLarge);
-      queuedSpans.addAndGet(-otherSpans);
-      fail(others, Outcome.failed(Kind.INTERNAL, "storage failed; nothing was stored"));
-    } else if (!others.isEmpty()) {
-      write(others, otherSpans);
+    if (named < tooLarge.count()) {
+      LOG.log(Level.ERROR, "the span writer refused " + (tooLarge.count() - named)
+          + " spans as too large that were not in its write", tooLarge);
     }
+    return kept;
   }
 
   private void notifyStored(List<Span> spans) {

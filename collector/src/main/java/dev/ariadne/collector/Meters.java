@@ -53,7 +53,7 @@ final class Meters implements AutoCloseable {
       accepted = meters.protocolCounter("spans.accepted", protocol, "Spans stored and acked");
       refused = meters.protocolCounter("spans.refused", protocol, "Spans refused: queue full");
       invalid = meters.protocolCounter("spans.invalid", protocol, "Spans rejected as invalid");
-      failed = meters.protocolCounter("spans.failed", protocol, "Spans not stored: storage failed");
+      failed = meters.protocolCounter("spans.failed", protocol, "Spans not stored: storage failed, or refused them as too large");
       attributesDropped = meters.protocolCounter("attributes.dropped", protocol,
           "Attributes dropped: past the collector's limit of attributes per list");
       attributesTruncated = meters.protocolCounter("attributes.truncated", protocol,

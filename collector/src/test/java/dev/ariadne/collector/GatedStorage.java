@@ -5,11 +5,14 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.SpansTooLargeException;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.memory.MemoryStorage;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A memory store whose writes a test controls: after {@link #closeGate()} each write waits at the
  * gate until {@link #open()}; {@link #entered} counts the writes that reached it; {@link
- * #failWith(IOException)} makes writes throw instead of storing. Reads go straight to the memory.
+ * #failWith(IOException)} makes writes throw instead of storing; {@link #refuseAsTooLarge} makes
+ * them keep every span but those of one span ID, as a Kafka writer keeps every span but those larger
+ * than a record. Reads go straight to the memory.
  */
 final class GatedStorage implements Storage {
   final MemoryStorage memory = MemoryStorage.create(100_000);
@@ -29,6 +34,7 @@ final class GatedStorage implements Storage {
   final Semaphore entered = new Semaphore(0);
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private volatile IOException failure;
+  private volatile long tooLargeSpanId;
 
   /** Makes later writes wait at the gate. */
   void closeGate() {
@@ -41,6 +47,11 @@ final class GatedStorage implements Storage {
 
   void failWith(IOException failure) {
     this.failure = failure;
+  }
+
+  /** Makes later writes refuse, as too large, every span whose span ID is {@code spanId}. */
+  void refuseAsTooLarge(long spanId) {
+    this.tooLargeSpanId = spanId;
   }
 
   /** Waits until a write reached the gate. */
@@ -65,8 +76,21 @@ final class GatedStorage implements Storage {
     if (failure != null) {
       throw failure;
     }
-    writes.add(spans.size());
-    memory.write(spans);
+    IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
+    List<Span> kept = new ArrayList<>(spans.size());
+    for (Span span : spans) {
+      if (span.spanId() == tooLargeSpanId) {
+        tooLarge.put(span, "span " + span.spanId() + " of trace " + span.traceId().toHex()
+            + " is too large");
+      } else {
+        kept.add(span);
+      }
+    }
+    writes.add(kept.size());
+    memory.write(kept);
+    if (!tooLarge.isEmpty()) {
+      throw new SpansTooLargeException(tooLarge);
+    }
   }
 
   @Override

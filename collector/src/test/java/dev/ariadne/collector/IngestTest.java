@@ -9,6 +9,7 @@ import dev.ariadne.model.MalformedException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,41 +93,84 @@ class IngestTest {
   }
 
   @Test
-  void aRequestWhoseSpanTheWriterRefusesAsTooLargeIsAnswered413() throws Exception {
-    SpanWriter refusing = spans -> {
-      IdentityHashMap<Span, String> reasons = new IdentityHashMap<>();
-      reasons.put(spans.get(1), "span 2 takes 5000 bytes, more than a record holds");
-      throw new SpansTooLargeException(reasons);
-    };
-    Ingest refusingIngest = new Ingest(refusing, spans -> {},
-        new Validator(100, 100, 100, 1000, 1000), meters, 1 << 20, 4, 1L << 20,
-        Ingest.INLINE_DECODE_BYTES, 1, 1);
-    try {
-      Outcome outcome = refusingIngest.submit(Protocol.OTLP_HTTP, new byte[0], false, spans(2))
-          .get(10, TimeUnit.SECONDS);
+  void aSpanTheWriterRefusesAsTooLargeIsNamedAsRejectedAndTheRestOfItsRequestIsStored()
+      throws Exception {
+    List<Span> stored = new CopyOnWriteArrayList<>();
+    ingest.close();
+    ingest = new Ingest(storage, stored::addAll, new Validator(100, 100, 100, 1000, 1000), meters,
+        1 << 20, 4, 1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
+    storage.refuseAsTooLarge(2);
 
-      assertThat(outcome.kind()).isEqualTo(Kind.TOO_LARGE);
-      assertThat(outcome.message())
-          .isEqualTo("span 2 takes 5000 bytes, more than a record holds");
-      assertThat(outcome.notStored()).isEqualTo(2);
-      assertThat(refusingIngest.queuedSpans()).isZero();
-    } finally {
-      refusingIngest.close();
-    }
+    Outcome outcome = submit(spans(3)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(outcome.accepted()).isEqualTo(2);
+    assertThat(outcome.rejected()).isEqualTo(1);
+    assertThat(outcome.message()).startsWith("span 2 of trace ").endsWith(" is too large");
+    assertThat(storage.memory.spanCount()).isEqualTo(2);
+    assertThat(stored).extracting(Span::spanId).containsExactly(1L, 3L);
+    assertThat(meters.spans(Protocol.OTLP_HTTP).accepted.count()).isEqualTo(2);
+    assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(1);
+    assertThat(ingest.queuedSpans()).isZero();
   }
 
   @Test
-  void aWriterThatRefusesSpansNotInItsWriteFailsTheWriteAsInternal() throws Exception {
+  void aRequestWhoseEverySpanTheWriterRefusesAsTooLargeIsAnswered413() throws Exception {
+    storage.refuseAsTooLarge(1);
+
+    Outcome outcome = submit(spans(1)).get(10, TimeUnit.SECONDS);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.TOO_LARGE);
+    assertThat(outcome.message()).startsWith("span 1 of trace ").endsWith(" is too large");
+    assertThat(outcome.notStored()).isEqualTo(1);
+    assertThat(storage.memory.spanCount()).isZero();
+    assertThat(meters.spans(Protocol.OTLP_HTTP).failed.count()).isEqualTo(1);
+    assertThat(ingest.queuedSpans()).isZero();
+  }
+
+  @Test
+  void aSpanTooLargeFailsNoOtherRequestOfItsWrite() throws Exception {
+    ingest.close();
+    ingest = ingest(16, 1L << 20, 1);
+    storage.closeGate();
+    CompletableFuture<Outcome> first = submit(spans(1));
+    storage.awaitWrite();
+    storage.refuseAsTooLarge(3);
+    CompletableFuture<Outcome> withTooLarge = submit(spans(3));
+    CompletableFuture<Outcome> other = submit(spans(2));
+    Thread.sleep(100);
+
+    storage.open();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.accepted(1, 0, ""));
+    assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo(Outcome.accepted(2, 0, ""));
+    assertThat(withTooLarge.get(10, TimeUnit.SECONDS))
+        .extracting(Outcome::kind, Outcome::accepted, Outcome::rejected)
+        .containsExactly(Kind.ACCEPTED, 2, 1);
+    assertThat(storage.writes).as("the two later requests in one write").containsExactly(1, 4);
+  }
+
+  @Test
+  void aWriterThatNamesSpansNotInItsWriteIsLoggedAndTheWriteCountsAsKept() throws Exception {
     Span foreign = Span.builder().traceId(TestRequests.randomTraceId()).spanId(9)
         .endEpochNanos(1).build();
     IdentityHashMap<Span, String> reasons = new IdentityHashMap<>();
     reasons.put(foreign, "not in the write");
-    storage.failWith(new SpansTooLargeException(reasons));
+    SpanWriter naming = spans -> {
+      storage.memory.write(spans);
+      throw new SpansTooLargeException(reasons);
+    };
+    ingest.close();
+    ingest = new Ingest(naming, spans -> {}, new Validator(100, 100, 100, 1000, 1000), meters,
+        1 << 20, 4, 1L << 20, Ingest.INLINE_DECODE_BYTES, 1, 1);
 
-    Outcome outcome = submit(spans(2)).get(10, TimeUnit.SECONDS);
+    List<LogRecord> logged = logged(() ->
+        assertThat(submit(spans(2)).get(10, TimeUnit.SECONDS))
+            .isEqualTo(Outcome.accepted(2, 0, "")));
 
-    assertThat(outcome.kind()).isEqualTo(Kind.INTERNAL);
-    assertThat(outcome.message()).isEqualTo("storage failed; nothing was stored");
+    assertThat(logged).extracting(LogRecord::getLevel, LogRecord::getMessage).containsExactly(
+        tuple(Level.SEVERE, "the span writer refused 1 spans as too large that were not in its"
+            + " write"));
     assertThat(ingest.queuedSpans()).isZero();
   }
 

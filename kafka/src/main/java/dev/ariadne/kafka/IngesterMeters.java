@@ -14,6 +14,7 @@ final class IngesterMeters {
   final Counter spans;
   final Counter malformedRecords;
   final Counter rejectedSpans;
+  final Counter tooLargeSpans;
   final Counter storageRetries;
 
   IngesterMeters(MeterRegistry registry, String topic) {
@@ -33,6 +34,11 @@ final class IngesterMeters {
     rejectedSpans = Counter.builder(PREFIX + "spans.rejected")
         .description("Spans of readable records that were invalid (a trace or span ID not valid);"
             + " skipped")
+        .tag("topic", topic)
+        .register(registry);
+    tooLargeSpans = Counter.builder(PREFIX + "spans.too.large")
+        .description("Spans storage refused as too large for it (the rest of their write was"
+            + " stored); skipped")
         .tag("topic", topic)
         .register(registry);
     storageRetries = Counter.builder(PREFIX + "storage.retries")

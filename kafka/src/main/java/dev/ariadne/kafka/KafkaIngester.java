@@ -8,6 +8,7 @@ import dev.ariadne.model.Span;
 import dev.ariadne.model.internal.RepeatedFailure;
 import dev.ariadne.model.otlp.OtlpProtobufDecoder;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -47,7 +48,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * fails, some spans are read and written again. When storage fails the write is tried again, with
  * a backoff that doubles up to 5 seconds, for as long as it takes (the partitions stay assigned and
  * paused meanwhile); nothing is skipped or committed. A record that does not decode is logged,
- * counted ({@code ariadne.kafka.ingester.records.malformed}) and skipped. Partitions taken away in
+ * counted ({@code ariadne.kafka.ingester.records.malformed}) and skipped, and so are spans that
+ * storage refuses as too large for it ({@link dev.ariadne.storage.SpansTooLargeException}, {@code
+ * ariadne.kafka.ingester.spans.too.large}) while it writes the rest. Partitions taken away in
  * a rebalance have what was written of them committed, and what was not dropped from the write in
  * hand, for their new owner to read.
  */
@@ -65,8 +68,11 @@ public final class KafkaIngester implements Closeable {
   static final int MAX_WRITE_SPANS = 8192;
   /** ...and the spans of records of at most this many bytes, and then of one more record. */
   static final int MAX_WRITE_BYTES = 4 * 1024 * 1024;
-  /** How often a malformed record is logged at most; the others are counted in the next line. */
-  private static final Duration MALFORMED_LOG_INTERVAL = Duration.ofSeconds(10);
+  /**
+   * How often a record or span skipped (malformed, or too large for storage) is logged at most; the
+   * others are counted in the next line.
+   */
+  private static final Duration SKIPPED_LOG_INTERVAL = Duration.ofSeconds(10);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final SpanWriter storage;
@@ -95,8 +101,8 @@ public final class KafkaIngester implements Closeable {
   private final Map<TopicPartition, OffsetAndMetadata> written = new HashMap<>();
   /** Whether the write in hand is being retried, its partitions paused. */
   private boolean retrying;
-  private long malformedLoggedNanos = System.nanoTime() - MALFORMED_LOG_INTERVAL.toNanos();
-  private long malformedNotLogged;
+  private long skippedLoggedNanos = System.nanoTime() - SKIPPED_LOG_INTERVAL.toNanos();
+  private long skippedNotLogged;
 
   private KafkaIngester(Builder builder) {
     this.storage = builder.storage;
@@ -267,6 +273,20 @@ public final class KafkaIngester implements Closeable {
           meters.spans.increment(spans.size());
           stored(spans);
           break;
+        } catch (SpansTooLargeException e) {
+          // The rest was written; no retry makes these fit.
+          storageFailures.succeeded();
+          List<Span> kept = new ArrayList<>(spans.size());
+          for (Span span : spans) {
+            if (e.reason(span) == null) {
+              kept.add(span);
+            }
+          }
+          meters.spans.increment(kept.size());
+          meters.tooLargeSpans.increment(spans.size() - kept.size());
+          skipped("Skipped spans storage refused: " + e.getMessage());
+          stored(kept);
+          break;
         } catch (IOException | RuntimeException e) {
           storageFailures.failed(e);
         }
@@ -329,16 +349,20 @@ public final class KafkaIngester implements Closeable {
 
   private void malformed(ConsumerRecord<byte[], byte[]> record, String why) {
     meters.malformedRecords.increment();
+    skipped("Skipped record " + where(record) + ": " + why);
+  }
+
+  /** Logs {@code line} unless a skip was logged less than the interval ago; counts it then. */
+  private void skipped(String line) {
     long now = System.nanoTime();
-    if (now - malformedLoggedNanos < MALFORMED_LOG_INTERVAL.toNanos()) {
-      malformedNotLogged++;
+    if (now - skippedLoggedNanos < SKIPPED_LOG_INTERVAL.toNanos()) {
+      skippedNotLogged++;
       return;
     }
-    LOG.log(Level.WARNING, "Skipped record " + where(record) + ": " + why
-        + (malformedNotLogged == 0 ? ""
-            : " (and " + malformedNotLogged + " other malformed records since the last such line)"));
-    malformedLoggedNanos = now;
-    malformedNotLogged = 0;
+    LOG.log(Level.WARNING, line + (skippedNotLogged == 0 ? ""
+        : " (and " + skippedNotLogged + " other skips since the last such line)"));
+    skippedLoggedNanos = now;
+    skippedNotLogged = 0;
   }
 
   private static String where(ConsumerRecord<?, ?> record) {

@@ -2,9 +2,9 @@ package dev.ariadne.kafka;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Span;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -37,9 +37,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * acks=all}, idempotent producer). If Kafka refuses one, or {@link Builder#sendTimeout} passes
  * first, it throws {@link IOException}, and the collector answers 503 so that the client sends
  * again; records that were in flight may still arrive, so the spans may then be stored twice. A
- * span larger by itself than a record holds fails the write, before anything is sent, with a
- * {@link SpansTooLargeException} naming each such span: the collector answers the requests that
- * held them as too large (413) and writes the others again.
+ * span larger by itself than a record holds is not sent: once the others are acknowledged, the
+ * write throws a {@link SpansTooLargeException} naming each such span, and the collector tells
+ * the clients whose requests held them that those spans were rejected.
  * Thread-safe: writer threads share one producer.
  */
 public final class KafkaSpanWriter implements SpanWriter, Closeable {
@@ -81,7 +81,7 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
    * returns once Kafka has acknowledged every record.
    *
    * @throws SpansTooLargeException if a span by itself is larger than a record holds, naming each
-   *     such span; nothing was sent
+   *     such span; every other span was sent and acknowledged
    * @throws IOException if Kafka refused a record or did not acknowledge every record within the
    *     send timeout (or, with the producer's buffer full, twice it); the spans of records in flight
    *     may still arrive
@@ -92,13 +92,9 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
       return;
     }
     long deadline = System.nanoTime() + sendTimeout.toNanos();
-    List<TraceRecords.Part> parts;
-    try {
-      parts = TraceRecords.of(spans, maxValueBytes);
-    } catch (SpansTooLargeException e) {
-      meters.tooLarge(e.count());
-      throw e;
-    }
+    TraceRecords.Records records = TraceRecords.of(spans, maxValueBytes);
+    meters.tooLarge(records.tooLarge().size());
+    List<TraceRecords.Part> parts = records.parts();
     List<Future<RecordMetadata>> acks = new ArrayList<>(parts.size());
     Throwable refusal = null;
     try {
@@ -153,6 +149,7 @@ public final class KafkaSpanWriter implements SpanWriter, Closeable {
           + " of " + parts.size() + " records for topic " + topic + " within the send timeout ("
           + sendTimeout.toMillis() + " ms)");
     }
+    records.throwIfTooLarge();
   }
 
   /** Sends what is buffered, waiting at most the send timeout, and closes the producer. */

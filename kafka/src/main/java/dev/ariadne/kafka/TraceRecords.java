@@ -1,9 +1,9 @@
 package dev.ariadne.kafka;
 
-import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
+import dev.ariadne.storage.SpansTooLargeException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,12 +54,20 @@ final class TraceRecords {
   private TraceRecords() {}
 
   /**
-   * The records of {@code spans}, each trace's parts in the order of its spans.
-   *
-   * @throws SpansTooLargeException naming every span that by itself is larger than {@code
-   *     maxValueBytes}: the collector answers the requests that held them as too large
+   * The records of a write, each trace's parts in the order of its spans, and the spans that by
+   * themselves are larger than a record holds, with why: those are in no record.
    */
-  static List<Part> of(List<Span> spans, int maxValueBytes) throws SpansTooLargeException {
+  record Records(List<Part> parts, IdentityHashMap<Span, String> tooLarge) {
+    /** Throws, naming the spans too large, if there are any. */
+    void throwIfTooLarge() throws SpansTooLargeException {
+      if (!tooLarge.isEmpty()) {
+        throw new SpansTooLargeException(tooLarge);
+      }
+    }
+  }
+
+  /** The records of {@code spans}, values of at most {@code maxValueBytes} each. */
+  static Records of(List<Span> spans, int maxValueBytes) {
     IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
     Map<TraceId, List<Span>> traces = new LinkedHashMap<>();
     for (Span span : spans) {
@@ -84,10 +92,7 @@ final class TraceRecords {
         }
       }
     }
-    if (!tooLarge.isEmpty()) {
-      throw new SpansTooLargeException(tooLarge);
-    }
-    return parts;
+    return new Records(parts, tooLarge);
   }
 
   /** The trace ID's 16 bytes, big-endian, as OTLP writes them. */

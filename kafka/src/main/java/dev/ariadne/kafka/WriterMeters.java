@@ -36,7 +36,7 @@ final class WriterMeters {
         .tag("topic", topic)
         .register(registry);
     tooLargeSpans = Counter.builder(PREFIX + "spans.too.large")
-        .description("Spans larger by themselves than a record holds; their writes failed")
+        .description("Spans larger by themselves than a record holds; not sent, and rejected to their clients")
         .tag("topic", topic)
         .register(registry);
   }

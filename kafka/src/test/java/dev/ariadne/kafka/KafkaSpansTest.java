@@ -16,15 +16,17 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import dev.ariadne.collector.Collector;
-import dev.ariadne.collector.SpansTooLargeException;
 import dev.ariadne.model.Attribute;
 import dev.ariadne.model.Span;
 import dev.ariadne.model.TraceId;
 import dev.ariadne.model.otlp.OtlpProtobufDecoder;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
 import dev.ariadne.storage.SpanWriter;
+import dev.ariadne.storage.SpansTooLargeException;
 import dev.ariadne.storage.memory.MemoryStorage;
 import dev.ariadne.testservers.KafkaBroker;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,10 +34,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -285,6 +289,55 @@ class KafkaSpansTest {
   }
 
   @Test
+  void spansStorageRefusesAsTooLargeAreSkippedAndTheRestIsStoredWithoutRetrying()
+      throws Exception {
+    String topic = newTopic(broker.bootstrapServers(), 1);
+    // Storage that refuses the span named "huge" as too large for it and keeps the rest.
+    SpanWriter refusingHuge = spans -> {
+      IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
+      List<Span> kept = new ArrayList<>();
+      for (Span span : spans) {
+        if (span.name().equals("huge")) {
+          tooLarge.put(span, "span " + span.spanId() + " is too large for a row");
+        } else {
+          kept.add(span);
+        }
+      }
+      storage.write(kept);
+      if (!tooLarge.isEmpty()) {
+        throw new SpansTooLargeException(tooLarge);
+      }
+    };
+    List<Span> heard = new CopyOnWriteArrayList<>();
+    KafkaIngester ingester = KafkaIngester.builder(broker.bootstrapServers(), refusingHuge)
+        .topic(topic)
+        .groupId(topic + "-ingesters")
+        .meterRegistry(registry)
+        .onStored(heard::addAll)
+        .build();
+    toClose.add(ingester);
+    KafkaSpanWriter writer = writer(topic, builder -> builder);
+    List<Span> first = new ArrayList<>(trace(3));
+    Span huge = Span.builder().traceId(first.get(0).traceId()).spanId(9).name("huge")
+        .resource(first.get(0).resource()).startEpochNanos(first.get(0).startEpochNanos())
+        .endEpochNanos(first.get(0).endEpochNanos()).build();
+    writer.write(List.of(first.get(0), huge, first.get(1), first.get(2)));
+    ingester.start();
+    await(() -> holdsAll(storage, first), () -> missing(storage, first) + " missing");
+    List<Span> second = trace(2);
+    writer.write(second);
+
+    await(() -> holdsAll(storage, second), () -> missing(storage, second) + " missing");
+    assertThat(storage.trace(huge.traceId())).containsExactlyInAnyOrderElementsOf(first);
+    List<Span> all = new ArrayList<>(first);
+    all.addAll(second);
+    assertThat(heard).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(counter("ariadne.kafka.ingester.spans.too.large")).isEqualTo(1);
+    assertThat(counter("ariadne.kafka.ingester.spans")).isEqualTo(5);
+    assertThat(counter("ariadne.kafka.ingester.storage.retries")).isZero();
+  }
+
+  @Test
   void closeFinishesTheWriteInHandAndCommitsIt() throws Exception {
     String topic = newTopic(broker.bootstrapServers(), 1);
     CountDownLatch inWrite = new CountDownLatch(1);
@@ -404,7 +457,7 @@ class KafkaSpansTest {
   }
 
   @Test
-  void aSpanLargerThanARecordFailsTheWriteNamingIt() throws Exception {
+  void aSpanLargerThanARecordIsNotSentAndTheWriteNamesItOnceTheOthersAreSent() throws Exception {
     String topic = newTopic(broker.bootstrapServers(), 1);
     KafkaSpanWriter writer = writer(topic, builder -> builder.maxMessageBytes(4096));
     Span huge = Span.builder()
@@ -426,19 +479,17 @@ class KafkaSpansTest {
           assertThat(e.reason(small.get(0))).isNull();
         });
     assertThat(counter("ariadne.kafka.spans.too.large")).isEqualTo(1);
-    // Nothing of the write was sent: the collector answers all of it as not stored.
-    assertThat(counter("ariadne.kafka.records.produced")).isZero();
-    writer.write(small);
+    assertThat(counter("ariadne.kafka.records.produced")).isEqualTo(1);
     assertThat(read(topic, 1)).extracting(ConsumerRecord::key)
         .containsExactly(TraceRecords.key(small.get(0).traceId()));
   }
 
   @Test
-  void theCollectorAnswersTheRequestWithASpanTooLarge413AndStoresTheOthersOfItsWrite()
-      throws Exception {
+  void theCollectorRejectsOnlyTheSpanTooLargeAndStoresTheRestOfItsWrite() throws Exception {
     String topic = newTopic(broker.bootstrapServers(), 1);
     KafkaSpanWriter writer = writer(topic, builder -> builder.maxMessageBytes(4096));
-    Span one = trace(1).get(0);
+    List<Span> pair = trace(2);
+    Span one = pair.get(0);
     Span huge = Span.builder()
         .traceId(one.traceId())
         .spanId(one.spanId())
@@ -448,6 +499,7 @@ class KafkaSpansTest {
         .endEpochNanos(one.endEpochNanos())
         .attributes(List.of(Attribute.of("sql", "x".repeat(5000))))
         .build();
+    Span sibling = pair.get(1);
     List<Span> first = trace(2);
     List<Span> fits = trace(2);
     // The first write waits until the other two requests are queued, so that they are written
@@ -475,21 +527,27 @@ class KafkaSpansTest {
         WebClient client = WebClient.of("http://127.0.0.1:" + server.activeLocalPort());
         CompletableFuture<AggregatedHttpResponse> firstAnswer = post(client, first);
         await(() -> writes.get() == 1, () -> "the first write did not start");
-        CompletableFuture<AggregatedHttpResponse> refusedAnswer = post(client, List.of(huge));
-        CompletableFuture<AggregatedHttpResponse> acceptedAnswer = post(client, fits);
-        await(() -> queued() == 5, () -> queued() + " spans queued or in the write");
+        CompletableFuture<AggregatedHttpResponse> partAnswer =
+            post(client, List.of(huge, sibling));
+        CompletableFuture<AggregatedHttpResponse> wholeAnswer = post(client, fits);
+        await(() -> queued() == 6, () -> queued() + " spans queued or in the write");
         bothQueued.countDown();
 
-        AggregatedHttpResponse refused = refusedAnswer.join();
         assertThat(firstAnswer.join().status()).isEqualTo(HttpStatus.OK);
-        assertThat(refused.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
-        assertThat(refused.headers().contains("Retry-After")).isFalse();
-        assertThat(Status.parseFrom(refused.content().array()).getMessage())
+        AggregatedHttpResponse part = partAnswer.join();
+        assertThat(part.status()).isEqualTo(HttpStatus.OK);
+        ExportTracePartialSuccess partial =
+            ExportTraceServiceResponse.parseFrom(part.content().array()).getPartialSuccess();
+        assertThat(partial.getRejectedSpans()).isEqualTo(1);
+        assertThat(partial.getErrorMessage())
             .startsWith("span 0000000000000001 of trace " + huge.traceId().toHex() + " takes ")
             .contains("more than a Kafka record holds");
-        assertThat(acceptedAnswer.join().status()).isEqualTo(HttpStatus.OK);
-        assertThat(writes.get()).as("the write that held the span too large, then the others")
-            .isEqualTo(3);
+        AggregatedHttpResponse whole = wholeAnswer.join();
+        assertThat(whole.status()).isEqualTo(HttpStatus.OK);
+        assertThat(ExportTraceServiceResponse.parseFrom(whole.content().array())
+            .hasPartialSuccess()).isFalse();
+        assertThat(writes.get()).as("the first write, then one of the other two requests")
+            .isEqualTo(2);
       } finally {
         server.stop().join();
       }
@@ -497,8 +555,9 @@ class KafkaSpansTest {
     ingester(topic, storage).start();
     List<Span> stored = new ArrayList<>(first);
     stored.addAll(fits);
+    stored.add(sibling);
     await(() -> holdsAll(storage, stored), () -> missing(storage, stored) + " missing");
-    assertThat(storage.trace(huge.traceId())).isEmpty();
+    assertThat(storage.trace(huge.traceId())).containsExactly(sibling);
   }
 
   private static CompletableFuture<AggregatedHttpResponse> post(WebClient client,

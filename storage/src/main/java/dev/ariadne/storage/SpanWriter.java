@@ -12,8 +12,9 @@ import java.util.List;
 public interface SpanWriter {
   /**
    * Keeps a batch of spans of any traces. Returns once the batch is kept (by a durable backend,
-   * durably; by a forwarder, once the collector it forwards to has acknowledged it); if it throws,
-   * the caller must treat the whole batch as not kept.
+   * durably; by a forwarder, once the collector it forwards to has acknowledged it). If it throws
+   * {@link SpansTooLargeException}, every span but those it names was kept; if it throws anything
+   * else, the caller must treat the whole batch as not kept.
    */
   void write(List<Span> spans) throws IOException;
 }

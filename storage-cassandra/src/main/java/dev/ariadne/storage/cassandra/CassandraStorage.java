@@ -32,6 +32,7 @@ import dev.ariadne.storage.CancelledException;
 import dev.ariadne.storage.Cancellation;
 import dev.ariadne.storage.DependencyLink;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.SpansTooLargeException;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
@@ -49,6 +50,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,7 +88,8 @@ public final class CassandraStorage implements Storage {
 
   /**
    * The largest encoded span stored, well under Cassandra's largest mutation (half of a 32 MiB
-   * commit log segment by default); larger spans are left out and counted.
+   * commit log segment by default); larger spans are left out, counted, and named by the write's
+   * {@link SpansTooLargeException} once the rest is stored.
    */
   static final int MAX_SPAN_BYTES = 8 << 20;
 
@@ -192,8 +195,10 @@ public final class CassandraStorage implements Storage {
    * {@inheritDoc}
    *
    * <p>A span whose OTLP encoding is larger than 8 MiB is left out and counted ({@code
-   * ariadne_cassandra_spans_too_large_total}); the others are stored.
+   * ariadne_cassandra_spans_too_large_total}); the others are stored, and then the write throws
+   * {@link SpansTooLargeException} naming it, so that the collector tells its client.
    *
+   * @throws SpansTooLargeException naming the spans left out, once every other span is stored
    * @throws IOException when Cassandra did not acknowledge every row within the request timeout
    * @throws IllegalArgumentException if an attribute value nests deeper than OTLP's decoders read
    *     (32 levels); then none of {@code spans} is stored
@@ -223,6 +228,9 @@ public final class CassandraStorage implements Storage {
       remembered.put(name, now);
     }
     meters.written(plan.spanCount, now - started);
+    if (!plan.tooLarge.isEmpty()) {
+      throw new SpansTooLargeException(plan.tooLarge);
+    }
   }
 
   private record ServiceName(String service) {}
@@ -242,6 +250,8 @@ public final class CassandraStorage implements Storage {
     final List<Statement<?>> statements = new ArrayList<>();
     /** The names and buckets written, remembered once the write succeeded. */
     final Set<Object> names = new HashSet<>();
+    /** The spans left out, each too large for a row, with why. */
+    final IdentityHashMap<Span, String> tooLarge = new IdentityHashMap<>();
     int spanCount;
   }
 
@@ -261,6 +271,9 @@ public final class CassandraStorage implements Storage {
       Span span = spans.get(i);
       if (encoded[i].length > MAX_SPAN_BYTES) {
         meters.tooLarge();
+        plan.tooLarge.put(span, "span " + String.format("%016x", span.spanId()) + " of trace "
+            + span.traceId().toHex() + " takes " + encoded[i].length + " bytes as OTLP, more than"
+            + " a Cassandra row of Ariadne's holds (" + MAX_SPAN_BYTES + "); it cannot be stored");
         continue;
       }
       plan.spanCount++;

@@ -27,6 +27,7 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.model.Value;
 import dev.ariadne.model.otlp.OtlpProtobufEncoder;
 import dev.ariadne.storage.Operation;
+import dev.ariadne.storage.SpansTooLargeException;
 import dev.ariadne.storage.Storage;
 import dev.ariadne.storage.StorageContract;
 import dev.ariadne.storage.TraceQuery;
@@ -184,7 +185,7 @@ class CassandraStorageTest extends StorageContract {
   }
 
   @Test
-  void aSpanTooLargeForOneRowIsLeftOutAndCountedAndTheOthersAreStored() throws IOException {
+  void aSpanTooLargeForOneRowIsLeftOutCountedAndNamedAndTheOthersAreStored() throws IOException {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (CassandraStorage metered = builder(NODE.node()).meterRegistry(registry).build()) {
       Span huge = span(TRACE_ID, 9, 1, CART, "upload", SpanKind.INTERNAL, TODAY, MILLIS)
@@ -192,7 +193,13 @@ class CassandraStorageTest extends StorageContract {
           .build();
       List<Span> batch = new ArrayList<>(checkout(TRACE_ID, TODAY));
       batch.add(huge);
-      metered.write(batch);
+      assertThatThrownBy(() -> metered.write(batch))
+          .isInstanceOfSatisfying(SpansTooLargeException.class, e -> {
+            assertThat(e.count()).isEqualTo(1);
+            assertThat(e.reason(huge)).startsWith("span 0000000000000009 of trace "
+                + TRACE_ID.toHex() + " takes ").endsWith(" bytes as OTLP, more than a Cassandra"
+                + " row of Ariadne's holds (8388608); it cannot be stored");
+          });
 
       assertThat(metered.trace(TRACE_ID))
           .containsExactlyInAnyOrderElementsOf(checkout(TRACE_ID, TODAY));

@@ -1,16 +1,16 @@
-package dev.ariadne.collector;
+package dev.ariadne.storage;
 
 import dev.ariadne.model.Span;
 import java.io.IOException;
 import java.util.IdentityHashMap;
-import java.util.List;
 
 /**
- * Thrown by a {@link dev.ariadne.storage.SpanWriter} that refuses a write, before storing any of
- * it, because some of its spans are each too large for it (a Kafka writer's record limit), which
- * no retry changes. The collector answers the requests that held those spans as too large, with
- * the reason of their first such span, and writes the other requests of the write again, so that
- * one client's span does not fail another's request.
+ * Thrown by a {@link SpanWriter} that kept every span of a write but some that are each too large
+ * for it (larger than a Kafka record, a Cassandra row or the collector an agent forwards to takes),
+ * which no retry changes. Unlike any other exception of {@link SpanWriter#write}, it says that the
+ * rest of the write was kept: the collector answers each request with the spans of it that were
+ * kept and names the others as rejected, so that one client's span does not fail another's
+ * request, nor the other spans of its own.
  */
 public final class SpansTooLargeException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -22,8 +22,8 @@ public final class SpansTooLargeException extends IOException {
    *     client is told it
    */
   public SpansTooLargeException(IdentityHashMap<Span, String> reasons) {
-    super(checked(reasons).size() + " span" + (reasons.size() == 1 ? " is" : "s are") + " too large: "
-        + reasons.values().iterator().next());
+    super(checked(reasons).size() + " span" + (reasons.size() == 1 ? " is" : "s are")
+        + " too large: " + reasons.values().iterator().next());
     this.reasons = new IdentityHashMap<>(reasons);
   }
 
@@ -42,16 +42,5 @@ public final class SpansTooLargeException extends IOException {
   /** Why {@code span} is too large, or null if it is not one of them (compared by identity). */
   public String reason(Span span) {
     return reasons.get(span);
-  }
-
-  /** The first of {@code spans} that is too large, with why; null if none is. */
-  String firstReason(List<Span> spans) {
-    for (Span span : spans) {
-      String reason = reasons.get(span);
-      if (reason != null) {
-        return reason;
-      }
-    }
-    return null;
   }
 }
