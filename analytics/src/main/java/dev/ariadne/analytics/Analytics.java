@@ -344,8 +344,9 @@ public final class Analytics implements Closeable {
     }
     batch.putAll(services);
     if (!batch.isEmpty()) {
-      // On failure the batch is lost from the metrics (and reported by the caller): putting it
-      // back could count twice the hours that the store had already written.
+      // On failure the batch is lost from a local store's metrics (and reported by the caller):
+      // putting it back could count twice the hours that the store had already written. A shared
+      // store keeps recent buckets' totals and puts them again at the next flush.
       store.append(batch);
     }
     store.maintain();
@@ -895,7 +896,8 @@ public final class Analytics implements Closeable {
           throw new IllegalStateException("the metrics go to a data directory or a shared table,"
               + " not both");
         }
-        return new Analytics(this, new SharedStore(shared, retention.toMillis(), clock::millis));
+        return new Analytics(this,
+            new SharedStore(shared, bucketMillis, retention.toMillis(), clock::millis));
       }
       MetricsStore store = dataDir == null
           ? MetricsStore.inMemory(bucketMillis, retention.toMillis(), sealDelay.toMillis(),

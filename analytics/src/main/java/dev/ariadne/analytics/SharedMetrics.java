@@ -3,20 +3,26 @@ package dev.ariadne.analytics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * Where the scale-out path keeps analytics' metrics, shared by processes: each ingester appends
- * what it counted since its last flush, and every process that answers queries reads and merges
- * what all of them appended. A row is a partial aggregate of one series over one time bucket, in
- * bytes that only {@link Analytics} reads; the table keeps rows apart (two appends of the same
- * series and bucket are two rows, never one overwriting the other) and drops them after the
+ * Where the scale-out path keeps analytics' metrics, shared by processes. A row is the aggregate of
+ * one series over one time bucket as one writer counted it, in bytes that only {@link Analytics}
+ * reads, under an ID its writer chose. Each ingester puts, at every flush, the rows of the buckets
+ * it counted spans in since the last: while a bucket is recent, under the same ID as before, so
+ * that the row grows in place rather than a new row being added per flush; every process that
+ * answers queries reads and merges the rows of all of them. The table drops rows after the
  * retention it was given.
  *
  * <p>Implemented by the Cassandra backend. Thread-safe.
  */
 public interface SharedMetrics extends Closeable {
-  /** Appends {@code rows}; durable, as the table's writes are, when this returns. */
-  void append(List<Row> rows) throws IOException;
+  /**
+   * Puts {@code rows}, each replacing the row of the same series, bucket and ID if there is one;
+   * durable, as the table's writes are, when this returns. A put that throws may have put some of
+   * its rows: a writer that puts them again later replaces them.
+   */
+  void put(List<Row> rows) throws IOException;
 
   /** Every row of {@code series} whose bucket starts in [start, end), in any order. */
   List<Row> read(byte[] series, long startMillis, long endMillis) throws IOException;
@@ -27,16 +33,21 @@ public interface SharedMetrics extends Closeable {
    */
   List<byte[]> series(long startMillis, long endMillis) throws IOException;
 
-  /** One partial aggregate: of {@code series}, over the bucket that starts at {@code bucketStart}. */
+  /**
+   * One writer's aggregate of {@code series} over the bucket that starts at {@code bucketStart},
+   * named by {@code id}.
+   */
   final class Row {
     private final byte[] series;
     private final long bucketStart;
+    private final UUID id;
     private final byte[] aggregate;
 
     /** Takes the arrays as they are, without a copy: neither side changes them after. */
-    public Row(byte[] series, long bucketStart, byte[] aggregate) {
+    public Row(byte[] series, long bucketStart, UUID id, byte[] aggregate) {
       this.series = series;
       this.bucketStart = bucketStart;
+      this.id = id;
       this.aggregate = aggregate;
     }
 
@@ -50,7 +61,15 @@ public interface SharedMetrics extends Closeable {
       return bucketStart;
     }
 
-    /** The partial aggregate, as {@link Analytics} writes it. */
+    /**
+     * Which row of its series and bucket this is: its writer's, unique among all writers' (random
+     * bits), and the same at every put of the row.
+     */
+    public UUID id() {
+      return id;
+    }
+
+    /** The aggregate, as {@link Analytics} writes it. */
     public byte[] aggregate() {
       return aggregate;
     }

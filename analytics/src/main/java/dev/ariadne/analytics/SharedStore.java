@@ -3,20 +3,30 @@ package dev.ariadne.analytics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Partial aggregates in a {@link SharedMetrics} table, which other processes append to as well:
- * every read merges the rows of every writer. The table drops rows past the retention, so there is
- * nothing to seal, delete or evict here. A row that does not decode is left out and counted, so
+ * Aggregates in a {@link SharedMetrics} table, which other processes put rows in as well: every
+ * read merges the rows of every writer. The table drops rows past the retention, so there is
+ * nothing to seal, delete or evict there. A row that does not decode is left out and counted, so
  * that one damaged row does not make every answer over it fail.
+ *
+ * <p>This process keeps the total of each bucket it counted spans in while the bucket is recent
+ * (until a bucket after it has ended), and each flush puts the totals of the buckets it added to,
+ * under the ID the bucket's row got at its first put: the table holds one row per bucket and
+ * writer, not one per flush (six per minute with the defaults), and a put that failed, even
+ * halfway, is made good by the next one, neither lost nor counted twice. A span for a bucket let go
+ * of starts a new row of it. The totals cost memory as the live buckets do, about one aggregate per
+ * recent bucket of each series.
  *
  * <p>Reads are bounded to the time the table can hold rows of, from a day before the retention to
  * two hours ahead (analytics takes spans up to an hour ahead): a range from the epoch would
@@ -27,13 +37,31 @@ final class SharedStore implements AggregateStore {
 
   private static final long DAY_MILLIS = 24 * MetricsStore.HOUR_MILLIS;
 
+  /** A recent bucket's total as this process counted it, and the ID of its row. */
+  private static final class Recent {
+    final UUID id;
+    final Aggregate total;
+
+    Recent(UUID id, Aggregate total) {
+      this.id = id;
+      this.total = total;
+    }
+  }
+
   private final SharedMetrics table;
+  private final long bucketMillis;
   private final long retentionMillis;
   private final LongSupplier clock;
   private final AtomicLong unreadable = new AtomicLong();
+  /** The random part of this process's row IDs; the low bits count its rows. */
+  private final UUID writer = UUID.randomUUID();
+  // Guarded by this.
+  private final Map<SeriesKey, Map<Long, Recent>> recent = new HashMap<>();
+  private long nextRow;
 
-  SharedStore(SharedMetrics table, long retentionMillis, LongSupplier clock) {
+  SharedStore(SharedMetrics table, long bucketMillis, long retentionMillis, LongSupplier clock) {
     this.table = table;
+    this.bucketMillis = bucketMillis;
     this.retentionMillis = retentionMillis;
     this.clock = clock;
   }
@@ -54,23 +82,56 @@ final class SharedStore implements AggregateStore {
     return to <= from ? List.of() : table.read(bytes(key), from, to);
   }
 
+  /**
+   * Adds each partial aggregate to its bucket's total and puts the totals; the partials become
+   * this store's.
+   */
   @Override
-  public void append(Map<SeriesKey, Map<Long, Aggregate>> batch) throws IOException {
-    List<SharedMetrics.Row> rows = new ArrayList<>();
+  public synchronized void append(Map<SeriesKey, Map<Long, Aggregate>> batch)
+      throws IOException {
+    List<SharedMetrics.Row> put = new ArrayList<>();
     RecordWriter out = new RecordWriter(128);
     for (Map.Entry<SeriesKey, Map<Long, Aggregate>> series : batch.entrySet()) {
       out.reset();
       SeriesKey.write(series.getKey(), out);
       byte[] key = out.toByteArray();
+      Map<Long, Recent> buckets = recent.computeIfAbsent(series.getKey(), k -> new HashMap<>(4));
       for (Map.Entry<Long, Aggregate> bucket : series.getValue().entrySet()) {
+        Recent total = buckets.get(bucket.getKey());
+        if (total == null) {
+          total = new Recent(new UUID(writer.getMostSignificantBits(),
+              writer.getLeastSignificantBits() + nextRow++), bucket.getValue());
+          buckets.put(bucket.getKey(), total);
+        } else {
+          total.total.merge(bucket.getValue());
+        }
         out.reset();
-        bucket.getValue().write(out);
-        rows.add(new SharedMetrics.Row(key, bucket.getKey(), out.toByteArray()));
+        total.total.write(out);
+        put.add(new SharedMetrics.Row(key, bucket.getKey(), total.id, out.toByteArray()));
       }
     }
-    if (!rows.isEmpty()) {
-      table.append(rows);
+    if (!put.isEmpty()) {
+      table.put(put);
     }
+  }
+
+  /** Forgets the totals of buckets that ended before the last bucket began. */
+  @Override
+  public synchronized void maintain() {
+    long oldest = Math.floorDiv(clock.getAsLong(), bucketMillis) * bucketMillis - bucketMillis;
+    recent.values().removeIf(buckets -> {
+      buckets.keySet().removeIf(bucket -> bucket < oldest);
+      return buckets.isEmpty();
+    });
+  }
+
+  /** The buckets this process keeps totals of, over every series; for tests. */
+  synchronized int recentBuckets() {
+    int count = 0;
+    for (Map<Long, Recent> buckets : recent.values()) {
+      count += buckets.size();
+    }
+    return count;
   }
 
   @Override
@@ -146,9 +207,6 @@ final class SharedStore implements AggregateStore {
           + " ariadne_analytics_corrupt_files");
     }
   }
-
-  @Override
-  public void maintain() {}
 
   @Override
   public long evictedHours() {

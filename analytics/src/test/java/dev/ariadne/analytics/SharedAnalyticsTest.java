@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,11 +74,130 @@ class SharedAnalyticsTest {
   }
 
   @Test
+  void aWriterPutsOneRowPerSeriesAndBucketHoweverOftenItFlushes() throws IOException {
+    MovingClock clock = new MovingClock(T0 + 30 * MINUTE + 1000);
+    try (Analytics ingester = builder().clock(clock).build();
+        Analytics query = builder().build()) {
+      for (int flush = 1; flush <= 3; flush++) {
+        ingester.record(List.of(
+            testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, flush, StatusCode.OK),
+            testSpans.span("cart", "a", SpanKind.SERVER, T0 + 29 * MINUTE, flush, StatusCode.OK)));
+        ingester.flush();
+        clock.advance(10_000);
+      }
+
+      assertThat(table.puts).hasValue(3);
+      assertThat(table.rows).as("an operation's and a service's series, in two buckets")
+          .hasSize(4);
+      assertThat(query.red(new RedQuery("cart", "a", Set.of(), T0 + 29 * MINUTE,
+          T0 + 31 * MINUTE, MINUTE, List.of(1.0)))).extracting(RedPoint::requests)
+          .containsExactly(3L, 3L);
+    }
+  }
+
+  @Test
+  void aPutThatFailedHalfwayIsMadeGoodByTheNextAndNothingIsCountedTwice() throws IOException {
+    MovingClock clock = new MovingClock(T0 + 30 * MINUTE + 1000);
+    try (Analytics ingester = builder().clock(clock).build();
+        Analytics query = builder().build()) {
+      ingester.record(List.of(
+          testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, 1, StatusCode.OK),
+          testSpans.span("shop", "b", SpanKind.SERVER, T0 + 30 * MINUTE, 1, StatusCode.OK)));
+      table.failNextPut();
+      assertThatThrownBy(ingester::flush).isInstanceOf(IOException.class);
+      assertThat(table.rows).as("half of the put was stored").hasSize(2);
+      clock.advance(10_000);
+      ingester.record(List.of(
+          testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, 2, StatusCode.OK),
+          testSpans.span("shop", "b", SpanKind.SERVER, T0 + 30 * MINUTE, 2, StatusCode.OK)));
+      ingester.flush();
+
+      for (String service : List.of("cart", "shop")) {
+        assertThat(query.operations(service, null, T0, T0 + 60 * MINUTE, List.of()))
+            .singleElement().extracting(OperationSummary::requests).isEqualTo(2L);
+      }
+      assertThat(table.rows).hasSize(4);
+    }
+  }
+
+  @Test
+  void aLateSpanForABucketLetGoOfStartsANewRowOfIt() throws IOException {
+    MovingClock clock = new MovingClock(T0 + 30 * MINUTE + 1000);
+    try (Analytics ingester = builder().clock(clock).build();
+        Analytics query = builder().build()) {
+      ingester.record(List.of(
+          testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, 1, StatusCode.OK)));
+      ingester.flush();
+      clock.advance(2 * MINUTE);
+      ingester.flush();
+      ingester.record(List.of(
+          testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, 2, StatusCode.OK)));
+      ingester.flush();
+
+      assertThat(table.rows).as("two rows of each series for the bucket").hasSize(4);
+      assertThat(query.operations("cart", null, T0, T0 + 60 * MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(2L);
+    }
+  }
+
+  @Test
+  void aWriterLetsGoOfBucketsOnceTheBucketAfterThemHasEnded() throws IOException {
+    MovingClock clock = new MovingClock(T0 + 30 * MINUTE);
+    SharedStore store = new SharedStore(table, MINUTE, Duration.ofDays(30).toMillis(),
+        clock::millis);
+    SeriesKey key = new SeriesKey.Service("cart", SpanKind.SERVER, StatusCode.OK);
+    store.append(Map.of(key, Map.of(T0 + 29 * MINUTE, new Aggregate(),
+        T0 + 30 * MINUTE, new Aggregate())));
+    assertThat(store.recentBuckets()).isEqualTo(2);
+
+    clock.advance(MINUTE);
+    store.maintain();
+    assertThat(store.recentBuckets()).as("the bucket after 29 has ended").isEqualTo(1);
+
+    clock.advance(MINUTE);
+    store.maintain();
+    assertThat(store.recentBuckets()).isZero();
+  }
+
+  /** A clock that tests move forward. */
+  private static final class MovingClock extends Clock {
+    private long millis;
+
+    MovingClock(long millis) {
+      this.millis = millis;
+    }
+
+    void advance(long by) {
+      millis += by;
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
   void aReaderRecordsNothingAndFlushesNothing() throws IOException {
     try (Analytics query = builder().build()) {
       query.flush();
     }
-    assertThat(table.appends).hasValue(0);
+    assertThat(table.puts).hasValue(0);
     assertThat(table.closed).as("closing the analytics closes its table").isTrue();
   }
 
@@ -155,8 +277,8 @@ class SharedAnalyticsTest {
       ingester.flush();
       SharedMetrics.Row good = table.rows.stream()
           .filter(row -> row.series()[0] == SeriesKey.OPERATION).findFirst().orElseThrow();
-      table.append(List.of(new SharedMetrics.Row(good.series(), good.bucketStart(),
-          new byte[] {1, 5, 0x7f})));
+      table.put(List.of(new SharedMetrics.Row(good.series(), good.bucketStart(),
+          UUID.randomUUID(), new byte[] {1, 5, 0x7f})));
 
       assertThat(query.operations("cart", null, T0, T0 + 10 * MINUTE, List.of()))
           .singleElement().extracting(OperationSummary::requests).isEqualTo(1L);

@@ -1,24 +1,40 @@
 package dev.ariadne.analytics;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link SharedMetrics} table in a list, as the SPI describes one (rows kept apart, ranges with
- * the start in and the end out), so that analytics' side of it is tested without a database; the
- * Cassandra backend's own tests hold it to the same terms against a real node.
+ * A {@link SharedMetrics} table in a list, as the SPI describes one (a row put under the ID of one
+ * there replaces it, ranges with the start in and the end out), so that analytics' side of it is
+ * tested without a database; the Cassandra backend's own tests hold it to the same terms against a
+ * real node. {@link #failNextPut} makes the next put store the first half of its rows and throw.
  */
 class TableInMemory implements SharedMetrics {
   final List<Row> rows = new ArrayList<>();
-  final AtomicInteger appends = new AtomicInteger();
+  final AtomicInteger puts = new AtomicInteger();
   boolean closed;
+  private boolean failNextPut;
+
+  synchronized void failNextPut() {
+    failNextPut = true;
+  }
 
   @Override
-  public synchronized void append(List<Row> batch) {
-    appends.incrementAndGet();
-    rows.addAll(batch);
+  public synchronized void put(List<Row> batch) throws IOException {
+    puts.incrementAndGet();
+    int stored = failNextPut ? batch.size() / 2 : batch.size();
+    for (Row row : batch.subList(0, stored)) {
+      rows.removeIf(old -> Arrays.equals(old.series(), row.series())
+          && old.bucketStart() == row.bucketStart() && old.id().equals(row.id()));
+      rows.add(row);
+    }
+    if (failNextPut) {
+      failNextPut = false;
+      throw new IOException("the table failed after " + stored + " of " + batch.size() + " rows");
+    }
   }
 
   @Override

@@ -7,7 +7,6 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.data.GettableByIndex;
-import com.datastax.oss.driver.api.core.uuid.Uuids;
 import dev.ariadne.analytics.SharedMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,7 +58,7 @@ final class CassandraMetrics implements SharedMetrics {
         + " aggregate) VALUES (?, ?, ?, ?, ?) USING TTL ?");
     insertSeries = session.prepare(
         "INSERT INTO " + ks + "metrics_series (day, series) VALUES (?, ?) USING TTL ?");
-    selectRows = session.prepare("SELECT bucket, aggregate FROM " + ks + "metrics"
+    selectRows = session.prepare("SELECT bucket, row_id, aggregate FROM " + ks + "metrics"
         + " WHERE series = ? AND day = ? AND bucket >= ? AND bucket < ?");
     selectSeries = session.prepare("SELECT series FROM " + ks + "metrics_series WHERE day = ?");
   }
@@ -76,11 +75,12 @@ final class CassandraMetrics implements SharedMetrics {
    *     some rows may be stored then
    */
   @Override
-  public void append(List<Row> rows) throws IOException {
+  public void put(List<Row> rows) throws IOException {
     requireNonNull(rows, "rows");
     for (Row row : rows) {
       requireNonNull(row, "row");
       requireNonNull(row.series(), "series");
+      requireNonNull(row.id(), "id");
       requireNonNull(row.aggregate(), "aggregate");
     }
     if (rows.isEmpty()) {
@@ -93,7 +93,7 @@ final class CassandraMetrics implements SharedMetrics {
       long day = Math.floorDiv(row.bucketStart(), DAY_MILLIS);
       partitions.computeIfAbsent(new Partition(series, day),
           partition -> new CassandraStorage.Batches()).add(
-          insertRow.bind(series, day, row.bucketStart(), Uuids.timeBased(),
+          insertRow.bind(series, day, row.bucketStart(), row.id(),
               ByteBuffer.wrap(row.aggregate()), ttlSeconds),
           row.series().length + row.aggregate().length);
       seriesByDay.computeIfAbsent(day, d -> new LinkedHashSet<>()).add(series);
@@ -128,7 +128,8 @@ final class CassandraMetrics implements SharedMetrics {
     ByteBuffer keyBytes = ByteBuffer.wrap(key);
     return readDays(startMillis, endMillis,
         day -> selectRows.bind(keyBytes, day, startMillis, endMillis),
-        row -> new Row(key, row.getLong(0), bytes(row.getByteBuffer(1))), new ArrayList<>());
+        row -> new Row(key, row.getLong(0), row.getUuid(1), bytes(row.getByteBuffer(2))),
+        new ArrayList<>());
   }
 
   /**

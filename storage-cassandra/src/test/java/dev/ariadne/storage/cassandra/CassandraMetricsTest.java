@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,22 +66,37 @@ class CassandraMetricsTest {
   }
 
   @Test
-  void appendedRowsAreReadBackWithTheirBucketAndBytes() throws IOException {
-    metrics.append(List.of(row("a", MIDNIGHT, "first"), row("a", MIDNIGHT + MINUTE, "second")));
+  void putRowsAreReadBackWithTheirBucketIdAndBytes() throws IOException {
+    SharedMetrics.Row first = row("a", MIDNIGHT, "first");
+    SharedMetrics.Row second = row("a", MIDNIGHT + MINUTE, "second");
+    metrics.put(List.of(first, second));
 
     assertThat(read("a", MIDNIGHT, MIDNIGHT + 2 * MINUTE)).containsExactlyInAnyOrder(
         "a@" + MIDNIGHT + "=first", "a@" + (MIDNIGHT + MINUTE) + "=second");
+    assertThat(metrics.read(bytes("a"), MIDNIGHT, MIDNIGHT + 2 * MINUTE))
+        .extracting(SharedMetrics.Row::id).containsExactlyInAnyOrder(first.id(), second.id());
   }
 
   @Test
-  void twoAppendsOfTheSameSeriesAndBucketAreTwoRows() throws IOException {
-    metrics.append(List.of(row("a", MIDNIGHT, "x")));
-    metrics.append(List.of(row("a", MIDNIGHT, "x")));
-    metrics.append(List.of(row("a", MIDNIGHT, "y"), row("a", MIDNIGHT, "y")));
+  void rowsOfOneSeriesAndBucketAreKeptApartByTheirIds() throws IOException {
+    metrics.put(List.of(row("a", MIDNIGHT, "x")));
+    metrics.put(List.of(row("a", MIDNIGHT, "x")));
+    metrics.put(List.of(row("a", MIDNIGHT, "y"), row("a", MIDNIGHT, "y")));
 
     assertThat(read("a", MIDNIGHT, MIDNIGHT + MINUTE)).containsExactlyInAnyOrder(
         "a@" + MIDNIGHT + "=x", "a@" + MIDNIGHT + "=x",
         "a@" + MIDNIGHT + "=y", "a@" + MIDNIGHT + "=y");
+  }
+
+  @Test
+  void aRowPutAgainUnderItsIdReplacesTheOneBefore() throws IOException {
+    UUID id = UUID.randomUUID();
+    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), MIDNIGHT, id, bytes("3 spans")),
+        row("a", MIDNIGHT, "another writer's")));
+    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), MIDNIGHT, id, bytes("5 spans"))));
+
+    assertThat(read("a", MIDNIGHT, MIDNIGHT + MINUTE)).containsExactlyInAnyOrder(
+        "a@" + MIDNIGHT + "=5 spans", "a@" + MIDNIGHT + "=another writer's");
   }
 
   @Test
@@ -89,7 +105,7 @@ class CassandraMetricsTest {
     for (long bucket = MIDNIGHT - 2 * MINUTE; bucket <= MIDNIGHT + 2 * MINUTE; bucket += MINUTE) {
       rows.add(row("a", bucket, "v"));
     }
-    metrics.append(rows);
+    metrics.put(rows);
 
     assertThat(read("a", MIDNIGHT - MINUTE, MIDNIGHT + 2 * MINUTE)).containsExactlyInAnyOrder(
         "a@" + (MIDNIGHT - MINUTE) + "=v", "a@" + MIDNIGHT + "=v",
@@ -102,7 +118,7 @@ class CassandraMetricsTest {
 
   @Test
   void rowsOfOtherSeriesAreNotRead() throws IOException {
-    metrics.append(List.of(row("a", MIDNIGHT, "mine"), row("b", MIDNIGHT, "other"),
+    metrics.put(List.of(row("a", MIDNIGHT, "mine"), row("b", MIDNIGHT, "other"),
         row("ab", MIDNIGHT, "other")));
 
     assertThat(read("a", MIDNIGHT - DAY_MILLIS, MIDNIGHT + DAY_MILLIS))
@@ -116,16 +132,16 @@ class CassandraMetricsTest {
     for (int i = 0; i < 2500; i++) {
       rows.add(row("a", MIDNIGHT + i, "v" + i));
     }
-    metrics.append(rows);
+    metrics.put(rows);
 
     assertThat(metrics.read(bytes("a"), MIDNIGHT, MIDNIGHT + DAY_MILLIS)).hasSize(2500);
   }
 
   @Test
   void seriesOfTheDaysARangeOverlapsAreEachListedOnce() throws IOException {
-    metrics.append(List.of(row("a", MIDNIGHT - MINUTE, "v"), row("a", MIDNIGHT, "v"),
+    metrics.put(List.of(row("a", MIDNIGHT - MINUTE, "v"), row("a", MIDNIGHT, "v"),
         row("a", MIDNIGHT + MINUTE, "v"), row("b", MIDNIGHT + MINUTE, "v")));
-    metrics.append(List.of(row("a", MIDNIGHT, "v"), row("c", MIDNIGHT + 2 * DAY_MILLIS, "v")));
+    metrics.put(List.of(row("a", MIDNIGHT, "v"), row("c", MIDNIGHT + 2 * DAY_MILLIS, "v")));
 
     assertThat(series(MIDNIGHT - MINUTE, MIDNIGHT + 2 * MINUTE))
         .containsExactlyInAnyOrder("a", "b");
@@ -135,7 +151,7 @@ class CassandraMetricsTest {
 
   @Test
   void emptyAndInvertedRangesReadNothing() throws IOException {
-    metrics.append(List.of(row("a", MIDNIGHT, "v")));
+    metrics.put(List.of(row("a", MIDNIGHT, "v")));
 
     assertThat(metrics.read(bytes("a"), MIDNIGHT, MIDNIGHT)).isEmpty();
     assertThat(metrics.read(bytes("a"), MIDNIGHT + 1, MIDNIGHT)).isEmpty();
@@ -146,7 +162,7 @@ class CassandraMetricsTest {
   @Test
   void rowsLiveTheRetentionPlusADay() throws IOException {
     try (SharedMetrics hours = storage.sharedMetrics(Duration.ofHours(2))) {
-      hours.append(List.of(row("a", MIDNIGHT, "v")));
+      hours.put(List.of(row("a", MIDNIGHT, "v")));
     }
 
     Row row = storage.session().execute(storage.session().prepare("SELECT TTL(aggregate) FROM "
@@ -157,8 +173,8 @@ class CassandraMetricsTest {
   }
 
   @Test
-  void anEmptyAppendWritesNothing() throws IOException {
-    metrics.append(List.of());
+  void anEmptyPutWritesNothing() throws IOException {
+    metrics.put(List.of());
 
     assertThat(storage.session().execute("SELECT COUNT(*) FROM " + Schema.quote(KEYSPACE)
         + ".metrics_series").one().getLong(0)).isZero();
@@ -168,8 +184,8 @@ class CassandraMetricsTest {
   void nullRowsAndBadRetentionsAreRefused() {
     List<SharedMetrics.Row> withNull = new ArrayList<>();
     withNull.add(null);
-    assertThatThrownBy(() -> metrics.append(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> metrics.append(withNull)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> metrics.put(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> metrics.put(withNull)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> storage.sharedMetrics(Duration.ofMinutes(59)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("retention: PT59M (expected: 1 h to ");
@@ -182,7 +198,7 @@ class CassandraMetricsTest {
     metrics.close();
 
     try (SharedMetrics again = storage.sharedMetrics(RETENTION)) {
-      again.append(List.of(row("a", MIDNIGHT, "v")));
+      again.put(List.of(row("a", MIDNIGHT, "v")));
       assertThat(again.read(bytes("a"), MIDNIGHT, MIDNIGHT + 1)).hasSize(1);
     }
   }
@@ -205,7 +221,7 @@ class CassandraMetricsTest {
   }
 
   private static SharedMetrics.Row row(String series, long bucket, String aggregate) {
-    return new SharedMetrics.Row(bytes(series), bucket, bytes(aggregate));
+    return new SharedMetrics.Row(bytes(series), bucket, UUID.randomUUID(), bytes(aggregate));
   }
 
   private static byte[] bytes(String text) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,14 +42,14 @@ class CassandraOutageTest {
       throws Exception {
     List<TraceId> acknowledged = new ArrayList<>();
     SharedMetrics.Row metricsRow = new SharedMetrics.Row(bytes("series"), TODAY_MILLIS,
-        bytes("aggregate"));
+        UUID.randomUUID(), bytes("aggregate"));
     CassandraNode node = CassandraNode.start(directory);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ExecutorService writer = Executors.newSingleThreadExecutor();
     try (CassandraStorage storage = CassandraStorageTest.builder(node)
         .requestTimeout(REQUEST_TIMEOUT).meterRegistry(registry).build();
         SharedMetrics metrics = storage.sharedMetrics(RETENTION)) {
-      metrics.append(List.of(metricsRow));
+      metrics.put(List.of(metricsRow));
       CountDownLatch someStored = new CountDownLatch(10);
       Future<IOException> writes = writer.submit(() -> {
         while (true) {
@@ -76,7 +77,7 @@ class CassandraOutageTest {
       assertThatThrownBy(() -> storage.trace(acknowledged.get(0)))
           .isInstanceOf(IOException.class).hasMessageStartingWith("Cassandra did not answer");
 
-      assertFailsInTime(() -> metrics.append(List.of(metricsRow)),
+      assertFailsInTime(() -> metrics.put(List.of(metricsRow)),
           "Cassandra did not store the metrics: ");
       assertFailsInTime(() -> metrics.read(bytes("series"), TODAY_MILLIS, TODAY_MILLIS + 1),
           "Cassandra did not answer: ");
@@ -94,7 +95,7 @@ class CassandraOutageTest {
         assertThat(storage.trace(traceId)).as("acknowledged before the kill").hasSize(5);
       }
       assertThat(metrics.read(bytes("series"), TODAY_MILLIS, TODAY_MILLIS + 1))
-          .as("appended before the kill").singleElement()
+          .as("put before the kill").singleElement()
           .extracting(SharedMetrics.Row::aggregate).isEqualTo(bytes("aggregate"));
       TraceId after = randomTraceId();
       storage.write(checkout(after, TODAY));
