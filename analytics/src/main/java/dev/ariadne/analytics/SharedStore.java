@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -23,9 +24,9 @@ import java.util.function.LongSupplier;
  * <p>This process keeps the total of each bucket it counted spans in while the bucket is recent
  * (until a bucket after it has ended), and each flush puts the totals of the buckets it added to,
  * under the ID the bucket's row got at its first put: the table holds one row per bucket and
- * writer, not one per flush (six per minute with the defaults), and a put that failed, even
- * halfway, is made good by the next one, neither lost nor counted twice. A span for a bucket let go
- * of starts a new row of it. The totals cost memory as the live buckets do, about one aggregate per
+ * writer, not one per flush (six per minute with the defaults). A put that failed, even halfway,
+ * is made again at the next flush, so that its totals are neither lost nor counted twice, unless
+ * its buckets are no longer recent by then. A span for a bucket let go of starts a new row of it. The totals cost memory as the live buckets do, about one aggregate per
  * recent bucket of each series.
  *
  * <p>Reads are bounded to the time the table can hold rows of, from a day before the retention to
@@ -37,12 +38,16 @@ final class SharedStore implements AggregateStore {
 
   private static final long DAY_MILLIS = 24 * MetricsStore.HOUR_MILLIS;
 
-  /** A recent bucket's total as this process counted it, and the ID of its row. */
+  /** A recent bucket's total as this process counted it, and its row's series key and ID. */
   private static final class Recent {
+    final byte[] series;
+    final long bucket;
     final UUID id;
     final Aggregate total;
 
-    Recent(UUID id, Aggregate total) {
+    Recent(byte[] series, long bucket, UUID id, Aggregate total) {
+      this.series = series;
+      this.bucket = bucket;
       this.id = id;
       this.total = total;
     }
@@ -57,6 +62,8 @@ final class SharedStore implements AggregateStore {
   private final UUID writer = UUID.randomUUID();
   // Guarded by this.
   private final Map<SeriesKey, Map<Long, Recent>> recent = new HashMap<>();
+  /** Recent buckets added to since their last put that succeeded. */
+  private final Set<Recent> unput = new LinkedHashSet<>();
   private long nextRow;
 
   SharedStore(SharedMetrics table, long bucketMillis, long retentionMillis, LongSupplier clock) {
@@ -83,46 +90,68 @@ final class SharedStore implements AggregateStore {
   }
 
   /**
-   * Adds each partial aggregate to its bucket's total and puts the totals; the partials become
-   * this store's.
+   * Adds each partial aggregate to its bucket's total and puts the totals, with those of buckets
+   * whose last put failed; the partials become this store's.
    */
   @Override
   public synchronized void append(Map<SeriesKey, Map<Long, Aggregate>> batch)
       throws IOException {
-    List<SharedMetrics.Row> put = new ArrayList<>();
-    RecordWriter out = new RecordWriter(128);
+    RecordWriter out = new RecordWriter(64);
     for (Map.Entry<SeriesKey, Map<Long, Aggregate>> series : batch.entrySet()) {
-      out.reset();
-      SeriesKey.write(series.getKey(), out);
-      byte[] key = out.toByteArray();
       Map<Long, Recent> buckets = recent.computeIfAbsent(series.getKey(), k -> new HashMap<>(4));
+      byte[] key = null;
       for (Map.Entry<Long, Aggregate> bucket : series.getValue().entrySet()) {
         Recent total = buckets.get(bucket.getKey());
         if (total == null) {
-          total = new Recent(new UUID(writer.getMostSignificantBits(),
+          if (key == null) {
+            out.reset();
+            SeriesKey.write(series.getKey(), out);
+            key = out.toByteArray();
+          }
+          total = new Recent(key, bucket.getKey(), new UUID(writer.getMostSignificantBits(),
               writer.getLeastSignificantBits() + nextRow++), bucket.getValue());
           buckets.put(bucket.getKey(), total);
         } else {
           total.total.merge(bucket.getValue());
         }
-        out.reset();
-        total.total.write(out);
-        put.add(new SharedMetrics.Row(key, bucket.getKey(), total.id, out.toByteArray()));
+        unput.add(total);
       }
     }
-    if (!put.isEmpty()) {
-      table.put(put);
-    }
+    putUnput();
   }
 
-  /** Forgets the totals of buckets that ended before the last bucket began. */
+  /** Puts the totals of the buckets added to since their last put that succeeded. */
+  private void putUnput() throws IOException {
+    if (unput.isEmpty()) {
+      return;
+    }
+    List<SharedMetrics.Row> rows = new ArrayList<>(unput.size());
+    RecordWriter out = new RecordWriter(256);
+    for (Recent total : unput) {
+      out.reset();
+      total.total.write(out);
+      rows.add(new SharedMetrics.Row(total.series, total.bucket, total.id, out.toByteArray()));
+    }
+    table.put(rows);
+    unput.clear();
+  }
+
+  /**
+   * Puts again the totals whose last put failed, then forgets the totals of buckets that ended
+   * before the last bucket began, put or not.
+   */
   @Override
-  public synchronized void maintain() {
-    long oldest = Math.floorDiv(clock.getAsLong(), bucketMillis) * bucketMillis - bucketMillis;
-    recent.values().removeIf(buckets -> {
-      buckets.keySet().removeIf(bucket -> bucket < oldest);
-      return buckets.isEmpty();
-    });
+  public synchronized void maintain() throws IOException {
+    try {
+      putUnput();
+    } finally {
+      long oldest = Math.floorDiv(clock.getAsLong(), bucketMillis) * bucketMillis - bucketMillis;
+      recent.values().removeIf(buckets -> {
+        buckets.keySet().removeIf(bucket -> bucket < oldest);
+        return buckets.isEmpty();
+      });
+      unput.removeIf(total -> total.bucket < oldest);
+    }
   }
 
   /** The buckets this process keeps totals of, over every series; for tests. */

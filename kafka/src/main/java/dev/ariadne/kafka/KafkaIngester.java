@@ -49,7 +49,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * a backoff that doubles up to 5 seconds, for as long as it takes (the partitions stay assigned and
  * paused meanwhile); nothing is skipped or committed. A record that does not decode is logged,
  * counted ({@code ariadne.kafka.ingester.records.malformed}) and skipped, and so are spans that
- * storage refuses as too large for it ({@link dev.ariadne.storage.SpansTooLargeException}, {@code
+ * storage refuses as too large for it ({@link SpansTooLargeException}, {@code
  * ariadne.kafka.ingester.spans.too.large}) while it writes the rest. Partitions taken away in
  * a rebalance have what was written of them committed, and what was not dropped from the write in
  * hand, for their new owner to read.
