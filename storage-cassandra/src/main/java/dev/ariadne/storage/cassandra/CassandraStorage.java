@@ -38,6 +38,7 @@ import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.TraceSummary;
 import dev.ariadne.storage.internal.DependencyLinker;
 import dev.ariadne.storage.internal.Operations;
+import dev.ariadne.storage.internal.TracePart;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
@@ -48,6 +49,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -115,6 +117,11 @@ public final class CassandraStorage implements Storage {
   private static final int MAX_BATCH_BYTES = 1 << 20;
   private static final int MAX_REMEMBERED = 200_000;
   private static final int MAX_TRACKED_UNREADABLE = 10_000;
+  /** Search's order: newest start first; of equal starts, by trace ID, so answers do not vary. */
+  private static final Comparator<TraceSummary> NEWEST_FIRST =
+      Comparator.comparingLong(TraceSummary::startEpochNanos).reversed()
+          .thenComparing(TraceSummary::traceId,
+              Comparator.comparingLong(TraceId::high).thenComparingLong(TraceId::low));
 
   private final CqlSession session;
   private final String keyspace;
@@ -583,13 +590,13 @@ public final class CassandraStorage implements Storage {
           query.cancellation(), traces -> {
             traces.forEach((traceId, spans) -> {
               if (spans.stream().anyMatch(query::matches)) {
-                found.put(traceId, Summaries.of(traceId, spans));
+                found.put(traceId, TracePart.of(traceId, spans).summary());
               }
             });
           },
           lastStart -> enough(found.values(), query.limit(), lastStart));
       List<TraceSummary> summaries = new ArrayList<>(found.values());
-      summaries.sort(Summaries.NEWEST_FIRST);
+      summaries.sort(NEWEST_FIRST);
       return List.copyOf(summaries.subList(0, Math.min(query.limit(), summaries.size())));
     });
   }

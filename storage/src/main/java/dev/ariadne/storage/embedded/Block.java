@@ -10,6 +10,7 @@ import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
+import dev.ariadne.storage.internal.TracePart;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

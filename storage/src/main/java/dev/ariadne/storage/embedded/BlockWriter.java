@@ -16,6 +16,7 @@ import dev.ariadne.storage.embedded.BlockFormat.Section;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.internal.TracePart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

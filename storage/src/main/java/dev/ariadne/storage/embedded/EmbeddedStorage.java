@@ -18,6 +18,7 @@ import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
 import dev.ariadne.storage.internal.Operations;
 import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.internal.TracePart;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;

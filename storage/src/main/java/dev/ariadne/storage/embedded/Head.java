@@ -9,6 +9,7 @@ import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
 import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.internal.TracePart;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

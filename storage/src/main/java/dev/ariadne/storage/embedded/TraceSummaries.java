@@ -4,6 +4,7 @@ import dev.ariadne.model.TraceId;
 import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
+import dev.ariadne.storage.internal.TracePart;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -28,6 +28,7 @@ import dev.ariadne.storage.TraceQuery;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.DependencyLinker;
+import dev.ariadne.storage.internal.TracePart;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.FileAlreadyExistsException;

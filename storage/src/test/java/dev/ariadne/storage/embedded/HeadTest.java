@@ -15,6 +15,7 @@ import dev.ariadne.storage.internal.ByteSink;
 import dev.ariadne.storage.internal.ByteSource;
 import dev.ariadne.storage.internal.CorruptDataException;
 import dev.ariadne.storage.internal.SpanCodec;
+import dev.ariadne.storage.internal.TracePart;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

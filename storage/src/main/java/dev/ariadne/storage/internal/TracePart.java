@@ -1,4 +1,4 @@
-package dev.ariadne.storage.embedded;
+package dev.ariadne.storage.internal;
 
 import dev.ariadne.model.Span;
 import dev.ariadne.model.StatusCode;
@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * What one part of a trace (the spans of it in the head, or in one block) contributes to the
  * trace's {@link TraceSummary}. The parts of a trace held in different places merge into the
- * summary of the whole trace. Immutable.
+ * summary of the whole trace; a backend that reads a trace whole makes its summary as one part.
+ * Immutable.
  *
  * @param rootServiceName the service of this part's root span (the earliest span without a
  *     parent), or null when this part has none
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * @param rootStartEpochNanos that root span's start, or {@link Long#MAX_VALUE}
  * @param serviceSpans the spans per service, sorted by service name
  */
-record TracePart(
+public record TracePart(
     TraceId traceId,
     long startEpochNanos,
     long endEpochNanos,
@@ -34,13 +35,13 @@ record TracePart(
     int errorCount,
     Map<String, Integer> serviceSpans) {
 
-  TracePart {
+  public TracePart {
     Objects.requireNonNull(traceId, "traceId");
     serviceSpans = Map.copyOf(serviceSpans);
   }
 
   /** The part made of {@code spans}, which all belong to {@code traceId}; not empty. */
-  static TracePart of(TraceId traceId, List<Span> spans) {
+  public static TracePart of(TraceId traceId, List<Span> spans) {
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
     Span root = null;
@@ -66,7 +67,7 @@ record TracePart(
   }
 
   /** This part and another of the same trace, as one. */
-  TracePart merge(TracePart other) {
+  public TracePart merge(TracePart other) {
     if (!traceId.equals(other.traceId)) {
       throw new IllegalArgumentException("parts of two traces: " + traceId + ", " + other.traceId);
     }
@@ -85,7 +86,8 @@ record TracePart(
         services);
   }
 
-  TraceSummary summary() {
+  /** The summary of the trace, if this part is all of it. */
+  public TraceSummary summary() {
     List<ServiceSpans> services = new ArrayList<>(serviceSpans.size());
     new TreeMap<>(serviceSpans).forEach((service, count) -> services.add(new ServiceSpans(service, count)));
     return new TraceSummary(traceId, Optional.ofNullable(rootServiceName),
