@@ -159,13 +159,7 @@ class AriadneAgentTest {
         .setPollingInterval(Duration.ofMillis(50))
         .setInitialSampler(Sampler.alwaysOff())
         .build()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      // What it makes of an answer is parent-based; the initial sampler is not.
-      while (!sampler.toString().contains("sampler=ParentBased{root:TraceIdRatioBased{1.0")) {
-        assertThat(System.nanoTime()).as("the sampler adopted the served strategy in time: %s",
-            sampler).isLessThan(deadline);
-        Thread.sleep(25);
-      }
+      ServerSamplingTest.awaitRatioOne(sampler);
       String traceId = io.opentelemetry.api.trace.TraceId.fromLongs(7, 9);
       assertThat(sampler.shouldSample(Context.root(), traceId, "GET /cart", SpanKind.SERVER,
           io.opentelemetry.api.common.Attributes.empty(), List.of()).getDecision())

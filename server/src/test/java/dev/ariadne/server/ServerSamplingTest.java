@@ -129,13 +129,7 @@ class ServerSamplingTest {
         .setPollingInterval(Duration.ofMillis(50))
         .setInitialSampler(Sampler.alwaysOff())
         .build()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      // What it makes of an answer is parent-based; the initial sampler is not.
-      while (!sampler.toString().contains("sampler=ParentBased{root:TraceIdRatioBased{1.0")) {
-        assertThat(System.nanoTime()).as("the sampler adopted the served strategy in time: %s",
-            sampler).isLessThan(deadline);
-        Thread.sleep(25);
-      }
+      awaitRatioOne(sampler);
       RandomGenerator random = RandomGenerator.getDefault();
       for (int i = 0; i < 1000; i++) {
         String traceId = TraceId.fromLongs(random.nextLong(), random.nextLong());
@@ -229,5 +223,18 @@ class ServerSamplingTest {
     assertThat(server.ports().keySet()).noneMatch(name -> name.startsWith("sampling"));
     assertThat(get("Jaeger Thrift HTTP", "/api/sampling?service=a").statusCode())
         .isEqualTo(200);
+  }
+
+  /**
+   * Waits until {@code sampler} has adopted a served probabilistic strategy of rate 1.0: what it
+   * makes of an answer is parent-based, the initial sampler is not.
+   */
+  static void awaitRatioOne(JaegerRemoteSampler sampler) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!sampler.toString().contains("sampler=ParentBased{root:TraceIdRatioBased{1.0")) {
+      assertThat(System.nanoTime()).as("the sampler adopted the served strategy in time: %s",
+          sampler).isLessThan(deadline);
+      Thread.sleep(25);
+    }
   }
 }
