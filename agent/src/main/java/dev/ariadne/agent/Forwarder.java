@@ -105,12 +105,11 @@ final class Forwarder implements SpanWriter {
           parts.addFirst(new int[] {part[0], half});
         } else {
           Span span = spans.get(part[0]);
-          tooLarge.put(span, "span " + String.format("%016x", span.spanId()) + " of trace "
-              + span.traceId().toHex() + " takes " + body.length + " bytes as OTLP, more than "
-              + (body.length > maxRequestBytes
+          tooLarge.put(span, SpansTooLargeException.reason(span, body.length,
+              body.length > maxRequestBytes
                   ? "the agent sends in one request (" + maxRequestBytes + ")"
-                  : "the collector at " + upstream + " takes (it answered 413)")
-              + "; it cannot be forwarded");
+                  : "the collector at " + upstream + " takes (it answered 413)",
+              "forwarded"));
         }
       }
     } catch (UpstreamException e) {

@@ -102,9 +102,8 @@ final class TraceRecords {
 
   /** What the collector tells the client whose request held a span too large for a record. */
   private static String tooLarge(Span span, int bytes, int maxValueBytes) {
-    return "span " + String.format("%016x", span.spanId()) + " of trace "
-        + span.traceId().toHex() + " takes " + bytes + " bytes as OTLP, more than a Kafka record"
-        + " holds (" + maxValueBytes + " bytes of spans in a record of at most "
-        + (maxValueBytes + RECORD_OVERHEAD) + "); it cannot be written";
+    return SpansTooLargeException.reason(span, bytes, "a Kafka record holds (" + maxValueBytes
+        + " bytes of spans in a record of at most " + (maxValueBytes + RECORD_OVERHEAD) + ")",
+        "written");
   }
 }

@@ -34,6 +34,20 @@ public final class SpansTooLargeException extends IOException {
     return reasons;
   }
 
+  /**
+   * Why {@code span}, {@code otlpBytes} long as OTLP, is too large, in the words every writer uses:
+   * "span … of trace … takes N bytes as OTLP, more than {@code limit}; it cannot be {@code
+   * consequence}".
+   *
+   * @param limit what it is more than, such as "a Kafka record holds (3968 bytes)"
+   * @param consequence what cannot be done with it: "written", "stored", "forwarded"
+   */
+  public static String reason(Span span, int otlpBytes, String limit, String consequence) {
+    return "span " + String.format("%016x", span.spanId()) + " of trace "
+        + span.traceId().toHex() + " takes " + otlpBytes + " bytes as OTLP, more than " + limit
+        + "; it cannot be " + consequence;
+  }
+
   /** How many spans are too large. */
   public int count() {
     return reasons.size();

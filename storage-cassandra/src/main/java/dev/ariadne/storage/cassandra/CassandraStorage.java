@@ -278,9 +278,8 @@ public final class CassandraStorage implements Storage {
       Span span = spans.get(i);
       if (encoded[i].length > MAX_SPAN_BYTES) {
         meters.tooLarge();
-        plan.tooLarge.put(span, "span " + String.format("%016x", span.spanId()) + " of trace "
-            + span.traceId().toHex() + " takes " + encoded[i].length + " bytes as OTLP, more than"
-            + " a Cassandra row of Ariadne's holds (" + MAX_SPAN_BYTES + "); it cannot be stored");
+        plan.tooLarge.put(span, SpansTooLargeException.reason(span, encoded[i].length,
+            "a Cassandra row of Ariadne's holds (" + MAX_SPAN_BYTES + ")", "stored"));
         continue;
       }
       plan.spanCount++;
