@@ -314,11 +314,13 @@ final class Ingest implements AutoCloseable {
   /**
    * Completes each request of {@code batch} with the spans of it that the writer kept, naming the
    * ones it refused as too large as rejected (or, if it kept none of a request, answering that
-   * request as too large), and returns the spans kept.
+   * request as too large), and returns the spans kept. A writer that names spans not in its write
+   * is reported before any request is answered.
    */
   private List<Span> answerKept(List<Pending> batch, int spanCount,
       SpansTooLargeException tooLarge) {
     List<Span> kept = new ArrayList<>(spanCount);
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
     int named = 0;
     for (Pending pending : batch) {
       Checked checked = pending.checked;
@@ -339,18 +341,21 @@ final class Ingest implements AutoCloseable {
       counters.accepted.increment(stored);
       counters.failed.increment(refused);
       if (refused == 0) {
-        pending.result.complete(Outcome.accepted(stored, checked.rejected(), checked.message()));
+        outcomes.add(Outcome.accepted(stored, checked.rejected(), checked.message()));
         continue;
       }
       String message = (refused == 1 ? "" : refused + " spans are too large; the first: ")
           + reason + (checked.message().isEmpty() ? "" : "; " + checked.message());
-      pending.result.complete(stored == 0
+      outcomes.add(stored == 0
           ? Outcome.notStored(Kind.TOO_LARGE, refused, message)
           : Outcome.accepted(stored, checked.rejected() + refused, message));
     }
     if (named < tooLarge.count()) {
       LOG.log(Level.ERROR, "the span writer refused " + (tooLarge.count() - named)
           + " spans as too large that were not in its write", tooLarge);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result.complete(outcomes.get(i));
     }
     return kept;
   }

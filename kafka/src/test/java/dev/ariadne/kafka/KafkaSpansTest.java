@@ -331,6 +331,8 @@ class KafkaSpansTest {
     assertThat(storage.trace(huge.traceId())).containsExactlyInAnyOrderElementsOf(first);
     List<Span> all = new ArrayList<>(first);
     all.addAll(second);
+    // The listener hears of a write just after storage has it.
+    await(() -> heard.size() >= all.size(), () -> heard.size() + " spans heard of");
     assertThat(heard).containsExactlyInAnyOrderElementsOf(all);
     assertThat(counter("ariadne.kafka.ingester.spans.too.large")).isEqualTo(1);
     assertThat(counter("ariadne.kafka.ingester.spans")).isEqualTo(5);
