@@ -1038,9 +1038,13 @@ public final class CassandraStorage implements Storage {
               SCHEMA_TIMEOUT)
           .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
           .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
-          // close() returns once requests in flight end, not after Netty's 2 s of quiet.
+          // close() returns once requests in flight end, not after Netty's 2 s of quiet. The
+          // admin loop keeps a short quiet: the driver's close hands it a task and then listens
+          // on the task's future, and a loop that ended in between logs an error.
           .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-          .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+          .withString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT, "MILLISECONDS")
+          .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 100)
+          .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT, 15_000)
           .build();
       CqlSessionBuilder builder = CqlSession.builder()
           .withConfigLoader(config)

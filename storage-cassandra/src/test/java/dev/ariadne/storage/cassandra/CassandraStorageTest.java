@@ -44,6 +44,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -264,5 +269,32 @@ class CassandraStorageTest extends StorageContract {
     } finally {
       server.stop().join();
     }
+  }
+
+  @Test
+  void closingAStorageLogsNoErrorFromTheDriversEventLoops() throws IOException {
+    Logger netty = Logger.getLogger("io.netty");
+    List<LogRecord> problems = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) problems.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    netty.addHandler(handler);
+    try {
+      for (int i = 0; i < 30; i++) {
+        builder(NODE.node()).createSchema(false).build().close();
+      }
+    } finally {
+      netty.removeHandler(handler);
+    }
+    assertThat(problems).extracting(LogRecord::getMessage).isEmpty();
   }
 }
