@@ -18,6 +18,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import dev.ariadne.analytics.SharedMetrics;
 import dev.ariadne.model.Attribute;
@@ -53,12 +54,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -89,6 +92,14 @@ public final class CassandraStorage implements Storage {
   static final long BUCKET_NANOS = TimeUnit.HOURS.toNanos(1);
 
   /**
+   * Each index entry's hour is this many partitions, a trace's rows going to the one its ID picks:
+   * the entries that nearly every span is under (every span, a busy service, a common attribute
+   * value) then spread over the cluster's nodes, and an hour of them is an eighth as large. A
+   * search reads an hour's shards side by side and merges them newest first.
+   */
+  static final int INDEX_SHARDS = 8;
+
+  /**
    * The largest encoded span stored, well under Cassandra's largest mutation (half of a 32 MiB
    * commit log segment by default); larger spans are left out, counted, and named by the write's
    * {@link SpansTooLargeException} once the rest is stored.
@@ -109,7 +120,8 @@ public final class CassandraStorage implements Storage {
 
   /** Traces read at once by a search or the dependencies; index rows read per page. */
   private static final int TRACES_PER_CHUNK = 32;
-  private static final int INDEX_PAGE_SIZE = 1000;
+  /** Index rows read per page of each shard: 1,000 over an hour's shards. */
+  private static final int INDEX_PAGE_SIZE = 1000 / INDEX_SHARDS;
   /** Requests in flight at once, over all calls. */
   static final int MAX_IN_FLIGHT = 256;
   /** A batch holds rows of one partition, this many at most, or about this many bytes. */
@@ -161,8 +173,8 @@ public final class CassandraStorage implements Storage {
     String ks = Schema.quote(builder.keyspace) + ".";
     insertSpan = session.prepare("INSERT INTO " + ks + "spans (trace_id, write_id, position, span)"
         + " VALUES (?, ?, ?, ?) USING TTL ?");
-    insertIndex = session.prepare("INSERT INTO " + ks + "span_index (bucket, field, key, value,"
-        + " start_time, trace_id, first_start) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+    insertIndex = session.prepare("INSERT INTO " + ks + "span_index (bucket, shard, field, key,"
+        + " value, start_time, trace_id, first_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
     insertBucket = session.prepare(
         "INSERT INTO " + ks + "time_buckets (shard, bucket) VALUES (0, ?) USING TTL ?");
     insertService = session.prepare(
@@ -178,7 +190,7 @@ public final class CassandraStorage implements Storage {
     selectBuckets = session.prepare("SELECT bucket FROM " + ks + "time_buckets"
         + " WHERE shard = 0 AND bucket >= ? AND bucket <= ?");
     selectIndex = session.prepare("SELECT start_time, trace_id, first_start FROM " + ks
-        + "span_index WHERE bucket = ? AND field = ? AND key = ? AND value = ?"
+        + "span_index WHERE bucket = ? AND shard = ? AND field = ? AND key = ? AND value = ?"
         + " AND start_time >= ?");
     selectServices = session.prepare(
         "SELECT service_name FROM " + ks + "service_names WHERE shard = 0 LIMIT ?");
@@ -250,7 +262,7 @@ public final class CassandraStorage implements Storage {
 
   private record Bucket(long bucket) {}
 
-  private record IndexPartition(long bucket, IndexEntry entry) {}
+  private record IndexPartition(long bucket, int shard, IndexEntry entry) {}
 
   /** The rows of one write, in batches of one partition each. */
   private static final class WritePlan {
@@ -289,9 +301,10 @@ public final class CassandraStorage implements Storage {
           encoded[i].length);
       long start = span.startEpochNanos();
       long bucket = Math.floorDiv(start, BUCKET_NANOS);
+      int shard = shard(span.traceId());
       names.add(new Bucket(bucket));
       for (IndexEntry entry : IndexEntry.of(span)) {
-        long[] range = index.computeIfAbsent(new IndexPartition(bucket, entry),
+        long[] range = index.computeIfAbsent(new IndexPartition(bucket, shard, entry),
             partition -> new LinkedHashMap<>())
             .computeIfAbsent(span.traceId(), id -> new long[] {start, start});
         range[0] = Math.min(range[0], start);
@@ -306,8 +319,8 @@ public final class CassandraStorage implements Storage {
       Batches batches = new Batches();
       IndexEntry entry = partition.entry();
       traces.forEach((traceId, range) -> batches.add(insertIndex.bind(partition.bucket(),
-          entry.field(), entry.key(), entry.value(), range[1], traceIdBytes(traceId), range[0],
-          ttlSeconds), 64));
+          partition.shard(), entry.field(), entry.key(), entry.value(), range[1],
+          traceIdBytes(traceId), range[0], ttlSeconds), 64));
       batches.addTo(plan.statements);
     });
     // The names' rows, batched by partition: a service's span names and keys share one (the
@@ -648,17 +661,16 @@ public final class CassandraStorage implements Storage {
    * the start of the last index row read.
    */
   private void scan(IndexEntry entry, long start, long end, Cancellation cancellation,
-      TraceSink sink, Stop stop) throws IOException {
+      TraceSink sink, Stop stop) throws IOException, InterruptedException, ExecutionException {
     Set<TraceId> seen = new HashSet<>();
     ResultSet buckets = session.execute(selectBuckets.bind(
         Math.floorDiv(start, BUCKET_NANOS), Math.floorDiv(end - 1, BUCKET_NANOS)));
     for (Row bucketRow : buckets) {
       cancellation.check();
-      ResultSet rows = session.execute(selectIndex.bind(bucketRow.getLong(0), entry.field(),
-          entry.key(), entry.value(), start).setPageSize(INDEX_PAGE_SIZE));
+      IndexRows rows = indexRows(bucketRow.getLong(0), entry, start);
       List<TraceId> chunk = new ArrayList<>(TRACES_PER_CHUNK);
       long lastStart = Long.MAX_VALUE;
-      for (Row row : rows) {
+      for (Row row = rows.next(); row != null; row = rows.next()) {
         lastStart = row.getLong(0);
         if (row.getLong(2) >= end) {
           continue;
@@ -683,6 +695,69 @@ public final class CassandraStorage implements Storage {
           return;
         }
       }
+    }
+  }
+
+  /** The rows of an entry's hour from {@code start} on, its shards read side by side. */
+  private IndexRows indexRows(long bucket, IndexEntry entry, long start)
+      throws IOException, InterruptedException, ExecutionException {
+    List<CompletableFuture<AsyncResultSet>> firstPages = new ArrayList<>(INDEX_SHARDS);
+    for (int shard = 0; shard < INDEX_SHARDS; shard++) {
+      firstPages.add(session.executeAsync(selectIndex.bind(bucket, shard, entry.field(),
+          entry.key(), entry.value(), start).setPageSize(INDEX_PAGE_SIZE)).toCompletableFuture());
+    }
+    awaitAll(firstPages);
+    IndexRows rows = new IndexRows();
+    for (CompletableFuture<AsyncResultSet> firstPage : firstPages) {
+      rows.add(new ShardRows(firstPage.get()));
+    }
+    return rows;
+  }
+
+  /** The index rows of an hour's shards, merged newest first. */
+  private static final class IndexRows {
+    private final PriorityQueue<ShardRows> byNewestHead = new PriorityQueue<>(INDEX_SHARDS,
+        Comparator.comparingLong((ShardRows shard) -> shard.head.getLong(0)).reversed());
+
+    void add(ShardRows shard) throws IOException, InterruptedException, ExecutionException {
+      shard.advance();
+      if (shard.head != null) {
+        byNewestHead.add(shard);
+      }
+    }
+
+    /** The newest row not yet returned, of any shard; null once every shard is read. */
+    Row next() throws IOException, InterruptedException, ExecutionException {
+      ShardRows shard = byNewestHead.poll();
+      if (shard == null) {
+        return null;
+      }
+      Row row = shard.head;
+      add(shard);
+      return row;
+    }
+  }
+
+  /** One shard's index rows, newest first, fetched a page at a time. */
+  private final class ShardRows {
+    private AsyncResultSet page;
+    private Iterator<Row> rows;
+    /** The row to return next; null once the shard is read. */
+    Row head;
+
+    ShardRows(AsyncResultSet firstPage) {
+      this.page = firstPage;
+      this.rows = firstPage.currentPage().iterator();
+    }
+
+    void advance() throws IOException, InterruptedException, ExecutionException {
+      while (!rows.hasNext() && page.hasMorePages()) {
+        CompletableFuture<AsyncResultSet> next = page.fetchNextPage().toCompletableFuture();
+        awaitAll(List.of(next));
+        page = next.get();
+        rows = page.currentPage().iterator();
+      }
+      head = rows.hasNext() ? rows.next() : null;
     }
   }
 
@@ -861,6 +936,16 @@ public final class CassandraStorage implements Storage {
     }
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /**
+   * The index shard of a trace: the top bits of its ID mixed by a multiply, since some tracers
+   * leave half of the ID zero or make part of it from the time. {@link #INDEX_SHARDS} is a power of
+   * two.
+   */
+  static int shard(TraceId traceId) {
+    return (int) (((traceId.high() ^ traceId.low()) * 0x9E3779B97F4A7C15L)
+        >>> (Long.SIZE - Integer.numberOfTrailingZeros(INDEX_SHARDS)));
   }
 
   static ByteBuffer traceIdBytes(TraceId traceId) {
@@ -1077,12 +1162,23 @@ public final class CassandraStorage implements Storage {
             session.execute(SimpleStatement.newInstance(statement).setTimeout(SCHEMA_TIMEOUT));
           }
         }
-        return new CassandraStorage(session, this);
       } catch (DriverException e) {
         session.close();
-        throw new IOException("could not " + (createSchema ? "create" : "use")
-            + " the schema of keyspace " + keyspace + " in Cassandra at " + contactPoints + ": "
-            + describe(e), e);
+        throw new IOException("could not create the schema of keyspace " + keyspace
+            + " in Cassandra at " + contactPoints + ": " + describe(e), e);
+      }
+      try {
+        return new CassandraStorage(session, this);
+      } catch (InvalidQueryException e) {
+        session.close();
+        throw new IOException("the tables of keyspace " + keyspace + " in Cassandra at "
+            + contactPoints + " are not those this version of Ariadne uses (" + describe(e)
+            + "); a keyspace made by an earlier version must be dropped, or another one named",
+            e);
+      } catch (DriverException e) {
+        session.close();
+        throw new IOException("could not use the schema of keyspace " + keyspace
+            + " in Cassandra at " + contactPoints + ": " + describe(e), e);
       }
     }
   }

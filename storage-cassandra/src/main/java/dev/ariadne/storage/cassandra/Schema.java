@@ -29,9 +29,10 @@ final class Schema {
         "CREATE TABLE IF NOT EXISTS " + ks + ".spans (trace_id blob, write_id timeuuid,"
             + " position int, span blob, PRIMARY KEY (trace_id, write_id, position))"
             + " WITH compression = {'class': 'LZ4Compressor'}" + expiring,
-        "CREATE TABLE IF NOT EXISTS " + ks + ".span_index (bucket bigint, field text, key text,"
-            + " value text, start_time bigint, trace_id blob, first_start bigint,"
-            + " PRIMARY KEY ((bucket, field, key, value), start_time, trace_id, first_start))"
+        "CREATE TABLE IF NOT EXISTS " + ks + ".span_index (bucket bigint, shard int,"
+            + " field text, key text, value text, start_time bigint, trace_id blob,"
+            + " first_start bigint, PRIMARY KEY ((bucket, shard, field, key, value), start_time,"
+            + " trace_id, first_start))"
             + " WITH CLUSTERING ORDER BY (start_time DESC, trace_id ASC, first_start ASC)"
             + expiring,
         "CREATE TABLE IF NOT EXISTS " + ks + ".time_buckets (shard int, bucket bigint,"

@@ -11,6 +11,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.HttpResponse;
@@ -41,8 +42,10 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -269,6 +272,52 @@ class CassandraStorageTest extends StorageContract {
     } finally {
       server.stop().join();
     }
+  }
+
+  @Test
+  void anHoursIndexRowsSpreadOverItsShardsAndSearchMergesThemNewestFirst() throws IOException {
+    List<TraceId> newestFirst = new ArrayList<>();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 64; i > 0; i--) {
+      TraceId traceId = new TraceId(0, i);
+      newestFirst.add(traceId);
+      spans.add(span(traceId, 1, 0, FRONTEND, "GET /", SpanKind.SERVER, TODAY + i * MILLIS,
+          MILLIS).build());
+    }
+    storage.write(spans);
+
+    CassandraStorage cassandra = (CassandraStorage) storage;
+    Set<Integer> shards = new HashSet<>();
+    for (Row row : cassandra.session().execute("SELECT DISTINCT bucket, shard, field, key, value"
+        + " FROM " + Schema.quote(KEYSPACE) + ".span_index")) {
+      if (row.getString("field").equals("*")) {
+        shards.add(row.getInt("shard"));
+      }
+    }
+    assertThat(shards).hasSize(CassandraStorage.INDEX_SHARDS);
+    assertThat(storage.search(TraceQuery.builder().serviceName(FRONTEND).limit(20).build()))
+        .extracting(TraceSummary::traceId).containsExactlyElementsOf(newestFirst.subList(0, 20));
+    assertThat(storage.search(TraceQuery.builder().limit(64).build()))
+        .extracting(TraceSummary::traceId).containsExactlyElementsOf(newestFirst);
+  }
+
+  @Test
+  void aKeyspaceWhoseIndexHasNoShardsIsRefusedNamingTheColumn() throws IOException {
+    String older = "ariadne_unsharded";
+    CassandraStorage cassandra = (CassandraStorage) storage;
+    cassandra.session().execute("CREATE KEYSPACE IF NOT EXISTS " + older + " WITH replication ="
+        + " {'class': 'NetworkTopologyStrategy', '" + NODE.node().localDatacenter() + "': 1}");
+    cassandra.session().execute("CREATE TABLE IF NOT EXISTS " + older + ".span_index (bucket"
+        + " bigint, field text, key text, value text, start_time bigint, trace_id blob,"
+        + " first_start bigint, PRIMARY KEY ((bucket, field, key, value), start_time, trace_id,"
+        + " first_start))");
+
+    assertThatThrownBy(() -> builder(NODE.node()).keyspace(older).build())
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("the tables of keyspace " + older + " in Cassandra at ")
+        .hasMessageEndingWith(" are not those this version of Ariadne uses (InvalidQueryException:"
+            + " Undefined column name shard in table " + older + ".span_index); a keyspace made by"
+            + " an earlier version must be dropped, or another one named");
   }
 
   @Test
