@@ -87,8 +87,9 @@ class SharedAnalyticsTest {
       }
 
       assertThat(table.puts).hasValue(3);
-      assertThat(table.rows).as("an operation's and a service's series, in two buckets")
+      assertThat(table.bucketRows()).as("an operation's and a service's series, in two buckets")
           .hasSize(4);
+      assertThat(table.hourRows()).as("and in their hour").hasSize(2);
       assertThat(query.red(new RedQuery("cart", "a", Set.of(), T0 + 29 * MINUTE,
           T0 + 31 * MINUTE, MINUTE, List.of(1.0)))).extracting(RedPoint::requests)
           .containsExactly(3L, 3L);
@@ -105,7 +106,7 @@ class SharedAnalyticsTest {
           testSpans.span("shop", "b", SpanKind.SERVER, T0 + 30 * MINUTE, 1, StatusCode.OK)));
       table.failNextPut();
       assertThatThrownBy(ingester::flush).isInstanceOf(IOException.class);
-      assertThat(table.rows).as("half of the put was stored").hasSize(2);
+      assertThat(table.rows).as("half of the put was stored").hasSize(4);
       clock.advance(10_000);
       ingester.flush();
       for (String service : List.of("cart", "shop")) {
@@ -123,7 +124,8 @@ class SharedAnalyticsTest {
         assertThat(query.operations(service, null, T0, T0 + 60 * MINUTE, List.of()))
             .singleElement().extracting(OperationSummary::requests).isEqualTo(2L);
       }
-      assertThat(table.rows).hasSize(4);
+      assertThat(table.bucketRows()).hasSize(4);
+      assertThat(table.hourRows()).hasSize(4);
     }
   }
 
@@ -141,7 +143,9 @@ class SharedAnalyticsTest {
           testSpans.span("cart", "a", SpanKind.SERVER, T0 + 30 * MINUTE, 2, StatusCode.OK)));
       ingester.flush();
 
-      assertThat(table.rows).as("two rows of each series for the bucket").hasSize(4);
+      assertThat(table.bucketRows()).as("two rows of each series for the bucket").hasSize(4);
+      assertThat(table.hourRows()).as("one of each series for the hour, still recent")
+          .hasSize(2);
       assertThat(query.operations("cart", null, T0, T0 + 60 * MINUTE, List.of()))
           .singleElement().extracting(OperationSummary::requests).isEqualTo(2L);
     }
@@ -164,6 +168,62 @@ class SharedAnalyticsTest {
     clock.advance(MINUTE);
     store.maintain();
     assertThat(store.recentBuckets()).isZero();
+    assertThat(store.recentHours()).as("the hour after T0 has not ended").isEqualTo(1);
+
+    clock.advance(2 * MetricsStore.HOUR_MILLIS - 33 * MINUTE);
+    store.maintain();
+    assertThat(store.recentHours()).as("a minute before the hour after T0 ends").isEqualTo(1);
+    clock.advance(MINUTE);
+    store.maintain();
+    assertThat(store.recentHours()).isZero();
+  }
+
+  @Test
+  void aTotalOverWholeHoursReadsTheirHourRowsAndBucketRowsOnlyForTheRest() throws IOException {
+    List<String> asked = new ArrayList<>();
+    TableInMemory watched = new TableInMemory() {
+      @Override
+      public synchronized List<Row> read(byte[] series, long startMillis, long endMillis) {
+        asked.add("buckets " + minutes(startMillis) + " to " + minutes(endMillis));
+        return super.read(series, startMillis, endMillis);
+      }
+
+      @Override
+      public synchronized List<Row> readHours(byte[] series, long startMillis, long endMillis) {
+        asked.add("hours " + minutes(startMillis) + " to " + minutes(endMillis));
+        return super.readHours(series, startMillis, endMillis);
+      }
+    };
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + 3 * MetricsStore.HOUR_MILLIS),
+        ZoneOffset.UTC);
+    try (Analytics first = Analytics.builder().clock(clock).shared(watched).build();
+        Analytics second = Analytics.builder().clock(clock).shared(watched).build();
+        Analytics query = Analytics.builder().clock(clock).shared(watched).build()) {
+      List<Span> spans = new ArrayList<>();
+      for (long minute = -30; minute < 150; minute += 10) {
+        spans.add(testSpans.span("cart", "a", SpanKind.SERVER, T0 + minute * MINUTE, 1,
+            StatusCode.OK));
+      }
+      first.record(spans.subList(0, 9));
+      second.record(spans.subList(9, 18));
+      first.flush();
+      second.flush();
+      assertThat(watched.hourRows()).as("each writer's hours of the two series")
+          .hasSize(2 * 2 + 2 * 2);
+
+      assertThat(query.operations("cart", null, T0 - 30 * MINUTE, T0 + 150 * MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(18L);
+      assertThat(asked).containsExactlyInAnyOrder(
+          "hours 0 to 120", "buckets -30 to 0", "buckets 120 to 150");
+      asked.clear();
+      assertThat(query.operations("cart", null, T0 + 10 * MINUTE, T0 + 50 * MINUTE, List.of()))
+          .singleElement().extracting(OperationSummary::requests).isEqualTo(4L);
+      assertThat(asked).containsExactly("buckets 10 to 50");
+    }
+  }
+
+  private static long minutes(long millis) {
+    return (millis - T0) / MINUTE;
   }
 
   /** A clock that tests move forward. */
@@ -282,9 +342,9 @@ class SharedAnalyticsTest {
         Analytics query = builder().prometheusRegistry(registry).build()) {
       ingester.record(List.of(testSpans.span("cart", "a", SpanKind.SERVER, T0, 1, StatusCode.OK)));
       ingester.flush();
-      SharedMetrics.Row good = table.rows.stream()
+      SharedMetrics.Row good = table.bucketRows().stream()
           .filter(row -> row.series()[0] == SeriesKey.OPERATION).findFirst().orElseThrow();
-      table.put(List.of(new SharedMetrics.Row(good.series(), good.bucketStart(),
+      table.put(List.of(new SharedMetrics.Row(good.series(), false, good.bucketStart(),
           UUID.randomUUID(), new byte[] {1, 5, 0x7f})));
 
       assertThat(query.operations("cart", null, T0, T0 + 10 * MINUTE, List.of()))

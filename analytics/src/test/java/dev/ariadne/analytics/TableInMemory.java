@@ -27,7 +27,7 @@ class TableInMemory implements SharedMetrics {
     puts.incrementAndGet();
     int stored = failNextPut ? batch.size() / 2 : batch.size();
     for (Row row : batch.subList(0, stored)) {
-      rows.removeIf(old -> Arrays.equals(old.series(), row.series())
+      rows.removeIf(old -> Arrays.equals(old.series(), row.series()) && old.hour() == row.hour()
           && old.bucketStart() == row.bucketStart() && old.id().equals(row.id()));
       rows.add(row);
     }
@@ -39,14 +39,31 @@ class TableInMemory implements SharedMetrics {
 
   @Override
   public synchronized List<Row> read(byte[] series, long startMillis, long endMillis) {
+    return matching(false, series, startMillis, endMillis);
+  }
+
+  @Override
+  public synchronized List<Row> readHours(byte[] series, long startMillis, long endMillis) {
+    return matching(true, series, startMillis, endMillis);
+  }
+
+  private List<Row> matching(boolean hour, byte[] series, long startMillis, long endMillis) {
     List<Row> found = new ArrayList<>();
     for (Row row : rows) {
-      if (Arrays.equals(row.series(), series) && row.bucketStart() >= startMillis
-          && row.bucketStart() < endMillis) {
+      if (row.hour() == hour && Arrays.equals(row.series(), series)
+          && row.bucketStart() >= startMillis && row.bucketStart() < endMillis) {
         found.add(row);
       }
     }
     return found;
+  }
+
+  synchronized List<Row> bucketRows() {
+    return rows.stream().filter(row -> !row.hour()).toList();
+  }
+
+  synchronized List<Row> hourRows() {
+    return rows.stream().filter(Row::hour).toList();
   }
 
   @Override

@@ -54,12 +54,12 @@ final class CassandraMetrics implements SharedMetrics {
     this.session = session;
     this.ttlSeconds = (int) retention.plus(MARGIN).toSeconds();
     String ks = Schema.quote(keyspace) + ".";
-    insertRow = session.prepare("INSERT INTO " + ks + "metrics (series, day, bucket, row_id,"
-        + " aggregate) VALUES (?, ?, ?, ?, ?) USING TTL ?");
+    insertRow = session.prepare("INSERT INTO " + ks + "metrics (series, day, hour, bucket,"
+        + " row_id, aggregate) VALUES (?, ?, ?, ?, ?, ?) USING TTL ?");
     insertSeries = session.prepare(
         "INSERT INTO " + ks + "metrics_series (day, series) VALUES (?, ?) USING TTL ?");
     selectRows = session.prepare("SELECT bucket, row_id, aggregate FROM " + ks + "metrics"
-        + " WHERE series = ? AND day = ? AND bucket >= ? AND bucket < ?");
+        + " WHERE series = ? AND day = ? AND hour = ? AND bucket >= ? AND bucket < ?");
     selectSeries = session.prepare("SELECT series FROM " + ks + "metrics_series WHERE day = ?");
   }
 
@@ -93,7 +93,7 @@ final class CassandraMetrics implements SharedMetrics {
       long day = Math.floorDiv(row.bucketStart(), DAY_MILLIS);
       partitions.computeIfAbsent(new Partition(series, day),
           partition -> new CassandraStorage.Batches()).add(
-          insertRow.bind(series, day, row.bucketStart(), row.id(),
+          insertRow.bind(series, day, row.hour(), row.bucketStart(), row.id(),
               ByteBuffer.wrap(row.aggregate()), ttlSeconds),
           row.series().length + row.aggregate().length);
       seriesByDay.computeIfAbsent(day, d -> new LinkedHashSet<>()).add(series);
@@ -123,12 +123,30 @@ final class CassandraMetrics implements SharedMetrics {
    */
   @Override
   public List<Row> read(byte[] series, long startMillis, long endMillis) throws IOException {
+    return readRows(series, false, startMillis, endMillis);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One read per day the range overlaps, concurrently.
+   *
+   * @throws IOException when Cassandra did not answer within the request timeout
+   */
+  @Override
+  public List<Row> readHours(byte[] series, long startMillis, long endMillis)
+      throws IOException {
+    return readRows(series, true, startMillis, endMillis);
+  }
+
+  private List<Row> readRows(byte[] series, boolean hour, long startMillis, long endMillis)
+      throws IOException {
     requireNonNull(series, "series");
     byte[] key = series.clone();
     ByteBuffer keyBytes = ByteBuffer.wrap(key);
     return readDays(startMillis, endMillis,
-        day -> selectRows.bind(keyBytes, day, startMillis, endMillis),
-        row -> new Row(key, row.getLong(0), row.getUuid(1), bytes(row.getByteBuffer(2))),
+        day -> selectRows.bind(keyBytes, day, hour, startMillis, endMillis),
+        row -> new Row(key, hour, row.getLong(0), row.getUuid(1), bytes(row.getByteBuffer(2))),
         new ArrayList<>());
   }
 

@@ -45,8 +45,9 @@ final class Schema {
             + " PRIMARY KEY (service_name, key))",
         "CREATE TABLE IF NOT EXISTS " + ks + ".attribute_values (service_name text, key text,"
             + " value text, PRIMARY KEY ((service_name, key), value))",
-        "CREATE TABLE IF NOT EXISTS " + ks + ".metrics (series blob, day bigint, bucket bigint,"
-            + " row_id uuid, aggregate blob, PRIMARY KEY ((series, day), bucket, row_id))"
+        "CREATE TABLE IF NOT EXISTS " + ks + ".metrics (series blob, day bigint, hour boolean,"
+            + " bucket bigint, row_id uuid, aggregate blob, PRIMARY KEY ((series, day), hour,"
+            + " bucket, row_id))"
             + " WITH compression = {'class': 'LZ4Compressor'}" + daily,
         "CREATE TABLE IF NOT EXISTS " + ks + ".metrics_series (day bigint, series blob,"
             + " PRIMARY KEY (day, series)) WITH compression = {'class': 'LZ4Compressor'}" + daily);

@@ -29,6 +29,7 @@ class CassandraMetricsTest {
   /** Midnight (UTC) of 2024-03-01. */
   private static final long MIDNIGHT = 19_783 * DAY_MILLIS;
   private static final long MINUTE = 60_000;
+  private static final long HOUR = 60 * MINUTE;
   private static final Duration RETENTION = Duration.ofDays(30);
 
   @RegisterExtension static final SharedNode NODE = new SharedNode();
@@ -91,9 +92,9 @@ class CassandraMetricsTest {
   @Test
   void aRowPutAgainUnderItsIdReplacesTheOneBefore() throws IOException {
     UUID id = UUID.randomUUID();
-    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), MIDNIGHT, id, bytes("3 spans")),
+    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), false, MIDNIGHT, id, bytes("3 spans")),
         row("a", MIDNIGHT, "another writer's")));
-    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), MIDNIGHT, id, bytes("5 spans"))));
+    metrics.put(List.of(new SharedMetrics.Row(bytes("a"), false, MIDNIGHT, id, bytes("5 spans"))));
 
     assertThat(read("a", MIDNIGHT, MIDNIGHT + MINUTE)).containsExactlyInAnyOrder(
         "a@" + MIDNIGHT + "=5 spans", "a@" + MIDNIGHT + "=another writer's");
@@ -114,6 +115,24 @@ class CassandraMetricsTest {
         .containsExactlyInAnyOrder("a@" + (MIDNIGHT - 2 * MINUTE) + "=v",
             "a@" + (MIDNIGHT - MINUTE) + "=v");
     assertThat(read("a", MIDNIGHT, MIDNIGHT + 1)).containsExactly("a@" + MIDNIGHT + "=v");
+  }
+
+  @Test
+  void hourRowsAndBucketRowsAreReadApart() throws IOException {
+    UUID id = UUID.randomUUID();
+    metrics.put(List.of(row("a", MIDNIGHT, "a bucket"),
+        new SharedMetrics.Row(bytes("a"), true, MIDNIGHT, id, bytes("its hour"))));
+
+    assertThat(read("a", MIDNIGHT, MIDNIGHT + HOUR)).containsExactly("a@" + MIDNIGHT + "=a bucket");
+    assertThat(metrics.readHours(bytes("a"), MIDNIGHT - HOUR, MIDNIGHT + HOUR))
+        .singleElement().satisfies(row -> {
+          assertThat(row.hour()).isTrue();
+          assertThat(row.bucketStart()).isEqualTo(MIDNIGHT);
+          assertThat(row.id()).isEqualTo(id);
+          assertThat(new String(row.aggregate(), UTF_8)).isEqualTo("its hour");
+        });
+    assertThat(read("a", MIDNIGHT + 1, MIDNIGHT + HOUR)).isEmpty();
+    assertThat(metrics.readHours(bytes("a"), MIDNIGHT + 1, MIDNIGHT + HOUR)).isEmpty();
   }
 
   @Test
@@ -221,7 +240,8 @@ class CassandraMetricsTest {
   }
 
   private static SharedMetrics.Row row(String series, long bucket, String aggregate) {
-    return new SharedMetrics.Row(bytes(series), bucket, UUID.randomUUID(), bytes(aggregate));
+    return new SharedMetrics.Row(bytes(series), false, bucket, UUID.randomUUID(),
+        bytes(aggregate));
   }
 
   private static byte[] bytes(String text) {

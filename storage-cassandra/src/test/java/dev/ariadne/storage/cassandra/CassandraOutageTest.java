@@ -41,7 +41,7 @@ class CassandraOutageTest {
   void aNodeKilledMidWriteFailsWritesAndReadsInTimeAndKeepsWhatWasAcknowledged()
       throws Exception {
     List<TraceId> acknowledged = new ArrayList<>();
-    SharedMetrics.Row metricsRow = new SharedMetrics.Row(bytes("series"), TODAY_MILLIS,
+    SharedMetrics.Row metricsRow = new SharedMetrics.Row(bytes("series"), false, TODAY_MILLIS,
         UUID.randomUUID(), bytes("aggregate"));
     CassandraNode node = CassandraNode.start(directory);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
