@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Where {@link Analytics} keeps the partial aggregates it flushes, and reads them merged: this
@@ -21,6 +22,23 @@ interface AggregateStore extends Closeable {
 
   /** The aggregate of {@code key} over [start, end), both multiples of the bucket; null if none. */
   Aggregate total(SeriesKey key, long start, long end) throws IOException;
+
+  /**
+   * The aggregate of {@code key} over each hour in [start, end), both multiples of an hour, by the
+   * hour's start; hours with nothing are left out. As {@link #total} per hour, which a store may
+   * read at once for every hour.
+   */
+  default NavigableMap<Long, Aggregate> hours(SeriesKey key, long start, long end)
+      throws IOException {
+    NavigableMap<Long, Aggregate> hours = new TreeMap<>();
+    for (long hour = start; hour < end; hour += MetricsStore.HOUR_MILLIS) {
+      Aggregate total = total(key, hour, hour + MetricsStore.HOUR_MILLIS);
+      if (total != null) {
+        hours.put(hour, total);
+      }
+    }
+    return hours;
+  }
 
   /** Every series with data in [start, end), and perhaps some with data near it. */
   Set<SeriesKey> keys(long start, long end) throws IOException;

@@ -378,10 +378,20 @@ public final class Analytics implements Closeable {
     long step = query.stepMillis();
     checkStep(step);
     long start = Math.floorDiv(query.startMillis(), step) * step;
-    NavigableMap<Long, Aggregate> buckets = buckets(query, start, query.endMillis());
+    NavigableMap<Long, Aggregate> parts;
+    if (step % MetricsStore.HOUR_MILLIS == 0) {
+      // Whole hours from the store's hour totals (a shared store's one row per hour and writer),
+      // the buckets only after the last whole hour.
+      long endHour = Math.max(start,
+          Math.floorDiv(query.endMillis(), MetricsStore.HOUR_MILLIS) * MetricsStore.HOUR_MILLIS);
+      parts = read(query, start, endHour, store::hours);
+      read(query, endHour, query.endMillis(), store::buckets).forEach(parts::put);
+    } else {
+      parts = read(query, start, query.endMillis(), store::buckets);
+    }
     NavigableMap<Long, Aggregate> byStep = new TreeMap<>();
-    buckets.forEach((bucket, a) -> {
-      Aggregate existing = byStep.putIfAbsent(Math.floorDiv(bucket, step) * step, a);
+    parts.forEach((partStart, a) -> {
+      Aggregate existing = byStep.putIfAbsent(Math.floorDiv(partStart, step) * step, a);
       if (existing != null) {
         existing.merge(a);
       }
@@ -402,7 +412,7 @@ public final class Analytics implements Closeable {
     checkStep(windowMillis);
     long start = Math.floorDiv(query.startMillis(), step) * step;
     NavigableMap<Long, Aggregate> buckets =
-        buckets(query, start - windowMillis, query.endMillis());
+        read(query, start - windowMillis, query.endMillis(), store::buckets);
     List<RedPoint> points = new ArrayList<>();
     for (long at = start; at <= query.endMillis(); at += step) {
       Aggregate window = new Aggregate();
@@ -421,11 +431,20 @@ public final class Analytics implements Closeable {
     }
   }
 
-  private NavigableMap<Long, Aggregate> buckets(RedQuery query, long start, long end) {
+  private interface Reader {
+    NavigableMap<Long, Aggregate> read(SeriesKey key, long start, long end) throws IOException;
+  }
+
+  /** What {@code reader} reads of each series of {@code query}, merged by start. */
+  private NavigableMap<Long, Aggregate> read(RedQuery query, long start, long end,
+      Reader reader) {
     NavigableMap<Long, Aggregate> merged = new TreeMap<>();
+    if (end <= start) {
+      return merged;
+    }
     try {
       for (SeriesKey key : keysOf(query.service(), query.operation(), query.kinds())) {
-        store.buckets(key, start, end).forEach((bucket, a) -> {
+        reader.read(key, start, end).forEach((bucket, a) -> {
           Aggregate existing = merged.putIfAbsent(bucket, a);
           if (existing != null) {
             existing.merge(a);

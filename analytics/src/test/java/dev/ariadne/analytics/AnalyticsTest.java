@@ -109,6 +109,30 @@ class AnalyticsTest {
   }
 
   @Test
+  void aStepOfWholeHoursCountsWhatItsBucketsCountInSealedAndOpenHours() throws IOException {
+    for (Analytics.Builder store : List.of(builder(), builder().dataDir(dir))) {
+      try (Analytics analytics = store.build()) {
+        List<Span> spans = new ArrayList<>();
+        for (long minute = -90; minute <= 20; minute += 10) {
+          spans.add(testSpans.span("cart", "a", SpanKind.SERVER, T0 + minute * MINUTE, 1,
+              minute == -60 ? StatusCode.ERROR : StatusCode.OK));
+        }
+        analytics.record(spans);
+        analytics.flush();
+
+        for (long end : List.of(T0 + 30 * MINUTE, T0 + 120 * MINUTE)) {
+          List<RedPoint> hourly = analytics.red(new RedQuery("cart", "a", Set.of(), T0 - 120 * MINUTE,
+              end, 60 * MINUTE, List.of(1.0)));
+          assertThat(hourly).extracting(RedPoint::startMillis)
+              .containsExactly(T0 - 120 * MINUTE, T0 - 60 * MINUTE, T0);
+          assertThat(hourly).extracting(RedPoint::requests).containsExactly(3L, 6L, 3L);
+          assertThat(hourly).extracting(RedPoint::errors).containsExactly(0L, 1L, 0L);
+        }
+      }
+    }
+  }
+
+  @Test
   void aServiceSeriesMergesItsOperationsAcrossFlushes() throws IOException {
     try (Analytics analytics = builder().build()) {
       List<Span> orders = new ArrayList<>();

@@ -179,7 +179,7 @@ class SharedAnalyticsTest {
   }
 
   @Test
-  void aTotalOverWholeHoursReadsTheirHourRowsAndBucketRowsOnlyForTheRest() throws IOException {
+  void totalsAndChartsOverWholeHoursReadTheirHourRowsAndBucketRowsOnlyForTheRest() throws IOException {
     List<String> asked = new ArrayList<>();
     TableInMemory watched = new TableInMemory() {
       @Override
@@ -219,6 +219,12 @@ class SharedAnalyticsTest {
       assertThat(query.operations("cart", null, T0 + 10 * MINUTE, T0 + 50 * MINUTE, List.of()))
           .singleElement().extracting(OperationSummary::requests).isEqualTo(4L);
       assertThat(asked).containsExactly("buckets 10 to 50");
+      asked.clear();
+
+      assertThat(query.red(new RedQuery("cart", "a", Set.of(), T0, T0 + 150 * MINUTE,
+          60 * MINUTE, List.of()))).extracting(RedPoint::requests).containsExactly(6L, 6L, 3L);
+      assertThat(Set.copyOf(asked)).as("the chart's whole hours from their hour rows, per series")
+          .containsExactlyInAnyOrder("hours 0 to 120", "buckets 120 to 150");
     }
   }
 

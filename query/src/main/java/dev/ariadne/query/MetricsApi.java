@@ -221,7 +221,9 @@ final class MetricsApi {
       }
     } else {
       long wanted = Math.max(bucket, (endMillis - startMillis) / DEFAULT_POINTS);
-      step = (wanted + bucket - 1) / bucket * bucket;
+      // Past an hour, whole hours: analytics reads a whole hour's total, not its buckets.
+      long unit = wanted > HOUR_MILLIS ? HOUR_MILLIS : bucket;
+      step = (wanted + unit - 1) / unit * unit;
     }
     if ((endMillis - startMillis) / step > MAX_POINTS) {
       throw new BadParameterException("step", "step: " + step + "ms gives more than " + MAX_POINTS

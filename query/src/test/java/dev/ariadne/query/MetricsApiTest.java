@@ -162,6 +162,14 @@ class MetricsApiTest {
   }
 
   @Test
+  void theDefaultStepPastAnHourIsWholeHours() {
+    JsonNode red = json(get(server, "/api/v1/metrics/red?service=cart&start="
+        + (BASE_MILLIS - 30 * 24 * 60 * MINUTE_MILLIS) * MS + "&end=" + BASE_MILLIS * MS));
+    assertThat(red.get("stepNanos").asLong()).as("144 minutes, rounded up to hours")
+        .isEqualTo(3 * 60 * MINUTE_MILLIS * MS);
+  }
+
+  @Test
   void operationsListsEveryOperationOfAServiceWithItsTotals() {
     JsonNode table = json(get(server, "/api/v1/metrics/red/operations?service=cart&" + WINDOW));
     JsonNode rows = table.get("operations");
