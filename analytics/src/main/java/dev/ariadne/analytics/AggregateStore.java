@@ -2,11 +2,11 @@ package dev.ariadne.analytics;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Where {@link Analytics} keeps the partial aggregates it flushes, and reads them merged: this
@@ -20,24 +20,38 @@ interface AggregateStore extends Closeable {
   /** The aggregate of each bucket of {@code key} that starts in [start, end), merged. */
   NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end) throws IOException;
 
-  /** The aggregate of {@code key} over [start, end), both multiples of the bucket; null if none. */
-  Aggregate total(SeriesKey key, long start, long end) throws IOException;
-
   /**
    * The aggregate of {@code key} over each hour in [start, end), both multiples of an hour, by the
-   * hour's start; hours with nothing are left out. As {@link #total} per hour, which a store may
-   * read at once for every hour.
+   * hour's start; hours with nothing are left out. Read from what the store keeps per hour (a
+   * sealed hour's total, a shared table's hour rows), not from the hour's buckets.
    */
-  default NavigableMap<Long, Aggregate> hours(SeriesKey key, long start, long end)
-      throws IOException {
-    NavigableMap<Long, Aggregate> hours = new TreeMap<>();
-    for (long hour = start; hour < end; hour += MetricsStore.HOUR_MILLIS) {
-      Aggregate total = total(key, hour, hour + MetricsStore.HOUR_MILLIS);
-      if (total != null) {
-        hours.put(hour, total);
+  NavigableMap<Long, Aggregate> hours(SeriesKey key, long start, long end) throws IOException;
+
+  /**
+   * The aggregate of {@code key} over [start, end), both multiples of the bucket; null if none.
+   * The whole hours in it are read as {@link #hours}, the rest as {@link #buckets}.
+   */
+  default Aggregate total(SeriesKey key, long start, long end) throws IOException {
+    long hour = MetricsStore.HOUR_MILLIS;
+    long firstHour = Math.floorDiv(start + hour - 1, hour) * hour;
+    long endHour = Math.floorDiv(end, hour) * hour;
+    List<Aggregate> parts = new ArrayList<>();
+    if (firstHour < endHour) {
+      parts.addAll(hours(key, firstHour, endHour).values());
+      parts.addAll(buckets(key, start, firstHour).values());
+      parts.addAll(buckets(key, endHour, end).values());
+    } else {
+      parts.addAll(buckets(key, start, end).values());
+    }
+    Aggregate total = null;
+    for (Aggregate part : parts) {
+      if (total == null) {
+        total = part;
+      } else {
+        total.merge(part);
       }
     }
-    return hours;
+    return total;
   }
 
   /** Every series with data in [start, end), and perhaps some with data near it. */

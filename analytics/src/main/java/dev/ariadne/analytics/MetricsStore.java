@@ -259,36 +259,24 @@ final class MetricsStore implements AggregateStore {
     return result;
   }
 
-  /**
-   * The aggregate of {@code key} over [start, end), both multiples of the bucket, merging one
-   * total per whole sealed hour; null when the series has nothing there.
-   */
+  /** Here: a sealed hour's total, merged with the hour's buckets not yet sealed. */
   @Override
-  public synchronized Aggregate total(SeriesKey key, long start, long end) throws IOException {
-    Aggregate total = null;
+  public synchronized NavigableMap<Long, Aggregate> hours(SeriesKey key, long start, long end)
+      throws IOException {
+    NavigableMap<Long, Aggregate> result = new TreeMap<>();
     for (Hour hour : hoursIn(start, end)) {
-      boolean whole = start <= hour.start && hour.start + HOUR_MILLIS <= end;
-      if (whole) {
-        Aggregate hourTotal = readSealed(hour, sealed -> sealed.total(key));
-        if (hourTotal != null) {
-          total = plus(total, hourTotal);
-        }
-      } else {
-        SealedHour.Series series = readSealed(hour, sealed -> sealed.read(key));
-        if (series != null) {
-          for (Aggregate a : series.buckets().subMap(start, end).values()) {
-            total = plus(total, a);
-          }
-        }
-      }
+      Aggregate total = readSealed(hour, sealed -> sealed.total(key));
       TreeMap<Long, byte[]> open = hour.open.get(key);
       if (open != null) {
-        for (byte[] bytes : open.subMap(start, end).values()) {
+        for (byte[] bytes : open.values()) {
           total = plus(total, decode(bytes));
         }
       }
+      if (total != null) {
+        result.put(hour.start, total);
+      }
     }
-    return total;
+    return result;
   }
 
   /** Every series with data in an hour that overlaps [start, end). */

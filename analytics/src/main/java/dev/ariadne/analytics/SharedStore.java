@@ -89,37 +89,13 @@ final class SharedStore implements AggregateStore {
 
   /** {@code end}, or the newest time the table can hold rows of if that is earlier. */
   private long to(long end) {
-    return Math.min(end, clock.getAsLong() + 2 * MetricsStore.HOUR_MILLIS);
+    return Math.min(end, clock.getAsLong() + 2 * HOUR_MILLIS);
   }
 
   private List<SharedMetrics.Row> read(SeriesKey key, long start, long end) throws IOException {
     long from = from(start);
     long to = to(end);
     return to <= from ? List.of() : table.read(bytes(key), from, to);
-  }
-
-  /**
-   * The rows that hold what {@code key} counted in [start, end): the hour rows of the whole hours
-   * in it, and the bucket rows of the rest.
-   */
-  private List<SharedMetrics.Row> readTotals(SeriesKey key, long start, long end)
-      throws IOException {
-    long from = from(start);
-    long to = to(end);
-    long firstHour = Math.floorDiv(from + HOUR_MILLIS - 1, HOUR_MILLIS) * HOUR_MILLIS;
-    long endHour = Math.floorDiv(to, HOUR_MILLIS) * HOUR_MILLIS;
-    if (endHour <= firstHour) {
-      return read(key, start, end);
-    }
-    byte[] series = bytes(key);
-    List<SharedMetrics.Row> rows = new ArrayList<>(table.readHours(series, firstHour, endHour));
-    if (from < firstHour) {
-      rows.addAll(table.read(series, from, firstHour));
-    }
-    if (endHour < to) {
-      rows.addAll(table.read(series, endHour, to));
-    }
-    return rows;
   }
 
   /**
@@ -228,22 +204,6 @@ final class SharedStore implements AggregateStore {
   public NavigableMap<Long, Aggregate> buckets(SeriesKey key, long start, long end)
       throws IOException {
     return byStart(read(key, start, end));
-  }
-
-  @Override
-  public Aggregate total(SeriesKey key, long start, long end) throws IOException {
-    Aggregate total = null;
-    for (SharedMetrics.Row row : readTotals(key, start, end)) {
-      Aggregate a = decode(row);
-      if (a != null) {
-        if (total == null) {
-          total = a;
-        } else {
-          total.merge(a);
-        }
-      }
-    }
-    return total;
   }
 
   /** Here: the hour rows of the hours in [start, end), in one read. */
